@@ -1,0 +1,16 @@
+//! Kartta's shared vocabulary: the Yjs wire codec, the board schema, HTTP API types and close
+//! codes. It knows nothing of sockets, tokio or axum (see ARCHITECTURE.md).
+
+pub mod api;
+pub mod close;
+pub mod codec;
+pub mod lib0;
+pub mod schema;
+pub mod typescript;
+pub mod validate;
+
+/// Whether `id` is acceptable as a board id: 1–128 characters of `[A-Za-z0-9_-]`.
+/// Board ids appear in URLs and database keys, so anything else is refused up front.
+pub fn is_valid_board_id(id: &str) -> bool {
+    (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}

@@ -1,0 +1,482 @@
+//! The board document schema: root type names, field keys, kinds with stable string codes,
+//! and typed read-only views of a board read from a `yrs::Doc`.
+//!
+//! Every element (actor, relation, note, stroke) is a nested `Y.Map` keyed by a random id in
+//! its root map, with one field per property, so that concurrent edits of different properties
+//! both survive. Note bodies are `Y.Text`. Readers skip elements they cannot read and
+//! relations whose endpoints are missing: a concurrent delete can leave one dangling.
+
+use serde::{Deserialize, Serialize};
+use yrs::{Any, GetString, Map, MapRef, Out, ReadTxn};
+
+/// Names of the root `Y.Map`s of a board document.
+pub mod root {
+    pub const META: &str = "meta";
+    pub const ACTORS: &str = "actors";
+    pub const RELATIONS: &str = "relations";
+    pub const NOTES: &str = "notes";
+    pub const STROKES: &str = "strokes";
+    pub const ALL: [&str; 5] = [META, ACTORS, RELATIONS, NOTES, STROKES];
+}
+
+/// Field keys of each element kind.
+pub mod field {
+    pub mod meta {
+        pub const TITLE: &str = "title";
+        pub const TEMPLATE: &str = "template";
+        pub const LOCALE: &str = "locale";
+        pub const LOCKED: &str = "locked";
+    }
+    pub mod actor {
+        pub const NAME: &str = "name";
+        pub const KIND: &str = "kind";
+        pub const X: &str = "x";
+        pub const Y: &str = "y";
+        pub const DESCRIPTION: &str = "description";
+        /// A JSON array of strings.
+        pub const TAGS: &str = "tags";
+        pub const ALIAS: &str = "alias";
+        /// 0 to 5.
+        pub const INFLUENCE: &str = "influence";
+        pub const STANCE: &str = "stance";
+        /// True when the actor is a private person (personal data that can be found and removed).
+        pub const IS_PERSON: &str = "isPerson";
+    }
+    pub mod relation {
+        pub const FROM: &str = "from";
+        pub const TO: &str = "to";
+        pub const KIND: &str = "kind";
+        pub const LABEL: &str = "label";
+        pub const DIRECTION: &str = "direction";
+        pub const STRENGTH: &str = "strength";
+        pub const COORDINATION: &str = "coordination";
+        pub const STATUS: &str = "status";
+    }
+    pub mod note {
+        pub const X: &str = "x";
+        pub const Y: &str = "y";
+        pub const WIDTH: &str = "w";
+        pub const HEIGHT: &str = "h";
+        pub const COLOR: &str = "color";
+        pub const VARIANT: &str = "variant";
+        /// A `Y.Text`.
+        pub const BODY: &str = "body";
+    }
+    pub mod stroke {
+        pub const TOOL: &str = "tool";
+        pub const COLOR: &str = "color";
+        pub const WIDTH: &str = "width";
+        /// A flat JSON array of numbers: x, y, pressure, x, y, pressure, …
+        pub const POINTS: &str = "points";
+    }
+}
+
+/// Declares an enum whose variants travel as stable string codes in documents, JSON and CSV.
+macro_rules! string_codes {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl crate::typescript::StringCodes for $name {
+            const NAME: &'static str = stringify!($name);
+            fn codes() -> Vec<&'static str> {
+                vec![$($code),+]
+            }
+        }
+    };
+}
+
+string_codes!(
+    /// What kind of organisation or person an actor is.
+    ActorKind {
+        Municipality = "municipality",
+        RegionalAuthority = "regional_authority",
+        StateAgency = "state_agency",
+        Business = "business",
+        EducationResearch = "education_research",
+        Association = "association",
+        Residents = "residents",
+        Funder = "funder",
+        Media = "media",
+        Other = "other",
+    }
+);
+
+string_codes!(
+    RelationKind {
+        Collaboration = "collaboration",
+        Information = "information",
+        Funding = "funding",
+        Agreement = "agreement",
+        Membership = "membership",
+        Conflict = "conflict",
+        Other = "other",
+    }
+);
+
+string_codes!(
+    Direction { None = "none", OneWay = "one_way", BothWays = "both_ways" }
+);
+
+string_codes!(
+    /// Knowing each other, trust, commitment.
+    Strength { Weak = "weak", Normal = "normal", Strong = "strong" }
+);
+
+string_codes!(
+    /// How a relation is coordinated.
+    Coordination { Hierarchy = "hierarchy", Market = "market", Network = "network", Ecosystem = "ecosystem" }
+);
+
+string_codes!(
+    RelationStatus { Existing = "existing", Desired = "desired", Weakening = "weakening" }
+);
+
+string_codes!(
+    Stance { Supports = "supports", Neutral = "neutral", Opposes = "opposes" }
+);
+
+string_codes!(
+    /// What is drawn behind the map.
+    Template {
+        Blank = "blank",
+        Rings = "rings",
+        Sectors = "sectors",
+        HierarchyMarketNetwork = "hierarchy_market_network",
+    }
+);
+
+string_codes!(
+    /// The sectors of the sector template.
+    Sector {
+        Public = "public",
+        EducationResearch = "education_research",
+        Business = "business",
+        ThirdSector = "third_sector",
+        Residents = "residents",
+    }
+);
+
+string_codes!(
+    /// The closeness rings of the ring template, innermost first.
+    Ring { Core = "core", Close = "close", Wider = "wider" }
+);
+
+string_codes!(
+    NoteVariant { Sticky = "sticky", Label = "label" }
+);
+
+string_codes!(
+    StrokeTool { Pen = "pen", Highlighter = "highlighter" }
+);
+
+string_codes!(
+    Locale { Fi = "fi", Sv = "sv", En = "en" }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetaView {
+    pub title: String,
+    pub template: Template,
+    pub locale: Option<Locale>,
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorView {
+    pub id: String,
+    pub name: String,
+    pub kind: ActorKind,
+    pub x: f64,
+    pub y: f64,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub alias: String,
+    pub influence: Option<u8>,
+    pub stance: Option<Stance>,
+    pub is_person: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RelationView {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub kind: RelationKind,
+    pub label: String,
+    pub direction: Direction,
+    pub strength: Strength,
+    pub coordination: Option<Coordination>,
+    pub status: RelationStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoteView {
+    pub id: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    pub color: String,
+    pub variant: NoteVariant,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StrokeView {
+    pub id: String,
+    pub tool: StrokeTool,
+    pub color: String,
+    pub width: f64,
+    pub points: Vec<f64>,
+}
+
+/// A whole board as plain data, read in one transaction. Elements are sorted by id so that two
+/// views of converged documents compare equal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardView {
+    pub meta: MetaView,
+    pub actors: Vec<ActorView>,
+    pub relations: Vec<RelationView>,
+    pub notes: Vec<NoteView>,
+    pub strokes: Vec<StrokeView>,
+}
+
+impl BoardView {
+    pub fn read<T: ReadTxn>(txn: &T) -> BoardView {
+        let meta = txn.get_map(root::META);
+        let meta = MetaView {
+            title: meta.as_ref().and_then(|m| string(m, txn, field::meta::TITLE)).unwrap_or_default(),
+            template: meta
+                .as_ref()
+                .and_then(|m| code(m, txn, field::meta::TEMPLATE))
+                .unwrap_or(Template::Blank),
+            locale: meta.as_ref().and_then(|m| code(m, txn, field::meta::LOCALE)),
+            locked: meta.as_ref().and_then(|m| boolean(m, txn, field::meta::LOCKED)).unwrap_or(false),
+        };
+        let actors = elements(txn, root::ACTORS, read_actor);
+        let relations = elements(txn, root::RELATIONS, read_relation)
+            .into_iter()
+            .filter(|relation| {
+                let exists = |id: &str| actors.binary_search_by(|actor| actor.id.as_str().cmp(id)).is_ok();
+                exists(&relation.from) && exists(&relation.to)
+            })
+            .collect();
+        let notes = elements(txn, root::NOTES, read_note);
+        let strokes = elements(txn, root::STROKES, read_stroke);
+        BoardView { meta, actors, relations, notes, strokes }
+    }
+
+    pub fn actor(&self, id: &str) -> Option<&ActorView> {
+        self.actors.iter().find(|actor| actor.id == id)
+    }
+}
+
+fn elements<T: ReadTxn, E>(txn: &T, root_name: &str, read: impl Fn(&MapRef, &T, String) -> Option<E>) -> Vec<E> {
+    let Some(root_map) = txn.get_map(root_name) else { return Vec::new() };
+    let mut found: Vec<(String, E)> = root_map
+        .iter(txn)
+        .filter_map(|(id, value)| match value {
+            Out::YMap(element) => read(&element, txn, id.to_string()).map(|e| (id.to_string(), e)),
+            _ => None,
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.into_iter().map(|(_, element)| element).collect()
+}
+
+fn any<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Option<Any> {
+    match map.get(txn, key)? {
+        Out::Any(value) => Some(value),
+        _ => None,
+    }
+}
+
+fn string<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Option<String> {
+    match map.get(txn, key)? {
+        Out::Any(Any::String(text)) => Some(text.to_string()),
+        Out::YText(text) => Some(text.get_string(txn)),
+        _ => None,
+    }
+}
+
+fn number<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Option<f64> {
+    match any(map, txn, key)? {
+        Any::Number(value) => value.as_f64().filter(|v| v.is_finite()),
+        _ => None,
+    }
+}
+
+fn boolean<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Option<bool> {
+    match any(map, txn, key)? {
+        Any::Bool(value) => Some(value),
+        _ => None,
+    }
+}
+
+fn code<T: ReadTxn, C: crate::typescript::StringCodes + for<'de> Deserialize<'de>>(
+    map: &MapRef,
+    txn: &T,
+    key: &str,
+) -> Option<C> {
+    let text = string(map, txn, key)?;
+    serde_json::from_value(serde_json::Value::String(text)).ok()
+}
+
+fn read_actor<T: ReadTxn>(map: &MapRef, txn: &T, id: String) -> Option<ActorView> {
+    use field::actor::*;
+    let tags = match any(map, txn, TAGS) {
+        Some(Any::Array(items)) => items
+            .iter()
+            .filter_map(|item| match item {
+                Any::String(tag) => Some(tag.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(ActorView {
+        id,
+        name: string(map, txn, NAME).unwrap_or_default(),
+        kind: code(map, txn, KIND).unwrap_or(ActorKind::Other),
+        x: number(map, txn, X)?,
+        y: number(map, txn, Y)?,
+        description: string(map, txn, DESCRIPTION).unwrap_or_default(),
+        tags,
+        alias: string(map, txn, ALIAS).unwrap_or_default(),
+        influence: number(map, txn, INFLUENCE).map(|v| v.clamp(0.0, 5.0).round() as u8),
+        stance: code(map, txn, STANCE),
+        is_person: boolean(map, txn, IS_PERSON).unwrap_or(false),
+    })
+}
+
+fn read_relation<T: ReadTxn>(map: &MapRef, txn: &T, id: String) -> Option<RelationView> {
+    use field::relation::*;
+    Some(RelationView {
+        id,
+        from: string(map, txn, FROM)?,
+        to: string(map, txn, TO)?,
+        kind: code(map, txn, KIND).unwrap_or(RelationKind::Other),
+        label: string(map, txn, LABEL).unwrap_or_default(),
+        direction: code(map, txn, DIRECTION).unwrap_or(Direction::None),
+        strength: code(map, txn, STRENGTH).unwrap_or(Strength::Normal),
+        coordination: code(map, txn, COORDINATION),
+        status: code(map, txn, STATUS).unwrap_or(RelationStatus::Existing),
+    })
+}
+
+fn read_note<T: ReadTxn>(map: &MapRef, txn: &T, id: String) -> Option<NoteView> {
+    use field::note::*;
+    Some(NoteView {
+        id,
+        x: number(map, txn, X)?,
+        y: number(map, txn, Y)?,
+        width: number(map, txn, WIDTH).unwrap_or(160.0),
+        height: number(map, txn, HEIGHT).unwrap_or(120.0),
+        color: string(map, txn, COLOR).unwrap_or_default(),
+        variant: code(map, txn, VARIANT).unwrap_or(NoteVariant::Sticky),
+        body: string(map, txn, BODY).unwrap_or_default(),
+    })
+}
+
+fn read_stroke<T: ReadTxn>(map: &MapRef, txn: &T, id: String) -> Option<StrokeView> {
+    use field::stroke::*;
+    let points = match any(map, txn, POINTS)? {
+        Any::Array(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                Any::Number(value) => value.as_f64(),
+                _ => None,
+            })
+            .collect(),
+        _ => return None,
+    };
+    Some(StrokeView {
+        id,
+        tool: code(map, txn, TOOL).unwrap_or(StrokeTool::Pen),
+        color: string(map, txn, COLOR).unwrap_or_default(),
+        width: number(map, txn, WIDTH).unwrap_or(2.0),
+        points,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::{Doc, MapPrelim, Transact, TextPrelim};
+
+    fn add_actor(doc: &Doc, id: &str, name: &str, kind: ActorKind) {
+        let actors = doc.get_or_insert_map(root::ACTORS);
+        let mut txn = doc.transact_mut();
+        let actor = actors.insert(&mut txn, id, MapPrelim::default());
+        actor.insert(&mut txn, field::actor::NAME, name);
+        actor.insert(&mut txn, field::actor::KIND, kind.code());
+        actor.insert(&mut txn, field::actor::X, 10.0);
+        actor.insert(&mut txn, field::actor::Y, -4.5);
+    }
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        for kind in ActorKind::ALL {
+            assert_eq!(ActorKind::from_code(kind.code()), Some(*kind));
+            assert_eq!(serde_json::to_string(kind).unwrap(), format!("\"{}\"", kind.code()));
+        }
+        let mut codes: Vec<_> = ActorKind::ALL.iter().map(|k| k.code()).collect();
+        codes.dedup();
+        assert_eq!(codes.len(), 10);
+        assert_eq!(RelationKind::from_code("nonsense"), None);
+    }
+
+    #[test]
+    fn board_view_reads_elements_and_drops_dangling_relations() {
+        let doc = Doc::new();
+        add_actor(&doc, "a1", "Turun kaupunki", ActorKind::Municipality);
+        add_actor(&doc, "a2", "Åbo Akademi", ActorKind::EducationResearch);
+        let relations = doc.get_or_insert_map(root::RELATIONS);
+        let notes = doc.get_or_insert_map(root::NOTES);
+        {
+            let mut txn = doc.transact_mut();
+            for (id, to) in [("r1", "a2"), ("r2", "gone")] {
+                let relation = relations.insert(&mut txn, id, MapPrelim::default());
+                relation.insert(&mut txn, field::relation::FROM, "a1");
+                relation.insert(&mut txn, field::relation::TO, to);
+                relation.insert(&mut txn, field::relation::KIND, "funding");
+                relation.insert(&mut txn, field::relation::DIRECTION, "one_way");
+            }
+            let note = notes.insert(&mut txn, "n1", MapPrelim::default());
+            note.insert(&mut txn, field::note::X, 1.0);
+            note.insert(&mut txn, field::note::Y, 2.0);
+            note.insert(&mut txn, field::note::BODY, TextPrelim::new("Muistiinpano"));
+        }
+        let board = BoardView::read(&doc.transact());
+        assert_eq!(board.actors.len(), 2);
+        assert_eq!(board.actor("a2").unwrap().kind, ActorKind::EducationResearch);
+        assert_eq!(board.relations.len(), 1, "the relation to a missing actor is ignored");
+        assert_eq!(board.relations[0].kind, RelationKind::Funding);
+        assert_eq!(board.relations[0].direction, Direction::OneWay);
+        assert_eq!(board.relations[0].strength, Strength::Normal);
+        assert_eq!(board.notes[0].body, "Muistiinpano");
+        assert_eq!(board.meta.template, Template::Blank);
+    }
+}

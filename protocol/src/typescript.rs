@@ -1,0 +1,202 @@
+//! TypeScript definitions for the web app, generated from this crate.
+//!
+//! `web/src/generated/protocol.ts` is the output of [`definitions`]; a test fails when the
+//! committed file differs, and `KARTTA_UPDATE_GENERATED=1 cargo test -p kartta-protocol`
+//! rewrites it.
+
+use std::fmt::Write;
+
+use crate::{api, close, codec, schema};
+
+/// An enum that travels as string codes.
+pub trait StringCodes {
+    const NAME: &'static str;
+    fn codes() -> Vec<&'static str>;
+}
+
+/// A struct of the HTTP API with a hand-checked TypeScript shape.
+pub trait TsInterface {
+    const NAME: &'static str;
+    /// `(field name, TypeScript type)` in declaration order.
+    fn fields() -> Vec<(&'static str, &'static str)>;
+}
+
+fn string_codes<T: StringCodes>(out: &mut String) {
+    let codes = T::codes();
+    let union: Vec<String> = codes.iter().map(|c| format!("'{c}'")).collect();
+    let _ = writeln!(out, "export type {} = {};", T::NAME, union.join(" | "));
+    let _ = writeln!(out, "export const {}_CODES: readonly {}[] = [{}];\n", screaming(T::NAME), T::NAME, union.join(", "));
+}
+
+fn interface<T: TsInterface>(out: &mut String) {
+    let _ = writeln!(out, "export interface {} {{", T::NAME);
+    for (name, ts_type) in T::fields() {
+        let _ = writeln!(out, "  {name}: {ts_type};");
+    }
+    let _ = writeln!(out, "}}\n");
+}
+
+fn screaming(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in camel.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(ch.to_ascii_uppercase());
+    }
+    out
+}
+
+fn const_object(out: &mut String, name: &str, entries: &[(&str, String)]) {
+    let _ = writeln!(out, "export const {name} = {{");
+    for (key, value) in entries {
+        let _ = writeln!(out, "  {key}: {value},");
+    }
+    let _ = writeln!(out, "}} as const;\n");
+}
+
+fn quoted(text: &str) -> String {
+    format!("'{text}'")
+}
+
+/// The whole generated TypeScript module.
+pub fn definitions() -> String {
+    use schema::field;
+    let mut out = String::from(
+        "// Generated from the kartta-protocol crate. Do not edit by hand:\n\
+         // run `KARTTA_UPDATE_GENERATED=1 cargo test -p kartta-protocol` instead.\n\n",
+    );
+    const_object(
+        &mut out,
+        "ROOT",
+        &[
+            ("meta", quoted(schema::root::META)),
+            ("actors", quoted(schema::root::ACTORS)),
+            ("relations", quoted(schema::root::RELATIONS)),
+            ("notes", quoted(schema::root::NOTES)),
+            ("strokes", quoted(schema::root::STROKES)),
+        ],
+    );
+    let fields = |names: &[(&str, &str)]| -> String {
+        let inner: Vec<String> = names.iter().map(|(k, v)| format!("{k}: '{v}'")).collect();
+        format!("{{ {} }}", inner.join(", "))
+    };
+    const_object(
+        &mut out,
+        "FIELD",
+        &[
+            (
+                "meta",
+                fields(&[
+                    ("title", field::meta::TITLE),
+                    ("template", field::meta::TEMPLATE),
+                    ("locale", field::meta::LOCALE),
+                    ("locked", field::meta::LOCKED),
+                ]),
+            ),
+            (
+                "actor",
+                fields(&[
+                    ("name", field::actor::NAME),
+                    ("kind", field::actor::KIND),
+                    ("x", field::actor::X),
+                    ("y", field::actor::Y),
+                    ("description", field::actor::DESCRIPTION),
+                    ("tags", field::actor::TAGS),
+                    ("alias", field::actor::ALIAS),
+                    ("influence", field::actor::INFLUENCE),
+                    ("stance", field::actor::STANCE),
+                    ("isPerson", field::actor::IS_PERSON),
+                ]),
+            ),
+            (
+                "relation",
+                fields(&[
+                    ("from", field::relation::FROM),
+                    ("to", field::relation::TO),
+                    ("kind", field::relation::KIND),
+                    ("label", field::relation::LABEL),
+                    ("direction", field::relation::DIRECTION),
+                    ("strength", field::relation::STRENGTH),
+                    ("coordination", field::relation::COORDINATION),
+                    ("status", field::relation::STATUS),
+                ]),
+            ),
+            (
+                "note",
+                fields(&[
+                    ("x", field::note::X),
+                    ("y", field::note::Y),
+                    ("width", field::note::WIDTH),
+                    ("height", field::note::HEIGHT),
+                    ("color", field::note::COLOR),
+                    ("variant", field::note::VARIANT),
+                    ("body", field::note::BODY),
+                ]),
+            ),
+            (
+                "stroke",
+                fields(&[
+                    ("tool", field::stroke::TOOL),
+                    ("color", field::stroke::COLOR),
+                    ("width", field::stroke::WIDTH),
+                    ("points", field::stroke::POINTS),
+                ]),
+            ),
+        ],
+    );
+    string_codes::<schema::ActorKind>(&mut out);
+    string_codes::<schema::RelationKind>(&mut out);
+    string_codes::<schema::Direction>(&mut out);
+    string_codes::<schema::Strength>(&mut out);
+    string_codes::<schema::Coordination>(&mut out);
+    string_codes::<schema::RelationStatus>(&mut out);
+    string_codes::<schema::Stance>(&mut out);
+    string_codes::<schema::Template>(&mut out);
+    string_codes::<schema::Sector>(&mut out);
+    string_codes::<schema::Ring>(&mut out);
+    string_codes::<schema::NoteVariant>(&mut out);
+    string_codes::<schema::StrokeTool>(&mut out);
+    string_codes::<schema::Locale>(&mut out);
+    interface::<api::ErrorBody>(&mut out);
+    interface::<api::Health>(&mut out);
+    const_object(
+        &mut out,
+        "MESSAGE_TYPE",
+        &[
+            ("sync", codec::MESSAGE_SYNC.to_string()),
+            ("awareness", codec::MESSAGE_AWARENESS.to_string()),
+            ("auth", codec::MESSAGE_AUTH.to_string()),
+            ("queryAwareness", codec::MESSAGE_QUERY_AWARENESS.to_string()),
+        ],
+    );
+    let close_codes: Vec<(&str, String)> = close::CloseReason::ALL
+        .iter()
+        .map(|reason| (reason.name(), reason.code().to_string()))
+        .collect();
+    const_object(&mut out, "CLOSE_CODE", &close_codes);
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn generated_typescript_is_fresh() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/src/generated/protocol.ts");
+        let expected = super::definitions();
+        if std::env::var_os("KARTTA_UPDATE_GENERATED").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "{} is stale: run `KARTTA_UPDATE_GENERATED=1 cargo test -p kartta-protocol`",
+            path.display()
+        );
+    }
+}

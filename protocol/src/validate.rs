@@ -1,0 +1,266 @@
+//! Structural checks of Yjs v1 updates and state vectors before they reach `yrs`.
+//!
+//! `yrs` reserves memory for every count an update declares (blocks per client, JSON strings,
+//! array and map entries) and decodes nested values recursively. A few hostile bytes can
+//! therefore make it reserve gigabytes or overflow the stack. This module walks the same
+//! layout `yrs` 0.28 reads, without allocating, and refuses any count that cannot fit in the
+//! bytes that remain and any nesting deeper than [`MAX_ANY_DEPTH`]. It is not a full decoder:
+//! an update it accepts can still be refused by `yrs`, but never in a way that costs more memory
+//! than the size of the update.
+
+use crate::lib0::{Lib0Error, Reader};
+
+/// Nesting limit for `Any` values (arrays and maps inside each other).
+pub const MAX_ANY_DEPTH: usize = 64;
+
+// Block and content tags of the v1 update format, as `yrs` 0.28 reads them.
+const BLOCK_GC: u8 = 0;
+const BLOCK_SKIP: u8 = 10;
+const HAS_ORIGIN: u8 = 0b1000_0000;
+const HAS_RIGHT_ORIGIN: u8 = 0b0100_0000;
+const HAS_PARENT_SUB: u8 = 0b0010_0000;
+const CONTENT_DELETED: u8 = 1;
+const CONTENT_JSON: u8 = 2;
+const CONTENT_BINARY: u8 = 3;
+const CONTENT_STRING: u8 = 4;
+const CONTENT_EMBED: u8 = 5;
+const CONTENT_FORMAT: u8 = 6;
+const CONTENT_TYPE: u8 = 7;
+const CONTENT_ANY: u8 = 8;
+const CONTENT_DOC: u8 = 9;
+const TYPE_REF_XML_ELEMENT: u8 = 3;
+const TYPE_REF_WEAK: u8 = 7;
+
+/// Checks that `bytes` is a well-formed v1 state vector with plausible counts.
+pub fn check_state_vector(bytes: &[u8]) -> Result<(), Lib0Error> {
+    let mut reader = Reader::new(bytes);
+    // Each entry is a client id and a clock: at least two bytes.
+    let entries = reader.read_count(2)?;
+    for _ in 0..entries {
+        reader.read_client_id()?;
+        reader.read_var_u32()?;
+    }
+    reader.expect_end()
+}
+
+/// Checks that `bytes` is a well-formed v1 update whose every declared count fits its bytes.
+pub fn check_update_v1(bytes: &[u8]) -> Result<(), Lib0Error> {
+    let mut reader = Reader::new(bytes);
+    // A client group is at least: block count, client id, first clock.
+    let client_groups = reader.read_count(3)?;
+    for _ in 0..client_groups {
+        let blocks = reader.read_count(1)?;
+        reader.read_client_id()?;
+        reader.read_var_u32()?; // clock of the first block
+        for _ in 0..blocks {
+            check_block(&mut reader)?;
+        }
+    }
+    check_delete_set(&mut reader)?;
+    reader.expect_end()
+}
+
+fn check_block(reader: &mut Reader) -> Result<(), Lib0Error> {
+    let info = reader.read_u8()?;
+    match info {
+        BLOCK_GC | BLOCK_SKIP => {
+            reader.read_var_u32()?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    if info & HAS_ORIGIN != 0 {
+        check_id(reader)?;
+    }
+    if info & HAS_RIGHT_ORIGIN != 0 {
+        check_id(reader)?;
+    }
+    let parent_is_inline = info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN) == 0;
+    if parent_is_inline {
+        if reader.read_var_u32()? == 1 {
+            reader.read_var_string()?; // root type name
+        } else {
+            check_id(reader)?; // parent item id
+        }
+        if info & HAS_PARENT_SUB != 0 {
+            reader.read_var_string()?;
+        }
+    }
+    check_content(reader, info & 0b1111)
+}
+
+fn check_id(reader: &mut Reader) -> Result<(), Lib0Error> {
+    reader.read_client_id()?;
+    reader.read_var_u32()?;
+    Ok(())
+}
+
+fn check_content(reader: &mut Reader, content_ref: u8) -> Result<(), Lib0Error> {
+    match content_ref {
+        CONTENT_DELETED => {
+            reader.read_var_u32()?;
+        }
+        CONTENT_JSON => {
+            // yrs 0.28 reads `count + 1` strings here and reserves `count` slots.
+            let count = reader.read_count(1)?;
+            for _ in 0..=count {
+                reader.read_var_string()?;
+            }
+        }
+        CONTENT_BINARY => {
+            reader.read_var_bytes()?;
+        }
+        CONTENT_STRING | CONTENT_EMBED => {
+            reader.read_var_string()?;
+        }
+        CONTENT_FORMAT => {
+            reader.read_var_string()?;
+            reader.read_var_string()?;
+        }
+        CONTENT_TYPE => {
+            let type_ref = reader.read_u8()?;
+            if type_ref == TYPE_REF_XML_ELEMENT {
+                reader.read_var_string()?;
+            } else if type_ref == TYPE_REF_WEAK {
+                // Weak links are a compile-time feature of yrs that Kartta does not enable.
+                return Err(Lib0Error::UnknownTag(type_ref));
+            }
+        }
+        CONTENT_ANY => {
+            let count = reader.read_count(1)?;
+            for _ in 0..count {
+                check_any(reader, 0)?;
+            }
+        }
+        CONTENT_DOC => {
+            reader.read_var_string()?; // guid
+            check_any(reader, 0)?; // options
+        }
+        other => return Err(Lib0Error::UnknownTag(other)),
+    }
+    Ok(())
+}
+
+fn check_any(reader: &mut Reader, depth: usize) -> Result<(), Lib0Error> {
+    if depth > MAX_ANY_DEPTH {
+        return Err(Lib0Error::TooDeep(MAX_ANY_DEPTH));
+    }
+    match reader.read_u8()? {
+        127 | 126 | 121 | 120 => {}
+        125 => reader.skip_var_int()?,
+        124 => reader.skip(4)?,
+        123 | 122 => reader.skip(8)?,
+        119 => {
+            reader.read_var_string()?;
+        }
+        118 => {
+            // Each entry is a key string and a value: at least two bytes.
+            let entries = reader.read_count(2)?;
+            for _ in 0..entries {
+                reader.read_var_string()?;
+                check_any(reader, depth + 1)?;
+            }
+        }
+        117 => {
+            let items = reader.read_count(1)?;
+            for _ in 0..items {
+                check_any(reader, depth + 1)?;
+            }
+        }
+        116 => {
+            reader.read_var_bytes()?;
+        }
+        tag => return Err(Lib0Error::UnknownTag(tag)),
+    }
+    Ok(())
+}
+
+fn check_delete_set(reader: &mut Reader) -> Result<(), Lib0Error> {
+    // Each client entry is a client id and a range count: at least two bytes.
+    let clients = reader.read_count(2)?;
+    for _ in 0..clients {
+        reader.read_client_id()?;
+        // Each range is a clock and a length: at least two bytes.
+        let ranges = reader.read_count(2)?;
+        for _ in 0..ranges {
+            reader.read_var_u32()?;
+            reader.read_var_u32()?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::updates::decoder::Decode;
+    use yrs::updates::encoder::Encode;
+    use yrs::{Any, Array, Doc, GetString, Map, ReadTxn, StateVector, Text, Transact, Update};
+
+    fn rich_update() -> Vec<u8> {
+        let doc = Doc::new();
+        let map = doc.get_or_insert_map("actors");
+        let text = doc.get_or_insert_text("body");
+        let array = doc.get_or_insert_array("list");
+        {
+            let mut txn = doc.transact_mut();
+            map.insert(&mut txn, "name", "Turku");
+            map.insert(&mut txn, "x", 12.5);
+            map.insert(&mut txn, "tags", Any::from(vec![Any::from("a"), Any::from(1.0)]));
+            map.insert(&mut txn, "inner", yrs::MapPrelim::default());
+            map.insert(&mut txn, "bytes", Any::Buffer(vec![1u8, 2, 3].into()));
+            text.insert(&mut txn, 0, "hello world");
+            array.push_back(&mut txn, true);
+            array.push_back(&mut txn, Any::Null);
+        }
+        {
+            let mut txn = doc.transact_mut();
+            text.remove_range(&mut txn, 0, 6);
+            map.remove(&mut txn, "x");
+        }
+        assert_eq!(text.get_string(&doc.transact()), "world");
+        let update = doc.transact().encode_state_as_update_v1(&StateVector::default());
+        update
+    }
+
+    #[test]
+    fn real_updates_pass() {
+        let update = rich_update();
+        assert_eq!(check_update_v1(&update), Ok(()));
+        assert!(Update::decode_v1(&update).is_ok());
+        let doc = Doc::new();
+        doc.get_or_insert_map("m");
+        let sv = doc.transact().state_vector().encode_v1();
+        assert_eq!(check_state_vector(&sv), Ok(()));
+        assert_eq!(check_update_v1(&[0, 0]), Ok(()), "the empty update");
+    }
+
+    #[test]
+    fn allocation_bombs_are_refused() {
+        let bomb = [0xff, 0xff, 0xff, 0x7a];
+        assert!(matches!(check_state_vector(&bomb), Err(Lib0Error::CountTooLarge { .. })));
+        assert!(matches!(check_update_v1(&bomb), Err(Lib0Error::CountTooLarge { .. })));
+        // One client group that declares 2^28 blocks.
+        let bomb = [1, 0xff, 0xff, 0xff, 0x7f, 1, 0];
+        assert!(matches!(check_update_v1(&bomb), Err(Lib0Error::CountTooLarge { .. })));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        // One item holding an `Any` array nested 10,000 deep.
+        let mut update = vec![1, 1, 1, 0, 0b0000_1000, 1, 1, b'r', 1];
+        update.extend(std::iter::repeat_n(117u8, 10_000).flat_map(|tag| [tag, 1]));
+        assert_eq!(check_update_v1(&update), Err(Lib0Error::TooDeep(MAX_ANY_DEPTH)));
+    }
+
+    #[test]
+    fn every_truncation_of_a_real_update_is_an_error() {
+        let update = rich_update();
+        for len in 0..update.len() {
+            assert!(check_update_v1(&update[..len]).is_err(), "prefix of {len} bytes");
+        }
+        let mut longer = update.clone();
+        longer.push(0);
+        assert_eq!(check_update_v1(&longer), Err(Lib0Error::TrailingBytes(1)));
+    }
+}
