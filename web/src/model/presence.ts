@@ -1,0 +1,81 @@
+// Presence through Yjs awareness: who is here, their cursors, selections, live drags and ink in progress.
+import type { Awareness } from 'y-protocols/awareness';
+import type { StrokeTool } from '../generated/protocol';
+
+export interface PresenceUser { name: string; color: string }
+export interface LiveDrag { ids: string[]; dx: number; dy: number }
+export interface LiveInk { tool: StrokeTool; color: string; width: number; points: number[] }
+
+export interface PresenceState {
+  user: PresenceUser;
+  cursor: { x: number; y: number } | null;
+  selection: string[];
+  drag: LiveDrag | null;
+  ink: LiveInk | null;
+}
+
+export interface Peer extends PresenceState { clientId: number }
+
+/** Local presence is sent at most this often, so a fast mouse does not flood the room. */
+const SEND_INTERVAL_MS = 40;
+
+export class Presence {
+  private pending: Partial<PresenceState> = {};
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly awareness: Awareness, user: PresenceUser, private readonly intervalMs = SEND_INTERVAL_MS) {
+    awareness.setLocalState({ user, cursor: null, selection: [], drag: null, ink: null } satisfies PresenceState);
+    awareness.on('change', () => this.listeners.forEach((l) => l()));
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get clientId(): number {
+    return this.awareness.clientID;
+  }
+
+  set(patch: Partial<PresenceState>): void {
+    Object.assign(this.pending, patch);
+    if (this.intervalMs <= 0) return this.flush();
+    if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const current = (this.awareness.getLocalState() ?? {}) as PresenceState;
+    this.awareness.setLocalState({ ...current, ...this.pending });
+    this.pending = {};
+  }
+
+  /** Everyone else connected to the board, with a well-formed state. */
+  peers(): Peer[] {
+    const out: Peer[] = [];
+    this.awareness.getStates().forEach((state, clientId) => {
+      if (clientId === this.awareness.clientID) return;
+      const s = state as Partial<PresenceState>;
+      if (!s.user || typeof s.user.name !== 'string') return;
+      out.push({
+        clientId,
+        user: { name: s.user.name.slice(0, 60), color: safeColor(s.user.color) },
+        cursor: s.cursor ?? null,
+        selection: Array.isArray(s.selection) ? s.selection : [],
+        drag: s.drag ?? null,
+        ink: s.ink ?? null,
+      });
+    });
+    return out;
+  }
+}
+
+/** Colours come from other clients: accept only plain hex so they cannot inject CSS. */
+function safeColor(color: unknown): string {
+  return typeof color === 'string' && /^#[0-9a-fA-F]{6}$/.test(color) ? color : '#6b7280';
+}
+
+/** Cursor colours with at least 4.5:1 contrast against white for the name tags' white text. */
+export const PRESENCE_COLORS = ['#b42318', '#a15c07', '#067647', '#026aa2', '#5925dc', '#c11574', '#344054', '#0e7090'];

@@ -1,0 +1,66 @@
+// Plain, read-only views of board elements as the model hands them to the renderer and the tools.
+import type {
+  ActorKind, Coordination, Direction, NoteVariant, RelationKind, RelationStatus, Stance, Strength, StrokeTool, Template, Locale,
+} from '../generated/protocol';
+
+export interface Actor {
+  id: string;
+  name: string;
+  kind: ActorKind;
+  x: number;
+  y: number;
+  description: string;
+  tags: string[];
+  alias: string;
+  /** 0–5, or null when not rated. */
+  influence: number | null;
+  stance: Stance | null;
+  isPerson: boolean;
+}
+
+export interface Relation {
+  id: string;
+  from: string;
+  to: string;
+  kind: RelationKind;
+  label: string;
+  direction: Direction;
+  strength: Strength;
+  coordination: Coordination | null;
+  status: RelationStatus;
+}
+
+export interface Note {
+  id: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  color: string;
+  variant: NoteVariant;
+  body: string;
+}
+
+export interface Stroke {
+  id: string;
+  tool: StrokeTool;
+  color: string;
+  width: number;
+  /** Flat list x, y, pressure, x, y, pressure, … */
+  points: number[];
+}
+
+export interface Meta {
+  title: string;
+  template: Template;
+  locale: Locale | null;
+  locked: boolean;
+}
+
+export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';
+
+/** Geometry shared by the renderer and hit testing, in board units. */
+export const ACTOR_WIDTH = 168;
+export const ACTOR_HEIGHT = 44;
+export const NOTE_COLORS = ['#fff3b0', '#d7f0dd', '#d8e8fb', '#f9dbe4', '#ece3f7'] as const;
+export const INK_COLORS = ['#1f2933', '#c2410c', '#1d4ed8', '#15803d', '#7e22ce'] as const;

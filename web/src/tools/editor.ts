@@ -1,0 +1,238 @@
+// The editor: selection, transient gesture state and the active tool state machine (no DOM here).
+import type { BoardModel } from '../model/board';
+import type { Presence, LiveInk } from '../model/presence';
+import type { Viewport, Rect } from '../render/viewport';
+import type { ActorKind, StrokeTool } from '../generated/protocol';
+import { INK_COLORS, NOTE_COLORS } from '../model/types';
+import { hitTest, boardBounds } from './hit';
+import type { Hit } from './hit';
+import type { KeyInput, PointerInput, ToolName, ToolState } from './tool';
+import { TOOL_KEYS } from './tool';
+import { createToolState } from './registry';
+
+export type LegendMode = 'dim' | 'hide';
+
+/** Requests the editor makes of the surrounding UI (inline editors, dialogs). */
+export interface EditorHost {
+  editActorName?(id: string): void;
+  editNote?(id: string): void;
+}
+
+export class Editor {
+  readonly selection = new Set<string>();
+  /** Actors and notes being dragged, drawn at their offset until the drop writes them. */
+  drag: { ids: string[]; dx: number; dy: number } | null = null;
+  brush: Rect | null = null;
+  relationDraft: { from: string; x: number; y: number; target: string | null } | null = null;
+  ink: LiveInk | null = null;
+  erasing = new Set<string>();
+  readonly legend = new Map<ActorKind, LegendMode>();
+
+  actorKind: ActorKind = 'municipality';
+  inkColor: string = INK_COLORS[0];
+  noteColor: string = NOTE_COLORS[0];
+  tool: ToolName = 'select';
+  state: ToolState;
+  host: EditorHost = {};
+
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly model: BoardModel, readonly viewport: Viewport, readonly presence: Presence | null = null) {
+    this.state = createToolState(this, 'select');
+    model.onChange((change) => {
+      // Elements deleted by anyone leave the selection.
+      let pruned = false;
+      for (const id of change.ids) {
+        if (this.selection.has(id) && !model.typeOf(id)) {
+          this.selection.delete(id);
+          pruned = true;
+        }
+      }
+      if (pruned) this.selectionChanged();
+    });
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Something the renderer draws changed (selection, a gesture in progress, the tool). */
+  changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  get hiddenKinds(): Set<ActorKind> {
+    const hidden = new Set<ActorKind>();
+    for (const [kind, mode] of this.legend) if (mode === 'hide') hidden.add(kind);
+    return hidden;
+  }
+
+  get locked(): boolean {
+    return this.model.meta.locked;
+  }
+
+  // ---- tools and states -------------------------------------------------------------------
+
+  setTool(tool: ToolName): void {
+    this.state.cancel?.();
+    this.state.exit?.();
+    this.tool = tool;
+    this.state = createToolState(this, tool);
+    this.changed();
+  }
+
+  transition(state: ToolState): void {
+    this.state.exit?.();
+    this.state = state;
+    this.changed();
+  }
+
+  /** Back to the tool's resting state. */
+  idle(): void {
+    this.transition(createToolState(this, this.tool));
+  }
+
+  // ---- input ------------------------------------------------------------------------------
+
+  pointerDown(input: PointerInput): void {
+    this.state.pointerDown?.(input);
+  }
+
+  pointerMove(input: PointerInput): void {
+    this.presence?.set({ cursor: { x: round(input.x), y: round(input.y) } });
+    this.state.pointerMove?.(input);
+  }
+
+  pointerUp(input: PointerInput): void {
+    this.state.pointerUp?.(input);
+  }
+
+  doubleClick(input: PointerInput): void {
+    this.state.doubleClick?.(input);
+  }
+
+  pointerLeave(): void {
+    this.presence?.set({ cursor: null });
+  }
+
+  cancel(): void {
+    this.state.cancel?.();
+  }
+
+  keyDown(input: KeyInput): boolean {
+    if (this.state.keyDown?.(input)) return true;
+    const key = input.key.length === 1 ? input.key.toLowerCase() : input.key;
+    if (input.mod && key === 'z') {
+      if (input.shift) this.redo();
+      else this.undo();
+      return true;
+    }
+    if (input.mod && key === 'y') {
+      this.redo();
+      return true;
+    }
+    if (input.mod && key === 'a') {
+      this.select([...this.model.actors.keys(), ...this.model.notes.keys(), ...this.model.strokes.keys()]);
+      return true;
+    }
+    if (input.mod || input.alt) return false;
+    if (key === 'Escape') {
+      this.cancel();
+      if (this.tool !== 'select') this.setTool('select');
+      else this.select([]);
+      return true;
+    }
+    if (key === 'Delete' || key === 'Backspace') {
+      this.deleteSelection();
+      return true;
+    }
+    if (key === '+' || key === '=') {
+      this.viewport.zoomBy(1.25);
+      return true;
+    }
+    if (key === '-' || key === '_') {
+      this.viewport.zoomBy(0.8);
+      return true;
+    }
+    if (key === '!' || (input.shift && key === '1')) {
+      this.zoomToFit();
+      return true;
+    }
+    if (key === '0') {
+      this.viewport.zoomBy(1 / this.viewport.zoom);
+      return true;
+    }
+    const tool = TOOL_KEYS[key];
+    if (tool && !input.shift) {
+      this.setTool(tool);
+      return true;
+    }
+    return false;
+  }
+
+  // ---- actions ----------------------------------------------------------------------------
+
+  /** Undo cancels a gesture in progress first, so a half-done drag is never written afterwards. */
+  undo(): void {
+    this.state.cancel?.();
+    this.model.undo();
+  }
+
+  redo(): void {
+    this.state.cancel?.();
+    this.model.redo();
+  }
+
+  select(ids: Iterable<string>): void {
+    this.selection.clear();
+    for (const id of ids) this.selection.add(id);
+    this.selectionChanged();
+  }
+
+  toggleSelected(id: string): void {
+    if (this.selection.has(id)) this.selection.delete(id);
+    else this.selection.add(id);
+    this.selectionChanged();
+  }
+
+  deleteSelection(): void {
+    if (this.selection.size === 0 || this.locked) return;
+    this.model.deleteElements([...this.selection]);
+    this.select([]);
+  }
+
+  hit(x: number, y: number): Hit | null {
+    return hitTest(this.model, x, y, 6 / this.viewport.zoom, this.hiddenKinds);
+  }
+
+  zoomToFit(): void {
+    this.viewport.fit(boardBounds(this.model));
+  }
+
+  cycleLegend(kind: ActorKind): void {
+    const mode = this.legend.get(kind);
+    if (mode === undefined) this.legend.set(kind, 'dim');
+    else if (mode === 'dim') this.legend.set(kind, 'hide');
+    else this.legend.delete(kind);
+    this.changed();
+  }
+
+  strokeStyle(tool: StrokeTool): { color: string; width: number } {
+    return tool === 'highlighter' ? { color: highlighterColor(this.inkColor), width: 22 } : { color: this.inkColor, width: 4 };
+  }
+
+  private selectionChanged(): void {
+    this.presence?.set({ selection: [...this.selection] });
+    this.changed();
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** Highlighters use a light tint of the pen colour; black becomes a yellow marker. */
+function highlighterColor(color: string): string {
+  return color === INK_COLORS[0] ? '#facc15' : color;
+}

@@ -1,0 +1,109 @@
+// Hit testing in board coordinates, without the DOM, so tools can be tested headless.
+import type { BoardModel } from '../model/board';
+import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import type { Actor, Note, Stroke } from '../model/types';
+import type { Rect } from '../render/viewport';
+import { intersects } from '../render/viewport';
+import type { ActorKind } from '../generated/protocol';
+
+export type Hit = { type: 'actor' | 'relation' | 'note' | 'stroke'; id: string };
+
+export function actorRect(actor: Actor, dx = 0, dy = 0): Rect {
+  return { x: actor.x + dx - ACTOR_WIDTH / 2, y: actor.y + dy - ACTOR_HEIGHT / 2, w: ACTOR_WIDTH, h: ACTOR_HEIGHT };
+}
+
+export function noteRect(note: Note, dx = 0, dy = 0): Rect {
+  return { x: note.x + dx, y: note.y + dy, w: note.w, h: note.h };
+}
+
+export function strokeBounds(stroke: Stroke): Rect {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i + 1 < stroke.points.length; i += 3) {
+    minX = Math.min(minX, stroke.points[i]!);
+    maxX = Math.max(maxX, stroke.points[i]!);
+    minY = Math.min(minY, stroke.points[i + 1]!);
+    maxY = Math.max(maxY, stroke.points[i + 1]!);
+  }
+  if (minX === Infinity) return { x: 0, y: 0, w: 0, h: 0 };
+  const pad = stroke.width / 2;
+  return { x: minX - pad, y: minY - pad, w: maxX - minX + 2 * pad, h: maxY - minY + 2 * pad };
+}
+
+function inside(rect: Rect, x: number, y: number): boolean {
+  return x >= rect.x && x <= rect.x + rect.w && y >= rect.y && y <= rect.y + rect.h;
+}
+
+export function distanceToSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
+  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
+}
+
+export function strokeNear(stroke: Stroke, x: number, y: number, tolerance: number): boolean {
+  const p = stroke.points;
+  const reach = tolerance + stroke.width / 2;
+  if (p.length < 6) return p.length >= 2 && Math.hypot(p[0]! - x, p[1]! - y) <= reach;
+  for (let i = 0; i + 5 < p.length; i += 3) {
+    if (distanceToSegment(x, y, p[i]!, p[i + 1]!, p[i + 3]!, p[i + 4]!) <= reach) return true;
+  }
+  return false;
+}
+
+/**
+ * The topmost element at a board point. Actors win over everything (they are what people grab),
+ * then text labels, relations, strokes and sticky notes. `tolerance` is in board units.
+ */
+export function hitTest(
+  model: BoardModel, x: number, y: number, tolerance: number, hiddenKinds: ReadonlySet<ActorKind> = new Set(),
+): Hit | null {
+  const actors = [...model.actors.values()].reverse();
+  for (const actor of actors) {
+    if (!hiddenKinds.has(actor.kind) && inside(actorRect(actor), x, y)) return { type: 'actor', id: actor.id };
+  }
+  for (const note of model.notes.values()) {
+    if (note.variant === 'label' && inside(noteRect(note), x, y)) return { type: 'note', id: note.id };
+  }
+  for (const relation of model.liveRelations()) {
+    const a = model.actors.get(relation.from)!;
+    const b = model.actors.get(relation.to)!;
+    if (hiddenKinds.has(a.kind) || hiddenKinds.has(b.kind)) continue;
+    if (distanceToSegment(x, y, a.x, a.y, b.x, b.y) <= tolerance) return { type: 'relation', id: relation.id };
+  }
+  for (const stroke of [...model.strokes.values()].reverse()) {
+    if (strokeNear(stroke, x, y, tolerance)) return { type: 'stroke', id: stroke.id };
+  }
+  for (const note of [...model.notes.values()].reverse()) {
+    if (note.variant === 'sticky' && inside(noteRect(note), x, y)) return { type: 'note', id: note.id };
+  }
+  return null;
+}
+
+/** Everything whose bounds meet a rectangle (box selection). Relations are not box-selected. */
+export function elementsInRect(model: BoardModel, rect: Rect, hiddenKinds: ReadonlySet<ActorKind> = new Set()): string[] {
+  const out: string[] = [];
+  for (const actor of model.actors.values()) {
+    if (!hiddenKinds.has(actor.kind) && intersects(actorRect(actor), rect)) out.push(actor.id);
+  }
+  for (const note of model.notes.values()) if (intersects(noteRect(note), rect)) out.push(note.id);
+  for (const stroke of model.strokes.values()) if (intersects(strokeBounds(stroke), rect)) out.push(stroke.id);
+  return out;
+}
+
+/** The bounds of everything on the board, or null for an empty board. */
+export function boardBounds(model: BoardModel): Rect | null {
+  let bounds: Rect | null = null;
+  const grow = (r: Rect) => {
+    if (!bounds) bounds = { ...r };
+    else {
+      const x = Math.min(bounds.x, r.x);
+      const y = Math.min(bounds.y, r.y);
+      bounds = { x, y, w: Math.max(bounds.x + bounds.w, r.x + r.w) - x, h: Math.max(bounds.y + bounds.h, r.y + r.h) - y };
+    }
+  };
+  for (const actor of model.actors.values()) grow(actorRect(actor));
+  for (const note of model.notes.values()) grow(noteRect(note));
+  for (const stroke of model.strokes.values()) grow(strokeBounds(stroke));
+  return bounds;
+}

@@ -1,0 +1,162 @@
+// Model operations: creating, moving and deleting elements, undo of own edits, and convergence of two docs.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { BoardModel } from '../src/model/board';
+import { FIELD, ROOT } from '../src/generated/protocol';
+
+/** Two models whose docs exchange every update synchronously, as a server would relay them. */
+function connectedPair(): [BoardModel, BoardModel] {
+  const a = new BoardModel(new Y.Doc());
+  const b = new BoardModel(new Y.Doc());
+  // Relay everything except what came from the peer itself (the origin marks the relay).
+  a.doc.on('update', (u: Uint8Array, origin: unknown) => origin !== b && Y.applyUpdate(b.doc, u, a));
+  b.doc.on('update', (u: Uint8Array, origin: unknown) => origin !== a && Y.applyUpdate(a.doc, u, b));
+  return [a, b];
+}
+
+function sync(a: BoardModel, b: BoardModel): void {
+  Y.applyUpdate(b.doc, Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc)), 'remote');
+  Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc)), 'remote');
+}
+
+describe('actors', () => {
+  it('are created with the schema field keys and read back', () => {
+    const model = new BoardModel();
+    const id = model.addActor({ name: 'Kaupunki', kind: 'municipality', x: 10, y: 20 });
+    const raw = model.doc.getMap(ROOT.actors).get(id) as Y.Map<unknown>;
+    expect(raw.get(FIELD.actor.name)).toBe('Kaupunki');
+    expect(raw.get(FIELD.actor.kind)).toBe('municipality');
+    expect(raw.get(FIELD.actor.tags)).toEqual([]);
+    expect(model.actors.get(id)).toMatchObject({ name: 'Kaupunki', kind: 'municipality', x: 10, y: 20, influence: null });
+  });
+
+  it('move and edit fields', () => {
+    const model = new BoardModel();
+    const id = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    model.moveElements([{ id, x: 120.04, y: -40 }]);
+    model.updateActor(id, { tags: ['food', 'export'], influence: 9, stance: 'supports', alias: 'A Oy' });
+    expect(model.actors.get(id)).toMatchObject({ x: 120, y: -40, tags: ['food', 'export'], influence: 5, stance: 'supports' });
+  });
+
+  it('deleting an actor deletes its relations in the same transaction', () => {
+    const model = new BoardModel();
+    const a = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    const b = model.addActor({ name: 'B', kind: 'media', x: 200, y: 0 });
+    const c = model.addActor({ name: 'C', kind: 'funder', x: 400, y: 0 });
+    model.addRelation(a, b);
+    const bc = model.addRelation(b, c)!;
+    let transactions = 0;
+    model.doc.on('afterTransaction', () => transactions++);
+    model.deleteElements([a]);
+    expect(transactions).toBe(1);
+    expect([...model.relations.keys()]).toEqual([bc]);
+    expect(model.doc.getMap(ROOT.relations).size).toBe(1);
+  });
+
+  it('refuses relations to itself or to a missing actor', () => {
+    const model = new BoardModel();
+    const a = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    expect(model.addRelation(a, a)).toBeNull();
+    expect(model.addRelation(a, 'nope')).toBeNull();
+  });
+
+  it('tolerates unknown kinds and missing fields written by others', () => {
+    const model = new BoardModel();
+    model.doc.transact(() => {
+      const map = new Y.Map<unknown>();
+      model.doc.getMap(ROOT.actors).set('x1', map);
+      map.set('x', 5);
+      map.set('y', 6);
+      map.set('kind', 'alien');
+      map.set('tags', ['ok', 3]);
+      const broken = new Y.Map<unknown>();
+      model.doc.getMap(ROOT.actors).set('x2', broken);
+      broken.set('name', 'no position');
+    });
+    expect(model.actors.get('x1')).toMatchObject({ kind: 'other', name: '', tags: ['ok'] });
+    expect(model.actors.has('x2')).toBe(false);
+  });
+});
+
+describe('undo', () => {
+  it('undoes only this client’s own edits, one action at a time', () => {
+    const [a, b] = connectedPair();
+    const one = a.addActor({ name: 'One', kind: 'business', x: 0, y: 0 });
+    const two = a.addActor({ name: 'Two', kind: 'business', x: 100, y: 0 });
+    b.moveElements([{ id: one, x: 500, y: 500 }]);
+    a.undo();
+    expect(a.actors.has(two)).toBe(false);
+    expect(a.actors.get(one)).toMatchObject({ x: 500, y: 500 });
+    expect(b.actors.has(two)).toBe(false);
+    a.redo();
+    expect(b.actors.get(two)?.name).toBe('Two');
+    // B cannot undo A's work.
+    b.undo();
+    b.undo();
+    expect(b.actors.get(one)).toMatchObject({ x: 0, y: 0 });
+    expect(b.actors.has(two)).toBe(true);
+  });
+
+  it('an actor deleted with its relations comes back with them', () => {
+    const model = new BoardModel();
+    const a = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    const b = model.addActor({ name: 'B', kind: 'media', x: 200, y: 0 });
+    model.addRelation(a, b);
+    model.deleteElements([a]);
+    expect(model.liveRelations()).toHaveLength(0);
+    model.undo();
+    expect(model.liveRelations()).toHaveLength(1);
+  });
+});
+
+describe('concurrent edits', () => {
+  it('a move and a rename of the same actor both survive', () => {
+    const [a, b] = connectedPair();
+    const id = a.addActor({ name: 'Old', kind: 'association', x: 0, y: 0 });
+    // Offline edits on both sides, then exchange.
+    const offlineA = new BoardModel(new Y.Doc());
+    const offlineB = new BoardModel(new Y.Doc());
+    sync(a, offlineA);
+    sync(b, offlineB);
+    offlineA.moveElements([{ id, x: 300, y: 300 }]);
+    offlineB.updateActor(id, { name: 'New' });
+    sync(offlineA, offlineB);
+    expect(offlineA.actors.get(id)).toMatchObject({ name: 'New', x: 300, y: 300 });
+    expect(offlineB.actors.get(id)).toEqual(offlineA.actors.get(id));
+  });
+
+  it('a relation to a concurrently deleted actor dangles and readers ignore it', () => {
+    const left = new BoardModel(new Y.Doc());
+    const right = new BoardModel(new Y.Doc());
+    const a = left.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    const b = left.addActor({ name: 'B', kind: 'business', x: 1, y: 0 });
+    sync(left, right);
+    left.deleteElements([a]);
+    const dangling = right.addRelation(a, b)!;
+    sync(left, right);
+    expect(left.relations.has(dangling)).toBe(true);
+    expect(left.liveRelations()).toHaveLength(0);
+    expect(right.liveRelations()).toHaveLength(0);
+    expect(left.relationsOf(b)).toHaveLength(0);
+  });
+
+  it('concurrent typing in one note merges', () => {
+    const [a, b] = connectedPair();
+    const id = a.addNote({ x: 0, y: 0, body: 'hello world' });
+    const offline = new BoardModel(new Y.Doc());
+    sync(b, offline);
+    offline.setNoteBody(id, 'hello brave world');
+    a.setNoteBody(id, 'hello world!');
+    sync(offline, a);
+    expect(a.notes.get(id)?.body).toBe('hello brave world!');
+    expect(b.notes.get(id)?.body).toBe('hello brave world!');
+  });
+
+  it('reports which elements changed and whether the change was local', () => {
+    const [a, b] = connectedPair();
+    const seen: { ids: string[]; local: boolean }[] = [];
+    b.onChange((c) => seen.push({ ids: [...c.ids], local: c.local }));
+    const id = a.addActor({ name: 'X', kind: 'media', x: 0, y: 0 });
+    expect(seen).toEqual([{ ids: [id], local: false }]);
+  });
+});
