@@ -1,0 +1,180 @@
+//! `loadgen`: drives a Yjs websocket server (Kartta or the reference `@y/websocket-server`) with
+//! many protocol-speaking clients and prints one JSON report per scenario.
+//!
+//! ```text
+//! loadgen --scenario workshop --url ws://127.0.0.1:PORT/sync --server-pid PID --label kartta
+//! loadgen --scenario workshop --url ws://127.0.0.1:PORT      --server-pid PID --label reference
+//! ```
+//! Board URLs are `{url}/{board_id}`. Only loopback URLs are accepted; every scenario is bounded
+//! by `--timeout-s` and stops by itself. Start a fresh server per scenario: the peak RSS comes
+//! from VmHWM, a lifetime peak.
+
+mod bulk;
+mod client;
+mod procstat;
+mod stats;
+mod traffic;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use clap::{Parser, ValueEnum};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Scenario {
+    /// 6 boards × 8 clients, 5 updates/s + 15 awareness/s each, 20 s.
+    Workshop,
+    /// 200 boards × 8 clients, 1 update/s + 5 awareness/s each, 20 s.
+    Scale,
+    /// 50 boards × 8 clients, 1 update/s + 5 awareness/s each, 20 s.
+    Scale50,
+    /// 1 board × 150 clients, 1 update/s + 5 awareness/s each, 20 s.
+    Plenary,
+    /// A fresh client loads a board of 20,000 small map updates and 200 KB of text.
+    Coldload,
+    /// 150 clients join a 20 MB board at once.
+    Joinstorm,
+}
+
+impl Scenario {
+    fn name(self) -> &'static str {
+        match self {
+            Scenario::Workshop => "workshop",
+            Scenario::Scale => "scale",
+            Scenario::Scale50 => "scale50",
+            Scenario::Plenary => "plenary",
+            Scenario::Coldload => "coldload",
+            Scenario::Joinstorm => "joinstorm",
+        }
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(about = "Load generator for Yjs websocket servers (Kartta and the reference server)")]
+struct Args {
+    #[arg(long, value_enum)]
+    scenario: Scenario,
+    /// URL prefix; a board's socket is `{url}/{board}` (Kartta: ws://127.0.0.1:PORT/sync).
+    #[arg(long)]
+    url: String,
+    /// Server process id, for CPU time and peak RSS from /proc.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Free-form name of the server under test, copied into the report.
+    #[arg(long, default_value = "server")]
+    label: String,
+    /// Write the JSON report here as well as to stdout.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+    /// Override the scenario's duration (traffic scenarios), seconds.
+    #[arg(long)]
+    duration_s: Option<f64>,
+    /// Override the number of boards (traffic scenarios).
+    #[arg(long)]
+    boards: Option<usize>,
+    /// Override the clients per board (traffic scenarios) or joiners (joinstorm).
+    #[arg(long)]
+    clients: Option<usize>,
+    /// After the last send, wait at most this long for every update to arrive, seconds.
+    #[arg(long, default_value_t = 5.0)]
+    drain_s: f64,
+    /// Coldload repetitions (the report gives the median).
+    #[arg(long, default_value_t = 9)]
+    reps: usize,
+    /// Joinstorm board size, MB (10^6 bytes).
+    #[arg(long, default_value_t = 20.0)]
+    board_mb: f64,
+    /// Setup client: updates in flight before waiting for the server's echo.
+    #[arg(long, default_value_t = 64)]
+    window: usize,
+    /// Hard limit on the whole run, seconds.
+    #[arg(long, default_value_t = 300)]
+    timeout_s: u64,
+    /// Tokio worker threads (default: the number of cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    client::check_loopback(&args.url)?;
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    rt.enable_all();
+    if let Some(t) = args.threads {
+        rt.worker_threads(t);
+    }
+    let rt = rt.build().context("starting the tokio runtime")?;
+    let started = SystemTime::now();
+    let run_id = format!("{:x}", started.duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0));
+    let timeout = Duration::from_secs(args.timeout_s);
+    let outcome = rt.block_on(async { tokio::time::timeout(timeout, run(&args, &run_id)).await });
+    let (ok, body) = match outcome {
+        Ok(Ok(body)) => (true, body),
+        Ok(Err(e)) => (false, json!({"error": format!("{e:#}")})),
+        Err(_) => (false, json!({"error": format!("scenario did not finish within --timeout-s {}", args.timeout_s)})),
+    };
+    let mut report = json!({
+        "scenario": args.scenario.name(),
+        "label": args.label,
+        "url": args.url,
+        "server_pid": args.server_pid,
+        "ok": ok,
+        "started_unix_s": started.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        "machine_cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+    });
+    if let (Value::Object(r), Value::Object(b)) = (&mut report, body) {
+        r.extend(b);
+    }
+    let text = serde_json::to_string(&report).context("encoding the report")?;
+    println!("{text}");
+    if let Some(path) = &args.out {
+        std::fs::write(path, format!("{}\n", serde_json::to_string_pretty(&report)?))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    // Don't wait for stray client tasks (a server that never answers): the report is out.
+    rt.shutdown_timeout(Duration::from_secs(1));
+    if ok {
+        Ok(())
+    } else {
+        std::process::exit(2)
+    }
+}
+
+async fn run(args: &Args, run_id: &str) -> Result<Value> {
+    let pid = args.server_pid;
+    let traffic = |boards: usize, clients: usize, update_rate: f64, awareness_rate: f64| {
+        let boards = args.boards.unwrap_or(boards);
+        let clients = args.clients.unwrap_or(clients);
+        traffic::TrafficConfig {
+            boards,
+            clients_per_board: clients,
+            update_rate,
+            awareness_rate,
+            duration_s: args.duration_s.unwrap_or(20.0),
+            drain_s: args.drain_s,
+            // Connect about 400 clients a second, within 1–5 s.
+            ramp_s: ((boards * clients) as f64 / 400.0).clamp(1.0, 5.0),
+        }
+    };
+    match args.scenario {
+        Scenario::Workshop => traffic::run(traffic(6, 8, 5.0, 15.0), &args.url, pid, run_id).await,
+        Scenario::Scale => traffic::run(traffic(200, 8, 1.0, 5.0), &args.url, pid, run_id).await,
+        Scenario::Scale50 => traffic::run(traffic(50, 8, 1.0, 5.0), &args.url, pid, run_id).await,
+        Scenario::Plenary => traffic::run(traffic(1, 150, 1.0, 5.0), &args.url, pid, run_id).await,
+        Scenario::Coldload => {
+            let cfg = bulk::ColdloadConfig { map_updates: 20_000, text_bytes: 200_000, reps: args.reps, window: args.window };
+            bulk::coldload(cfg, &args.url, pid, run_id).await
+        }
+        Scenario::Joinstorm => {
+            let cfg = bulk::JoinstormConfig {
+                board_bytes: (args.board_mb * 1e6) as usize,
+                clients: args.clients.unwrap_or(150),
+                chunk_bytes: 64 * 1024,
+                window: args.window.min(16),
+                timeout_s: (args.timeout_s as f64 * 0.5).max(10.0),
+            };
+            bulk::joinstorm(cfg, &args.url, pid, run_id).await
+        }
+    }
+}

@@ -1,0 +1,575 @@
+//! Steady-traffic scenarios (workshop, scale, scale50, plenary): boards of clients that each
+//! write document updates and awareness at fixed rates, with end-to-end latency and loss.
+//!
+//! Every document update is one map insert under a fresh key `"{sender}.{seq}"` whose value is
+//! the sender's send time in microseconds since the run's epoch. Receivers apply each update to
+//! their own `yrs` document and read the inserted keys from a map observer, so an update counts
+//! as delivered only if it decodes and applies; merged or batched server messages still count
+//! every key. Loss is `sent − received` for every (sender, other client of the board) pair after
+//! a drain period.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{anyhow, Result};
+use bytes::Bytes;
+use kartta_protocol::codec::{self, Message};
+use rand::Rng;
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokio::sync::watch;
+use tokio::time::{sleep_until, Instant};
+use yrs::types::EntryChange;
+use yrs::{Any, Doc, Map, MapRef, Observable, Out, StateVector, Transact};
+
+use crate::client::{self, Incoming, Ws};
+use crate::procstat;
+use crate::stats::{self, round3};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrafficConfig {
+    pub boards: usize,
+    pub clients_per_board: usize,
+    pub update_rate: f64,
+    pub awareness_rate: f64,
+    pub duration_s: f64,
+    pub drain_s: f64,
+    pub ramp_s: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    /// Connected, syncing, waiting for the start signal.
+    Wait,
+    /// Sending on schedule from this instant.
+    Run(Instant),
+    Stop,
+}
+
+struct Shared {
+    epoch: Instant,
+    /// Update receipts at clients other than the sender, across all boards.
+    receipts: AtomicU64,
+    synced: AtomicUsize,
+    url_prefix: String,
+    run_id: String,
+    cfg: TrafficConfig,
+}
+
+#[derive(Default)]
+struct ClientStats {
+    board: usize,
+    index: usize,
+    connected: bool,
+    synced_ms: Option<f64>,
+    sent_updates: u32,
+    sent_awareness: u32,
+    /// Keys received per sender index of this board.
+    recv_from: Vec<u32>,
+    latencies_us: Vec<u32>,
+    awareness_latencies_us: Vec<u32>,
+    update_messages: u64,
+    awareness_messages: u64,
+    awareness_entries: u64,
+    keepalives: u64,
+    frames_in: u64,
+    bytes_in: u64,
+    max_send_lag_us: u64,
+    disconnects: u32,
+    errors: Vec<String>,
+    final_sv: Option<StateVector>,
+}
+
+/// Runs one traffic scenario and returns its JSON report (without the common header).
+pub async fn run(cfg: TrafficConfig, url_prefix: &str, server_pid: Option<u32>, run_id: &str) -> Result<Value> {
+    let shared = Arc::new(Shared {
+        epoch: Instant::now(),
+        receipts: AtomicU64::new(0),
+        synced: AtomicUsize::new(0),
+        url_prefix: url_prefix.to_owned(),
+        run_id: run_id.to_owned(),
+        cfg: cfg.clone(),
+    });
+    let total = cfg.boards * cfg.clients_per_board;
+    let (phase_tx, phase_rx) = watch::channel(Phase::Wait);
+    let proc_before = procstat::sample_opt(server_pid);
+    let self_before = procstat::sample(std::process::id());
+
+    // Spread connects over the ramp, interleaving boards so every board fills gradually.
+    let connect_start = Instant::now();
+    let mut handles = Vec::with_capacity(total);
+    for i in 0..total {
+        let board = i % cfg.boards;
+        let index = i / cfg.boards;
+        let at = connect_start + Duration::from_secs_f64(cfg.ramp_s * i as f64 / total as f64);
+        let shared = shared.clone();
+        let rx = phase_rx.clone();
+        handles.push(tokio::spawn(run_client(shared, board, index, at, rx)));
+    }
+
+    // Wait until everyone has received sync step 2 (or give up after a while).
+    let sync_deadline = Instant::now() + Duration::from_secs_f64(cfg.ramp_s + 30.0);
+    while shared.synced.load(Ordering::Relaxed) < total && Instant::now() < sync_deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let synced = shared.synced.load(Ordering::Relaxed);
+    let all_synced_after_s = connect_start.elapsed().as_secs_f64();
+
+    // Load window.
+    let t0 = Instant::now() + Duration::from_millis(300);
+    let proc_start = procstat::sample_opt(server_pid);
+    let _ = phase_tx.send(Phase::Run(t0));
+    let send_end = t0 + Duration::from_secs_f64(cfg.duration_s);
+    sleep_until(send_end).await;
+    let n_updates = per_client_count(cfg.update_rate, cfg.duration_s);
+    let expected_receipts = (n_updates as u64) * (cfg.clients_per_board as u64 - 1) * total as u64;
+    let drain_deadline = send_end + Duration::from_secs_f64(cfg.drain_s);
+    while shared.receipts.load(Ordering::Relaxed) < expected_receipts && Instant::now() < drain_deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let drained_after_s = send_end.elapsed().as_secs_f64();
+    let proc_end = procstat::sample_opt(server_pid);
+    let self_end = procstat::sample(std::process::id());
+    let _ = phase_tx.send(Phase::Stop);
+
+    let mut all = Vec::with_capacity(total);
+    for h in handles {
+        match h.await {
+            Ok(s) => all.push(s),
+            Err(e) => return Err(anyhow!("client task failed: {e}")),
+        }
+    }
+    Ok(report(&cfg, all, Summary {
+        synced,
+        all_synced_after_s,
+        expected_receipts,
+        drained_after_s,
+        proc_before,
+        proc_start,
+        proc_end,
+        self_cpu_s: procstat::cpu_between(self_before, self_end),
+    }))
+}
+
+struct Summary {
+    synced: usize,
+    all_synced_after_s: f64,
+    expected_receipts: u64,
+    drained_after_s: f64,
+    proc_before: Option<procstat::ProcSample>,
+    proc_start: Option<procstat::ProcSample>,
+    proc_end: Option<procstat::ProcSample>,
+    self_cpu_s: Option<f64>,
+}
+
+/// How many events a client sends at `rate` per second in `duration_s` seconds.
+fn per_client_count(rate: f64, duration_s: f64) -> u32 {
+    (rate * duration_s).round() as u32
+}
+
+fn report(cfg: &TrafficConfig, all: Vec<ClientStats>, s: Summary) -> Value {
+    let total = all.len();
+    let mut lost: u64 = 0;
+    let mut receipts: u64 = 0;
+    let mut sent_updates: u64 = 0;
+    let mut sent_awareness: u64 = 0;
+    let mut latencies = Vec::new();
+    let mut aw_latencies = Vec::new();
+    let (mut update_messages, mut aw_messages, mut aw_entries, mut keepalives) = (0u64, 0u64, 0u64, 0u64);
+    let (mut frames_in, mut bytes_in, mut disconnects, mut max_lag) = (0u64, 0u64, 0u64, 0u64);
+    let mut never_connected = 0;
+    let mut errors: Vec<String> = Vec::new();
+    let mut boards_diverged = 0;
+    let mut by_board: Vec<Vec<&ClientStats>> = vec![Vec::new(); cfg.boards];
+    for c in &all {
+        by_board[c.board].push(c);
+    }
+    for board in &by_board {
+        let sent: Vec<u32> = {
+            let mut v = vec![0u32; cfg.clients_per_board];
+            for c in board {
+                v[c.index] = c.sent_updates;
+            }
+            v
+        };
+        for c in board {
+            for (sender, &n) in sent.iter().enumerate() {
+                if sender != c.index {
+                    let got = c.recv_from.get(sender).copied().unwrap_or(0);
+                    lost += u64::from(n.saturating_sub(got));
+                }
+            }
+        }
+        let first = board.first().and_then(|c| c.final_sv.as_ref());
+        if board.iter().any(|c| c.final_sv.as_ref() != first || c.final_sv.is_none()) {
+            boards_diverged += 1;
+        }
+    }
+    for c in all {
+        receipts += c.recv_from.iter().enumerate().filter(|(i, _)| *i != c.index).map(|(_, &n)| u64::from(n)).sum::<u64>();
+        sent_updates += u64::from(c.sent_updates);
+        sent_awareness += u64::from(c.sent_awareness);
+        update_messages += c.update_messages;
+        aw_messages += c.awareness_messages;
+        aw_entries += c.awareness_entries;
+        keepalives += c.keepalives;
+        frames_in += c.frames_in;
+        bytes_in += c.bytes_in;
+        disconnects += u64::from(c.disconnects);
+        max_lag = max_lag.max(c.max_send_lag_us);
+        if !c.connected {
+            never_connected += 1;
+        }
+        if errors.len() < 20 {
+            errors.extend(c.errors.into_iter().take(20 - errors.len()));
+        }
+        latencies.extend(c.latencies_us);
+        aw_latencies.extend(c.awareness_latencies_us);
+    }
+    let d = cfg.duration_s;
+    let cpu_load = procstat::cpu_between(s.proc_start, s.proc_end);
+    let delivered_items = receipts + aw_entries;
+    json!({
+        "config": cfg,
+        "clients": total,
+        "clients_synced": s.synced,
+        "clients_never_connected": never_connected,
+        "all_synced_after_s": round3(s.all_synced_after_s),
+        "updates_sent": sent_updates,
+        "updates_expected_deliveries": s.expected_receipts,
+        "updates_delivered": receipts,
+        "lost_updates": lost,
+        "lost_pct": if s.expected_receipts > 0 { round3(100.0 * lost as f64 / s.expected_receipts as f64) } else { 0.0 },
+        "delivered_updates_per_s": round3(receipts as f64 / d),
+        "drain_s": round3(s.drained_after_s),
+        "latency": stats::summarize_us(latencies),
+        "awareness_sent": sent_awareness,
+        "awareness_messages_received": aw_messages,
+        "awareness_messages_per_s": round3(aw_messages as f64 / d),
+        "awareness_entries_received": aw_entries,
+        "awareness_entries_per_s": round3(aw_entries as f64 / d),
+        "awareness_latency": stats::summarize_us(aw_latencies),
+        "keepalives_received": keepalives,
+        "update_messages_received": update_messages,
+        "frames_received": frames_in,
+        "bytes_received": bytes_in,
+        "client_disconnects": disconnects,
+        "boards_diverged": boards_diverged,
+        "loadgen_max_send_lag_ms": round3(max_lag as f64 / 1000.0),
+        "loadgen_cpu_s": s.self_cpu_s.map(round3),
+        "server": {
+            "cpu_s_total": procstat::cpu_between(s.proc_before, s.proc_end).map(round3),
+            "cpu_s_load": cpu_load.map(round3),
+            "cpu_us_per_delivered_item": cpu_load.filter(|_| delivered_items > 0).map(|c| round3(c * 1e6 / delivered_items as f64)),
+            "peak_rss_kb": s.proc_end.map(|p| p.hwm_kb),
+            "rss_end_kb": s.proc_end.map(|p| p.rss_kb),
+        },
+        "errors": errors,
+    })
+}
+
+/// The per-client loop: connect at `connect_at`, sync, then send on schedule while reading,
+/// reconnecting (like the stock client) if the server drops the connection.
+async fn run_client(shared: Arc<Shared>, board: usize, index: usize, connect_at: Instant, mut phase: watch::Receiver<Phase>) -> ClientStats {
+    let cfg = &shared.cfg;
+    let mut st = ClientStats { board, index, recv_from: vec![0; cfg.clients_per_board], ..Default::default() };
+    let client_id: u64 = rand::rng().random_range(1..(1u64 << 32));
+    let doc = Doc::with_client_id(client_id);
+    let map = doc.get_or_insert_map("loadgen");
+    let inbox: Arc<Mutex<Vec<(usize, f64)>>> = Arc::new(Mutex::new(Vec::new()));
+    {
+        let inbox = inbox.clone();
+        map.observe("loadgen", move |txn, event| {
+            let mut inbox = inbox.lock().unwrap_or_else(|p| p.into_inner());
+            for (key, change) in event.keys(txn) {
+                if let EntryChange::Inserted(Out::Any(value)) = change {
+                    if let (Some(sender), Some(ts)) = (key.split('.').next().and_then(|s| s.parse().ok()), any_f64(value)) {
+                        if sender != index {
+                            inbox.push((sender, ts));
+                        }
+                    }
+                }
+            }
+        });
+    }
+    let board_id = format!("lg-{}-{}", shared.run_id, board);
+    let url = client::board_url(&shared.url_prefix, &board_id);
+    let name = format!("b{board}c{index}");
+    let n_updates = per_client_count(cfg.update_rate, cfg.duration_s);
+    let n_awareness = per_client_count(cfg.awareness_rate, cfg.duration_s);
+    let mut aw_clock: u32 = 0;
+    let mut sched: Option<Schedule> = None;
+    let mut backoff = Duration::from_millis(100);
+    sleep_until(connect_at).await;
+
+    'connection: loop {
+        if *phase.borrow() == Phase::Stop {
+            break;
+        }
+        let mut ws = match client::connect(&url, Duration::from_secs(10)).await {
+            Ok(ws) => ws,
+            Err(e) => {
+                if st.errors.len() < 3 {
+                    st.errors.push(format!("{name}: {e:#}"));
+                }
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+                continue 'connection;
+            }
+        };
+        st.connected = true;
+        backoff = Duration::from_millis(100);
+        aw_clock += 1;
+        let hello = [client::step1(&doc), awareness_frame(&shared, client_id, aw_clock, &name)];
+        for frame in hello {
+            if let Err(e) = client::send(&mut ws, frame).await {
+                st.disconnects += 1;
+                st.errors.push(format!("{name}: {e:#}"));
+                continue 'connection;
+            }
+        }
+        loop {
+            let next_due = sched.as_ref().and_then(|s| s.next_due());
+            tokio::select! {
+                biased;
+                changed = phase.changed() => {
+                    let p = if changed.is_ok() { *phase.borrow_and_update() } else { Phase::Stop };
+                    match p {
+                        Phase::Run(t0) => sched = Some(Schedule::new(t0, cfg, n_updates, n_awareness)),
+                        Phase::Stop => { client::close(ws).await; break 'connection; }
+                        Phase::Wait => {}
+                    }
+                }
+                incoming = client::recv(&mut ws) => match incoming {
+                    Incoming::Frame(frame) => {
+                        let run_start = sched.as_ref().map(|s| s.t0);
+                        if let Err(e) = handle_frame(&shared, &doc, &inbox, &mut st, &mut ws, frame, client_id, &name, &mut aw_clock, run_start).await {
+                            st.errors.push(format!("{name}: {e:#}"));
+                            st.disconnects += 1;
+                            continue 'connection;
+                        }
+                    }
+                    Incoming::Closed(why) => {
+                        if *phase.borrow() != Phase::Stop {
+                            st.disconnects += 1;
+                            if st.errors.len() < 3 { st.errors.push(format!("{name}: {why}")); }
+                        }
+                        continue 'connection;
+                    }
+                },
+                _ = sleep_until(next_due.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600))), if next_due.is_some() => {
+                    let s = sched.as_mut().expect("schedule exists when something is due");
+                    let now = Instant::now();
+                    while let Some((kind, due)) = s.pop_due(now) {
+                        st.max_send_lag_us = st.max_send_lag_us.max(now.saturating_duration_since(due).as_micros() as u64);
+                        let frame = match kind {
+                            Kind::Update(seq) => {
+                                st.sent_updates += 1;
+                                write_update(&shared, &doc, &map, index, seq)
+                            }
+                            Kind::Awareness => {
+                                st.sent_awareness += 1;
+                                aw_clock += 1;
+                                awareness_frame(&shared, client_id, aw_clock, &name)
+                            }
+                        };
+                        if let Err(e) = client::send(&mut ws, frame).await {
+                            st.disconnects += 1;
+                            st.errors.push(format!("{name}: {e:#}"));
+                            continue 'connection;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    st.final_sv = Some(client::state_vector(&doc));
+    st
+}
+
+fn any_f64(v: &Any) -> Option<f64> {
+    match v {
+        Any::Number(n) => Some(match n {
+            yrs::any::Number::Int(i) => *i as f64,
+            yrs::any::Number::Float(f) => *f,
+        }),
+        _ => None,
+    }
+}
+
+fn micros_since(shared: &Shared, at: Instant) -> f64 {
+    at.saturating_duration_since(shared.epoch).as_micros() as f64
+}
+
+/// Writes the next update into the client's document and returns it as a message. Written
+/// even while disconnected: the reconnect's step 2 carries it, as with the stock client.
+fn write_update(shared: &Shared, doc: &Doc, map: &MapRef, index: usize, seq: u32) -> Vec<u8> {
+    let ts = micros_since(shared, Instant::now());
+    let mut txn = doc.transact_mut();
+    map.insert(&mut txn, format!("{index}.{seq}"), Any::Number(ts.into()));
+    codec::encode_update(&txn.encode_update_v1())
+}
+
+fn awareness_frame(shared: &Shared, client_id: u64, clock: u32, name: &str) -> Vec<u8> {
+    let t = micros_since(shared, Instant::now()) as u64;
+    let x = (clock % 1000) as f64 * 1.5;
+    let state = format!(
+        r##"{{"user":{{"name":"{name}","color":"#30bced"}},"cursor":{{"x":{x},"y":{y}}},"t":{t}}}"##,
+        y = 300.0 - x / 3.0
+    );
+    codec::encode_awareness([(client_id, clock, state.as_bytes())])
+}
+
+#[derive(serde::Deserialize)]
+struct AwarenessT {
+    t: Option<u64>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn handle_frame(
+    shared: &Shared,
+    doc: &Doc,
+    inbox: &Mutex<Vec<(usize, f64)>>,
+    st: &mut ClientStats,
+    ws: &mut Ws,
+    frame: Bytes,
+    client_id: u64,
+    name: &str,
+    aw_clock: &mut u32,
+    run_start: Option<Instant>,
+) -> Result<()> {
+    let now = Instant::now();
+    st.frames_in += 1;
+    st.bytes_in += frame.len() as u64;
+    let messages = codec::decode_frame(&frame, &client::limits()).map_err(|e| anyhow!("undecodable frame from server: {e}"))?;
+    let mut replies = Vec::new();
+    for m in messages {
+        match m {
+            Message::SyncStep1(sv) => replies.push(client::answer_step1(doc, &sv)?),
+            Message::SyncStep2(update) => {
+                client::apply(doc, &update)?;
+                if st.synced_ms.is_none() {
+                    st.synced_ms = Some(now.duration_since(shared.epoch).as_secs_f64() * 1000.0);
+                    shared.synced.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Message::Update(update) => {
+                st.update_messages += 1;
+                client::apply(doc, &update)?;
+            }
+            Message::Awareness(a) => {
+                if a.entries.is_empty() {
+                    st.keepalives += 1;
+                    continue;
+                }
+                st.awareness_messages += 1;
+                st.awareness_entries += a.entries.len() as u64;
+                let now_us = micros_since(shared, now) as u64;
+                // States announced before the load started (sent to joiners) are not latency.
+                let from_us = run_start.map_or(u64::MAX, |t| micros_since(shared, t) as u64);
+                for e in &a.entries {
+                    if e.client_id == client_id || e.is_removal() {
+                        continue;
+                    }
+                    if let Ok(AwarenessT { t: Some(t) }) = serde_json::from_slice::<AwarenessT>(&e.state_json) {
+                        if t < from_us {
+                            continue;
+                        }
+                        st.awareness_latencies_us.push(now_us.saturating_sub(t).min(u64::from(u32::MAX)) as u32);
+                    }
+                }
+            }
+            Message::QueryAwareness => {
+                *aw_clock += 1;
+                replies.push(awareness_frame(shared, client_id, *aw_clock, name));
+            }
+            Message::Auth(Some(reason)) => return Err(anyhow!("permission denied: {reason}")),
+            Message::Auth(None) => {}
+        }
+    }
+    let received: Vec<(usize, f64)> = std::mem::take(&mut *inbox.lock().unwrap_or_else(|p| p.into_inner()));
+    if !received.is_empty() {
+        let now_us = micros_since(shared, now);
+        let mut counted = 0;
+        for (sender, ts) in received {
+            if let Some(slot) = st.recv_from.get_mut(sender) {
+                *slot += 1;
+                counted += 1;
+                st.latencies_us.push((now_us - ts).clamp(0.0, f64::from(u32::MAX)) as u32);
+            }
+        }
+        shared.receipts.fetch_add(counted, Ordering::Relaxed);
+    }
+    for r in replies {
+        client::send(ws, r).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Update(u32),
+    Awareness,
+}
+
+/// A client's send times, fixed up front from the start instant: `n` events per stream at
+/// `start + offset + k * period`, so late wake-ups do not make the schedule drift.
+struct Schedule {
+    t0: Instant,
+    updates: Stream,
+    awareness: Stream,
+}
+
+struct Stream {
+    start: Instant,
+    period: Duration,
+    next: u32,
+    count: u32,
+}
+
+impl Stream {
+    fn new(t0: Instant, rate: f64, count: u32) -> Stream {
+        let period = if rate > 0.0 { Duration::from_secs_f64(1.0 / rate) } else { Duration::from_secs(1) };
+        let offset = period.mul_f64(rand::rng().random::<f64>());
+        Stream { start: t0 + offset, period, next: 0, count }
+    }
+
+    fn due(&self) -> Option<Instant> {
+        (self.next < self.count).then(|| self.start + self.period * self.next)
+    }
+}
+
+impl Schedule {
+    fn new(t0: Instant, cfg: &TrafficConfig, n_updates: u32, n_awareness: u32) -> Schedule {
+        Schedule { t0, updates: Stream::new(t0, cfg.update_rate, n_updates), awareness: Stream::new(t0, cfg.awareness_rate, n_awareness) }
+    }
+
+    fn next_due(&self) -> Option<Instant> {
+        match (self.updates.due(), self.awareness.due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn pop_due(&mut self, now: Instant) -> Option<(Kind, Instant)> {
+        let u = self.updates.due().filter(|&t| t <= now);
+        let a = self.awareness.due().filter(|&t| t <= now);
+        match (u, a) {
+            (Some(tu), Some(ta)) if ta < tu => {
+                self.awareness.next += 1;
+                Some((Kind::Awareness, ta))
+            }
+            (Some(tu), _) => {
+                let seq = self.updates.next;
+                self.updates.next += 1;
+                Some((Kind::Update(seq), tu))
+            }
+            (None, Some(ta)) => {
+                self.awareness.next += 1;
+                Some((Kind::Awareness, ta))
+            }
+            (None, None) => None,
+        }
+    }
+}
