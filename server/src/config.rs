@@ -1,0 +1,130 @@
+//! Command-line and environment configuration (`kartta serve --help`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use kartta_protocol::codec::DecodeLimits;
+
+use crate::room::RoomLimits;
+
+#[derive(Debug, Parser)]
+#[command(name = "kartta", version, about = "Kartta: collaborative partnership maps")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and the sync endpoint (the default).
+    Serve(ServeConfig),
+}
+
+/// Every flag can also be given as an environment variable `KARTTA_…`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address to listen on; port 0 picks a free port (printed on start).
+    #[arg(long, env = "KARTTA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Directory for the SQLite database; created if missing.
+    #[arg(long, env = "KARTTA_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    #[command(flatten)]
+    pub limits: Limits,
+
+    /// Log filter in `tracing` syntax, e.g. `info` or `kartta_server=debug`.
+    #[arg(long, env = "KARTTA_LOG", default_value = "info")]
+    pub log: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Limits {
+    /// Largest websocket message accepted, in bytes.
+    #[arg(long, env = "KARTTA_MAX_MESSAGE_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_message_bytes: usize,
+
+    /// Largest stored size of one board, in bytes.
+    #[arg(long, env = "KARTTA_MAX_BOARD_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_board_bytes: usize,
+
+    /// Most simultaneous connections to one board.
+    #[arg(long, env = "KARTTA_MAX_CONNECTIONS_PER_BOARD", default_value_t = 250)]
+    pub max_connections_per_board: usize,
+
+    /// Largest awareness (presence) state of one client, in bytes.
+    #[arg(long, env = "KARTTA_MAX_AWARENESS_STATE_BYTES", default_value_t = 16 * 1024)]
+    pub max_awareness_state_bytes: usize,
+
+    /// Document update messages per second one connection may send; faster senders are
+    /// slowed down (their socket is read later), not disconnected.
+    #[arg(long, env = "KARTTA_UPDATES_PER_SECOND", default_value_t = 100.0)]
+    pub updates_per_second: f64,
+
+    /// Update messages a connection may send in a burst above the steady rate.
+    #[arg(long, env = "KARTTA_UPDATE_BURST", default_value_t = 500.0)]
+    pub update_burst: f64,
+
+    /// Messages queued for one connection before it is closed as too slow.
+    #[arg(long, env = "KARTTA_OUTGOING_QUEUE", default_value_t = 1024)]
+    pub outgoing_queue: usize,
+
+    /// Seconds a board with no connections stays in memory.
+    #[arg(long, env = "KARTTA_IDLE_UNLOAD_SECONDS", default_value_t = 30)]
+    pub idle_unload_seconds: u64,
+
+    /// Compact a board's update log into one state after this many updates.
+    #[arg(long, env = "KARTTA_COMPACT_AFTER_UPDATES", default_value_t = 2000)]
+    pub compact_after_updates: usize,
+}
+
+/// Parses nothing but the limits, to get their defaults in one place.
+#[derive(Parser)]
+struct LimitsOnly {
+    #[command(flatten)]
+    limits: Limits,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        LimitsOnly::parse_from(["kartta"]).limits
+    }
+}
+
+impl Limits {
+    pub fn decode_limits(&self) -> DecodeLimits {
+        DecodeLimits {
+            max_message_bytes: self.max_message_bytes,
+            // A client announces its own id, and a few more at most (e.g. several tabs' worth
+            // through one relay); more is abuse.
+            max_awareness_clients: 16,
+            max_awareness_state_bytes: self.max_awareness_state_bytes,
+        }
+    }
+
+    pub fn room_limits(&self) -> RoomLimits {
+        RoomLimits {
+            max_connections: self.max_connections_per_board,
+            max_board_bytes: self.max_board_bytes,
+            ..RoomLimits::default()
+        }
+    }
+
+    pub fn idle_unload_after(&self) -> Duration {
+        Duration::from_secs(self.idle_unload_seconds)
+    }
+}
+
+impl ServeConfig {
+    pub fn with_data_dir(data_dir: PathBuf) -> ServeConfig {
+        ServeConfig {
+            listen: ([127, 0, 0, 1], 0).into(),
+            data_dir,
+            limits: Limits::default(),
+            log: "info".into(),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Plain HTTP endpoints (`/healthz`, `/metrics`) and the one error type every handler returns.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use kartta_protocol::api::{ErrorBody, Health};
+
+use crate::AppState;
+
+/// Every error an HTTP handler can return. 4xx bodies speak to the user; 5xx bodies stay
+/// generic while the cause goes to the log.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("not found")]
+    NotFound,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match &self {
+            ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message.clone()),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing at this address.".into()),
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on the server.".into())
+            }
+        };
+        (status, Json(ErrorBody { error: code.into(), message })).into_response()
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
+}
+
+async fn healthz(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        rooms: state.rooms.loaded() as u64,
+        connections: state.metrics.connections.get().max(0) as u64,
+    })
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        state.metrics.render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,130 @@
+//! The Kartta server: HTTP routes, the websocket sync endpoint, rooms and storage.
+//!
+//! `main.rs` only parses the command line; [`serve`] runs a server and [`app`] builds its
+//! router, so tests can run the real thing on `127.0.0.1:0`.
+
+pub mod config;
+pub mod http;
+pub mod metrics;
+pub mod persist;
+pub mod room;
+pub mod storage;
+mod web;
+mod ws;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::ServeConfig;
+use crate::metrics::Metrics;
+use crate::persist::Persister;
+use crate::room::{RoomContext, Rooms};
+use crate::storage::{BoardStore, SqliteStore};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<ServeConfig>,
+    pub rooms: Arc<Rooms>,
+    pub metrics: Arc<Metrics>,
+}
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/sync/{board_id}", get(ws::sync_handler))
+        .merge(http::router())
+        .fallback(web::static_file)
+        .with_state(state)
+}
+
+/// A server that is listening: its address, and what it takes to stop it.
+pub struct Server {
+    pub address: SocketAddr,
+    shutdown: CancellationToken,
+    tasks: TaskTracker,
+    serving: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Binds, opens the database and starts serving in the background.
+    pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+        let database = config.data_dir.join("kartta.db");
+        let store: Arc<dyn BoardStore> =
+            Arc::new(SqliteStore::open(&database).with_context(|| format!("opening {}", database.display()))?);
+        Server::start_with_store(config, store).await
+    }
+
+    pub async fn start_with_store(config: ServeConfig, store: Arc<dyn BoardStore>) -> anyhow::Result<Server> {
+        let metrics = Arc::new(Metrics::new());
+        let shutdown = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        let rooms = Rooms::new(RoomContext {
+            persister: Persister::start(store, metrics.clone()),
+            metrics: metrics.clone(),
+            limits: config.limits.room_limits(),
+            idle_unload_after: config.limits.idle_unload_after(),
+            compact_after_updates: config.limits.compact_after_updates,
+            shutdown: shutdown.clone(),
+            tasks: tasks.clone(),
+        });
+        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+        let address = listener.local_addr()?;
+        let state = AppState { config: Arc::new(config), rooms, metrics };
+        // Small frames must not wait for delayed ACKs (Nagle), or latency grows a 40 ms tail.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::warn!(%error, "could not set TCP_NODELAY");
+            }
+        });
+        let stop = shutdown.clone();
+        let serving = tokio::spawn(async move {
+            axum::serve(listener, app(state)).with_graceful_shutdown(async move { stop.cancelled().await }).await
+        });
+        Ok(Server { address, shutdown, tasks, serving })
+    }
+
+    /// Stops accepting, flushes and compacts every room, and waits until they are done.
+    pub async fn shutdown(self) {
+        self.shutdown.cancel();
+        self.tasks.close();
+        self.tasks.wait().await;
+        let _ = self.serving.await;
+    }
+
+    /// Waits for SIGINT or SIGTERM, then shuts down.
+    pub async fn run_until_signal(self) {
+        wait_for_signal().await;
+        tracing::info!("shutting down: flushing every board");
+        self.shutdown().await;
+        tracing::info!("stopped");
+    }
+}
+
+async fn wait_for_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

@@ -1,0 +1,74 @@
+//! Prometheus metrics, served as text at `/metrics`.
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+pub struct Metrics {
+    registry: Registry,
+    pub rooms_loaded: Gauge,
+    pub connections: Gauge,
+    pub messages_in: Counter,
+    pub bytes_in: Counter,
+    pub messages_out: Counter,
+    pub bytes_out: Counter,
+    pub updates_persisted: Counter,
+    pub persist_seconds: Histogram,
+    pub slow_client_disconnects: Counter,
+    pub protocol_errors: Counter,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("kartta");
+        let metrics = Metrics {
+            rooms_loaded: Gauge::default(),
+            connections: Gauge::default(),
+            messages_in: Counter::default(),
+            bytes_in: Counter::default(),
+            messages_out: Counter::default(),
+            bytes_out: Counter::default(),
+            updates_persisted: Counter::default(),
+            // 50 µs to about 1.6 s.
+            persist_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
+            slow_client_disconnects: Counter::default(),
+            protocol_errors: Counter::default(),
+            registry: Registry::default(),
+        };
+        registry.register("rooms_loaded", "Boards loaded in memory", metrics.rooms_loaded.clone());
+        registry.register("connections", "Open websocket connections", metrics.connections.clone());
+        registry.register("messages_in", "Yjs messages received", metrics.messages_in.clone());
+        registry.register("bytes_in", "Bytes of websocket frames received", metrics.bytes_in.clone());
+        registry.register("messages_out", "Websocket frames queued to clients", metrics.messages_out.clone());
+        registry.register("bytes_out", "Bytes of websocket frames queued to clients", metrics.bytes_out.clone());
+        registry.register("updates_persisted", "Document updates committed to storage", metrics.updates_persisted.clone());
+        registry.register(
+            "persist_latency_seconds",
+            "Time from handing updates to storage until their commit",
+            metrics.persist_seconds.clone(),
+        );
+        registry.register(
+            "slow_client_disconnects",
+            "Connections closed because their outgoing queue was full",
+            metrics.slow_client_disconnects.clone(),
+        );
+        registry.register("protocol_errors", "Connections closed for malformed or refused input", metrics.protocol_errors.clone());
+        Metrics { registry, ..metrics }
+    }
+
+    /// The metrics in Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
+        out
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}

@@ -1,0 +1,555 @@
+//! The sync core of one board: the document, the awareness states and the connections' view
+//! of them. Sans-IO: it takes decoded messages in and returns the bytes to send, to whom, and
+//! what to persist; it knows nothing of sockets, tasks or storage (see [`super::task`]).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use kartta_protocol::close::CloseReason;
+use kartta_protocol::codec::{self, AwarenessEntry, Message};
+use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
+use yrs::{Doc, ReadTxn, StateVector, Transact, Update, WriteTxn};
+
+pub type ConnectionId = u64;
+
+/// Limits one room enforces. Defaults come from [`crate::config::Limits`].
+#[derive(Debug, Clone)]
+pub struct RoomLimits {
+    pub max_connections: usize,
+    /// The board's stored size (state plus log) may not grow past this.
+    pub max_board_bytes: usize,
+    /// Awareness client ids one connection may announce.
+    pub max_awareness_ids_per_connection: usize,
+    /// Bytes of updates held back for missing dependencies before the room gives up on them.
+    pub max_pending_bytes: usize,
+    /// An awareness state not renewed for this long is removed.
+    pub awareness_timeout: Duration,
+}
+
+impl Default for RoomLimits {
+    fn default() -> Self {
+        RoomLimits {
+            max_connections: 250,
+            max_board_bytes: 64 * 1024 * 1024,
+            max_awareness_ids_per_connection: 4,
+            max_pending_bytes: 1024 * 1024,
+            awareness_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What the room asks its driver to do after a message.
+#[derive(Debug, Default)]
+pub struct Effects {
+    /// Messages for one connection, in order.
+    pub replies: Vec<(ConnectionId, Bytes)>,
+    /// Document updates that changed the board: persist them, then broadcast them to every
+    /// connection (the sender included).
+    pub updates: Vec<Bytes>,
+    /// Connections to close, and why.
+    pub closes: Vec<(ConnectionId, CloseReason)>,
+}
+
+impl Effects {
+    pub fn is_empty(&self) -> bool {
+        self.replies.is_empty() && self.updates.is_empty() && self.closes.is_empty()
+    }
+
+    fn close(&mut self, connection: ConnectionId, reason: CloseReason) {
+        self.closes.push((connection, reason));
+    }
+}
+
+#[derive(Debug)]
+struct ConnectionState {
+    can_write: bool,
+    /// Awareness client ids this connection announced, removed when it leaves.
+    awareness_ids: HashSet<u64>,
+    told_read_only: bool,
+}
+
+#[derive(Debug, Clone)]
+struct AwarenessState {
+    clock: u32,
+    state_json: Bytes,
+    renewed_at: Instant,
+    owner: ConnectionId,
+}
+
+pub struct RoomCore {
+    doc: Doc,
+    limits: RoomLimits,
+    connections: HashMap<ConnectionId, ConnectionState>,
+    awareness: HashMap<u64, AwarenessState>,
+    /// Awareness entries changed since the last [`RoomCore::take_awareness_message`]: merged into
+    /// one message per batch instead of one per client.
+    awareness_changed: HashMap<u64, (u32, Bytes)>,
+    /// Filled by the document's update observer while a transaction commits.
+    observed_updates: Arc<Mutex<Vec<Bytes>>>,
+    /// The sync step 2 message for a client that has nothing yet, shared by a burst of joiners.
+    full_state_message: Option<Bytes>,
+    /// Stored size of the board: the loaded bytes plus every update applied since.
+    board_bytes: usize,
+    pending_bytes: usize,
+}
+
+const NULL_STATE: &[u8] = b"null";
+const EMPTY_UPDATE: &[u8] = &[0, 0];
+
+/// A stored board that does not load.
+#[derive(Debug, thiserror::Error)]
+#[error("stored board does not load: {0}")]
+pub struct LoadError(String);
+
+impl RoomCore {
+    /// A room for a board whose stored form is `state` followed by `updates`.
+    pub fn load(state: Option<&[u8]>, updates: &[Vec<u8>], limits: RoomLimits) -> Result<RoomCore, LoadError> {
+        let doc = Doc::new();
+        let mut board_bytes = 0;
+        {
+            let mut txn = doc.transact_mut();
+            for bytes in state.into_iter().chain(updates.iter().map(Vec::as_slice)) {
+                let update = Update::decode_v1(bytes).map_err(|error| LoadError(error.to_string()))?;
+                txn.apply_update(update).map_err(|error| LoadError(error.to_string()))?;
+                board_bytes += bytes.len();
+            }
+        }
+        let observed_updates = Arc::new(Mutex::new(Vec::new()));
+        let sink = observed_updates.clone();
+        doc.observe_update_v1("kartta-room", move |_, event| {
+            // A transaction that integrated nothing (e.g. an update parked for missing
+            // dependencies) still reports the empty update: no blocks, no deletions.
+            if event.update.as_slice() == EMPTY_UPDATE {
+                return;
+            }
+            if let Ok(mut updates) = sink.lock() {
+                updates.push(Bytes::from(event.update.clone()));
+            }
+        })
+        .map_err(|error| LoadError(error.to_string()))?;
+        Ok(RoomCore {
+            doc,
+            limits,
+            connections: HashMap::new(),
+            awareness: HashMap::new(),
+            awareness_changed: HashMap::new(),
+            observed_updates,
+            full_state_message: None,
+            board_bytes,
+            pending_bytes: 0,
+        })
+    }
+
+    pub fn connection_count(&self) -> usize {
+        self.connections.len()
+    }
+
+    pub fn board_bytes(&self) -> usize {
+        self.board_bytes
+    }
+
+    pub fn doc(&self) -> &Doc {
+        &self.doc
+    }
+
+    /// The whole document as one v1 update (including updates still waiting for missing
+    /// dependencies), for compaction.
+    pub fn encode_state(&self) -> Vec<u8> {
+        self.doc.transact().encode_state_as_update_v1(&StateVector::default())
+    }
+
+    /// Registers a connection and returns what it must be sent first: the server's sync step 1
+    /// and the current awareness states.
+    pub fn join(&mut self, connection: ConnectionId, can_write: bool) -> Result<Vec<Bytes>, CloseReason> {
+        if self.connections.len() >= self.limits.max_connections {
+            return Err(CloseReason::BoardFull);
+        }
+        self.connections.insert(
+            connection,
+            ConnectionState { can_write, awareness_ids: HashSet::new(), told_read_only: false },
+        );
+        let state_vector = self.doc.transact().state_vector().encode_v1();
+        let mut first = vec![Bytes::from(codec::encode_sync_step1(&state_vector))];
+        if let Some(states) = self.all_awareness_message() {
+            first.push(states);
+        }
+        Ok(first)
+    }
+
+    /// Forgets a connection and removes every awareness state it announced.
+    pub fn leave(&mut self, connection: ConnectionId) {
+        if let Some(state) = self.connections.remove(&connection) {
+            for client_id in state.awareness_ids {
+                self.remove_awareness(client_id);
+            }
+        }
+    }
+
+    /// Handles one message of `connection`. A connection the room decides to close is
+    /// forgotten at once, so whatever else it sent in the same batch is ignored.
+    pub fn handle(&mut self, connection: ConnectionId, message: Message, now: Instant, effects: &mut Effects) {
+        if !self.connections.contains_key(&connection) {
+            return;
+        }
+        let closes_before = effects.closes.len();
+        self.handle_message(connection, message, now, effects);
+        if effects.closes[closes_before..].iter().any(|(closed, _)| *closed == connection) {
+            self.leave(connection);
+        }
+    }
+
+    fn handle_message(&mut self, connection: ConnectionId, message: Message, now: Instant, effects: &mut Effects) {
+        match message {
+            Message::SyncStep1(state_vector) => {
+                let reply = self.answer_step1(&state_vector);
+                match reply {
+                    Some(reply) => effects.replies.push((connection, reply)),
+                    None => effects.close(connection, CloseReason::MalformedMessage),
+                }
+            }
+            Message::SyncStep2(update) | Message::Update(update) => self.apply_update(connection, &update, effects),
+            Message::Awareness(update) => {
+                for entry in update.entries {
+                    if let Err(reason) = self.apply_awareness(connection, entry, now) {
+                        effects.close(connection, reason);
+                        return;
+                    }
+                }
+            }
+            Message::QueryAwareness => {
+                if let Some(states) = self.all_awareness_message() {
+                    effects.replies.push((connection, states));
+                }
+            }
+            // Clients have nothing to say to the server through auth messages.
+            Message::Auth(_) => {}
+        }
+    }
+
+    fn answer_step1(&mut self, state_vector: &[u8]) -> Option<Bytes> {
+        let state_vector = StateVector::decode_v1(state_vector).ok()?;
+        if state_vector.is_empty() {
+            let doc = &self.doc;
+            let message = self.full_state_message.get_or_insert_with(|| {
+                let update = doc.transact().encode_state_as_update_v1(&StateVector::default());
+                Bytes::from(codec::encode_sync_step2(&update))
+            });
+            return Some(message.clone());
+        }
+        let update = self.doc.transact().encode_state_as_update_v1(&state_vector);
+        Some(Bytes::from(codec::encode_sync_step2(&update)))
+    }
+
+    fn apply_update(&mut self, connection: ConnectionId, bytes: &[u8], effects: &mut Effects) {
+        let Some(state) = self.connections.get_mut(&connection) else { return };
+        if !state.can_write {
+            if !state.told_read_only {
+                state.told_read_only = true;
+                effects.replies.push((connection, Bytes::from(codec::encode_permission_denied("read-only"))));
+            }
+            return;
+        }
+        if self.board_bytes + bytes.len() > self.limits.max_board_bytes {
+            effects.close(connection, CloseReason::BoardTooLarge);
+            return;
+        }
+        let update = match Update::decode_v1(bytes) {
+            Ok(update) => update,
+            Err(error) => {
+                tracing::info!(connection, %error, "refused an update that does not decode");
+                effects.close(connection, CloseReason::MalformedMessage);
+                return;
+            }
+        };
+        let mut txn = self.doc.transact_mut();
+        let applied = txn.apply_update(update);
+        let missing = txn.has_missing_updates();
+        if missing {
+            self.pending_bytes += bytes.len();
+            if self.pending_bytes > self.limits.max_pending_bytes {
+                txn.prune_pending();
+                self.pending_bytes = 0;
+                effects.close(connection, CloseReason::TooManyPending);
+            }
+        } else {
+            self.pending_bytes = 0;
+        }
+        drop(txn);
+        if let Err(error) = applied {
+            tracing::info!(connection, %error, "refused an update that does not apply");
+            effects.close(connection, CloseReason::MalformedMessage);
+        }
+        // Whatever did integrate (even before an error) was observed and must be kept.
+        let observed = match self.observed_updates.lock() {
+            Ok(mut observed) => std::mem::take(&mut *observed),
+            Err(_) => Vec::new(),
+        };
+        if !observed.is_empty() {
+            self.full_state_message = None;
+            self.board_bytes += observed.iter().map(Bytes::len).sum::<usize>();
+            effects.updates.extend(observed);
+        }
+    }
+
+    fn apply_awareness(&mut self, connection: ConnectionId, entry: AwarenessEntry, now: Instant) -> Result<(), CloseReason> {
+        let AwarenessEntry { client_id, clock, state_json } = entry;
+        let removal = state_json.as_ref() == NULL_STATE;
+        if let Some(existing) = self.awareness.get(&client_id) {
+            if existing.owner != connection {
+                // Another connection speaks for this client id; one connection cannot overwrite
+                // or remove someone else's presence.
+                return Ok(());
+            }
+            let newer = clock > existing.clock || (clock == existing.clock && removal);
+            if !newer {
+                return Ok(());
+            }
+        } else if removal {
+            return Ok(());
+        }
+        let owned = &mut self.connections.get_mut(&connection).ok_or(CloseReason::InternalError)?.awareness_ids;
+        if removal {
+            owned.remove(&client_id);
+            self.awareness.remove(&client_id);
+            self.awareness_changed.insert(client_id, (clock, Bytes::from_static(NULL_STATE)));
+            return Ok(());
+        }
+        if !owned.contains(&client_id) {
+            if owned.len() >= self.limits.max_awareness_ids_per_connection {
+                return Err(CloseReason::TooManyPending);
+            }
+            owned.insert(client_id);
+        }
+        self.awareness_changed.insert(client_id, (clock, state_json.clone()));
+        self.awareness.insert(client_id, AwarenessState { clock, state_json, renewed_at: now, owner: connection });
+        Ok(())
+    }
+
+    fn remove_awareness(&mut self, client_id: u64) {
+        if let Some(state) = self.awareness.remove(&client_id) {
+            // One past the last clock, as the JavaScript awareness does, so every peer accepts it.
+            self.awareness_changed.insert(client_id, (state.clock.wrapping_add(1), Bytes::from_static(NULL_STATE)));
+        }
+    }
+
+    /// Removes awareness states that were not renewed within the timeout.
+    pub fn expire_awareness(&mut self, now: Instant) {
+        let timeout = self.limits.awareness_timeout;
+        let expired: Vec<(u64, ConnectionId)> = self
+            .awareness
+            .iter()
+            .filter(|(_, state)| now.saturating_duration_since(state.renewed_at) > timeout)
+            .map(|(client_id, state)| (*client_id, state.owner))
+            .collect();
+        for (client_id, owner) in expired {
+            if let Some(connection) = self.connections.get_mut(&owner) {
+                connection.awareness_ids.remove(&client_id);
+            }
+            self.remove_awareness(client_id);
+        }
+    }
+
+    /// One awareness message with every change since the last call, or `None`.
+    pub fn take_awareness_message(&mut self) -> Option<Bytes> {
+        if self.awareness_changed.is_empty() {
+            return None;
+        }
+        let changed = std::mem::take(&mut self.awareness_changed);
+        let message = codec::encode_awareness(changed.iter().map(|(id, (clock, json))| (*id, *clock, json.as_ref())));
+        Some(Bytes::from(message))
+    }
+
+    fn all_awareness_message(&self) -> Option<Bytes> {
+        if self.awareness.is_empty() {
+            return None;
+        }
+        let entries = self.awareness.iter().map(|(id, state)| (*id, state.clock, state.state_json.as_ref()));
+        Some(Bytes::from(codec::encode_awareness(entries)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kartta_protocol::codec::{decode_frame, DecodeLimits};
+    use kartta_protocol::schema::{root, BoardView};
+    use yrs::{Map, MapPrelim, Text};
+
+    fn update_adding_actor(id: &str, name: &str) -> Vec<u8> {
+        let doc = Doc::new();
+        let actors = doc.get_or_insert_map(root::ACTORS);
+        let mut txn = doc.transact_mut();
+        let actor = actors.insert(&mut txn, id, MapPrelim::default());
+        actor.insert(&mut txn, "name", name);
+        actor.insert(&mut txn, "x", 1.0);
+        actor.insert(&mut txn, "y", 2.0);
+        txn.encode_update_v1()
+    }
+
+    fn decode(bytes: &Bytes) -> Vec<Message> {
+        decode_frame(bytes, &DecodeLimits::default()).unwrap()
+    }
+
+    fn only(bytes: &Bytes) -> Message {
+        let mut messages = decode(bytes);
+        assert_eq!(messages.len(), 1);
+        messages.remove(0)
+    }
+
+    fn room() -> RoomCore {
+        RoomCore::load(None, &[], RoomLimits::default()).unwrap()
+    }
+
+    #[test]
+    fn joining_sends_step1_and_existing_awareness() {
+        let mut room = room();
+        let first = room.join(1, true).unwrap();
+        assert!(matches!(decode(&first[0]).as_slice(), [Message::SyncStep1(_)]));
+        assert_eq!(first.len(), 1, "no awareness yet");
+        let mut effects = Effects::default();
+        let awareness = codec::encode_awareness([(42, 1, br#"{"name":"Aino"}"#.as_slice())]);
+        for message in decode(&Bytes::from(awareness)) {
+            room.handle(1, message, Instant::now(), &mut effects);
+        }
+        assert!(room.take_awareness_message().is_some());
+        let first = room.join(2, true).unwrap();
+        assert_eq!(first.len(), 2);
+        let Message::Awareness(states) = only(&first[1]) else { panic!() };
+        assert_eq!(states.entries[0].client_id, 42);
+    }
+
+    #[test]
+    fn updates_are_applied_reported_once_and_served_to_joiners() {
+        let mut room = room();
+        room.join(1, true).unwrap();
+        let update = update_adding_actor("a1", "Turku");
+        let mut effects = Effects::default();
+        for message in decode(&Bytes::from(codec::encode_update(&update))) {
+            room.handle(1, message, Instant::now(), &mut effects);
+        }
+        assert_eq!(effects.updates.len(), 1);
+        assert!(effects.closes.is_empty());
+        // The same update again changes nothing and is not reported again.
+        let mut again = Effects::default();
+        for message in decode(&Bytes::from(codec::encode_update(&update))) {
+            room.handle(1, message, Instant::now(), &mut again);
+        }
+        assert!(again.updates.is_empty());
+        // A joiner's empty step 1 gets the whole board.
+        room.join(2, true).unwrap();
+        let mut effects = Effects::default();
+        let step1 = codec::encode_sync_step1(&StateVector::default().encode_v1());
+        for message in decode(&Bytes::from(step1)) {
+            room.handle(2, message, Instant::now(), &mut effects);
+        }
+        let (to, reply) = &effects.replies[0];
+        assert_eq!(*to, 2);
+        let Message::SyncStep2(state) = only(reply) else { panic!() };
+        let doc = Doc::new();
+        doc.transact_mut().apply_update(Update::decode_v1(&state).unwrap()).unwrap();
+        assert_eq!(BoardView::read(&doc.transact()).actor("a1").unwrap().name, "Turku");
+    }
+
+    #[test]
+    fn read_only_connections_cannot_change_the_board() {
+        let mut room = room();
+        room.join(1, false).unwrap();
+        let mut effects = Effects::default();
+        for _ in 0..2 {
+            for message in decode(&Bytes::from(codec::encode_update(&update_adding_actor("a1", "X")))) {
+                room.handle(1, message, Instant::now(), &mut effects);
+            }
+        }
+        assert!(effects.updates.is_empty());
+        assert_eq!(effects.replies.len(), 1, "told once that it is read-only");
+        assert!(matches!(decode(&effects.replies[0].1).as_slice(), [Message::Auth(Some(_))]));
+        assert!(BoardView::read(&room.doc().transact()).actors.is_empty());
+    }
+
+    #[test]
+    fn awareness_is_removed_on_leave_and_on_expiry_and_cannot_be_spoofed() {
+        let mut room = room();
+        room.join(1, true).unwrap();
+        room.join(2, true).unwrap();
+        let start = Instant::now();
+        let mut effects = Effects::default();
+        let mine = codec::encode_awareness([(7, 1, b"{}".as_slice())]);
+        for message in decode(&Bytes::from(mine)) {
+            room.handle(1, message, start, &mut effects);
+        }
+        // Connection 2 tries to remove connection 1's client.
+        let spoof = codec::encode_awareness([(7, 5, b"null".as_slice())]);
+        for message in decode(&Bytes::from(spoof)) {
+            room.handle(2, message, start, &mut effects);
+        }
+        room.take_awareness_message();
+        assert!(room.all_awareness_message().is_some(), "the spoofed removal was ignored");
+        room.leave(1);
+        let removal = room.take_awareness_message().unwrap();
+        let Message::Awareness(update) = only(&removal) else { panic!() };
+        assert!(update.entries[0].is_removal());
+        assert_eq!(update.entries[0].clock, 2);
+
+        let theirs = codec::encode_awareness([(8, 1, b"{}".as_slice())]);
+        for message in decode(&Bytes::from(theirs)) {
+            room.handle(2, message, start, &mut effects);
+        }
+        room.take_awareness_message();
+        room.expire_awareness(start + Duration::from_secs(10));
+        assert!(room.take_awareness_message().is_none(), "still fresh");
+        room.expire_awareness(start + Duration::from_secs(31));
+        let Message::Awareness(update) = only(&room.take_awareness_message().unwrap()) else { panic!() };
+        assert_eq!((update.entries[0].client_id, update.entries[0].is_removal()), (8, true));
+    }
+
+    #[test]
+    fn limits_close_the_offending_connection() {
+        let limits = RoomLimits { max_connections: 1, max_board_bytes: 64, max_awareness_ids_per_connection: 1, ..RoomLimits::default() };
+        let mut room = RoomCore::load(None, &[], limits).unwrap();
+        room.join(1, true).unwrap();
+        assert_eq!(room.join(2, true), Err(CloseReason::BoardFull));
+        let mut effects = Effects::default();
+        let big = update_adding_actor("a1", &"x".repeat(100));
+        for message in decode(&Bytes::from(codec::encode_update(&big))) {
+            room.handle(1, message, Instant::now(), &mut effects);
+        }
+        assert_eq!(effects.closes, vec![(1, CloseReason::BoardTooLarge)]);
+        assert_eq!(room.connection_count(), 0, "a closed connection is forgotten");
+        room.join(1, true).unwrap();
+        let mut effects = Effects::default();
+        let two_ids = codec::encode_awareness([(1, 1, b"{}".as_slice()), (2, 1, b"{}".as_slice())]);
+        for message in decode(&Bytes::from(two_ids)) {
+            room.handle(1, message, Instant::now(), &mut effects);
+        }
+        assert_eq!(effects.closes, vec![(1, CloseReason::TooManyPending)]);
+    }
+
+    #[test]
+    fn updates_waiting_for_missing_dependencies_are_capped() {
+        let limits = RoomLimits { max_pending_bytes: 200, ..RoomLimits::default() };
+        let mut room = RoomCore::load(None, &[], limits).unwrap();
+        room.join(1, true).unwrap();
+        // Text typed after a first insertion that never arrives: every later piece hangs on
+        // the one before it, so none can be integrated.
+        let doc = Doc::new();
+        let body = doc.get_or_insert_text("body");
+        let mut later = Vec::new();
+        for i in 0..20 {
+            let mut txn = doc.transact_mut();
+            body.insert(&mut txn, i * 10, "0123456789");
+            later.push(txn.encode_update_v1());
+        }
+        let mut effects = Effects::default();
+        for update in &later[1..] {
+            for message in decode(&Bytes::from(codec::encode_update(update))) {
+                room.handle(1, message, Instant::now(), &mut effects);
+            }
+        }
+        assert!(effects.updates.is_empty(), "nothing integrates without the first update");
+        assert_eq!(effects.closes, vec![(1, CloseReason::TooManyPending)], "closed once, then ignored");
+        assert!(!room.doc().transact().has_missing_updates(), "the held-back updates were dropped");
+    }
+}

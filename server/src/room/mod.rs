@@ -1,0 +1,147 @@
+//! Rooms: one task per loaded board, found through a registry.
+//!
+//! - [`core`] is the sans-IO sync logic of one board.
+//! - [`task`] drives a core: it batches commands, persists before it broadcasts, and unloads
+//!   the room when it has been idle.
+//! - [`Rooms`] is the registry (a `DashMap`, no global lock) that starts rooms on demand.
+
+pub mod core;
+mod task;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use dashmap::DashMap;
+use kartta_protocol::close::CloseReason;
+use kartta_protocol::codec::Message;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::metrics::Metrics;
+use crate::persist::Persister;
+pub use self::core::{ConnectionId, RoomLimits};
+
+/// Commands a room task accepts. When its queue is full, senders wait: a connection that
+/// floods the room slows down its own reading, not the other connections' writes.
+pub const ROOM_COMMAND_QUEUE: usize = 1024;
+
+/// How a connection is told to close: the first reason set wins, and the writer task, which
+/// watches the token, sends the close frame.
+#[derive(Debug, Default)]
+pub struct Closer {
+    token: CancellationToken,
+    reason: Mutex<Option<CloseReason>>,
+}
+
+impl Closer {
+    pub fn close(&self, reason: CloseReason) {
+        if let Ok(mut slot) = self.reason.lock() {
+            slot.get_or_insert(reason);
+        }
+        self.token.cancel();
+    }
+
+    pub fn reason(&self) -> Option<CloseReason> {
+        self.reason.lock().ok().and_then(|slot| *slot)
+    }
+
+    pub fn token(&self) -> &CancellationToken {
+        &self.token
+    }
+}
+
+/// What a room holds to reach one connection.
+#[derive(Debug, Clone)]
+pub struct ConnectionHandle {
+    /// Bounded: when it is full the connection is closed as too slow (it resyncs on reconnect),
+    /// so one slow reader never holds the room back and no update is silently skipped.
+    pub outgoing: mpsc::Sender<Bytes>,
+    pub closer: Arc<Closer>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum JoinError {
+    /// The room was unloading; look it up again.
+    Retry,
+    Refused(CloseReason),
+}
+
+pub enum RoomCommand {
+    Join {
+        connection: ConnectionId,
+        can_write: bool,
+        handle: ConnectionHandle,
+        joined: oneshot::Sender<Result<(), JoinError>>,
+    },
+    Messages {
+        connection: ConnectionId,
+        messages: Vec<Message>,
+    },
+    Leave {
+        connection: ConnectionId,
+    },
+}
+
+/// Everything a room task needs from the server.
+#[derive(Clone)]
+pub struct RoomContext {
+    pub persister: Persister,
+    pub metrics: Arc<Metrics>,
+    pub limits: RoomLimits,
+    /// How long a room with no connections stays loaded.
+    pub idle_unload_after: Duration,
+    /// Compact the log into one state once it holds this many updates.
+    pub compact_after_updates: usize,
+    pub shutdown: CancellationToken,
+    pub tasks: TaskTracker,
+}
+
+#[derive(Clone)]
+pub struct RoomHandle {
+    pub commands: mpsc::Sender<RoomCommand>,
+    generation: u64,
+}
+
+pub struct Rooms {
+    rooms: DashMap<Arc<str>, RoomHandle>,
+    next_generation: AtomicU64,
+    context: RoomContext,
+}
+
+impl Rooms {
+    pub fn new(context: RoomContext) -> Arc<Rooms> {
+        Arc::new(Rooms { rooms: DashMap::new(), next_generation: AtomicU64::new(1), context })
+    }
+
+    pub fn loaded(&self) -> usize {
+        self.rooms.len()
+    }
+
+    /// The room of `board_id`, started (and loaded from storage by its task) if needed.
+    pub fn get_or_start(self: &Arc<Self>, board_id: &str) -> RoomHandle {
+        if let Some(handle) = self.rooms.get(board_id) {
+            return handle.clone();
+        }
+        self.rooms
+            .entry(Arc::from(board_id))
+            .or_insert_with(|| {
+                let (commands, receiver) = mpsc::channel(ROOM_COMMAND_QUEUE);
+                let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
+                let board_id: Arc<str> = Arc::from(board_id);
+                self.context.metrics.rooms_loaded.inc();
+                self.context.tasks.spawn(task::run(board_id, receiver, self.clone(), generation));
+                RoomHandle { commands, generation }
+            })
+            .clone()
+    }
+
+    /// Called by a room task that is unloading: removes it unless a newer room took its place.
+    fn remove(&self, board_id: &str, generation: u64) {
+        if self.rooms.remove_if(board_id, |_, handle| handle.generation == generation).is_some() {
+            self.context.metrics.rooms_loaded.dec();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Where boards live between sessions: a small trait with an SQLite backend (the default) and
+//! an in-memory one for unit tests.
+//!
+//! A board is stored as one compacted state blob plus a log of updates appended since. Loading
+//! returns both; the room applies them in order. Every method is blocking: callers run them on a
+//! blocking thread (see [`crate::persist`]).
+
+mod memory;
+mod sqlite;
+
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("storage is closed")]
+    Closed,
+}
+
+/// What storage holds for one board.
+#[derive(Debug, Default, Clone)]
+pub struct StoredBoard {
+    /// The compacted state (a v1 update), if the board was ever compacted.
+    pub state: Option<Vec<u8>>,
+    /// Updates appended after `state`, oldest first.
+    pub updates: Vec<Vec<u8>>,
+    /// Id of the newest update in `updates` (0 when there is none).
+    pub last_update_id: i64,
+}
+
+impl StoredBoard {
+    pub fn total_bytes(&self) -> usize {
+        self.state.as_ref().map_or(0, Vec::len) + self.updates.iter().map(Vec::len).sum::<usize>()
+    }
+}
+
+/// One board's share of a group commit.
+#[derive(Debug, Clone)]
+pub struct AppendRequest<'a> {
+    pub board_id: &'a str,
+    pub updates: &'a [bytes::Bytes],
+}
+
+pub trait BoardStore: Send + Sync + 'static {
+    /// Everything stored for `board_id`; an unknown board is an empty one.
+    fn load(&self, board_id: &str) -> Result<StoredBoard, StoreError>;
+
+    /// Appends the updates of several boards in one transaction. Returns, per request, the id of
+    /// the last update appended (0 when a request had no updates).
+    fn append(&self, requests: &[AppendRequest<'_>]) -> Result<Vec<i64>, StoreError>;
+
+    /// Replaces the board's state with `state` and drops its log up to `through_update_id`,
+    /// atomically, so a crash leaves either the old or the new form, never a mix.
+    fn compact(&self, board_id: &str, state: &[u8], through_update_id: i64) -> Result<(), StoreError>;
+}
+
+#[cfg(test)]
+pub(crate) mod contract {
+    //! The behaviour every store must have, run against each backend.
+    use super::*;
+    use bytes::Bytes;
+
+    pub fn check_store(store: &dyn BoardStore) {
+        assert!(store.load("nothing-here").unwrap().updates.is_empty());
+        let first = [Bytes::from_static(b"u1"), Bytes::from_static(b"u2")];
+        let other = [Bytes::from_static(b"x1")];
+        let ids = store
+            .append(&[
+                AppendRequest { board_id: "board-a", updates: &first },
+                AppendRequest { board_id: "board-b", updates: &other },
+                AppendRequest { board_id: "board-c", updates: &[] },
+            ])
+            .unwrap();
+        assert_eq!(ids.len(), 3);
+        assert_eq!(ids[2], 0);
+        let loaded = store.load("board-a").unwrap();
+        assert_eq!(loaded.updates, vec![b"u1".to_vec(), b"u2".to_vec()]);
+        assert_eq!(loaded.last_update_id, ids[0]);
+        assert_eq!(loaded.state, None);
+
+        let third = [Bytes::from_static(b"u3")];
+        store.append(&[AppendRequest { board_id: "board-a", updates: &third }]).unwrap();
+        store.compact("board-a", b"state-1-2", ids[0]).unwrap();
+        let loaded = store.load("board-a").unwrap();
+        assert_eq!(loaded.state.as_deref(), Some(&b"state-1-2"[..]));
+        assert_eq!(loaded.updates, vec![b"u3".to_vec()], "updates after the compaction point stay");
+        assert_eq!(store.load("board-b").unwrap().updates, vec![b"x1".to_vec()], "boards are isolated");
+    }
+}

@@ -1,0 +1,131 @@
+//! The default [`BoardStore`]: one SQLite database file in WAL mode.
+//!
+//! Durability: `synchronous=NORMAL` in WAL mode means a committed transaction survives the
+//! process being killed (it is in the OS page cache and the WAL), though not necessarily a power
+//! cut. That is the promise Kartta makes: no update a client has seen is lost when the server
+//! process dies. Writes and reads use separate connections so that loading one board does not
+//! wait behind another board's group commit.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{AppendRequest, BoardStore, StoreError, StoredBoard};
+
+pub struct SqliteStore {
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS board_state (
+    board_id   TEXT PRIMARY KEY,
+    state      BLOB NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS board_update (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    board_id TEXT NOT NULL,
+    data     BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS board_update_by_board ON board_update (board_id, id);
+";
+
+fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
+    let connection = Connection::open(path)?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(connection)
+}
+
+fn unix_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let writer = open(path)?;
+        writer.execute_batch(SCHEMA)?;
+        let reader = open(path)?;
+        Ok(SqliteStore { writer: Mutex::new(writer), reader: Mutex::new(reader) })
+    }
+}
+
+impl BoardStore for SqliteStore {
+    fn load(&self, board_id: &str) -> Result<StoredBoard, StoreError> {
+        let mut connection = self.reader.lock().map_err(|_| StoreError::Closed)?;
+        // One read transaction, so the state and the log are seen at the same instant even if a
+        // compaction commits in between.
+        let txn = connection.transaction()?;
+        let state: Option<Vec<u8>> = txn
+            .query_row("SELECT state FROM board_state WHERE board_id = ?1", [board_id], |row| row.get(0))
+            .optional()?;
+        let mut statement = txn.prepare_cached("SELECT id, data FROM board_update WHERE board_id = ?1 ORDER BY id")?;
+        let mut updates = Vec::new();
+        let mut last_update_id = 0;
+        let mut rows = statement.query([board_id])?;
+        while let Some(row) = rows.next()? {
+            last_update_id = row.get(0)?;
+            updates.push(row.get(1)?);
+        }
+        drop(rows);
+        drop(statement);
+        txn.commit()?;
+        Ok(StoredBoard { state, updates, last_update_id })
+    }
+
+    fn append(&self, requests: &[AppendRequest<'_>]) -> Result<Vec<i64>, StoreError> {
+        let mut connection = self.writer.lock().map_err(|_| StoreError::Closed)?;
+        let txn = connection.transaction()?;
+        let mut last_ids = Vec::with_capacity(requests.len());
+        {
+            let mut insert = txn.prepare_cached("INSERT INTO board_update (board_id, data) VALUES (?1, ?2)")?;
+            for request in requests {
+                let mut last = 0;
+                for update in request.updates {
+                    insert.execute(params![request.board_id, update.as_ref()])?;
+                    last = txn.last_insert_rowid();
+                }
+                last_ids.push(last);
+            }
+        }
+        txn.commit()?;
+        Ok(last_ids)
+    }
+
+    fn compact(&self, board_id: &str, state: &[u8], through_update_id: i64) -> Result<(), StoreError> {
+        let mut connection = self.writer.lock().map_err(|_| StoreError::Closed)?;
+        let txn = connection.transaction()?;
+        txn.execute(
+            "INSERT INTO board_state (board_id, state, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+            params![board_id, state, unix_seconds()],
+        )?;
+        txn.execute("DELETE FROM board_update WHERE board_id = ?1 AND id <= ?2", params![board_id, through_update_id])?;
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_store_keeps_the_store_contract_across_reopening() {
+        let dir = std::env::temp_dir().join(format!("kartta-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("kartta.db");
+        let _ = std::fs::remove_file(&path);
+        super::super::contract::check_store(&SqliteStore::open(&path).unwrap());
+        let reopened = SqliteStore::open(&path).unwrap();
+        assert_eq!(reopened.load("board-a").unwrap().state.as_deref(), Some(&b"state-1-2"[..]));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
