@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use kartta_protocol::codec::{self, Message};
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use tokio::sync::Barrier;
 use tokio::time::Instant;
@@ -212,18 +212,19 @@ pub struct ColdloadConfig {
     pub text_bytes: usize,
     pub reps: usize,
     pub window: usize,
+    /// Map updates per setup client. Several setup clients write in parallel, so the setup
+    /// stays within a per-connection update rate limit (Kartta's default burst is 500).
+    pub updates_per_writer: usize,
 }
 
-pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<u32>, run_id: &str) -> Result<Value> {
-    let url = client::board_url(url_prefix, &format!("cold-{run_id}"));
-    let proc_before = procstat::sample_opt(server_pid);
-    let setup_start = Instant::now();
-    let mut w = Writer::open(&url, cfg.window).await?;
+/// One coldload setup client's share: map updates `range` (actors created, moved, renamed),
+/// and, for the first writer, the text. Returns the writer and its full state.
+async fn coldload_writer(url: String, window: usize, range: std::ops::Range<usize>, text_bytes: usize) -> Result<(Writer, Vec<u8>)> {
+    let mut w = Writer::open(&url, window).await?;
     let items = w.doc.get_or_insert_map("actors");
     let text = w.doc.get_or_insert_text("body");
-    // 20,000 small map updates: actors created, moved, renamed.
-    let mut rng = rand::rng();
-    for i in 0..cfg.map_updates {
+    let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
+    for i in range {
         let id = format!("a{}", i % 2000);
         let x: f64 = (rng.random_range(0..20000) as f64) / 10.0;
         let items = items.clone();
@@ -236,11 +237,11 @@ pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<
         })
         .await?;
     }
-    // 200 KB of text in 1 KB edits at random positions, like a long note typed in bursts.
+    // Text in 1 KB edits at random positions, like a long note typed in bursts.
     let chunk = 1000;
     let mut written = 0;
-    while written < cfg.text_bytes {
-        let n = chunk.min(cfg.text_bytes - written);
+    while written < text_bytes {
+        let n = chunk.min(text_bytes - written);
         let s: String = (0..n).map(|k| char::from(b'a' + ((k * 7 + written) % 26) as u8)).collect();
         let pos = if written == 0 { 0 } else { rng.random_range(0..=written as u32) };
         let text = text.clone();
@@ -248,15 +249,43 @@ pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<
         written += n;
     }
     w.settle().await?;
-    let expected = client::state_vector(&w.doc);
-    let expected_text_len = text.get_string(&w.doc.transact()).len();
+    let state = w.doc.transact().encode_state_as_update_v1(&StateVector::default());
+    Ok((w, state))
+}
+
+pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<u32>, run_id: &str) -> Result<Value> {
+    let url = client::board_url(url_prefix, &format!("cold-{run_id}"));
+    let proc_before = procstat::sample_opt(server_pid);
+    let setup_start = Instant::now();
+    let per = cfg.updates_per_writer.max(1);
+    let writers = cfg.map_updates.div_ceil(per).max(1);
+    let mut tasks = Vec::new();
+    for k in 0..writers {
+        let range = (k * per)..((k + 1) * per).min(cfg.map_updates);
+        let text_bytes = if k == 0 { cfg.text_bytes } else { 0 };
+        tasks.push(tokio::spawn(coldload_writer(url.clone(), cfg.window, range, text_bytes)));
+    }
+    let merged = Doc::new();
+    let mut keeper = None;
+    let (mut setup_updates, mut setup_bytes) = (0, 0);
+    for t in tasks {
+        let (w, state) = t.await.map_err(|e| anyhow!("setup task: {e}"))??;
+        client::apply(&merged, &state)?;
+        setup_updates += w.sent;
+        setup_bytes += w.bytes_sent;
+        if keeper.is_none() {
+            keeper = Some(w);
+        } else {
+            client::close(w.ws).await;
+        }
+    }
+    let expected = client::state_vector(&merged);
+    let expected_text_len = merged.get_or_insert_text("body").get_string(&merged.transact()).len();
     let setup_s = setup_start.elapsed().as_secs_f64();
-    let setup_updates = w.sent;
-    let setup_bytes = w.bytes_sent;
     let step2_bytes = probe(&url, &expected).await?;
     let proc_after_setup = procstat::sample_opt(server_pid);
-    // The setup client stays connected, so the room stays loaded in both servers.
-    let idle = w.idle();
+    // One setup client stays connected, so the room stays loaded in both servers.
+    let idle = keeper.map(Writer::idle);
 
     let mut totals = Vec::new();
     let mut runs = Vec::new();
@@ -273,10 +302,12 @@ pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<
         client::close(s.ws).await;
     }
     let proc_end = procstat::sample_opt(server_pid);
-    idle.abort();
+    if let Some(idle) = idle {
+        idle.abort();
+    }
     let received: Vec<f64> = runs.iter().filter_map(|r| r["step2_received_ms"].as_f64()).collect();
     Ok(json!({
-        "config": {"map_updates": cfg.map_updates, "text_bytes": cfg.text_bytes, "reps": cfg.reps, "setup_window": cfg.window},
+        "config": {"map_updates": cfg.map_updates, "text_bytes": cfg.text_bytes, "reps": cfg.reps, "setup_window": cfg.window, "setup_writers": writers},
         "setup_s": round3(setup_s),
         "setup_updates": setup_updates,
         "setup_bytes_sent": setup_bytes,

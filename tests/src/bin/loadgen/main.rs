@@ -77,7 +77,7 @@ struct Args {
     #[arg(long)]
     clients: Option<usize>,
     /// After the last send, wait at most this long for every update to arrive, seconds.
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = 10.0)]
     drain_s: f64,
     /// Coldload repetitions (the report gives the median).
     #[arg(long, default_value_t = 9)]
@@ -163,7 +163,7 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
         Scenario::Scale50 => traffic::run(traffic(50, 8, 1.0, 5.0), &args.url, pid, run_id).await,
         Scenario::Plenary => traffic::run(traffic(1, 150, 1.0, 5.0), &args.url, pid, run_id).await,
         Scenario::Coldload => {
-            let cfg = bulk::ColdloadConfig { map_updates: 20_000, text_bytes: 200_000, reps: args.reps, window: args.window };
+            let cfg = bulk::ColdloadConfig { map_updates: 20_000, text_bytes: 200_000, reps: args.reps, window: args.window, updates_per_writer: 400 };
             bulk::coldload(cfg, &args.url, pid, run_id).await
         }
         Scenario::Joinstorm => {

@@ -62,3 +62,20 @@ pub fn sample_opt(pid: Option<u32>) -> Option<ProcSample> {
 pub fn cpu_between(a: Option<ProcSample>, b: Option<ProcSample>) -> Option<f64> {
     Some(b?.cpu_s - a?.cpu_s)
 }
+
+/// CPU seconds the whole machine has spent busy (all cores, from `/proc/stat`): compared with
+/// the server's and the load generator's own time, it shows how much else was running.
+pub fn machine_busy_s() -> Option<f64> {
+    let stat = fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().find(|l| l.starts_with("cpu "))?;
+    let v: Vec<f64> = line.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+    // user nice system idle iowait irq softirq steal ...
+    let total: f64 = v.iter().take(8).sum();
+    let idle = v.get(3)? + v.get(4).unwrap_or(&0.0);
+    Some((total - idle) / clock_ticks_per_second())
+}
+
+/// CPU seconds used by neither the server nor this process between two points.
+pub fn other_cpu_s(machine: (Option<f64>, Option<f64>), server: Option<f64>, own: Option<f64>) -> Option<f64> {
+    Some(machine.1? - machine.0? - server.unwrap_or(0.0) - own?)
+}

@@ -95,6 +95,7 @@ pub async fn run(cfg: TrafficConfig, url_prefix: &str, server_pid: Option<u32>, 
     let (phase_tx, phase_rx) = watch::channel(Phase::Wait);
     let proc_before = procstat::sample_opt(server_pid);
     let self_before = procstat::sample(std::process::id());
+    let machine_before = procstat::machine_busy_s();
 
     // Spread connects over the ramp, interleaving boards so every board fills gradually.
     let connect_start = Instant::now();
@@ -131,6 +132,7 @@ pub async fn run(cfg: TrafficConfig, url_prefix: &str, server_pid: Option<u32>, 
     let drained_after_s = send_end.elapsed().as_secs_f64();
     let proc_end = procstat::sample_opt(server_pid);
     let self_end = procstat::sample(std::process::id());
+    let machine_end = procstat::machine_busy_s();
     let _ = phase_tx.send(Phase::Stop);
 
     let mut all = Vec::with_capacity(total);
@@ -149,6 +151,12 @@ pub async fn run(cfg: TrafficConfig, url_prefix: &str, server_pid: Option<u32>, 
         proc_start,
         proc_end,
         self_cpu_s: procstat::cpu_between(self_before, self_end),
+        other_cpu_s: procstat::other_cpu_s(
+            (machine_before, machine_end),
+            procstat::cpu_between(proc_before, proc_end),
+            procstat::cpu_between(self_before, self_end),
+        ),
+        wall_s: connect_start.elapsed().as_secs_f64(),
     }))
 }
 
@@ -161,6 +169,8 @@ struct Summary {
     proc_start: Option<procstat::ProcSample>,
     proc_end: Option<procstat::ProcSample>,
     self_cpu_s: Option<f64>,
+    other_cpu_s: Option<f64>,
+    wall_s: f64,
 }
 
 /// How many events a client sends at `rate` per second in `duration_s` seconds.
@@ -258,6 +268,8 @@ fn report(cfg: &TrafficConfig, all: Vec<ClientStats>, s: Summary) -> Value {
         "boards_diverged": boards_diverged,
         "loadgen_max_send_lag_ms": round3(max_lag as f64 / 1000.0),
         "loadgen_cpu_s": s.self_cpu_s.map(round3),
+        "other_processes_cpu_s": s.other_cpu_s.map(round3),
+        "wall_s": round3(s.wall_s),
         "server": {
             "cpu_s_total": procstat::cpu_between(s.proc_before, s.proc_end).map(round3),
             "cpu_s_load": cpu_load.map(round3),

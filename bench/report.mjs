@@ -1,0 +1,89 @@
+// Turns bench/results/<scenario>-<server>.json into the markdown tables of BENCHMARKS.md:
+// the figures side by side, and the issue's targets with met / not met.
+//   node bench/report.mjs bench/results > bench/results/summary.md
+import { readFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+
+const dir = process.argv[2] || 'bench/results'
+const load = (scenario, server) => {
+  const p = join(dir, `${scenario}-${server}.json`)
+  return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null
+}
+const fmt = (v, digits = 1) => (v === null || v === undefined || Number.isNaN(v)) ? '–' : (typeof v === 'number' ? v.toFixed(digits) : String(v))
+const mb = kb => kb == null ? null : kb / 1024
+const ratio = (k, r) => (k == null || r == null || r === 0) ? '–' : `${(k / r).toFixed(2)}×`
+
+const traffic = ['workshop', 'scale50', 'scale', 'plenary']
+const out = []
+out.push('### Steady traffic\n')
+out.push('| scenario | server | delivered updates/s | lost updates | p50 ms | p99 ms | max ms | awareness msgs/s | awareness entries/s | server CPU s | CPU µs per delivered item | peak RSS MB | loadgen CPU s | other CPU s |')
+out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+for (const s of traffic) {
+  for (const server of ['kartta', 'reference']) {
+    const d = load(s, server)
+    if (!d) continue
+    if (!d.ok) { out.push(`| ${s} | ${server} | failed: ${d.error} | | | | | | | | | | | |`); continue }
+    out.push(`| ${s} | ${server} | ${fmt(d.delivered_updates_per_s, 0)} | ${d.lost_updates} (${fmt(d.lost_pct, 2)} %) | ${fmt(d.latency.p50_ms, 2)} | ${fmt(d.latency.p99_ms, 2)} | ${fmt(d.latency.max_ms, 1)} | ${fmt(d.awareness_messages_per_s, 0)} | ${fmt(d.awareness_entries_per_s, 0)} | ${fmt(d.server.cpu_s_load, 2)} | ${fmt(d.server.cpu_us_per_delivered_item, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${fmt(d.loadgen_cpu_s, 1)} | ${fmt(d.other_processes_cpu_s, 1)} |`)
+  }
+}
+
+out.push('\n### Cold load and join storm\n')
+out.push('| scenario | server | result | server CPU s | peak RSS MB | notes |')
+out.push('|---|---|---:|---:|---:|---|')
+for (const server of ['kartta', 'reference']) {
+  const d = load('coldload', server)
+  if (!d) continue
+  if (!d.ok) { out.push(`| coldload | ${server} | failed: ${d.error} | | | |`); continue }
+  out.push(`| coldload | ${server} | median ${fmt(d.coldload_median_ms, 1)} ms (min ${fmt(d.coldload_min_ms, 1)}, max ${fmt(d.coldload_max_ms, 1)}, ${d.runs.length} runs) | ${fmt(d.server.cpu_s_loads, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | step 2 received after ${fmt(d.step2_received_median_ms, 1)} ms (median); state ${fmt(d.state_bytes / 1e3, 0)} kB |`)
+}
+for (const server of ['kartta', 'reference']) {
+  const d = load('joinstorm', server)
+  if (!d) continue
+  if (!d.ok) { out.push(`| joinstorm | ${server} | failed: ${d.error} | | | |`); continue }
+  out.push(`| joinstorm | ${server} | last synced after ${fmt(d.last_synced_ms, 0)} ms (median ${fmt(d.median_synced_ms, 0)}; ${d.clients_synced}/${d.config.clients} synced) | ${fmt(d.server.cpu_s_storm, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | state ${fmt(d.state_bytes / 1e6, 1)} MB; RSS before the storm ${fmt(mb(d.server.rss_before_storm_kb), 1)} MB${d.errors?.length ? '; errors: ' + d.errors.slice(0, 2).join('; ') : ''} |`)
+}
+
+// Targets from issue 2.
+const rows = []
+const target = (what, ok, detail) => rows.push(`| ${what} | ${ok === null ? 'not measured' : ok ? 'met' : '**not met**'} | ${detail} |`)
+const K = s => load(s, 'kartta')
+const R = s => load(s, 'reference')
+const okd = d => d && d.ok
+{
+  const all = [...traffic].map(s => K(s)).filter(okd)
+  const lost = all.map(d => `${d.scenario} ${d.lost_updates}`).join(', ')
+  target('zero lost updates in every scenario (Kartta)', all.length === traffic.length ? all.every(d => d.lost_updates === 0) : null, lost || '–')
+}
+for (const s of ['workshop', 'scale50']) {
+  const k = K(s); const r = R(s)
+  const ok = okd(k) && okd(r) ? k.latency.p99_ms <= r.latency.p99_ms / 2 : null
+  target(`${s}: p99 ≤ ½ of the reference's`, ok, `${fmt(k?.latency?.p99_ms, 2)} ms vs ${fmt(r?.latency?.p99_ms, 2)} ms (${ratio(k?.latency?.p99_ms, r?.latency?.p99_ms)})`)
+}
+{
+  const k = K('plenary')
+  target('plenary: p99 < 10 ms', okd(k) ? k.latency.p99_ms < 10 : null, `${fmt(k?.latency?.p99_ms, 2)} ms`)
+  const ks = K('scale')
+  target('scale: p99 < 150 ms', okd(ks) ? ks.latency.p99_ms < 150 : null, `${fmt(ks?.latency?.p99_ms, 2)} ms`)
+}
+for (const s of traffic) {
+  const k = K(s); const r = R(s)
+  const kc = k?.server?.cpu_us_per_delivered_item; const rc = r?.server?.cpu_us_per_delivered_item
+  target(`${s}: server CPU per delivered item ≤ ⅓ of the reference's`, okd(k) && okd(r) && kc != null && rc != null ? kc <= rc / 3 : null, `${fmt(kc, 2)} µs vs ${fmt(rc, 2)} µs (${ratio(kc, rc)})`)
+}
+for (const s of [...traffic, 'coldload', 'joinstorm']) {
+  const k = K(s); const r = R(s)
+  const kr = k?.server?.peak_rss_kb; const rr = r?.server?.peak_rss_kb
+  target(`${s}: peak RSS below the reference's`, okd(k) && okd(r) && kr && rr ? kr < rr : null, `${fmt(mb(kr), 1)} MB vs ${fmt(mb(rr), 1)} MB`)
+}
+{
+  const k = K('coldload'); const r = R('coldload')
+  target('coldload ≤ ½ of the reference\'s time', okd(k) && okd(r) ? k.coldload_median_ms <= r.coldload_median_ms / 2 : null, `${fmt(k?.coldload_median_ms, 1)} ms vs ${fmt(r?.coldload_median_ms, 1)} ms (${ratio(k?.coldload_median_ms, r?.coldload_median_ms)})`)
+  const kj = K('joinstorm'); const rj = R('joinstorm')
+  const allSynced = okd(kj) && kj.clients_synced === kj.config.clients
+  target('join storm ≥ 5× faster than the reference', okd(kj) && okd(rj) ? allSynced && kj.last_synced_ms * 5 <= rj.last_synced_ms : null, `${fmt(kj?.last_synced_ms, 0)} ms vs ${fmt(rj?.last_synced_ms, 0)} ms (${ratio(rj?.last_synced_ms, kj?.last_synced_ms)} faster)`)
+}
+out.push('\n### Targets (issue 2)\n')
+out.push('| target | status | Kartta vs reference |')
+out.push('|---|---|---|')
+out.push(...rows)
+console.log(out.join('\n'))

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Kartta vs the reference Yjs server (@y/websocket-server 0.1.1): for every scenario, a fresh
+# server of each kind on a free 127.0.0.1 port, the loadgen against it, then the server is
+# stopped by its PID. Results: bench/results/<scenario>-<server>.json, bench/results/summary.md.
+#
+#   bench/run.sh                                  # everything (about 10 minutes)
+#   SCENARIOS="workshop plenary" bench/run.sh     # a subset
+#   SERVERS=reference bench/run.sh                # only one server
+#   LOADGEN_ARGS="--duration-s 5" OUT=/tmp/b bench/run.sh
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SCENARIOS=${SCENARIOS:-"workshop scale50 scale plenary coldload joinstorm"}
+SERVERS=${SERVERS:-"kartta reference"}
+OUT=${OUT:-bench/results}
+LOADGEN_ARGS=${LOADGEN_ARGS:-}
+REFERENCE_JS=bench/reference/node_modules/@y/websocket-server/src/server.js
+
+cargo build --release -p kartta-server -p kartta-tests --bin kartta --bin loadgen
+if [ ! -f "$REFERENCE_JS" ]; then
+  npm ci --prefix bench/reference --no-audit --no-fund
+fi
+mkdir -p "$OUT/logs"
+
+SERVER_PID=""
+DATA_DIR=""
+
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "server $SERVER_PID did not stop on SIGTERM within 10 s; sending SIGKILL" >&2
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+  if [ -n "$DATA_DIR" ]; then
+    rm -rf "$DATA_DIR"
+    DATA_DIR=""
+  fi
+}
+trap stop_server EXIT
+
+# Waits for a line matching $2 in file $1 (10 s) and prints it.
+wait_for_line() {
+  for _ in $(seq 1 100); do
+    if line=$(grep -m1 -E "$2" "$1" 2>/dev/null); then
+      echo "$line"
+      return 0
+    fi
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "server did not print /$2/; log $1:" >&2
+  tail -20 "$1" >&2
+  return 1
+}
+
+# Starts a server; sets SERVER_PID and URL.
+start_server() {
+  local kind=$1 log=$2
+  case "$kind" in
+    kartta)
+      DATA_DIR=$(mktemp -d -t kartta-bench.XXXXXX)
+      target/release/kartta serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn >"$log" 2>&1 &
+      SERVER_PID=$!
+      local line
+      line=$(wait_for_line "$log" 'kartta listening on http://127\.0\.0\.1:[0-9]+')
+      local port=${line##*:}
+      port=${port%%[!0-9]*}
+      curl -fsS --max-time 5 "http://127.0.0.1:$port/healthz" >/dev/null
+      URL="ws://127.0.0.1:$port/sync"
+      ;;
+    reference)
+      local port
+      port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+      HOST=127.0.0.1 PORT=$port node "$REFERENCE_JS" >"$log" 2>&1 &
+      SERVER_PID=$!
+      wait_for_line "$log" "running at" >/dev/null
+      URL="ws://127.0.0.1:$port"
+      ;;
+    *) echo "unknown server $kind" >&2; return 1 ;;
+  esac
+}
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- server protocol 2>/dev/null || echo ' (server/protocol modified)')"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') × $(nproc)"
+  echo "memory: $(free -g | awk '/Mem:/{print $2}') GiB"
+  echo "kernel: $(uname -r)"
+  echo "node: $(node --version), reference: @y/websocket-server $(node -p "require('./bench/reference/node_modules/@y/websocket-server/package.json').version")"
+  echo "rustc: $(rustc --version)"
+} >"$OUT/machine.txt"
+
+failed=0
+for scenario in $SCENARIOS; do
+  for server in $SERVERS; do
+    busy=$(pgrep -c -x rustc || true)
+    if [ "${busy:-0}" -gt 0 ]; then
+      echo "warning: $busy rustc processes running; the $scenario/$server figures will be noisy" >&2
+    fi
+    start_server "$server" "$OUT/logs/$scenario-$server.log"
+    echo "== $scenario against $server (pid $SERVER_PID, $URL)" >&2
+    # shellcheck disable=SC2086
+    if ! target/release/loadgen --scenario "$scenario" --url "$URL" --server-pid "$SERVER_PID" \
+        --label "$server" --out "$OUT/$scenario-$server.json" $LOADGEN_ARGS >/dev/null; then
+      echo "loadgen reported a failure for $scenario/$server (see $OUT/$scenario-$server.json)" >&2
+      failed=1
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "the $server server died during $scenario (log: $OUT/logs/$scenario-$server.log)" >&2
+      failed=1
+    fi
+    stop_server
+    sleep 2
+  done
+done
+
+node bench/report.mjs "$OUT" >"$OUT/summary.md"
+cat "$OUT/summary.md"
+exit $failed
