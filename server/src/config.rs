@@ -10,7 +10,11 @@ use kartta_protocol::codec::DecodeLimits;
 use crate::room::RoomLimits;
 
 #[derive(Debug, Parser)]
-#[command(name = "kartta", version, about = "Kartta: collaborative partnership maps")]
+#[command(
+    name = "kartta",
+    version,
+    about = "Kartta: collaborative partnership maps"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

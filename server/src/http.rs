@@ -24,19 +24,38 @@ pub enum ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = match &self {
-            ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message.clone()),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing at this address.".into()),
+            ApiError::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, "bad_request", message.clone())
+            }
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "There is nothing at this address.".into(),
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on the server.".into())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on the server.".into(),
+                )
             }
         };
-        (status, Json(ErrorBody { error: code.into(), message })).into_response()
+        (
+            status,
+            Json(ErrorBody {
+                error: code.into(),
+                message,
+            }),
+        )
+            .into_response()
     }
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
 }
 
 async fn healthz(State(state): State<AppState>) -> Json<Health> {
@@ -49,7 +68,10 @@ async fn healthz(State(state): State<AppState>) -> Json<Health> {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         state.metrics.render(),
     )
         .into_response()

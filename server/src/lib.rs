@@ -55,15 +55,21 @@ pub struct Server {
 impl Server {
     /// Binds, opens the database and starts serving in the background.
     pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!("creating the data directory {}", config.data_dir.display())
+        })?;
         let database = config.data_dir.join("kartta.db");
-        let store: Arc<dyn BoardStore> =
-            Arc::new(SqliteStore::open(&database).with_context(|| format!("opening {}", database.display()))?);
+        let store: Arc<dyn BoardStore> = Arc::new(
+            SqliteStore::open(&database)
+                .with_context(|| format!("opening {}", database.display()))?,
+        );
         Server::start_with_store(config, store).await
     }
 
-    pub async fn start_with_store(config: ServeConfig, store: Arc<dyn BoardStore>) -> anyhow::Result<Server> {
+    pub async fn start_with_store(
+        config: ServeConfig,
+        store: Arc<dyn BoardStore>,
+    ) -> anyhow::Result<Server> {
         let metrics = Arc::new(Metrics::new());
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
@@ -76,9 +82,15 @@ impl Server {
             shutdown: shutdown.clone(),
             tasks: tasks.clone(),
         });
-        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
         let address = listener.local_addr()?;
-        let state = AppState { config: Arc::new(config), rooms, metrics };
+        let state = AppState {
+            config: Arc::new(config),
+            rooms,
+            metrics,
+        };
         // Small frames must not wait for delayed ACKs (Nagle), or latency grows a 40 ms tail.
         let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
             if let Err(error) = stream.set_nodelay(true) {
@@ -87,9 +99,16 @@ impl Server {
         });
         let stop = shutdown.clone();
         let serving = tokio::spawn(async move {
-            axum::serve(listener, app(state)).with_graceful_shutdown(async move { stop.cancelled().await }).await
+            axum::serve(listener, app(state))
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await
         });
-        Ok(Server { address, shutdown, tasks, serving })
+        Ok(Server {
+            address,
+            shutdown,
+            tasks,
+            serving,
+        })
     }
 
     /// Stops accepting, flushes and compacts every room, and waits until they are done.

@@ -37,13 +37,41 @@ impl Metrics {
             protocol_errors: Counter::default(),
             registry: Registry::default(),
         };
-        registry.register("rooms_loaded", "Boards loaded in memory", metrics.rooms_loaded.clone());
-        registry.register("connections", "Open websocket connections", metrics.connections.clone());
-        registry.register("messages_in", "Yjs messages received", metrics.messages_in.clone());
-        registry.register("bytes_in", "Bytes of websocket frames received", metrics.bytes_in.clone());
-        registry.register("messages_out", "Websocket frames queued to clients", metrics.messages_out.clone());
-        registry.register("bytes_out", "Bytes of websocket frames queued to clients", metrics.bytes_out.clone());
-        registry.register("updates_persisted", "Document updates committed to storage", metrics.updates_persisted.clone());
+        registry.register(
+            "rooms_loaded",
+            "Boards loaded in memory",
+            metrics.rooms_loaded.clone(),
+        );
+        registry.register(
+            "connections",
+            "Open websocket connections",
+            metrics.connections.clone(),
+        );
+        registry.register(
+            "messages_in",
+            "Yjs messages received",
+            metrics.messages_in.clone(),
+        );
+        registry.register(
+            "bytes_in",
+            "Bytes of websocket frames received",
+            metrics.bytes_in.clone(),
+        );
+        registry.register(
+            "messages_out",
+            "Websocket frames queued to clients",
+            metrics.messages_out.clone(),
+        );
+        registry.register(
+            "bytes_out",
+            "Bytes of websocket frames queued to clients",
+            metrics.bytes_out.clone(),
+        );
+        registry.register(
+            "updates_persisted",
+            "Document updates committed to storage",
+            metrics.updates_persisted.clone(),
+        );
         registry.register(
             "persist_latency_seconds",
             "Time from handing updates to storage until their commit",
@@ -54,8 +82,15 @@ impl Metrics {
             "Connections closed because their outgoing queue was full",
             metrics.slow_client_disconnects.clone(),
         );
-        registry.register("protocol_errors", "Connections closed for malformed or refused input", metrics.protocol_errors.clone());
-        Metrics { registry, ..metrics }
+        registry.register(
+            "protocol_errors",
+            "Connections closed for malformed or refused input",
+            metrics.protocol_errors.clone(),
+        );
+        Metrics {
+            registry,
+            ..metrics
+        }
     }
 
     /// The metrics in Prometheus text exposition format.

@@ -53,15 +53,33 @@ impl Persister {
 
     /// Appends `updates` to the board's log; resolves once they are committed, with the id of
     /// the last one.
-    pub async fn append(&self, board_id: Arc<str>, updates: Vec<Bytes>) -> Result<i64, Arc<StoreError>> {
+    pub async fn append(
+        &self,
+        board_id: Arc<str>,
+        updates: Vec<Bytes>,
+    ) -> Result<i64, Arc<StoreError>> {
         let (done, acknowledged) = oneshot::channel();
-        let job = AppendJob { board_id, updates, queued_at: Instant::now(), done };
-        self.jobs.send(job).await.map_err(|_| Arc::new(StoreError::Closed))?;
-        acknowledged.await.map_err(|_| Arc::new(StoreError::Closed))?
+        let job = AppendJob {
+            board_id,
+            updates,
+            queued_at: Instant::now(),
+            done,
+        };
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| Arc::new(StoreError::Closed))?;
+        acknowledged
+            .await
+            .map_err(|_| Arc::new(StoreError::Closed))?
     }
 }
 
-fn write_loop(store: Arc<dyn BoardStore>, mut receiver: mpsc::Receiver<AppendJob>, metrics: Arc<Metrics>) {
+fn write_loop(
+    store: Arc<dyn BoardStore>,
+    mut receiver: mpsc::Receiver<AppendJob>,
+    metrics: Arc<Metrics>,
+) {
     let mut batch = Vec::with_capacity(MAX_JOBS_PER_COMMIT);
     while let Some(first) = receiver.blocking_recv() {
         batch.push(first);
@@ -73,7 +91,10 @@ fn write_loop(store: Arc<dyn BoardStore>, mut receiver: mpsc::Receiver<AppendJob
         }
         let requests: Vec<AppendRequest> = batch
             .iter()
-            .map(|job| AppendRequest { board_id: &job.board_id, updates: &job.updates })
+            .map(|job| AppendRequest {
+                board_id: &job.board_id,
+                updates: &job.updates,
+            })
             .collect();
         let result = store.append(&requests);
         let committed_at = Instant::now();
@@ -81,7 +102,9 @@ fn write_loop(store: Arc<dyn BoardStore>, mut receiver: mpsc::Receiver<AppendJob
             Ok(last_ids) => {
                 for (job, last_id) in batch.drain(..).zip(last_ids) {
                     metrics.updates_persisted.inc_by(job.updates.len() as u64);
-                    metrics.persist_seconds.observe(committed_at.duration_since(job.queued_at).as_secs_f64());
+                    metrics
+                        .persist_seconds
+                        .observe(committed_at.duration_since(job.queued_at).as_secs_f64());
                     let _ = job.done.send(Ok(last_id));
                 }
             }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -38,12 +39,20 @@ static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
 pub async fn sync_handler(
     Path(board_id): Path<String>,
     State(state): State<AppState>,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     if !kartta_protocol::is_valid_board_id(&board_id) {
-        return ApiError::BadRequest("board ids are 1–128 characters of A–Z, a–z, 0–9, '-' and '_'".into())
-            .into_response();
+        return ApiError::BadRequest(
+            "board ids are 1–128 characters of A–Z, a–z, 0–9, '-' and '_'".into(),
+        )
+        .into_response();
     }
+    let Ok(upgrade) = upgrade else {
+        return ApiError::BadRequest(
+            "this address speaks the Yjs protocol over a websocket".into(),
+        )
+        .into_response();
+    };
     let max_message = state.config.limits.max_message_bytes;
     upgrade
         .max_message_size(max_message)
@@ -57,9 +66,17 @@ async fn serve_connection(socket: WebSocket, board_id: String, state: AppState) 
     let (sink, stream) = socket.split();
     let (outgoing, outgoing_queue) = mpsc::channel(state.config.limits.outgoing_queue.max(1));
     let closer = Arc::new(Closer::default());
-    let handle = ConnectionHandle { outgoing, closer: closer.clone() };
+    let handle = ConnectionHandle {
+        outgoing,
+        closer: closer.clone(),
+    };
     let last_heard = Arc::new(AtomicMillis::now());
-    let writer = tokio::spawn(write_loop(sink, outgoing_queue, closer.clone(), last_heard.clone()));
+    let writer = tokio::spawn(write_loop(
+        sink,
+        outgoing_queue,
+        closer.clone(),
+        last_heard.clone(),
+    ));
 
     let room = match join(&state, &board_id, connection, handle).await {
         Ok(room) => room,
@@ -80,11 +97,21 @@ async fn serve_connection(socket: WebSocket, board_id: String, state: AppState) 
     tracing::debug!(board = %board_id, connection, reason = ?closer.reason(), "disconnected");
 }
 
-async fn join(state: &AppState, board_id: &str, connection: u64, handle: ConnectionHandle) -> Result<RoomHandle, CloseReason> {
+async fn join(
+    state: &AppState,
+    board_id: &str,
+    connection: u64,
+    handle: ConnectionHandle,
+) -> Result<RoomHandle, CloseReason> {
     for _ in 0..JOIN_ATTEMPTS {
         let room = state.rooms.get_or_start(board_id);
         let (joined, join_result) = oneshot::channel();
-        let command = RoomCommand::Join { connection, can_write: true, handle: handle.clone(), joined };
+        let command = RoomCommand::Join {
+            connection,
+            can_write: true,
+            handle: handle.clone(),
+            joined,
+        };
         if room.commands.send(command).await.is_err() {
             continue;
         }
@@ -109,7 +136,9 @@ impl UpdateRate {
     /// How long to wait before `count` more updates may go through.
     fn wait_for(&mut self, count: usize) -> Duration {
         let now = Instant::now();
-        self.tokens = (self.tokens + now.duration_since(self.refilled_at).as_secs_f64() * self.per_second).min(self.burst);
+        self.tokens = (self.tokens
+            + now.duration_since(self.refilled_at).as_secs_f64() * self.per_second)
+            .min(self.burst);
         self.refilled_at = now;
         self.tokens -= count as f64;
         if self.tokens >= 0.0 || self.per_second <= 0.0 {
@@ -175,7 +204,10 @@ async fn read_loop(
             }
         };
         state.metrics.messages_in.inc_by(messages.len() as u64);
-        let updates = messages.iter().filter(|m| matches!(m, Message::Update(_) | Message::SyncStep2(_))).count();
+        let updates = messages
+            .iter()
+            .filter(|m| matches!(m, Message::Update(_) | Message::SyncStep2(_)))
+            .count();
         if updates > 0 {
             let wait = rate.wait_for(updates);
             if !wait.is_zero() {
@@ -185,7 +217,15 @@ async fn read_loop(
                 }
             }
         }
-        if room.commands.send(RoomCommand::Messages { connection, messages }).await.is_err() {
+        if room
+            .commands
+            .send(RoomCommand::Messages {
+                connection,
+                messages,
+            })
+            .await
+            .is_err()
+        {
             // The room went away (shutdown or storage failure); the client reconnects.
             closer.close(CloseReason::GoingAway);
             return;
@@ -238,12 +278,22 @@ async fn write_loop(
         }
     }
     let reason = closer.reason().unwrap_or(CloseReason::GoingAway);
-    let frame = CloseFrame { code: reason.code(), reason: reason.name().into() };
+    let frame = CloseFrame {
+        code: reason.code(),
+        reason: reason.name().into(),
+    };
     // Best effort: a slow or vanished peer may not take the close frame.
-    let _ = tokio::time::timeout(Duration::from_secs(2), sink.send(WsMessage::Close(Some(frame)))).await;
+    let _ = tokio::time::timeout(
+        Duration::from_secs(2),
+        sink.send(WsMessage::Close(Some(frame))),
+    )
+    .await;
 }
 
-async fn write_batch(sink: &mut SplitSink<WebSocket, WsMessage>, batch: &mut Vec<Bytes>) -> Result<(), axum::Error> {
+async fn write_batch(
+    sink: &mut SplitSink<WebSocket, WsMessage>,
+    batch: &mut Vec<Bytes>,
+) -> Result<(), axum::Error> {
     for frame in batch.drain(..) {
         sink.feed(WsMessage::Binary(frame)).await?;
     }
@@ -258,14 +308,20 @@ struct AtomicMillis {
 
 impl AtomicMillis {
     fn now() -> AtomicMillis {
-        AtomicMillis { start: Instant::now(), millis: AtomicU64::new(0) }
+        AtomicMillis {
+            start: Instant::now(),
+            millis: AtomicU64::new(0),
+        }
     }
 
     fn touch(&self) {
-        self.millis.store(self.start.elapsed().as_millis() as u64, Ordering::Relaxed);
+        self.millis
+            .store(self.start.elapsed().as_millis() as u64, Ordering::Relaxed);
     }
 
     fn elapsed(&self) -> Duration {
-        self.start.elapsed().saturating_sub(Duration::from_millis(self.millis.load(Ordering::Relaxed)))
+        self.start
+            .elapsed()
+            .saturating_sub(Duration::from_millis(self.millis.load(Ordering::Relaxed)))
     }
 }

@@ -106,14 +106,20 @@ pub struct LoadError(String);
 
 impl RoomCore {
     /// A room for a board whose stored form is `state` followed by `updates`.
-    pub fn load(state: Option<&[u8]>, updates: &[Vec<u8>], limits: RoomLimits) -> Result<RoomCore, LoadError> {
+    pub fn load(
+        state: Option<&[u8]>,
+        updates: &[Vec<u8>],
+        limits: RoomLimits,
+    ) -> Result<RoomCore, LoadError> {
         let doc = Doc::new();
         let mut board_bytes = 0;
         {
             let mut txn = doc.transact_mut();
             for bytes in state.into_iter().chain(updates.iter().map(Vec::as_slice)) {
-                let update = Update::decode_v1(bytes).map_err(|error| LoadError(error.to_string()))?;
-                txn.apply_update(update).map_err(|error| LoadError(error.to_string()))?;
+                let update =
+                    Update::decode_v1(bytes).map_err(|error| LoadError(error.to_string()))?;
+                txn.apply_update(update)
+                    .map_err(|error| LoadError(error.to_string()))?;
                 board_bytes += bytes.len();
             }
         }
@@ -158,18 +164,28 @@ impl RoomCore {
     /// The whole document as one v1 update (including updates still waiting for missing
     /// dependencies), for compaction.
     pub fn encode_state(&self) -> Vec<u8> {
-        self.doc.transact().encode_state_as_update_v1(&StateVector::default())
+        self.doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default())
     }
 
     /// Registers a connection and returns what it must be sent first: the server's sync step 1
     /// and the current awareness states.
-    pub fn join(&mut self, connection: ConnectionId, can_write: bool) -> Result<Vec<Bytes>, CloseReason> {
+    pub fn join(
+        &mut self,
+        connection: ConnectionId,
+        can_write: bool,
+    ) -> Result<Vec<Bytes>, CloseReason> {
         if self.connections.len() >= self.limits.max_connections {
             return Err(CloseReason::BoardFull);
         }
         self.connections.insert(
             connection,
-            ConnectionState { can_write, awareness_ids: HashSet::new(), told_read_only: false },
+            ConnectionState {
+                can_write,
+                awareness_ids: HashSet::new(),
+                told_read_only: false,
+            },
         );
         let state_vector = self.doc.transact().state_vector().encode_v1();
         let mut first = vec![Bytes::from(codec::encode_sync_step1(&state_vector))];
@@ -190,18 +206,33 @@ impl RoomCore {
 
     /// Handles one message of `connection`. A connection the room decides to close is
     /// forgotten at once, so whatever else it sent in the same batch is ignored.
-    pub fn handle(&mut self, connection: ConnectionId, message: Message, now: Instant, effects: &mut Effects) {
+    pub fn handle(
+        &mut self,
+        connection: ConnectionId,
+        message: Message,
+        now: Instant,
+        effects: &mut Effects,
+    ) {
         if !self.connections.contains_key(&connection) {
             return;
         }
         let closes_before = effects.closes.len();
         self.handle_message(connection, message, now, effects);
-        if effects.closes[closes_before..].iter().any(|(closed, _)| *closed == connection) {
+        if effects.closes[closes_before..]
+            .iter()
+            .any(|(closed, _)| *closed == connection)
+        {
             self.leave(connection);
         }
     }
 
-    fn handle_message(&mut self, connection: ConnectionId, message: Message, now: Instant, effects: &mut Effects) {
+    fn handle_message(
+        &mut self,
+        connection: ConnectionId,
+        message: Message,
+        now: Instant,
+        effects: &mut Effects,
+    ) {
         match message {
             Message::SyncStep1(state_vector) => {
                 let reply = self.answer_step1(&state_vector);
@@ -210,7 +241,9 @@ impl RoomCore {
                     None => effects.close(connection, CloseReason::MalformedMessage),
                 }
             }
-            Message::SyncStep2(update) | Message::Update(update) => self.apply_update(connection, &update, effects),
+            Message::SyncStep2(update) | Message::Update(update) => {
+                self.apply_update(connection, &update, effects)
+            }
             Message::Awareness(update) => {
                 for entry in update.entries {
                     if let Err(reason) = self.apply_awareness(connection, entry, now) {
@@ -234,7 +267,9 @@ impl RoomCore {
         if state_vector.is_empty() {
             let doc = &self.doc;
             let message = self.full_state_message.get_or_insert_with(|| {
-                let update = doc.transact().encode_state_as_update_v1(&StateVector::default());
+                let update = doc
+                    .transact()
+                    .encode_state_as_update_v1(&StateVector::default());
                 Bytes::from(codec::encode_sync_step2(&update))
             });
             return Some(message.clone());
@@ -244,11 +279,16 @@ impl RoomCore {
     }
 
     fn apply_update(&mut self, connection: ConnectionId, bytes: &[u8], effects: &mut Effects) {
-        let Some(state) = self.connections.get_mut(&connection) else { return };
+        let Some(state) = self.connections.get_mut(&connection) else {
+            return;
+        };
         if !state.can_write {
             if !state.told_read_only {
                 state.told_read_only = true;
-                effects.replies.push((connection, Bytes::from(codec::encode_permission_denied("read-only"))));
+                effects.replies.push((
+                    connection,
+                    Bytes::from(codec::encode_permission_denied("read-only")),
+                ));
             }
             return;
         }
@@ -294,8 +334,17 @@ impl RoomCore {
         }
     }
 
-    fn apply_awareness(&mut self, connection: ConnectionId, entry: AwarenessEntry, now: Instant) -> Result<(), CloseReason> {
-        let AwarenessEntry { client_id, clock, state_json } = entry;
+    fn apply_awareness(
+        &mut self,
+        connection: ConnectionId,
+        entry: AwarenessEntry,
+        now: Instant,
+    ) -> Result<(), CloseReason> {
+        let AwarenessEntry {
+            client_id,
+            clock,
+            state_json,
+        } = entry;
         let removal = state_json.as_ref() == NULL_STATE;
         if let Some(existing) = self.awareness.get(&client_id) {
             if existing.owner != connection {
@@ -310,11 +359,16 @@ impl RoomCore {
         } else if removal {
             return Ok(());
         }
-        let owned = &mut self.connections.get_mut(&connection).ok_or(CloseReason::InternalError)?.awareness_ids;
+        let owned = &mut self
+            .connections
+            .get_mut(&connection)
+            .ok_or(CloseReason::InternalError)?
+            .awareness_ids;
         if removal {
             owned.remove(&client_id);
             self.awareness.remove(&client_id);
-            self.awareness_changed.insert(client_id, (clock, Bytes::from_static(NULL_STATE)));
+            self.awareness_changed
+                .insert(client_id, (clock, Bytes::from_static(NULL_STATE)));
             return Ok(());
         }
         if !owned.contains(&client_id) {
@@ -323,15 +377,27 @@ impl RoomCore {
             }
             owned.insert(client_id);
         }
-        self.awareness_changed.insert(client_id, (clock, state_json.clone()));
-        self.awareness.insert(client_id, AwarenessState { clock, state_json, renewed_at: now, owner: connection });
+        self.awareness_changed
+            .insert(client_id, (clock, state_json.clone()));
+        self.awareness.insert(
+            client_id,
+            AwarenessState {
+                clock,
+                state_json,
+                renewed_at: now,
+                owner: connection,
+            },
+        );
         Ok(())
     }
 
     fn remove_awareness(&mut self, client_id: u64) {
         if let Some(state) = self.awareness.remove(&client_id) {
             // One past the last clock, as the JavaScript awareness does, so every peer accepts it.
-            self.awareness_changed.insert(client_id, (state.clock.wrapping_add(1), Bytes::from_static(NULL_STATE)));
+            self.awareness_changed.insert(
+                client_id,
+                (state.clock.wrapping_add(1), Bytes::from_static(NULL_STATE)),
+            );
         }
     }
 
@@ -358,7 +424,11 @@ impl RoomCore {
             return None;
         }
         let changed = std::mem::take(&mut self.awareness_changed);
-        let message = codec::encode_awareness(changed.iter().map(|(id, (clock, json))| (*id, *clock, json.as_ref())));
+        let message = codec::encode_awareness(
+            changed
+                .iter()
+                .map(|(id, (clock, json))| (*id, *clock, json.as_ref())),
+        );
         Some(Bytes::from(message))
     }
 
@@ -366,7 +436,10 @@ impl RoomCore {
         if self.awareness.is_empty() {
             return None;
         }
-        let entries = self.awareness.iter().map(|(id, state)| (*id, state.clock, state.state_json.as_ref()));
+        let entries = self
+            .awareness
+            .iter()
+            .map(|(id, state)| (*id, state.clock, state.state_json.as_ref()));
         Some(Bytes::from(codec::encode_awareness(entries)))
     }
 }
@@ -407,7 +480,10 @@ mod tests {
     fn joining_sends_step1_and_existing_awareness() {
         let mut room = room();
         let first = room.join(1, true).unwrap();
-        assert!(matches!(decode(&first[0]).as_slice(), [Message::SyncStep1(_)]));
+        assert!(matches!(
+            decode(&first[0]).as_slice(),
+            [Message::SyncStep1(_)]
+        ));
         assert_eq!(first.len(), 1, "no awareness yet");
         let mut effects = Effects::default();
         let awareness = codec::encode_awareness([(42, 1, br#"{"name":"Aino"}"#.as_slice())]);
@@ -417,7 +493,9 @@ mod tests {
         assert!(room.take_awareness_message().is_some());
         let first = room.join(2, true).unwrap();
         assert_eq!(first.len(), 2);
-        let Message::Awareness(states) = only(&first[1]) else { panic!() };
+        let Message::Awareness(states) = only(&first[1]) else {
+            panic!()
+        };
         assert_eq!(states.entries[0].client_id, 42);
     }
 
@@ -447,10 +525,17 @@ mod tests {
         }
         let (to, reply) = &effects.replies[0];
         assert_eq!(*to, 2);
-        let Message::SyncStep2(state) = only(reply) else { panic!() };
+        let Message::SyncStep2(state) = only(reply) else {
+            panic!()
+        };
         let doc = Doc::new();
-        doc.transact_mut().apply_update(Update::decode_v1(&state).unwrap()).unwrap();
-        assert_eq!(BoardView::read(&doc.transact()).actor("a1").unwrap().name, "Turku");
+        doc.transact_mut()
+            .apply_update(Update::decode_v1(&state).unwrap())
+            .unwrap();
+        assert_eq!(
+            BoardView::read(&doc.transact()).actor("a1").unwrap().name,
+            "Turku"
+        );
     }
 
     #[test]
@@ -459,13 +544,18 @@ mod tests {
         room.join(1, false).unwrap();
         let mut effects = Effects::default();
         for _ in 0..2 {
-            for message in decode(&Bytes::from(codec::encode_update(&update_adding_actor("a1", "X")))) {
+            for message in decode(&Bytes::from(codec::encode_update(&update_adding_actor(
+                "a1", "X",
+            )))) {
                 room.handle(1, message, Instant::now(), &mut effects);
             }
         }
         assert!(effects.updates.is_empty());
         assert_eq!(effects.replies.len(), 1, "told once that it is read-only");
-        assert!(matches!(decode(&effects.replies[0].1).as_slice(), [Message::Auth(Some(_))]));
+        assert!(matches!(
+            decode(&effects.replies[0].1).as_slice(),
+            [Message::Auth(Some(_))]
+        ));
         assert!(BoardView::read(&room.doc().transact()).actors.is_empty());
     }
 
@@ -486,10 +576,15 @@ mod tests {
             room.handle(2, message, start, &mut effects);
         }
         room.take_awareness_message();
-        assert!(room.all_awareness_message().is_some(), "the spoofed removal was ignored");
+        assert!(
+            room.all_awareness_message().is_some(),
+            "the spoofed removal was ignored"
+        );
         room.leave(1);
         let removal = room.take_awareness_message().unwrap();
-        let Message::Awareness(update) = only(&removal) else { panic!() };
+        let Message::Awareness(update) = only(&removal) else {
+            panic!()
+        };
         assert!(update.entries[0].is_removal());
         assert_eq!(update.entries[0].clock, 2);
 
@@ -501,13 +596,23 @@ mod tests {
         room.expire_awareness(start + Duration::from_secs(10));
         assert!(room.take_awareness_message().is_none(), "still fresh");
         room.expire_awareness(start + Duration::from_secs(31));
-        let Message::Awareness(update) = only(&room.take_awareness_message().unwrap()) else { panic!() };
-        assert_eq!((update.entries[0].client_id, update.entries[0].is_removal()), (8, true));
+        let Message::Awareness(update) = only(&room.take_awareness_message().unwrap()) else {
+            panic!()
+        };
+        assert_eq!(
+            (update.entries[0].client_id, update.entries[0].is_removal()),
+            (8, true)
+        );
     }
 
     #[test]
     fn limits_close_the_offending_connection() {
-        let limits = RoomLimits { max_connections: 1, max_board_bytes: 64, max_awareness_ids_per_connection: 1, ..RoomLimits::default() };
+        let limits = RoomLimits {
+            max_connections: 1,
+            max_board_bytes: 64,
+            max_awareness_ids_per_connection: 1,
+            ..RoomLimits::default()
+        };
         let mut room = RoomCore::load(None, &[], limits).unwrap();
         room.join(1, true).unwrap();
         assert_eq!(room.join(2, true), Err(CloseReason::BoardFull));
@@ -517,7 +622,11 @@ mod tests {
             room.handle(1, message, Instant::now(), &mut effects);
         }
         assert_eq!(effects.closes, vec![(1, CloseReason::BoardTooLarge)]);
-        assert_eq!(room.connection_count(), 0, "a closed connection is forgotten");
+        assert_eq!(
+            room.connection_count(),
+            0,
+            "a closed connection is forgotten"
+        );
         room.join(1, true).unwrap();
         let mut effects = Effects::default();
         let two_ids = codec::encode_awareness([(1, 1, b"{}".as_slice()), (2, 1, b"{}".as_slice())]);
@@ -529,7 +638,10 @@ mod tests {
 
     #[test]
     fn updates_waiting_for_missing_dependencies_are_capped() {
-        let limits = RoomLimits { max_pending_bytes: 200, ..RoomLimits::default() };
+        let limits = RoomLimits {
+            max_pending_bytes: 200,
+            ..RoomLimits::default()
+        };
         let mut room = RoomCore::load(None, &[], limits).unwrap();
         room.join(1, true).unwrap();
         // Text typed after a first insertion that never arrives: every later piece hangs on
@@ -548,8 +660,18 @@ mod tests {
                 room.handle(1, message, Instant::now(), &mut effects);
             }
         }
-        assert!(effects.updates.is_empty(), "nothing integrates without the first update");
-        assert_eq!(effects.closes, vec![(1, CloseReason::TooManyPending)], "closed once, then ignored");
-        assert!(!room.doc().transact().has_missing_updates(), "the held-back updates were dropped");
+        assert!(
+            effects.updates.is_empty(),
+            "nothing integrates without the first update"
+        );
+        assert_eq!(
+            effects.closes,
+            vec![(1, CloseReason::TooManyPending)],
+            "closed once, then ignored"
+        );
+        assert!(
+            !room.doc().transact().has_missing_updates(),
+            "the held-back updates were dropped"
+        );
     }
 }

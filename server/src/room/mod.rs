@@ -20,9 +20,9 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+pub use self::core::{ConnectionId, RoomLimits};
 use crate::metrics::Metrics;
 use crate::persist::Persister;
-pub use self::core::{ConnectionId, RoomLimits};
 
 /// Commands a room task accepts. When its queue is full, senders wait: a connection that
 /// floods the room slows down its own reading, not the other connections' writes.
@@ -113,7 +113,11 @@ pub struct Rooms {
 
 impl Rooms {
     pub fn new(context: RoomContext) -> Arc<Rooms> {
-        Arc::new(Rooms { rooms: DashMap::new(), next_generation: AtomicU64::new(1), context })
+        Arc::new(Rooms {
+            rooms: DashMap::new(),
+            next_generation: AtomicU64::new(1),
+            context,
+        })
     }
 
     pub fn loaded(&self) -> usize {
@@ -132,15 +136,24 @@ impl Rooms {
                 let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
                 let board_id: Arc<str> = Arc::from(board_id);
                 self.context.metrics.rooms_loaded.inc();
-                self.context.tasks.spawn(task::run(board_id, receiver, self.clone(), generation));
-                RoomHandle { commands, generation }
+                self.context
+                    .tasks
+                    .spawn(task::run(board_id, receiver, self.clone(), generation));
+                RoomHandle {
+                    commands,
+                    generation,
+                }
             })
             .clone()
     }
 
     /// Called by a room task that is unloading: removes it unless a newer room took its place.
     fn remove(&self, board_id: &str, generation: u64) {
-        if self.rooms.remove_if(board_id, |_, handle| handle.generation == generation).is_some() {
+        if self
+            .rooms
+            .remove_if(board_id, |_, handle| handle.generation == generation)
+            .is_some()
+        {
             self.context.metrics.rooms_loaded.dec();
         }
     }

@@ -36,15 +36,24 @@ struct Room {
     idle_since: Option<Instant>,
 }
 
-pub(super) async fn run(board_id: Arc<str>, mut commands: mpsc::Receiver<RoomCommand>, rooms: Arc<Rooms>, generation: u64) {
+pub(super) async fn run(
+    board_id: Arc<str>,
+    mut commands: mpsc::Receiver<RoomCommand>,
+    rooms: Arc<Rooms>,
+    generation: u64,
+) {
     let context = rooms.context.clone();
     let store = context.persister.store().clone();
     let load_id = board_id.clone();
     let loaded = tokio::task::spawn_blocking(move || store.load(&load_id)).await;
     let core = match loaded {
-        Ok(Ok(stored)) => RoomCore::load(stored.state.as_deref(), &stored.updates, context.limits.clone())
-            .map(|core| (core, stored.last_update_id, stored.updates.len()))
-            .map_err(|error| error.to_string()),
+        Ok(Ok(stored)) => RoomCore::load(
+            stored.state.as_deref(),
+            &stored.updates,
+            context.limits.clone(),
+        )
+        .map(|core| (core, stored.last_update_id, stored.updates.len()))
+        .map_err(|error| error.to_string()),
         Ok(Err(error)) => Err(error.to_string()),
         Err(error) => Err(error.to_string()),
     };
@@ -53,7 +62,10 @@ pub(super) async fn run(board_id: Arc<str>, mut commands: mpsc::Receiver<RoomCom
         Err(error) => {
             tracing::error!(board = %board_id, %error, "could not load board");
             rooms.remove(&board_id, generation);
-            refuse_remaining(&mut commands, JoinError::Refused(CloseReason::InternalError));
+            refuse_remaining(
+                &mut commands,
+                JoinError::Refused(CloseReason::InternalError),
+            );
             return;
         }
     };
@@ -107,7 +119,10 @@ pub(super) async fn run(board_id: Arc<str>, mut commands: mpsc::Receiver<RoomCom
         Unload::StorageFailed => {
             // The document holds updates that are not stored: drop it without compacting, and
             // make every client reconnect; they still have their edits and resend them.
-            refuse_remaining(&mut commands, JoinError::Refused(CloseReason::InternalError));
+            refuse_remaining(
+                &mut commands,
+                JoinError::Refused(CloseReason::InternalError),
+            );
             room.close_all(CloseReason::InternalError);
         }
     }
@@ -131,7 +146,8 @@ fn refuse_remaining(commands: &mut mpsc::Receiver<RoomCommand>, error: JoinError
 
 impl Room {
     fn idle_for(&self) -> Duration {
-        self.idle_since.map_or(Duration::ZERO, |since| since.elapsed())
+        self.idle_since
+            .map_or(Duration::ZERO, |since| since.elapsed())
     }
 
     async fn handle_batch(&mut self, batch: &mut Vec<RoomCommand>) -> Result<(), Unload> {
@@ -139,9 +155,18 @@ impl Room {
         let mut effects = Effects::default();
         for command in batch.drain(..) {
             match command {
-                RoomCommand::Join { connection, can_write, handle, joined } => match self.core.join(connection, can_write) {
+                RoomCommand::Join {
+                    connection,
+                    can_write,
+                    handle,
+                    joined,
+                } => match self.core.join(connection, can_write) {
                     Ok(first_messages) => {
-                        effects.replies.extend(first_messages.into_iter().map(|message| (connection, message)));
+                        effects.replies.extend(
+                            first_messages
+                                .into_iter()
+                                .map(|message| (connection, message)),
+                        );
                         self.connections.insert(connection, handle);
                         self.idle_since = None;
                         let _ = joined.send(Ok(()));
@@ -150,7 +175,10 @@ impl Room {
                         let _ = joined.send(Err(JoinError::Refused(reason)));
                     }
                 },
-                RoomCommand::Messages { connection, messages } => {
+                RoomCommand::Messages {
+                    connection,
+                    messages,
+                } => {
                     for message in messages {
                         self.core.handle(connection, message, now, &mut effects);
                     }
@@ -160,7 +188,11 @@ impl Room {
         }
         if !effects.updates.is_empty() {
             let context = &self.rooms.context;
-            match context.persister.append(self.board_id.clone(), effects.updates.clone()).await {
+            match context
+                .persister
+                .append(self.board_id.clone(), effects.updates.clone())
+                .await
+            {
                 Ok(last_id) => {
                     self.last_update_id = last_id;
                     self.logged_updates += effects.updates.len();
@@ -180,7 +212,11 @@ impl Room {
 
     /// Sends what a batch produced. Updates are already stored when this runs.
     fn deliver(&mut self, effects: Effects) {
-        let Effects { replies, updates, closes } = effects;
+        let Effects {
+            replies,
+            updates,
+            closes,
+        } = effects;
         for (connection, message) in replies {
             self.send(connection, message);
         }
@@ -201,7 +237,9 @@ impl Room {
     }
 
     fn send(&mut self, connection: ConnectionId, message: Bytes) {
-        let Some(handle) = self.connections.get(&connection) else { return };
+        let Some(handle) = self.connections.get(&connection) else {
+            return;
+        };
         if !self.try_send(handle, message) {
             self.drop_slow(connection);
         }
@@ -268,10 +306,13 @@ impl Room {
         let store = self.rooms.context.persister.store().clone();
         let board_id = self.board_id.clone();
         let through = self.last_update_id;
-        let result = tokio::task::spawn_blocking(move || store.compact(&board_id, &state, through)).await;
+        let result =
+            tokio::task::spawn_blocking(move || store.compact(&board_id, &state, through)).await;
         match result {
             Ok(Ok(())) => self.logged_updates = 0,
-            Ok(Err(error)) => tracing::warn!(board = %self.board_id, %error, "compaction failed; the log is kept"),
+            Ok(Err(error)) => {
+                tracing::warn!(board = %self.board_id, %error, "compaction failed; the log is kept")
+            }
             Err(error) => tracing::warn!(board = %self.board_id, %error, "compaction task failed"),
         }
     }

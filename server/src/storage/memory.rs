@@ -19,7 +19,9 @@ struct Inner {
 impl BoardStore for MemoryStore {
     fn load(&self, board_id: &str) -> Result<StoredBoard, StoreError> {
         let inner = self.inner.lock().map_err(|_| StoreError::Closed)?;
-        let Some((state, log)) = inner.boards.get(board_id) else { return Ok(StoredBoard::default()) };
+        let Some((state, log)) = inner.boards.get(board_id) else {
+            return Ok(StoredBoard::default());
+        };
         Ok(StoredBoard {
             state: state.clone(),
             updates: log.iter().map(|(_, bytes)| bytes.clone()).collect(),
@@ -35,14 +37,24 @@ impl BoardStore for MemoryStore {
             for update in request.updates {
                 inner.next_id += 1;
                 last = inner.next_id;
-                inner.boards.entry(request.board_id.to_owned()).or_default().1.push((last, update.to_vec()));
+                inner
+                    .boards
+                    .entry(request.board_id.to_owned())
+                    .or_default()
+                    .1
+                    .push((last, update.to_vec()));
             }
             last_ids.push(last);
         }
         Ok(last_ids)
     }
 
-    fn compact(&self, board_id: &str, state: &[u8], through_update_id: i64) -> Result<(), StoreError> {
+    fn compact(
+        &self,
+        board_id: &str,
+        state: &[u8],
+        through_update_id: i64,
+    ) -> Result<(), StoreError> {
         let mut inner = self.inner.lock().map_err(|_| StoreError::Closed)?;
         let board = inner.boards.entry(board_id.to_owned()).or_default();
         board.0 = Some(state.to_vec());

@@ -55,7 +55,12 @@ pub trait BoardStore: Send + Sync + 'static {
 
     /// Replaces the board's state with `state` and drops its log up to `through_update_id`,
     /// atomically, so a crash leaves either the old or the new form, never a mix.
-    fn compact(&self, board_id: &str, state: &[u8], through_update_id: i64) -> Result<(), StoreError>;
+    fn compact(
+        &self,
+        board_id: &str,
+        state: &[u8],
+        through_update_id: i64,
+    ) -> Result<(), StoreError>;
 }
 
 #[cfg(test)]
@@ -70,9 +75,18 @@ pub(crate) mod contract {
         let other = [Bytes::from_static(b"x1")];
         let ids = store
             .append(&[
-                AppendRequest { board_id: "board-a", updates: &first },
-                AppendRequest { board_id: "board-b", updates: &other },
-                AppendRequest { board_id: "board-c", updates: &[] },
+                AppendRequest {
+                    board_id: "board-a",
+                    updates: &first,
+                },
+                AppendRequest {
+                    board_id: "board-b",
+                    updates: &other,
+                },
+                AppendRequest {
+                    board_id: "board-c",
+                    updates: &[],
+                },
             ])
             .unwrap();
         assert_eq!(ids.len(), 3);
@@ -83,11 +97,24 @@ pub(crate) mod contract {
         assert_eq!(loaded.state, None);
 
         let third = [Bytes::from_static(b"u3")];
-        store.append(&[AppendRequest { board_id: "board-a", updates: &third }]).unwrap();
+        store
+            .append(&[AppendRequest {
+                board_id: "board-a",
+                updates: &third,
+            }])
+            .unwrap();
         store.compact("board-a", b"state-1-2", ids[0]).unwrap();
         let loaded = store.load("board-a").unwrap();
         assert_eq!(loaded.state.as_deref(), Some(&b"state-1-2"[..]));
-        assert_eq!(loaded.updates, vec![b"u3".to_vec()], "updates after the compaction point stay");
-        assert_eq!(store.load("board-b").unwrap().updates, vec![b"x1".to_vec()], "boards are isolated");
+        assert_eq!(
+            loaded.updates,
+            vec![b"u3".to_vec()],
+            "updates after the compaction point stay"
+        );
+        assert_eq!(
+            store.load("board-b").unwrap().updates,
+            vec![b"x1".to_vec()],
+            "boards are isolated"
+        );
     }
 }

@@ -53,7 +53,10 @@ impl SqliteStore {
         let writer = open(path)?;
         writer.execute_batch(SCHEMA)?;
         let reader = open(path)?;
-        Ok(SqliteStore { writer: Mutex::new(writer), reader: Mutex::new(reader) })
+        Ok(SqliteStore {
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+        })
     }
 }
 
@@ -64,9 +67,14 @@ impl BoardStore for SqliteStore {
         // compaction commits in between.
         let txn = connection.transaction()?;
         let state: Option<Vec<u8>> = txn
-            .query_row("SELECT state FROM board_state WHERE board_id = ?1", [board_id], |row| row.get(0))
+            .query_row(
+                "SELECT state FROM board_state WHERE board_id = ?1",
+                [board_id],
+                |row| row.get(0),
+            )
             .optional()?;
-        let mut statement = txn.prepare_cached("SELECT id, data FROM board_update WHERE board_id = ?1 ORDER BY id")?;
+        let mut statement = txn
+            .prepare_cached("SELECT id, data FROM board_update WHERE board_id = ?1 ORDER BY id")?;
         let mut updates = Vec::new();
         let mut last_update_id = 0;
         let mut rows = statement.query([board_id])?;
@@ -77,7 +85,11 @@ impl BoardStore for SqliteStore {
         drop(rows);
         drop(statement);
         txn.commit()?;
-        Ok(StoredBoard { state, updates, last_update_id })
+        Ok(StoredBoard {
+            state,
+            updates,
+            last_update_id,
+        })
     }
 
     fn append(&self, requests: &[AppendRequest<'_>]) -> Result<Vec<i64>, StoreError> {
@@ -85,7 +97,8 @@ impl BoardStore for SqliteStore {
         let txn = connection.transaction()?;
         let mut last_ids = Vec::with_capacity(requests.len());
         {
-            let mut insert = txn.prepare_cached("INSERT INTO board_update (board_id, data) VALUES (?1, ?2)")?;
+            let mut insert =
+                txn.prepare_cached("INSERT INTO board_update (board_id, data) VALUES (?1, ?2)")?;
             for request in requests {
                 let mut last = 0;
                 for update in request.updates {
@@ -99,7 +112,12 @@ impl BoardStore for SqliteStore {
         Ok(last_ids)
     }
 
-    fn compact(&self, board_id: &str, state: &[u8], through_update_id: i64) -> Result<(), StoreError> {
+    fn compact(
+        &self,
+        board_id: &str,
+        state: &[u8],
+        through_update_id: i64,
+    ) -> Result<(), StoreError> {
         let mut connection = self.writer.lock().map_err(|_| StoreError::Closed)?;
         let txn = connection.transaction()?;
         txn.execute(
@@ -107,7 +125,10 @@ impl BoardStore for SqliteStore {
              ON CONFLICT (board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
             params![board_id, state, unix_seconds()],
         )?;
-        txn.execute("DELETE FROM board_update WHERE board_id = ?1 AND id <= ?2", params![board_id, through_update_id])?;
+        txn.execute(
+            "DELETE FROM board_update WHERE board_id = ?1 AND id <= ?2",
+            params![board_id, through_update_id],
+        )?;
         txn.commit()?;
         Ok(())
     }
@@ -125,7 +146,10 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         super::super::contract::check_store(&SqliteStore::open(&path).unwrap());
         let reopened = SqliteStore::open(&path).unwrap();
-        assert_eq!(reopened.load("board-a").unwrap().state.as_deref(), Some(&b"state-1-2"[..]));
+        assert_eq!(
+            reopened.load("board-a").unwrap().state.as_deref(),
+            Some(&b"state-1-2"[..])
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

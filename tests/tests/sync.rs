@@ -1,0 +1,414 @@
+//! The sync server end to end: the real binary on 127.0.0.1, real websockets, a real database.
+
+use std::time::{Duration, Instant};
+
+use kartta_protocol::codec;
+use kartta_protocol::schema::field;
+use kartta_tests::board::{actor_count, add_actor, set_actor_field, view};
+use kartta_tests::{http_get, metric, new_board_id, Client, RawSocket, ServerProcess};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+#[tokio::test]
+async fn three_clients_converge_a_late_joiner_gets_everything_and_boards_are_isolated(
+) -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let board = new_board_id();
+    let clients = [
+        Client::connect(&server.sync_url(&board)).await?,
+        Client::connect(&server.sync_url(&board)).await?,
+        Client::connect(&server.sync_url(&board)).await?,
+    ];
+    clients[0].edit(|_, txn| add_actor(txn, "shared", "Varsinais-Suomen liitto", 0.0));
+    for client in &clients {
+        client
+            .wait_for("the shared actor", |doc, _| actor_count(doc) == 1)
+            .await?;
+    }
+    // Interleaved edits from all three, including concurrent edits of different fields of
+    // one actor (one renames, one moves): both must survive.
+    for round in 0..20 {
+        for (index, client) in clients.iter().enumerate() {
+            client.edit(|_, txn| {
+                add_actor(
+                    txn,
+                    &format!("c{index}-{round}"),
+                    &format!("Actor {index}/{round}"),
+                    round as f64,
+                )
+            });
+        }
+    }
+    clients[1]
+        .edit(|_, txn| set_actor_field(txn, "shared", field::actor::NAME, "Regional Council"));
+    clients[2].edit(|_, txn| set_actor_field(txn, "shared", field::actor::X, 250.0));
+    let converged = |doc: &yrs::Doc, _: &kartta_tests::client::Seen| {
+        let board = view(doc);
+        board.actors.len() == 61
+            && board
+                .actor("shared")
+                .is_some_and(|actor| actor.name == "Regional Council" && actor.x == 250.0)
+    };
+    for client in &clients {
+        client
+            .wait_for("61 actors and both edits of the shared one", converged)
+            .await?;
+    }
+    let expected = view(&clients[0].doc);
+    assert_eq!(view(&clients[1].doc), expected);
+    assert_eq!(view(&clients[2].doc), expected);
+
+    let late = Client::connect(&server.sync_url(&board)).await?;
+    assert_eq!(
+        view(&late.doc),
+        expected,
+        "a late joiner gets the whole board in its first sync"
+    );
+
+    let elsewhere = Client::connect(&server.sync_url(&new_board_id())).await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        actor_count(&elsewhere.doc),
+        0,
+        "another board sees nothing of this one"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn awareness_is_relayed_to_everyone_and_removed_when_a_client_leaves_or_vanishes(
+) -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let board = new_board_id();
+    let observer = Client::connect(&server.sync_url(&board)).await?;
+    let polite = Client::connect(&server.sync_url(&board)).await?;
+    let vanishing = Client::connect(&server.sync_url(&board)).await?;
+    let polite_id = polite.client_id();
+    let vanishing_id = vanishing.client_id();
+    polite.set_awareness(1, r##"{"user":{"name":"Aino","color":"#0a7"}}"##);
+    vanishing.set_awareness(1, r#"{"user":{"name":"Björn"}}"#);
+    observer
+        .wait_for("both awareness states", |_, seen| {
+            seen.awareness
+                .get(&polite_id)
+                .is_some_and(|s| s.contains("Aino"))
+                && seen.awareness.contains_key(&vanishing_id)
+        })
+        .await?;
+    polite
+        .wait_for("its own state relayed back", |_, seen| {
+            seen.awareness.contains_key(&polite_id)
+        })
+        .await?;
+
+    // A client that joins later is told who is already there.
+    let late = Client::connect(&server.sync_url(&board)).await?;
+    late.wait_for("existing states on join", |_, seen| {
+        seen.awareness.len() == 2
+    })
+    .await?;
+
+    polite.close().await;
+    observer
+        .wait_for("removal after a clean close", |_, seen| {
+            !seen.awareness.contains_key(&polite_id)
+        })
+        .await?;
+    vanishing.abort();
+    drop(vanishing);
+    observer
+        .wait_for("removal after a killed socket", |_, seen| {
+            !seen.awareness.contains_key(&vanishing_id)
+        })
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_board_survives_a_graceful_restart() -> anyhow::Result<()> {
+    let mut server = ServerProcess::start(&[]).await?;
+    let board = new_board_id();
+    let client = Client::connect(&server.sync_url(&board)).await?;
+    for i in 0..30 {
+        client.edit(|_, txn| add_actor(txn, &format!("a{i}"), &format!("Actor {i}"), i as f64));
+    }
+    client
+        .wait_for("30 echoes", |_, seen| seen.update_messages >= 1)
+        .await?;
+    let expected = {
+        let observer = Client::connect(&server.sync_url(&board)).await?;
+        observer
+            .wait_for("30 actors", |doc, _| actor_count(doc) == 30)
+            .await?;
+        view(&observer.doc)
+    };
+    let status = server.terminate().await?;
+    assert!(
+        status.success(),
+        "SIGTERM ends the server cleanly: {status:?}"
+    );
+    server.restart().await?;
+    let reopened = Client::connect(&server.sync_url(&board)).await?;
+    assert_eq!(view(&reopened.doc), expected);
+    Ok(())
+}
+
+#[tokio::test]
+async fn no_update_a_client_has_seen_is_lost_when_the_server_is_killed() -> anyhow::Result<()> {
+    let mut server = ServerProcess::start(&[]).await?;
+    let board = new_board_id();
+    const ROUNDS: usize = 4;
+    const UPDATES_PER_ROUND: usize = 60;
+    for round in 0..ROUNDS {
+        let writer = Client::connect(&server.sync_url(&board)).await?;
+        let witness = Client::connect(&server.sync_url(&board)).await?;
+        let expected = (round + 1) * UPDATES_PER_ROUND;
+        for i in 0..UPDATES_PER_ROUND {
+            writer.edit(|_, txn| add_actor(txn, &format!("r{round}-{i}"), "x", i as f64));
+        }
+        witness
+            .wait_for("every update echoed to a second client", |doc, _| {
+                actor_count(doc) == expected
+            })
+            .await?;
+        server.kill().await;
+        drop((writer, witness));
+        server.restart().await?;
+        let after = Client::connect(&server.sync_url(&board)).await?;
+        assert_eq!(
+            actor_count(&after.doc),
+            expected,
+            "round {round}: all updates seen before SIGKILL are stored"
+        );
+    }
+    Ok(())
+}
+
+/// A hostile frame, and the close code the server must answer with.
+struct Hostile {
+    name: &'static str,
+    frame: WsMessage,
+    close_code: u16,
+}
+
+fn hostile_inputs() -> Vec<Hostile> {
+    let binary = |bytes: Vec<u8>| WsMessage::Binary(bytes.into());
+    let mut truncated_update = codec::encode_update(&{
+        let doc = yrs::Doc::new();
+        let mut txn = yrs::Transact::transact_mut(&doc);
+        add_actor(&mut txn, "a", "Turku", 1.0);
+        txn.encode_update_v1()
+    });
+    truncated_update.truncate(truncated_update.len() - 3);
+    let huge_awareness = codec::encode_awareness([(1, 1, vec![b'x'; 20_000].as_slice())]);
+    let many_clients: Vec<(u64, u32, &[u8])> = (0..40).map(|i| (i, 1, b"{}".as_slice())).collect();
+    vec![
+        Hostile {
+            name: "text frame",
+            frame: WsMessage::Text("hello".into()),
+            close_code: 1003,
+        },
+        Hostile {
+            name: "empty frame",
+            frame: binary(vec![]),
+            close_code: 1007,
+        },
+        Hostile {
+            name: "garbage",
+            frame: binary(vec![0xff; 12]),
+            close_code: 1007,
+        },
+        Hostile {
+            name: "unknown message type",
+            frame: binary(vec![9, 1, 2]),
+            close_code: 1007,
+        },
+        Hostile {
+            name: "unknown sync type",
+            frame: binary(vec![0, 7, 0]),
+            close_code: 1007,
+        },
+        Hostile {
+            name: "truncated update",
+            frame: binary(truncated_update),
+            close_code: 1007,
+        },
+        Hostile {
+            name: "state vector bomb",
+            frame: binary(vec![0, 0, 4, 0xff, 0xff, 0xff, 0x7a]),
+            close_code: 1007,
+        },
+        Hostile {
+            name: "update bomb",
+            frame: binary(vec![0, 2, 4, 0xff, 0xff, 0xff, 0x7a]),
+            close_code: 1007,
+        },
+        // Well-formed on the outside, but names a type yrs does not know: fails to decode.
+        Hostile {
+            name: "update yrs refuses",
+            frame: binary(codec::encode_update(&[1, 1, 5, 0, 7, 1, 1, b'r', 12, 0])),
+            close_code: 1007,
+        },
+        Hostile {
+            name: "client id above 2^53",
+            frame: binary(vec![
+                0, 2, 10, 1, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0,
+            ]),
+            close_code: 1007,
+        },
+        Hostile {
+            name: "oversized awareness state",
+            frame: binary(huge_awareness),
+            close_code: 1007,
+        },
+        Hostile {
+            name: "too many awareness clients",
+            frame: binary(codec::encode_awareness(many_clients)),
+            close_code: 4030,
+        },
+        Hostile {
+            name: "frame over the size limit",
+            frame: binary(vec![0; 300_000]),
+            close_code: 1009,
+        },
+    ]
+}
+
+#[tokio::test]
+async fn hostile_input_closes_only_the_offending_socket() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&["--max-message-bytes", "262144"]).await?;
+    let board = new_board_id();
+    let alice = Client::connect(&server.sync_url(&board)).await?;
+    let bob = Client::connect(&server.sync_url(&board)).await?;
+    for (round, hostile) in hostile_inputs().into_iter().enumerate() {
+        let mut attacker = RawSocket::connect(&server.sync_url(&board)).await?;
+        attacker.send(hostile.frame).await?;
+        let code = attacker.close_code().await?;
+        assert_eq!(
+            code.map(u16::from),
+            Some(hostile.close_code),
+            "{}",
+            hostile.name
+        );
+        alice.edit(|_, txn| add_actor(txn, &format!("after-{round}"), hostile.name, round as f64));
+        bob.wait_for(hostile.name, |doc, _| actor_count(doc) == round + 1)
+            .await?;
+    }
+    let (status, body) = http_get(server.port, "/healthz").await?;
+    assert_eq!(status, 200, "{body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_board_id_that_is_not_an_id_is_refused_before_upgrading() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let error =
+        RawSocket::connect(&format!("ws://127.0.0.1:{}/sync/bad%20id%3B", server.port)).await;
+    assert!(error.is_err(), "the upgrade is refused");
+    let (status, body) = http_get(server.port, "/sync/bad%20id").await?;
+    assert_eq!(status, 400);
+    assert!(body.contains("\"error\":\"bad_request\""), "{body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_disconnected_while_the_others_keep_up() -> anyhow::Result<()>
+{
+    let server = ServerProcess::start(&[
+        "--outgoing-queue",
+        "32",
+        "--updates-per-second",
+        "100000",
+        "--update-burst",
+        "100000",
+    ])
+    .await?;
+    let board = new_board_id();
+    let writer = Client::connect(&server.sync_url(&board)).await?;
+    let reader = Client::connect(&server.sync_url(&board)).await?;
+    // Joins, then never reads another byte.
+    let mut stalled = RawSocket::connect(&server.sync_url(&board)).await?;
+    stalled
+        .send(WsMessage::Binary(codec::encode_sync_step1(&[0]).into()))
+        .await?;
+
+    let payload = "x".repeat(32 * 1024);
+    let flood = 600;
+    // One update at a time, so that each is its own broadcast message and the stalled
+    // client's queue fills with messages once the kernel's socket buffers are full.
+    for i in 0..flood {
+        writer.edit(|_, txn| add_actor(txn, &format!("big-{i}"), &payload, i as f64));
+        reader
+            .wait_for("the next flood update", |doc, _| actor_count(doc) == i + 1)
+            .await?;
+    }
+    let started = Instant::now();
+    writer.edit(|_, txn| add_actor(txn, "after-flood", "small", 0.0));
+    reader
+        .wait_for("the update after the flood", |doc, _| {
+            actor_count(doc) == flood + 1
+        })
+        .await?;
+    let latency = started.elapsed();
+    assert!(
+        latency < Duration::from_secs(2),
+        "a healthy reader is not held back: {latency:?}"
+    );
+
+    let (_, metrics) = http_get(server.port, "/metrics").await?;
+    let disconnects = metric(&metrics, "kartta_slow_client_disconnects_total").unwrap_or(0.0);
+    assert!(
+        disconnects >= 1.0,
+        "the stalled client was disconnected:\n{metrics}"
+    );
+    drop(stalled);
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_hundred_clients_in_one_room_converge() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let board = new_board_id();
+    let mut clients = Vec::new();
+    for _ in 0..200 {
+        clients.push(Client::connect_unsynced(&server.sync_url(&board)).await?);
+    }
+    for client in &clients {
+        client.wait_for("sync", |_, seen| seen.synced).await?;
+    }
+    for (index, client) in clients.iter().enumerate() {
+        client.edit(|_, txn| add_actor(txn, &format!("a{index}"), "x", index as f64));
+    }
+    for client in &clients {
+        client
+            .wait_for("200 actors", |doc, _| actor_count(doc) == 200)
+            .await?;
+    }
+    let expected = view(&clients[0].doc);
+    assert!(clients.iter().all(|client| view(&client.doc) == expected));
+    Ok(())
+}
+
+#[tokio::test]
+async fn health_and_metrics_report_the_server_state() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let client = Client::connect(&server.sync_url(&new_board_id())).await?;
+    client.edit(|_, txn| add_actor(txn, "a", "Turku", 0.0));
+    client
+        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .await?;
+    let (status, health) = http_get(server.port, "/healthz").await?;
+    assert_eq!(status, 200);
+    let health: kartta_protocol::api::Health = serde_json::from_str(&health)?;
+    assert_eq!((health.rooms, health.connections), (1, 1));
+    let (_, metrics) = http_get(server.port, "/metrics").await?;
+    assert_eq!(metric(&metrics, "kartta_rooms_loaded"), Some(1.0));
+    assert!(
+        metric(&metrics, "kartta_updates_persisted_total").unwrap_or(0.0) >= 1.0,
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("kartta_persist_latency_seconds_bucket"),
+        "{metrics}"
+    );
+    Ok(())
+}
