@@ -31,6 +31,10 @@ pub struct Health {
 impl TsInterface for Health {
     const NAME: &'static str = "Health";
     fn fields() -> Vec<(&'static str, &'static str)> {
-        vec![("status", "string"), ("rooms", "number"), ("connections", "number")]
+        vec![
+            ("status", "string"),
+            ("rooms", "number"),
+            ("connections", "number"),
+        ]
     }
 }

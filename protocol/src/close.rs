@@ -78,7 +78,10 @@ impl CloseReason {
     }
 
     pub fn from_code(code: u16) -> Option<CloseReason> {
-        CloseReason::ALL.iter().copied().find(|reason| reason.code() == code)
+        CloseReason::ALL
+            .iter()
+            .copied()
+            .find(|reason| reason.code() == code)
     }
 }
 

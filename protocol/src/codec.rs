@@ -101,7 +101,10 @@ pub enum DecodeError {
 /// must be consumed: a truncated last message is an error, not a clean end.
 pub fn decode_frame(frame: &Bytes, limits: &DecodeLimits) -> Result<Vec<Message>, DecodeError> {
     if frame.len() > limits.max_message_bytes {
-        return Err(DecodeError::TooLarge { size: frame.len(), limit: limits.max_message_bytes });
+        return Err(DecodeError::TooLarge {
+            size: frame.len(),
+            limit: limits.max_message_bytes,
+        });
     }
     if frame.is_empty() {
         return Err(DecodeError::Empty);
@@ -119,7 +122,11 @@ fn slice_of(frame: &Bytes, reader: &Reader, payload: &[u8]) -> Bytes {
     frame.slice(end - payload.len()..end)
 }
 
-fn decode_one(frame: &Bytes, reader: &mut Reader, limits: &DecodeLimits) -> Result<Message, DecodeError> {
+fn decode_one(
+    frame: &Bytes,
+    reader: &mut Reader,
+    limits: &DecodeLimits,
+) -> Result<Message, DecodeError> {
     match reader.read_var_u64()? {
         MESSAGE_SYNC => {
             let sync_type = reader.read_var_u64()?;
@@ -156,12 +163,18 @@ fn decode_one(frame: &Bytes, reader: &mut Reader, limits: &DecodeLimits) -> Resu
 }
 
 /// Decodes the payload of an awareness message (without the message type).
-pub fn decode_awareness(payload: &Bytes, limits: &DecodeLimits) -> Result<AwarenessUpdate, DecodeError> {
+pub fn decode_awareness(
+    payload: &Bytes,
+    limits: &DecodeLimits,
+) -> Result<AwarenessUpdate, DecodeError> {
     let mut reader = Reader::new(payload);
     // Each entry is a client id, a clock and a JSON string: at least three bytes.
     let count = reader.read_count(3)?;
     if count > limits.max_awareness_clients {
-        return Err(DecodeError::TooManyAwarenessClients { count, limit: limits.max_awareness_clients });
+        return Err(DecodeError::TooManyAwarenessClients {
+            count,
+            limit: limits.max_awareness_clients,
+        });
     }
     let mut entries = Vec::with_capacity(count);
     for _ in 0..count {
@@ -175,7 +188,11 @@ pub fn decode_awareness(payload: &Bytes, limits: &DecodeLimits) -> Result<Awaren
             });
         }
         let state_json = slice_of(payload, &reader, state.as_bytes());
-        entries.push(AwarenessEntry { client_id, clock, state_json });
+        entries.push(AwarenessEntry {
+            client_id,
+            clock,
+            state_json,
+        });
     }
     reader.expect_end()?;
     Ok(AwarenessUpdate { entries })
@@ -204,7 +221,11 @@ pub fn encode_update(update_v1: &[u8]) -> Vec<u8> {
 /// Encodes an awareness message from `(client id, clock, JSON state)` entries.
 pub fn encode_awareness<'a>(entries: impl IntoIterator<Item = (u64, u32, &'a [u8])>) -> Vec<u8> {
     let entries: Vec<_> = entries.into_iter().collect();
-    let payload_len: usize = entries.iter().map(|(_, _, json)| json.len() + 16).sum::<usize>() + 8;
+    let payload_len: usize = entries
+        .iter()
+        .map(|(_, _, json)| json.len() + 16)
+        .sum::<usize>()
+        + 8;
     let mut payload = Vec::with_capacity(payload_len);
     lib0::write_var_u64(&mut payload, entries.len() as u64);
     for (client_id, clock, json) in entries {
@@ -253,7 +274,9 @@ mod tests {
         let doc = Doc::new();
         let map = doc.get_or_insert_map("actors");
         map.insert(&mut doc.transact_mut(), "name", text);
-        let update = doc.transact().encode_state_as_update_v1(&StateVector::default());
+        let update = doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
         update
     }
 
@@ -263,10 +286,19 @@ mod tests {
         let ours = encode_update(&update);
         let theirs = YMessage::Sync(SyncMessage::Update(update.clone())).encode_v1();
         assert_eq!(ours, theirs);
-        assert_eq!(encode_sync_step2(&update), YMessage::Sync(SyncMessage::SyncStep2(update.clone())).encode_v1());
+        assert_eq!(
+            encode_sync_step2(&update),
+            YMessage::Sync(SyncMessage::SyncStep2(update.clone())).encode_v1()
+        );
         let sv = StateVector::default().encode_v1();
-        assert_eq!(encode_sync_step1(&sv), YMessage::Sync(SyncMessage::SyncStep1(StateVector::default())).encode_v1());
-        assert_eq!(encode_query_awareness(), YMessage::AwarenessQuery.encode_v1());
+        assert_eq!(
+            encode_sync_step1(&sv),
+            YMessage::Sync(SyncMessage::SyncStep1(StateVector::default())).encode_v1()
+        );
+        assert_eq!(
+            encode_query_awareness(),
+            YMessage::AwarenessQuery.encode_v1()
+        );
         assert_eq!(
             encode_permission_denied("read-only"),
             YMessage::Auth(Some("read-only".into())).encode_v1()
@@ -277,14 +309,25 @@ mod tests {
 
     #[test]
     fn awareness_round_trips_through_yrs() {
-        let encoded = encode_awareness([(7u64, 3u32, br#"{"user":{"name":"Aino"}}"#.as_slice()), (9, 1, b"null")]);
+        let encoded = encode_awareness([
+            (7u64, 3u32, br#"{"user":{"name":"Aino"}}"#.as_slice()),
+            (9, 1, b"null"),
+        ]);
         let theirs = YMessage::decode_v1(&encoded).unwrap();
-        let YMessage::Awareness(update) = theirs else { panic!("not awareness: {theirs:?}") };
+        let YMessage::Awareness(update) = theirs else {
+            panic!("not awareness: {theirs:?}")
+        };
         assert_eq!(update.clients.len(), 2);
         let again = YMessage::Awareness(update).encode_v1();
         let ours = decode_frame(&Bytes::from(again), &limits()).unwrap();
-        let [Message::Awareness(update)] = ours.as_slice() else { panic!("{ours:?}") };
-        let mut entries: Vec<_> = update.entries.iter().map(|e| (e.client_id, e.clock, e.is_removal())).collect();
+        let [Message::Awareness(update)] = ours.as_slice() else {
+            panic!("{ours:?}")
+        };
+        let mut entries: Vec<_> = update
+            .entries
+            .iter()
+            .map(|e| (e.client_id, e.clock, e.is_removal()))
+            .collect();
         entries.sort();
         assert_eq!(entries, vec![(7, 3, false), (9, 1, true)]);
     }
@@ -292,24 +335,50 @@ mod tests {
     #[test]
     fn limits_are_enforced() {
         let big = Bytes::from(vec![0u8; 100]);
-        let small = DecodeLimits { max_message_bytes: 99, ..limits() };
-        assert!(matches!(decode_frame(&big, &small), Err(DecodeError::TooLarge { .. })));
+        let small = DecodeLimits {
+            max_message_bytes: 99,
+            ..limits()
+        };
+        assert!(matches!(
+            decode_frame(&big, &small),
+            Err(DecodeError::TooLarge { .. })
+        ));
         let many: Vec<(u64, u32, &[u8])> = (0..20).map(|i| (i, 1, b"{}".as_slice())).collect();
         let frame = Bytes::from(encode_awareness(many));
-        assert!(matches!(decode_frame(&frame, &limits()), Err(DecodeError::TooManyAwarenessClients { .. })));
+        assert!(matches!(
+            decode_frame(&frame, &limits()),
+            Err(DecodeError::TooManyAwarenessClients { .. })
+        ));
         let huge_state = vec![b'x'; 20_000];
         let frame = Bytes::from(encode_awareness([(1, 1, huge_state.as_slice())]));
-        assert!(matches!(decode_frame(&frame, &limits()), Err(DecodeError::AwarenessStateTooLarge { .. })));
-        assert_eq!(decode_frame(&Bytes::new(), &limits()), Err(DecodeError::Empty));
-        assert_eq!(decode_frame(&Bytes::from_static(&[9]), &limits()), Err(DecodeError::UnknownMessageType(9)));
-        assert_eq!(decode_frame(&Bytes::from_static(&[0, 5, 0]), &limits()), Err(DecodeError::UnknownSyncType(5)));
+        assert!(matches!(
+            decode_frame(&frame, &limits()),
+            Err(DecodeError::AwarenessStateTooLarge { .. })
+        ));
+        assert_eq!(
+            decode_frame(&Bytes::new(), &limits()),
+            Err(DecodeError::Empty)
+        );
+        assert_eq!(
+            decode_frame(&Bytes::from_static(&[9]), &limits()),
+            Err(DecodeError::UnknownMessageType(9))
+        );
+        assert_eq!(
+            decode_frame(&Bytes::from_static(&[0, 5, 0]), &limits()),
+            Err(DecodeError::UnknownSyncType(5))
+        );
     }
 
     #[test]
     fn truncated_last_message_is_an_error() {
         let mut frame = encode_update(&sample_update("a"));
         frame.extend(encode_update(&sample_update("b")));
-        assert_eq!(decode_frame(&Bytes::from(frame.clone()), &limits()).unwrap().len(), 2);
+        assert_eq!(
+            decode_frame(&Bytes::from(frame.clone()), &limits())
+                .unwrap()
+                .len(),
+            2
+        );
         frame.pop();
         assert!(decode_frame(&Bytes::from(frame), &limits()).is_err());
     }

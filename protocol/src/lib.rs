@@ -12,5 +12,8 @@ pub mod validate;
 /// Whether `id` is acceptable as a board id: 1–128 characters of `[A-Za-z0-9_-]`.
 /// Board ids appear in URLs and database keys, so anything else is refused up front.
 pub fn is_valid_board_id(id: &str) -> bool {
-    (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

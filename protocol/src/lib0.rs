@@ -57,7 +57,10 @@ impl<'a> Reader<'a> {
     }
 
     pub fn read_u8(&mut self) -> Result<u8, Lib0Error> {
-        let byte = *self.bytes.get(self.position).ok_or(Lib0Error::UnexpectedEnd)?;
+        let byte = *self
+            .bytes
+            .get(self.position)
+            .ok_or(Lib0Error::UnexpectedEnd)?;
         self.position += 1;
         Ok(byte)
     }
@@ -126,7 +129,10 @@ impl<'a> Reader<'a> {
             .checked_mul(min_element_bytes.max(1) as u64)
             .is_some_and(|needed| needed <= remaining as u64);
         if !fits {
-            return Err(Lib0Error::CountTooLarge { declared, remaining });
+            return Err(Lib0Error::CountTooLarge {
+                declared,
+                remaining,
+            });
         }
         Ok(declared as usize)
     }
@@ -169,7 +175,17 @@ mod tests {
 
     #[test]
     fn var_uint_round_trips_and_reports_its_length() {
-        for value in [0u64, 1, 127, 128, 300, 16_383, 16_384, u32::MAX as u64, u64::MAX] {
+        for value in [
+            0u64,
+            1,
+            127,
+            128,
+            300,
+            16_383,
+            16_384,
+            u32::MAX as u64,
+            u64::MAX,
+        ] {
             let mut out = Vec::new();
             write_var_u64(&mut out, value);
             assert_eq!(out.len(), var_u64_len(value), "length of {value}");
@@ -182,10 +198,16 @@ mod tests {
     #[test]
     fn overlong_var_uint_is_an_error() {
         let bytes = [0xff; 11];
-        assert_eq!(Reader::new(&bytes).read_var_u64(), Err(Lib0Error::VarIntOverflow));
+        assert_eq!(
+            Reader::new(&bytes).read_var_u64(),
+            Err(Lib0Error::VarIntOverflow)
+        );
         let mut out = Vec::new();
         write_var_u64(&mut out, u32::MAX as u64 + 1);
-        assert_eq!(Reader::new(&out).read_var_u32(), Err(Lib0Error::VarIntOverflow));
+        assert_eq!(
+            Reader::new(&out).read_var_u32(),
+            Err(Lib0Error::VarIntOverflow)
+        );
     }
 
     #[test]

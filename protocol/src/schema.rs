@@ -267,25 +267,43 @@ impl BoardView {
     pub fn read<T: ReadTxn>(txn: &T) -> BoardView {
         let meta = txn.get_map(root::META);
         let meta = MetaView {
-            title: meta.as_ref().and_then(|m| string(m, txn, field::meta::TITLE)).unwrap_or_default(),
+            title: meta
+                .as_ref()
+                .and_then(|m| string(m, txn, field::meta::TITLE))
+                .unwrap_or_default(),
             template: meta
                 .as_ref()
                 .and_then(|m| code(m, txn, field::meta::TEMPLATE))
                 .unwrap_or(Template::Blank),
-            locale: meta.as_ref().and_then(|m| code(m, txn, field::meta::LOCALE)),
-            locked: meta.as_ref().and_then(|m| boolean(m, txn, field::meta::LOCKED)).unwrap_or(false),
+            locale: meta
+                .as_ref()
+                .and_then(|m| code(m, txn, field::meta::LOCALE)),
+            locked: meta
+                .as_ref()
+                .and_then(|m| boolean(m, txn, field::meta::LOCKED))
+                .unwrap_or(false),
         };
         let actors = elements(txn, root::ACTORS, read_actor);
         let relations = elements(txn, root::RELATIONS, read_relation)
             .into_iter()
             .filter(|relation| {
-                let exists = |id: &str| actors.binary_search_by(|actor| actor.id.as_str().cmp(id)).is_ok();
+                let exists = |id: &str| {
+                    actors
+                        .binary_search_by(|actor| actor.id.as_str().cmp(id))
+                        .is_ok()
+                };
                 exists(&relation.from) && exists(&relation.to)
             })
             .collect();
         let notes = elements(txn, root::NOTES, read_note);
         let strokes = elements(txn, root::STROKES, read_stroke);
-        BoardView { meta, actors, relations, notes, strokes }
+        BoardView {
+            meta,
+            actors,
+            relations,
+            notes,
+            strokes,
+        }
     }
 
     pub fn actor(&self, id: &str) -> Option<&ActorView> {
@@ -293,8 +311,14 @@ impl BoardView {
     }
 }
 
-fn elements<T: ReadTxn, E>(txn: &T, root_name: &str, read: impl Fn(&MapRef, &T, String) -> Option<E>) -> Vec<E> {
-    let Some(root_map) = txn.get_map(root_name) else { return Vec::new() };
+fn elements<T: ReadTxn, E>(
+    txn: &T,
+    root_name: &str,
+    read: impl Fn(&MapRef, &T, String) -> Option<E>,
+) -> Vec<E> {
+    let Some(root_map) = txn.get_map(root_name) else {
+        return Vec::new();
+    };
     let mut found: Vec<(String, E)> = root_map
         .iter(txn)
         .filter_map(|(id, value)| match value {
@@ -424,7 +448,7 @@ fn read_stroke<T: ReadTxn>(map: &MapRef, txn: &T, id: String) -> Option<StrokeVi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yrs::{Doc, MapPrelim, Transact, TextPrelim};
+    use yrs::{Doc, MapPrelim, TextPrelim, Transact};
 
     fn add_actor(doc: &Doc, id: &str, name: &str, kind: ActorKind) {
         let actors = doc.get_or_insert_map(root::ACTORS);
@@ -440,7 +464,10 @@ mod tests {
     fn codes_round_trip_and_are_unique() {
         for kind in ActorKind::ALL {
             assert_eq!(ActorKind::from_code(kind.code()), Some(*kind));
-            assert_eq!(serde_json::to_string(kind).unwrap(), format!("\"{}\"", kind.code()));
+            assert_eq!(
+                serde_json::to_string(kind).unwrap(),
+                format!("\"{}\"", kind.code())
+            );
         }
         let mut codes: Vec<_> = ActorKind::ALL.iter().map(|k| k.code()).collect();
         codes.dedup();
@@ -471,8 +498,15 @@ mod tests {
         }
         let board = BoardView::read(&doc.transact());
         assert_eq!(board.actors.len(), 2);
-        assert_eq!(board.actor("a2").unwrap().kind, ActorKind::EducationResearch);
-        assert_eq!(board.relations.len(), 1, "the relation to a missing actor is ignored");
+        assert_eq!(
+            board.actor("a2").unwrap().kind,
+            ActorKind::EducationResearch
+        );
+        assert_eq!(
+            board.relations.len(),
+            1,
+            "the relation to a missing actor is ignored"
+        );
         assert_eq!(board.relations[0].kind, RelationKind::Funding);
         assert_eq!(board.relations[0].direction, Direction::OneWay);
         assert_eq!(board.relations[0].strength, Strength::Normal);

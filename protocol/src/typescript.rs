@@ -25,7 +25,13 @@ fn string_codes<T: StringCodes>(out: &mut String) {
     let codes = T::codes();
     let union: Vec<String> = codes.iter().map(|c| format!("'{c}'")).collect();
     let _ = writeln!(out, "export type {} = {};", T::NAME, union.join(" | "));
-    let _ = writeln!(out, "export const {}_CODES: readonly {}[] = [{}];\n", screaming(T::NAME), T::NAME, union.join(", "));
+    let _ = writeln!(
+        out,
+        "export const {}_CODES: readonly {}[] = [{}];\n",
+        screaming(T::NAME),
+        T::NAME,
+        union.join(", ")
+    );
 }
 
 fn interface<T: TsInterface>(out: &mut String) {
@@ -186,7 +192,8 @@ mod tests {
 
     #[test]
     fn generated_typescript_is_fresh() {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/src/generated/protocol.ts");
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/src/generated/protocol.ts");
         let expected = super::definitions();
         if std::env::var_os("KARTTA_UPDATE_GENERATED").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();

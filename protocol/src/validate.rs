@@ -206,7 +206,11 @@ mod tests {
             let mut txn = doc.transact_mut();
             map.insert(&mut txn, "name", "Turku");
             map.insert(&mut txn, "x", 12.5);
-            map.insert(&mut txn, "tags", Any::from(vec![Any::from("a"), Any::from(1.0)]));
+            map.insert(
+                &mut txn,
+                "tags",
+                Any::from(vec![Any::from("a"), Any::from(1.0)]),
+            );
             map.insert(&mut txn, "inner", yrs::MapPrelim::default());
             map.insert(&mut txn, "bytes", Any::Buffer(vec![1u8, 2, 3].into()));
             text.insert(&mut txn, 0, "hello world");
@@ -219,7 +223,9 @@ mod tests {
             map.remove(&mut txn, "x");
         }
         assert_eq!(text.get_string(&doc.transact()), "world");
-        let update = doc.transact().encode_state_as_update_v1(&StateVector::default());
+        let update = doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
         update
     }
 
@@ -238,11 +244,20 @@ mod tests {
     #[test]
     fn allocation_bombs_are_refused() {
         let bomb = [0xff, 0xff, 0xff, 0x7a];
-        assert!(matches!(check_state_vector(&bomb), Err(Lib0Error::CountTooLarge { .. })));
-        assert!(matches!(check_update_v1(&bomb), Err(Lib0Error::CountTooLarge { .. })));
+        assert!(matches!(
+            check_state_vector(&bomb),
+            Err(Lib0Error::CountTooLarge { .. })
+        ));
+        assert!(matches!(
+            check_update_v1(&bomb),
+            Err(Lib0Error::CountTooLarge { .. })
+        ));
         // One client group that declares 2^28 blocks.
         let bomb = [1, 0xff, 0xff, 0xff, 0x7f, 1, 0];
-        assert!(matches!(check_update_v1(&bomb), Err(Lib0Error::CountTooLarge { .. })));
+        assert!(matches!(
+            check_update_v1(&bomb),
+            Err(Lib0Error::CountTooLarge { .. })
+        ));
     }
 
     #[test]
@@ -250,14 +265,20 @@ mod tests {
         // One item holding an `Any` array nested 10,000 deep.
         let mut update = vec![1, 1, 1, 0, 0b0000_1000, 1, 1, b'r', 1];
         update.extend(std::iter::repeat_n(117u8, 10_000).flat_map(|tag| [tag, 1]));
-        assert_eq!(check_update_v1(&update), Err(Lib0Error::TooDeep(MAX_ANY_DEPTH)));
+        assert_eq!(
+            check_update_v1(&update),
+            Err(Lib0Error::TooDeep(MAX_ANY_DEPTH))
+        );
     }
 
     #[test]
     fn every_truncation_of_a_real_update_is_an_error() {
         let update = rich_update();
         for len in 0..update.len() {
-            assert!(check_update_v1(&update[..len]).is_err(), "prefix of {len} bytes");
+            assert!(
+                check_update_v1(&update[..len]).is_err(),
+                "prefix of {len} bytes"
+            );
         }
         let mut longer = update.clone();
         longer.push(0);
