@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every test of Kartta, installing what the tests need when it is missing:
+# Debian's chromium (browser tests) and the npm packages of web/ and tests/interop/.
+# Usage: scripts/test.sh            (from anywhere in the repository)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+section() { printf '\n=== %s ===\n' "$*"; }
+failures=0
+passed=0
+run() {
+  local name=$1; shift
+  section "$name"
+  if "$@"; then passed=$((passed + 1)); else echo "FAILED: $name"; failures=$((failures + 1)); fi
+}
+
+install_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    section "installing Debian's chromium for the browser tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q && apt-get install -y -q chromium
+  fi
+}
+
+npm_install() {
+  # npm ci is exact and fast when node_modules already matches the lock file.
+  (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+section "building"
+cargo build --workspace --all-targets --locked
+export KARTTA_BIN="$root/target/debug/kartta"
+
+run "cargo tests (protocol, sync core, storage, end-to-end against the binary)" \
+  cargo test --workspace --locked
+
+if [ -f web/package.json ]; then
+  npm_install web
+  run "web unit tests (vitest)" bash -c 'cd web && npm test --silent'
+  run "committed web/dist matches a fresh build" scripts/check-web-dist.sh
+  install_chromium
+  run "web end-to-end in Chromium" bash -c 'cd web && npm run e2e --silent'
+fi
+
+if [ -f tests/interop/package.json ]; then
+  npm_install tests/interop
+  run "stock yjs + y-websocket client against kartta" bash -c 'cd tests/interop && npm test --silent'
+fi
+
+if [ -d fuzz ]; then
+  run "fuzz target still builds" scripts/fuzz.sh build
+fi
+
+section "summary"
+echo "test groups: $passed passed, $failures failed"
+[ "$failures" -eq 0 ]
