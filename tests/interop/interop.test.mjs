@@ -1,0 +1,197 @@
+// The stock Yjs client (npm yjs + y-websocket, over the `ws` package) against the kartta binary:
+// edits converge both ways, awareness is relayed, a vanished client's awareness is removed by
+// the server, and a late joiner gets the full state.
+//
+//   cd tests/interop && npm ci && node --test
+//   KARTTA_BIN=/path/to/kartta node --test        (default: ../../target/release/kartta)
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import WebSocket from 'ws'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const KARTTA_BIN = resolve(here, process.env.KARTTA_BIN || '../../target/release/kartta')
+const WAIT_MS = 5000
+
+let server = null
+let dataDir = null
+let serverUrl = null
+let serverOutput = ''
+const openProviders = []
+
+/** Resolves when `cond()` is truthy; rejects with `what` after `ms`. */
+const waitFor = (what, cond, ms = WAIT_MS) => new Promise((resolve, reject) => {
+  const started = Date.now()
+  const tick = () => {
+    let value
+    try { value = cond() } catch (e) { return reject(e) }
+    if (value) {
+      if (process.env.INTEROP_DEBUG) console.log(`${what}: ${Date.now() - started} ms`)
+      return resolve(value)
+    }
+    if (Date.now() - started > ms) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`))
+    setTimeout(tick, 10)
+  }
+  tick()
+})
+
+const boardId = (name) => `interop_${name}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+
+/** A stock provider exactly as the web app opens one, minus the cross-tab BroadcastChannel
+ * (in one Node process two providers would otherwise sync without the server). */
+const connect = (board) => {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(serverUrl, board, doc, { WebSocketPolyfill: WebSocket, disableBc: true })
+  openProviders.push(provider)
+  return { doc, provider }
+}
+
+const synced = (p) => waitFor(`${p.roomname} to sync`, () => p.synced)
+
+const close = (p) => {
+  p.destroy()
+  p.doc.destroy()
+}
+
+before(async () => {
+  assert.ok(existsSync(KARTTA_BIN), `kartta binary not found at ${KARTTA_BIN}; build it with cargo build --release -p kartta-server, or set KARTTA_BIN`)
+  dataDir = mkdtempSync(join(tmpdir(), 'kartta-interop-'))
+  server = spawn(KARTTA_BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  server.stderr.on('data', (d) => { serverOutput += d })
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kartta did not report its port within 15 s; output:\n${serverOutput}`)), 15000)
+    server.stdout.on('data', (d) => {
+      serverOutput += d
+      const m = /kartta listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(serverOutput)
+      if (m) { clearTimeout(timer); resolve(Number(m[1])) }
+    })
+    server.on('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`kartta exited early (${code ?? signal}); output:\n${serverOutput}`)) })
+  })
+  serverUrl = `ws://127.0.0.1:${port}/sync`
+})
+
+after(async () => {
+  for (const p of openProviders) {
+    try { close(p) } catch {}
+  }
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve))
+    process.kill(server.pid, 'SIGTERM')
+    const timer = setTimeout(() => { try { process.kill(server.pid, 'SIGKILL') } catch {} }, 5000)
+    await exited
+    clearTimeout(timer)
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+})
+
+test('two stock clients converge on map and text edits, both ways', { timeout: 20000 }, async () => {
+  const board = boardId('converge')
+  const a = connect(board)
+  const b = connect(board)
+  await Promise.all([synced(a.provider), synced(b.provider)])
+
+  // A → B: a map entry (an actor, as the web app writes it).
+  const actor = new Y.Map()
+  a.doc.transact(() => {
+    a.doc.getMap('actors').set('act1', actor)
+    actor.set('name', 'Varsinais-Suomen liitto')
+    actor.set('x', 120)
+  })
+  await waitFor('B to see the actor', () => b.doc.getMap('actors').get('act1')?.get('name') === 'Varsinais-Suomen liitto')
+
+  // B → A: text.
+  b.doc.getText('body').insert(0, 'Hei maailma')
+  await waitFor('A to see the text', () => a.doc.getText('body').toString() === 'Hei maailma')
+
+  // Concurrent edits of the same actor from both sides, then both sides agree.
+  a.doc.getMap('actors').get('act1').set('x', 300)
+  b.doc.getMap('actors').get('act1').set('y', 40)
+  a.doc.getText('body').insert(0, '> ')
+  b.doc.getText('body').insert(b.doc.getText('body').length, '!')
+  const same = () => JSON.stringify(a.doc.toJSON()) === JSON.stringify(b.doc.toJSON())
+  await waitFor('A and B to converge', () => same() && b.doc.getText('body').toString() === '> Hei maailma!')
+  assert.deepEqual(a.doc.getMap('actors').get('act1').toJSON(), { name: 'Varsinais-Suomen liitto', x: 300, y: 40 })
+  assert.deepEqual(Y.decodeStateVector(Y.encodeStateVector(a.doc)), Y.decodeStateVector(Y.encodeStateVector(b.doc)))
+  close(a.provider)
+  close(b.provider)
+})
+
+test('awareness is relayed both ways and removed at the other client when one vanishes', { timeout: 20000 }, async () => {
+  const board = boardId('awareness')
+  const a = connect(board)
+  const b = connect(board)
+  await Promise.all([synced(a.provider), synced(b.provider)])
+  a.provider.awareness.setLocalStateField('user', { name: 'Aino', color: '#30bced' })
+  b.provider.awareness.setLocalStateField('user', { name: 'Bertil', color: '#ee6352' })
+  const aId = a.doc.clientID
+  const bId = b.doc.clientID
+  await waitFor('B to see A\'s awareness', () => b.provider.awareness.getStates().get(aId)?.user?.name === 'Aino')
+  await waitFor('A to see B\'s awareness', () => a.provider.awareness.getStates().get(bId)?.user?.name === 'Bertil')
+
+  // A cursor move is relayed too.
+  a.provider.awareness.setLocalStateField('cursor', { x: 10, y: 20 })
+  await waitFor('B to see A\'s cursor', () => b.provider.awareness.getStates().get(aId)?.cursor?.x === 10)
+
+  // A vanishes without a goodbye (no awareness removal sent, no close frame): the server must
+  // tell B, long before the stock client's own 30 s awareness timeout.
+  a.provider.shouldConnect = false
+  const vanished = Date.now()
+  a.provider.ws.terminate()
+  await waitFor('B to drop A\'s awareness state', () => !b.provider.awareness.getStates().has(aId), 5000)
+  const tookMs = Date.now() - vanished
+  assert.ok(tookMs < 5000, `removal took ${tookMs} ms`)
+  assert.equal(b.provider.awareness.getStates().get(bId)?.user?.name, 'Bertil')
+
+  // A goodbye from a client that leaves politely is relayed as well.
+  const c = connect(board)
+  await synced(c.provider)
+  c.provider.awareness.setLocalStateField('user', { name: 'Cecilia' })
+  const cId = c.doc.clientID
+  await waitFor('B to see C', () => b.provider.awareness.getStates().get(cId)?.user?.name === 'Cecilia')
+  close(c.provider)
+  await waitFor('B to drop C after it disconnects', () => !b.provider.awareness.getStates().has(cId))
+  close(a.provider)
+  close(b.provider)
+})
+
+test('a late joiner gets the full state', { timeout: 20000 }, async () => {
+  const board = boardId('late')
+  const a = connect(board)
+  await synced(a.provider)
+  const notes = a.doc.getMap('notes')
+  // 200 notes in one transaction (an import), then a few separate edits.
+  a.doc.transact(() => {
+    for (let i = 0; i < 200; i++) {
+      const note = new Y.Map()
+      notes.set(`n${i}`, note)
+      note.set('x', i)
+      const body = new Y.Text()
+      note.set('body', body)
+      body.insert(0, `muistiinpano ${i}`)
+    }
+  })
+  a.doc.getText('body').insert(0, 'x'.repeat(50000))
+  notes.get('n42').get('body').insert(0, 'Tärkeä: ')
+  notes.delete('n7')
+  // Wait until the server has echoed our state back: a second client sees it all.
+  const b = connect(board)
+  await synced(b.provider)
+  await waitFor('B to have all of A\'s edits', () => b.doc.getMap('notes').size === 199 && b.doc.getText('body').length === 50000)
+  close(b.provider)
+  close(a.provider)
+
+  // Nobody is connected now; a fresh client still gets everything (from memory or storage).
+  const late = connect(board)
+  await synced(late.provider)
+  await waitFor('the late joiner to hold the whole board', () => late.doc.getMap('notes').size === 199)
+  assert.equal(late.doc.getMap('notes').get('n42').get('body').toString(), 'Tärkeä: muistiinpano 42')
+  assert.equal(late.doc.getMap('notes').has('n7'), false)
+  assert.equal(late.doc.getText('body').length, 50000)
+  close(late.provider)
+})
