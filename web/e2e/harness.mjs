@@ -1,0 +1,75 @@
+// Test harness: starts `kartta serve` on port 0 with a temp data dir, launches Debian's Chromium, cleans up by PID.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ARTIFACTS = resolve(here, '../../test-artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+/** Starts the server and resolves with its origin once it printed the listening line (bounded wait). */
+export async function startServer() {
+  const bin = resolve(here, '..', process.env.KARTTA_BIN ?? '../target/release/kartta');
+  const dataDir = mkdtempSync(join(tmpdir(), 'kartta-e2e-data-'));
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--log', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const origin = await new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error('kartta did not report its address within 20 s')), 20_000);
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      const match = /kartta listening on (http:\/\/[0-9.:]+)/.exec(buffer);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`kartta exited early with ${code}`)));
+    child.on('error', reject);
+  });
+  // KARTTA_APP_ORIGIN lets a developer test an unbuilt app (vite preview proxying to this server).
+  return {
+    origin: process.env.KARTTA_APP_ORIGIN ?? origin,
+    serverOrigin: origin,
+    stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh Chromium profile per context, so contexts share nothing (two people, two devices). */
+export async function launchContext(options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'kartta-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    ...options,
+  });
+  return {
+    context,
+    page: context.pages()[0] ?? (await context.newPage()),
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export function axeSource() {
+  return readFileSync(resolve(here, '../node_modules/axe-core/axe.min.js'), 'utf8');
+}
+
+/** Polls `fn` in the page until it returns truthy, or fails after `ms`. */
+export async function waitFor(page, fn, arg, ms = 10_000) {
+  return page.waitForFunction(fn, arg, { timeout: ms, polling: 50 });
+}

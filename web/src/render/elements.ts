@@ -1,0 +1,149 @@
+// Builders for one board element's SVG: actor cards, relation lines, notes and ink strokes.
+import { getStroke } from 'perfect-freehand';
+import type { Actor, Note, Relation, Stroke } from '../model/types';
+import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import { ACTOR_STYLE, RELATION_COLOR, STATUS_DASH, STRENGTH_WIDTH } from './style';
+import { svg, truncate, wrapText } from './svg';
+
+export function actorNode(actor: Actor, dx: number, dy: number, extraClass: string): SVGGElement {
+  const style = ACTOR_STYLE[actor.kind];
+  const w = ACTOR_WIDTH;
+  const h = ACTOR_HEIGHT;
+  const g = svg('g', { class: `k-actor ${extraClass}`, transform: `translate(${actor.x + dx} ${actor.y + dy})` });
+  g.append(
+    svg('rect', { class: 'k-actor-body', x: -w / 2, y: -h / 2, width: w, height: h, rx: 10, stroke: style.color }),
+    svg('path', { d: style.shape, fill: style.color, transform: `translate(${-w / 2 + 20} 0)`, 'fill-rule': 'evenodd' }),
+  );
+  const sub = actorSubline(actor);
+  // Long names take two lines when there is no second line of details.
+  const lines = sub ? [truncate(actor.name || '…', 16)] : wrapText(actor.name || '…', 17, 2);
+  const name = svg('text', { class: `k-actor-name${lines.length > 1 ? ' k-actor-name-2' : ''}`, x: -w / 2 + 38, y: sub ? -2 : lines.length > 1 ? -3 : 5 });
+  lines.forEach((line, i) => name.append(svg('tspan', { x: -w / 2 + 38, dy: i === 0 ? 0 : 15 }, [line])));
+  g.append(name);
+  if (sub) {
+    const line = svg('text', { class: 'k-actor-sub', x: -w / 2 + 38, y: 13 });
+    line.textContent = sub;
+    g.append(line);
+  }
+  if (actor.stance) {
+    const mark = { supports: '+', neutral: '=', opposes: '−' }[actor.stance];
+    const color = { supports: '#067647', neutral: '#475467', opposes: '#b42318' }[actor.stance];
+    const badge = svg('g', { transform: `translate(${w / 2 - 4} ${-h / 2 + 4})` });
+    badge.append(svg('circle', { r: 9, fill: color }));
+    const text = svg('text', { 'text-anchor': 'middle', y: 4.5, fill: '#ffffff', 'font-size': 14, 'font-weight': 700 });
+    text.textContent = mark;
+    badge.append(text);
+    g.append(badge);
+  }
+  return g;
+}
+
+/** Influence as filled pips and a person marker, on the card's second line. */
+function actorSubline(actor: Actor): string {
+  const parts: string[] = [];
+  if (actor.influence !== null) parts.push('●'.repeat(actor.influence) + '○'.repeat(5 - actor.influence));
+  if (actor.alias) parts.push(truncate(actor.alias, actor.influence !== null ? 10 : 20));
+  return parts.join('  ');
+}
+
+/** Where a line from the centre of one card towards (tx, ty) leaves the card, with a small gap. */
+function cardExit(cx: number, cy: number, tx: number, ty: number): { x: number; y: number } | null {
+  const dx = tx - cx;
+  const dy = ty - cy;
+  const hw = ACTOR_WIDTH / 2 + 4;
+  const hh = ACTOR_HEIGHT / 2 + 4;
+  const s = Math.min(dx === 0 ? Infinity : hw / Math.abs(dx), dy === 0 ? Infinity : hh / Math.abs(dy));
+  if (!Number.isFinite(s) || s >= 0.5) return null;
+  return { x: cx + dx * s, y: cy + dy * s };
+}
+
+export function relationNode(relation: Relation, a: { x: number; y: number }, b: { x: number; y: number }, label: string, extraClass: string): SVGGElement {
+  const g = svg('g', { class: `k-relation ${extraClass}` });
+  const start = cardExit(a.x, a.y, b.x, b.y);
+  const end = cardExit(b.x, b.y, a.x, a.y);
+  if (!start || !end) return g;
+  const color = RELATION_COLOR[relation.kind];
+  const width = STRENGTH_WIDTH[relation.strength];
+  const attrs: Record<string, string | number> = {
+    class: 'k-relation-line', d: `M${start.x} ${start.y}L${end.x} ${end.y}`, stroke: color, 'stroke-width': width,
+  };
+  const dash = STATUS_DASH[relation.status];
+  if (dash) attrs['stroke-dasharray'] = dash;
+  if (relation.status === 'weakening') attrs['stroke-opacity'] = 0.75;
+  g.append(svg('path', attrs));
+  if (relation.direction !== 'none') g.append(arrowhead(start, end, width, color));
+  if (relation.direction === 'both_ways') g.append(arrowhead(end, start, width, color));
+  if (label) {
+    const text = svg('text', { class: 'k-relation-label', x: (start.x + end.x) / 2, y: (start.y + end.y) / 2 - 6, 'text-anchor': 'middle' });
+    text.textContent = truncate(label, 28);
+    g.append(text);
+  }
+  return g;
+}
+
+function arrowhead(from: { x: number; y: number }, to: { x: number; y: number }, width: number, color: string): SVGPathElement {
+  const angle = Math.atan2(to.y - from.y, to.x - from.x);
+  const size = 9 + width * 1.6;
+  const spread = 0.45;
+  const p1 = { x: to.x - size * Math.cos(angle - spread), y: to.y - size * Math.sin(angle - spread) };
+  const p2 = { x: to.x - size * Math.cos(angle + spread), y: to.y - size * Math.sin(angle + spread) };
+  return svg('path', { d: `M${to.x} ${to.y}L${p1.x} ${p1.y}L${p2.x} ${p2.y}Z`, fill: color });
+}
+
+export function noteNode(note: Note, dx: number, dy: number, extraClass: string): SVGGElement {
+  const x = note.x + dx;
+  const y = note.y + dy;
+  const g = svg('g', { class: `k-note ${extraClass}` });
+  if (note.variant === 'label') {
+    const lines = wrapText(note.body, Math.max(4, Math.floor(note.w / 11)), 6);
+    const text = svg('text', { class: 'k-label-text', x, y: y + 24, fill: note.color || '#1f2933' });
+    lines.forEach((line, i) => text.append(svg('tspan', { x, dy: i === 0 ? 0 : 24 }, [line])));
+    g.append(text);
+    return g;
+  }
+  g.append(
+    svg('rect', { x: x + 3, y: y + 4, width: note.w, height: note.h, rx: 4, fill: '#0f172a', 'fill-opacity': 0.08 }),
+    svg('rect', { x, y, width: note.w, height: note.h, rx: 4, fill: note.color || '#fff3b0', stroke: '#0f172a', 'stroke-opacity': 0.12 }),
+  );
+  const maxLines = Math.max(1, Math.floor((note.h - 16) / 19));
+  const lines = wrapText(note.body, Math.max(4, Math.floor((note.w - 20) / 8)), maxLines);
+  const text = svg('text', { class: 'k-note-text', x: x + 10, y: y + 24 });
+  lines.forEach((line, i) => text.append(svg('tspan', { x: x + 10, dy: i === 0 ? 0 : 19 }, [line])));
+  g.append(text);
+  return g;
+}
+
+/** A pressure-aware outline of an ink stroke as an SVG path (filled, not stroked). */
+export function strokePath(tool: Stroke['tool'], points: number[], width: number): string {
+  const input: [number, number, number][] = [];
+  for (let i = 0; i + 2 < points.length; i += 3) input.push([points[i]!, points[i + 1]!, points[i + 2]!]);
+  const outline = getStroke(input, {
+    size: width,
+    thinning: tool === 'pen' ? 0.55 : 0,
+    smoothing: 0.5,
+    streamline: 0.45,
+    simulatePressure: false,
+    last: true,
+  });
+  if (outline.length < 2) return '';
+  let d = `M${fix(outline[0]![0])} ${fix(outline[0]![1])}Q`;
+  for (let i = 0; i < outline.length; i++) {
+    const [x0, y0] = outline[i]!;
+    const [x1, y1] = outline[(i + 1) % outline.length]!;
+    d += `${fix(x0)} ${fix(y0)} ${fix((x0 + x1) / 2)} ${fix((y0 + y1) / 2)} `;
+  }
+  return d + 'Z';
+}
+
+function fix(n: number): string {
+  return n.toFixed(1);
+}
+
+export function strokeNode(stroke: Pick<Stroke, 'tool' | 'color' | 'width' | 'points'>, extraClass: string): SVGPathElement {
+  return svg('path', {
+    class: `k-stroke ${extraClass}`,
+    d: strokePath(stroke.tool, stroke.points, stroke.width),
+    fill: stroke.color || '#1f2933',
+    ...(stroke.tool === 'highlighter' ? { 'fill-opacity': 0.4 } : {}),
+  });
+}

@@ -1,0 +1,264 @@
+// The scene renderer: draws model + editor state + peers' presence into one SVG for a viewport.
+import type { BoardModel } from '../model/board';
+import type { Peer } from '../model/presence';
+import type { Editor } from '../tools/editor';
+import type { MessageKey } from '../i18n';
+import type { Template } from '../generated/protocol';
+import { actorRect, noteRect, strokeBounds } from '../tools/hit';
+import type { Viewport, Rect } from './viewport';
+import { actorNode, noteNode, relationNode, strokeNode } from './elements';
+import { templateNodes } from './template';
+import { SCENE_CSS } from './style';
+import { KeyedLayer, svg } from './svg';
+
+export class SceneRenderer {
+  readonly root: SVGSVGElement;
+  readonly world: SVGGElement;
+  private readonly template: SVGGElement;
+  private readonly notes: KeyedLayer;
+  private readonly highlights: KeyedLayer;
+  private readonly relations: KeyedLayer;
+  private readonly actors: KeyedLayer;
+  private readonly inks: KeyedLayer;
+  private readonly labels: KeyedLayer;
+  private readonly overlay: SVGGElement;
+  private readonly cursors: SVGGElement;
+  private templateKey = '';
+  private remoteDragShown = false;
+
+  constructor(
+    private readonly model: BoardModel,
+    private readonly editor: Editor,
+    private readonly viewport: Viewport,
+    private readonly peers: () => Peer[],
+    private readonly t: (key: MessageKey) => string,
+  ) {
+    this.root = svg('svg', { class: 'k-scene', xmlns: 'http://www.w3.org/2000/svg' });
+    const style = svg('style');
+    style.textContent = SCENE_CSS;
+    const defs = svg('defs', {}, [
+      svg('pattern', { id: 'k-dots', width: 32, height: 32, patternUnits: 'userSpaceOnUse' }, [
+        svg('circle', { cx: 1.5, cy: 1.5, r: 1.5, fill: '#cbd5e1' }),
+      ]),
+    ]);
+    const layer = (name: string) => svg('g', { class: `k-layer-${name}` });
+    this.world = svg('g', { class: 'k-world' });
+    this.template = layer('template');
+    const notes = layer('notes');
+    const highlights = layer('highlights');
+    const relations = layer('relations');
+    const actors = layer('actors');
+    const inks = layer('inks');
+    const labels = layer('labels');
+    this.overlay = layer('overlay');
+    this.world.append(this.template, notes, highlights, relations, actors, inks, labels, this.overlay);
+    this.cursors = layer('cursors');
+    this.root.append(style, defs, this.world, this.cursors);
+    this.notes = new KeyedLayer(notes);
+    this.highlights = new KeyedLayer(highlights);
+    this.relations = new KeyedLayer(relations);
+    this.actors = new KeyedLayer(actors);
+    this.inks = new KeyedLayer(inks);
+    this.labels = new KeyedLayer(labels);
+  }
+
+  /** Only the viewport moved: one transform, the cursors, and the level of detail. */
+  renderViewport(): void {
+    const { zoom, tx, ty } = this.viewport;
+    this.world.setAttribute('transform', `matrix(${zoom} 0 0 ${zoom} ${tx} ${ty})`);
+    this.root.classList.toggle('k-far', zoom < 0.3);
+    this.renderCursors();
+  }
+
+  /** Everything: the keyed layers rebuild only elements whose look changed. */
+  render(locale: string): void {
+    this.renderTemplate(this.model.meta.template, locale);
+    this.renderElements();
+    this.renderOverlay();
+    this.renderViewport();
+  }
+
+  /** Others' presence changed: cursors and outlines, and elements only while someone drags. */
+  renderPresence(): void {
+    const dragging = this.peers().some((p) => p.drag !== null);
+    if (dragging || this.remoteDragShown) this.renderElements();
+    this.remoteDragShown = dragging;
+    this.renderOverlay();
+    this.renderCursors();
+  }
+
+  private renderTemplate(template: Template, locale: string): void {
+    const key = `${template}/${locale}`;
+    if (key === this.templateKey) return;
+    this.templateKey = key;
+    this.template.replaceChildren(...templateNodes(template, this.t));
+  }
+
+  /** Offsets of elements being dragged, by this user or by others (live, not yet in the doc). */
+  private dragOffsets(peers: Peer[]): Map<string, { dx: number; dy: number }> {
+    const offsets = new Map<string, { dx: number; dy: number }>();
+    for (const peer of peers) {
+      if (!peer.drag || !Array.isArray(peer.drag.ids)) continue;
+      const { dx, dy } = peer.drag;
+      if (!Number.isFinite(dx) || !Number.isFinite(dy)) continue;
+      for (const id of peer.drag.ids.slice(0, 5000)) offsets.set(String(id), { dx, dy });
+    }
+    const own = this.editor.drag;
+    if (own) for (const id of own.ids) offsets.set(id, { dx: own.dx, dy: own.dy });
+    return offsets;
+  }
+
+  private renderElements(): void {
+    const { model, editor } = this;
+    const peers = this.peers();
+    const offsets = this.dragOffsets(peers);
+    const legend = editor.legend;
+    const erasing = editor.erasing;
+    const positions = new Map<string, { x: number; y: number }>();
+
+    let seen = this.actors.begin();
+    for (const actor of model.actors.values()) {
+      const mode = legend.get(actor.kind);
+      const off = offsets.get(actor.id);
+      const dx = off?.dx ?? 0;
+      const dy = off?.dy ?? 0;
+      positions.set(actor.id, { x: actor.x + dx, y: actor.y + dy });
+      if (mode === 'hide') continue;
+      const cls = mode === 'dim' ? 'k-dim' : '';
+      const sig = `${actor.x + dx},${actor.y + dy},${actor.kind},${actor.name},${actor.alias},${actor.influence},${actor.stance},${cls}`;
+      this.actors.put(seen, actor.id, sig, () => actorNode(actor, dx, dy, cls));
+    }
+    this.actors.end(seen);
+
+    seen = this.relations.begin();
+    for (const relation of model.liveRelations()) {
+      const a = model.actors.get(relation.from)!;
+      const b = model.actors.get(relation.to)!;
+      const modeA = legend.get(a.kind);
+      const modeB = legend.get(b.kind);
+      if (modeA === 'hide' || modeB === 'hide') continue;
+      const cls = modeA === 'dim' || modeB === 'dim' ? 'k-dim' : '';
+      const pa = positions.get(a.id)!;
+      const pb = positions.get(b.id)!;
+      const sig = `${pa.x},${pa.y},${pb.x},${pb.y},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls}`;
+      this.relations.put(seen, relation.id, sig, () => relationNode(relation, pa, pb, relation.label, cls));
+    }
+    this.relations.end(seen);
+
+    const seenNotes = this.notes.begin();
+    const seenLabels = this.labels.begin();
+    for (const note of model.notes.values()) {
+      const off = offsets.get(note.id);
+      const dx = off?.dx ?? 0;
+      const dy = off?.dy ?? 0;
+      const cls = erasing.has(note.id) ? 'k-erasing' : '';
+      const sig = `${note.x + dx},${note.y + dy},${note.w},${note.h},${note.color},${note.body},${cls}`;
+      const layer = note.variant === 'label' ? this.labels : this.notes;
+      layer.put(note.variant === 'label' ? seenLabels : seenNotes, note.id, sig, () => noteNode(note, dx, dy, cls));
+    }
+    this.notes.end(seenNotes);
+    this.labels.end(seenLabels);
+
+    const seenHigh = this.highlights.begin();
+    const seenInk = this.inks.begin();
+    for (const stroke of model.strokes.values()) {
+      const cls = erasing.has(stroke.id) ? 'k-erasing' : '';
+      const layer = stroke.tool === 'highlighter' ? this.highlights : this.inks;
+      layer.put(stroke.tool === 'highlighter' ? seenHigh : seenInk, stroke.id, cls, () => strokeNode(stroke, cls));
+    }
+    this.highlights.end(seenHigh);
+    this.inks.end(seenInk);
+  }
+
+  /** Selections (own and others'), the selection box, a relation being drawn, and ink in progress. */
+  private renderOverlay(): void {
+    const { model, editor } = this;
+    const peers = this.peers();
+    const offsets = this.dragOffsets(peers);
+    const nodes: SVGElement[] = [];
+    const pad = 5 / this.viewport.zoom;
+    const outline = (id: string, color: string, dashed: boolean, name?: string) => {
+      const relation = model.relations.get(id);
+      if (relation) {
+        const a = model.actors.get(relation.from);
+        const b = model.actors.get(relation.to);
+        if (!a || !b) return;
+        const oa = offsets.get(a.id);
+        const ob = offsets.get(b.id);
+        nodes.push(svg('path', {
+          d: `M${a.x + (oa?.dx ?? 0)} ${a.y + (oa?.dy ?? 0)}L${b.x + (ob?.dx ?? 0)} ${b.y + (ob?.dy ?? 0)}`,
+          stroke: color, 'stroke-opacity': 0.35, 'stroke-width': 12, fill: 'none', 'stroke-linecap': 'round',
+        }));
+        return;
+      }
+      const r = this.boundsOf(id, offsets);
+      if (!r) return;
+      nodes.push(svg('rect', {
+        x: r.x - pad, y: r.y - pad, width: r.w + 2 * pad, height: r.h + 2 * pad, rx: 12, fill: 'none',
+        stroke: color, 'stroke-width': 2.5 / this.viewport.zoom, ...(dashed ? { 'stroke-dasharray': `${6 / this.viewport.zoom} ${4 / this.viewport.zoom}` } : {}),
+      }));
+      if (name) {
+        const tag = svg('text', { x: r.x - pad, y: r.y - pad - 4 / this.viewport.zoom, fill: color, 'font-size': 12 / this.viewport.zoom, 'font-weight': 600 });
+        tag.textContent = name;
+        nodes.push(tag);
+      }
+    };
+    for (const peer of peers) {
+      peer.selection.slice(0, 200).forEach((id, i) => outline(String(id), peer.user.color, true, i === 0 ? peer.user.name : undefined));
+      if (peer.ink && Array.isArray(peer.ink.points)) {
+        nodes.push(strokeNode({ ...peer.ink, points: peer.ink.points.slice(0, 30000) }, 'k-live-ink'));
+      }
+    }
+    for (const id of editor.selection) outline(id, '#2563eb', false);
+    if (editor.brush) {
+      const b = editor.brush;
+      nodes.push(svg('rect', {
+        x: b.x, y: b.y, width: b.w, height: b.h, fill: '#2563eb', 'fill-opacity': 0.06, stroke: '#2563eb', 'stroke-width': 1 / this.viewport.zoom,
+      }));
+    }
+    const draft = editor.relationDraft;
+    if (draft) {
+      const from = model.actors.get(draft.from);
+      const target = draft.target ? model.actors.get(draft.target) : null;
+      if (from) {
+        nodes.push(svg('path', {
+          d: `M${from.x} ${from.y}L${target?.x ?? draft.x} ${target?.y ?? draft.y}`,
+          stroke: '#2563eb', 'stroke-width': 2.5, 'stroke-dasharray': '6 5', fill: 'none',
+        }));
+        if (target) outline(target.id, '#2563eb', false);
+      }
+    }
+    if (editor.ink) nodes.push(strokeNode(editor.ink, 'k-live-ink'));
+    this.overlay.replaceChildren(...nodes);
+  }
+
+  private boundsOf(id: string, offsets: Map<string, { dx: number; dy: number }>): Rect | null {
+    const off = offsets.get(id);
+    const actor = this.model.actors.get(id);
+    if (actor) return actorRect(actor, off?.dx, off?.dy);
+    const note = this.model.notes.get(id);
+    if (note) return noteRect(note, off?.dx, off?.dy);
+    const stroke = this.model.strokes.get(id);
+    if (stroke) return strokeBounds(stroke);
+    return null;
+  }
+
+  /** Others' cursors in screen space, so they keep their size at any zoom. */
+  private renderCursors(): void {
+    const nodes: SVGElement[] = [];
+    for (const peer of this.peers()) {
+      const c = peer.cursor;
+      if (!c || !Number.isFinite(c.x) || !Number.isFinite(c.y)) continue;
+      const p = this.viewport.toScreen(c.x, c.y);
+      const g = svg('g', { class: 'k-cursor', transform: `translate(${p.x} ${p.y})`, 'data-peer': peer.user.name });
+      g.append(svg('path', { d: 'M0 0L0 17L4.5 12.5L8 20L11 18.5L7.5 11.5L13 11.5Z', fill: peer.user.color, stroke: '#ffffff', 'stroke-width': 1.5 }));
+      const width = 12 + peer.user.name.length * 7.2;
+      g.append(svg('rect', { x: 12, y: 20, width, height: 20, rx: 6, fill: peer.user.color }));
+      const name = svg('text', { x: 18, y: 34, fill: '#ffffff', 'font-size': 12, 'font-weight': 600 });
+      name.textContent = peer.user.name;
+      g.append(name);
+      nodes.push(g);
+    }
+    this.cursors.replaceChildren(...nodes);
+  }
+}

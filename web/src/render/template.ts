@@ -1,0 +1,64 @@
+// The board's background template: closeness rings, sector wedges, a hierarchy–market–network triangle, or a dot grid.
+import type { Template } from '../generated/protocol';
+import { RING_CODES, SECTOR_CODES } from '../generated/protocol';
+import type { MessageKey } from '../i18n';
+import { svg } from './svg';
+
+const RING_RADII = [300, 620, 960];
+const SECTOR_RADIUS = 1000;
+
+export function templateNodes(template: Template, t: (key: MessageKey) => string): SVGElement[] {
+  switch (template) {
+    case 'rings': return rings(t);
+    case 'sectors': return sectors(t);
+    case 'hierarchy_market_network': return triangle(t);
+    case 'blank': return [svg('rect', { x: -50000, y: -50000, width: 100000, height: 100000, fill: 'url(#k-dots)' })];
+  }
+}
+
+function label(text: string, x: number, y: number): SVGTextElement {
+  const el = svg('text', { class: 'k-template-label', x, y, 'text-anchor': 'middle' });
+  el.textContent = text;
+  return el;
+}
+
+function rings(t: (key: MessageKey) => string): SVGElement[] {
+  const out: SVGElement[] = [];
+  [...RING_RADII].reverse().forEach((r, i) => {
+    out.push(svg('circle', { class: `k-template-line ${i % 2 ? 'k-template-fill-a' : 'k-template-fill-b'}`, r, cx: 0, cy: 0 }));
+  });
+  RING_CODES.forEach((ring, i) => {
+    const inner = i === 0 ? 0 : RING_RADII[i - 1]!;
+    out.push(label(t(`ring.${ring}`), 0, -(inner + RING_RADII[i]!) / 2 + (i === 0 ? -120 : 10)));
+  });
+  return out;
+}
+
+function sectors(t: (key: MessageKey) => string): SVGElement[] {
+  const out: SVGElement[] = [];
+  const n = SECTOR_CODES.length;
+  SECTOR_CODES.forEach((sector, i) => {
+    const a0 = -Math.PI / 2 + (i * 2 * Math.PI) / n;
+    const a1 = a0 + (2 * Math.PI) / n;
+    const r = SECTOR_RADIUS;
+    const d = `M0 0L${r * Math.cos(a0)} ${r * Math.sin(a0)}A${r} ${r} 0 0 1 ${r * Math.cos(a1)} ${r * Math.sin(a1)}Z`;
+    out.push(svg('path', { class: `k-template-line ${i % 2 ? 'k-template-fill-a' : 'k-template-fill-b'}`, d }));
+    const mid = (a0 + a1) / 2;
+    out.push(label(t(`sector.${sector}`), 0.78 * r * Math.cos(mid), 0.78 * r * Math.sin(mid)));
+  });
+  return out;
+}
+
+function triangle(t: (key: MessageKey) => string): SVGElement[] {
+  const top = { x: 0, y: -760 };
+  const left = { x: -900, y: 560 };
+  const right = { x: 900, y: 560 };
+  return [
+    svg('path', { class: 'k-template-line k-template-fill-b', d: `M${top.x} ${top.y}L${right.x} ${right.y}L${left.x} ${left.y}Z` }),
+    svg('circle', { class: 'k-template-line', cx: 0, cy: 120, r: 180, 'stroke-dasharray': '10 10' }),
+    label(t('coordination.hierarchy'), top.x, top.y - 30),
+    label(t('coordination.market'), left.x, left.y + 50),
+    label(t('coordination.network'), right.x, right.y + 50),
+    label(t('coordination.ecosystem'), 0, 130),
+  ];
+}

@@ -1,0 +1,58 @@
+// Export from the browser: the current view or the whole board as a standalone SVG or a PNG.
+import type { Rect } from '../render/viewport';
+import type { SceneRenderer } from '../render/scene';
+
+/** A self-contained SVG document of the drawing (without selections or cursors) showing `bounds`. */
+export function sceneSvg(renderer: SceneRenderer, bounds: Rect): string {
+  const clone = renderer.root.cloneNode(true) as SVGSVGElement;
+  clone.querySelector('.k-layer-overlay')?.remove();
+  clone.querySelector('.k-layer-cursors')?.remove();
+  clone.querySelector('.k-world')?.removeAttribute('transform');
+  clone.removeAttribute('tabindex');
+  clone.removeAttribute('role');
+  clone.removeAttribute('aria-label');
+  clone.removeAttribute('style');
+  clone.setAttribute('class', 'k-scene');
+  clone.setAttribute('viewBox', `${bounds.x} ${bounds.y} ${bounds.w} ${bounds.h}`);
+  clone.setAttribute('width', String(Math.round(bounds.w)));
+  clone.setAttribute('height', String(Math.round(bounds.h)));
+  const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  Object.entries({ x: bounds.x, y: bounds.y, width: bounds.w, height: bounds.h, fill: '#ffffff' }).forEach(([k, v]) => background.setAttribute(k, String(v)));
+  clone.querySelector('.k-world')?.prepend(background);
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+}
+
+export async function svgToPngBlob(svgText: string, width: number, height: number, scale = 2): Promise<Blob> {
+  // Large boards are scaled down so the canvas stays within what browsers allow.
+  const factor = Math.min(scale, 8000 / Math.max(width, height, 1));
+  const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(width * factor));
+    canvas.height = Math.max(1, Math.round(height * factor));
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return await new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export function download(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function exportFilename(title: string, ext: string): string {
+  const base = title.trim().replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '') || 'kartta';
+  return `${base}.${ext}`;
+}

@@ -1,0 +1,90 @@
+// Inline editors over the canvas: an actor's name, and a note's text (typed straight into its Y.Text).
+import type { BoardModel } from '../model/board';
+import type { Viewport } from '../render/viewport';
+import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import { t } from '../i18n';
+import { h } from './dom';
+
+export class InlineEditor {
+  private current: { element: HTMLElement; close: () => void; place: () => void } | null = null;
+
+  constructor(private readonly layer: HTMLElement, private readonly model: BoardModel, private readonly viewport: Viewport, private readonly refocus: () => void) {
+    viewport.onChange(() => this.current?.place());
+  }
+
+  close(): void {
+    this.current?.close();
+  }
+
+  editActorName(id: string): void {
+    this.close();
+    const actor = this.model.actors.get(id);
+    if (!actor || this.model.meta.locked) return;
+    const input = h('input', { class: 'k-inline k-inline-name', type: 'text', value: actor.name, 'aria-label': t('field.name'), placeholder: t('actor.placeholder'), maxlength: 120 });
+    const place = () => {
+      const a = this.model.actors.get(id);
+      if (!a) return this.close();
+      const p = this.viewport.toScreen(a.x - ACTOR_WIDTH / 2 + 34, a.y - ACTOR_HEIGHT / 2 + 6);
+      Object.assign(input.style, {
+        left: `${p.x}px`, top: `${p.y}px`, width: `${(ACTOR_WIDTH - 40) * this.viewport.zoom}px`,
+        height: `${(ACTOR_HEIGHT - 12) * this.viewport.zoom}px`, fontSize: `${14 * this.viewport.zoom}px`,
+      });
+    };
+    let done = false;
+    const finish = (save: boolean) => {
+      if (done) return;
+      done = true;
+      if (save && this.model.actors.get(id)?.name !== input.value.trim()) this.model.updateActor(id, { name: input.value.trim() });
+      input.remove();
+      this.current = null;
+      this.refocus();
+    };
+    input.addEventListener('keydown', (e) => {
+      e.stopPropagation();
+      if (e.key === 'Enter') finish(true);
+      if (e.key === 'Escape') finish(false);
+    });
+    input.addEventListener('blur', () => finish(true));
+    this.current = { element: input, close: () => finish(true), place };
+    this.layer.append(input);
+    place();
+    input.focus();
+    input.select();
+  }
+
+  editNote(id: string): void {
+    this.close();
+    const note = this.model.notes.get(id);
+    if (!note || this.model.meta.locked) return;
+    const area = h('textarea', { class: `k-inline k-inline-note${note.variant === 'label' ? ' k-inline-label' : ''}`, 'aria-label': t('field.text'), placeholder: t('note.placeholder') });
+    area.value = note.body;
+    const place = () => {
+      const n = this.model.notes.get(id);
+      if (!n) return this.close();
+      const p = this.viewport.toScreen(n.x, n.y);
+      Object.assign(area.style, {
+        left: `${p.x}px`, top: `${p.y}px`, width: `${n.w * this.viewport.zoom}px`, height: `${Math.max(n.h, 40) * this.viewport.zoom}px`,
+        fontSize: `${(n.variant === 'label' ? 20 : 15) * this.viewport.zoom}px`, background: n.variant === 'label' ? '#ffffffe6' : n.color,
+      });
+    };
+    // Each keystroke goes into the shared Y.Text; others see the note being written.
+    area.addEventListener('input', () => this.model.setNoteBody(id, area.value));
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      area.remove();
+      this.current = null;
+      this.refocus();
+    };
+    area.addEventListener('keydown', (e) => {
+      e.stopPropagation();
+      if (e.key === 'Escape') finish();
+    });
+    area.addEventListener('blur', finish);
+    this.current = { element: area, close: finish, place };
+    this.layer.append(area);
+    place();
+    area.focus();
+  }
+}

@@ -1,0 +1,143 @@
+// The outline: a text twin of the map that screen-reader and keyboard users can read and edit.
+import type { BoardModel } from '../model/board';
+import type { Editor } from '../tools/editor';
+import { t } from '../i18n';
+import type { MessageKey } from '../i18n';
+import { ACTOR_KIND_CODES, RELATION_KIND_CODES } from '../generated/protocol';
+import type { ActorKind, RelationKind } from '../generated/protocol';
+import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import { h } from './dom';
+
+/** A place near `center` where a new actor does not cover another one. */
+export function freeSpot(model: BoardModel, center: { x: number; y: number }): { x: number; y: number } {
+  const taken = (x: number, y: number) => [...model.actors.values()].some((a) => Math.abs(a.x - x) < ACTOR_WIDTH + 16 && Math.abs(a.y - y) < ACTOR_HEIGHT + 16);
+  for (let ring = 0; ring < 30; ring++) {
+    for (let i = 0; i < Math.max(1, ring * 6); i++) {
+      const angle = (i / Math.max(1, ring * 6)) * 2 * Math.PI;
+      const x = Math.round(center.x + Math.cos(angle) * ring * 120);
+      const y = Math.round(center.y + Math.sin(angle) * ring * 70);
+      if (!taken(x, y)) return { x, y };
+    }
+  }
+  return center;
+}
+
+export class Outline {
+  readonly element = h('div', { class: 'k-outline' });
+
+  constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
+
+  update(): void {
+    // Keep focus and any half-typed text across the rebuild (remote edits arrive while someone types).
+    const active = document.activeElement as HTMLInputElement | HTMLSelectElement | null;
+    const focusKey = active && this.element.contains(active) ? active.dataset.key : undefined;
+    const typed = active instanceof HTMLInputElement ? { value: active.value, start: active.selectionStart, end: active.selectionEnd } : null;
+    const kept = new Map<string, string>();
+    this.element.querySelectorAll<HTMLSelectElement>('select[data-key^="connect"], select[data-key="new-kind"]').forEach((s) => kept.set(s.dataset.key!, s.value));
+    this.element.replaceChildren(...this.build());
+    kept.forEach((value, key) => {
+      const select = this.element.querySelector<HTMLSelectElement>(`[data-key="${key}"]`);
+      if (select && [...select.options].some((o) => o.value === value)) select.value = value;
+    });
+    if (focusKey) {
+      const next = this.element.querySelector<HTMLInputElement>(`[data-key="${CSS.escape(focusKey)}"]`);
+      if (next) {
+        next.focus({ preventScroll: true });
+        if (typed && next instanceof HTMLInputElement) {
+          next.value = typed.value;
+          next.setSelectionRange(typed.start, typed.end);
+        }
+      }
+    }
+  }
+
+  private build(): Node[] {
+    const model = this.model;
+    const locked = model.meta.locked;
+    const actors = [...model.actors.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const relations = model.liveRelations();
+    const nameOf = (id: string) => model.actors.get(id)?.name || t('outline.unnamed');
+
+    const newName = h('input', { id: 'k-outline-new', type: 'text', 'data-key': 'new-name', autocomplete: 'off' });
+    const newKind = h('select', { id: 'k-outline-new-kind', 'data-key': 'new-kind', 'aria-label': t('field.kind') },
+      ACTOR_KIND_CODES.map((k) => h('option', { value: k }, [t(`actorKind.${k}`)])));
+    newKind.value = this.editor.actorKind;
+    const add = (e: Event) => {
+      e.preventDefault();
+      const name = newName.value.trim();
+      if (!name || locked) return;
+      const spot = freeSpot(model, this.editor.viewport.center());
+      model.addActor({ name, kind: newKind.value as ActorKind, ...spot });
+      newName.value = '';
+      newName.focus();
+    };
+
+    const actorOptions = (placeholder: boolean) => [
+      ...(placeholder ? [h('option', { value: '' }, [t('outline.choose')])] : []),
+      ...actors.map((a) => h('option', { value: a.id }, [a.name || t('outline.unnamed')])),
+    ];
+    const from = h('select', { id: 'k-connect-from', 'data-key': 'connect-from' }, actorOptions(true));
+    const to = h('select', { id: 'k-connect-to', 'data-key': 'connect-to' }, actorOptions(true));
+    const kind = h('select', { id: 'k-connect-kind', 'data-key': 'connect-kind' }, RELATION_KIND_CODES.map((k) => h('option', { value: k }, [t(`relationKind.${k}`)])));
+    const status = h('p', { class: 'k-sr-status', role: 'status' });
+    const connect = (e: Event) => {
+      e.preventDefault();
+      if (locked || !from.value || !to.value) return;
+      const id = model.addRelation(from.value, to.value, { kind: kind.value as RelationKind });
+      if (id) status.textContent = t('outline.relation', { from: nameOf(from.value), to: nameOf(to.value), kind: t(`relationKind.${kind.value as RelationKind}`) });
+    };
+
+    return [
+      h('p', { class: 'k-muted' }, [t('outline.help')]),
+      h('form', { class: 'k-outline-add', onsubmit: add }, [
+        h('label', { for: 'k-outline-new' }, [t('outline.newActor')]),
+        h('div', { class: 'k-row' }, [newName, newKind]),
+        h('button', { type: 'submit', id: 'k-outline-add', disabled: locked }, [t('outline.add')]),
+      ]),
+      h('h3', {}, [t('outline.actors', { count: actors.length })]),
+      actors.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noActors')]) : h('ul', { class: 'k-outline-list' }, actors.map((a) => {
+        const label = a.name || t('outline.unnamed');
+        const name = h('input', { type: 'text', value: a.name, 'data-key': `name:${a.id}`, 'aria-label': t('outline.rename', { name: label }), disabled: locked });
+        name.addEventListener('change', () => model.updateActor(a.id, { name: name.value.trim() }));
+        const kindSelect = h('select', { 'data-key': `kind:${a.id}`, 'aria-label': t('outline.kindOf', { name: label }), disabled: locked },
+          ACTOR_KIND_CODES.map((k) => h('option', { value: k }, [t(`actorKind.${k}`)])));
+        kindSelect.value = a.kind;
+        kindSelect.addEventListener('change', () => model.updateActor(a.id, { kind: kindSelect.value as ActorKind }));
+        return h('li', { 'data-id': a.id }, [
+          name, kindSelect,
+          h('button', { type: 'button', class: 'k-small', 'data-key': `show:${a.id}`, onclick: () => this.show(a.id) }, [t('outline.show')]),
+          h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `del:${a.id}`, 'aria-label': t('outline.deleteActor', { name: label }), disabled: locked, onclick: () => model.deleteElements([a.id]) }, ['✕']),
+        ]);
+      })),
+      h('h3', {}, [t('outline.relations', { count: relations.length })]),
+      h('form', { class: 'k-outline-connect', onsubmit: connect }, [
+        h('div', { class: 'k-field' }, [h('label', { for: 'k-connect-from' }, [t('field.from')]), from]),
+        h('div', { class: 'k-field' }, [h('label', { for: 'k-connect-to' }, [t('field.to')]), to]),
+        h('div', { class: 'k-field' }, [h('label', { for: 'k-connect-kind' }, [t('field.kind')]), kind]),
+        h('button', { type: 'submit', id: 'k-connect', disabled: locked }, [t('outline.connect')]),
+        status,
+      ]),
+      relations.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noRelations')]) : h('ul', { class: 'k-outline-list' }, relations.map((r) => {
+        const text = t('outline.relation', { from: nameOf(r.from), to: nameOf(r.to), kind: t(`relationKind.${r.kind}`) })
+          + (r.status !== 'existing' ? ` (${t(`status.${r.status}` as MessageKey)})` : '') + (r.label ? ` – ${r.label}` : '');
+        return h('li', { 'data-id': r.id }, [
+          h('span', {}, [text]),
+          h('button', { type: 'button', class: 'k-small', 'data-key': `showr:${r.id}`, onclick: () => this.show(r.id) }, [t('outline.show')]),
+          h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `delr:${r.id}`, 'aria-label': t('outline.deleteRelation', { from: nameOf(r.from), to: nameOf(r.to) }), disabled: locked, onclick: () => model.deleteElements([r.id]) }, ['✕']),
+        ]);
+      })),
+    ];
+  }
+
+  private show(id: string): void {
+    this.editor.select([id]);
+    const actor = this.model.actors.get(id);
+    const relation = this.model.relations.get(id);
+    if (actor) this.editor.viewport.centerOn(actor.x, actor.y);
+    else if (relation) {
+      const a = this.model.actors.get(relation.from);
+      const b = this.model.actors.get(relation.to);
+      if (a && b) this.editor.viewport.centerOn((a.x + b.x) / 2, (a.y + b.y) / 2);
+    }
+  }
+}
