@@ -13,8 +13,11 @@ pub struct MemoryStore {
 #[derive(Default)]
 struct Inner {
     next_id: i64,
-    boards: HashMap<String, (Option<Vec<u8>>, Vec<(i64, Vec<u8>)>)>,
+    boards: HashMap<String, Board>,
 }
+
+/// The compacted state, and the log of `(update id, update)` after it.
+type Board = (Option<Vec<u8>>, Vec<(i64, Vec<u8>)>);
 
 impl BoardStore for MemoryStore {
     fn load(&self, board_id: &str) -> Result<StoredBoard, StoreError> {

@@ -44,7 +44,16 @@ impl Writer {
         let mirror = Doc::new();
         let mut ws = client::connect(url, CONNECT_TIMEOUT).await?;
         client::send(&mut ws, client::step1(&doc)).await?;
-        let mut w = Writer { ws, doc, mirror, client_id, in_flight: VecDeque::new(), window, sent: 0, bytes_sent: 0 };
+        let mut w = Writer {
+            ws,
+            doc,
+            mirror,
+            client_id,
+            in_flight: VecDeque::new(),
+            window,
+            sent: 0,
+            bytes_sent: 0,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut synced = false;
         while !synced {
@@ -61,7 +70,9 @@ impl Writer {
             Ok(Incoming::Frame(f)) => f,
         };
         let mut step2 = false;
-        for m in codec::decode_frame(&frame, &client::limits()).map_err(|e| anyhow!("setup client: {e}"))? {
+        for m in codec::decode_frame(&frame, &client::limits())
+            .map_err(|e| anyhow!("setup client: {e}"))?
+        {
             match m {
                 Message::SyncStep1(sv) => {
                     let reply = client::answer_step1(&self.doc, &sv)?;
@@ -76,7 +87,11 @@ impl Writer {
                 _ => {}
             }
         }
-        let acked = self.mirror.transact().state_vector().get(&yrs::block::ClientID::new(self.client_id));
+        let acked = self
+            .mirror
+            .transact()
+            .state_vector()
+            .get(&yrs::block::ClientID::new(self.client_id));
         while self.in_flight.front().is_some_and(|&c| c <= acked) {
             self.in_flight.pop_front();
         }
@@ -87,7 +102,9 @@ impl Writer {
     async fn write(&mut self, write: impl FnOnce(&Doc, &mut yrs::TransactionMut)) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.in_flight.len() >= self.window {
-            self.read_one(deadline).await.context("waiting for the server to echo the setup updates")?;
+            self.read_one(deadline)
+                .await
+                .context("waiting for the server to echo the setup updates")?;
         }
         let update = {
             let mut txn = self.doc.transact_mut();
@@ -98,7 +115,12 @@ impl Writer {
         self.bytes_sent += frame.len() as u64;
         client::send(&mut self.ws, frame).await?;
         self.sent += 1;
-        self.in_flight.push_back(self.doc.transact().state_vector().get(&yrs::block::ClientID::new(self.client_id)));
+        self.in_flight.push_back(
+            self.doc
+                .transact()
+                .state_vector()
+                .get(&yrs::block::ClientID::new(self.client_id)),
+        );
         Ok(())
     }
 
@@ -106,7 +128,9 @@ impl Writer {
     async fn settle(&mut self) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(60);
         while !self.in_flight.is_empty() {
-            self.read_one(deadline).await.context("waiting for the last setup updates to be echoed")?;
+            self.read_one(deadline)
+                .await
+                .context("waiting for the last setup updates to be echoed")?;
         }
         Ok(())
     }
@@ -125,15 +149,26 @@ impl Writer {
 
 /// Connects a fresh client, sends an empty step 1 and waits for step 2, optionally applying it.
 /// Returns (connect ms, step 2 received ms, applied ms, step 2 payload bytes, the document).
-async fn fresh_sync(url: &str, apply: bool, awareness: Option<(u64, String)>, timeout: Duration) -> Result<FreshSync> {
+async fn fresh_sync(
+    url: &str,
+    apply: bool,
+    awareness: Option<(u64, String)>,
+    timeout: Duration,
+) -> Result<FreshSync> {
     let t0 = Instant::now();
     let deadline = t0 + timeout;
     let doc = Doc::new();
-    let mut ws = tokio::time::timeout_at(deadline, client::connect(url, timeout)).await.context("connect timed out")??;
+    let mut ws = tokio::time::timeout_at(deadline, client::connect(url, timeout))
+        .await
+        .context("connect timed out")??;
     let connected = t0.elapsed();
     client::send(&mut ws, client::step1(&doc)).await?;
     if let Some((id, state)) = &awareness {
-        client::send(&mut ws, codec::encode_awareness([(*id, 1u32, state.as_bytes())])).await?;
+        client::send(
+            &mut ws,
+            codec::encode_awareness([(*id, 1u32, state.as_bytes())]),
+        )
+        .await?;
     }
     loop {
         let frame = match tokio::time::timeout_at(deadline, client::recv(&mut ws)).await {
@@ -160,7 +195,11 @@ async fn fresh_sync(url: &str, apply: bool, awareness: Option<(u64, String)>, ti
                         // A frame bigger than 1 MiB was sliced after a 2-byte header without
                         // parsing the length prefix: decode it properly now.
                         let payload = if frame.len() > 1 << 20 {
-                            match codec::decode_frame(&frame, &client::limits()).map_err(|e| anyhow!("{e}"))?.into_iter().next() {
+                            match codec::decode_frame(&frame, &client::limits())
+                                .map_err(|e| anyhow!("{e}"))?
+                                .into_iter()
+                                .next()
+                            {
                                 Some(Message::SyncStep2(p)) => p,
                                 _ => bail!("sync step 2 frame did not decode"),
                             }
@@ -170,7 +209,14 @@ async fn fresh_sync(url: &str, apply: bool, awareness: Option<(u64, String)>, ti
                         client::apply(&doc, &payload)?;
                     }
                     let applied = t0.elapsed();
-                    return Ok(FreshSync { ws, doc, connected, received, applied, bytes });
+                    return Ok(FreshSync {
+                        ws,
+                        doc,
+                        connected,
+                        received,
+                        applied,
+                        bytes,
+                    });
                 }
                 Message::Auth(Some(reason)) => bail!("permission denied: {reason}"),
                 _ => {}
@@ -219,7 +265,12 @@ pub struct ColdloadConfig {
 
 /// One coldload setup client's share: map updates `range` (actors created, moved, renamed),
 /// and, for the first writer, the text. Returns the writer and its full state.
-async fn coldload_writer(url: String, window: usize, range: std::ops::Range<usize>, text_bytes: usize) -> Result<(Writer, Vec<u8>)> {
+async fn coldload_writer(
+    url: String,
+    window: usize,
+    range: std::ops::Range<usize>,
+    text_bytes: usize,
+) -> Result<(Writer, Vec<u8>)> {
     let mut w = Writer::open(&url, window).await?;
     let items = w.doc.get_or_insert_map("actors");
     let text = w.doc.get_or_insert_text("body");
@@ -242,18 +293,32 @@ async fn coldload_writer(url: String, window: usize, range: std::ops::Range<usiz
     let mut written = 0;
     while written < text_bytes {
         let n = chunk.min(text_bytes - written);
-        let s: String = (0..n).map(|k| char::from(b'a' + ((k * 7 + written) % 26) as u8)).collect();
-        let pos = if written == 0 { 0 } else { rng.random_range(0..=written as u32) };
+        let s: String = (0..n)
+            .map(|k| char::from(b'a' + ((k * 7 + written) % 26) as u8))
+            .collect();
+        let pos = if written == 0 {
+            0
+        } else {
+            rng.random_range(0..=written as u32)
+        };
         let text = text.clone();
         w.write(move |_, txn| text.insert(txn, pos, &s)).await?;
         written += n;
     }
     w.settle().await?;
-    let state = w.doc.transact().encode_state_as_update_v1(&StateVector::default());
+    let state = w
+        .doc
+        .transact()
+        .encode_state_as_update_v1(&StateVector::default());
     Ok((w, state))
 }
 
-pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<u32>, run_id: &str) -> Result<Value> {
+pub async fn coldload(
+    cfg: ColdloadConfig,
+    url_prefix: &str,
+    server_pid: Option<u32>,
+    run_id: &str,
+) -> Result<Value> {
     let url = client::board_url(url_prefix, &format!("cold-{run_id}"));
     let proc_before = procstat::sample_opt(server_pid);
     let setup_start = Instant::now();
@@ -263,7 +328,12 @@ pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<
     for k in 0..writers {
         let range = (k * per)..((k + 1) * per).min(cfg.map_updates);
         let text_bytes = if k == 0 { cfg.text_bytes } else { 0 };
-        tasks.push(tokio::spawn(coldload_writer(url.clone(), cfg.window, range, text_bytes)));
+        tasks.push(tokio::spawn(coldload_writer(
+            url.clone(),
+            cfg.window,
+            range,
+            text_bytes,
+        )));
     }
     let merged = Doc::new();
     let mut keeper = None;
@@ -280,7 +350,10 @@ pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<
         }
     }
     let expected = client::state_vector(&merged);
-    let expected_text_len = merged.get_or_insert_text("body").get_string(&merged.transact()).len();
+    let expected_text_len = merged
+        .get_or_insert_text("body")
+        .get_string(&merged.transact())
+        .len();
     let setup_s = setup_start.elapsed().as_secs_f64();
     let step2_bytes = probe(&url, &expected).await?;
     let proc_after_setup = procstat::sample_opt(server_pid);
@@ -293,7 +366,11 @@ pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<
         tokio::time::sleep(Duration::from_millis(300)).await;
         let s = fresh_sync(&url, true, None, Duration::from_secs(60)).await?;
         let full = client::state_vector(&s.doc) == expected
-            && s.doc.get_or_insert_text("body").get_string(&s.doc.transact()).len() == expected_text_len;
+            && s.doc
+                .get_or_insert_text("body")
+                .get_string(&s.doc.transact())
+                .len()
+                == expected_text_len;
         if !full {
             bail!("coldload: a fresh client's state after step 2 is not the whole board");
         }
@@ -305,7 +382,10 @@ pub async fn coldload(cfg: ColdloadConfig, url_prefix: &str, server_pid: Option<
     if let Some(idle) = idle {
         idle.abort();
     }
-    let received: Vec<f64> = runs.iter().filter_map(|r| r["step2_received_ms"].as_f64()).collect();
+    let received: Vec<f64> = runs
+        .iter()
+        .filter_map(|r| r["step2_received_ms"].as_f64())
+        .collect();
     Ok(json!({
         "config": {"map_updates": cfg.map_updates, "text_bytes": cfg.text_bytes, "reps": cfg.reps, "setup_window": cfg.window, "setup_writers": writers},
         "setup_s": round3(setup_s),
@@ -335,7 +415,12 @@ pub struct JoinstormConfig {
     pub timeout_s: f64,
 }
 
-pub async fn joinstorm(cfg: JoinstormConfig, url_prefix: &str, server_pid: Option<u32>, run_id: &str) -> Result<Value> {
+pub async fn joinstorm(
+    cfg: JoinstormConfig,
+    url_prefix: &str,
+    server_pid: Option<u32>,
+    run_id: &str,
+) -> Result<Value> {
     let url = client::board_url(url_prefix, &format!("storm-{run_id}"));
     let proc_before = procstat::sample_opt(server_pid);
     let setup_start = Instant::now();
@@ -348,7 +433,9 @@ pub async fn joinstorm(cfg: JoinstormConfig, url_prefix: &str, server_pid: Optio
         // Pseudo-random printable text, like serialized stroke points; not compressible by
         // accident of repetition.
         let mut rng = rand::rng();
-        let s: String = (0..len).map(|_| char::from(rng.random_range(b'0'..=b'z'))).collect();
+        let s: String = (0..len)
+            .map(|_| char::from(rng.random_range(b'0'..=b'z')))
+            .collect();
         let key = format!("s{n}");
         let blobs = blobs.clone();
         w.write(move |_, txn| {

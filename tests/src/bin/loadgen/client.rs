@@ -20,7 +20,11 @@ pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// Decode limits for what servers send us: generous, because a server may merge the awareness
 /// of a whole room into one message and a join storm board is tens of megabytes.
 pub fn limits() -> DecodeLimits {
-    DecodeLimits { max_message_bytes: 1 << 30, max_awareness_clients: 1 << 20, max_awareness_state_bytes: 1 << 20 }
+    DecodeLimits {
+        max_message_bytes: 1 << 30,
+        max_awareness_clients: 1 << 20,
+        max_awareness_state_bytes: 1 << 20,
+    }
 }
 
 /// Board URL: the prefix (`ws://127.0.0.1:PORT/sync` for Kartta, `ws://127.0.0.1:PORT` for the
@@ -31,7 +35,9 @@ pub fn board_url(prefix: &str, board: &str) -> String {
 
 /// Refuses anything but a loopback `ws://` URL: the load generator never talks to other hosts.
 pub fn check_loopback(url: &str) -> Result<()> {
-    let Some(rest) = url.strip_prefix("ws://") else { bail!("--url must start with ws:// (got {url})") };
+    let Some(rest) = url.strip_prefix("ws://") else {
+        bail!("--url must start with ws:// (got {url})")
+    };
     let host = rest.split(['/', '?']).next().unwrap_or("");
     let host = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
     if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
@@ -42,17 +48,23 @@ pub fn check_loopback(url: &str) -> Result<()> {
 
 /// Opens a websocket with TCP_NODELAY on our side, so the client never adds Nagle delays.
 pub async fn connect(url: &str, timeout: Duration) -> Result<Ws> {
-    let config = WebSocketConfig::default().max_message_size(Some(1 << 30)).max_frame_size(Some(1 << 30));
-    let (ws, _response) =
-        tokio::time::timeout(timeout, tokio_tungstenite::connect_async_with_config(url, Some(config), true))
-            .await
-            .with_context(|| format!("connecting to {url}: timed out after {timeout:?}"))?
-            .with_context(|| format!("connecting to {url}"))?;
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(1 << 30))
+        .max_frame_size(Some(1 << 30));
+    let (ws, _response) = tokio::time::timeout(
+        timeout,
+        tokio_tungstenite::connect_async_with_config(url, Some(config), true),
+    )
+    .await
+    .with_context(|| format!("connecting to {url}: timed out after {timeout:?}"))?
+    .with_context(|| format!("connecting to {url}"))?;
     Ok(ws)
 }
 
 pub async fn send(ws: &mut Ws, frame: Vec<u8>) -> Result<()> {
-    ws.send(WsMessage::Binary(frame.into())).await.context("websocket send")
+    ws.send(WsMessage::Binary(frame.into()))
+        .await
+        .context("websocket send")
 }
 
 /// What `recv` saw.
@@ -73,7 +85,11 @@ pub async fn recv(ws: &mut Ws) -> Incoming {
             }
             Some(Ok(WsMessage::Close(frame))) => {
                 return Incoming::Closed(match frame {
-                    Some(f) => format!("closed by server: code {} {:?}", u16::from(f.code), f.reason.as_str()),
+                    Some(f) => format!(
+                        "closed by server: code {} {:?}",
+                        u16::from(f.code),
+                        f.reason.as_str()
+                    ),
                     None => "closed by server without a code".into(),
                 })
             }
@@ -103,7 +119,9 @@ pub fn step1(doc: &Doc) -> Vec<u8> {
 /// Applies a v1 update to `doc`.
 pub fn apply(doc: &Doc, update: &[u8]) -> Result<()> {
     let update = Update::decode_v1(update).context("decoding an update from the server")?;
-    doc.transact_mut().apply_update(update).context("applying an update from the server")?;
+    doc.transact_mut()
+        .apply_update(update)
+        .context("applying an update from the server")?;
     Ok(())
 }
 

@@ -106,13 +106,22 @@ fn main() -> Result<()> {
     }
     let rt = rt.build().context("starting the tokio runtime")?;
     let started = SystemTime::now();
-    let run_id = format!("{:x}", started.duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0));
+    let run_id = format!(
+        "{:x}",
+        started
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0)
+    );
     let timeout = Duration::from_secs(args.timeout_s);
     let outcome = rt.block_on(async { tokio::time::timeout(timeout, run(&args, &run_id)).await });
     let (ok, body) = match outcome {
         Ok(Ok(body)) => (true, body),
         Ok(Err(e)) => (false, json!({"error": format!("{e:#}")})),
-        Err(_) => (false, json!({"error": format!("scenario did not finish within --timeout-s {}", args.timeout_s)})),
+        Err(_) => (
+            false,
+            json!({"error": format!("scenario did not finish within --timeout-s {}", args.timeout_s)}),
+        ),
     };
     let mut report = json!({
         "scenario": args.scenario.name(),
@@ -129,8 +138,11 @@ fn main() -> Result<()> {
     let text = serde_json::to_string(&report).context("encoding the report")?;
     println!("{text}");
     if let Some(path) = &args.out {
-        std::fs::write(path, format!("{}\n", serde_json::to_string_pretty(&report)?))
-            .with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(
+            path,
+            format!("{}\n", serde_json::to_string_pretty(&report)?),
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
     }
     // Don't wait for stray client tasks (a server that never answers): the report is out.
     rt.shutdown_timeout(Duration::from_secs(1));
@@ -163,7 +175,13 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
         Scenario::Scale50 => traffic::run(traffic(50, 8, 1.0, 5.0), &args.url, pid, run_id).await,
         Scenario::Plenary => traffic::run(traffic(1, 150, 1.0, 5.0), &args.url, pid, run_id).await,
         Scenario::Coldload => {
-            let cfg = bulk::ColdloadConfig { map_updates: 20_000, text_bytes: 200_000, reps: args.reps, window: args.window, updates_per_writer: 400 };
+            let cfg = bulk::ColdloadConfig {
+                map_updates: 20_000,
+                text_bytes: 200_000,
+                reps: args.reps,
+                window: args.window,
+                updates_per_writer: 400,
+            };
             bulk::coldload(cfg, &args.url, pid, run_id).await
         }
         Scenario::Joinstorm => {

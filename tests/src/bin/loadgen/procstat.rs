@@ -50,7 +50,11 @@ pub fn sample(pid: u32) -> Option<ProcSample> {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0)
     };
-    Some(ProcSample { cpu_s: (utime + stime) / clock_ticks_per_second(), rss_kb: kb("VmRSS:"), hwm_kb: kb("VmHWM:") })
+    Some(ProcSample {
+        cpu_s: (utime + stime) / clock_ticks_per_second(),
+        rss_kb: kb("VmRSS:"),
+        hwm_kb: kb("VmHWM:"),
+    })
 }
 
 /// Samples `pid` if one was given.
@@ -68,7 +72,11 @@ pub fn cpu_between(a: Option<ProcSample>, b: Option<ProcSample>) -> Option<f64> 
 pub fn machine_busy_s() -> Option<f64> {
     let stat = fs::read_to_string("/proc/stat").ok()?;
     let line = stat.lines().find(|l| l.starts_with("cpu "))?;
-    let v: Vec<f64> = line.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+    let v: Vec<f64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
     // user nice system idle iowait irq softirq steal ...
     let total: f64 = v.iter().take(8).sum();
     let idle = v.get(3)? + v.get(4).unwrap_or(&0.0);
@@ -76,6 +84,10 @@ pub fn machine_busy_s() -> Option<f64> {
 }
 
 /// CPU seconds used by neither the server nor this process between two points.
-pub fn other_cpu_s(machine: (Option<f64>, Option<f64>), server: Option<f64>, own: Option<f64>) -> Option<f64> {
+pub fn other_cpu_s(
+    machine: (Option<f64>, Option<f64>),
+    server: Option<f64>,
+    own: Option<f64>,
+) -> Option<f64> {
     Some(machine.1? - machine.0? - server.unwrap_or(0.0) - own?)
 }

@@ -24,7 +24,13 @@ pub fn summarize_us(mut samples: Vec<u32>) -> LatencySummary {
         let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
         Some(round3(f64::from(samples[rank - 1]) / 1000.0))
     };
-    let mean = if n == 0 { None } else { Some(round3(samples.iter().map(|&v| f64::from(v)).sum::<f64>() / n as f64 / 1000.0)) };
+    let mean = if n == 0 {
+        None
+    } else {
+        Some(round3(
+            samples.iter().map(|&v| f64::from(v)).sum::<f64>() / n as f64 / 1000.0,
+        ))
+    };
     LatencySummary {
         samples: n,
         p50_ms: pick(0.50),
@@ -43,7 +49,11 @@ pub fn median(values: &[f64]) -> Option<f64> {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
     let mid = v.len() / 2;
-    Some(if v.len() % 2 == 1 { v[mid] } else { (v[mid - 1] + v[mid]) / 2.0 })
+    Some(if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    })
 }
 
 pub fn round3(v: f64) -> f64 {

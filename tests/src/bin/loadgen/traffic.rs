@@ -82,7 +82,12 @@ struct ClientStats {
 }
 
 /// Runs one traffic scenario and returns its JSON report (without the common header).
-pub async fn run(cfg: TrafficConfig, url_prefix: &str, server_pid: Option<u32>, run_id: &str) -> Result<Value> {
+pub async fn run(
+    cfg: TrafficConfig,
+    url_prefix: &str,
+    server_pid: Option<u32>,
+    run_id: &str,
+) -> Result<Value> {
     let shared = Arc::new(Shared {
         epoch: Instant::now(),
         receipts: AtomicU64::new(0),
@@ -126,7 +131,9 @@ pub async fn run(cfg: TrafficConfig, url_prefix: &str, server_pid: Option<u32>, 
     let n_updates = per_client_count(cfg.update_rate, cfg.duration_s);
     let expected_receipts = (n_updates as u64) * (cfg.clients_per_board as u64 - 1) * total as u64;
     let drain_deadline = send_end + Duration::from_secs_f64(cfg.drain_s);
-    while shared.receipts.load(Ordering::Relaxed) < expected_receipts && Instant::now() < drain_deadline {
+    while shared.receipts.load(Ordering::Relaxed) < expected_receipts
+        && Instant::now() < drain_deadline
+    {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let drained_after_s = send_end.elapsed().as_secs_f64();
@@ -142,22 +149,26 @@ pub async fn run(cfg: TrafficConfig, url_prefix: &str, server_pid: Option<u32>, 
             Err(e) => return Err(anyhow!("client task failed: {e}")),
         }
     }
-    Ok(report(&cfg, all, Summary {
-        synced,
-        all_synced_after_s,
-        expected_receipts,
-        drained_after_s,
-        proc_before,
-        proc_start,
-        proc_end,
-        self_cpu_s: procstat::cpu_between(self_before, self_end),
-        other_cpu_s: procstat::other_cpu_s(
-            (machine_before, machine_end),
-            procstat::cpu_between(proc_before, proc_end),
-            procstat::cpu_between(self_before, self_end),
-        ),
-        wall_s: connect_start.elapsed().as_secs_f64(),
-    }))
+    Ok(report(
+        &cfg,
+        all,
+        Summary {
+            synced,
+            all_synced_after_s,
+            expected_receipts,
+            drained_after_s,
+            proc_before,
+            proc_start,
+            proc_end,
+            self_cpu_s: procstat::cpu_between(self_before, self_end),
+            other_cpu_s: procstat::other_cpu_s(
+                (machine_before, machine_end),
+                procstat::cpu_between(proc_before, proc_end),
+                procstat::cpu_between(self_before, self_end),
+            ),
+            wall_s: connect_start.elapsed().as_secs_f64(),
+        },
+    ))
 }
 
 struct Summary {
@@ -186,7 +197,8 @@ fn report(cfg: &TrafficConfig, all: Vec<ClientStats>, s: Summary) -> Value {
     let mut sent_awareness: u64 = 0;
     let mut latencies = Vec::new();
     let mut aw_latencies = Vec::new();
-    let (mut update_messages, mut aw_messages, mut aw_entries, mut keepalives) = (0u64, 0u64, 0u64, 0u64);
+    let (mut update_messages, mut aw_messages, mut aw_entries, mut keepalives) =
+        (0u64, 0u64, 0u64, 0u64);
     let (mut frames_in, mut bytes_in, mut disconnects, mut max_lag) = (0u64, 0u64, 0u64, 0u64);
     let mut never_connected = 0;
     let mut errors: Vec<String> = Vec::new();
@@ -212,12 +224,21 @@ fn report(cfg: &TrafficConfig, all: Vec<ClientStats>, s: Summary) -> Value {
             }
         }
         let first = board.first().and_then(|c| c.final_sv.as_ref());
-        if board.iter().any(|c| c.final_sv.as_ref() != first || c.final_sv.is_none()) {
+        if board
+            .iter()
+            .any(|c| c.final_sv.as_ref() != first || c.final_sv.is_none())
+        {
             boards_diverged += 1;
         }
     }
     for c in all {
-        receipts += c.recv_from.iter().enumerate().filter(|(i, _)| *i != c.index).map(|(_, &n)| u64::from(n)).sum::<u64>();
+        receipts += c
+            .recv_from
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != c.index)
+            .map(|(_, &n)| u64::from(n))
+            .sum::<u64>();
         sent_updates += u64::from(c.sent_updates);
         sent_awareness += u64::from(c.sent_awareness);
         update_messages += c.update_messages;
@@ -283,9 +304,20 @@ fn report(cfg: &TrafficConfig, all: Vec<ClientStats>, s: Summary) -> Value {
 
 /// The per-client loop: connect at `connect_at`, sync, then send on schedule while reading,
 /// reconnecting (like the stock client) if the server drops the connection.
-async fn run_client(shared: Arc<Shared>, board: usize, index: usize, connect_at: Instant, mut phase: watch::Receiver<Phase>) -> ClientStats {
+async fn run_client(
+    shared: Arc<Shared>,
+    board: usize,
+    index: usize,
+    connect_at: Instant,
+    mut phase: watch::Receiver<Phase>,
+) -> ClientStats {
     let cfg = &shared.cfg;
-    let mut st = ClientStats { board, index, recv_from: vec![0; cfg.clients_per_board], ..Default::default() };
+    let mut st = ClientStats {
+        board,
+        index,
+        recv_from: vec![0; cfg.clients_per_board],
+        ..Default::default()
+    };
     let client_id: u64 = rand::rng().random_range(1..(1u64 << 32));
     let doc = Doc::with_client_id(client_id);
     let map = doc.get_or_insert_map("loadgen");
@@ -296,7 +328,10 @@ async fn run_client(shared: Arc<Shared>, board: usize, index: usize, connect_at:
             let mut inbox = inbox.lock().unwrap_or_else(|p| p.into_inner());
             for (key, change) in event.keys(txn) {
                 if let EntryChange::Inserted(Out::Any(value)) = change {
-                    if let (Some(sender), Some(ts)) = (key.split('.').next().and_then(|s| s.parse().ok()), any_f64(value)) {
+                    if let (Some(sender), Some(ts)) = (
+                        key.split('.').next().and_then(|s| s.parse().ok()),
+                        any_f64(value),
+                    ) {
                         if sender != index {
                             inbox.push((sender, ts));
                         }
@@ -333,7 +368,10 @@ async fn run_client(shared: Arc<Shared>, board: usize, index: usize, connect_at:
         st.connected = true;
         backoff = Duration::from_millis(100);
         aw_clock += 1;
-        let hello = [client::step1(&doc), awareness_frame(&shared, client_id, aw_clock, &name)];
+        let hello = [
+            client::step1(&doc),
+            awareness_frame(&shared, client_id, aw_clock, &name),
+        ];
         for frame in hello {
             if let Err(e) = client::send(&mut ws, frame).await {
                 st.disconnects += 1;
@@ -454,7 +492,8 @@ async fn handle_frame(
     let now = Instant::now();
     st.frames_in += 1;
     st.bytes_in += frame.len() as u64;
-    let messages = codec::decode_frame(&frame, &client::limits()).map_err(|e| anyhow!("undecodable frame from server: {e}"))?;
+    let messages = codec::decode_frame(&frame, &client::limits())
+        .map_err(|e| anyhow!("undecodable frame from server: {e}"))?;
     let mut replies = Vec::new();
     for m in messages {
         match m {
@@ -484,11 +523,14 @@ async fn handle_frame(
                     if e.client_id == client_id || e.is_removal() {
                         continue;
                     }
-                    if let Ok(AwarenessT { t: Some(t) }) = serde_json::from_slice::<AwarenessT>(&e.state_json) {
+                    if let Ok(AwarenessT { t: Some(t) }) =
+                        serde_json::from_slice::<AwarenessT>(&e.state_json)
+                    {
                         if t < from_us {
                             continue;
                         }
-                        st.awareness_latencies_us.push(now_us.saturating_sub(t).min(u64::from(u32::MAX)) as u32);
+                        st.awareness_latencies_us
+                            .push(now_us.saturating_sub(t).min(u64::from(u32::MAX)) as u32);
                     }
                 }
             }
@@ -500,7 +542,8 @@ async fn handle_frame(
             Message::Auth(None) => {}
         }
     }
-    let received: Vec<(usize, f64)> = std::mem::take(&mut *inbox.lock().unwrap_or_else(|p| p.into_inner()));
+    let received: Vec<(usize, f64)> =
+        std::mem::take(&mut *inbox.lock().unwrap_or_else(|p| p.into_inner()));
     if !received.is_empty() {
         let now_us = micros_since(shared, now);
         let mut counted = 0;
@@ -508,7 +551,8 @@ async fn handle_frame(
             if let Some(slot) = st.recv_from.get_mut(sender) {
                 *slot += 1;
                 counted += 1;
-                st.latencies_us.push((now_us - ts).clamp(0.0, f64::from(u32::MAX)) as u32);
+                st.latencies_us
+                    .push((now_us - ts).clamp(0.0, f64::from(u32::MAX)) as u32);
             }
         }
         shared.receipts.fetch_add(counted, Ordering::Relaxed);
@@ -542,9 +586,18 @@ struct Stream {
 
 impl Stream {
     fn new(t0: Instant, rate: f64, count: u32) -> Stream {
-        let period = if rate > 0.0 { Duration::from_secs_f64(1.0 / rate) } else { Duration::from_secs(1) };
+        let period = if rate > 0.0 {
+            Duration::from_secs_f64(1.0 / rate)
+        } else {
+            Duration::from_secs(1)
+        };
         let offset = period.mul_f64(rand::rng().random::<f64>());
-        Stream { start: t0 + offset, period, next: 0, count }
+        Stream {
+            start: t0 + offset,
+            period,
+            next: 0,
+            count,
+        }
     }
 
     fn due(&self) -> Option<Instant> {
@@ -554,7 +607,11 @@ impl Stream {
 
 impl Schedule {
     fn new(t0: Instant, cfg: &TrafficConfig, n_updates: u32, n_awareness: u32) -> Schedule {
-        Schedule { t0, updates: Stream::new(t0, cfg.update_rate, n_updates), awareness: Stream::new(t0, cfg.awareness_rate, n_awareness) }
+        Schedule {
+            t0,
+            updates: Stream::new(t0, cfg.update_rate, n_updates),
+            awareness: Stream::new(t0, cfg.awareness_rate, n_awareness),
+        }
     }
 
     fn next_due(&self) -> Option<Instant> {
