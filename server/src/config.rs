@@ -63,14 +63,15 @@ pub struct Limits {
     #[arg(long, env = "KARTTA_MAX_AWARENESS_STATE_BYTES", default_value_t = 16 * 1024)]
     pub max_awareness_state_bytes: usize,
 
-    /// Document update messages per second one connection may send; faster senders are
-    /// slowed down (their socket is read later), not disconnected.
-    #[arg(long, env = "KARTTA_UPDATES_PER_SECOND", default_value_t = 100.0)]
-    pub updates_per_second: f64,
+    /// Messages (document updates and awareness) per second one connection may send; faster
+    /// senders are slowed down (their socket is read later), not disconnected, so one client
+    /// cannot crowd the others out of its room.
+    #[arg(long, env = "KARTTA_MESSAGES_PER_SECOND", default_value_t = 100.0)]
+    pub messages_per_second: f64,
 
-    /// Update messages a connection may send in a burst above the steady rate.
-    #[arg(long, env = "KARTTA_UPDATE_BURST", default_value_t = 500.0)]
-    pub update_burst: f64,
+    /// Messages a connection may send in a burst above the steady rate.
+    #[arg(long, env = "KARTTA_MESSAGE_BURST", default_value_t = 500.0)]
+    pub message_burst: f64,
 
     /// Messages queued for one connection before it is closed as too slow.
     #[arg(long, env = "KARTTA_OUTGOING_QUEUE", default_value_t = 1024)]
@@ -79,6 +80,11 @@ pub struct Limits {
     /// Seconds a board with no connections stays in memory.
     #[arg(long, env = "KARTTA_IDLE_UNLOAD_SECONDS", default_value_t = 30)]
     pub idle_unload_seconds: u64,
+
+    /// Seconds without any message to a connection before the server sends an empty awareness
+    /// message (stock clients reconnect after 30 s of silence and do not see pings).
+    #[arg(long, env = "KARTTA_KEEPALIVE_SECONDS", default_value_t = 15.0)]
+    pub keepalive_seconds: f64,
 
     /// Compact a board's update log into one state after this many updates.
     #[arg(long, env = "KARTTA_COMPACT_AFTER_UPDATES", default_value_t = 2000)]
@@ -119,6 +125,10 @@ impl Limits {
 
     pub fn idle_unload_after(&self) -> Duration {
         Duration::from_secs(self.idle_unload_seconds)
+    }
+
+    pub fn keepalive_after(&self) -> Duration {
+        Duration::from_secs_f64(self.keepalive_seconds.clamp(0.05, 3600.0))
     }
 }
 

@@ -18,6 +18,7 @@ pub struct Metrics {
     pub persist_seconds: Histogram,
     pub slow_client_disconnects: Counter,
     pub protocol_errors: Counter,
+    pub compactions: Counter,
 }
 
 impl Metrics {
@@ -35,6 +36,7 @@ impl Metrics {
             persist_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
             slow_client_disconnects: Counter::default(),
             protocol_errors: Counter::default(),
+            compactions: Counter::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -86,6 +88,11 @@ impl Metrics {
             "protocol_errors",
             "Connections closed for malformed or refused input",
             metrics.protocol_errors.clone(),
+        );
+        registry.register(
+            "compactions",
+            "Update logs folded into one stored state",
+            metrics.compactions.clone(),
         );
         Metrics {
             registry,

@@ -23,9 +23,6 @@ use crate::http::ApiError;
 use crate::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
 use crate::AppState;
 
-/// The stock client reconnects after 30 s without a message (browsers hide pings from it), so
-/// a connection that was sent nothing for this long gets an empty awareness message.
-const KEEPALIVE_AFTER: Duration = Duration::from_secs(15);
 /// How often the server pings; a peer silent for [`DEAD_PEER_AFTER`] is closed.
 const PING_EVERY: Duration = Duration::from_secs(20);
 const DEAD_PEER_AFTER: Duration = Duration::from_secs(65);
@@ -71,11 +68,13 @@ async fn serve_connection(socket: WebSocket, board_id: String, state: AppState) 
         closer: closer.clone(),
     };
     let last_heard = Arc::new(AtomicMillis::now());
+    let keepalive_after = state.config.limits.keepalive_after();
     let writer = tokio::spawn(write_loop(
         sink,
         outgoing_queue,
         closer.clone(),
         last_heard.clone(),
+        keepalive_after,
     ));
 
     let room = match join(&state, &board_id, connection, handle).await {
@@ -124,7 +123,7 @@ async fn join(
     Err(CloseReason::InternalError)
 }
 
-/// A token bucket for document updates.
+/// A token bucket for a connection's updates and awareness messages.
 struct UpdateRate {
     tokens: f64,
     per_second: f64,
@@ -159,9 +158,9 @@ async fn read_loop(
 ) {
     let limits = state.config.limits.decode_limits();
     let mut rate = UpdateRate {
-        tokens: state.config.limits.update_burst,
-        per_second: state.config.limits.updates_per_second,
-        burst: state.config.limits.update_burst,
+        tokens: state.config.limits.message_burst,
+        per_second: state.config.limits.messages_per_second,
+        burst: state.config.limits.message_burst,
         refilled_at: Instant::now(),
     };
     loop {
@@ -204,12 +203,13 @@ async fn read_loop(
             }
         };
         state.metrics.messages_in.inc_by(messages.len() as u64);
-        let updates = messages
+        // The handshake (step 1, step 2) is free: a reconnecting client must always get in.
+        let counted = messages
             .iter()
-            .filter(|m| matches!(m, Message::Update(_) | Message::SyncStep2(_)))
+            .filter(|m| matches!(m, Message::Update(_) | Message::Awareness(_)))
             .count();
-        if updates > 0 {
-            let wait = rate.wait_for(updates);
+        if counted > 0 {
+            let wait = rate.wait_for(counted);
             if !wait.is_zero() {
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
@@ -238,6 +238,7 @@ async fn write_loop(
     mut queue: mpsc::Receiver<Bytes>,
     closer: Arc<Closer>,
     last_heard: Arc<AtomicMillis>,
+    keepalive_after: Duration,
 ) {
     let mut last_sent = tokio::time::Instant::now();
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -258,7 +259,7 @@ async fn write_loop(
                 }
                 last_sent = tokio::time::Instant::now();
             }
-            _ = tokio::time::sleep_until(last_sent + KEEPALIVE_AFTER) => {
+            _ = tokio::time::sleep_until(last_sent + keepalive_after) => {
                 let keepalive = WsMessage::Binary(Bytes::from(codec::encode_awareness_keepalive()));
                 if sink.send(keepalive).await.is_err() {
                     break;

@@ -316,9 +316,9 @@ async fn a_client_that_stops_reading_is_disconnected_while_the_others_keep_up() 
     let server = ServerProcess::start(&[
         "--outgoing-queue",
         "32",
-        "--updates-per-second",
+        "--messages-per-second",
         "100000",
-        "--update-burst",
+        "--message-burst",
         "100000",
     ])
     .await?;
@@ -409,6 +409,108 @@ async fn health_and_metrics_report_the_server_state() -> anyhow::Result<()> {
     assert!(
         metrics.contains("kartta_persist_latency_seconds_bucket"),
         "{metrics}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn idle_boards_are_compacted_unloaded_and_reloaded_intact() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[
+        "--idle-unload-seconds",
+        "1",
+        "--compact-after-updates",
+        "10",
+    ])
+    .await?;
+    let board = new_board_id();
+    let expected = {
+        let client = Client::connect(&server.sync_url(&board)).await?;
+        let witness = Client::connect(&server.sync_url(&board)).await?;
+        // Three rounds of ten (each compacts), then five that only the unload compacts.
+        for i in 0..35 {
+            client.edit(|_, txn| add_actor(txn, &format!("a{i}"), "x", i as f64));
+            if i % 10 == 9 || i == 34 {
+                // The witness sees the round's last update only once the server stored it.
+                witness
+                    .wait_for("the round", |doc, _| actor_count(doc) == i + 1)
+                    .await?;
+            }
+        }
+        let expected = view(&client.doc);
+        client.close().await;
+        witness.close().await;
+        expected
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, health) = http_get(server.port, "/healthz").await?;
+        let health: kartta_protocol::api::Health = serde_json::from_str(&health)?;
+        if health.rooms == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the idle board was not unloaded: {health:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (_, metrics) = http_get(server.port, "/metrics").await?;
+    let compactions = metric(&metrics, "kartta_compactions_total").unwrap_or(0.0);
+    assert_eq!(
+        compactions, 4.0,
+        "after each round of 10 updates and on unload:\n{metrics}"
+    );
+    let reloaded = Client::connect(&server.sync_url(&board)).await?;
+    assert_eq!(view(&reloaded.doc), expected);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_full_board_refuses_one_more_connection() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&["--max-connections-per-board", "2"]).await?;
+    let board = new_board_id();
+    let _first = Client::connect(&server.sync_url(&board)).await?;
+    let _second = Client::connect(&server.sync_url(&board)).await?;
+    let mut third = RawSocket::connect(&server.sync_url(&board)).await?;
+    assert_eq!(third.close_code().await?.map(u16::from), Some(4009));
+    let _elsewhere = Client::connect(&server.sync_url(&new_board_id())).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_fast_sender_is_slowed_down_but_loses_nothing() -> anyhow::Result<()> {
+    let server =
+        ServerProcess::start(&["--messages-per-second", "40", "--message-burst", "10"]).await?;
+    let board = new_board_id();
+    let sender = Client::connect(&server.sync_url(&board)).await?;
+    let receiver = Client::connect(&server.sync_url(&board)).await?;
+    let started = Instant::now();
+    for i in 0..50 {
+        sender.edit(|_, txn| add_actor(txn, &format!("a{i}"), "x", i as f64));
+    }
+    receiver
+        .wait_for("all 50 updates", |doc, _| actor_count(doc) == 50)
+        .await?;
+    // 10 go through at once; the other 40 at 40 per second take at least about a second.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "not rate limited: {:?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_silent_client_still_hears_from_the_server() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&["--keepalive-seconds", "0.3"]).await?;
+    let viewer = Client::connect(&server.sync_url(&new_board_id())).await?;
+    // A viewer with no awareness state of its own and nothing happening on the board.
+    viewer
+        .wait_for("keepalive traffic", |_, seen| seen.awareness_messages >= 2)
+        .await?;
+    assert!(
+        viewer.seen(|seen| seen.awareness.is_empty()),
+        "keepalives list no clients"
     );
     Ok(())
 }

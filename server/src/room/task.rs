@@ -21,7 +21,7 @@ use super::{ConnectionHandle, JoinError, RoomCommand, Rooms};
 
 /// Most commands handled between two commits.
 const MAX_BATCH: usize = 256;
-/// How often stale awareness states are swept and idleness is checked.
+/// How often stale awareness states are swept and idleness is checked, at most.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(5);
 
 struct Room {
@@ -79,7 +79,11 @@ pub(super) async fn run(
         logged_updates,
         idle_since: Some(Instant::now()),
     };
-    let mut sweep = tokio::time::interval(SWEEP_INTERVAL);
+    // Sweep often enough that a short idle time (as tests use) is honoured within half of it.
+    let sweep_every = SWEEP_INTERVAL
+        .min(context.idle_unload_after / 2)
+        .max(Duration::from_millis(100));
+    let mut sweep = tokio::time::interval(sweep_every);
     sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let outcome = loop {
@@ -309,7 +313,10 @@ impl Room {
         let result =
             tokio::task::spawn_blocking(move || store.compact(&board_id, &state, through)).await;
         match result {
-            Ok(Ok(())) => self.logged_updates = 0,
+            Ok(Ok(())) => {
+                self.logged_updates = 0;
+                self.rooms.context.metrics.compactions.inc();
+            }
             Ok(Err(error)) => {
                 tracing::warn!(board = %self.board_id, %error, "compaction failed; the log is kept")
             }
