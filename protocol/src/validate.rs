@@ -101,11 +101,10 @@ fn check_content(reader: &mut Reader, content_ref: u8) -> Result<(), Lib0Error> 
             reader.read_var_u32()?;
         }
         CONTENT_JSON => {
-            // yrs 0.28 reads `count + 1` strings here and reserves `count` slots.
-            let count = reader.read_count(1)?;
-            for _ in 0..=count {
-                reader.read_var_string()?;
-            }
+            // Legacy content that current Yjs never writes. yrs 0.28 reads `count + 1` strings
+            // but writes `count`, so a document holding such an item cannot re-encode itself
+            // and panics when asked to (found by fuzzing). Refused outright.
+            return Err(Lib0Error::UnknownTag(content_ref));
         }
         CONTENT_BINARY => {
             reader.read_var_bytes()?;
@@ -258,6 +257,17 @@ mod tests {
             check_update_v1(&bomb),
             Err(Lib0Error::CountTooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn legacy_json_content_is_refused() {
+        // The fuzzer's find: one JSON item whose parent is missing. Applying it and then
+        // encoding the document's state panics inside yrs 0.28.1.
+        let update = [1, 1, 2, 2, 2, 2, 2, 2, 0, 0, 0];
+        assert_eq!(
+            check_update_v1(&update),
+            Err(Lib0Error::UnknownTag(CONTENT_JSON))
+        );
     }
 
     #[test]

@@ -249,6 +249,11 @@ fn hostile_inputs() -> Vec<Hostile> {
             close_code: 1007,
         },
         Hostile {
+            name: "legacy JSON content (yrs panics re-encoding it)",
+            frame: binary(codec::encode_sync_step2(&[1, 1, 2, 2, 2, 2, 2, 2, 0, 0, 0])),
+            close_code: 1007,
+        },
+        Hostile {
             name: "client id above 2^53",
             frame: binary(vec![
                 0, 2, 10, 1, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0,

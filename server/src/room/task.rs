@@ -42,6 +42,13 @@ pub(super) async fn run(
     rooms: Arc<Rooms>,
     generation: u64,
 ) {
+    // Leaves the registry however this task ends, a panic inside yrs included: the next
+    // connection then loads the board afresh from storage instead of finding a dead room.
+    let _registered = Registration {
+        rooms: rooms.clone(),
+        board_id: board_id.clone(),
+        generation,
+    };
     let context = rooms.context.clone();
     let store = context.persister.store().clone();
     let load_id = board_id.clone();
@@ -131,6 +138,21 @@ pub(super) async fn run(
         }
     }
     tracing::debug!(board = %room.board_id, ?outcome, "room unloaded");
+}
+
+struct Registration {
+    rooms: Arc<Rooms>,
+    board_id: Arc<str>,
+    generation: u64,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            tracing::error!(board = %self.board_id, "room task panicked; its connections are closed and the board reloads");
+        }
+        self.rooms.remove(&self.board_id, self.generation);
+    }
 }
 
 #[derive(Debug)]
