@@ -34,7 +34,13 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     pub rooms: Arc<Rooms>,
     pub metrics: Arc<Metrics>,
+    /// Permits to write a large message (see `ws::LARGE_MESSAGE_BYTES`): bounds how many
+    /// copies of a big board sit in write buffers at once.
+    pub large_sends: Arc<tokio::sync::Semaphore>,
 }
+
+/// Connections that may be writing a large message at the same moment.
+const CONCURRENT_LARGE_SENDS: usize = 4;
 
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -90,6 +96,7 @@ impl Server {
             config: Arc::new(config),
             rooms,
             metrics,
+            large_sends: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_LARGE_SENDS)),
         };
         // Small frames must not wait for delayed ACKs (Nagle), or latency grows a 40 ms tail.
         let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {

@@ -17,7 +17,7 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use kartta_protocol::close::CloseReason;
 use kartta_protocol::codec::{self, DecodeError, Message};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use crate::http::ApiError;
 use crate::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
@@ -26,6 +26,9 @@ use crate::AppState;
 /// How often the server pings; a peer silent for [`DEAD_PEER_AFTER`] is closed.
 const PING_EVERY: Duration = Duration::from_secs(20);
 const DEAD_PEER_AFTER: Duration = Duration::from_secs(65);
+/// Messages at least this large are written a few connections at a time
+/// ([`crate::AppState::large_sends`]).
+pub const LARGE_MESSAGE_BYTES: usize = 256 * 1024;
 /// Most queued frames written with one flush.
 const MAX_FRAMES_PER_FLUSH: usize = 128;
 /// Attempts to join a room that is unloading at that very moment.
@@ -75,6 +78,7 @@ async fn serve_connection(socket: WebSocket, board_id: String, state: AppState) 
         closer.clone(),
         last_heard.clone(),
         keepalive_after,
+        state.large_sends.clone(),
     ));
 
     let room = match join(&state, &board_id, connection, handle).await {
@@ -239,6 +243,7 @@ async fn write_loop(
     closer: Arc<Closer>,
     last_heard: Arc<AtomicMillis>,
     keepalive_after: Duration,
+    large_sends: Arc<Semaphore>,
 ) {
     let mut last_sent = tokio::time::Instant::now();
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -253,7 +258,7 @@ async fn write_loop(
                     closer.close(CloseReason::GoingAway);
                     break;
                 }
-                if write_batch(&mut sink, &mut batch).await.is_err() {
+                if write_batch(&mut sink, &mut batch, &large_sends).await.is_err() {
                     closer.close(CloseReason::GoingAway);
                     break;
                 }
@@ -294,9 +299,19 @@ async fn write_loop(
 async fn write_batch(
     sink: &mut SplitSink<WebSocket, WsMessage>,
     batch: &mut Vec<Bytes>,
+    large_sends: &Semaphore,
 ) -> Result<(), axum::Error> {
     for frame in batch.drain(..) {
-        sink.feed(WsMessage::Binary(frame)).await?;
+        if frame.len() >= LARGE_MESSAGE_BYTES {
+            // The websocket layer copies a message into the connection's write buffer. When a
+            // crowd joins a large board at once, that would be one copy of the whole board per
+            // joiner; a few at a time keeps memory flat and loopback drains each in
+            // milliseconds.
+            let _permit = large_sends.acquire().await;
+            sink.send(WsMessage::Binary(frame)).await?;
+        } else {
+            sink.feed(WsMessage::Binary(frame)).await?;
+        }
     }
     sink.flush().await
 }

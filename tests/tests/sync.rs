@@ -519,3 +519,41 @@ async fn a_silent_client_still_hears_from_the_server() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_crowd_joining_a_large_board_at_once_all_get_all_of_it() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let board = new_board_id();
+    let author = Client::connect(&server.sync_url(&board)).await?;
+    let long_description = "kumppanuus ".repeat(30_000);
+    for i in 0..8 {
+        author.edit(|_, txn| {
+            add_actor(txn, &format!("a{i}"), "x", i as f64);
+            set_actor_field(
+                txn,
+                &format!("a{i}"),
+                field::actor::DESCRIPTION,
+                long_description.as_str(),
+            );
+        });
+    }
+    let witness = Client::connect(&server.sync_url(&board)).await?;
+    witness
+        .wait_for("8 actors", |doc, _| actor_count(doc) == 8)
+        .await?;
+    let expected = view(&witness.doc);
+    // About 2.6 MB each, well over the size that is written a few connections at a time.
+    let mut crowd = Vec::new();
+    for _ in 0..40 {
+        crowd.push(Client::connect_unsynced(&server.sync_url(&board)).await?);
+    }
+    for client in &crowd {
+        client
+            .wait_for_within("the whole board", Duration::from_secs(60), |_, seen| {
+                seen.synced
+            })
+            .await?;
+        assert_eq!(view(&client.doc), expected);
+    }
+    Ok(())
+}
