@@ -94,6 +94,8 @@ pub struct RoomCore {
     /// Stored size of the board: the loaded bytes plus every update applied since.
     board_bytes: usize,
     pending_bytes: usize,
+    /// Set when yrs panicked inside this document: it must be dropped and reloaded.
+    poisoned: bool,
 }
 
 const NULL_STATE: &[u8] = b"null";
@@ -146,7 +148,13 @@ impl RoomCore {
             full_state_message: None,
             board_bytes,
             pending_bytes: 0,
+            poisoned: false,
         })
+    }
+
+    /// True once yrs panicked inside this document; nothing more may be read from it.
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned
     }
 
     pub fn connection_count(&self) -> usize {
@@ -213,7 +221,7 @@ impl RoomCore {
         now: Instant,
         effects: &mut Effects,
     ) {
-        if !self.connections.contains_key(&connection) {
+        if self.poisoned || !self.connections.contains_key(&connection) {
             return;
         }
         let closes_before = effects.closes.len();
@@ -304,20 +312,47 @@ impl RoomCore {
                 return;
             }
         };
-        let mut txn = self.doc.transact_mut();
-        let applied = txn.apply_update(update);
-        let missing = txn.has_missing_updates();
-        if missing {
-            self.pending_bytes += bytes.len();
-            if self.pending_bytes > self.limits.max_pending_bytes {
-                txn.prune_pending();
-                self.pending_bytes = 0;
-                effects.close(connection, CloseReason::TooManyPending);
+        let limits = &self.limits;
+        let pending_bytes = &mut self.pending_bytes;
+        let doc = &self.doc;
+        // yrs 0.28 has arithmetic that hostile updates can overflow (found by fuzzing; the
+        // release build checks overflow in yrs so it panics rather than corrupt the board). A
+        // panic here leaves the document suspect: the room is marked poisoned, the update is
+        // not kept, and the driver reloads the board from storage.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut txn = doc.transact_mut();
+            let applied = txn.apply_update(update);
+            let mut too_many_pending = false;
+            if txn.has_missing_updates() {
+                *pending_bytes += bytes.len();
+                if *pending_bytes > limits.max_pending_bytes {
+                    txn.prune_pending();
+                    *pending_bytes = 0;
+                    too_many_pending = true;
+                }
+            } else {
+                *pending_bytes = 0;
             }
-        } else {
-            self.pending_bytes = 0;
-        }
-        drop(txn);
+            drop(txn);
+            (applied, too_many_pending)
+        }));
+        let applied = match outcome {
+            Ok((applied, too_many_pending)) => {
+                if too_many_pending {
+                    effects.close(connection, CloseReason::TooManyPending);
+                }
+                applied
+            }
+            Err(_) => {
+                tracing::error!(connection, "an update made yrs panic; reloading the board");
+                self.poisoned = true;
+                if let Ok(mut observed) = self.observed_updates.lock() {
+                    observed.clear();
+                }
+                effects.close(connection, CloseReason::MalformedMessage);
+                return;
+            }
+        };
         if let Err(error) = applied {
             tracing::info!(connection, %error, "refused an update that does not apply");
             effects.close(connection, CloseReason::MalformedMessage);
@@ -634,6 +669,29 @@ mod tests {
             room.handle(1, message, Instant::now(), &mut effects);
         }
         assert_eq!(effects.closes, vec![(1, CloseReason::TooManyPending)]);
+    }
+
+    #[test]
+    fn an_update_that_makes_yrs_panic_poisons_the_room_instead_of_the_process() {
+        // A frame the fuzzer found: its updates make yrs subtract past zero while it
+        // integrates blocks into a skipped range.
+        let frame: &[u8] = &[
+            3, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2, 0, 1, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3,
+            0, 1, 16, 3, 0, 1, 0, 0, 0, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3, 3, 0, 1, 16,
+            3, 0, 5, 2, 0, 1, 49, 1, 4, 247, 255, 255, 0, 0, 96, 0, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2,
+            0, 1, 49, 1, 4, 255, 255, 255, 1, 0, 96, 0,
+        ];
+        let mut room = room();
+        room.join(1, true).unwrap();
+        let mut effects = Effects::default();
+        for message in decode(&Bytes::copy_from_slice(frame)) {
+            room.handle(1, message, Instant::now(), &mut effects);
+        }
+        assert!(
+            room.is_poisoned(),
+            "this input is known to trip yrs; if it no longer does, yrs was fixed"
+        );
+        assert!(effects.closes.contains(&(1, CloseReason::MalformedMessage)));
     }
 
     #[test]

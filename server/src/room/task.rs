@@ -127,7 +127,7 @@ pub(super) async fn run(
             room.compact().await;
             room.close_all(CloseReason::GoingAway);
         }
-        Unload::StorageFailed => {
+        Unload::StorageFailed | Unload::Poisoned => {
             // The document holds updates that are not stored: drop it without compacting, and
             // make every client reconnect; they still have their edits and resend them.
             refuse_remaining(
@@ -160,6 +160,8 @@ enum Unload {
     Idle,
     Shutdown,
     StorageFailed,
+    /// yrs panicked inside the document.
+    Poisoned,
 }
 
 fn refuse_remaining(commands: &mut mpsc::Receiver<RoomCommand>, error: JoinError) {
@@ -228,6 +230,17 @@ impl Room {
                     return Err(Unload::StorageFailed);
                 }
             }
+        }
+        if self.core.is_poisoned() {
+            // What was applied before the panic is stored above; the rest of the batch is
+            // dropped with the document, and every client resyncs against the reloaded board.
+            // The offender hears why first (a closer keeps the first reason it is given).
+            for (connection, reason) in &effects.closes {
+                if let Some(handle) = self.connections.get(connection) {
+                    handle.closer.close(*reason);
+                }
+            }
+            return Err(Unload::Poisoned);
         }
         self.deliver(effects);
         if self.logged_updates >= self.rooms.context.compact_after_updates {
