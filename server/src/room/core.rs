@@ -383,13 +383,23 @@ impl RoomCore {
         let removal = state_json.as_ref() == NULL_STATE;
         if let Some(existing) = self.awareness.get(&client_id) {
             if existing.owner != connection {
-                // Another connection speaks for this client id; one connection cannot overwrite
-                // or remove someone else's presence.
-                return Ok(());
-            }
-            let newer = clock > existing.clock || (clock == existing.clock && removal);
-            if !newer {
-                return Ok(());
+                // Another connection speaks for this client id. A newer live state takes it
+                // over (a browser that reconnected before its old socket was noticed dead
+                // keeps its client id and counts its clock on); a removal or an older state
+                // from someone else is ignored, so one connection cannot erase another's
+                // presence.
+                if removal || clock <= existing.clock {
+                    return Ok(());
+                }
+                let previous_owner = existing.owner;
+                if let Some(previous) = self.connections.get_mut(&previous_owner) {
+                    previous.awareness_ids.remove(&client_id);
+                }
+            } else {
+                let newer = clock > existing.clock || (clock == existing.clock && removal);
+                if !newer {
+                    return Ok(());
+                }
             }
         } else if removal {
             return Ok(());
@@ -615,13 +625,26 @@ mod tests {
             room.all_awareness_message().is_some(),
             "the spoofed removal was ignored"
         );
+        // The same client id reconnected through connection 3 with a newer clock: it takes the
+        // id over, and connection 1 leaving later does not remove it.
+        room.join(3, true).unwrap();
+        let reconnected = codec::encode_awareness([(7, 2, br#"{"back":true}"#.as_slice())]);
+        for message in decode(&Bytes::from(reconnected)) {
+            room.handle(3, message, start, &mut effects);
+        }
+        room.take_awareness_message();
         room.leave(1);
+        assert!(
+            room.take_awareness_message().is_none(),
+            "connection 1 no longer owns client 7"
+        );
+        room.leave(3);
         let removal = room.take_awareness_message().unwrap();
         let Message::Awareness(update) = only(&removal) else {
             panic!()
         };
         assert!(update.entries[0].is_removal());
-        assert_eq!(update.entries[0].clock, 2);
+        assert_eq!(update.entries[0].clock, 3, "one past the last clock");
 
         let theirs = codec::encode_awareness([(8, 1, b"{}".as_slice())]);
         for message in decode(&Bytes::from(theirs)) {
