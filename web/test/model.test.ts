@@ -160,3 +160,17 @@ describe('concurrent edits', () => {
     expect(seen).toEqual([{ ids: [id], local: false }]);
   });
 });
+
+describe('batches', () => {
+  it('actors created in a batch can be connected in the same batch, and it is one undo step', () => {
+    const model = new BoardModel();
+    model.batch(() => {
+      const a = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+      const b = model.addActor({ name: 'B', kind: 'media', x: 300, y: 0 });
+      expect(model.addRelation(a, b)).not.toBeNull();
+    });
+    expect(model.liveRelations()).toHaveLength(1);
+    model.undo();
+    expect(model.actors.size).toBe(0);
+  });
+});

@@ -57,7 +57,7 @@ export const sv: Messages = {
   'action.exportBoardSvg': 'Hela kartan som SVG',
   'action.help': 'Kortkommandon',
   'action.outline': 'Disposition',
-  'action.legend': 'Teckenförklaring',
+  'action.legend': 'Förklaring',
   'action.close': 'Stäng',
   'action.language': 'Språk',
   'inspector.title': 'Detaljer',

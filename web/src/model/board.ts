@@ -141,7 +141,8 @@ export class BoardModel {
 
   /** Connects two distinct existing actors; returns null when that is not possible. */
   addRelation(from: string, to: string, patch: RelationPatch = {}): string | null {
-    if (from === to || !this.actors.has(from) || !this.actors.has(to)) return null;
+    // Check the doc, not the cache: inside a batch the cache is refreshed only when the transaction ends.
+    if (from === to || !this.roots.actors.has(from) || !this.roots.actors.has(to)) return null;
     const id = randomId();
     this.transact(() => {
       const map = new Y.Map<unknown>();

@@ -28,7 +28,7 @@ export function actorNode(actor: Actor, dx: number, dy: number, extraClass: stri
   if (actor.stance) {
     const mark = { supports: '+', neutral: '=', opposes: '−' }[actor.stance];
     const color = { supports: '#067647', neutral: '#475467', opposes: '#b42318' }[actor.stance];
-    const badge = svg('g', { transform: `translate(${w / 2 - 4} ${-h / 2 + 4})` });
+    const badge = svg('g', { class: 'k-actor-badge', transform: `translate(${w / 2 - 4} ${-h / 2 + 4})` });
     badge.append(svg('circle', { r: 9, fill: color }));
     const text = svg('text', { 'text-anchor': 'middle', y: 4.5, fill: '#ffffff', 'font-size': 14, 'font-weight': 700 });
     text.textContent = mark;

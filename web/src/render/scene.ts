@@ -11,8 +11,19 @@ import { templateNodes } from './template';
 import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
 
+/** While the view moves, the last drawn frame is moved by the compositor within these limits, then redrawn. */
+const GESTURE_COMMIT_MS = 120;
+const GESTURE_MARGIN_PX = 320;
+const GESTURE_MAX_SCALE = 1.5;
+
 export class SceneRenderer {
-  readonly root: SVGSVGElement;
+  /** The focusable host that receives input; holds the drawing and the cursors. */
+  readonly root: HTMLDivElement;
+  /** The drawing: an SVG in board coordinates (also what exports serialise). */
+  readonly drawing: SVGSVGElement;
+  private readonly cursorSvg: SVGSVGElement;
+  private committed: { zoom: number; tx: number; ty: number } | null = null;
+  private commitTimer: ReturnType<typeof setTimeout> | null = null;
   readonly world: SVGGElement;
   private readonly template: SVGGElement;
   private readonly notes: KeyedLayer;
@@ -33,7 +44,10 @@ export class SceneRenderer {
     private readonly peers: () => Peer[],
     private readonly t: (key: MessageKey) => string,
   ) {
-    this.root = svg('svg', { class: 'k-scene', xmlns: 'http://www.w3.org/2000/svg' });
+    this.root = document.createElement('div');
+    this.root.className = 'k-scene-host';
+    this.drawing = svg('svg', { class: 'k-scene', xmlns: 'http://www.w3.org/2000/svg' });
+    this.cursorSvg = svg('svg', { class: 'k-scene k-cursor-layer', 'aria-hidden': 'true' });
     const style = svg('style');
     style.textContent = SCENE_CSS;
     const defs = svg('defs', {}, [
@@ -53,7 +67,10 @@ export class SceneRenderer {
     this.overlay = layer('overlay');
     this.world.append(this.template, notes, highlights, relations, actors, inks, labels, this.overlay);
     this.cursors = layer('cursors');
-    this.root.append(style, defs, this.world, this.cursors);
+    this.drawing.setAttribute('aria-hidden', 'true');
+    this.drawing.append(style, defs, this.world);
+    this.cursorSvg.append(this.cursors);
+    this.root.append(this.drawing, this.cursorSvg);
     this.notes = new KeyedLayer(notes);
     this.highlights = new KeyedLayer(highlights);
     this.relations = new KeyedLayer(relations);
@@ -62,11 +79,40 @@ export class SceneRenderer {
     this.labels = new KeyedLayer(labels);
   }
 
-  /** Only the viewport moved: one transform, the cursors, and the level of detail. */
+  /**
+   * Only the viewport moved. Redrawing thousands of elements at every step of a pan or zoom is slow
+   * (text in particular), so the last drawn frame is moved as a bitmap by the compositor, and the
+   * drawing is redrawn once the movement pauses or goes past what was drawn around the view.
+   */
   renderViewport(): void {
+    const c = this.committed;
     const { zoom, tx, ty } = this.viewport;
+    this.renderCursors();
+    if (!c) return this.commitViewport();
+    const scale = zoom / c.zoom;
+    const dx = tx - c.tx * scale;
+    const dy = ty - c.ty * scale;
+    if (scale > GESTURE_MAX_SCALE || scale < 1 / GESTURE_MAX_SCALE || Math.abs(dx) > GESTURE_MARGIN_PX || Math.abs(dy) > GESTURE_MARGIN_PX) {
+      return this.commitViewport();
+    }
+    this.drawing.style.transform = `matrix(${scale},0,0,${scale},${dx},${dy})`;
+    if (this.commitTimer !== null) clearTimeout(this.commitTimer);
+    this.commitTimer = setTimeout(() => this.commitViewport(), GESTURE_COMMIT_MS);
+  }
+
+  /** Draws the drawing for the current viewport: one transform, level of detail, and culling. */
+  commitViewport(): void {
+    if (this.commitTimer !== null) clearTimeout(this.commitTimer);
+    this.commitTimer = null;
+    const { zoom, tx, ty } = this.viewport;
+    this.committed = { zoom, tx, ty };
     this.world.setAttribute('transform', `matrix(${zoom} 0 0 ${zoom} ${tx} ${ty})`);
-    this.root.classList.toggle('k-far', zoom < 0.3);
+    this.drawing.style.transform = '';
+    this.drawing.classList.toggle('k-far', zoom < 0.3);
+    const view = this.viewport.visibleWorld();
+    const margin = GESTURE_MARGIN_PX / zoom;
+    const culled = { x: view.x - margin, y: view.y - margin, w: view.w + 2 * margin, h: view.h + 2 * margin };
+    for (const layer of [this.notes, this.highlights, this.relations, this.actors, this.inks, this.labels]) layer.cull(culled);
     this.renderCursors();
   }
 
@@ -75,7 +121,7 @@ export class SceneRenderer {
     this.renderTemplate(this.model.meta.template, locale);
     this.renderElements();
     this.renderOverlay();
-    this.renderViewport();
+    this.commitViewport();
   }
 
   /** Others' presence changed: cursors and outlines, and elements only while someone drags. */
@@ -126,7 +172,7 @@ export class SceneRenderer {
       if (mode === 'hide') continue;
       const cls = mode === 'dim' ? 'k-dim' : '';
       const sig = `${actor.x + dx},${actor.y + dy},${actor.kind},${actor.name},${actor.alias},${actor.influence},${actor.stance},${cls}`;
-      this.actors.put(seen, actor.id, sig, () => actorNode(actor, dx, dy, cls));
+      this.actors.put(seen, actor.id, sig, actorRect(actor, dx, dy), () => actorNode(actor, dx, dy, cls));
     }
     this.actors.end(seen);
 
@@ -141,7 +187,8 @@ export class SceneRenderer {
       const pa = positions.get(a.id)!;
       const pb = positions.get(b.id)!;
       const sig = `${pa.x},${pa.y},${pb.x},${pb.y},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls}`;
-      this.relations.put(seen, relation.id, sig, () => relationNode(relation, pa, pb, relation.label, cls));
+      const bounds = { x: Math.min(pa.x, pb.x) - 100, y: Math.min(pa.y, pb.y) - 40, w: Math.abs(pa.x - pb.x) + 200, h: Math.abs(pa.y - pb.y) + 80 };
+      this.relations.put(seen, relation.id, sig, bounds, () => relationNode(relation, pa, pb, relation.label, cls));
     }
     this.relations.end(seen);
 
@@ -154,7 +201,8 @@ export class SceneRenderer {
       const cls = erasing.has(note.id) ? 'k-erasing' : '';
       const sig = `${note.x + dx},${note.y + dy},${note.w},${note.h},${note.color},${note.body},${cls}`;
       const layer = note.variant === 'label' ? this.labels : this.notes;
-      layer.put(note.variant === 'label' ? seenLabels : seenNotes, note.id, sig, () => noteNode(note, dx, dy, cls));
+      const bounds = { x: note.x + dx, y: note.y + dy, w: Math.max(note.w, 400), h: Math.max(note.h, 200) };
+      layer.put(note.variant === 'label' ? seenLabels : seenNotes, note.id, sig, bounds, () => noteNode(note, dx, dy, cls));
     }
     this.notes.end(seenNotes);
     this.labels.end(seenLabels);
@@ -164,7 +212,7 @@ export class SceneRenderer {
     for (const stroke of model.strokes.values()) {
       const cls = erasing.has(stroke.id) ? 'k-erasing' : '';
       const layer = stroke.tool === 'highlighter' ? this.highlights : this.inks;
-      layer.put(stroke.tool === 'highlighter' ? seenHigh : seenInk, stroke.id, cls, () => strokeNode(stroke, cls));
+      layer.put(stroke.tool === 'highlighter' ? seenHigh : seenInk, stroke.id, cls, strokeBounds(stroke), () => strokeNode(stroke, cls));
     }
     this.highlights.end(seenHigh);
     this.inks.end(seenInk);

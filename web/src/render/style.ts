@@ -43,6 +43,8 @@ export const SCENE_CSS = `
 .k-actor-sub { font-size: 10px; fill: #475467; }
 .k-actor.k-dim, .k-relation.k-dim { opacity: 0.22; }
 .k-erasing { opacity: 0.25; }
+.k-far .k-relation-line { stroke-dasharray: none; }
+.k-far .k-actor-badge { display: none; }
 .k-relation-line { fill: none; stroke-linecap: round; }
 .k-relation-label { font-size: 12px; fill: #1f2933; paint-order: stroke; stroke: #ffffff; stroke-width: 4px; stroke-linejoin: round; }
 .k-note-text { font-size: 15px; fill: #1f2933; }

@@ -1,6 +1,8 @@
 // Small helpers to create SVG elements and to keep a layer of keyed elements in step with data.
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
+export interface Bounds { x: number; y: number; w: number; h: number }
+
 export function svg<K extends keyof SVGElementTagNameMap>(
   tag: K, attrs: Record<string, string | number> = {}, children: (SVGElement | string)[] = [],
 ): SVGElementTagNameMap[K] {
@@ -15,14 +17,29 @@ export function svg<K extends keyof SVGElementTagNameMap>(
  * an element is rebuilt only when its signature changed, so a remote edit of one actor touches one node.
  */
 export class KeyedLayer {
-  private readonly nodes = new Map<string, { signature: string; node: SVGElement }>();
+  private readonly nodes = new Map<string, { signature: string; node: SVGElement; bounds: Bounds; shown: boolean }>();
   constructor(readonly group: SVGGElement) {}
+
+  /**
+   * Hides elements outside `view` (display: none), so that the browser lays out and paints only what
+   * is on screen: at 100 % zoom a large board has a few dozen of its thousands of elements in view.
+   */
+  cull(view: Bounds): void {
+    for (const entry of this.nodes.values()) {
+      const b = entry.bounds;
+      const shown = b.x < view.x + view.w && view.x < b.x + b.w && b.y < view.y + view.h && view.y < b.y + b.h;
+      if (shown !== entry.shown) {
+        entry.shown = shown;
+        entry.node.style.display = shown ? '' : 'none';
+      }
+    }
+  }
 
   begin(): Set<string> {
     return new Set();
   }
 
-  put(seen: Set<string>, id: string, signature: string, build: () => SVGElement): void {
+  put(seen: Set<string>, id: string, signature: string, bounds: Bounds, build: () => SVGElement): void {
     seen.add(id);
     const existing = this.nodes.get(id);
     if (existing && existing.signature === signature) return;
@@ -30,7 +47,8 @@ export class KeyedLayer {
     node.dataset.id = id;
     if (existing) existing.node.replaceWith(node);
     else this.group.append(node);
-    this.nodes.set(id, { signature, node });
+    // New elements start shown; the next cull hides them if they are off screen.
+    this.nodes.set(id, { signature, node, bounds, shown: true });
   }
 
   end(seen: Set<string>): void {

@@ -3,6 +3,7 @@ import type { Template } from '../generated/protocol';
 import { RING_CODES, SECTOR_CODES } from '../generated/protocol';
 import type { MessageKey } from '../i18n';
 import { svg } from './svg';
+import type { Rect } from './viewport';
 
 const RING_RADII = [300, 620, 960];
 const SECTOR_RADIUS = 1000;
@@ -61,4 +62,14 @@ function triangle(t: (key: MessageKey) => string): SVGElement[] {
     label(t('coordination.network'), right.x, right.y + 50),
     label(t('coordination.ecosystem'), 0, 130),
   ];
+}
+
+/** The area a template covers, so that "fit" shows the whole background on a new board. */
+export function templateBounds(template: Template): Rect | null {
+  switch (template) {
+    case 'rings': return { x: -1000, y: -1000, w: 2000, h: 2000 };
+    case 'sectors': return { x: -1040, y: -1040, w: 2080, h: 2080 };
+    case 'hierarchy_market_network': return { x: -960, y: -830, w: 1920, h: 1460 };
+    case 'blank': return null;
+  }
 }

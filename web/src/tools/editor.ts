@@ -5,6 +5,8 @@ import type { Viewport, Rect } from '../render/viewport';
 import type { ActorKind, StrokeTool } from '../generated/protocol';
 import { INK_COLORS, NOTE_COLORS } from '../model/types';
 import { hitTest, boardBounds } from './hit';
+import { templateBounds } from '../render/template';
+import { unionRect } from '../render/viewport';
 import type { Hit } from './hit';
 import type { KeyInput, PointerInput, ToolName, ToolState } from './tool';
 import { TOOL_KEYS } from './tool';
@@ -206,8 +208,11 @@ export class Editor {
     return hitTest(this.model, x, y, 6 / this.viewport.zoom, this.hiddenKinds);
   }
 
+  /** Shows everything drawn, and the template behind it when there is one. */
   zoomToFit(): void {
-    this.viewport.fit(boardBounds(this.model));
+    const drawn = boardBounds(this.model);
+    const background = templateBounds(this.model.meta.template);
+    this.viewport.fit(background ? unionRect(drawn, background) : drawn);
   }
 
   cycleLegend(kind: ActorKind): void {

@@ -78,6 +78,7 @@ class BoardView {
   private dirty = { scene: false, view: false, panels: false, presence: false };
   private readonly cleanups: (() => void)[] = [];
   private fitted = false;
+  private contentShown = false;
   private header = h('header', { class: 'k-header' });
   private side = h('aside', { class: 'k-side' });
 
@@ -139,8 +140,7 @@ class BoardView {
   };
 
   private fit(): void {
-    const bounds = boardBounds(this.model);
-    this.viewport.fit(bounds);
+    this.editor.zoomToFit();
   }
 
   private schedule(...parts: (keyof BoardView['dirty'])[]): void {
@@ -152,7 +152,14 @@ class BoardView {
     this.frame = 0;
     const d = this.dirty;
     this.dirty = { scene: false, view: false, panels: false, presence: false };
-    if (d.scene) this.renderer.render(locale());
+    if (d.scene) {
+      this.renderer.render(locale());
+      // The benchmark measures load time up to the first frame that shows the board's content.
+      if (!this.contentShown && this.model.actors.size > 0) {
+        this.contentShown = true;
+        performance.mark('kartta:first-content');
+      }
+    }
     else if (d.presence) this.renderer.renderPresence();
     else if (d.view) this.renderer.renderViewport();
     if (d.panels) this.updatePanels();
@@ -171,7 +178,7 @@ class BoardView {
       h('a', { class: 'k-skip', href: '#k-side' }, [t('action.outline')]),
       this.header,
       h('div', { class: `k-body${this.sideOpen ? ' k-side-open' : ''}` }, [
-        h('main', { class: 'k-main', 'aria-label': this.model.meta.title || t('board.untitled') }, [this.toolbar.element, this.toolbar.palette, this.stage]),
+        h('main', { class: 'k-main', 'aria-label': this.model.meta.title || t('board.untitled') }, [h('h1', { class: 'k-sr-only', id: 'k-board-heading' }, [this.model.meta.title || t('board.untitled')]), this.toolbar.element, this.toolbar.palette, this.stage]),
         this.side,
       ]),
       helpDialog(),
@@ -189,9 +196,12 @@ class BoardView {
     const template = h('select', { id: 'k-template', 'aria-label': t('board.template') },
       TEMPLATE_CODES.map((c) => h('option', { value: c }, [t(`template.${c}`)])));
     template.value = this.model.meta.template;
-    template.addEventListener('change', () => this.model.setMeta({ template: template.value as Template }));
+    template.addEventListener('change', () => {
+      this.model.setMeta({ template: template.value as Template });
+      this.editor.zoomToFit();
+    });
     const exportMenu = h('details', { class: 'k-menu' }, [
-      h('summary', {}, [icon(ICONS.download, 18), h('span', { class: 'k-hide-narrow' }, [t('action.export')])]),
+      h('summary', { 'aria-label': t('action.export') }, [icon(ICONS.download, 18), h('span', { class: 'k-hide-narrow' }, [t('action.export')])]),
       h('div', { class: 'k-menu-items' }, [
         h('button', { type: 'button', onclick: () => this.export('view', 'png') }, [t('action.exportViewPng')]),
         h('button', { type: 'button', onclick: () => this.export('view', 'svg') }, [t('action.exportViewSvg')]),
@@ -265,6 +275,8 @@ class BoardView {
     const template = this.root.querySelector<HTMLSelectElement>('#k-template');
     if (template) template.value = this.model.meta.template;
     document.title = `${this.model.meta.title || t('board.untitled')} · ${t('app.name')}`;
+    const heading = this.root.querySelector('#k-board-heading');
+    if (heading) heading.textContent = this.model.meta.title || t('board.untitled');
   }
 
   private updateConnection(): void {
@@ -272,7 +284,8 @@ class BoardView {
     if (!el) return;
     const key = this.connection === 'connected' ? 'conn.connected' : this.connection === 'connecting' ? 'conn.connecting' : 'conn.offline';
     el.className = `k-conn k-conn-${this.connection}`;
-    el.textContent = t(key);
+    el.setAttribute('title', t(key));
+    el.replaceChildren(h('span', { class: 'k-conn-text' }, [t(key)]));
   }
 
   private updatePeople(): void {

@@ -4,13 +4,10 @@ import type { SceneRenderer } from '../render/scene';
 
 /** A self-contained SVG document of the drawing (without selections or cursors) showing `bounds`. */
 export function sceneSvg(renderer: SceneRenderer, bounds: Rect): string {
-  const clone = renderer.root.cloneNode(true) as SVGSVGElement;
+  const clone = renderer.drawing.cloneNode(true) as SVGSVGElement;
   clone.querySelector('.k-layer-overlay')?.remove();
-  clone.querySelector('.k-layer-cursors')?.remove();
   clone.querySelector('.k-world')?.removeAttribute('transform');
-  clone.removeAttribute('tabindex');
-  clone.removeAttribute('role');
-  clone.removeAttribute('aria-label');
+  clone.removeAttribute('aria-hidden');
   clone.removeAttribute('style');
   clone.setAttribute('class', 'k-scene');
   clone.setAttribute('viewBox', `${bounds.x} ${bounds.y} ${bounds.w} ${bounds.h}`);

@@ -44,12 +44,16 @@ export class InlineEditor {
       if (e.key === 'Enter') finish(true);
       if (e.key === 'Escape') finish(false);
     });
-    input.addEventListener('blur', () => finish(true));
     this.current = { element: input, close: () => finish(true), place };
     this.layer.append(input);
     place();
-    input.focus();
-    input.select();
+    // Focus after the pointer press that placed the actor has finished moving focus to the canvas.
+    setTimeout(() => {
+      if (done) return;
+      input.focus();
+      input.select();
+      input.addEventListener('blur', () => finish(true));
+    }, 0);
   }
 
   editNote(id: string): void {
@@ -81,10 +85,13 @@ export class InlineEditor {
       e.stopPropagation();
       if (e.key === 'Escape') finish();
     });
-    area.addEventListener('blur', finish);
     this.current = { element: area, close: finish, place };
     this.layer.append(area);
     place();
-    area.focus();
+    setTimeout(() => {
+      if (done) return;
+      area.focus();
+      area.addEventListener('blur', finish);
+    }, 0);
   }
 }

@@ -4,7 +4,7 @@ import type { PointerInput } from '../tools/tool';
 import { Panning } from '../tools/hand';
 import { isTextEntry } from './dom';
 
-export function attachCanvasInput(canvas: SVGSVGElement, editor: Editor, uiKeys: (e: KeyboardEvent) => boolean): () => void {
+export function attachCanvasInput(canvas: HTMLElement, editor: Editor, uiKeys: (e: KeyboardEvent) => boolean): () => void {
   const viewport = editor.viewport;
   const touches = new Map<number, { x: number; y: number }>();
   let pinch: { distance: number; cx: number; cy: number } | null = null;

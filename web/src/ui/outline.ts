@@ -10,13 +10,18 @@ import { h } from './dom';
 
 /** A place near `center` where a new actor does not cover another one. */
 export function freeSpot(model: BoardModel, center: { x: number; y: number }): { x: number; y: number } {
+  const stepX = ACTOR_WIDTH + 40;
+  const stepY = ACTOR_HEIGHT + 50;
   const taken = (x: number, y: number) => [...model.actors.values()].some((a) => Math.abs(a.x - x) < ACTOR_WIDTH + 16 && Math.abs(a.y - y) < ACTOR_HEIGHT + 16);
-  for (let ring = 0; ring < 30; ring++) {
-    for (let i = 0; i < Math.max(1, ring * 6); i++) {
-      const angle = (i / Math.max(1, ring * 6)) * 2 * Math.PI;
-      const x = Math.round(center.x + Math.cos(angle) * ring * 120);
-      const y = Math.round(center.y + Math.sin(angle) * ring * 70);
-      if (!taken(x, y)) return { x, y };
+  // Walk outwards over a grid of card-sized cells, nearest ring first.
+  for (let ring = 0; ring < 25; ring++) {
+    for (let dy = -ring; dy <= ring; dy++) {
+      for (let dx = -ring; dx <= ring; dx++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+        const x = Math.round(center.x + dx * stepX);
+        const y = Math.round(center.y + dy * stepY);
+        if (!taken(x, y)) return { x, y };
+      }
     }
   }
   return center;
@@ -24,6 +29,8 @@ export function freeSpot(model: BoardModel, center: { x: number; y: number }): {
 
 export class Outline {
   readonly element = h('div', { class: 'k-outline' });
+  /** Kept across rebuilds so screen readers hear the confirmation of a new relation. */
+  private readonly status = h('p', { class: 'k-sr-status', role: 'status' });
 
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
@@ -59,7 +66,7 @@ export class Outline {
     const nameOf = (id: string) => model.actors.get(id)?.name || t('outline.unnamed');
 
     const newName = h('input', { id: 'k-outline-new', type: 'text', 'data-key': 'new-name', autocomplete: 'off' });
-    const newKind = h('select', { id: 'k-outline-new-kind', 'data-key': 'new-kind', 'aria-label': t('field.kind') },
+    const newKind = h('select', { id: 'k-outline-new-kind', 'data-key': 'new-kind' },
       ACTOR_KIND_CODES.map((k) => h('option', { value: k }, [t(`actorKind.${k}`)])));
     newKind.value = this.editor.actorKind;
     const add = (e: Event) => {
@@ -79,7 +86,7 @@ export class Outline {
     const from = h('select', { id: 'k-connect-from', 'data-key': 'connect-from' }, actorOptions(true));
     const to = h('select', { id: 'k-connect-to', 'data-key': 'connect-to' }, actorOptions(true));
     const kind = h('select', { id: 'k-connect-kind', 'data-key': 'connect-kind' }, RELATION_KIND_CODES.map((k) => h('option', { value: k }, [t(`relationKind.${k}`)])));
-    const status = h('p', { class: 'k-sr-status', role: 'status' });
+    const status = this.status;
     const connect = (e: Event) => {
       e.preventDefault();
       if (locked || !from.value || !to.value) return;
@@ -90,8 +97,8 @@ export class Outline {
     return [
       h('p', { class: 'k-muted' }, [t('outline.help')]),
       h('form', { class: 'k-outline-add', onsubmit: add }, [
-        h('label', { for: 'k-outline-new' }, [t('outline.newActor')]),
-        h('div', { class: 'k-row' }, [newName, newKind]),
+        h('div', { class: 'k-field' }, [h('label', { for: 'k-outline-new' }, [t('outline.newActor')]), newName]),
+        h('div', { class: 'k-field' }, [h('label', { for: 'k-outline-new-kind' }, [t('field.kind')]), newKind]),
         h('button', { type: 'submit', id: 'k-outline-add', disabled: locked }, [t('outline.add')]),
       ]),
       h('h3', {}, [t('outline.actors', { count: actors.length })]),

@@ -1,0 +1,122 @@
+// Web benchmark (not a test): a board of 2,000 actors, 3,000 relations and 500 strokes in real Chromium.
+// Measures time to first content after load, frame times while panning and zooming, and JS shipped (gzip).
+// Usage: node bench/run.mjs   (env KARTTA_BIN, default ../target/release/kartta; FRAMES, default 180)
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchContext, waitFor } from '../e2e/harness.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ACTORS = 2000;
+const RELATIONS = 3000;
+const STROKES = 500;
+const FRAMES = Number(process.env.FRAMES ?? 180);
+
+function jsShippedGzipKb() {
+  const dist = resolve(here, '../dist');
+  const html = readFileSync(resolve(dist, 'index.html'), 'utf8');
+  const scripts = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+  return scripts.reduce((sum, path) => sum + gzipSync(readFileSync(resolve(dist, '.' + path)), { level: 9 }).length, 0) / 1024;
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1], n: sorted.length };
+}
+
+/** Runs `FRAMES` animation frames in the page, calling `step(i)` in each, and returns frame-to-frame times. */
+async function frameTimes(page, kind) {
+  return page.evaluate(async ([frames, what]) => {
+    const { viewport } = window.kartta;
+    const times = [];
+    let last = performance.now();
+    for (let i = 0; i < frames; i++) {
+      if (what === 'pan') viewport.panBy(i % 120 < 60 ? 9 : -9, i % 80 < 40 ? 5 : -5);
+      else viewport.zoomAt(viewport.width / 2, viewport.height / 2, i % 60 < 30 ? 1.03 : 1 / 1.03);
+      const now = await new Promise((r) => requestAnimationFrame(r));
+      times.push(now - last);
+      last = now;
+    }
+    return times.slice(2);
+  }, [FRAMES, kind]);
+}
+
+const loadAverage = (await import('node:os')).loadavg().map((v) => v.toFixed(2)).join(' ');
+const server = await startServer();
+const people = [];
+try {
+  // Seed the board from one browser, in one transaction, and wait until the server has it.
+  const seeder = await launchContext();
+  people.push(seeder);
+  await seeder.page.addInitScript(() => localStorage.setItem('kartta.name', 'Bench'));
+  const boardId = 'bench' + Date.now().toString(36);
+  await seeder.page.goto(`${server.origin}/b/${boardId}`);
+  await waitFor(seeder.page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'), undefined, 20_000);
+  await seeder.page.evaluate(([nActors, nRelations, nStrokes]) => {
+    const { model } = window.kartta;
+    const kinds = ['municipality', 'regional_authority', 'state_agency', 'business', 'education_research', 'association', 'residents', 'funder', 'media', 'other'];
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const ids = [];
+    model.batch(() => {
+      const columns = 50;
+      for (let i = 0; i < nActors; i++) {
+        ids.push(model.addActor({ name: `Toimija ${i + 1}`, kind: kinds[i % kinds.length], x: (i % columns) * 230, y: Math.floor(i / columns) * 110, influence: i % 6 }));
+      }
+      for (let i = 0; i < nRelations; i++) {
+        // Relations join actors a few cards apart, as on a hand-drawn map (2-D neighbours on a 50-column grid).
+        const a = Math.floor(rand() * nActors);
+        const b = Math.min(nActors - 1, Math.max(0, a + (Math.floor(rand() * 7) - 3) + (Math.floor(rand() * 5) - 2) * 50));
+        if (a !== b) model.addRelation(ids[a], ids[b], { status: i % 7 === 0 ? 'desired' : 'existing', strength: ['weak', 'normal', 'strong'][i % 3], direction: i % 2 ? 'one_way' : 'none' });
+      }
+      for (let i = 0; i < nStrokes; i++) {
+        const x0 = rand() * 11000;
+        const y0 = rand() * 4300;
+        const points = [];
+        for (let p = 0; p < 30; p++) points.push(x0 + p * 6, y0 + Math.sin(p / 3) * 20, 0.5);
+        model.addStroke({ tool: i % 5 === 0 ? 'highlighter' : 'pen', color: '#1f2933', width: i % 5 === 0 ? 22 : 4, points });
+      }
+    });
+  }, [ACTORS, RELATIONS, STROKES]);
+  const counts = await seeder.page.evaluate(() => ({ a: window.kartta.model.actors.size, r: window.kartta.model.liveRelations().length, s: window.kartta.model.strokes.size }));
+  await seeder.page.waitForTimeout(1500);
+  await seeder.close();
+  people.length = 0;
+
+  // A fresh browser opens the board: time from navigation start to the first frame with content.
+  const viewer = await launchContext();
+  people.push(viewer);
+  await viewer.page.addInitScript(() => localStorage.setItem('kartta.name', 'Viewer'));
+  await viewer.page.goto(`${server.origin}/b/${boardId}`);
+  await waitFor(viewer.page, (n) => window.kartta?.model.actors.size === n && performance.getEntriesByName('kartta:first-content').length > 0, ACTORS, 60_000);
+  await viewer.page.waitForTimeout(300);
+  const load = await viewer.page.evaluate(() => ({
+    firstContentMs: performance.getEntriesByName('kartta:first-content')[0].startTime,
+    domNodes: document.getElementsByTagName('*').length,
+  }));
+  await viewer.page.waitForTimeout(500);
+
+  const results = {};
+  results.panFit = stats(await frameTimes(viewer.page, 'pan'));
+  results.zoomFit = stats(await frameTimes(viewer.page, 'zoom'));
+  await viewer.page.evaluate(() => {
+    const { viewport } = window.kartta;
+    viewport.zoomBy(1 / viewport.zoom);
+    viewport.centerOn(5500, 2200);
+  });
+  await viewer.page.waitForTimeout(300);
+  results.pan100 = stats(await frameTimes(viewer.page, 'pan'));
+  results.zoom100 = stats(await frameTimes(viewer.page, 'zoom'));
+
+  const f = (n) => n.toFixed(1);
+  console.log(`board: ${counts.a} actors, ${counts.r} relations, ${counts.s} strokes; ${load.domNodes} DOM nodes`);
+  console.log(`machine load average at start: ${loadAverage}`);
+  console.log(`time to first content after navigation: ${f(load.firstContentMs)} ms`);
+  for (const [name, s] of Object.entries(results)) console.log(`${name.padEnd(8)} frame ms: median ${f(s.median)}  p95 ${f(s.p95)}  max ${f(s.max)}  (n=${s.n})`);
+  console.log(`JS shipped at first load: ${f(jsShippedGzipKb())} KB gzip`);
+} finally {
+  for (const p of people) await p.close();
+  server.stop();
+}

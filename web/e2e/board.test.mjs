@@ -1,0 +1,238 @@
+// End-to-end: two people on one board, a keyboard-only outline user, language switch and an accessibility scan.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchContext, axeSource, waitFor, ARTIFACTS } from './harness.mjs';
+
+let server;
+const open = [];
+
+before(async () => {
+  server = await startServer();
+});
+
+after(async () => {
+  for (const c of open) await c.close();
+  server?.stop();
+});
+
+async function person(name, options) {
+  const c = await launchContext(options);
+  open.push(c);
+  c.page.on('pageerror', (e) => console.error(`[${name}] page error:`, e.message));
+  await c.page.addInitScript(([n]) => {
+    if (!localStorage.getItem('kartta.name')) localStorage.setItem('kartta.locale', 'en');
+  }, [name]);
+  return c.page;
+}
+
+/** Screen position (page coordinates) of a board point in this page's current viewport. */
+async function screenOf(page, x, y) {
+  return page.evaluate(([bx, by]) => {
+    const rect = document.getElementById('k-canvas').getBoundingClientRect();
+    const p = window.kartta.viewport.toScreen(bx, by);
+    return { x: rect.left + p.x, y: rect.top + p.y };
+  }, [x, y]);
+}
+
+async function actorsByName(page) {
+  return page.evaluate(() => Object.fromEntries([...window.kartta.model.actors.values()].map((a) => [a.name, a])));
+}
+
+async function placeActor(page, sx, sy, name) {
+  await page.keyboard.press('a');
+  await page.mouse.click(sx, sy);
+  await page.waitForSelector('input.k-inline-name', { timeout: 5000 });
+  await page.keyboard.type(name);
+  await page.keyboard.press('Enter');
+}
+
+/** Presses Tab until the element matching `selector` has focus (keyboard-only navigation). */
+async function tabTo(page, selector, max = 80) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+async function axeScan(page, label) {
+  await page.evaluate(axeSource());
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (result.length) console.log(`axe ${label}:`, JSON.stringify(result, null, 1));
+  assert.deepEqual(serious, [], `${label}: serious or critical accessibility violations`);
+}
+
+test('two people draw one map together', { timeout: 120_000 }, async () => {
+  const a = await person('Aino');
+  await a.goto(`${server.origin}/`);
+  await a.fill('#k-name', 'Aino');
+  await a.click('#k-create');
+  await a.waitForSelector('#k-canvas');
+  await waitFor(a, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  const boardUrl = a.url();
+  assert.match(boardUrl, /\/b\/[A-Za-z0-9_-]{22}$/);
+
+  const b = await person('Bertil');
+  await b.goto(boardUrl);
+  await b.fill('#k-ask-name', 'Bertil');
+  await b.keyboard.press('Enter');
+  await b.waitForSelector('#k-canvas');
+  await waitFor(b, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+
+  // A places three actors with the actor tool and names them inline, then connects two by dragging.
+  const canvas = await a.locator('#k-canvas').boundingBox();
+  const cx = canvas.x + canvas.width / 2;
+  const cy = canvas.y + canvas.height / 2;
+  await placeActor(a, cx - 250, cy - 120, 'Kaupunki');
+  await placeActor(a, cx + 200, cy - 120, 'Yliopisto');
+  await placeActor(a, cx, cy + 160, 'Kyläyhdistys');
+  await a.keyboard.press('r');
+  await a.mouse.move(cx - 250, cy - 120);
+  await a.mouse.down();
+  await a.mouse.move(cx - 20, cy - 120, { steps: 5 });
+  await a.mouse.move(cx + 200, cy - 120, { steps: 5 });
+  await a.mouse.up();
+  const relations = await a.evaluate(() => window.kartta.model.liveRelations().length);
+  assert.equal(relations, 1, 'A made one relation');
+
+  // B sees all of it on the canvas.
+  await waitFor(b, () => window.kartta.model.actors.size === 3 && window.kartta.model.liveRelations().length === 1);
+  await waitFor(b, () => document.querySelectorAll('.k-layer-actors .k-actor').length === 3 && document.querySelectorAll('.k-layer-relations .k-relation path').length >= 1);
+  const namesB = Object.keys(await actorsByName(b)).sort();
+  assert.deepEqual(namesB, ['Kaupunki', 'Kyläyhdistys', 'Yliopisto']);
+
+  // B drags Kyläyhdistys; A sees it move.
+  const before = (await actorsByName(b))['Kyläyhdistys'];
+  await b.evaluate(() => window.kartta.editor.zoomToFit());
+  const start = await screenOf(b, before.x, before.y);
+  await b.mouse.move(start.x, start.y);
+  await b.mouse.down();
+  await b.mouse.move(start.x + 60, start.y + 30, { steps: 4 });
+  await b.mouse.move(start.x + 120, start.y + 60, { steps: 4 });
+  await b.mouse.up();
+  const moved = (await actorsByName(b))['Kyläyhdistys'];
+  assert.ok(moved.x > before.x + 50 && moved.y > before.y + 20, `B moved the actor (${before.x},${before.y} → ${moved.x},${moved.y})`);
+  await waitFor(a, ([x, y]) => {
+    const actor = [...window.kartta.model.actors.values()].find((v) => v.name === 'Kyläyhdistys');
+    return actor && actor.x === x && actor.y === y;
+  }, [moved.x, moved.y]);
+
+  // B's cursor, with B's name, is visible to A.
+  await b.mouse.move(start.x - 100, start.y - 100, { steps: 3 });
+  await waitFor(a, () => document.querySelector('.k-cursor[data-peer="Bertil"]') !== null);
+  await waitFor(a, () => [...document.querySelectorAll('#k-people .k-person-name')].some((e) => e.textContent === 'Bertil'));
+
+  // A's undo takes back A's own last action (the relation), not B's move.
+  await a.locator('#k-canvas').focus();
+  await a.keyboard.press('Control+z');
+  await waitFor(a, () => window.kartta.model.liveRelations().length === 0);
+  await waitFor(b, () => window.kartta.model.liveRelations().length === 0);
+  const afterUndo = (await actorsByName(a))['Kyläyhdistys'];
+  assert.deepEqual([afterUndo.x, afterUndo.y], [moved.x, moved.y], 'B’s move survives A’s undo');
+  assert.equal((await a.evaluate(() => window.kartta.model.actors.size)), 3);
+
+  await a.screenshot({ path: `${ARTIFACTS}/e2e-person-a.png` });
+  await b.screenshot({ path: `${ARTIFACTS}/e2e-person-b.png` });
+  await axeScan(a, 'board with content');
+});
+
+test('a keyboard-only user builds and edits the map through the outline', { timeout: 90_000 }, async () => {
+  const page = await person('Kirsi');
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Kirsi');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#k-canvas');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  await page.locator('#k-canvas').focus();
+
+  // "o" opens the outline with focus in the new-actor field.
+  await page.keyboard.press('o');
+  await waitFor(page, () => document.activeElement?.id === 'k-outline-new');
+  await page.keyboard.type('Kunta');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => window.kartta.model.actors.size === 1 && document.activeElement?.id === 'k-outline-new');
+  await page.keyboard.type('Yhdistys');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => window.kartta.model.actors.size === 2);
+
+  await tabTo(page, '#k-connect-from');
+  await page.keyboard.type('Kunta');
+  await tabTo(page, '#k-connect-to');
+  await page.keyboard.type('Yhdistys');
+  await tabTo(page, '#k-connect');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => window.kartta.model.liveRelations().length === 1);
+  const { from, to } = await page.evaluate(() => {
+    const r = window.kartta.model.liveRelations()[0];
+    const m = window.kartta.model;
+    return { from: m.actors.get(r.from).name, to: m.actors.get(r.to).name };
+  });
+  assert.deepEqual([from, to], ['Kunta', 'Yhdistys']);
+  await waitFor(page, () => document.querySelectorAll('.k-layer-actors .k-actor').length === 2 && document.querySelectorAll('.k-layer-relations .k-relation').length === 1);
+  const status = await page.textContent('.k-outline .k-sr-status');
+  assert.match(status, /Kunta → Yhdistys/);
+
+  // Rename through the outline.
+  const yhdistysId = await page.evaluate(() => [...window.kartta.model.actors.values()].find((a) => a.name === 'Yhdistys').id);
+  await tabTo(page, `[data-key="name:${yhdistysId}"]`);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('Kyläyhdistys');
+  await page.keyboard.press('Enter');
+  await waitFor(page, (id) => window.kartta.model.actors.get(id)?.name === 'Kyläyhdistys', yhdistysId);
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-outline.png` });
+  await axeScan(page, 'outline');
+
+  // Delete through the outline: the relation goes with the actor.
+  await tabTo(page, `[data-key="del:${yhdistysId}"]`);
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => window.kartta.model.actors.size === 1 && window.kartta.model.relations.size === 0);
+});
+
+test('switching to Swedish changes the interface and its language attributes', { timeout: 60_000 }, async () => {
+  const page = await person('Sara');
+  await page.goto(`${server.origin}/`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await axeScan(page, 'landing page');
+  await page.selectOption('#k-lang', 'sv');
+  await waitFor(page, () => document.documentElement.lang === 'sv');
+  assert.equal(await page.textContent('#k-create'), 'Skapa en ny tavla');
+  await page.fill('#k-name', 'Sara');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-canvas');
+  assert.equal(await page.getAttribute('[data-tool="actor"]', 'aria-label'), 'Aktör');
+  assert.equal(await page.textContent('#k-tab-details'), 'Detaljer');
+  await page.selectOption('#k-template', 'sectors');
+  await waitFor(page, () => [...document.querySelectorAll('.k-template-label')].some((e) => e.textContent === 'Tredje sektorn'));
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-swedish.png` });
+  await page.click('#k-help-button');
+  await page.waitForSelector('#k-help[open]');
+  assert.equal(await page.textContent('#k-help-title'), 'Kortkommandon');
+  await axeScan(page, 'help sheet (Swedish)');
+  await page.keyboard.press('Escape');
+  // Suomeksi the same board relabels its template at once.
+  await page.selectOption('#k-lang', 'fi');
+  await waitFor(page, () => [...document.querySelectorAll('.k-template-label')].some((e) => e.textContent === 'Kolmas sektori'));
+  assert.equal(await page.getAttribute('html', 'lang'), 'fi');
+});
+
+test('the board works on a phone-sized touch screen', { timeout: 60_000 }, async () => {
+  const page = await person('Pia', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Pia');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-canvas');
+  await page.tap('[data-tool="actor"]');
+  const box = await page.locator('#k-canvas').boundingBox();
+  await page.tap('#k-canvas', { position: { x: box.width / 2, y: box.height / 3 } });
+  await page.waitForSelector('input.k-inline-name');
+  await page.keyboard.type('Kunta');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => [...window.kartta.model.actors.values()].some((a) => a.name === 'Kunta'));
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-phone.png` });
+  await axeScan(page, 'phone board');
+});
