@@ -34,6 +34,16 @@ async function screenOf(page, x, y) {
   }, [x, y]);
 }
 
+async function streamBytes(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function streamText(stream) {
+  return (await streamBytes(stream)).toString('utf8');
+}
+
 async function actorsByName(page) {
   return page.evaluate(() => Object.fromEntries([...window.kartta.model.actors.values()].map((a) => [a.name, a])));
 }
@@ -134,6 +144,28 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
   const afterUndo = (await actorsByName(a))['Kyläyhdistys'];
   assert.deepEqual([afterUndo.x, afterUndo.y], [moved.x, moved.y], 'B’s move survives A’s undo');
   assert.equal((await a.evaluate(() => window.kartta.model.actors.size)), 3);
+
+  // A writes a sticky note; B sees the text arrive in the note.
+  await a.keyboard.press('n');
+  await a.mouse.click(cx + 250, cy + 150);
+  await a.waitForSelector('textarea.k-inline-note');
+  await a.keyboard.type('Kysy rahoittajalta');
+  await a.keyboard.press('Escape');
+  await waitFor(b, () => [...window.kartta.model.notes.values()].some((n) => n.body === 'Kysy rahoittajalta'));
+  await waitFor(b, () => [...document.querySelectorAll('.k-layer-notes tspan')].some((e) => e.textContent.includes('rahoittajalta')));
+
+  // Export: the whole map as SVG (with the actors' names in it) and the current view as PNG.
+  await a.click('.k-menu summary');
+  const [svgDownload] = await Promise.all([a.waitForEvent('download'), a.getByText('Whole map as SVG').click()]);
+  const svgText = await streamText(await svgDownload.createReadStream());
+  assert.match(svgDownload.suggestedFilename(), /\.svg$/);
+  assert.match(svgText, /<svg[^>]*viewBox/);
+  for (const name of ['Kaupunki', 'Yliopisto', 'Kyläyhdistys']) assert.ok(svgText.includes(name), `SVG export contains ${name}`);
+  await a.click('.k-menu summary');
+  const [pngDownload] = await Promise.all([a.waitForEvent('download'), a.getByText('Current view as PNG').click()]);
+  const png = await streamBytes(await pngDownload.createReadStream());
+  assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
+  assert.ok(png.length > 2000, 'PNG has content');
 
   await a.screenshot({ path: `${ARTIFACTS}/e2e-person-a.png` });
   await b.screenshot({ path: `${ARTIFACTS}/e2e-person-b.png` });

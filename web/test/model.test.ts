@@ -174,3 +174,17 @@ describe('batches', () => {
     expect(model.actors.size).toBe(0);
   });
 });
+
+describe('note typing', () => {
+  it('a burst of typing undoes as one step, separate from the note’s creation', () => {
+    const model = new BoardModel();
+    const id = model.addNote({ x: 0, y: 0 });
+    model.setNoteBody(id, 'H');
+    model.setNoteBody(id, 'He');
+    model.setNoteBody(id, 'Hei');
+    model.undo();
+    expect(model.notes.get(id)?.body).toBe('');
+    model.undo();
+    expect(model.notes.has(id)).toBe(false);
+  });
+});

@@ -8,6 +8,9 @@ import { randomId } from './ids';
 
 type Fields = Y.Map<unknown>;
 
+/** Keystrokes in a note closer together than this undo as one step. */
+const TYPING_MERGE_MS = 800;
+
 /** What changed in one transaction (local or remote), so readers redraw only that. */
 export interface ModelChange {
   /** Ids of elements that were added, changed or removed. */
@@ -50,7 +53,9 @@ export class BoardModel {
     };
     this.undoManager = new Y.UndoManager(
       [this.roots.actors, this.roots.relations, this.roots.notes, this.roots.strokes, this.roots.meta],
-      { trackedOrigins: new Set([this.origin]), captureTimeout: 0 },
+      // Typing into a note merges into one step while the keys keep coming; everything else is
+      // fenced off with stopCapturing() so each action is its own step.
+      { trackedOrigins: new Set([this.origin]), captureTimeout: TYPING_MERGE_MS },
     );
     this.reloadAll();
     this.observe();
@@ -196,10 +201,10 @@ export class BoardModel {
       endOld--;
       endNew--;
     }
-    this.transact(() => {
+    this.doc.transact(() => {
       if (endOld > start) body.delete(start, endOld - start);
       if (endNew > start) body.insert(start, text.slice(start, endNew));
-    });
+    }, this.origin);
   }
 
   addStroke(stroke: Omit<Stroke, 'id'>): string {
@@ -249,8 +254,9 @@ export class BoardModel {
   // ---- internals --------------------------------------------------------------------------
 
   private transact(fn: () => void): void {
+    // Each user action is its own undo step, however quickly it follows the previous one.
+    this.undoManager.stopCapturing();
     this.doc.transact(fn, this.origin);
-    // Each user action is its own undo step, however quickly the next one follows.
     this.undoManager.stopCapturing();
   }
 

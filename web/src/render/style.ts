@@ -50,7 +50,7 @@ export const SCENE_CSS = `
 .k-note-text { font-size: 15px; fill: #1f2933; }
 .k-label-text { font-size: 20px; font-weight: 600; }
 .k-template-line { fill: none; stroke: #cbd5e1; stroke-width: 2; }
-.k-template-label { font-size: 26px; font-weight: 600; fill: #64748b; letter-spacing: 0.02em; }
+.k-template-label { font-size: 40px; font-weight: 600; fill: #64748b; letter-spacing: 0.02em; }
 .k-template-fill-a { fill: #f8fafc; }
 .k-template-fill-b { fill: #f1f5f9; }
 `;
