@@ -145,6 +145,22 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
   assert.deepEqual([afterUndo.x, afterUndo.y], [moved.x, moved.y], 'B’s move survives A’s undo');
   assert.equal((await a.evaluate(() => window.kartta.model.actors.size)), 3);
 
+  // B goes offline and renames an actor while A moves another; on reconnect both edits are everywhere.
+  await b.evaluate(() => window.kartta.provider.disconnect());
+  await waitFor(b, () => document.querySelector('#k-conn')?.classList.contains('k-conn-disconnected'));
+  assert.match(await b.textContent('#k-conn'), /Offline/);
+  const ids = await a.evaluate(() => Object.fromEntries([...window.kartta.model.actors.values()].map((v) => [v.name, v.id])));
+  await b.evaluate((id) => window.kartta.model.updateActor(id, { name: 'Kaupunginhallitus' }), ids['Kaupunki']);
+  await a.evaluate((id) => window.kartta.model.moveElements([{ id, x: 900, y: -300 }]), ids['Yliopisto']);
+  await b.evaluate(() => window.kartta.provider.connect());
+  for (const page of [a, b]) {
+    await waitFor(page, ([k, y]) => {
+      const m = window.kartta.model;
+      return m.actors.get(k)?.name === 'Kaupunginhallitus' && m.actors.get(y)?.x === 900;
+    }, [ids['Kaupunki'], ids['Yliopisto']]);
+  }
+  await waitFor(b, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+
   // A writes a sticky note; B sees the text arrive in the note.
   await a.keyboard.press('n');
   await a.mouse.click(cx + 250, cy + 150);
@@ -160,7 +176,7 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
   const svgText = await streamText(await svgDownload.createReadStream());
   assert.match(svgDownload.suggestedFilename(), /\.svg$/);
   assert.match(svgText, /<svg[^>]*viewBox/);
-  for (const name of ['Kaupunki', 'Yliopisto', 'Kyläyhdistys']) assert.ok(svgText.includes(name), `SVG export contains ${name}`);
+  for (const name of ['Kaupunginhallitus', 'Yliopisto', 'Kyläyhdistys']) assert.ok(svgText.includes(name), `SVG export contains ${name}`);
   await a.click('.k-menu summary');
   const [pngDownload] = await Promise.all([a.waitForEvent('download'), a.getByText('Current view as PNG').click()]);
   const png = await streamBytes(await pngDownload.createReadStream());
@@ -250,6 +266,67 @@ test('switching to Swedish changes the interface and its language attributes', {
   await page.selectOption('#k-lang', 'fi');
   await waitFor(page, () => [...document.querySelectorAll('.k-template-label')].some((e) => e.textContent === 'Kolmas sektori'));
   assert.equal(await page.getAttribute('html', 'lang'), 'fi');
+});
+
+test('the view zooms with ctrl+wheel and a two-finger pinch, and pans with space-drag', { timeout: 60_000 }, async () => {
+  const page = await person('Ville');
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Ville');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-canvas');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  const box = await page.locator('#k-canvas').boundingBox();
+  const view = () => page.evaluate(() => ({ zoom: window.kartta.viewport.zoom, tx: window.kartta.viewport.tx, ty: window.kartta.viewport.ty }));
+  const start = await view();
+
+  // Ctrl+wheel zooms in around the pointer: the board point under it stays put.
+  const px = box.x + 300;
+  const py = box.y + 200;
+  const under = await page.evaluate(([x, y]) => window.kartta.viewport.toWorld(x, y), [300, 200]);
+  await page.mouse.move(px, py);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -240);
+  await page.keyboard.up('Control');
+  await waitFor(page, (z) => window.kartta.viewport.zoom > z * 1.5, start.zoom);
+  const still = await page.evaluate(([x, y]) => window.kartta.viewport.toScreen(x, y), [under.x, under.y]);
+  assert.ok(Math.abs(still.x - 300) < 1 && Math.abs(still.y - 200) < 1, 'the point under the pointer stays under it');
+
+  // A two-finger pinch (touch pointer events) zooms out by the ratio of finger distances.
+  const zoomBefore = (await view()).zoom;
+  await page.evaluate(([left, top]) => {
+    const el = document.getElementById('k-canvas');
+    const fire = (type, id, x, y) => el.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', clientX: left + x, clientY: top + y, bubbles: true, isPrimary: id === 11 }));
+    fire('pointerdown', 11, 200, 300);
+    fire('pointerdown', 12, 600, 300);
+    for (let i = 1; i <= 10; i++) {
+      fire('pointermove', 11, 200 + i * 10, 300);
+      fire('pointermove', 12, 600 - i * 10, 300);
+    }
+    fire('pointerup', 11, 300, 300);
+    fire('pointerup', 12, 500, 300);
+  }, [box.x, box.y]);
+  const pinched = (await view()).zoom;
+  assert.ok(Math.abs(pinched / zoomBefore - 0.5) < 0.02, `pinch halves the zoom (${zoomBefore} → ${pinched})`);
+  assert.equal(await page.evaluate(() => window.kartta.model.actors.size), 0, 'a pinch draws nothing');
+
+  // Space + drag pans, even with the actor tool active, and places nothing.
+  await page.locator('#k-canvas').focus();
+  await page.keyboard.press('a');
+  const before = await view();
+  await page.keyboard.down(' ');
+  await page.mouse.move(box.x + 400, box.y + 400);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 480, box.y + 430, { steps: 4 });
+  await page.mouse.up();
+  await page.keyboard.up(' ');
+  const after = await view();
+  assert.deepEqual([Math.round(after.tx - before.tx), Math.round(after.ty - before.ty)], [80, 30]);
+  assert.equal(await page.evaluate(() => window.kartta.model.actors.size), 0);
+
+  // The zoom buttons: fit returns to 100 % on an empty board.
+  await page.click('#k-zoom-in');
+  await page.click('#k-fit');
+  assert.equal((await view()).zoom, 1);
 });
 
 test('the board works on a phone-sized touch screen', { timeout: 60_000 }, async () => {

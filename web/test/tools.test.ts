@@ -193,6 +193,22 @@ describe('relation tool', () => {
   });
 });
 
+describe('connect handle', () => {
+  it('dragging the handle of a selected actor onto another connects them, in the select tool', () => {
+    const { model, editor } = setup();
+    const a = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    const b = model.addActor({ name: 'B', kind: 'media', x: 400, y: 0 });
+    editor.select([a]);
+    editor.pointerDown(at(84, 2));
+    expect(editor.state.id).toBe('relation.pointing');
+    editor.pointerMove(at(390, 0));
+    editor.pointerUp(at(390, 0));
+    expect(model.liveRelations()).toMatchObject([{ from: a, to: b }]);
+    expect(editor.state.id).toBe('select.idle');
+    expect(model.actors.get(a)).toMatchObject({ x: 0, y: 0 });
+  });
+});
+
 describe('ink and eraser', () => {
   it('the pen writes one stroke at pen-up, showing it live through awareness meanwhile', () => {
     const { model, editor, presence } = setup();

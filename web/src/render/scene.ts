@@ -4,7 +4,7 @@ import type { Peer } from '../model/presence';
 import type { Editor } from '../tools/editor';
 import type { MessageKey } from '../i18n';
 import type { Template } from '../generated/protocol';
-import { actorRect, noteRect, strokeBounds } from '../tools/hit';
+import { actorRect, connectHandle, noteRect, strokeBounds, HANDLE_RADIUS_PX } from '../tools/hit';
 import type { Viewport, Rect } from './viewport';
 import { actorNode, noteNode, relationNode, strokeNode } from './elements';
 import { templateNodes } from './template';
@@ -258,6 +258,16 @@ export class SceneRenderer {
       }
     }
     for (const id of editor.selection) outline(id, '#2563eb', false);
+    const single = editor.selection.size === 1 ? model.actors.get([...editor.selection][0]!) : undefined;
+    if (single && !model.meta.locked && !editor.relationDraft && editor.tool === 'select') {
+      const off = offsets.get(single.id);
+      const p = connectHandle(single, off?.dx, off?.dy);
+      const r = (HANDLE_RADIUS_PX - 3) / this.viewport.zoom;
+      nodes.push(svg('g', { class: 'k-connect-handle' }, [
+        svg('circle', { cx: p.x, cy: p.y, r, fill: '#2563eb', stroke: '#ffffff', 'stroke-width': 2 / this.viewport.zoom }),
+        svg('path', { d: `M${p.x - r / 2} ${p.y}H${p.x + r / 2}M${p.x} ${p.y - r / 2}V${p.y + r / 2}`, stroke: '#ffffff', 'stroke-width': 2 / this.viewport.zoom }),
+      ]));
+    }
     if (editor.brush) {
       const b = editor.brush;
       nodes.push(svg('rect', {

@@ -4,7 +4,7 @@ import type { Presence, LiveInk } from '../model/presence';
 import type { Viewport, Rect } from '../render/viewport';
 import type { ActorKind, StrokeTool } from '../generated/protocol';
 import { INK_COLORS, NOTE_COLORS } from '../model/types';
-import { hitTest, boardBounds } from './hit';
+import { hitTest, boardBounds, connectHandle, HANDLE_RADIUS_PX } from './hit';
 import { templateBounds } from '../render/template';
 import { unionRect } from '../render/viewport';
 import type { Hit } from './hit';
@@ -209,6 +209,16 @@ export class Editor {
   }
 
   /** Shows everything drawn, and the template behind it when there is one. */
+  /** The single selected actor whose connect handle is at this point, if any. */
+  handleAt(x: number, y: number): string | null {
+    if (this.selection.size !== 1 || this.locked) return null;
+    const [id] = this.selection;
+    const actor = this.model.actors.get(id!);
+    if (!actor) return null;
+    const handle = connectHandle(actor);
+    return Math.hypot(handle.x - x, handle.y - y) <= HANDLE_RADIUS_PX / this.viewport.zoom ? actor.id : null;
+  }
+
   zoomToFit(): void {
     const drawn = boardBounds(this.model);
     const background = templateBounds(this.model.meta.template);

@@ -107,3 +107,11 @@ export function boardBounds(model: BoardModel): Rect | null {
   for (const stroke of model.strokes.values()) grow(strokeBounds(stroke));
   return bounds;
 }
+
+/** The connect handle on the right edge of a selected actor: dragging it draws a relation. */
+export function connectHandle(actor: Actor, dx = 0, dy = 0): { x: number; y: number } {
+  return { x: actor.x + dx + ACTOR_WIDTH / 2, y: actor.y + dy };
+}
+
+/** Radius of the connect handle, in screen pixels (generous for fingers). */
+export const HANDLE_RADIUS_PX = 11;

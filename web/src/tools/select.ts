@@ -5,6 +5,7 @@ import { DRAG_THRESHOLD_PX } from './tool';
 import { elementsInRect } from './hit';
 import { normalizeRect } from '../render/viewport';
 import { Panning } from './hand';
+import { RelationPointing } from './relation';
 
 export class SelectIdle implements ToolState {
   readonly id = 'select.idle';
@@ -12,6 +13,11 @@ export class SelectIdle implements ToolState {
 
   pointerDown(input: PointerInput): void {
     const editor = this.editor;
+    const handleOf = editor.handleAt(input.x, input.y);
+    if (handleOf) {
+      editor.transition(new RelationPointing(editor, handleOf, input));
+      return;
+    }
     const hit = editor.hit(input.x, input.y);
     if (!hit) {
       if (!input.shift) editor.select([]);

@@ -8,7 +8,8 @@ import { SceneRenderer } from '../render/scene';
 import { Editor } from '../tools/editor';
 import { boardBounds } from '../tools/hit';
 import { locale, onLocaleChange, t } from '../i18n';
-import { TEMPLATE_CODES } from '../generated/protocol';
+import type { MessageKey } from '../i18n';
+import { CLOSE_CODE, TEMPLATE_CODES } from '../generated/protocol';
 import type { Template } from '../generated/protocol';
 import { h, icon, ICONS } from './dom';
 import { attachCanvasInput } from './input';
@@ -23,10 +24,19 @@ import { cursorColor, displayName, rememberBoard, setDisplayName } from './ident
 import { download, exportFilename, sceneSvg, svgToPngBlob } from './export';
 
 type Tab = 'details' | 'outline' | 'legend';
+
+const TERMINAL_CLOSE_CODES = new Set<number>([CLOSE_CODE.invalidBoard, CLOSE_CODE.boardTooLarge]);
+const CLOSE_MESSAGES: Record<number, MessageKey> = {
+  [CLOSE_CODE.boardFull]: 'conn.boardFull',
+  [CLOSE_CODE.boardTooLarge]: 'conn.boardTooLarge',
+  [CLOSE_CODE.invalidBoard]: 'conn.invalidBoard',
+  [CLOSE_CODE.tooSlow]: 'conn.slow',
+  [CLOSE_CODE.tooManyPending]: 'conn.slow',
+};
 type Connection = 'connecting' | 'connected' | 'disconnected';
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
-export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer }
+export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider }
 
 export function mountBoard(root: HTMLElement, boardId: string, navigate: (path: string) => void): () => void {
   const name = displayName();
@@ -74,6 +84,8 @@ class BoardView {
   private tab: Tab = 'details';
   private sideOpen = window.matchMedia('(min-width: 900px)').matches;
   private connection: Connection = 'connecting';
+  /** Why the server closed the last connection, when it said (a close code from the protocol). */
+  private closeReason: MessageKey | null = null;
   private frame = 0;
   private dirty = { scene: false, view: false, panels: false, presence: false };
   private readonly cleanups: (() => void)[] = [];
@@ -84,7 +96,10 @@ class BoardView {
 
   constructor(private readonly root: HTMLElement, private readonly boardId: string, private readonly navigate: (path: string) => void, name: string) {
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
-    this.provider = new WebsocketProvider(url, boardId, this.doc);
+    this.provider = new WebsocketProvider(url, boardId, this.doc, {
+      // Reconnecting cannot help with a bad board id or a board at its size limit; everything else retries.
+      shouldReconnect: (event: CloseEvent) => !TERMINAL_CLOSE_CODES.has(event.code),
+    });
     this.presence = new Presence(this.provider.awareness, { name, color: cursorColor() });
     this.editor = new Editor(this.model, this.viewport, this.presence);
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => this.presence.peers(), (k) => t(k));
@@ -112,6 +127,10 @@ class BoardView {
       this.connection = status;
       this.updateConnection();
     });
+    this.provider.on('connection-close', (event: CloseEvent | null) => {
+      this.closeReason = event ? CLOSE_MESSAGES[event.code] ?? null : null;
+      this.updateConnection();
+    });
     this.provider.on('sync', (synced: boolean) => {
       if (synced && !this.fitted) {
         this.fitted = true;
@@ -127,7 +146,7 @@ class BoardView {
     });
     resize.observe(this.stage);
     this.cleanups.push(() => resize.disconnect());
-    (window as unknown as { kartta: KarttaDebug }).kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer };
+    (window as unknown as { kartta: KarttaDebug }).kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider };
     this.layout();
     rememberBoard(boardId, '');
   }
@@ -282,7 +301,8 @@ class BoardView {
   private updateConnection(): void {
     const el = this.root.querySelector('#k-conn');
     if (!el) return;
-    const key = this.connection === 'connected' ? 'conn.connected' : this.connection === 'connecting' ? 'conn.connecting' : 'conn.offline';
+    if (this.connection === 'connected') this.closeReason = null;
+    const key = this.connection === 'connected' ? 'conn.connected' : this.closeReason ?? (this.connection === 'connecting' ? 'conn.connecting' : 'conn.offline');
     el.className = `k-conn k-conn-${this.connection}`;
     el.setAttribute('title', t(key));
     el.replaceChildren(h('span', { class: 'k-conn-text' }, [t(key)]));

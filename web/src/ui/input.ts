@@ -42,7 +42,11 @@ export function attachCanvasInput(canvas: HTMLElement, editor: Editor, uiKeys: (
     }
     if (primaryPointer !== null) return;
     primaryPointer = e.pointerId;
-    canvas.setPointerCapture(e.pointerId);
+    try {
+      canvas.setPointerCapture(e.pointerId);
+    } catch {
+      // Synthetic or already-released pointers cannot be captured; the gesture still works inside the canvas.
+    }
     const input = toInput(e);
     if (spaceHeld || e.button === 1) {
       editor.transition(new Panning(editor, input, () => editor.idle()));
