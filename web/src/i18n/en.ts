@@ -30,6 +30,7 @@ export const en = {
   'conn.boardTooLarge': 'This board has reached its size limit: new changes are not saved',
   'conn.invalidBoard': 'This board link is not valid',
   'conn.slow': 'Reconnecting after a slow connection…',
+  'announce.selected': '{name} selected',
   'people.title': 'People here',
   'people.you': '{name} (you)',
   'people.alone': 'Only you',

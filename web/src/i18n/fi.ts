@@ -32,6 +32,7 @@ export const fi: Messages = {
   'conn.boardTooLarge': 'Taulu on saavuttanut kokorajansa: uusia muutoksia ei tallenneta',
   'conn.invalidBoard': 'Taulun linkki ei ole kelvollinen',
   'conn.slow': 'Yhdistetään uudelleen hitaan yhteyden jälkeen…',
+  'announce.selected': '{name} valittu',
   'people.title': 'Paikalla',
   'people.you': '{name} (sinä)',
   'people.alone': 'Vain sinä',

@@ -32,6 +32,7 @@ export const sv: Messages = {
   'conn.boardTooLarge': 'Tavlan har nått sin storleksgräns: nya ändringar sparas inte',
   'conn.invalidBoard': 'Länken till tavlan är ogiltig',
   'conn.slow': 'Ansluter igen efter en långsam anslutning…',
+  'announce.selected': '{name} markerad',
   'people.title': 'Här nu',
   'people.you': '{name} (du)',
   'people.alone': 'Bara du',

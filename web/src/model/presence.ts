@@ -19,6 +19,41 @@ export interface Peer extends PresenceState { clientId: number }
 /** Local presence is sent at most this often, so a fast mouse does not flood the room. */
 const SEND_INTERVAL_MS = 40;
 
+/**
+ * The server closes a connection whose awareness state is over 16 KiB (DecodeLimits in the protocol
+ * crate), so ours stays well under it: long selections and drags are shortened (others then see only
+ * part of them live; the document still gets everything) and long ink is thinned out.
+ */
+export const PRESENCE_BUDGET_BYTES = 12 * 1024;
+
+/** Keeps every n-th point (x, y, pressure triples) so that at most `maxNumbers` numbers remain. */
+export function thinPoints(points: number[], maxNumbers: number): number[] {
+  const n = Math.floor(points.length / 3);
+  const keep = Math.floor(maxNumbers / 3);
+  if (n <= keep) return points;
+  const out: number[] = [];
+  for (let i = 0; i < keep; i++) {
+    const j = Math.round((i * (n - 1)) / (keep - 1)) * 3;
+    out.push(Math.round(points[j]!), Math.round(points[j + 1]!), points[j + 2]!);
+  }
+  return out;
+}
+
+export function withinBudget(state: PresenceState): PresenceState {
+  const size = (s: PresenceState) => new TextEncoder().encode(JSON.stringify(s)).length;
+  if (size(state) <= PRESENCE_BUDGET_BYTES) return state;
+  for (const [ids, numbers] of [[200, 1500], [50, 600], [0, 150]] as const) {
+    const trimmed: PresenceState = {
+      ...state,
+      selection: state.selection.slice(0, ids),
+      drag: state.drag && { ...state.drag, ids: state.drag.ids.slice(0, Math.max(ids, 1)) },
+      ink: state.ink && { ...state.ink, points: thinPoints(state.ink.points, numbers) },
+    };
+    if (size(trimmed) <= PRESENCE_BUDGET_BYTES) return trimmed;
+  }
+  return { ...state, selection: [], drag: null, ink: null };
+}
+
 export class Presence {
   private pending: Partial<PresenceState> = {};
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -48,7 +83,7 @@ export class Presence {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const current = (this.awareness.getLocalState() ?? {}) as PresenceState;
-    this.awareness.setLocalState({ ...current, ...this.pending });
+    this.awareness.setLocalState(withinBudget({ ...current, ...this.pending }));
     this.pending = {};
   }
 

@@ -81,6 +81,9 @@ class BoardView {
   private readonly inline: InlineEditor;
   private readonly stage = h('div', { class: 'k-stage' });
   private readonly inlineLayer = h('div', { class: 'k-inline-layer' });
+  /** Tells screen-reader users what the canvas selection is when it changes (e.g. stepping with [ and ]). */
+  private readonly announcer = h('p', { class: 'k-sr-only', role: 'status', id: 'k-announce' });
+  private announced = '';
   private tab: Tab = 'details';
   private sideOpen = window.matchMedia('(min-width: 900px)').matches;
   private connection: Connection = 'connecting';
@@ -181,7 +184,10 @@ class BoardView {
     }
     else if (d.presence) this.renderer.renderPresence();
     else if (d.view) this.renderer.renderViewport();
-    if (d.panels) this.updatePanels();
+    if (d.panels) {
+      this.updatePanels();
+      this.announceSelection();
+    }
     if (d.presence) this.updatePeople();
   }
 
@@ -201,6 +207,7 @@ class BoardView {
         this.side,
       ]),
       helpDialog(),
+      this.announcer,
     );
     this.updateConnection();
     this.updatePeople();
@@ -296,6 +303,25 @@ class BoardView {
     document.title = `${this.model.meta.title || t('board.untitled')} · ${t('app.name')}`;
     const heading = this.root.querySelector('#k-board-heading');
     if (heading) heading.textContent = this.model.meta.title || t('board.untitled');
+  }
+
+  private announceSelection(): void {
+    const key = [...this.editor.selection].join(',');
+    if (key === this.announced) return;
+    this.announced = key;
+    const ids = [...this.editor.selection];
+    const name = (id: string) => this.model.actors.get(id)?.name || t('outline.unnamed');
+    let text = '';
+    if (ids.length > 1) text = t('inspector.many', { count: ids.length });
+    else if (ids.length === 1) {
+      const id = ids[0]!;
+      const actor = this.model.actors.get(id);
+      const relation = this.model.relations.get(id);
+      if (actor) text = t('announce.selected', { name: `${name(id)}, ${t(`actorKind.${actor.kind}`)}` });
+      else if (relation) text = t('announce.selected', { name: t('outline.relation', { from: name(relation.from), to: name(relation.to), kind: t(`relationKind.${relation.kind}`) }) });
+      else if (this.model.notes.has(id)) text = t('announce.selected', { name: t('inspector.note') });
+    }
+    this.announcer.textContent = text;
   }
 
   private updateConnection(): void {
