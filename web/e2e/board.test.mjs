@@ -136,6 +136,19 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
   await waitFor(a, () => document.querySelector('.k-cursor[data-peer="Bertil"]') !== null);
   await waitFor(a, () => [...document.querySelectorAll('#k-people .k-person-name')].some((e) => e.textContent === 'Bertil'));
 
+  // B draws with the pen: A sees the stroke while it is being drawn, and B's own stroke lands at pen-up.
+  await b.locator('#k-canvas').focus();
+  await b.keyboard.press('p');
+  await b.mouse.move(start.x - 200, start.y - 250);
+  await b.mouse.down();
+  for (let i = 1; i <= 12; i++) await b.mouse.move(start.x - 200 + i * 12, start.y - 250 + Math.sin(i / 2) * 20);
+  await waitFor(a, () => document.querySelector('.k-layer-overlay .k-live-ink') !== null);
+  assert.equal(await a.evaluate(() => window.kartta.model.strokes.size), 0, 'nothing is written before pen-up');
+  await b.mouse.up();
+  await waitFor(a, () => window.kartta.model.strokes.size === 1 && document.querySelector('.k-layer-inks .k-stroke') !== null);
+  await waitFor(a, () => document.querySelector('.k-layer-overlay .k-live-ink') === null);
+  await b.keyboard.press('v');
+
   // A's undo takes back A's own last action (the relation), not B's move.
   await a.locator('#k-canvas').focus();
   await a.keyboard.press('Control+z');
