@@ -14,6 +14,9 @@ import { createToolState } from './registry';
 
 export type LegendMode = 'dim' | 'hide';
 
+/** Below this zoom, actor names are too small to read (and the renderer hides them). */
+const READABLE_ZOOM = 0.3;
+
 /** Requests the editor makes of the surrounding UI (inline editors, dialogs). */
 export interface EditorHost {
   editActorName?(id: string): void;
@@ -208,7 +211,6 @@ export class Editor {
     return hitTest(this.model, x, y, 6 / this.viewport.zoom, this.hiddenKinds);
   }
 
-  /** Shows everything drawn, and the template behind it when there is one. */
   /** The single selected actor whose connect handle is at this point, if any. */
   handleAt(x: number, y: number): string | null {
     if (this.selection.size !== 1 || this.locked) return null;
@@ -219,10 +221,17 @@ export class Editor {
     return Math.hypot(handle.x - x, handle.y - y) <= HANDLE_RADIUS_PX / this.viewport.zoom ? actor.id : null;
   }
 
+  /**
+   * Shows everything drawn, with the template behind it when that still leaves the map readable
+   * (on a phone the whole template would make the cards too small to read).
+   */
   zoomToFit(): void {
     const drawn = boardBounds(this.model);
     const background = templateBounds(this.model.meta.template);
-    this.viewport.fit(background ? unionRect(drawn, background) : drawn);
+    if (!background) return this.viewport.fit(drawn);
+    const both = unionRect(drawn, background);
+    const fitsReadably = Math.min(this.viewport.width / both.w, this.viewport.height / both.h) >= READABLE_ZOOM;
+    this.viewport.fit(fitsReadably || !drawn ? both : drawn);
   }
 
   cycleLegend(kind: ActorKind): void {
