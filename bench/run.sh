@@ -99,13 +99,37 @@ start_server() {
   echo "rustc: $(rustc --version)"
 } >"$OUT/machine.txt"
 
+# Busy share of all cores over one second, in percent (from /proc/stat).
+busy_percent() {
+  local a b
+  read -r _ a1 a2 a3 a4 a5 a6 a7 a8 _ < /proc/stat
+  sleep 1
+  read -r _ b1 b2 b3 b4 b5 b6 b7 b8 _ < /proc/stat
+  a=$((a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8)); b=$((b1 + b2 + b3 + b4 + b5 + b6 + b7 + b8))
+  local idle=$(((b4 + b5) - (a4 + a5)))
+  echo $(((100 * ((b - a) - idle)) / ((b - a) > 0 ? (b - a) : 1)))
+}
+
+# Waits (up to QUIET_WAIT_S seconds) until the machine has been nearly idle (< 10 % busy) for
+# 3 s in a row: a build or a browser test on a 2-core machine skews every figure.
+wait_for_quiet() {
+  local quiet=0 waited=0
+  while [ "$waited" -lt "${QUIET_WAIT_S:-300}" ]; do
+    if [ "$(busy_percent)" -lt 10 ]; then
+      quiet=$((quiet + 1))
+      [ "$quiet" -ge 3 ] && return 0
+    else
+      quiet=0
+    fi
+    waited=$((waited + 1))
+  done
+  echo "warning: the machine did not become quiet within ${QUIET_WAIT_S:-300} s" >&2
+}
+
 failed=0
 for scenario in $SCENARIOS; do
   for server in $SERVERS; do
-    busy=$(pgrep -c -x rustc || true)
-    if [ "${busy:-0}" -gt 0 ]; then
-      echo "warning: $busy rustc processes running; the $scenario/$server figures will be noisy" >&2
-    fi
+    wait_for_quiet
     start_server "$server" "$OUT/logs/$scenario-$server.log"
     echo "== $scenario against $server (pid $SERVER_PID, $URL)" >&2
     # shellcheck disable=SC2086
