@@ -51,7 +51,7 @@ async function actorsByName(page) {
 async function placeActor(page, sx, sy, name) {
   await page.keyboard.press('a');
   await page.mouse.click(sx, sy);
-  await page.waitForSelector('input.k-inline-name', { timeout: 5000 });
+  await page.waitForSelector('input.k-inline-name:focus', { timeout: 5000 });
   await page.keyboard.type(name);
   await page.keyboard.press('Enter');
 }
@@ -177,7 +177,7 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
   // A writes a sticky note; B sees the text arrive in the note.
   await a.keyboard.press('n');
   await a.mouse.click(cx + 250, cy + 150);
-  await a.waitForSelector('textarea.k-inline-note');
+  await a.waitForSelector('textarea.k-inline-note:focus');
   await a.keyboard.type('Kysy rahoittajalta');
   await a.keyboard.press('Escape');
   await waitFor(b, () => [...window.kartta.model.notes.values()].some((n) => n.body === 'Kysy rahoittajalta'));
@@ -351,7 +351,7 @@ test('the board works on a phone-sized touch screen', { timeout: 60_000 }, async
   await page.tap('[data-tool="actor"]');
   const box = await page.locator('#k-canvas').boundingBox();
   await page.tap('#k-canvas', { position: { x: box.width / 2, y: box.height / 3 } });
-  await page.waitForSelector('input.k-inline-name');
+  await page.waitForSelector('input.k-inline-name:focus');
   await page.keyboard.type('Kunta');
   await page.keyboard.press('Enter');
   await waitFor(page, () => [...window.kartta.model.actors.values()].some((a) => a.name === 'Kunta'));

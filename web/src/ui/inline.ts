@@ -47,13 +47,9 @@ export class InlineEditor {
     this.current = { element: input, close: () => finish(true), place };
     this.layer.append(input);
     place();
-    // Focus after the pointer press that placed the actor has finished moving focus to the canvas.
-    setTimeout(() => {
-      if (done) return;
-      input.focus();
-      input.select();
-      input.addEventListener('blur', () => finish(true));
-    }, 0);
+    input.focus();
+    input.select();
+    input.addEventListener('blur', () => finish(true));
   }
 
   editNote(id: string): void {
@@ -88,10 +84,7 @@ export class InlineEditor {
     this.current = { element: area, close: finish, place };
     this.layer.append(area);
     place();
-    setTimeout(() => {
-      if (done) return;
-      area.focus();
-      area.addEventListener('blur', finish);
-    }, 0);
+    area.focus();
+    area.addEventListener('blur', finish);
   }
 }

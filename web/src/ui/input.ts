@@ -124,6 +124,10 @@ export function attachCanvasInput(canvas: HTMLElement, editor: Editor, uiKeys: (
   const dblclick = (e: MouseEvent) => editor.doubleClick(toInput(e));
   const leave = () => editor.pointerLeave();
 
+  // Focus is managed in `down`; the mousedown that follows must not move it back to the canvas, or it
+  // would steal it from an inline editor that the press just opened (and typed keys would become shortcuts).
+  const mousedown = (e: MouseEvent) => e.preventDefault();
+  canvas.addEventListener('mousedown', mousedown);
   canvas.addEventListener('pointerdown', down);
   canvas.addEventListener('pointermove', move);
   canvas.addEventListener('pointerup', up);
