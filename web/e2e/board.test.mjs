@@ -183,6 +183,10 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
   await waitFor(b, () => [...window.kartta.model.notes.values()].some((n) => n.body === 'Kysy rahoittajalta'));
   await waitFor(b, () => [...document.querySelectorAll('.k-layer-notes tspan')].some((e) => e.textContent.includes('rahoittajalta')));
 
+  // Zoomed in, most of the map is culled from the screen; the whole-map export still has all of it.
+  await a.evaluate(() => { const v = window.kartta.viewport; v.zoomBy(3); v.centerOn(-5000, -5000); window.kartta.renderer.commitViewport(); });
+  assert.ok(await a.evaluate(() => document.querySelectorAll('.k-layer-actors > g[style*="display: none"]').length) >= 3, 'off-screen actors are culled');
+
   // Export: the whole map as SVG (with the actors' names in it) and the current view as PNG.
   await a.click('.k-menu summary');
   const [svgDownload] = await Promise.all([a.waitForEvent('download'), a.getByText('Whole map as SVG').click()]);
@@ -190,6 +194,7 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
   assert.match(svgDownload.suggestedFilename(), /\.svg$/);
   assert.match(svgText, /<svg[^>]*viewBox/);
   for (const name of ['Kaupunginhallitus', 'Yliopisto', 'Kyläyhdistys']) assert.ok(svgText.includes(name), `SVG export contains ${name}`);
+  assert.ok(!/style="[^"]*display: none/.test(svgText), 'nothing in a whole-board export is hidden by culling');
   await a.click('.k-menu summary');
   const [pngDownload] = await Promise.all([a.waitForEvent('download'), a.getByText('Current view as PNG').click()]);
   const png = await streamBytes(await pngDownload.createReadStream());

@@ -7,6 +7,11 @@ export function sceneSvg(renderer: SceneRenderer, bounds: Rect): string {
   const clone = renderer.drawing.cloneNode(true) as SVGSVGElement;
   clone.querySelector('.k-layer-overlay')?.remove();
   clone.querySelector('.k-world')?.removeAttribute('transform');
+  // Elements culled for being off screen are part of an export of the whole board.
+  clone.querySelectorAll<SVGElement>('[style]').forEach((el) => {
+    el.style.removeProperty('display');
+    if (!el.getAttribute('style')) el.removeAttribute('style');
+  });
   clone.removeAttribute('aria-hidden');
   clone.removeAttribute('style');
   clone.setAttribute('class', 'k-scene');

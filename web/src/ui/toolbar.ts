@@ -37,7 +37,7 @@ export class Toolbar {
       h('button', { type: 'button', class: 'k-tool', id: 'k-undo', 'aria-label': t('action.undo'), title: `${t('action.undo')} (Ctrl Z)`, onclick: () => e.undo() }, [icon(ICONS.undo)]),
       h('button', { type: 'button', class: 'k-tool', id: 'k-redo', 'aria-label': t('action.redo'), title: `${t('action.redo')} (Ctrl Shift Z)`, onclick: () => e.redo() }, [icon(ICONS.redo)]),
     ]);
-    this.zoomLabel = h('button', { type: 'button', class: 'k-zoom-level', 'aria-label': t('action.zoomReset'), title: t('action.zoomReset'), onclick: () => this.viewport.zoomBy(1 / this.viewport.zoom) });
+    this.zoomLabel = h('button', { type: 'button', class: 'k-zoom-level', title: t('action.zoomReset'), onclick: () => this.viewport.zoomBy(1 / this.viewport.zoom) });
     this.zoomControls.replaceChildren(
       h('button', { type: 'button', 'aria-label': t('action.zoomOut'), title: `${t('action.zoomOut')} (−)`, id: 'k-zoom-out', onclick: () => this.viewport.zoomBy(0.8) }, [icon(ICONS.minus)]),
       this.zoomLabel,
@@ -93,6 +93,9 @@ export class Toolbar {
   }
 
   private updateZoom(): void {
-    this.zoomLabel.textContent = `${Math.round(this.viewport.zoom * 100)} %`;
+    const level = `${Math.round(this.viewport.zoom * 100)} %`;
+    this.zoomLabel.textContent = level;
+    // The accessible name starts with the visible text (WCAG 2.5.3) and says what a press does.
+    this.zoomLabel.setAttribute('aria-label', `${level}: ${t('action.zoomReset')}`);
   }
 }
