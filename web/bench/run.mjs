@@ -110,6 +110,29 @@ try {
   results.pan100 = stats(await frameTimes(viewer.page, 'pan'));
   results.zoom100 = stats(await frameTimes(viewer.page, 'zoom'));
 
+  // Dragging one actor at 100 %: every frame redraws it and its relations, and publishes the drag.
+  results.drag100 = stats(await viewer.page.evaluate(async (frames) => {
+    const { editor, viewport, model } = window.kartta;
+    const center = viewport.center();
+    const actor = [...model.actors.values()].reduce((best, a) => (Math.hypot(a.x - center.x, a.y - center.y) < Math.hypot(best.x - center.x, best.y - center.y) ? a : best));
+    const at = (dx, dy) => {
+      const s = viewport.toScreen(actor.x + dx, actor.y + dy);
+      return { x: actor.x + dx, y: actor.y + dy, sx: s.x, sy: s.y, pressure: 0.5, pointerType: 'mouse', shift: false, button: 0 };
+    };
+    editor.setTool('select');
+    editor.pointerDown(at(0, 0));
+    const times = [];
+    let last = performance.now();
+    for (let i = 1; i <= frames; i++) {
+      editor.pointerMove(at(Math.sin(i / 10) * 200, Math.cos(i / 13) * 80));
+      const now = await new Promise((r) => requestAnimationFrame(r));
+      times.push(now - last);
+      last = now;
+    }
+    editor.pointerUp(at(0, 0));
+    return times.slice(2);
+  }, FRAMES));
+
   const f = (n) => n.toFixed(1);
   console.log(`board: ${counts.a} actors, ${counts.r} relations, ${counts.s} strokes; ${load.domNodes} DOM nodes`);
   console.log(`machine load average at start: ${loadAverage}`);

@@ -25,6 +25,8 @@ import { download, exportFilename, sceneSvg, svgToPngBlob } from './export';
 
 type Tab = 'details' | 'outline' | 'legend';
 
+const OUTLINE_IMMEDIATE_LIMIT = 300;
+const OUTLINE_COALESCE_MS = 400;
 const TERMINAL_CLOSE_CODES = new Set<number>([CLOSE_CODE.invalidBoard, CLOSE_CODE.boardTooLarge]);
 const CLOSE_MESSAGES: Record<number, MessageKey> = {
   [CLOSE_CODE.boardFull]: 'conn.boardFull',
@@ -84,6 +86,7 @@ class BoardView {
   /** Tells screen-reader users what the canvas selection is when it changes (e.g. stepping with [ and ]). */
   private readonly announcer = h('p', { class: 'k-sr-only', role: 'status', id: 'k-announce' });
   private announced = '';
+  private outlineTimer: ReturnType<typeof setTimeout> | null = null;
   private tab: Tab = 'details';
   private sideOpen = window.matchMedia('(min-width: 900px)').matches;
   private connection: Connection = 'connecting';
@@ -156,6 +159,7 @@ class BoardView {
 
   readonly destroy = (): void => {
     cancelAnimationFrame(this.frame);
+    if (this.outlineTimer !== null) clearTimeout(this.outlineTimer);
     this.cleanups.forEach((c) => c());
     this.provider.destroy();
     this.doc.destroy();
@@ -293,7 +297,7 @@ class BoardView {
 
   private updatePanels(): void {
     this.inspector.update();
-    if (this.tab === 'outline') this.outline.update();
+    if (this.tab === 'outline') this.updateOutline();
     if (this.tab === 'legend') this.legend.update();
     this.toolbar.update();
     const title = this.root.querySelector<HTMLInputElement>('#k-title');
@@ -303,6 +307,19 @@ class BoardView {
     document.title = `${this.model.meta.title || t('board.untitled')} · ${t('app.name')}`;
     const heading = this.root.querySelector('#k-board-heading');
     if (heading) heading.textContent = this.model.meta.title || t('board.untitled');
+  }
+
+  /**
+   * The outline is rebuilt from the model; on a large board that is thousands of form controls, so
+   * bursts of changes (a busy room, a drag) are coalesced into one rebuild.
+   */
+  private updateOutline(): void {
+    if (this.model.actors.size < OUTLINE_IMMEDIATE_LIMIT) return this.outline.update();
+    if (this.outlineTimer !== null) return;
+    this.outlineTimer = setTimeout(() => {
+      this.outlineTimer = null;
+      if (this.tab === 'outline') this.outline.update();
+    }, OUTLINE_COALESCE_MS);
   }
 
   private announceSelection(): void {
