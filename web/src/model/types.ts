@@ -60,7 +60,7 @@ export interface Meta {
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';
 
 /** Geometry shared by the renderer and hit testing, in board units. */
-export const ACTOR_WIDTH = 168;
+export const ACTOR_WIDTH = 184;
 export const ACTOR_HEIGHT = 44;
 export const NOTE_COLORS = ['#fff3b0', '#d7f0dd', '#d8e8fb', '#f9dbe4', '#ece3f7'] as const;
 export const INK_COLORS = ['#1f2933', '#c2410c', '#1d4ed8', '#15803d', '#7e22ce'] as const;

@@ -4,6 +4,7 @@ import type { Actor, Note, Relation, Stroke } from '../model/types';
 import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
 import { ACTOR_STYLE, RELATION_COLOR, STATUS_DASH, STRENGTH_WIDTH } from './style';
 import { svg, truncate, wrapText } from './svg';
+import { truncateToWidth, wrapToWidth } from './measure';
 
 export function actorNode(actor: Actor, dx: number, dy: number, extraClass: string): SVGGElement {
   const style = ACTOR_STYLE[actor.kind];
@@ -15,8 +16,10 @@ export function actorNode(actor: Actor, dx: number, dy: number, extraClass: stri
     svg('path', { d: style.shape, fill: style.color, transform: `translate(${-w / 2 + 20} 0)`, 'fill-rule': 'evenodd' }),
   );
   const sub = actorSubline(actor);
-  // Long names take two lines when there is no second line of details.
-  const lines = sub ? [truncate(actor.name || '…', 16)] : wrapText(actor.name || '…', 17, 2);
+  // Long names take two lines (in a smaller size) when there is no second line of details.
+  const textMax = w - 38 - 10;
+  const oneLine = truncateToWidth(actor.name || '…', textMax, 14, 600);
+  const lines = sub || oneLine === (actor.name || '…') ? [oneLine] : wrapToWidth(actor.name, textMax, 13, 600, 2);
   const name = svg('text', { class: `k-actor-name${lines.length > 1 ? ' k-actor-name-2' : ''}`, x: -w / 2 + 38, y: sub ? -2 : lines.length > 1 ? -3 : 5 });
   lines.forEach((line, i) => name.append(svg('tspan', { x: -w / 2 + 38, dy: i === 0 ? 0 : 15 }, [line])));
   g.append(name);
@@ -42,12 +45,12 @@ export function actorNode(actor: Actor, dx: number, dy: number, extraClass: stri
 function actorSubline(actor: Actor): string {
   const parts: string[] = [];
   if (actor.influence !== null) parts.push('●'.repeat(actor.influence) + '○'.repeat(5 - actor.influence));
-  if (actor.alias) parts.push(truncate(actor.alias, actor.influence !== null ? 10 : 20));
-  return parts.join('  ');
+  if (actor.alias) parts.push(actor.alias);
+  return truncateToWidth(parts.join('  '), ACTOR_WIDTH - 48, 10, 400);
 }
 
 /** Where a line from the centre of one card towards (tx, ty) leaves the card, with a small gap. */
-function cardExit(cx: number, cy: number, tx: number, ty: number): { x: number; y: number } | null {
+export function cardExit(cx: number, cy: number, tx: number, ty: number): { x: number; y: number } | null {
   const dx = tx - cx;
   const dy = ty - cy;
   const hw = ACTOR_WIDTH / 2 + 4;

@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n';
 import type { Template } from '../generated/protocol';
 import { actorRect, connectHandle, noteRect, strokeBounds, HANDLE_RADIUS_PX } from '../tools/hit';
 import type { Viewport, Rect } from './viewport';
-import { actorNode, noteNode, relationNode, strokeNode } from './elements';
+import { actorNode, cardExit, noteNode, relationNode, strokeNode } from './elements';
 import { templateNodes } from './template';
 import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
@@ -233,8 +233,13 @@ export class SceneRenderer {
         if (!a || !b) return;
         const oa = offsets.get(a.id);
         const ob = offsets.get(b.id);
+        const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0) };
+        const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0) };
+        const start = cardExit(pa.x, pa.y, pb.x, pb.y);
+        const end = cardExit(pb.x, pb.y, pa.x, pa.y);
+        if (!start || !end) return;
         nodes.push(svg('path', {
-          d: `M${a.x + (oa?.dx ?? 0)} ${a.y + (oa?.dy ?? 0)}L${b.x + (ob?.dx ?? 0)} ${b.y + (ob?.dy ?? 0)}`,
+          d: `M${start.x} ${start.y}L${end.x} ${end.y}`,
           stroke: color, 'stroke-opacity': 0.35, 'stroke-width': 12, fill: 'none', 'stroke-linecap': 'round',
         }));
         return;
