@@ -253,6 +253,20 @@ test('a keyboard-only user builds and edits the map through the outline', { time
   await page.screenshot({ path: `${ARTIFACTS}/e2e-outline.png` });
   await axeScan(page, 'outline');
 
+  // The legend, by keyboard: a kind is dimmed, then hidden from the canvas, then shown again.
+  await tabTo(page, '#k-tab-legend');
+  await page.keyboard.press('Enter');
+  await tabTo(page, '[data-kind="municipality"]');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => document.querySelectorAll('.k-layer-actors .k-actor.k-dim').length === 2);
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => document.querySelectorAll('.k-layer-actors .k-actor').length === 0);
+  assert.match(await page.textContent('[data-kind="municipality"]'), /2/);
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => document.querySelectorAll('.k-layer-actors .k-actor').length === 2);
+  await tabTo(page, '#k-tab-outline', 120);
+  await page.keyboard.press('Enter');
+
   // Delete through the outline: the relation goes with the actor.
   await tabTo(page, `[data-key="del:${yhdistysId}"]`);
   await page.keyboard.press('Enter');
@@ -281,8 +295,10 @@ test('switching to Swedish changes the interface and its language attributes', {
   await axeScan(page, 'help sheet (Swedish)');
   await page.keyboard.press('Escape');
   // Suomeksi the same board relabels its template at once.
+  await page.focus('#k-lang');
   await page.selectOption('#k-lang', 'fi');
   await waitFor(page, () => [...document.querySelectorAll('.k-template-label')].some((e) => e.textContent === 'Kolmas sektori'));
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'k-lang', 'focus stays on the language switcher');
   assert.equal(await page.getAttribute('html', 'lang'), 'fi');
 });
 

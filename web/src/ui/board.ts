@@ -198,6 +198,8 @@ class BoardView {
   // ---- chrome -----------------------------------------------------------------------------
 
   private layout(): void {
+    // After a language switch the chrome is rebuilt; focus returns to the control that had it.
+    const focusedId = document.activeElement?.id;
     document.documentElement.lang = locale();
     this.renderer.root.setAttribute('aria-label', t('board.canvas'));
     this.header = this.buildHeader();
@@ -218,6 +220,7 @@ class BoardView {
     this.inspector.update(true);
     this.updatePanels();
     this.schedule('scene');
+    if (focusedId) document.getElementById(focusedId)?.focus();
   }
 
   private buildHeader(): HTMLElement {

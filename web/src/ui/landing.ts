@@ -15,6 +15,7 @@ export function boardIdFromInput(input: string): string | null {
 
 export function mountLanding(root: HTMLElement, navigate: (path: string) => void): () => void {
   const render = () => {
+    const focusedId = document.activeElement?.id;
     const name = h('input', { id: 'k-name', type: 'text', autocomplete: 'nickname', maxlength: 40, value: displayName() });
     name.addEventListener('change', () => setDisplayName(name.value));
     const link = h('input', { id: 'k-open', type: 'text', autocomplete: 'off', spellcheck: 'false' });
@@ -62,6 +63,7 @@ export function mountLanding(root: HTMLElement, navigate: (path: string) => void
       ]),
     );
     document.title = `${t('app.name')} · ${t('app.tagline')}`;
+    if (focusedId) document.getElementById(focusedId)?.focus();
   };
   render();
   return onLocaleChange(render);

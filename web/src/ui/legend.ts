@@ -26,6 +26,9 @@ export class Legend {
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
   update(): void {
+    // Keep keyboard focus on the same kind across the rebuild.
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.kind;
+    const hadFocus = focused !== undefined && this.element.contains(document.activeElement);
     const counts = new Map<ActorKind, number>();
     for (const actor of this.model.actors.values()) counts.set(actor.kind, (counts.get(actor.kind) ?? 0) + 1);
     const rows = ACTOR_KIND_CODES.map((kind) => {
@@ -60,5 +63,6 @@ export class Legend {
       h('h3', {}, [t('legend.relations')]),
       h('ul', { class: 'k-legend-statuses' }, statusRows),
     );
+    if (hadFocus) this.element.querySelector<HTMLElement>(`[data-kind="${focused}"]`)?.focus();
   }
 }
