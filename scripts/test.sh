@@ -38,7 +38,7 @@ run "cargo tests (protocol, sync core, storage, end-to-end against the binary)" 
 if [ -f web/package.json ]; then
   npm_install web
   run "web unit tests (vitest)" bash -c 'cd web && npm test --silent'
-  run "committed web/dist matches a fresh build" scripts/check-web-dist.sh
+  run "committed web/dist matches a fresh build" bash -c 'cd web && npm run check-dist --silent'
   install_chromium
   run "web end-to-end in Chromium" bash -c 'cd web && npm run e2e --silent'
 fi

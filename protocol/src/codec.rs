@@ -26,7 +26,8 @@ pub const AUTH_PERMISSION_DENIED: u64 = 0;
 pub struct DecodeLimits {
     /// Largest frame accepted, in bytes.
     pub max_message_bytes: usize,
-    /// Most client states one awareness message may carry.
+    /// Most client states one awareness message may carry. A client announces its own id, and
+    /// a few more at most (a relay of several tabs); more is abuse.
     pub max_awareness_clients: usize,
     /// Largest JSON state of one awareness client, in bytes.
     pub max_awareness_state_bytes: usize,

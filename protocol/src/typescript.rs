@@ -176,6 +176,22 @@ pub fn definitions() -> String {
             ("queryAwareness", codec::MESSAGE_QUERY_AWARENESS.to_string()),
         ],
     );
+    let limits = codec::DecodeLimits::default();
+    const_object(
+        &mut out,
+        "DEFAULT_LIMITS",
+        &[
+            ("maxMessageBytes", limits.max_message_bytes.to_string()),
+            (
+                "maxAwarenessClients",
+                limits.max_awareness_clients.to_string(),
+            ),
+            (
+                "maxAwarenessStateBytes",
+                limits.max_awareness_state_bytes.to_string(),
+            ),
+        ],
+    );
     let close_codes: Vec<(&str, String)> = close::CloseReason::ALL
         .iter()
         .map(|reason| (reason.name(), reason.code().to_string()))

@@ -48,7 +48,7 @@ pub struct ServeConfig {
 #[derive(Debug, Clone, Args)]
 pub struct Limits {
     /// Largest websocket message accepted, in bytes.
-    #[arg(long, env = "KARTTA_MAX_MESSAGE_BYTES", default_value_t = 8 * 1024 * 1024)]
+    #[arg(long, env = "KARTTA_MAX_MESSAGE_BYTES", default_value_t = DecodeLimits::default().max_message_bytes)]
     pub max_message_bytes: usize,
 
     /// Largest stored size of one board, in bytes.
@@ -60,7 +60,7 @@ pub struct Limits {
     pub max_connections_per_board: usize,
 
     /// Largest awareness (presence) state of one client, in bytes.
-    #[arg(long, env = "KARTTA_MAX_AWARENESS_STATE_BYTES", default_value_t = 16 * 1024)]
+    #[arg(long, env = "KARTTA_MAX_AWARENESS_STATE_BYTES", default_value_t = DecodeLimits::default().max_awareness_state_bytes)]
     pub max_awareness_state_bytes: usize,
 
     /// Messages (document updates and awareness) per second one connection may send; faster
@@ -108,9 +108,7 @@ impl Limits {
     pub fn decode_limits(&self) -> DecodeLimits {
         DecodeLimits {
             max_message_bytes: self.max_message_bytes,
-            // A client announces its own id, and a few more at most (e.g. several tabs' worth
-            // through one relay); more is abuse.
-            max_awareness_clients: 16,
+            max_awareness_clients: DecodeLimits::default().max_awareness_clients,
             max_awareness_state_bytes: self.max_awareness_state_bytes,
         }
     }

@@ -74,6 +74,12 @@ export const MESSAGE_TYPE = {
   queryAwareness: 3,
 } as const;
 
+export const DEFAULT_LIMITS = {
+  maxMessageBytes: 8388608,
+  maxAwarenessClients: 16,
+  maxAwarenessStateBytes: 16384,
+} as const;
+
 export const CLOSE_CODE = {
   goingAway: 1001,
   unsupportedData: 1003,

@@ -1,6 +1,6 @@
 // Presence through Yjs awareness: who is here, their cursors, selections, live drags and ink in progress.
 import type { Awareness } from 'y-protocols/awareness';
-import type { StrokeTool } from '../generated/protocol';
+import { DEFAULT_LIMITS, type StrokeTool } from '../generated/protocol';
 
 export interface PresenceUser { name: string; color: string }
 export interface LiveDrag { ids: string[]; dx: number; dy: number }
@@ -20,11 +20,11 @@ export interface Peer extends PresenceState { clientId: number }
 const SEND_INTERVAL_MS = 40;
 
 /**
- * The server closes a connection whose awareness state is over 16 KiB (DecodeLimits in the protocol
- * crate), so ours stays well under it: long selections and drags are shortened (others then see only
- * part of them live; the document still gets everything) and long ink is thinned out.
+ * The server closes a connection whose awareness state is over its limit (DecodeLimits in the
+ * protocol crate), so ours stays well under it: long selections and drags are shortened (others then
+ * see only part of them live; the document still gets everything) and long ink is thinned out.
  */
-export const PRESENCE_BUDGET_BYTES = 12 * 1024;
+export const PRESENCE_BUDGET_BYTES = Math.floor(DEFAULT_LIMITS.maxAwarenessStateBytes * 0.75);
 
 /** Keeps every n-th point (x, y, pressure triples) so that at most `maxNumbers` numbers remain. */
 export function thinPoints(points: number[], maxNumbers: number): number[] {
