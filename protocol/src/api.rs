@@ -1,40 +1,264 @@
-//! Request and response bodies of the HTTP API.
+//! Request and response bodies of the HTTP API (`/api/…`), shared with the web app through the
+//! generated TypeScript.
+//!
+//! Access works by capability tokens, no accounts: every board belongs to a workshop (a quick
+//! board is a workshop of kind `quick` with one board), and a workshop has three tokens, one
+//! per [`Role`]. A token travels as `Authorization: Bearer <token>` on HTTP calls and as
+//! `?token=<token>` on the websocket (and on download links). Links put it in the URL fragment
+//! (`/w/{id}#t=…`, `/b/{id}#t=…`) so it never reaches server logs or other sites.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use crate::typescript::TsInterface;
+use crate::schema::{ActorView, Locale, MetaView, NoteView, RelationView, StrokeView, Template};
+
+/// What a token lets its holder do.
+/// - `facilitator`: everything in the workshop (quick board: the creator's admin link).
+/// - `participant`: read and edit unlocked boards, take snapshots, fork, export.
+/// - `viewer`: read only; updates from a viewer connection are never applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Viewer,
+    Participant,
+    Facilitator,
+}
+
+impl Role {
+    pub fn can_edit(self) -> bool {
+        self >= Role::Participant
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkshopKind {
+    /// Made from the landing page: one board, no join code.
+    Quick,
+    /// Made by a facilitator: group boards, optional personal boards, a join code.
+    Workshop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardKind {
+    Quick,
+    Group,
+    Personal,
+    /// Forked from a snapshot.
+    Fork,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotReason {
+    /// Named and saved by someone with edit rights.
+    Manual,
+    /// Taken by the facilitator for every board at once ("End of day 1").
+    Workshop,
+    /// Taken automatically just before a restore, so the restore loses nothing.
+    BeforeRestore,
+}
 
 /// The body of every 4xx and 5xx response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ErrorBody {
-    /// A stable machine-readable code, e.g. `not_found`.
+    /// A stable machine-readable code, e.g. `not_found`, `forbidden`, `invalid_csv`.
     pub error: String,
     /// A sentence for the person reading it.
     pub message: String,
 }
 
-impl TsInterface for ErrorBody {
-    const NAME: &'static str = "ErrorBody";
-    fn fields() -> Vec<(&'static str, &'static str)> {
-        vec![("error", "string"), ("message", "string")]
-    }
-}
-
 /// `GET /healthz`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Health {
     pub status: String,
+    #[ts(type = "number")]
     pub rooms: u64,
+    #[ts(type = "number")]
     pub connections: u64,
 }
 
-impl TsInterface for Health {
-    const NAME: &'static str = "Health";
-    fn fields() -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("status", "string"),
-            ("rooms", "number"),
-            ("connections", "number"),
-        ]
-    }
+/// `POST /api/boards`: a quick board (no token needed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CreateBoardRequest {
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[ts(optional)]
+    pub template: Option<Template>,
+    #[ts(optional)]
+    pub locale: Option<Locale>,
+}
+
+/// `POST /api/workshops` (no token needed): a workshop with `groupCount` group boards and one
+/// personal board per name in `personalBoards`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateWorkshopRequest {
+    pub title: String,
+    pub locale: Locale,
+    pub template: Template,
+    pub group_count: u32,
+    #[serde(default)]
+    pub personal_boards: Vec<String>,
+    /// Days until the workshop and all its data are purged (default 180, at most 730).
+    #[serde(default)]
+    #[ts(optional)]
+    pub retention_days: Option<u32>,
+}
+
+/// The three secrets of a workshop. Returned once, at creation; only hashes are stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AccessTokens {
+    pub facilitator: String,
+    pub participant: String,
+    pub viewer: String,
+}
+
+/// Answer to `POST /api/boards` and `POST /api/workshops`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Created {
+    pub workshop: Workshop,
+    pub tokens: AccessTokens,
+}
+
+/// `GET /api/workshops/{id}`: what the caller's role may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Workshop {
+    pub id: String,
+    pub kind: WorkshopKind,
+    pub title: String,
+    pub locale: Locale,
+    pub template: Template,
+    /// The participant join code (e.g. `KRTA-7MXP`); absent for viewers and quick boards.
+    pub join_code: Option<String>,
+    /// Unix seconds after which the workshop is purged.
+    #[ts(type = "number")]
+    pub retention_until: i64,
+    /// The caller's role.
+    pub role: Role,
+    pub boards: Vec<BoardSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardSummary {
+    pub id: String,
+    pub workshop_id: String,
+    pub title: String,
+    pub kind: BoardKind,
+    pub locked: bool,
+    /// Live connections right now (0 when the board is not loaded).
+    pub connections: u32,
+    pub snapshots: u32,
+    /// Unix seconds of the board's creation.
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+/// `GET /api/boards/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardAccess {
+    pub board: BoardSummary,
+    pub workshop_title: String,
+    pub workshop_kind: WorkshopKind,
+    pub role: Role,
+}
+
+/// `POST /api/join`: a participant joins with the code read aloud.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct JoinRequest {
+    /// Case and separators do not matter: `krta7mxp` and `KRTA-7MXP` are the same code.
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Joined {
+    pub workshop: Workshop,
+    /// The participant token, to keep for this workshop.
+    pub token: String,
+}
+
+/// `PATCH /api/boards/{id}` (facilitator): rename or lock. A locked board accepts changes only
+/// from the facilitator; the lock is also written to the board's `meta.locked`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct UpdateBoardRequest {
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[ts(optional)]
+    pub locked: Option<bool>,
+}
+
+/// `POST /api/workshops/{id}/lock` (facilitator): lock or unlock every board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LockRequest {
+    pub locked: bool,
+}
+
+/// `POST /api/boards/{id}/snapshots` (participant) and `POST /api/workshops/{id}/snapshots`
+/// (facilitator, every board at once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CreateSnapshotRequest {
+    pub name: String,
+    /// Display name of whoever takes it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub author: Option<String>,
+}
+
+/// A named, timestamped copy of a board's whole state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub id: String,
+    pub board_id: String,
+    pub name: String,
+    pub reason: SnapshotReason,
+    pub author: Option<String>,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    /// Size of the stored state in bytes.
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// `POST /api/snapshots/{id}/restore`: the board now holds the snapshot's content; `saved` is
+/// the snapshot of what it held just before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Restored {
+    pub saved: Snapshot,
+}
+
+/// `POST /api/snapshots/{id}/fork`: a new board in the same workshop with the snapshot's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Forked {
+    pub board: BoardSummary,
+}
+
+/// `GET /api/boards/{id}/export.json` and `GET /api/snapshots/{id}/export.json`; also the body
+/// `POST /api/boards/{id}/import` accepts as `application/json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BoardExport {
+    /// Always `kartta-board`.
+    pub format: String,
+    /// 1 for this shape.
+    pub version: u32,
+    pub meta: MetaView,
+    pub actors: Vec<ActorView>,
+    pub relations: Vec<RelationView>,
+    pub notes: Vec<NoteView>,
+    pub strokes: Vec<StrokeView>,
+}
+
+/// Answer to an import: what was added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Imported {
+    pub actors: u32,
+    pub relations: u32,
+    pub notes: u32,
+    pub strokes: u32,
 }

@@ -7,6 +7,7 @@
 //! relations whose endpoints are missing: a concurrent delete can leave one dangling.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use yrs::{Any, GetString, Map, MapRef, Out, ReadTxn};
 
 /// Names of the root `Y.Map`s of a board document.
@@ -75,7 +76,7 @@ pub mod field {
 macro_rules! string_codes {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
         }
@@ -195,7 +196,8 @@ string_codes!(
     Locale { Fi = "fi", Sv = "sv", En = "en" }
 );
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct MetaView {
     pub title: String,
     pub template: Template,
@@ -203,7 +205,8 @@ pub struct MetaView {
     pub locked: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct ActorView {
     pub id: String,
     pub name: String,
@@ -218,7 +221,8 @@ pub struct ActorView {
     pub is_person: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct RelationView {
     pub id: String,
     pub from: String,
@@ -231,7 +235,8 @@ pub struct RelationView {
     pub status: RelationStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteView {
     pub id: String,
     pub x: f64,
@@ -243,7 +248,8 @@ pub struct NoteView {
     pub body: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct StrokeView {
     pub id: String,
     pub tool: StrokeTool,
@@ -254,7 +260,8 @@ pub struct StrokeView {
 
 /// A whole board as plain data, read in one transaction. Elements are sorted by id so that two
 /// views of converged documents compare equal.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct BoardView {
     pub meta: MetaView,
     pub actors: Vec<ActorView>,

@@ -14,13 +14,6 @@ pub trait StringCodes {
     fn codes() -> Vec<&'static str>;
 }
 
-/// A struct of the HTTP API with a hand-checked TypeScript shape.
-pub trait TsInterface {
-    const NAME: &'static str;
-    /// `(field name, TypeScript type)` in declaration order.
-    fn fields() -> Vec<(&'static str, &'static str)>;
-}
-
 fn string_codes<T: StringCodes>(out: &mut String) {
     let codes = T::codes();
     let union: Vec<String> = codes.iter().map(|c| format!("'{c}'")).collect();
@@ -34,12 +27,10 @@ fn string_codes<T: StringCodes>(out: &mut String) {
     );
 }
 
-fn interface<T: TsInterface>(out: &mut String) {
-    let _ = writeln!(out, "export interface {} {{", T::NAME);
-    for (name, ts_type) in T::fields() {
-        let _ = writeln!(out, "  {name}: {ts_type};");
-    }
-    let _ = writeln!(out, "}}\n");
+/// A struct or enum declared through `ts-rs`, exported.
+fn declared<T: ts_rs::TS>(out: &mut String) {
+    let config = ts_rs::Config::new().with_large_int("number");
+    let _ = writeln!(out, "export {}\n", T::decl(&config));
 }
 
 fn screaming(camel: &str) -> String {
@@ -164,8 +155,34 @@ pub fn definitions() -> String {
     string_codes::<schema::NoteVariant>(&mut out);
     string_codes::<schema::StrokeTool>(&mut out);
     string_codes::<schema::Locale>(&mut out);
-    interface::<api::ErrorBody>(&mut out);
-    interface::<api::Health>(&mut out);
+    declared::<schema::MetaView>(&mut out);
+    declared::<schema::ActorView>(&mut out);
+    declared::<schema::RelationView>(&mut out);
+    declared::<schema::NoteView>(&mut out);
+    declared::<schema::StrokeView>(&mut out);
+    declared::<api::Role>(&mut out);
+    declared::<api::WorkshopKind>(&mut out);
+    declared::<api::BoardKind>(&mut out);
+    declared::<api::SnapshotReason>(&mut out);
+    declared::<api::ErrorBody>(&mut out);
+    declared::<api::Health>(&mut out);
+    declared::<api::CreateBoardRequest>(&mut out);
+    declared::<api::CreateWorkshopRequest>(&mut out);
+    declared::<api::AccessTokens>(&mut out);
+    declared::<api::Created>(&mut out);
+    declared::<api::Workshop>(&mut out);
+    declared::<api::BoardSummary>(&mut out);
+    declared::<api::BoardAccess>(&mut out);
+    declared::<api::JoinRequest>(&mut out);
+    declared::<api::Joined>(&mut out);
+    declared::<api::UpdateBoardRequest>(&mut out);
+    declared::<api::LockRequest>(&mut out);
+    declared::<api::CreateSnapshotRequest>(&mut out);
+    declared::<api::Snapshot>(&mut out);
+    declared::<api::Restored>(&mut out);
+    declared::<api::Forked>(&mut out);
+    declared::<api::BoardExport>(&mut out);
+    declared::<api::Imported>(&mut out);
     const_object(
         &mut out,
         "MESSAGE_TYPE",

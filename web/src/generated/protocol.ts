@@ -56,16 +56,117 @@ export const STROKE_TOOL_CODES: readonly StrokeTool[] = ['pen', 'highlighter'];
 export type Locale = 'fi' | 'sv' | 'en';
 export const LOCALE_CODES: readonly Locale[] = ['fi', 'sv', 'en'];
 
-export interface ErrorBody {
-  error: string;
-  message: string;
-}
+export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, };
 
-export interface Health {
-  status: string;
-  rooms: number;
-  connections: number;
-}
+export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, };
+
+export type RelationView = { id: string, from: string, to: string, kind: RelationKind, label: string, direction: Direction, strength: Strength, coordination: Coordination | null, status: RelationStatus, };
+
+export type NoteView = { id: string, x: number, y: number, width: number, height: number, color: string, variant: NoteVariant, body: string, };
+
+export type StrokeView = { id: string, tool: StrokeTool, color: string, width: number, points: Array<number>, };
+
+export type Role = "viewer" | "participant" | "facilitator";
+
+export type WorkshopKind = "quick" | "workshop";
+
+export type BoardKind = "quick" | "group" | "personal" | "fork";
+
+export type SnapshotReason = "manual" | "workshop" | "before_restore";
+
+export type ErrorBody = { 
+/**
+ * A stable machine-readable code, e.g. `not_found`, `forbidden`, `invalid_csv`.
+ */
+error: string, 
+/**
+ * A sentence for the person reading it.
+ */
+message: string, };
+
+export type Health = { status: string, rooms: number, connections: number, };
+
+export type CreateBoardRequest = { title?: string, template?: Template, locale?: Locale, };
+
+export type CreateWorkshopRequest = { title: string, locale: Locale, template: Template, groupCount: number, personalBoards: Array<string>, 
+/**
+ * Days until the workshop and all its data are purged (default 180, at most 730).
+ */
+retentionDays?: number, };
+
+export type AccessTokens = { facilitator: string, participant: string, viewer: string, };
+
+export type Created = { workshop: Workshop, tokens: AccessTokens, };
+
+export type Workshop = { id: string, kind: WorkshopKind, title: string, locale: Locale, template: Template, 
+/**
+ * The participant join code (e.g. `KRTA-7MXP`); absent for viewers and quick boards.
+ */
+joinCode: string | null, 
+/**
+ * Unix seconds after which the workshop is purged.
+ */
+retentionUntil: number, 
+/**
+ * The caller's role.
+ */
+role: Role, boards: Array<BoardSummary>, };
+
+export type BoardSummary = { id: string, workshopId: string, title: string, kind: BoardKind, locked: boolean, 
+/**
+ * Live connections right now (0 when the board is not loaded).
+ */
+connections: number, snapshots: number, 
+/**
+ * Unix seconds of the board's creation.
+ */
+createdAt: number, };
+
+export type BoardAccess = { board: BoardSummary, workshopTitle: string, workshopKind: WorkshopKind, role: Role, };
+
+export type JoinRequest = { 
+/**
+ * Case and separators do not matter: `krta7mxp` and `KRTA-7MXP` are the same code.
+ */
+code: string, };
+
+export type Joined = { workshop: Workshop, 
+/**
+ * The participant token, to keep for this workshop.
+ */
+token: string, };
+
+export type UpdateBoardRequest = { title?: string, locked?: boolean, };
+
+export type LockRequest = { locked: boolean, };
+
+export type CreateSnapshotRequest = { name: string, 
+/**
+ * Display name of whoever takes it.
+ */
+author?: string, };
+
+export type Snapshot = { id: string, boardId: string, name: string, reason: SnapshotReason, author: string | null, createdAt: number, 
+/**
+ * Size of the stored state in bytes.
+ */
+bytes: number, };
+
+export type Restored = { saved: Snapshot, };
+
+export type Forked = { board: BoardSummary, };
+
+export type BoardExport = { 
+/**
+ * Always `kartta-board`.
+ */
+format: string, 
+/**
+ * 1 for this shape.
+ */
+version: number, meta: MetaView, actors: Array<ActorView>, relations: Array<RelationView>, notes: Array<NoteView>, strokes: Array<StrokeView>, };
+
+export type Imported = { actors: number, relations: number, notes: number, strokes: number, };
 
 export const MESSAGE_TYPE = {
   sync: 0,
