@@ -26,7 +26,11 @@ pub mod field {
         pub const TITLE: &str = "title";
         pub const TEMPLATE: &str = "template";
         pub const LOCALE: &str = "locale";
+        /// Written by the server when the facilitator locks the board; the server enforces it.
         pub const LOCKED: &str = "locked";
+        /// Unix milliseconds when the facilitator's timer ends; absent when no timer runs.
+        /// Written by the server for every board of a workshop at once.
+        pub const TIMER_ENDS_AT: &str = "timerEndsAt";
     }
     pub mod actor {
         pub const NAME: &str = "name";
@@ -203,6 +207,7 @@ pub struct MetaView {
     pub template: Template,
     pub locale: Option<Locale>,
     pub locked: bool,
+    pub timer_ends_at: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -289,6 +294,9 @@ impl BoardView {
                 .as_ref()
                 .and_then(|m| boolean(m, txn, field::meta::LOCKED))
                 .unwrap_or(false),
+            timer_ends_at: meta
+                .as_ref()
+                .and_then(|m| number(m, txn, field::meta::TIMER_ENDS_AT)),
         };
         let actors = elements(txn, root::ACTORS, read_actor);
         let relations = elements(txn, root::RELATIONS, read_relation)

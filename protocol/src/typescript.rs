@@ -89,6 +89,7 @@ pub fn definitions() -> String {
                     ("template", field::meta::TEMPLATE),
                     ("locale", field::meta::LOCALE),
                     ("locked", field::meta::LOCKED),
+                    ("timerEndsAt", field::meta::TIMER_ENDS_AT),
                 ]),
             ),
             (
@@ -177,6 +178,7 @@ pub fn definitions() -> String {
     declared::<api::Joined>(&mut out);
     declared::<api::UpdateBoardRequest>(&mut out);
     declared::<api::LockRequest>(&mut out);
+    declared::<api::TimerRequest>(&mut out);
     declared::<api::CreateSnapshotRequest>(&mut out);
     declared::<api::Snapshot>(&mut out);
     declared::<api::Restored>(&mut out);
