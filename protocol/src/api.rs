@@ -199,6 +199,16 @@ pub struct LockRequest {
     pub locked: bool,
 }
 
+/// `POST /api/workshops/{id}/timer` (facilitator): start a timer every board shows (the server
+/// writes `meta.timerEndsAt` into each board), or stop it with `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TimerRequest {
+    /// Unix milliseconds when the timer ends, or `null` to stop it.
+    #[ts(type = "number | null")]
+    pub ends_at: Option<i64>,
+}
+
 /// `POST /api/boards/{id}/snapshots` (participant) and `POST /api/workshops/{id}/snapshots`
 /// (facilitator, every board at once).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -10,7 +10,7 @@ export const ROOT = {
 } as const;
 
 export const FIELD = {
-  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked' },
+  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt' },
   actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson' },
   relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status' },
   note: { x: 'x', y: 'y', width: 'w', height: 'h', color: 'color', variant: 'variant', body: 'body' },
@@ -56,7 +56,7 @@ export const STROKE_TOOL_CODES: readonly StrokeTool[] = ['pen', 'highlighter'];
 export type Locale = 'fi' | 'sv' | 'en';
 export const LOCALE_CODES: readonly Locale[] = ['fi', 'sv', 'en'];
 
-export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, };
+export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, };
 
 export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, };
 
@@ -139,6 +139,12 @@ token: string, };
 export type UpdateBoardRequest = { title?: string, locked?: boolean, };
 
 export type LockRequest = { locked: boolean, };
+
+export type TimerRequest = { 
+/**
+ * Unix milliseconds when the timer ends, or `null` to stop it.
+ */
+endsAt: number | null, };
 
 export type CreateSnapshotRequest = { name: string, 
 /**
