@@ -3,6 +3,7 @@
 //! `main.rs` only parses the command line; [`serve`] runs a server and [`app`] builds its
 //! router, so tests can run the real thing on `127.0.0.1:0`.
 
+pub mod catalog;
 pub mod config;
 pub mod http;
 pub mod metrics;

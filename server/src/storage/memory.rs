@@ -64,6 +64,12 @@ impl BoardStore for MemoryStore {
         board.1.retain(|(id, _)| *id > through_update_id);
         Ok(())
     }
+
+    fn delete(&self, board_id: &str) -> Result<(), StoreError> {
+        let mut inner = self.inner.lock().map_err(|_| StoreError::Closed)?;
+        inner.boards.remove(board_id);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -61,6 +61,9 @@ pub trait BoardStore: Send + Sync + 'static {
         state: &[u8],
         through_update_id: i64,
     ) -> Result<(), StoreError>;
+
+    /// Removes everything stored for the board: its state and its log.
+    fn delete(&self, board_id: &str) -> Result<(), StoreError>;
 }
 
 #[cfg(test)]
@@ -110,6 +113,12 @@ pub(crate) mod contract {
             loaded.updates,
             vec![b"u3".to_vec()],
             "updates after the compaction point stay"
+        );
+        store.delete("board-a").unwrap();
+        let deleted = store.load("board-a").unwrap();
+        assert!(
+            deleted.state.is_none() && deleted.updates.is_empty(),
+            "deleted boards leave nothing"
         );
         assert_eq!(
             store.load("board-b").unwrap().updates,

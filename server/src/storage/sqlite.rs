@@ -132,6 +132,15 @@ impl BoardStore for SqliteStore {
         txn.commit()?;
         Ok(())
     }
+
+    fn delete(&self, board_id: &str) -> Result<(), StoreError> {
+        let mut connection = self.writer.lock().map_err(|_| StoreError::Closed)?;
+        let txn = connection.transaction()?;
+        txn.execute("DELETE FROM board_state WHERE board_id = ?1", [board_id])?;
+        txn.execute("DELETE FROM board_update WHERE board_id = ?1", [board_id])?;
+        txn.commit()?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -147,8 +156,12 @@ mod tests {
         super::super::contract::check_store(&SqliteStore::open(&path).unwrap());
         let reopened = SqliteStore::open(&path).unwrap();
         assert_eq!(
-            reopened.load("board-a").unwrap().state.as_deref(),
-            Some(&b"state-1-2"[..])
+            reopened.load("board-b").unwrap().updates,
+            vec![b"x1".to_vec()]
+        );
+        assert!(
+            reopened.load("board-a").unwrap().updates.is_empty(),
+            "the deletion is stored"
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -1,0 +1,648 @@
+//! The catalog: workshops, their boards, capability tokens and snapshots, in SQLite beside the
+//! update logs.
+//!
+//! Tokens are 256-bit random secrets; only their SHA-256 hashes are stored, and a presented
+//! token is compared with the stored hashes in constant time. Ids of workshops, boards and
+//! snapshots are 128-bit random, so they cannot be guessed either.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use kartta_protocol::api::{BoardKind, Role, SnapshotReason, WorkshopKind};
+use kartta_protocol::schema::{Locale, Template};
+use rand::RngCore;
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("the catalog is closed")]
+    Closed,
+}
+
+pub type CatalogResult<T> = Result<T, CatalogError>;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS workshop (
+    id               TEXT PRIMARY KEY,
+    kind             TEXT NOT NULL,
+    title            TEXT NOT NULL,
+    locale           TEXT NOT NULL,
+    template         TEXT NOT NULL,
+    join_code        TEXT UNIQUE,
+    facilitator_hash BLOB NOT NULL,
+    participant_hash BLOB NOT NULL,
+    viewer_hash      BLOB NOT NULL,
+    created_at       INTEGER NOT NULL,
+    retention_until  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS board (
+    id          TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshop (id) ON DELETE CASCADE,
+    title       TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    locked      INTEGER NOT NULL DEFAULT 0,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS board_by_workshop ON board (workshop_id, created_at);
+CREATE TABLE IF NOT EXISTS snapshot (
+    id         TEXT PRIMARY KEY,
+    board_id   TEXT NOT NULL REFERENCES board (id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    author     TEXT,
+    created_at INTEGER NOT NULL,
+    state      BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshot_by_board ON snapshot (board_id, created_at);
+";
+
+/// Letters and digits that cannot be confused when read aloud or written down (no 0/O, 1/I/L,
+/// 2/Z, 5/S, 8/B).
+const JOIN_CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+const JOIN_CODE_LENGTH: usize = 8;
+
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+/// 128 random bits, URL-safe: an id nobody can guess.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// 256 random bits, URL-safe: a capability token.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+fn random_join_code() -> String {
+    let mut rng = rand::rng();
+    (0..JOIN_CODE_LENGTH)
+        .map(|_| {
+            let index = (rng.next_u32() as usize) % JOIN_CODE_ALPHABET.len();
+            char::from(JOIN_CODE_ALPHABET[index])
+        })
+        .collect()
+}
+
+/// `krta7mxp`, `KRTA-7MXP` and ` krta 7mxp ` are the same code.
+pub fn normalize_join_code(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// `KRTA7MXP` → `KRTA-7MXP`, easier to read aloud.
+pub fn format_join_code(code: &str) -> String {
+    if code.len() == JOIN_CODE_LENGTH {
+        format!("{}-{}", &code[..4], &code[4..])
+    } else {
+        code.to_owned()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkshopRecord {
+    pub id: String,
+    pub kind: WorkshopKind,
+    pub title: String,
+    pub locale: Locale,
+    pub template: Template,
+    pub join_code: Option<String>,
+    pub created_at: i64,
+    pub retention_until: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardRecord {
+    pub id: String,
+    pub workshop_id: String,
+    pub title: String,
+    pub kind: BoardKind,
+    pub locked: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRecord {
+    pub id: String,
+    pub board_id: String,
+    pub name: String,
+    pub reason: SnapshotReason,
+    pub author: Option<String>,
+    pub created_at: i64,
+    pub bytes: u64,
+}
+
+/// What to create: the workshop and the boards in it.
+#[derive(Debug, Clone)]
+pub struct NewWorkshop {
+    pub kind: WorkshopKind,
+    pub title: String,
+    pub locale: Locale,
+    pub template: Template,
+    pub retention_days: u32,
+    /// `(title, kind)` of each board.
+    pub boards: Vec<(String, BoardKind)>,
+}
+
+/// The secrets of a new workshop, shown once.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub facilitator: String,
+    pub participant: String,
+    pub viewer: String,
+}
+
+pub struct Catalog {
+    connection: Mutex<Connection>,
+}
+
+fn code_of<T: serde::Serialize>(value: T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(code)) => code,
+        _ => String::new(),
+    }
+}
+
+fn from_code<T: serde::de::DeserializeOwned>(code: String) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(code.clone())).map_err(|error| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(error))
+    })
+}
+
+fn workshop_from_row(row: &rusqlite::Row) -> rusqlite::Result<WorkshopRecord> {
+    Ok(WorkshopRecord {
+        id: row.get(0)?,
+        kind: from_code(row.get(1)?)?,
+        title: row.get(2)?,
+        locale: from_code(row.get(3)?)?,
+        template: from_code(row.get(4)?)?,
+        join_code: row.get(5)?,
+        created_at: row.get(6)?,
+        retention_until: row.get(7)?,
+    })
+}
+
+fn board_from_row(row: &rusqlite::Row) -> rusqlite::Result<BoardRecord> {
+    Ok(BoardRecord {
+        id: row.get(0)?,
+        workshop_id: row.get(1)?,
+        title: row.get(2)?,
+        kind: from_code(row.get(3)?)?,
+        locked: row.get(4)?,
+        created_at: row.get(5)?,
+    })
+}
+
+fn snapshot_from_row(row: &rusqlite::Row) -> rusqlite::Result<SnapshotRecord> {
+    Ok(SnapshotRecord {
+        id: row.get(0)?,
+        board_id: row.get(1)?,
+        name: row.get(2)?,
+        reason: from_code(row.get(3)?)?,
+        author: row.get(4)?,
+        created_at: row.get(5)?,
+        bytes: row.get::<_, i64>(6)? as u64,
+    })
+}
+
+const WORKSHOP_COLUMNS: &str =
+    "id, kind, title, locale, template, join_code, created_at, retention_until";
+const BOARD_COLUMNS: &str = "id, workshop_id, title, kind, locked, created_at";
+const SNAPSHOT_COLUMNS: &str = "id, board_id, name, reason, author, created_at, length(state)";
+
+impl Catalog {
+    pub fn open(path: &Path) -> CatalogResult<Catalog> {
+        let connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        connection.execute_batch(SCHEMA)?;
+        Ok(Catalog {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    fn with<T>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> CatalogResult<T> {
+        let mut connection = self.connection.lock().map_err(|_| CatalogError::Closed)?;
+        Ok(work(&mut connection)?)
+    }
+
+    /// Creates a workshop and its boards; returns them with the tokens (shown only now).
+    pub fn create_workshop(
+        &self,
+        new: &NewWorkshop,
+    ) -> CatalogResult<(WorkshopRecord, Vec<BoardRecord>, Tokens)> {
+        let tokens = Tokens {
+            facilitator: random_token(),
+            participant: random_token(),
+            viewer: random_token(),
+        };
+        let now = unix_now();
+        let record = WorkshopRecord {
+            id: random_id(),
+            kind: new.kind,
+            title: new.title.clone(),
+            locale: new.locale,
+            template: new.template,
+            join_code: (new.kind == WorkshopKind::Workshop).then(random_join_code),
+            created_at: now,
+            retention_until: now + i64::from(new.retention_days) * 86_400,
+        };
+        let boards: Vec<BoardRecord> = new
+            .boards
+            .iter()
+            .enumerate()
+            .map(|(index, (title, kind))| BoardRecord {
+                id: random_id(),
+                workshop_id: record.id.clone(),
+                title: title.clone(),
+                kind: *kind,
+                locked: false,
+                // Keeps the boards in the order they were asked for.
+                created_at: now + index as i64,
+            })
+            .collect();
+        self.with(|connection| {
+            let txn = connection.transaction()?;
+            txn.execute(
+                "INSERT INTO workshop (id, kind, title, locale, template, join_code, facilitator_hash,
+                     participant_hash, viewer_hash, created_at, retention_until)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    record.id,
+                    code_of(record.kind),
+                    record.title,
+                    code_of(record.locale),
+                    code_of(record.template),
+                    record.join_code,
+                    token_hash(&tokens.facilitator).as_slice(),
+                    token_hash(&tokens.participant).as_slice(),
+                    token_hash(&tokens.viewer).as_slice(),
+                    record.created_at,
+                    record.retention_until,
+                ],
+            )?;
+            for board in &boards {
+                insert_board(&txn, board)?;
+            }
+            txn.commit()
+        })?;
+        Ok((record, boards, tokens))
+    }
+
+    pub fn add_board(&self, board: &BoardRecord) -> CatalogResult<()> {
+        self.with(|connection| insert_board(connection, board))
+    }
+
+    pub fn workshop(&self, id: &str) -> CatalogResult<Option<WorkshopRecord>> {
+        self.with(|connection| {
+            connection
+                .query_row(
+                    &format!("SELECT {WORKSHOP_COLUMNS} FROM workshop WHERE id = ?1"),
+                    [id],
+                    workshop_from_row,
+                )
+                .optional()
+        })
+    }
+
+    pub fn workshop_by_join_code(&self, code: &str) -> CatalogResult<Option<WorkshopRecord>> {
+        let code = normalize_join_code(code);
+        self.with(|connection| {
+            connection
+                .query_row(
+                    &format!("SELECT {WORKSHOP_COLUMNS} FROM workshop WHERE join_code = ?1"),
+                    [code],
+                    workshop_from_row,
+                )
+                .optional()
+        })
+    }
+
+    pub fn board(&self, id: &str) -> CatalogResult<Option<BoardRecord>> {
+        self.with(|connection| {
+            connection
+                .query_row(
+                    &format!("SELECT {BOARD_COLUMNS} FROM board WHERE id = ?1"),
+                    [id],
+                    board_from_row,
+                )
+                .optional()
+        })
+    }
+
+    pub fn boards_of(&self, workshop_id: &str) -> CatalogResult<Vec<BoardRecord>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(&format!(
+                "SELECT {BOARD_COLUMNS} FROM board WHERE workshop_id = ?1 ORDER BY created_at, id"
+            ))?;
+            let rows = statement.query_map([workshop_id], board_from_row)?;
+            rows.collect()
+        })
+    }
+
+    /// The role `token` gives in workshop `workshop_id`, if any. Every stored hash is compared,
+    /// in constant time, whatever matches first.
+    pub fn role(&self, workshop_id: &str, token: &str) -> CatalogResult<Option<Role>> {
+        let hashes: Option<(Vec<u8>, Vec<u8>, Vec<u8>)> = self.with(|connection| {
+            connection
+                .query_row(
+                    "SELECT facilitator_hash, participant_hash, viewer_hash FROM workshop WHERE id = ?1",
+                    [workshop_id],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()
+        })?;
+        let Some((facilitator, participant, viewer)) = hashes else {
+            return Ok(None);
+        };
+        let presented = token_hash(token);
+        let is = |stored: &[u8]| bool::from(stored.ct_eq(presented.as_slice()));
+        let (is_facilitator, is_participant, is_viewer) =
+            (is(&facilitator), is(&participant), is(&viewer));
+        Ok(if is_facilitator {
+            Some(Role::Facilitator)
+        } else if is_participant {
+            Some(Role::Participant)
+        } else if is_viewer {
+            Some(Role::Viewer)
+        } else {
+            None
+        })
+    }
+
+    pub fn set_board_title(&self, board_id: &str, title: &str) -> CatalogResult<()> {
+        self.with(|connection| {
+            connection
+                .execute(
+                    "UPDATE board SET title = ?2 WHERE id = ?1",
+                    params![board_id, title],
+                )
+                .map(|_| ())
+        })
+    }
+
+    pub fn set_board_locked(&self, board_id: &str, locked: bool) -> CatalogResult<()> {
+        self.with(|connection| {
+            connection
+                .execute(
+                    "UPDATE board SET locked = ?2 WHERE id = ?1",
+                    params![board_id, locked],
+                )
+                .map(|_| ())
+        })
+    }
+
+    /// Removes the board's catalog rows (its snapshots go with it).
+    pub fn delete_board(&self, board_id: &str) -> CatalogResult<()> {
+        self.with(|connection| {
+            connection
+                .execute("DELETE FROM board WHERE id = ?1", [board_id])
+                .map(|_| ())
+        })
+    }
+
+    /// Removes the workshop's catalog rows (boards and snapshots go with it); returns the ids of
+    /// its boards so their documents can be deleted too.
+    pub fn delete_workshop(&self, workshop_id: &str) -> CatalogResult<Vec<String>> {
+        self.with(|connection| {
+            let txn = connection.transaction()?;
+            let board_ids = {
+                let mut statement = txn.prepare("SELECT id FROM board WHERE workshop_id = ?1")?;
+                let rows = statement.query_map([workshop_id], |row| row.get(0))?;
+                rows.collect::<rusqlite::Result<Vec<String>>>()?
+            };
+            txn.execute("DELETE FROM workshop WHERE id = ?1", [workshop_id])?;
+            txn.commit()?;
+            Ok(board_ids)
+        })
+    }
+
+    /// Workshops whose retention date is before `now`.
+    pub fn expired_workshops(&self, now: i64) -> CatalogResult<Vec<String>> {
+        self.with(|connection| {
+            let mut statement =
+                connection.prepare("SELECT id FROM workshop WHERE retention_until < ?1")?;
+            let rows = statement.query_map([now], |row| row.get(0))?;
+            rows.collect()
+        })
+    }
+
+    pub fn add_snapshot(&self, record: &SnapshotRecord, state: &[u8]) -> CatalogResult<()> {
+        self.with(|connection| {
+            connection
+                .execute(
+                    "INSERT INTO snapshot (id, board_id, name, reason, author, created_at, state)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        record.id,
+                        record.board_id,
+                        record.name,
+                        code_of(record.reason),
+                        record.author,
+                        record.created_at,
+                        state
+                    ],
+                )
+                .map(|_| ())
+        })
+    }
+
+    pub fn snapshots_of(&self, board_id: &str) -> CatalogResult<Vec<SnapshotRecord>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(&format!(
+                "SELECT {SNAPSHOT_COLUMNS} FROM snapshot WHERE board_id = ?1 ORDER BY created_at DESC, rowid DESC"
+            ))?;
+            let rows = statement.query_map([board_id], snapshot_from_row)?;
+            rows.collect()
+        })
+    }
+
+    pub fn snapshot_counts(&self, workshop_id: &str) -> CatalogResult<Vec<(String, u32)>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT board.id, count(snapshot.id) FROM board LEFT JOIN snapshot ON snapshot.board_id = board.id
+                 WHERE board.workshop_id = ?1 GROUP BY board.id",
+            )?;
+            let rows = statement.query_map([workshop_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect()
+        })
+    }
+
+    pub fn snapshot(&self, id: &str) -> CatalogResult<Option<SnapshotRecord>> {
+        self.with(|connection| {
+            connection
+                .query_row(
+                    &format!("SELECT {SNAPSHOT_COLUMNS} FROM snapshot WHERE id = ?1"),
+                    [id],
+                    snapshot_from_row,
+                )
+                .optional()
+        })
+    }
+
+    pub fn snapshot_state(&self, id: &str) -> CatalogResult<Option<Vec<u8>>> {
+        self.with(|connection| {
+            connection
+                .query_row("SELECT state FROM snapshot WHERE id = ?1", [id], |row| {
+                    row.get(0)
+                })
+                .optional()
+        })
+    }
+
+    /// Rows in every catalog table, for tests that check deletion leaves nothing behind.
+    pub fn row_counts(&self) -> CatalogResult<[i64; 3]> {
+        self.with(|connection| {
+            let count = |table: &str| {
+                connection.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                    row.get(0)
+                })
+            };
+            Ok([count("workshop")?, count("board")?, count("snapshot")?])
+        })
+    }
+}
+
+fn insert_board(connection: &Connection, board: &BoardRecord) -> rusqlite::Result<()> {
+    connection
+        .execute(
+            "INSERT INTO board (id, workshop_id, title, kind, locked, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![board.id, board.workshop_id, board.title, code_of(board.kind), board.locked, board.created_at],
+        )
+        .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> (Catalog, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("kartta-catalog-{}", random_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        (Catalog::open(&dir.join("kartta.db")).unwrap(), dir)
+    }
+
+    fn workshop(kind: WorkshopKind, boards: usize) -> NewWorkshop {
+        NewWorkshop {
+            kind,
+            title: "Kumppanuusfoorumi".into(),
+            locale: Locale::Fi,
+            template: Template::Rings,
+            retention_days: 30,
+            boards: (0..boards)
+                .map(|i| (format!("Ryhmä {}", i + 1), BoardKind::Group))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn tokens_give_their_roles_and_nothing_across_workshops() {
+        let (catalog, dir) = catalog();
+        let (first, boards, tokens) = catalog
+            .create_workshop(&workshop(WorkshopKind::Workshop, 2))
+            .unwrap();
+        let (second, _, other_tokens) = catalog
+            .create_workshop(&workshop(WorkshopKind::Workshop, 1))
+            .unwrap();
+        assert_eq!(boards.len(), 2);
+        assert_eq!(
+            catalog.role(&first.id, &tokens.facilitator).unwrap(),
+            Some(Role::Facilitator)
+        );
+        assert_eq!(
+            catalog.role(&first.id, &tokens.participant).unwrap(),
+            Some(Role::Participant)
+        );
+        assert_eq!(
+            catalog.role(&first.id, &tokens.viewer).unwrap(),
+            Some(Role::Viewer)
+        );
+        assert_eq!(
+            catalog.role(&first.id, &other_tokens.facilitator).unwrap(),
+            None
+        );
+        assert_eq!(catalog.role(&second.id, &tokens.facilitator).unwrap(), None);
+        assert_eq!(catalog.role(&first.id, "").unwrap(), None);
+        assert_eq!(
+            catalog
+                .role("no-such-workshop", &tokens.facilitator)
+                .unwrap(),
+            None
+        );
+        assert_eq!(tokens.facilitator.len(), 43, "256 bits in base64url");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn join_codes_are_readable_and_found_however_typed() {
+        let (catalog, dir) = catalog();
+        let (record, _, _) = catalog
+            .create_workshop(&workshop(WorkshopKind::Workshop, 1))
+            .unwrap();
+        let code = record.join_code.clone().unwrap();
+        assert_eq!(code.len(), 8);
+        assert!(code.bytes().all(|b| JOIN_CODE_ALPHABET.contains(&b)));
+        let spoken = format_join_code(&code).to_lowercase().replace('-', " - ");
+        assert_eq!(
+            catalog.workshop_by_join_code(&spoken).unwrap().unwrap().id,
+            record.id
+        );
+        assert_eq!(catalog.workshop_by_join_code("AAAA-AAAA").unwrap(), None);
+        let (quick, _, _) = catalog
+            .create_workshop(&workshop(WorkshopKind::Quick, 1))
+            .unwrap();
+        assert_eq!(quick.join_code, None, "quick boards have no join code");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn deleting_a_workshop_removes_its_boards_and_snapshots() {
+        let (catalog, dir) = catalog();
+        let (record, boards, _) = catalog
+            .create_workshop(&workshop(WorkshopKind::Workshop, 2))
+            .unwrap();
+        let snapshot = SnapshotRecord {
+            id: random_id(),
+            board_id: boards[0].id.clone(),
+            name: "Päivä 1".into(),
+            reason: SnapshotReason::Manual,
+            author: None,
+            created_at: unix_now(),
+            bytes: 0,
+        };
+        catalog.add_snapshot(&snapshot, b"state").unwrap();
+        assert_eq!(catalog.snapshots_of(&boards[0].id).unwrap()[0].bytes, 5);
+        assert_eq!(catalog.row_counts().unwrap(), [1, 2, 1]);
+        let mut deleted = catalog.delete_workshop(&record.id).unwrap();
+        deleted.sort();
+        let mut expected: Vec<String> = boards.iter().map(|b| b.id.clone()).collect();
+        expected.sort();
+        assert_eq!(deleted, expected);
+        assert_eq!(catalog.row_counts().unwrap(), [0, 0, 0]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
