@@ -11,36 +11,37 @@ const load = (scenario, server) => {
 }
 const fmt = (v, digits = 1) => (v === null || v === undefined || Number.isNaN(v)) ? '–' : (typeof v === 'number' ? v.toFixed(digits) : String(v))
 const mb = kb => kb == null ? null : kb / 1024
+const noise = d => (d.other_processes_cpu_s == null || !d.wall_s) ? '–' : `${Math.max(0, Math.round(100 * d.other_processes_cpu_s / d.wall_s))}`
 const ratio = (k, r) => (k == null || r == null || r === 0) ? '–' : `${(k / r).toFixed(2)}×`
 
 const traffic = ['workshop', 'scale50', 'scale', 'plenary']
 const out = []
 out.push('### Steady traffic\n')
-out.push('| scenario | server | delivered updates/s | lost updates | p50 ms | p99 ms | max ms | awareness msgs/s | awareness entries/s | server CPU s | CPU µs per delivered item | peak RSS MB | loadgen CPU s | other CPU s |')
+out.push('| scenario | server | delivered updates/s | lost updates | p50 ms | p99 ms | max ms | awareness msgs/s | awareness entries/s | server CPU s | CPU µs per delivered item | peak RSS MB | loadgen CPU s | other processes, % of a core |')
 out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const s of traffic) {
   for (const server of ['kartta', 'reference']) {
     const d = load(s, server)
     if (!d) continue
     if (!d.ok) { out.push(`| ${s} | ${server} | failed: ${d.error} | | | | | | | | | | | |`); continue }
-    out.push(`| ${s} | ${server} | ${fmt(d.delivered_updates_per_s, 0)} | ${d.lost_updates} (${fmt(d.lost_pct, 2)} %) | ${fmt(d.latency.p50_ms, 2)} | ${fmt(d.latency.p99_ms, 2)} | ${fmt(d.latency.max_ms, 1)} | ${fmt(d.awareness_messages_per_s, 0)} | ${fmt(d.awareness_entries_per_s, 0)} | ${fmt(d.server.cpu_s_load, 2)} | ${fmt(d.server.cpu_us_per_delivered_item, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${fmt(d.loadgen_cpu_s, 1)} | ${fmt(d.other_processes_cpu_s, 1)} |`)
+    out.push(`| ${s} | ${server} | ${fmt(d.delivered_updates_per_s, 0)} | ${d.lost_updates} (${fmt(d.lost_pct, 2)} %) | ${fmt(d.latency.p50_ms, 2)} | ${fmt(d.latency.p99_ms, 2)} | ${fmt(d.latency.max_ms, 1)} | ${fmt(d.awareness_messages_per_s, 0)} | ${fmt(d.awareness_entries_per_s, 0)} | ${fmt(d.server.cpu_s_load, 2)} | ${fmt(d.server.cpu_us_per_delivered_item, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${fmt(d.loadgen_cpu_s, 1)} | ${noise(d)} |`)
   }
 }
 
 out.push('\n### Cold load and join storm\n')
-out.push('| scenario | server | result | server CPU s | peak RSS MB | notes |')
-out.push('|---|---|---:|---:|---:|---|')
+out.push('| scenario | server | result | server CPU s | peak RSS MB | other processes, % of a core | notes |')
+out.push('|---|---|---:|---:|---:|---:|---|')
 for (const server of ['kartta', 'reference']) {
   const d = load('coldload', server)
   if (!d) continue
-  if (!d.ok) { out.push(`| coldload | ${server} | failed: ${d.error} | | | |`); continue }
-  out.push(`| coldload | ${server} | median ${fmt(d.coldload_median_ms, 1)} ms (min ${fmt(d.coldload_min_ms, 1)}, max ${fmt(d.coldload_max_ms, 1)}, ${d.runs.length} runs) | ${fmt(d.server.cpu_s_loads, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | step 2 received after ${fmt(d.step2_received_median_ms, 1)} ms (median); state ${fmt(d.state_bytes / 1e3, 0)} kB |`)
+  if (!d.ok) { out.push(`| coldload | ${server} | failed: ${d.error} | | | | |`); continue }
+  out.push(`| coldload | ${server} | median ${fmt(d.coldload_median_ms, 1)} ms (min ${fmt(d.coldload_min_ms, 1)}, max ${fmt(d.coldload_max_ms, 1)}, ${d.runs.length} runs) | ${fmt(d.server.cpu_s_loads, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${noise(d)} | step 2 received after ${fmt(d.step2_received_median_ms, 1)} ms (median); state ${fmt(d.state_bytes / 1e3, 0)} kB |`)
 }
 for (const server of ['kartta', 'reference']) {
   const d = load('joinstorm', server)
   if (!d) continue
-  if (!d.ok) { out.push(`| joinstorm | ${server} | failed: ${d.error} | | | |`); continue }
-  out.push(`| joinstorm | ${server} | last synced after ${fmt(d.last_synced_ms, 0)} ms (median ${fmt(d.median_synced_ms, 0)}; ${d.clients_synced}/${d.config.clients} synced) | ${fmt(d.server.cpu_s_storm, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | state ${fmt(d.state_bytes / 1e6, 1)} MB; RSS before the storm ${fmt(mb(d.server.rss_before_storm_kb), 1)} MB${d.errors?.length ? '; errors: ' + d.errors.slice(0, 2).join('; ') : ''} |`)
+  if (!d.ok) { out.push(`| joinstorm | ${server} | failed: ${d.error} | | | | |`); continue }
+  out.push(`| joinstorm | ${server} | last synced after ${fmt(d.last_synced_ms, 0)} ms (median ${fmt(d.median_synced_ms, 0)}; ${d.clients_synced}/${d.config.clients} synced) | ${fmt(d.server.cpu_s_storm, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${noise(d)} | state ${fmt(d.state_bytes / 1e6, 1)} MB; RSS before the storm ${fmt(mb(d.server.rss_before_storm_kb), 1)} MB${d.errors?.length ? '; errors: ' + d.errors.slice(0, 2).join('; ') : ''} |`)
 }
 
 // Targets from issue 2.

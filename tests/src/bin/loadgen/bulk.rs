@@ -359,6 +359,7 @@ pub async fn coldload(
     let proc_after_setup = procstat::sample_opt(server_pid);
     // One setup client stays connected, so the room stays loaded in both servers.
     let idle = keeper.map(Writer::idle);
+    let noise = Noise::start(server_pid);
 
     let mut totals = Vec::new();
     let mut runs = Vec::new();
@@ -379,6 +380,7 @@ pub async fn coldload(
         client::close(s.ws).await;
     }
     let proc_end = procstat::sample_opt(server_pid);
+    let (other_cpu_s, measured_wall_s) = noise.end(server_pid);
     if let Some(idle) = idle {
         idle.abort();
     }
@@ -397,6 +399,8 @@ pub async fn coldload(
         "coldload_max_ms": totals.iter().copied().reduce(f64::max),
         "step2_received_median_ms": stats::median(&received),
         "runs": runs,
+        "other_processes_cpu_s": other_cpu_s.map(round3),
+        "wall_s": round3(measured_wall_s),
         "server": {
             "cpu_s_total": procstat::cpu_between(proc_before, proc_end).map(round3),
             "cpu_s_setup": procstat::cpu_between(proc_before, proc_after_setup).map(round3),
@@ -453,6 +457,7 @@ pub async fn joinstorm(
     // Let the server settle (a compaction or a GC may follow the setup).
     tokio::time::sleep(Duration::from_secs(1)).await;
     let proc_storm_start = procstat::sample_opt(server_pid);
+    let noise = Noise::start(server_pid);
 
     let barrier = Arc::new(Barrier::new(cfg.clients + 1));
     let mut handles = Vec::new();
@@ -495,6 +500,7 @@ pub async fn joinstorm(
     }
     let storm_wall = storm_start.elapsed();
     let proc_end = procstat::sample_opt(server_pid);
+    let (other_cpu_s, measured_wall_s) = noise.end(server_pid);
     for ws in sockets {
         client::close(ws).await;
     }
@@ -514,6 +520,8 @@ pub async fn joinstorm(
         "storm_wall_ms": ms(storm_wall),
         "smallest_step2_bytes": (min_bytes != usize::MAX).then_some(min_bytes),
         "first_client_state_verified": verified,
+        "other_processes_cpu_s": other_cpu_s.map(round3),
+        "wall_s": round3(measured_wall_s),
         "server": {
             "cpu_s_total": procstat::cpu_between(proc_before, proc_end).map(round3),
             "cpu_s_storm": procstat::cpu_between(proc_storm_start, proc_end).map(round3),
@@ -523,4 +531,33 @@ pub async fn joinstorm(
         },
         "errors": errors,
     }))
+}
+
+/// CPU used by other processes during the measured part, as a noise indicator.
+struct Noise {
+    at: Instant,
+    machine: Option<f64>,
+    server: Option<procstat::ProcSample>,
+    own: Option<procstat::ProcSample>,
+}
+
+impl Noise {
+    fn start(server_pid: Option<u32>) -> Noise {
+        Noise {
+            at: Instant::now(),
+            machine: procstat::machine_busy_s(),
+            server: procstat::sample_opt(server_pid),
+            own: procstat::sample(std::process::id()),
+        }
+    }
+
+    /// (CPU seconds of other processes, wall seconds) since `start`.
+    fn end(self, server_pid: Option<u32>) -> (Option<f64>, f64) {
+        let other = procstat::other_cpu_s(
+            (self.machine, procstat::machine_busy_s()),
+            procstat::cpu_between(self.server, procstat::sample_opt(server_pid)),
+            procstat::cpu_between(self.own, procstat::sample(std::process::id())),
+        );
+        (other, self.at.elapsed().as_secs_f64())
+    }
 }
