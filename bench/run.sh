@@ -74,7 +74,7 @@ start_server() {
   case "$kind" in
     kartta)
       DATA_DIR=$(mktemp -d -t kartta-bench.XXXXXX)
-      "$KARTTA_BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn >"$log" 2>&1 &
+      "$KARTTA_BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn --open-boards >"$log" 2>&1 &
       SERVER_PID=$!
       local line
       line=$(wait_for_line "$log" 'kartta listening on http://127\.0\.0\.1:[0-9]+')

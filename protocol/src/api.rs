@@ -140,6 +140,15 @@ pub struct Workshop {
     /// The caller's role.
     pub role: Role,
     pub boards: Vec<BoardSummary>,
+    /// The participant and viewer tokens, for the facilitator to share again; absent for others.
+    pub shared_tokens: Option<SharedTokens>,
+}
+
+/// The links a facilitator hands out: `/w/{id}#t={participant}` and `/w/{id}#t={viewer}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SharedTokens {
+    pub participant: String,
+    pub viewer: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -172,6 +172,7 @@ pub fn definitions() -> String {
     declared::<api::AccessTokens>(&mut out);
     declared::<api::Created>(&mut out);
     declared::<api::Workshop>(&mut out);
+    declared::<api::SharedTokens>(&mut out);
     declared::<api::BoardSummary>(&mut out);
     declared::<api::BoardAccess>(&mut out);
     declared::<api::JoinRequest>(&mut out);

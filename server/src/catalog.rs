@@ -1,8 +1,10 @@
 //! The catalog: workshops, their boards, capability tokens and snapshots, in SQLite beside the
 //! update logs.
 //!
-//! Tokens are 256-bit random secrets; only their SHA-256 hashes are stored, and a presented
-//! token is compared with the stored hashes in constant time. Ids of workshops, boards and
+//! Tokens are 256-bit random secrets compared through their SHA-256 hashes in constant time.
+//! The facilitator token is stored only as a hash. The participant and viewer tokens are also
+//! kept in clear: the join code hands out the participant token, and the facilitator must be
+//! able to show both links again weeks later. Ids of workshops, boards and
 //! snapshots are 128-bit random, so they cannot be guessed either.
 
 use std::path::Path;
@@ -38,6 +40,8 @@ CREATE TABLE IF NOT EXISTS workshop (
     facilitator_hash BLOB NOT NULL,
     participant_hash BLOB NOT NULL,
     viewer_hash      BLOB NOT NULL,
+    participant_token TEXT NOT NULL,
+    viewer_token     TEXT NOT NULL,
     created_at       INTEGER NOT NULL,
     retention_until  INTEGER NOT NULL
 );
@@ -289,8 +293,8 @@ impl Catalog {
             let txn = connection.transaction()?;
             txn.execute(
                 "INSERT INTO workshop (id, kind, title, locale, template, join_code, facilitator_hash,
-                     participant_hash, viewer_hash, created_at, retention_until)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     participant_hash, viewer_hash, participant_token, viewer_token, created_at, retention_until)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     record.id,
                     code_of(record.kind),
@@ -301,6 +305,8 @@ impl Catalog {
                     token_hash(&tokens.facilitator).as_slice(),
                     token_hash(&tokens.participant).as_slice(),
                     token_hash(&tokens.viewer).as_slice(),
+                    tokens.participant,
+                    tokens.viewer,
                     record.created_at,
                     record.retention_until,
                 ],
@@ -391,6 +397,19 @@ impl Catalog {
             Some(Role::Viewer)
         } else {
             None
+        })
+    }
+
+    /// The participant and viewer tokens of a workshop, to hand out again.
+    pub fn shareable_tokens(&self, workshop_id: &str) -> CatalogResult<Option<(String, String)>> {
+        self.with(|connection| {
+            connection
+                .query_row(
+                    "SELECT participant_token, viewer_token FROM workshop WHERE id = ?1",
+                    [workshop_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
         })
     }
 

@@ -40,6 +40,11 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub limits: Limits,
 
+    /// Let any board id be used without a token, as a plain Yjs relay (for load tests or a
+    /// closed network). Off by default: boards are made through the API and need a token.
+    #[arg(long, env = "KARTTA_OPEN_BOARDS")]
+    pub open_boards: bool,
+
     /// Log filter in `tracing` syntax, e.g. `info` or `kartta_server=debug`.
     #[arg(long, env = "KARTTA_LOG", default_value = "info")]
     pub log: String,
@@ -136,6 +141,7 @@ impl ServeConfig {
             listen: ([127, 0, 0, 1], 0).into(),
             data_dir,
             limits: Limits::default(),
+            open_boards: false,
             log: "info".into(),
         }
     }

@@ -15,10 +15,29 @@ use crate::AppState;
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
+    /// A 400 with a specific code, e.g. `invalid_csv` with the line and the reason.
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+    #[error("no token")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
     #[error("not found")]
     NotFound,
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<crate::catalog::CatalogError> for ApiError {
+    fn from(error: crate::catalog::CatalogError) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<crate::storage::StoreError> for ApiError {
+    fn from(error: crate::storage::StoreError) -> Self {
+        ApiError::Internal(error.to_string())
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -27,6 +46,15 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(message) => {
                 (StatusCode::BAD_REQUEST, "bad_request", message.clone())
             }
+            ApiError::Invalid { code, message } => {
+                (StatusCode::BAD_REQUEST, *code, message.clone())
+            }
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "This needs a token: open the link you were given.".into(),
+            ),
+            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message.clone()),
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not_found",

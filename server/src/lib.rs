@@ -3,6 +3,8 @@
 //! `main.rs` only parses the command line; [`serve`] runs a server and [`app`] builds its
 //! router, so tests can run the real thing on `127.0.0.1:0`.
 
+mod api;
+pub mod board_doc;
 pub mod catalog;
 pub mod config;
 pub mod http;
@@ -23,6 +25,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::catalog::Catalog;
 use crate::config::ServeConfig;
 use crate::metrics::Metrics;
 use crate::persist::Persister;
@@ -35,6 +38,7 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     pub rooms: Arc<Rooms>,
     pub metrics: Arc<Metrics>,
+    pub catalog: Arc<Catalog>,
     /// Permits to write a large message (see `ws::LARGE_MESSAGE_BYTES`): bounds how many
     /// copies of a big board sit in write buffers at once.
     pub large_sends: Arc<tokio::sync::Semaphore>,
@@ -47,6 +51,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/sync/{board_id}", get(ws::sync_handler))
         .merge(http::router())
+        .nest("/api", api::router())
         .fallback(web::static_file)
         .with_state(state)
 }
@@ -70,12 +75,16 @@ impl Server {
             SqliteStore::open(&database)
                 .with_context(|| format!("opening {}", database.display()))?,
         );
-        Server::start_with_store(config, store).await
+        let catalog = Arc::new(
+            Catalog::open(&database).with_context(|| format!("opening {}", database.display()))?,
+        );
+        Server::start_with_stores(config, store, catalog).await
     }
 
-    pub async fn start_with_store(
+    pub async fn start_with_stores(
         config: ServeConfig,
         store: Arc<dyn BoardStore>,
+        catalog: Arc<Catalog>,
     ) -> anyhow::Result<Server> {
         let metrics = Arc::new(Metrics::new());
         let shutdown = CancellationToken::new();
@@ -88,6 +97,7 @@ impl Server {
             compact_after_updates: config.limits.compact_after_updates,
             shutdown: shutdown.clone(),
             tasks: tasks.clone(),
+            catalog: catalog.clone(),
         });
         let listener = TcpListener::bind(config.listen)
             .await
@@ -97,6 +107,7 @@ impl Server {
             config: Arc::new(config),
             rooms,
             metrics,
+            catalog,
             large_sends: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_LARGE_SENDS)),
         };
         // Small frames must not wait for delayed ACKs (Nagle), or latency grows a 40 ms tail.

@@ -22,6 +22,7 @@ use tokio::sync::{mpsc, oneshot, Semaphore};
 use crate::http::ApiError;
 use crate::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
 use crate::AppState;
+use kartta_protocol::api::Role;
 
 /// How often the server pings; a peer silent for [`DEAD_PEER_AFTER`] is closed.
 const PING_EVERY: Duration = Duration::from_secs(20);
@@ -39,6 +40,7 @@ static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
 pub async fn sync_handler(
     Path(board_id): Path<String>,
     State(state): State<AppState>,
+    token: crate::api::Token,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     if !kartta_protocol::is_valid_board_id(&board_id) {
@@ -47,6 +49,15 @@ pub async fn sync_handler(
         )
         .into_response();
     }
+    // Checked before upgrading, so a refused client gets an HTTP status with a JSON reason.
+    let role = if state.config.open_boards {
+        Role::Participant
+    } else {
+        match crate::api::board_role(&state, &board_id, &token).await {
+            Ok((_, _, role)) => role,
+            Err(error) => return error.into_response(),
+        }
+    };
     let Ok(upgrade) = upgrade else {
         return ApiError::BadRequest(
             "this address speaks the Yjs protocol over a websocket".into(),
@@ -58,10 +69,10 @@ pub async fn sync_handler(
         .max_message_size(max_message)
         .max_frame_size(max_message)
         .on_failed_upgrade(|error| tracing::info!(%error, "websocket upgrade failed"))
-        .on_upgrade(move |socket| serve_connection(socket, board_id, state))
+        .on_upgrade(move |socket| serve_connection(socket, board_id, role, state))
 }
 
-async fn serve_connection(socket: WebSocket, board_id: String, state: AppState) {
+async fn serve_connection(socket: WebSocket, board_id: String, role: Role, state: AppState) {
     let connection = NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed);
     let (sink, stream) = socket.split();
     let (outgoing, outgoing_queue) = mpsc::channel(state.config.limits.outgoing_queue.max(1));
@@ -81,7 +92,7 @@ async fn serve_connection(socket: WebSocket, board_id: String, state: AppState) 
         state.large_sends.clone(),
     ));
 
-    let room = match join(&state, &board_id, connection, handle).await {
+    let room = match join(&state, &board_id, connection, role, handle).await {
         Ok(room) => room,
         Err(reason) => {
             closer.close(reason);
@@ -104,6 +115,7 @@ async fn join(
     state: &AppState,
     board_id: &str,
     connection: u64,
+    role: Role,
     handle: ConnectionHandle,
 ) -> Result<RoomHandle, CloseReason> {
     for _ in 0..JOIN_ATTEMPTS {
@@ -111,7 +123,7 @@ async fn join(
         let (joined, join_result) = oneshot::channel();
         let command = RoomCommand::Join {
             connection,
-            can_write: true,
+            role,
             handle: handle.clone(),
             joined,
         };

@@ -1,6 +1,7 @@
 // The stock Yjs client (npm yjs + y-websocket, over the `ws` package) against the kartta binary:
 // edits converge both ways, awareness is relayed, a vanished client's awareness is removed by
-// the server, and a late joiner gets the full state.
+// the server, a late joiner gets the full state, and a viewer's token syncs read-only. Boards
+// are made through the HTTP API and the token rides as the provider's `params`, as in the app.
 //
 //   cd tests/interop && npm ci && node --test
 //   KARTTA_BIN=/path/to/kartta node --test        (default: ../../target/release/kartta)
@@ -41,13 +42,25 @@ const waitFor = (what, cond, ms = WAIT_MS) => new Promise((resolve, reject) => {
   tick()
 })
 
-const boardId = (name) => `interop_${name}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+let httpBase = null
+
+/** A quick board made through the API, as the web app makes one: its id and its three tokens. */
+const newBoard = async () => {
+  const response = await fetch(`${httpBase}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'interop' }),
+  })
+  assert.equal(response.status, 201)
+  const created = await response.json()
+  return { id: created.workshop.boards[0].id, tokens: created.tokens }
+}
 
 /** A stock provider exactly as the web app opens one, minus the cross-tab BroadcastChannel
  * (in one Node process two providers would otherwise sync without the server). */
-const connect = (board) => {
+const connect = (board, token = board.tokens.participant) => {
   const doc = new Y.Doc()
-  const provider = new WebsocketProvider(serverUrl, board, doc, { WebSocketPolyfill: WebSocket, disableBc: true })
+  const provider = new WebsocketProvider(serverUrl, board.id, doc, { WebSocketPolyfill: WebSocket, disableBc: true, params: { token } })
   openProviders.push(provider)
   return { doc, provider }
 }
@@ -74,6 +87,7 @@ before(async () => {
     server.on('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`kartta exited early (${code ?? signal}); output:\n${serverOutput}`)) })
   })
   serverUrl = `ws://127.0.0.1:${port}/sync`
+  httpBase = `http://127.0.0.1:${port}`
 })
 
 after(async () => {
@@ -91,7 +105,7 @@ after(async () => {
 })
 
 test('two stock clients converge on map and text edits, both ways', { timeout: 20000 }, async () => {
-  const board = boardId('converge')
+  const board = await newBoard()
   const a = connect(board)
   const b = connect(board)
   await Promise.all([synced(a.provider), synced(b.provider)])
@@ -123,7 +137,7 @@ test('two stock clients converge on map and text edits, both ways', { timeout: 2
 })
 
 test('awareness is relayed both ways and removed at the other client when one vanishes', { timeout: 20000 }, async () => {
-  const board = boardId('awareness')
+  const board = await newBoard()
   const a = connect(board)
   const b = connect(board)
   await Promise.all([synced(a.provider), synced(b.provider)])
@@ -161,7 +175,7 @@ test('awareness is relayed both ways and removed at the other client when one va
 })
 
 test('a late joiner gets the full state', { timeout: 20000 }, async () => {
-  const board = boardId('late')
+  const board = await newBoard()
   const a = connect(board)
   await synced(a.provider)
   const notes = a.doc.getMap('notes')
@@ -194,4 +208,24 @@ test('a late joiner gets the full state', { timeout: 20000 }, async () => {
   assert.equal(late.doc.getMap('notes').has('n7'), false)
   assert.equal(late.doc.getText('body').length, 50000)
   close(late.provider)
+})
+
+test('a viewer link syncs read-only: its edits reach nobody and are not stored', { timeout: 20000 }, async () => {
+  const board = await newBoard()
+  const editor = connect(board)
+  const viewer = connect(board, board.tokens.viewer)
+  await Promise.all([synced(editor.provider), synced(viewer.provider)])
+  editor.doc.getMap('actors').set('seen', 'by everyone')
+  await waitFor('the viewer to see the editor\'s change', () => viewer.doc.getMap('actors').get('seen') === 'by everyone')
+  viewer.doc.getMap('actors').set('sneaky', 'edit')
+  editor.doc.getMap('actors').set('after', 'the viewer tried')
+  await waitFor('the viewer to see the later change', () => viewer.doc.getMap('actors').get('after') === 'the viewer tried')
+  assert.equal(editor.doc.getMap('actors').has('sneaky'), false)
+  close(viewer.provider)
+  const fresh = connect(board)
+  await synced(fresh.provider)
+  await waitFor('a fresh client to have the board', () => fresh.doc.getMap('actors').get('after') === 'the viewer tried')
+  assert.equal(fresh.doc.getMap('actors').has('sneaky'), false, 'the viewer\'s edit was not stored')
+  close(fresh.provider)
+  close(editor.provider)
 })

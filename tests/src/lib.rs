@@ -28,23 +28,106 @@ pub fn new_board_id() -> String {
 
 /// A plain HTTP/1.1 GET on 127.0.0.1; returns the status code and the body.
 pub async fn http_get(port: u16, path: &str) -> anyhow::Result<(u16, String)> {
+    let response = http(port, "GET", path, None, None).await?;
+    Ok((response.status, response.text()))
+}
+
+/// An HTTP response as the tests see it.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> anyhow::Result<T> {
+        serde_json::from_slice(&self.body)
+            .map_err(|error| anyhow::anyhow!("{error} in {}: {}", self.status, self.text()))
+    }
+}
+
+/// One HTTP/1.1 request on 127.0.0.1 with an optional bearer token and an optional
+/// `(content type, body)`.
+pub async fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<(&str, Vec<u8>)>,
+) -> anyhow::Result<Response> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    if let Some(token) = token {
+        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let body = match body {
+        Some((content_type, bytes)) => {
+            request.push_str(&format!(
+                "Content-Type: {content_type}\r\nContent-Length: {}\r\n",
+                bytes.len()
+            ));
+            bytes
+        }
+        None => {
+            request.push_str("Content-Length: 0\r\n");
+            Vec::new()
+        }
+    };
+    request.push_str("\r\n");
     stream.write_all(request.as_bytes()).await?;
-    let mut response = Vec::new();
-    tokio::time::timeout(PATIENCE, stream.read_to_end(&mut response)).await??;
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
+    stream.write_all(&body).await?;
+    let mut raw = Vec::new();
+    tokio::time::timeout(PATIENCE, stream.read_to_end(&mut raw)).await??;
+    let split = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .ok_or_else(|| anyhow::anyhow!("no HTTP head"))?;
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut payload = raw[split + 4..].to_vec();
+    let status = head
         .split_whitespace()
         .nth(1)
         .and_then(|code| code.parse().ok())
         .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    Ok((status, body))
+    let header = |name: &str| {
+        head.lines().find_map(|line| {
+            line.split_once(':')
+                .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value.trim().to_owned())
+        })
+    };
+    if header("transfer-encoding").is_some_and(|value| value.eq_ignore_ascii_case("chunked")) {
+        payload = dechunk(&payload)?;
+    }
+    Ok(Response {
+        status,
+        content_type: header("content-type").unwrap_or_default(),
+        body: payload,
+    })
+}
+
+fn dechunk(mut chunked: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = chunked
+            .windows(2)
+            .position(|window| window == b"\r\n")
+            .ok_or_else(|| anyhow::anyhow!("bad chunk"))?;
+        let size = usize::from_str_radix(String::from_utf8_lossy(&chunked[..line_end]).trim(), 16)?;
+        chunked = &chunked[line_end + 2..];
+        if size == 0 {
+            return Ok(out);
+        }
+        out.extend_from_slice(&chunked[..size]);
+        chunked = &chunked[size + 2..];
+    }
 }
 
 /// Reads one counter or gauge from `/metrics` text.

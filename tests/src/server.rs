@@ -31,6 +31,14 @@ pub fn kartta_binary() -> PathBuf {
 }
 
 impl ServerProcess {
+    /// Starts a server that lets any board id be used without a token (`--open-boards`), for
+    /// tests of syncing itself.
+    pub async fn start_open(extra_args: &[&str]) -> anyhow::Result<ServerProcess> {
+        let mut args = vec!["--open-boards"];
+        args.extend_from_slice(extra_args);
+        ServerProcess::start(&args).await
+    }
+
     /// Starts a server with a fresh temporary data directory.
     pub async fn start(extra_args: &[&str]) -> anyhow::Result<ServerProcess> {
         let data_dir = std::env::temp_dir().join(format!("kartta-test-{}", crate::new_board_id()));
@@ -51,6 +59,14 @@ impl ServerProcess {
 
     pub fn sync_url(&self, board_id: &str) -> String {
         format!("ws://127.0.0.1:{}/sync/{}", self.port, board_id)
+    }
+
+    /// The websocket address of a board, with a token.
+    pub fn sync_url_with_token(&self, board_id: &str, token: &str) -> String {
+        format!(
+            "ws://127.0.0.1:{}/sync/{}?token={}",
+            self.port, board_id, token
+        )
     }
 
     pub fn pid(&self) -> u32 {

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 #[tokio::test]
 async fn three_clients_converge_a_late_joiner_gets_everything_and_boards_are_isolated(
 ) -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
+    let server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();
     let clients = [
         Client::connect(&server.sync_url(&board)).await?,
@@ -77,7 +77,7 @@ async fn three_clients_converge_a_late_joiner_gets_everything_and_boards_are_iso
 #[tokio::test]
 async fn awareness_is_relayed_to_everyone_and_removed_when_a_client_leaves_or_vanishes(
 ) -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
+    let server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();
     let observer = Client::connect(&server.sync_url(&board)).await?;
     let polite = Client::connect(&server.sync_url(&board)).await?;
@@ -125,7 +125,7 @@ async fn awareness_is_relayed_to_everyone_and_removed_when_a_client_leaves_or_va
 
 #[tokio::test]
 async fn a_board_survives_a_graceful_restart() -> anyhow::Result<()> {
-    let mut server = ServerProcess::start(&[]).await?;
+    let mut server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();
     let client = Client::connect(&server.sync_url(&board)).await?;
     for i in 0..30 {
@@ -154,7 +154,7 @@ async fn a_board_survives_a_graceful_restart() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn no_update_a_client_has_seen_is_lost_when_the_server_is_killed() -> anyhow::Result<()> {
-    let mut server = ServerProcess::start(&[]).await?;
+    let mut server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();
     const ROUNDS: usize = 4;
     const UPDATES_PER_ROUND: usize = 60;
@@ -280,7 +280,7 @@ fn hostile_inputs() -> Vec<Hostile> {
 
 #[tokio::test]
 async fn hostile_input_closes_only_the_offending_socket() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&["--max-message-bytes", "262144"]).await?;
+    let server = ServerProcess::start_open(&["--max-message-bytes", "262144"]).await?;
     let board = new_board_id();
     let alice = Client::connect(&server.sync_url(&board)).await?;
     let bob = Client::connect(&server.sync_url(&board)).await?;
@@ -305,7 +305,7 @@ async fn hostile_input_closes_only_the_offending_socket() -> anyhow::Result<()> 
 
 #[tokio::test]
 async fn a_board_id_that_is_not_an_id_is_refused_before_upgrading() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
+    let server = ServerProcess::start_open(&[]).await?;
     let error =
         RawSocket::connect(&format!("ws://127.0.0.1:{}/sync/bad%20id%3B", server.port)).await;
     assert!(error.is_err(), "the upgrade is refused");
@@ -318,7 +318,7 @@ async fn a_board_id_that_is_not_an_id_is_refused_before_upgrading() -> anyhow::R
 #[tokio::test]
 async fn a_client_that_stops_reading_is_disconnected_while_the_others_keep_up() -> anyhow::Result<()>
 {
-    let server = ServerProcess::start(&[
+    let server = ServerProcess::start_open(&[
         "--outgoing-queue",
         "32",
         "--messages-per-second",
@@ -371,7 +371,7 @@ async fn a_client_that_stops_reading_is_disconnected_while_the_others_keep_up() 
 
 #[tokio::test]
 async fn two_hundred_clients_in_one_room_converge() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
+    let server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();
     let mut clients = Vec::new();
     for _ in 0..200 {
@@ -395,7 +395,7 @@ async fn two_hundred_clients_in_one_room_converge() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn health_and_metrics_report_the_server_state() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
+    let server = ServerProcess::start_open(&[]).await?;
     let client = Client::connect(&server.sync_url(&new_board_id())).await?;
     client.edit(|_, txn| add_actor(txn, "a", "Turku", 0.0));
     client
@@ -420,7 +420,7 @@ async fn health_and_metrics_report_the_server_state() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn idle_boards_are_compacted_unloaded_and_reloaded_intact() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[
+    let server = ServerProcess::start_open(&[
         "--idle-unload-seconds",
         "1",
         "--compact-after-updates",
@@ -472,7 +472,7 @@ async fn idle_boards_are_compacted_unloaded_and_reloaded_intact() -> anyhow::Res
 
 #[tokio::test]
 async fn a_full_board_refuses_one_more_connection() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&["--max-connections-per-board", "2"]).await?;
+    let server = ServerProcess::start_open(&["--max-connections-per-board", "2"]).await?;
     let board = new_board_id();
     let _first = Client::connect(&server.sync_url(&board)).await?;
     let _second = Client::connect(&server.sync_url(&board)).await?;
@@ -485,7 +485,8 @@ async fn a_full_board_refuses_one_more_connection() -> anyhow::Result<()> {
 #[tokio::test]
 async fn a_fast_sender_is_slowed_down_but_loses_nothing() -> anyhow::Result<()> {
     let server =
-        ServerProcess::start(&["--messages-per-second", "40", "--message-burst", "10"]).await?;
+        ServerProcess::start_open(&["--messages-per-second", "40", "--message-burst", "10"])
+            .await?;
     let board = new_board_id();
     let sender = Client::connect(&server.sync_url(&board)).await?;
     let receiver = Client::connect(&server.sync_url(&board)).await?;
@@ -507,7 +508,7 @@ async fn a_fast_sender_is_slowed_down_but_loses_nothing() -> anyhow::Result<()> 
 
 #[tokio::test]
 async fn a_silent_client_still_hears_from_the_server() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&["--keepalive-seconds", "0.3"]).await?;
+    let server = ServerProcess::start_open(&["--keepalive-seconds", "0.3"]).await?;
     let viewer = Client::connect(&server.sync_url(&new_board_id())).await?;
     // A viewer with no awareness state of its own and nothing happening on the board.
     viewer
@@ -522,7 +523,7 @@ async fn a_silent_client_still_hears_from_the_server() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_crowd_joining_a_large_board_at_once_all_get_all_of_it() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
+    let server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();
     let author = Client::connect(&server.sync_url(&board)).await?;
     let long_description = "kumppanuus ".repeat(30_000);
@@ -560,7 +561,7 @@ async fn a_crowd_joining_a_large_board_at_once_all_get_all_of_it() -> anyhow::Re
 
 #[tokio::test]
 async fn an_update_that_trips_yrs_costs_a_reconnect_not_the_board() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
+    let server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();
     let alice = Client::connect(&server.sync_url(&board)).await?;
     alice.edit(|_, txn| add_actor(txn, "kept", "Turun yliopisto", 0.0));

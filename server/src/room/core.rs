@@ -7,11 +7,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use kartta_protocol::api::Role;
 use kartta_protocol::close::CloseReason;
 use kartta_protocol::codec::{self, AwarenessEntry, Message};
+use kartta_protocol::schema::{field, root};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
-use yrs::{Doc, ReadTxn, StateVector, Transact, Update, WriteTxn};
+use yrs::{Doc, Map, ReadTxn, StateVector, Transact, TransactionMut, Update, WriteTxn};
 
 pub type ConnectionId = u64;
 
@@ -65,9 +67,10 @@ impl Effects {
 
 #[derive(Debug)]
 struct ConnectionState {
-    can_write: bool,
+    role: Role,
     /// Awareness client ids this connection announced, removed when it leaves.
     awareness_ids: HashSet<u64>,
+    /// Whether this connection was told (once per lock change) that its updates are refused.
     told_read_only: bool,
 }
 
@@ -96,10 +99,14 @@ pub struct RoomCore {
     pending_bytes: usize,
     /// Set when yrs panicked inside this document: it must be dropped and reloaded.
     poisoned: bool,
+    /// A locked board takes updates only from the facilitator.
+    locked: bool,
 }
 
 const NULL_STATE: &[u8] = b"null";
 const EMPTY_UPDATE: &[u8] = &[0, 0];
+/// Transaction origin of changes the server makes itself.
+const SERVER_ORIGIN: &str = "kartta-server";
 
 /// A stored board that does not load.
 #[derive(Debug, thiserror::Error)]
@@ -149,7 +156,40 @@ impl RoomCore {
             board_bytes,
             pending_bytes: 0,
             poisoned: false,
+            locked: false,
         })
+    }
+
+    /// Locks or unlocks the board, and writes the state into `meta.locked` so every client
+    /// shows it.
+    pub fn set_locked(&mut self, locked: bool, effects: &mut Effects) {
+        self.locked = locked;
+        for state in self.connections.values_mut() {
+            state.told_read_only = false;
+        }
+        self.edit(effects, |txn| {
+            let meta = txn.get_or_insert_map(root::META);
+            meta.insert(txn, field::meta::LOCKED, locked);
+        });
+    }
+
+    /// Sets the lock a stored board had, without writing it into the document again.
+    pub fn restore_lock(&mut self, locked: bool) {
+        self.locked = locked;
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.locked
+    }
+
+    /// Changes the document on the server's own account (lock, timer, restore, import): the
+    /// change is persisted and broadcast like any client's update.
+    pub fn edit(&mut self, effects: &mut Effects, change: impl FnOnce(&mut TransactionMut)) {
+        {
+            let mut txn = self.doc.transact_mut_with(SERVER_ORIGIN);
+            change(&mut txn);
+        }
+        self.collect_observed(effects);
     }
 
     /// True once yrs panicked inside this document; nothing more may be read from it.
@@ -182,7 +222,7 @@ impl RoomCore {
     pub fn join(
         &mut self,
         connection: ConnectionId,
-        can_write: bool,
+        role: Role,
     ) -> Result<Vec<Bytes>, CloseReason> {
         if self.connections.len() >= self.limits.max_connections {
             return Err(CloseReason::BoardFull);
@@ -190,7 +230,7 @@ impl RoomCore {
         self.connections.insert(
             connection,
             ConnectionState {
-                can_write,
+                role,
                 awareness_ids: HashSet::new(),
                 told_read_only: false,
             },
@@ -290,12 +330,18 @@ impl RoomCore {
         let Some(state) = self.connections.get_mut(&connection) else {
             return;
         };
-        if !state.can_write {
+        // Viewers never write; on a locked board only the facilitator does.
+        let refusal = match state.role {
+            Role::Viewer => Some("read-only"),
+            Role::Participant if self.locked => Some("locked"),
+            Role::Participant | Role::Facilitator => None,
+        };
+        if let Some(reason) = refusal {
             if !state.told_read_only {
                 state.told_read_only = true;
                 effects.replies.push((
                     connection,
-                    Bytes::from(codec::encode_permission_denied("read-only")),
+                    Bytes::from(codec::encode_permission_denied(reason)),
                 ));
             }
             return;
@@ -358,6 +404,10 @@ impl RoomCore {
             effects.close(connection, CloseReason::MalformedMessage);
         }
         // Whatever did integrate (even before an error) was observed and must be kept.
+        self.collect_observed(effects);
+    }
+
+    fn collect_observed(&mut self, effects: &mut Effects) {
         let observed = match self.observed_updates.lock() {
             Ok(mut observed) => std::mem::take(&mut *observed),
             Err(_) => Vec::new(),
@@ -494,7 +544,7 @@ mod tests {
     use super::*;
     use kartta_protocol::codec::{decode_frame, DecodeLimits};
     use kartta_protocol::schema::{root, BoardView};
-    use yrs::{Map, MapPrelim, Text};
+    use yrs::{MapPrelim, Text};
 
     fn update_adding_actor(id: &str, name: &str) -> Vec<u8> {
         let doc = Doc::new();
@@ -524,7 +574,7 @@ mod tests {
     #[test]
     fn joining_sends_step1_and_existing_awareness() {
         let mut room = room();
-        let first = room.join(1, true).unwrap();
+        let first = room.join(1, Role::Participant).unwrap();
         assert!(matches!(
             decode(&first[0]).as_slice(),
             [Message::SyncStep1(_)]
@@ -536,7 +586,7 @@ mod tests {
             room.handle(1, message, Instant::now(), &mut effects);
         }
         assert!(room.take_awareness_message().is_some());
-        let first = room.join(2, true).unwrap();
+        let first = room.join(2, Role::Participant).unwrap();
         assert_eq!(first.len(), 2);
         let Message::Awareness(states) = only(&first[1]) else {
             panic!()
@@ -547,7 +597,7 @@ mod tests {
     #[test]
     fn updates_are_applied_reported_once_and_served_to_joiners() {
         let mut room = room();
-        room.join(1, true).unwrap();
+        room.join(1, Role::Participant).unwrap();
         let update = update_adding_actor("a1", "Turku");
         let mut effects = Effects::default();
         for message in decode(&Bytes::from(codec::encode_update(&update))) {
@@ -562,7 +612,7 @@ mod tests {
         }
         assert!(again.updates.is_empty());
         // A joiner's empty step 1 gets the whole board.
-        room.join(2, true).unwrap();
+        room.join(2, Role::Participant).unwrap();
         let mut effects = Effects::default();
         let step1 = codec::encode_sync_step1(&StateVector::default().encode_v1());
         for message in decode(&Bytes::from(step1)) {
@@ -586,7 +636,7 @@ mod tests {
     #[test]
     fn read_only_connections_cannot_change_the_board() {
         let mut room = room();
-        room.join(1, false).unwrap();
+        room.join(1, Role::Viewer).unwrap();
         let mut effects = Effects::default();
         for _ in 0..2 {
             for message in decode(&Bytes::from(codec::encode_update(&update_adding_actor(
@@ -605,10 +655,50 @@ mod tests {
     }
 
     #[test]
+    fn a_locked_board_takes_updates_from_the_facilitator_only() {
+        let mut room = room();
+        room.join(1, Role::Participant).unwrap();
+        room.join(2, Role::Facilitator).unwrap();
+        let mut effects = Effects::default();
+        room.set_locked(true, &mut effects);
+        assert_eq!(
+            effects.updates.len(),
+            1,
+            "the lock is written into the document"
+        );
+        assert!(BoardView::read(&room.doc().transact()).meta.locked);
+        let mut effects = Effects::default();
+        for (connection, id) in [(1, "from-participant"), (2, "from-facilitator")] {
+            for message in decode(&Bytes::from(codec::encode_update(&update_adding_actor(
+                id, "x",
+            )))) {
+                room.handle(connection, message, Instant::now(), &mut effects);
+            }
+        }
+        let board = BoardView::read(&room.doc().transact());
+        assert!(board.actor("from-participant").is_none());
+        assert!(board.actor("from-facilitator").is_some());
+        assert_eq!(effects.updates.len(), 1);
+        assert!(
+            matches!(only(&effects.replies[0].1), Message::Auth(Some(reason)) if reason == "locked")
+        );
+        let mut effects = Effects::default();
+        room.set_locked(false, &mut effects);
+        for message in decode(&Bytes::from(codec::encode_update(&update_adding_actor(
+            "later", "x",
+        )))) {
+            room.handle(1, message, Instant::now(), &mut effects);
+        }
+        assert!(BoardView::read(&room.doc().transact())
+            .actor("later")
+            .is_some());
+    }
+
+    #[test]
     fn awareness_is_removed_on_leave_and_on_expiry_and_cannot_be_spoofed() {
         let mut room = room();
-        room.join(1, true).unwrap();
-        room.join(2, true).unwrap();
+        room.join(1, Role::Participant).unwrap();
+        room.join(2, Role::Participant).unwrap();
         let start = Instant::now();
         let mut effects = Effects::default();
         let mine = codec::encode_awareness([(7, 1, b"{}".as_slice())]);
@@ -627,7 +717,7 @@ mod tests {
         );
         // The same client id reconnected through connection 3 with a newer clock: it takes the
         // id over, and connection 1 leaving later does not remove it.
-        room.join(3, true).unwrap();
+        room.join(3, Role::Participant).unwrap();
         let reconnected = codec::encode_awareness([(7, 2, br#"{"back":true}"#.as_slice())]);
         for message in decode(&Bytes::from(reconnected)) {
             room.handle(3, message, start, &mut effects);
@@ -672,8 +762,8 @@ mod tests {
             ..RoomLimits::default()
         };
         let mut room = RoomCore::load(None, &[], limits).unwrap();
-        room.join(1, true).unwrap();
-        assert_eq!(room.join(2, true), Err(CloseReason::BoardFull));
+        room.join(1, Role::Participant).unwrap();
+        assert_eq!(room.join(2, Role::Participant), Err(CloseReason::BoardFull));
         let mut effects = Effects::default();
         let big = update_adding_actor("a1", &"x".repeat(100));
         for message in decode(&Bytes::from(codec::encode_update(&big))) {
@@ -685,7 +775,7 @@ mod tests {
             0,
             "a closed connection is forgotten"
         );
-        room.join(1, true).unwrap();
+        room.join(1, Role::Participant).unwrap();
         let mut effects = Effects::default();
         let two_ids = codec::encode_awareness([(1, 1, b"{}".as_slice()), (2, 1, b"{}".as_slice())]);
         for message in decode(&Bytes::from(two_ids)) {
@@ -705,7 +795,7 @@ mod tests {
             0, 1, 49, 1, 4, 255, 255, 255, 1, 0, 96, 0,
         ];
         let mut room = room();
-        room.join(1, true).unwrap();
+        room.join(1, Role::Participant).unwrap();
         let mut effects = Effects::default();
         for message in decode(&Bytes::copy_from_slice(frame)) {
             room.handle(1, message, Instant::now(), &mut effects);
@@ -724,7 +814,7 @@ mod tests {
             ..RoomLimits::default()
         };
         let mut room = RoomCore::load(None, &[], limits).unwrap();
-        room.join(1, true).unwrap();
+        room.join(1, Role::Participant).unwrap();
         // Text typed after a first insertion that never arrives: every later piece hangs on
         // the one before it, so none can be integrated.
         let doc = Doc::new();

@@ -21,8 +21,10 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 pub use self::core::{ConnectionId, RoomLimits};
+use crate::catalog::Catalog;
 use crate::metrics::Metrics;
 use crate::persist::Persister;
+use kartta_protocol::api::Role;
 
 /// Commands a room task accepts. When its queue is full, senders wait: a connection that
 /// floods the room slows down its own reading, not the other connections' writes.
@@ -69,10 +71,13 @@ pub enum JoinError {
     Refused(CloseReason),
 }
 
+/// A change the server makes to a board itself (lock, timer, restore, import).
+pub type ServerEdit = Box<dyn FnOnce(&mut yrs::TransactionMut) + Send>;
+
 pub enum RoomCommand {
     Join {
         connection: ConnectionId,
-        can_write: bool,
+        role: Role,
         handle: ConnectionHandle,
         joined: oneshot::Sender<Result<(), JoinError>>,
     },
@@ -82,6 +87,24 @@ pub enum RoomCommand {
     },
     Leave {
         connection: ConnectionId,
+    },
+    /// Applies `change`; `done` resolves once it is stored and broadcast.
+    Edit {
+        change: ServerEdit,
+        done: oneshot::Sender<()>,
+    },
+    /// Locks or unlocks the board (also written into `meta.locked`).
+    SetLocked {
+        locked: bool,
+        done: oneshot::Sender<()>,
+    },
+    /// The whole board as one v1 update, answered once everything in it is stored.
+    Snapshot {
+        state: oneshot::Sender<Vec<u8>>,
+    },
+    /// The board was deleted: close every connection and unload without writing anything.
+    Delete {
+        done: oneshot::Sender<()>,
     },
 }
 
@@ -97,12 +120,16 @@ pub struct RoomContext {
     pub compact_after_updates: usize,
     pub shutdown: CancellationToken,
     pub tasks: TaskTracker,
+    /// Where a board's lock state is kept between loads.
+    pub catalog: Arc<Catalog>,
 }
 
 #[derive(Clone)]
 pub struct RoomHandle {
     pub commands: mpsc::Sender<RoomCommand>,
     generation: u64,
+    /// Updated by the room task after every batch, read by the overview.
+    connections: Arc<std::sync::atomic::AtomicU32>,
 }
 
 pub struct Rooms {
@@ -124,6 +151,42 @@ impl Rooms {
         self.rooms.len()
     }
 
+    pub fn store(&self) -> &Arc<dyn crate::storage::BoardStore> {
+        self.context.persister.store()
+    }
+
+    /// The room of `board_id` if it is loaded right now.
+    pub fn get(&self, board_id: &str) -> Option<RoomHandle> {
+        self.rooms.get(board_id).map(|handle| handle.clone())
+    }
+
+    /// Connections of a loaded board, as last reported by its room.
+    pub fn connection_count(&self, board_id: &str) -> u32 {
+        self.rooms
+            .get(board_id)
+            .map_or(0, |handle| handle.connections.load(Ordering::Relaxed))
+    }
+
+    /// Sends `command` to the room of `board_id`, loading it if needed, and waits for the answer
+    /// `answer` receives. Retries when the room was unloading at that moment.
+    pub async fn request<T>(
+        self: &Arc<Self>,
+        board_id: &str,
+        command: impl Fn(oneshot::Sender<T>) -> RoomCommand,
+    ) -> Option<T> {
+        for _ in 0..5 {
+            let room = self.get_or_start(board_id);
+            let (reply, answer) = oneshot::channel();
+            if room.commands.send(command(reply)).await.is_err() {
+                continue;
+            }
+            if let Ok(value) = answer.await {
+                return Some(value);
+            }
+        }
+        None
+    }
+
     /// The room of `board_id`, started (and loaded from storage by its task) if needed.
     pub fn get_or_start(self: &Arc<Self>, board_id: &str) -> RoomHandle {
         if let Some(handle) = self.rooms.get(board_id) {
@@ -135,13 +198,19 @@ impl Rooms {
                 let (commands, receiver) = mpsc::channel(ROOM_COMMAND_QUEUE);
                 let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
                 let board_id: Arc<str> = Arc::from(board_id);
+                let connections = Arc::new(std::sync::atomic::AtomicU32::new(0));
                 self.context.metrics.rooms_loaded.inc();
-                self.context
-                    .tasks
-                    .spawn(task::run(board_id, receiver, self.clone(), generation));
+                self.context.tasks.spawn(task::run(
+                    board_id,
+                    receiver,
+                    self.clone(),
+                    generation,
+                    connections.clone(),
+                ));
                 RoomHandle {
                     commands,
                     generation,
+                    connections,
                 }
             })
             .clone()

@@ -10,11 +10,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use bytes::Bytes;
 use kartta_protocol::close::CloseReason;
 use kartta_protocol::codec;
-use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::{mpsc, oneshot};
 
 use super::core::{ConnectionId, Effects, RoomCore};
 use super::{ConnectionHandle, JoinError, RoomCommand, Rooms};
@@ -34,6 +36,8 @@ struct Room {
     /// Updates in the stored log since the last compaction.
     logged_updates: usize,
     idle_since: Option<Instant>,
+    /// Shared with the registry so the overview can show who is on each board.
+    connection_count: Arc<AtomicU32>,
 }
 
 pub(super) async fn run(
@@ -41,6 +45,7 @@ pub(super) async fn run(
     mut commands: mpsc::Receiver<RoomCommand>,
     rooms: Arc<Rooms>,
     generation: u64,
+    connection_count: Arc<AtomicU32>,
 ) {
     // Leaves the registry however this task ends, a panic inside yrs included: the next
     // connection then loads the board afresh from storage instead of finding a dead room.
@@ -51,17 +56,28 @@ pub(super) async fn run(
     };
     let context = rooms.context.clone();
     let store = context.persister.store().clone();
+    let catalog = context.catalog.clone();
     let load_id = board_id.clone();
-    let loaded = tokio::task::spawn_blocking(move || store.load(&load_id)).await;
+    let loaded = tokio::task::spawn_blocking(move || {
+        let locked = catalog
+            .board(&load_id)
+            .map(|board| board.is_some_and(|board| board.locked));
+        (store.load(&load_id), locked)
+    })
+    .await;
     let core = match loaded {
-        Ok(Ok(stored)) => RoomCore::load(
+        Ok((Ok(stored), Ok(locked))) => RoomCore::load(
             stored.state.as_deref(),
             &stored.updates,
             context.limits.clone(),
         )
-        .map(|core| (core, stored.last_update_id, stored.updates.len()))
+        .map(|mut core| {
+            core.restore_lock(locked);
+            (core, stored.last_update_id, stored.updates.len())
+        })
         .map_err(|error| error.to_string()),
-        Ok(Err(error)) => Err(error.to_string()),
+        Ok((Err(error), _)) => Err(error.to_string()),
+        Ok((_, Err(error))) => Err(error.to_string()),
         Err(error) => Err(error.to_string()),
     };
     let (core, last_update_id, logged_updates) = match core {
@@ -85,6 +101,7 @@ pub(super) async fn run(
         last_update_id,
         logged_updates,
         idle_since: Some(Instant::now()),
+        connection_count,
     };
     // Sweep often enough that a short idle time (as tests use) is honoured within half of it.
     let sweep_every = SWEEP_INTERVAL
@@ -120,12 +137,18 @@ pub(super) async fn run(
     };
     rooms.remove(&room.board_id, generation);
     commands.close();
+    tracing::debug!(board = %room.board_id, ?outcome, "room unloading");
     match outcome {
         Unload::Idle => refuse_remaining(&mut commands, JoinError::Retry),
         Unload::Shutdown => {
             refuse_remaining(&mut commands, JoinError::Refused(CloseReason::GoingAway));
             room.compact().await;
             room.close_all(CloseReason::GoingAway);
+        }
+        Unload::Deleted(done) => {
+            refuse_remaining(&mut commands, JoinError::Refused(CloseReason::InvalidBoard));
+            room.close_all(CloseReason::InvalidBoard);
+            let _ = done.send(());
         }
         Unload::StorageFailed | Unload::Poisoned => {
             // The document holds updates that are not stored: drop it without compacting, and
@@ -137,7 +160,6 @@ pub(super) async fn run(
             room.close_all(CloseReason::InternalError);
         }
     }
-    tracing::debug!(board = %room.board_id, ?outcome, "room unloaded");
 }
 
 struct Registration {
@@ -162,6 +184,8 @@ enum Unload {
     StorageFailed,
     /// yrs panicked inside the document.
     Poisoned,
+    /// The board was deleted; nothing may be written for it any more.
+    Deleted(oneshot::Sender<()>),
 }
 
 fn refuse_remaining(commands: &mut mpsc::Receiver<RoomCommand>, error: JoinError) {
@@ -181,14 +205,18 @@ impl Room {
     async fn handle_batch(&mut self, batch: &mut Vec<RoomCommand>) -> Result<(), Unload> {
         let now = Instant::now();
         let mut effects = Effects::default();
+        // Answers that may only go out once the batch is stored.
+        let mut edits_done = Vec::new();
+        let mut snapshots = Vec::new();
+        let mut deleted = None;
         for command in batch.drain(..) {
             match command {
                 RoomCommand::Join {
                     connection,
-                    can_write,
+                    role,
                     handle,
                     joined,
-                } => match self.core.join(connection, can_write) {
+                } => match self.core.join(connection, role) {
                     Ok(first_messages) => {
                         effects.replies.extend(
                             first_messages
@@ -212,7 +240,23 @@ impl Room {
                     }
                 }
                 RoomCommand::Leave { connection } => self.drop_connection(connection),
+                RoomCommand::Edit { change, done } => {
+                    self.core.edit(&mut effects, change);
+                    edits_done.push(done);
+                }
+                RoomCommand::SetLocked { locked, done } => {
+                    self.core.set_locked(locked, &mut effects);
+                    edits_done.push(done);
+                }
+                RoomCommand::Snapshot { state } => {
+                    snapshots.push((state, self.core.encode_state()))
+                }
+                RoomCommand::Delete { done } => deleted = Some(done),
             }
+        }
+        if let Some(done) = deleted {
+            // Nothing of this batch is stored: the board is gone.
+            return Err(Unload::Deleted(done));
         }
         if !effects.updates.is_empty() {
             let context = &self.rooms.context;
@@ -243,6 +287,14 @@ impl Room {
             return Err(Unload::Poisoned);
         }
         self.deliver(effects);
+        for done in edits_done {
+            let _ = done.send(());
+        }
+        for (reply, state) in snapshots {
+            let _ = reply.send(state);
+        }
+        self.connection_count
+            .store(self.connections.len() as u32, Ordering::Relaxed);
         if self.logged_updates >= self.rooms.context.compact_after_updates {
             self.compact().await;
         }

@@ -110,7 +110,13 @@ retentionUntil: number,
 /**
  * The caller's role.
  */
-role: Role, boards: Array<BoardSummary>, };
+role: Role, boards: Array<BoardSummary>, 
+/**
+ * The participant and viewer tokens, for the facilitator to share again; absent for others.
+ */
+sharedTokens: SharedTokens | null, };
+
+export type SharedTokens = { participant: string, viewer: string, };
 
 export type BoardSummary = { id: string, workshopId: string, title: string, kind: BoardKind, locked: boolean, 
 /**

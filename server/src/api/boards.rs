@@ -1,0 +1,369 @@
+//! Workshops and boards: create, read, rename, lock, time, delete, join by code.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kartta_protocol::api::{
+    AccessTokens, BoardAccess, BoardKind, BoardSummary, CreateBoardRequest, CreateWorkshopRequest,
+    Created, JoinRequest, Joined, LockRequest, Role, TimerRequest, UpdateBoardRequest, Workshop,
+    WorkshopKind,
+};
+use kartta_protocol::schema::{field, root, Locale, Template};
+use yrs::{Any, Map, WriteTxn};
+
+use super::{
+    blocking, board_role, board_summary, require, workshop_role, workshop_view, ApiJson, Token,
+};
+use crate::board_doc;
+use crate::catalog::{NewWorkshop, Tokens};
+use crate::http::ApiError;
+use crate::room::RoomCommand;
+use crate::AppState;
+
+const MAX_TITLE_CHARS: usize = 200;
+const MAX_GROUPS: u32 = 50;
+const MAX_PERSONAL_BOARDS: usize = 100;
+const DEFAULT_RETENTION_DAYS: u32 = 180;
+const MAX_RETENTION_DAYS: u32 = 730;
+
+fn checked_title(title: &str, what: &str) -> Result<String, ApiError> {
+    let title = title.trim();
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "The {what} may be at most {MAX_TITLE_CHARS} characters long."
+        )));
+    }
+    Ok(title.to_owned())
+}
+
+fn group_title(locale: Locale, number: u32) -> String {
+    match locale {
+        Locale::Fi => format!("Ryhmä {number}"),
+        Locale::Sv => format!("Grupp {number}"),
+        Locale::En => format!("Group {number}"),
+    }
+}
+
+fn tokens(tokens: Tokens) -> AccessTokens {
+    AccessTokens {
+        facilitator: tokens.facilitator,
+        participant: tokens.participant,
+        viewer: tokens.viewer,
+    }
+}
+
+/// Creates the workshop and writes each board's first state (title, template, language).
+async fn create(state: &AppState, new: NewWorkshop) -> Result<Response, ApiError> {
+    let store = state.rooms.store().clone();
+    let (workshop, secrets) = blocking(state, move |catalog| {
+        let (workshop, boards, secrets) = catalog.create_workshop(&new)?;
+        for board in &boards {
+            let first = board_doc::initial_state(&board.title, new.template, new.locale);
+            store.compact(&board.id, &first, 0)?;
+        }
+        Ok((workshop, secrets))
+    })
+    .await?;
+    let view = workshop_view(state, workshop, Role::Facilitator).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            workshop: view,
+            tokens: tokens(secrets),
+        }),
+    )
+        .into_response())
+}
+
+pub async fn create_quick_board(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<CreateBoardRequest>,
+) -> Result<Response, ApiError> {
+    let title = checked_title(request.title.as_deref().unwrap_or(""), "title")?;
+    let new = NewWorkshop {
+        kind: WorkshopKind::Quick,
+        title: title.clone(),
+        locale: request.locale.unwrap_or(Locale::Fi),
+        template: request.template.unwrap_or(Template::Blank),
+        retention_days: DEFAULT_RETENTION_DAYS,
+        boards: vec![(title, BoardKind::Quick)],
+    };
+    create(&state, new).await
+}
+
+pub async fn create_workshop(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<CreateWorkshopRequest>,
+) -> Result<Response, ApiError> {
+    let title = checked_title(&request.title, "title")?;
+    if request.group_count > MAX_GROUPS {
+        return Err(ApiError::BadRequest(format!(
+            "A workshop can have at most {MAX_GROUPS} group boards."
+        )));
+    }
+    if request.personal_boards.len() > MAX_PERSONAL_BOARDS {
+        return Err(ApiError::BadRequest(format!(
+            "A workshop can have at most {MAX_PERSONAL_BOARDS} personal boards."
+        )));
+    }
+    if request.group_count == 0 && request.personal_boards.is_empty() {
+        return Err(ApiError::BadRequest(
+            "A workshop needs at least one board.".into(),
+        ));
+    }
+    let retention_days = request.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS);
+    if !(1..=MAX_RETENTION_DAYS).contains(&retention_days) {
+        return Err(ApiError::BadRequest(format!(
+            "Keep the data between 1 and {MAX_RETENTION_DAYS} days."
+        )));
+    }
+    let mut boards: Vec<(String, BoardKind)> = (1..=request.group_count)
+        .map(|number| (group_title(request.locale, number), BoardKind::Group))
+        .collect();
+    for name in &request.personal_boards {
+        boards.push((
+            checked_title(name, "participant name")?,
+            BoardKind::Personal,
+        ));
+    }
+    let new = NewWorkshop {
+        kind: WorkshopKind::Workshop,
+        title,
+        locale: request.locale,
+        template: request.template,
+        retention_days,
+        boards,
+    };
+    create(&state, new).await
+}
+
+pub async fn get_workshop(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+) -> Result<Json<Workshop>, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    Ok(Json(workshop_view(&state, workshop, role).await?))
+}
+
+pub async fn join(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<JoinRequest>,
+) -> Result<Json<Joined>, ApiError> {
+    // A join code gives the participant token; codes are 8 characters of a 25-letter alphabet.
+    let code = request.code;
+    let found = blocking(&state, move |catalog| {
+        Ok(catalog.workshop_by_join_code(&code)?)
+    })
+    .await?;
+    let workshop = found.ok_or(ApiError::NotFound)?;
+    let workshop_id = workshop.id.clone();
+    let token = blocking(&state, move |catalog| {
+        let (participant, _) = catalog
+            .shareable_tokens(&workshop_id)?
+            .ok_or(ApiError::NotFound)?;
+        Ok(participant)
+    })
+    .await?;
+    let view = workshop_view(&state, workshop, Role::Participant).await?;
+    Ok(Json(Joined {
+        workshop: view,
+        token,
+    }))
+}
+
+pub async fn get_board(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+) -> Result<Json<BoardAccess>, ApiError> {
+    let (board, workshop, role) = board_role(&state, &id, &token).await?;
+    let board_id = board.id.clone();
+    let snapshots = blocking(&state, move |catalog| {
+        Ok(catalog.snapshots_of(&board_id)?.len() as u32)
+    })
+    .await?;
+    Ok(Json(BoardAccess {
+        board: board_summary(&state, &board, snapshots),
+        workshop_title: workshop.title,
+        workshop_kind: workshop.kind,
+        role,
+    }))
+}
+
+/// Writes `change` into a board through its room, so it is stored and broadcast like any edit.
+pub async fn edit_board(
+    state: &AppState,
+    board_id: &str,
+    change: impl Fn() -> crate::room::ServerEdit,
+) -> Result<(), ApiError> {
+    state
+        .rooms
+        .request(board_id, |done| RoomCommand::Edit {
+            change: change(),
+            done,
+        })
+        .await
+        .ok_or_else(|| ApiError::Internal("the board's room did not answer".into()))
+}
+
+async fn set_locked(state: &AppState, board_id: &str, locked: bool) -> Result<(), ApiError> {
+    let id = board_id.to_owned();
+    blocking(state, move |catalog| {
+        Ok(catalog.set_board_locked(&id, locked)?)
+    })
+    .await?;
+    state
+        .rooms
+        .request(board_id, |done| RoomCommand::SetLocked { locked, done })
+        .await
+        .ok_or_else(|| ApiError::Internal("the board's room did not answer".into()))
+}
+
+pub async fn update_board(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+    ApiJson(request): ApiJson<UpdateBoardRequest>,
+) -> Result<Json<BoardSummary>, ApiError> {
+    let (board, _, role) = board_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "rename or lock a board")?;
+    if let Some(title) = &request.title {
+        let title = checked_title(title, "title")?;
+        let board_id = board.id.clone();
+        let stored = title.clone();
+        blocking(&state, move |catalog| {
+            Ok(catalog.set_board_title(&board_id, &stored)?)
+        })
+        .await?;
+        edit_board(&state, &board.id, || {
+            let title = title.clone();
+            Box::new(move |txn| {
+                let meta = txn.get_or_insert_map(root::META);
+                meta.insert(txn, field::meta::TITLE, title);
+            })
+        })
+        .await?;
+    }
+    if let Some(locked) = request.locked {
+        set_locked(&state, &board.id, locked).await?;
+    }
+    let board_id = board.id.clone();
+    let (board, snapshots) = blocking(&state, move |catalog| {
+        Ok((
+            catalog.board(&board_id)?.ok_or(ApiError::NotFound)?,
+            catalog.snapshots_of(&board_id)?.len() as u32,
+        ))
+    })
+    .await?;
+    Ok(Json(board_summary(&state, &board, snapshots)))
+}
+
+pub async fn lock_workshop(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+    ApiJson(request): ApiJson<LockRequest>,
+) -> Result<Json<Workshop>, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "lock boards")?;
+    let workshop_id = workshop.id.clone();
+    let boards = blocking(&state, move |catalog| Ok(catalog.boards_of(&workshop_id)?)).await?;
+    for board in &boards {
+        set_locked(&state, &board.id, request.locked).await?;
+    }
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    Ok(Json(workshop_view(&state, workshop, role).await?))
+}
+
+pub async fn set_timer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+    ApiJson(request): ApiJson<TimerRequest>,
+) -> Result<StatusCode, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "run the timer")?;
+    let workshop_id = workshop.id.clone();
+    let boards = blocking(&state, move |catalog| Ok(catalog.boards_of(&workshop_id)?)).await?;
+    let ends_at = request.ends_at;
+    for board in &boards {
+        edit_board(&state, &board.id, || {
+            Box::new(move |txn| {
+                let meta = txn.get_or_insert_map(root::META);
+                match ends_at {
+                    Some(ends_at) => {
+                        meta.insert(txn, field::meta::TIMER_ENDS_AT, Any::from(ends_at as f64));
+                    }
+                    None => {
+                        meta.remove(txn, field::meta::TIMER_ENDS_AT);
+                    }
+                }
+            })
+        })
+        .await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a board everywhere: its room (connections are closed with 4004), its document and
+/// log, its snapshots and its catalog row.
+pub async fn purge_board(state: &AppState, board_id: &str) -> Result<(), ApiError> {
+    if let Some(room) = state.rooms.get(board_id) {
+        let (done, finished) = tokio::sync::oneshot::channel();
+        if room
+            .commands
+            .send(RoomCommand::Delete { done })
+            .await
+            .is_ok()
+        {
+            let _ = finished.await;
+        }
+    }
+    let store = state.rooms.store().clone();
+    let id = board_id.to_owned();
+    blocking(state, move |catalog| {
+        store.delete(&id)?;
+        catalog.delete_board(&id)?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn delete_board(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+) -> Result<StatusCode, ApiError> {
+    let (board, _, role) = board_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "delete a board")?;
+    purge_board(&state, &board.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a workshop with every board, log and snapshot in it.
+pub async fn purge_workshop(state: &AppState, workshop_id: &str) -> Result<(), ApiError> {
+    let id = workshop_id.to_owned();
+    let boards = blocking(state, move |catalog| Ok(catalog.boards_of(&id)?)).await?;
+    for board in &boards {
+        purge_board(state, &board.id).await?;
+    }
+    let id = workshop_id.to_owned();
+    blocking(state, move |catalog| {
+        catalog.delete_workshop(&id)?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn delete_workshop(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+) -> Result<StatusCode, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "delete the workshop")?;
+    purge_workshop(&state, &workshop.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,248 @@
+//! The HTTP API under `/api`: workshops, boards, roles, snapshots, export and import.
+//!
+//! Every handler resolves the caller's [`Role`] from the token first (see [`board_role`] and
+//! [`workshop_role`]) and checks it with [`require`] before it reads or changes anything, so a
+//! refused request changes nothing. Catalog calls block on SQLite and run on blocking threads.
+
+mod boards;
+mod export;
+mod snapshots;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::Router;
+use kartta_protocol::api::{BoardSummary, Role, SharedTokens, Workshop};
+use serde::de::DeserializeOwned;
+
+use crate::catalog::{format_join_code, BoardRecord, Catalog, WorkshopRecord};
+use crate::http::ApiError;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/boards", post(boards::create_quick_board))
+        .route(
+            "/boards/{id}",
+            get(boards::get_board)
+                .patch(boards::update_board)
+                .delete(boards::delete_board),
+        )
+        .route(
+            "/boards/{id}/snapshots",
+            get(snapshots::list).post(snapshots::create),
+        )
+        .route("/boards/{id}/export.json", get(export::board_json))
+        .route("/boards/{id}/import", post(export::import))
+        .route("/workshops", post(boards::create_workshop))
+        .route(
+            "/workshops/{id}",
+            get(boards::get_workshop).delete(boards::delete_workshop),
+        )
+        .route("/workshops/{id}/lock", post(boards::lock_workshop))
+        .route("/workshops/{id}/timer", post(boards::set_timer))
+        .route(
+            "/workshops/{id}/snapshots",
+            post(snapshots::create_for_workshop),
+        )
+        .route("/join", post(boards::join))
+        .route("/snapshots/{id}", get(snapshots::get))
+        .route("/snapshots/{id}/state", get(snapshots::state))
+        .route("/snapshots/{id}/restore", post(snapshots::restore))
+        .route("/snapshots/{id}/fork", post(snapshots::fork))
+        .route("/snapshots/{id}/export.json", get(export::snapshot_json))
+}
+
+/// The caller's token: `Authorization: Bearer …`, or `?token=…` (websockets and download links
+/// cannot set headers).
+#[derive(Debug, Clone, Default)]
+pub struct Token(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Token {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let from_header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(|token| token.trim().to_owned());
+        let from_query = parts.uri.query().and_then(|query| {
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("token=").map(|token| token.to_owned()))
+        });
+        Ok(Token(
+            from_header.or(from_query).filter(|token| !token.is_empty()),
+        ))
+    }
+}
+
+/// A JSON body whose rejection is our error shape, not axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError::Invalid {
+                code: "invalid_json",
+                message: json_problem(&rejection),
+            }),
+        }
+    }
+}
+
+fn json_problem(rejection: &JsonRejection) -> String {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            "Send the body as JSON (Content-Type: application/json).".into()
+        }
+        other => format!("The JSON body could not be read: {}", other.body_text()),
+    }
+}
+
+/// Runs catalog work on a blocking thread.
+pub async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&Catalog) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let catalog = state.catalog.clone();
+    tokio::task::spawn_blocking(move || work(&catalog))
+        .await
+        .map_err(|error| ApiError::Internal(error.to_string()))?
+}
+
+/// The board, its workshop and what `token` may do there. No token: 401. A token of another
+/// workshop, or none of this one's: 403. No such board: 404.
+pub async fn board_role(
+    state: &AppState,
+    board_id: &str,
+    token: &Token,
+) -> Result<(BoardRecord, WorkshopRecord, Role), ApiError> {
+    if !kartta_protocol::is_valid_board_id(board_id) {
+        return Err(ApiError::NotFound);
+    }
+    let board_id = board_id.to_owned();
+    let token = token.0.clone();
+    blocking(state, move |catalog| {
+        let board = catalog.board(&board_id)?.ok_or(ApiError::NotFound)?;
+        let workshop = catalog
+            .workshop(&board.workshop_id)?
+            .ok_or(ApiError::NotFound)?;
+        let token = token.ok_or(ApiError::Unauthorized)?;
+        let role = catalog
+            .role(&workshop.id, &token)?
+            .ok_or_else(wrong_token)?;
+        Ok((board, workshop, role))
+    })
+    .await
+}
+
+pub async fn workshop_role(
+    state: &AppState,
+    workshop_id: &str,
+    token: &Token,
+) -> Result<(WorkshopRecord, Role), ApiError> {
+    let workshop_id = workshop_id.to_owned();
+    let token = token.0.clone();
+    blocking(state, move |catalog| {
+        let workshop = catalog.workshop(&workshop_id)?.ok_or(ApiError::NotFound)?;
+        let token = token.ok_or(ApiError::Unauthorized)?;
+        let role = catalog
+            .role(&workshop.id, &token)?
+            .ok_or_else(wrong_token)?;
+        Ok((workshop, role))
+    })
+    .await
+}
+
+fn wrong_token() -> ApiError {
+    ApiError::Forbidden("This link does not give access here.".into())
+}
+
+/// Refuses unless `role` is at least `minimum`; `action` completes "Only … can …".
+pub fn require(role: Role, minimum: Role, action: &str) -> Result<(), ApiError> {
+    if role >= minimum {
+        return Ok(());
+    }
+    let who = match minimum {
+        Role::Facilitator => "the facilitator",
+        Role::Participant => "participants",
+        Role::Viewer => "viewers",
+    };
+    Err(ApiError::Forbidden(format!("Only {who} can {action}.")))
+}
+
+/// Refuses changes to a locked board from anyone but the facilitator.
+pub fn require_unlocked(board: &BoardRecord, role: Role) -> Result<(), ApiError> {
+    if board.locked && role != Role::Facilitator {
+        return Err(ApiError::Forbidden(
+            "The facilitator has locked this board.".into(),
+        ));
+    }
+    Ok(())
+}
+
+pub fn board_summary(state: &AppState, board: &BoardRecord, snapshots: u32) -> BoardSummary {
+    BoardSummary {
+        id: board.id.clone(),
+        workshop_id: board.workshop_id.clone(),
+        title: board.title.clone(),
+        kind: board.kind,
+        locked: board.locked,
+        connections: state.rooms.connection_count(&board.id),
+        snapshots,
+        created_at: board.created_at,
+    }
+}
+
+/// The workshop as `role` may see it.
+pub async fn workshop_view(
+    state: &AppState,
+    workshop: WorkshopRecord,
+    role: Role,
+) -> Result<Workshop, ApiError> {
+    let id = workshop.id.clone();
+    let (boards, counts, shared) = blocking(state, move |catalog| {
+        Ok((
+            catalog.boards_of(&id)?,
+            catalog.snapshot_counts(&id)?,
+            catalog.shareable_tokens(&id)?,
+        ))
+    })
+    .await?;
+    let count_of = |board_id: &str| {
+        counts
+            .iter()
+            .find(|(id, _)| id == board_id)
+            .map_or(0, |(_, count)| *count)
+    };
+    Ok(Workshop {
+        id: workshop.id,
+        kind: workshop.kind,
+        title: workshop.title,
+        locale: workshop.locale,
+        template: workshop.template,
+        join_code: workshop
+            .join_code
+            .filter(|_| role >= Role::Participant)
+            .map(|code| format_join_code(&code)),
+        retention_until: workshop.retention_until,
+        role,
+        boards: boards
+            .iter()
+            .map(|board| board_summary(state, board, count_of(&board.id)))
+            .collect(),
+        shared_tokens: shared
+            .filter(|_| role == Role::Facilitator)
+            .map(|(participant, viewer)| SharedTokens {
+                participant,
+                viewer,
+            }),
+    })
+}

@@ -1,0 +1,349 @@
+//! Server-side changes to board documents: the first state of a new board, restoring a
+//! snapshot's content, reading a stored state, and importing elements.
+
+use std::collections::{HashMap, HashSet};
+
+use kartta_protocol::api::BoardExport;
+use kartta_protocol::schema::{field, root, BoardView, Locale, Template};
+use yrs::types::ToJson;
+use yrs::updates::decoder::Decode;
+use yrs::{
+    Any, Doc, GetString, In, Map, MapPrelim, MapRef, Out, ReadTxn, StateVector, TextPrelim,
+    Transact, TransactionMut, Update, WriteTxn,
+};
+
+/// The element maps of a board, in the order a restore rewrites them.
+const ELEMENT_ROOTS: [&str; 4] = [root::ACTORS, root::RELATIONS, root::NOTES, root::STROKES];
+
+/// The encoded first state of a new board: its title, template and language in `meta`.
+pub fn initial_state(title: &str, template: Template, locale: Locale) -> Vec<u8> {
+    let doc = Doc::new();
+    let meta = doc.get_or_insert_map(root::META);
+    let mut txn = doc.transact_mut();
+    meta.insert(&mut txn, field::meta::TITLE, title);
+    meta.insert(&mut txn, field::meta::TEMPLATE, template.code());
+    meta.insert(&mut txn, field::meta::LOCALE, locale.code());
+    drop(txn);
+    let state = doc
+        .transact()
+        .encode_state_as_update_v1(&StateVector::default());
+    state
+}
+
+/// A document holding `state` (a v1 update), or `None` if it does not load.
+pub fn load(state: &[u8]) -> Option<Doc> {
+    let doc = Doc::new();
+    let update = Update::decode_v1(state).ok()?;
+    doc.transact_mut().apply_update(update).ok()?;
+    Some(doc)
+}
+
+/// A stored state as the JSON export shape.
+pub fn export(state: &[u8]) -> Option<BoardExport> {
+    let doc = load(state)?;
+    let view = BoardView::read(&doc.transact());
+    Some(BoardExport {
+        format: "kartta-board".into(),
+        version: 1,
+        meta: view.meta,
+        actors: view.actors,
+        relations: view.relations,
+        notes: view.notes,
+        strokes: view.strokes,
+    })
+}
+
+/// Makes the live document hold what `snapshot` holds: elements the snapshot lacks are
+/// removed, elements that differ are rewritten, identical ones are left alone (so a restore of
+/// an unchanged board changes nothing). The lock and the timer stay as they are.
+pub fn restore_into(txn: &mut TransactionMut, snapshot: &Doc) {
+    let source = snapshot.transact();
+    for root_name in ELEMENT_ROOTS {
+        let target = txn.get_or_insert_map(root_name);
+        let wanted: HashMap<String, Out> = source
+            .get_map(root_name)
+            .map(|map| {
+                map.iter(&source)
+                    .map(|(key, value)| (key.to_string(), value))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let present: Vec<String> = target.keys(txn).map(str::to_owned).collect();
+        for key in &present {
+            if !wanted.contains_key(key) {
+                target.remove(txn, key);
+            }
+        }
+        for (key, value) in &wanted {
+            let same = target
+                .get(txn, key)
+                .is_some_and(|current| current.to_json(txn) == value.to_json(&source));
+            if !same {
+                if let Some(copy) = deep_copy(value, &source) {
+                    target.insert(txn, key.as_str(), copy);
+                }
+            }
+        }
+    }
+    if let Some(source_meta) = source.get_map(root::META) {
+        let meta = txn.get_or_insert_map(root::META);
+        for key in [
+            field::meta::TITLE,
+            field::meta::TEMPLATE,
+            field::meta::LOCALE,
+        ] {
+            if let Some(Out::Any(value)) = source_meta.get(&source, key) {
+                let same =
+                    matches!(meta.get(txn, key), Some(Out::Any(current)) if current == value);
+                if !same {
+                    meta.insert(txn, key, value);
+                }
+            }
+        }
+    }
+}
+
+/// A copy of one element (a map of plain values and texts) to insert into another document.
+fn deep_copy<T: ReadTxn>(value: &Out, txn: &T) -> Option<In> {
+    match value {
+        Out::Any(any) => Some(In::Any(any.clone())),
+        Out::YText(text) => Some(In::from(TextPrelim::new(text.get_string(txn)))),
+        Out::YMap(map) => {
+            let fields: Vec<(String, In)> = map
+                .iter(txn)
+                .filter_map(|(key, value)| {
+                    deep_copy(&value, txn).map(|copy| (key.to_string(), copy))
+                })
+                .collect();
+            Some(In::Map(MapPrelim::from_iter(fields)))
+        }
+        // The board schema has no arrays of types or XML; anything else is left out.
+        _ => None,
+    }
+}
+
+fn insert_element(
+    txn: &mut TransactionMut,
+    root_name: &str,
+    id: &str,
+    fields: Vec<(&str, In)>,
+) -> MapRef {
+    let root_map = txn.get_or_insert_map(root_name);
+    let fields: Vec<(String, In)> = fields
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect();
+    root_map.insert(txn, id, MapPrelim::from_iter(fields))
+}
+
+fn text(value: &str) -> In {
+    In::Any(Any::from(value))
+}
+
+fn number(value: f64) -> In {
+    In::Any(Any::from(value))
+}
+
+/// Adds the elements of `export` to the board under new ids (relations follow their actors).
+/// Returns how many of each were added.
+pub fn import(
+    txn: &mut TransactionMut,
+    export: &BoardExport,
+    new_id: &mut dyn FnMut() -> String,
+) -> [u32; 4] {
+    use kartta_protocol::schema::field::{actor, note, relation, stroke};
+    let mut actor_ids = HashMap::new();
+    for item in &export.actors {
+        let id = new_id();
+        actor_ids.insert(item.id.clone(), id.clone());
+        let mut fields = vec![
+            (actor::NAME, text(&item.name)),
+            (actor::KIND, text(item.kind.code())),
+            (actor::X, number(item.x)),
+            (actor::Y, number(item.y)),
+            (actor::IS_PERSON, In::Any(Any::Bool(item.is_person))),
+        ];
+        if !item.description.is_empty() {
+            fields.push((actor::DESCRIPTION, text(&item.description)));
+        }
+        if !item.alias.is_empty() {
+            fields.push((actor::ALIAS, text(&item.alias)));
+        }
+        if !item.tags.is_empty() {
+            let tags: Vec<Any> = item
+                .tags
+                .iter()
+                .map(|tag| Any::from(tag.as_str()))
+                .collect();
+            fields.push((actor::TAGS, In::Any(Any::from(tags))));
+        }
+        if let Some(influence) = item.influence {
+            fields.push((actor::INFLUENCE, number(f64::from(influence))));
+        }
+        if let Some(stance) = item.stance {
+            fields.push((actor::STANCE, text(stance.code())));
+        }
+        insert_element(txn, root::ACTORS, &id, fields);
+    }
+    let mut relations = 0;
+    for item in &export.relations {
+        let (Some(from), Some(to)) = (actor_ids.get(&item.from), actor_ids.get(&item.to)) else {
+            continue;
+        };
+        let mut fields = vec![
+            (relation::FROM, text(from)),
+            (relation::TO, text(to)),
+            (relation::KIND, text(item.kind.code())),
+            (relation::DIRECTION, text(item.direction.code())),
+            (relation::STRENGTH, text(item.strength.code())),
+            (relation::STATUS, text(item.status.code())),
+        ];
+        if !item.label.is_empty() {
+            fields.push((relation::LABEL, text(&item.label)));
+        }
+        if let Some(coordination) = item.coordination {
+            fields.push((relation::COORDINATION, text(coordination.code())));
+        }
+        insert_element(txn, root::RELATIONS, &new_id(), fields);
+        relations += 1;
+    }
+    for item in &export.notes {
+        let fields = vec![
+            (note::X, number(item.x)),
+            (note::Y, number(item.y)),
+            (note::WIDTH, number(item.width)),
+            (note::HEIGHT, number(item.height)),
+            (note::COLOR, text(&item.color)),
+            (note::VARIANT, text(item.variant.code())),
+            (note::BODY, In::from(TextPrelim::new(item.body.clone()))),
+        ];
+        insert_element(txn, root::NOTES, &new_id(), fields);
+    }
+    for item in &export.strokes {
+        let points: Vec<Any> = item.points.iter().map(|point| Any::from(*point)).collect();
+        let fields = vec![
+            (stroke::TOOL, text(item.tool.code())),
+            (stroke::COLOR, text(&item.color)),
+            (stroke::WIDTH, number(item.width)),
+            (stroke::POINTS, In::Any(Any::from(points))),
+        ];
+        insert_element(txn, root::STROKES, &new_id(), fields);
+    }
+    [
+        export.actors.len() as u32,
+        relations,
+        export.notes.len() as u32,
+        export.strokes.len() as u32,
+    ]
+}
+
+/// Ids of the actors currently on a board, for checking imported relations against.
+pub fn actor_ids<T: ReadTxn>(txn: &T) -> HashSet<String> {
+    txn.get_map(root::ACTORS)
+        .map(|map| map.keys(txn).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kartta_protocol::schema::ActorKind;
+
+    fn doc_with(names: &[(&str, &str)]) -> Doc {
+        let doc = load(&initial_state("Kartta", Template::Rings, Locale::Fi)).unwrap();
+        let mut txn = doc.transact_mut();
+        for (id, name) in names {
+            insert_element(
+                &mut txn,
+                root::ACTORS,
+                id,
+                vec![
+                    (field::actor::NAME, text(name)),
+                    (field::actor::X, number(1.0)),
+                    (field::actor::Y, number(2.0)),
+                ],
+            );
+        }
+        drop(txn);
+        doc
+    }
+
+    #[test]
+    fn restoring_makes_the_board_equal_to_the_snapshot() {
+        let snapshot = doc_with(&[("a", "Turku"), ("b", "Raisio")]);
+        let live = Doc::new();
+        live.transact_mut()
+            .apply_update(
+                Update::decode_v1(
+                    &snapshot
+                        .transact()
+                        .encode_state_as_update_v1(&StateVector::default()),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+        {
+            let mut txn = live.transact_mut();
+            let actors = txn.get_or_insert_map(root::ACTORS);
+            actors.remove(&mut txn, "a");
+            insert_element(
+                &mut txn,
+                root::ACTORS,
+                "c",
+                vec![
+                    (field::actor::NAME, text("Naantali")),
+                    (field::actor::X, number(0.0)),
+                    (field::actor::Y, number(0.0)),
+                ],
+            );
+        }
+        restore_into(&mut live.transact_mut(), &snapshot);
+        assert_eq!(
+            BoardView::read(&live.transact()),
+            BoardView::read(&snapshot.transact())
+        );
+        // Restoring again changes nothing at all.
+        let before = live.transact().state_vector();
+        restore_into(&mut live.transact_mut(), &snapshot);
+        assert_eq!(live.transact().state_vector(), before);
+    }
+
+    #[test]
+    fn import_adds_everything_under_new_ids_and_keeps_relations_attached() {
+        let source = doc_with(&[("a", "Turku"), ("b", "Raisio")]);
+        {
+            let mut txn = source.transact_mut();
+            insert_element(
+                &mut txn,
+                root::RELATIONS,
+                "r",
+                vec![
+                    (field::relation::FROM, text("a")),
+                    (field::relation::TO, text("b")),
+                    (field::relation::KIND, text("funding")),
+                ],
+            );
+        }
+        let export = export(
+            &source
+                .transact()
+                .encode_state_as_update_v1(&StateVector::default()),
+        )
+        .unwrap();
+        assert_eq!(export.actors[0].kind, ActorKind::Other);
+        let target = Doc::new();
+        let mut counter = 0;
+        let counts = import(&mut target.transact_mut(), &export, &mut || {
+            counter += 1;
+            format!("new{counter}")
+        });
+        assert_eq!(counts, [2, 1, 0, 0]);
+        let view = BoardView::read(&target.transact());
+        assert_eq!(
+            view.relations.len(),
+            1,
+            "the relation points at the new actor ids"
+        );
+        assert!(view.actors.iter().all(|actor| actor.id.starts_with("new")));
+    }
+}

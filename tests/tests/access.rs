@@ -1,0 +1,734 @@
+//! Workshops, roles, locks, snapshots and export over the real HTTP API and websocket.
+
+use kartta_protocol::api::{
+    BoardExport, Created, Imported, Joined, Restored, Role, Snapshot, SnapshotReason, Workshop,
+};
+use kartta_tests::board::{actor_count, add_actor, view};
+use kartta_tests::{http, Client, Response, ServerProcess};
+use serde_json::json;
+use tokio_tungstenite::tungstenite;
+
+fn body(value: serde_json::Value) -> Option<(&'static str, Vec<u8>)> {
+    Some(("application/json", value.to_string().into_bytes()))
+}
+
+struct Fixture {
+    server: ServerProcess,
+    created: Created,
+    /// A second workshop, whose tokens must open nothing of the first.
+    other: Created,
+}
+
+impl Fixture {
+    async fn new() -> anyhow::Result<Fixture> {
+        let server = ServerProcess::start(&[]).await?;
+        let request = json!({"title": "Kumppanuusfoorumi", "locale": "fi", "template": "rings", "groupCount": 2});
+        let created: Created = http(
+            server.port,
+            "POST",
+            "/api/workshops",
+            None,
+            body(request.clone()),
+        )
+        .await?
+        .json()?;
+        let other: Created = http(server.port, "POST", "/api/workshops", None, body(request))
+            .await?
+            .json()?;
+        Ok(Fixture {
+            server,
+            created,
+            other,
+        })
+    }
+
+    fn board(&self, index: usize) -> String {
+        self.created.workshop.boards[index].id.clone()
+    }
+
+    fn token(&self, caller: Caller) -> Option<String> {
+        let tokens = &self.created.tokens;
+        match caller {
+            Caller::Anonymous => None,
+            Caller::OtherWorkshop => Some(self.other.tokens.facilitator.clone()),
+            Caller::Viewer => Some(tokens.viewer.clone()),
+            Caller::Participant => Some(tokens.participant.clone()),
+            Caller::Facilitator => Some(tokens.facilitator.clone()),
+        }
+    }
+
+    async fn call(
+        &self,
+        caller: Caller,
+        method: &str,
+        path: &str,
+        payload: Option<serde_json::Value>,
+    ) -> anyhow::Result<Response> {
+        let token = self.token(caller);
+        http(
+            self.server.port,
+            method,
+            path,
+            token.as_deref(),
+            payload.and_then(body),
+        )
+        .await
+    }
+
+    /// Everything a denied request must leave as it was: the workshop as the facilitator sees
+    /// it (titles, locks, snapshot counts) and the content of every board.
+    async fn fingerprint(&self) -> anyhow::Result<String> {
+        let workshop = self
+            .call(
+                Caller::Facilitator,
+                "GET",
+                &format!("/api/workshops/{}", self.created.workshop.id),
+                None,
+            )
+            .await?;
+        // Connection counts move as tests connect; they are not state.
+        let mut print = strip_connection_counts(&workshop.text());
+        for board in &self.created.workshop.boards {
+            let export = self
+                .call(
+                    Caller::Facilitator,
+                    "GET",
+                    &format!("/api/boards/{}/export.json", board.id),
+                    None,
+                )
+                .await?;
+            print.push_str(&export.text());
+        }
+        Ok(print)
+    }
+}
+
+fn strip_connection_counts(text: &str) -> String {
+    const KEY: &str = "\"connections\":";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(KEY) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + KEY.len()..];
+        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    OtherWorkshop,
+    Viewer,
+    Participant,
+    Facilitator,
+}
+
+const CALLERS: [Caller; 5] = [
+    Caller::Anonymous,
+    Caller::OtherWorkshop,
+    Caller::Viewer,
+    Caller::Participant,
+    Caller::Facilitator,
+];
+
+/// The status a caller must get when `minimum` is the least role allowed.
+fn expected_status(caller: Caller, minimum: Role, success: u16) -> u16 {
+    let role = match caller {
+        Caller::Anonymous => return 401,
+        Caller::OtherWorkshop => return 403,
+        Caller::Viewer => Role::Viewer,
+        Caller::Participant => Role::Participant,
+        Caller::Facilitator => Role::Facilitator,
+    };
+    if role >= minimum {
+        success
+    } else {
+        403
+    }
+}
+
+#[tokio::test]
+async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let workshop = fixture.created.workshop.id.clone();
+    let board = fixture.board(0);
+    let actors = json!({"format": "kartta-board", "version": 1,
+        "meta": {"title": "", "template": "blank", "locale": null, "locked": false, "timerEndsAt": null},
+        "actors": [{"id": "x", "name": "Turun kaupunki", "kind": "municipality", "x": 0.0, "y": 0.0, "description": "",
+                    "tags": [], "alias": "", "influence": null, "stance": null, "isPerson": false}],
+        "relations": [], "notes": [], "strokes": []});
+    // (action, method, path, body, least role allowed, success status)
+    type Cell = (&'static str, &'static str, String, Option<serde_json::Value>, Role, u16);
+    let matrix: Vec<Cell> = vec![
+        (
+            "read the workshop",
+            "GET",
+            format!("/api/workshops/{workshop}"),
+            None,
+            Role::Viewer,
+            200,
+        ),
+        (
+            "read a board",
+            "GET",
+            format!("/api/boards/{board}"),
+            None,
+            Role::Viewer,
+            200,
+        ),
+        (
+            "list snapshots",
+            "GET",
+            format!("/api/boards/{board}/snapshots"),
+            None,
+            Role::Viewer,
+            200,
+        ),
+        (
+            "export a board",
+            "GET",
+            format!("/api/boards/{board}/export.json"),
+            None,
+            Role::Participant,
+            200,
+        ),
+        (
+            "take a snapshot",
+            "POST",
+            format!("/api/boards/{board}/snapshots"),
+            Some(json!({"name": "Välitilanne"})),
+            Role::Participant,
+            201,
+        ),
+        (
+            "import into a board",
+            "POST",
+            format!("/api/boards/{board}/import"),
+            Some(actors),
+            Role::Participant,
+            200,
+        ),
+        (
+            "rename a board",
+            "PATCH",
+            format!("/api/boards/{board}"),
+            Some(json!({"title": "Uusi nimi"})),
+            Role::Facilitator,
+            200,
+        ),
+        (
+            "lock every board",
+            "POST",
+            format!("/api/workshops/{workshop}/lock"),
+            Some(json!({"locked": false})),
+            Role::Facilitator,
+            200,
+        ),
+        (
+            "run the timer",
+            "POST",
+            format!("/api/workshops/{workshop}/timer"),
+            Some(json!({"endsAt": 1_900_000_000_000i64})),
+            Role::Facilitator,
+            204,
+        ),
+        (
+            "snapshot the workshop",
+            "POST",
+            format!("/api/workshops/{workshop}/snapshots"),
+            Some(json!({"name": "Päivä 1"})),
+            Role::Facilitator,
+            201,
+        ),
+    ];
+    for (action, method, path, payload, minimum, success) in &matrix {
+        for caller in CALLERS {
+            let before = fixture.fingerprint().await?;
+            let response = fixture.call(caller, method, path, payload.clone()).await?;
+            let expected = expected_status(caller, *minimum, *success);
+            assert_eq!(
+                response.status,
+                expected,
+                "{caller:?} may {}{action}: {}",
+                if expected < 400 { "" } else { "not " },
+                response.text()
+            );
+            if expected >= 400 {
+                let error: kartta_protocol::api::ErrorBody = response.json()?;
+                assert!(!error.message.is_empty());
+                assert_eq!(
+                    fixture.fingerprint().await?,
+                    before,
+                    "{caller:?} trying to {action} changed nothing"
+                );
+            }
+        }
+    }
+    // Deletion last: a refused delete leaves the board, the facilitator's removes it.
+    let doomed = fixture.board(1);
+    for caller in CALLERS {
+        let response = fixture
+            .call(caller, "DELETE", &format!("/api/boards/{doomed}"), None)
+            .await?;
+        assert_eq!(
+            response.status,
+            expected_status(caller, Role::Facilitator, 204),
+            "{caller:?} deleting a board"
+        );
+        let still_there = fixture
+            .call(
+                Caller::Facilitator,
+                "GET",
+                &format!("/api/boards/{doomed}"),
+                None,
+            )
+            .await?;
+        assert_eq!(
+            still_there.status,
+            if caller == Caller::Facilitator {
+                404
+            } else {
+                200
+            }
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_websocket_enforces_roles_and_locks() -> anyhow::Result<()> {
+    let mut fixture = Fixture::new().await?;
+    let board = fixture.board(0);
+    let url = |token: Option<String>| match token {
+        Some(token) => fixture.server.sync_url_with_token(&board, &token),
+        None => fixture.server.sync_url(&board),
+    };
+    for (caller, status) in [(Caller::Anonymous, 401), (Caller::OtherWorkshop, 403)] {
+        match tokio_tungstenite::connect_async(url(fixture.token(caller))).await {
+            Err(tungstenite::Error::Http(response)) => {
+                assert_eq!(response.status().as_u16(), status, "{caller:?}")
+            }
+            other => panic!(
+                "{caller:?} should be refused before the upgrade, got {:?}",
+                other.map(|_| ())
+            ),
+        }
+    }
+    let unknown = fixture
+        .server
+        .sync_url_with_token("NoSuchBoard", &fixture.created.tokens.facilitator);
+    assert!(
+        matches!(tokio_tungstenite::connect_async(unknown).await, Err(tungstenite::Error::Http(r)) if r.status() == 404)
+    );
+
+    let facilitator = Client::connect(&url(fixture.token(Caller::Facilitator))).await?;
+    let participant = Client::connect(&url(fixture.token(Caller::Participant))).await?;
+    let viewer = Client::connect(&url(fixture.token(Caller::Viewer))).await?;
+
+    viewer.edit(|_, txn| add_actor(txn, "from-viewer", "x", 0.0));
+    viewer
+        .wait_for("the refusal", |_, seen| {
+            seen.permission_denied.as_deref() == Some("read-only")
+        })
+        .await?;
+    participant.edit(|_, txn| add_actor(txn, "from-participant", "x", 0.0));
+    facilitator
+        .wait_for("the participant's actor", |doc, _| {
+            view(doc).actor("from-participant").is_some()
+        })
+        .await?;
+
+    // Locked: the participant's update is refused and never stored; the facilitator's goes in.
+    let locked = fixture
+        .call(
+            Caller::Facilitator,
+            "PATCH",
+            &format!("/api/boards/{board}"),
+            Some(json!({"locked": true})),
+        )
+        .await?;
+    assert_eq!(locked.status, 200, "{}", locked.text());
+    participant
+        .wait_for("meta.locked", |doc, _| view(doc).meta.locked)
+        .await?;
+    participant.edit(|_, txn| add_actor(txn, "while-locked", "x", 0.0));
+    participant
+        .wait_for("the refusal", |_, seen| {
+            seen.permission_denied.as_deref() == Some("locked")
+        })
+        .await?;
+    facilitator.edit(|_, txn| add_actor(txn, "facilitator-while-locked", "x", 0.0));
+    participant
+        .wait_for("the facilitator's actor", |doc, _| {
+            view(doc).actor("facilitator-while-locked").is_some()
+        })
+        .await?;
+
+    drop((facilitator, participant, viewer));
+    fixture.server.terminate().await?;
+    fixture.server.restart().await?;
+    let reopened = Client::connect(
+        &fixture
+            .server
+            .sync_url_with_token(&board, &fixture.created.tokens.viewer),
+    )
+    .await?;
+    let stored = view(&reopened.doc);
+    assert!(stored.actor("from-participant").is_some());
+    assert!(stored.actor("facilitator-while-locked").is_some());
+    assert!(
+        stored.actor("from-viewer").is_none(),
+        "a viewer's update is never stored"
+    );
+    assert!(
+        stored.actor("while-locked").is_none(),
+        "a refused update on a locked board is never stored"
+    );
+    assert!(stored.meta.locked);
+    Ok(())
+}
+
+#[tokio::test]
+async fn participants_join_by_code_and_quick_boards_have_their_own_links() -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let port = fixture.server.port;
+    let code = fixture
+        .created
+        .workshop
+        .join_code
+        .clone()
+        .expect("a workshop has a join code");
+    assert_eq!(code.len(), 9, "XXXX-XXXX");
+    let spoken = code.to_lowercase().replace('-', " ");
+    let joined: Joined = http(
+        port,
+        "POST",
+        "/api/join",
+        None,
+        body(json!({"code": spoken})),
+    )
+    .await?
+    .json()?;
+    assert_eq!(joined.token, fixture.created.tokens.participant);
+    assert_eq!(joined.workshop.role, Role::Participant);
+    assert!(
+        joined.workshop.shared_tokens.is_none(),
+        "only the facilitator sees the links to share"
+    );
+    let unknown = http(
+        port,
+        "POST",
+        "/api/join",
+        None,
+        body(json!({"code": "AAAA-AAAA"})),
+    )
+    .await?;
+    assert_eq!(unknown.status, 404);
+    let as_viewer: Workshop = fixture
+        .call(
+            Caller::Viewer,
+            "GET",
+            &format!("/api/workshops/{}", fixture.created.workshop.id),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(
+        as_viewer.join_code, None,
+        "viewers do not see the join code"
+    );
+    let as_facilitator: Workshop = fixture
+        .call(
+            Caller::Facilitator,
+            "GET",
+            &format!("/api/workshops/{}", fixture.created.workshop.id),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(
+        as_facilitator.shared_tokens.map(|t| t.viewer),
+        Some(fixture.created.tokens.viewer.clone())
+    );
+
+    let quick: Created = http(
+        port,
+        "POST",
+        "/api/boards",
+        None,
+        body(json!({"title": "Oma kartta"})),
+    )
+    .await?
+    .json()?;
+    assert_eq!(quick.workshop.boards.len(), 1);
+    assert_eq!(quick.workshop.join_code, None);
+    let board = &quick.workshop.boards[0].id;
+    let editor = Client::connect(
+        &fixture
+            .server
+            .sync_url_with_token(board, &quick.tokens.participant),
+    )
+    .await?;
+    assert_eq!(
+        view(&editor.doc).meta.title,
+        "Oma kartta",
+        "the board starts with its title"
+    );
+    // The quick board's tokens open nothing of the workshop, and the other way round.
+    let across = http(
+        port,
+        "GET",
+        &format!("/api/boards/{}", fixture.board(0)),
+        Some(&quick.tokens.facilitator),
+        None,
+    )
+    .await?;
+    assert_eq!(across.status, 403);
+    let bad_json = http(
+        port,
+        "POST",
+        "/api/workshops",
+        None,
+        Some(("application/json", b"{\"title\": 5".to_vec())),
+    )
+    .await?;
+    assert_eq!(bad_json.status, 400);
+    assert!(
+        bad_json.text().contains("invalid_json"),
+        "{}",
+        bad_json.text()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn snapshots_restore_exactly_keep_what_was_replaced_and_forks_are_independent(
+) -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let board = fixture.board(0);
+    let participant = fixture.token(Caller::Participant).unwrap();
+    let client = Client::connect(&fixture.server.sync_url_with_token(&board, &participant)).await?;
+    client.edit(|_, txn| {
+        add_actor(txn, "a", "Turun kaupunki", 1.0);
+        add_actor(txn, "b", "Turun yliopisto", 1.0);
+    });
+    client
+        .wait_for("the echo: the server has it", |_, seen| {
+            seen.update_messages >= 1
+        })
+        .await?;
+    let taken = fixture
+        .call(
+            Caller::Participant,
+            "POST",
+            &format!("/api/boards/{board}/snapshots"),
+            Some(json!({"name": "Päivän 1 lopussa", "author": "Aino"})),
+        )
+        .await?;
+    assert_eq!(taken.status, 201, "{}", taken.text());
+    let snapshot: Snapshot = taken.json()?;
+    let at_snapshot: BoardExport = fixture
+        .call(
+            Caller::Participant,
+            "GET",
+            &format!("/api/snapshots/{}/export.json", snapshot.id),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(
+        at_snapshot.actors.len(),
+        2,
+        "the snapshot holds what the client had sent before it"
+    );
+
+    client.edit(|_, txn| {
+        add_actor(txn, "c", "Raision kaupunki", 2.0);
+        kartta_tests::board::set_actor_field(txn, "a", "name", "Renamed");
+    });
+    client
+        .wait_for("the changes echoed", |_, seen| seen.update_messages >= 2)
+        .await?;
+
+    let restored = fixture
+        .call(
+            Caller::Participant,
+            "POST",
+            &format!("/api/snapshots/{}/restore", snapshot.id),
+            None,
+        )
+        .await?;
+    assert_eq!(restored.status, 200, "{}", restored.text());
+    let restored: Restored = restored.json()?;
+    assert_eq!(restored.saved.reason, SnapshotReason::BeforeRestore);
+    client
+        .wait_for("the restored board", |doc, _| actor_count(doc) == 2)
+        .await?;
+    let now: BoardExport = fixture
+        .call(
+            Caller::Participant,
+            "GET",
+            &format!("/api/boards/{board}/export.json"),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(
+        (now.actors.clone(), now.relations.clone()),
+        (at_snapshot.actors.clone(), at_snapshot.relations.clone())
+    );
+    let before_restore: BoardExport = fixture
+        .call(
+            Caller::Participant,
+            "GET",
+            &format!("/api/snapshots/{}/export.json", restored.saved.id),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(
+        before_restore.actors.len(),
+        3,
+        "the state replaced by the restore is kept"
+    );
+    assert!(before_restore
+        .actors
+        .iter()
+        .any(|actor| actor.name == "Renamed"));
+
+    let forked = fixture
+        .call(
+            Caller::Participant,
+            "POST",
+            &format!("/api/snapshots/{}/fork", snapshot.id),
+            None,
+        )
+        .await?;
+    assert_eq!(forked.status, 201, "{}", forked.text());
+    let forked: kartta_protocol::api::Forked = forked.json()?;
+    let fork_client = Client::connect(
+        &fixture
+            .server
+            .sync_url_with_token(&forked.board.id, &participant),
+    )
+    .await?;
+    assert_eq!(actor_count(&fork_client.doc), 2);
+    fork_client.edit(|_, txn| add_actor(txn, "only-in-fork", "x", 0.0));
+    fork_client
+        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .await?;
+    let source: BoardExport = fixture
+        .call(
+            Caller::Participant,
+            "GET",
+            &format!("/api/boards/{board}/export.json"),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(
+        source.actors.len(),
+        2,
+        "editing the fork leaves its source alone"
+    );
+    let list: Vec<Snapshot> = fixture
+        .call(
+            Caller::Viewer,
+            "GET",
+            &format!("/api/boards/{board}/snapshots"),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(list.len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn json_export_imports_back_and_a_bad_file_changes_nothing() -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let (source, target) = (fixture.board(0), fixture.board(1));
+    let participant = fixture.token(Caller::Participant).unwrap();
+    let client =
+        Client::connect(&fixture.server.sync_url_with_token(&source, &participant)).await?;
+    client.edit(|_, txn| {
+        add_actor(txn, "a", "<script>alert(1)</script>", 0.0);
+        add_actor(txn, "b", "Åbo Akademi", 10.0);
+        let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
+        let relation = yrs::Map::insert(&relations, txn, "r", yrs::MapPrelim::default());
+        yrs::Map::insert(&relation, txn, "from", "a");
+        yrs::Map::insert(&relation, txn, "to", "b");
+        yrs::Map::insert(&relation, txn, "kind", "funding");
+    });
+    client
+        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .await?;
+    let export = fixture
+        .call(
+            Caller::Participant,
+            "GET",
+            &format!("/api/boards/{source}/export.json"),
+            None,
+        )
+        .await?;
+    let exported: BoardExport = export.json()?;
+    let imported = http(
+        fixture.server.port,
+        "POST",
+        &format!("/api/boards/{target}/import"),
+        Some(&participant),
+        Some(("application/json", export.body.clone())),
+    )
+    .await?;
+    assert_eq!(imported.status, 200, "{}", imported.text());
+    let counts: Imported = imported.json()?;
+    assert_eq!((counts.actors, counts.relations), (2, 1));
+    let copy: BoardExport = fixture
+        .call(
+            Caller::Participant,
+            "GET",
+            &format!("/api/boards/{target}/export.json"),
+            None,
+        )
+        .await?
+        .json()?;
+    let names = |export: &BoardExport| {
+        let mut names: Vec<String> = export
+            .actors
+            .iter()
+            .map(|actor| actor.name.clone())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&copy), names(&exported));
+    assert_eq!(copy.relations.len(), 1);
+
+    let before = fixture.fingerprint().await?;
+    let broken = http(
+        fixture.server.port,
+        "POST",
+        &format!("/api/boards/{target}/import"),
+        Some(&participant),
+        Some((
+            "application/json",
+            b"{\n  \"format\": \"kartta-board\",\n  \"actors\": [1,\n".to_vec(),
+        )),
+    )
+    .await?;
+    assert_eq!(broken.status, 400);
+    assert!(
+        broken.text().contains("Line "),
+        "the error names the line: {}",
+        broken.text()
+    );
+    assert_eq!(
+        fixture.fingerprint().await?,
+        before,
+        "a bad import changes nothing"
+    );
+    Ok(())
+}
