@@ -1,22 +1,36 @@
-// Entry point: picks the language, then routes between the landing page (/) and a board (/b/{id}).
+// Entry point: picks the language, takes a link's token out of the address bar, then routes between
+// the landing page (/), a board (/b/{id}), a snapshot (/b/{id}/s/{sid}), a workshop (/w/{id}) and joining (/join/{code}).
 import './styles.css';
 import { initialLocale, savedLocale, setLocale } from './i18n';
-import { isValidBoardId } from './model/ids';
+import { hashWithoutToken, parseRoute, tokenFromHash } from './access/links';
 import { mountLanding } from './ui/landing';
 import { mountBoard } from './ui/board';
+import type { BoardOpenState } from './ui/board';
+import { mountWorkshop } from './ui/workshop';
+import { mountJoin } from './ui/join';
 
 const root = document.getElementById('app')!;
 let unmount: () => void = () => {};
 
 function route(): void {
   unmount();
-  const match = /^\/b\/([^/]+)\/?$/.exec(location.pathname);
-  const id = match ? decodeURIComponent(match[1]!) : null;
-  unmount = id && isValidBoardId(id) ? mountBoard(root, id, navigate) : mountLanding(root, navigate);
+  // The token leaves the address bar at once (it stays on this device), so it is not shared by
+  // accident in a screenshot or a copied address; the page works with it from memory.
+  const linkToken = tokenFromHash(location.hash);
+  if (linkToken) history.replaceState(history.state, '', location.pathname + location.search + hashWithoutToken(location.hash));
+  const state = (history.state ?? {}) as BoardOpenState;
+  const r = parseRoute(location.pathname);
+  switch (r.page) {
+    case 'board': unmount = mountBoard(root, r.boardId, navigate, linkToken, state); break;
+    case 'snapshot': unmount = mountBoard(root, r.boardId, navigate, linkToken, {}, r.snapshotId); break;
+    case 'workshop': unmount = mountWorkshop(root, r.workshopId, navigate, linkToken); break;
+    case 'join': unmount = mountJoin(root, r.code, navigate); break;
+    case 'landing': unmount = mountLanding(root, navigate); break;
+  }
 }
 
-function navigate(path: string): void {
-  history.pushState(null, '', path);
+function navigate(path: string, state: unknown = null): void {
+  history.pushState(state, '', path);
   route();
 }
 

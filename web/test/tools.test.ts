@@ -285,3 +285,32 @@ describe('notes and view', () => {
     expect(model.actors.size).toBe(0);
   });
 });
+
+describe('a read-only board (a viewer, or locked for a participant)', () => {
+  it('offers only selecting and panning, and no action writes the document', () => {
+    const { model, editor } = setup();
+    const id = model.addActor({ name: 'Kunta', kind: 'municipality', x: 0, y: 0 });
+    model.canWrite = () => false;
+    expect(editor.keyDown(key('a'))).toBe(false);
+    expect(editor.tool).toBe('select');
+    editor.keyDown(key('h'));
+    expect(editor.tool).toBe('hand');
+    editor.setTool('actor');
+    editor.pointerDown(at(300, 300));
+    editor.pointerUp(at(300, 300));
+    editor.setTool('select');
+    editor.select([id]);
+    editor.keyDown(key('Delete'));
+    drag(editor, [0, 0], [200, 100]);
+    model.updateActor(id, { name: 'Muutettu' });
+    model.undo();
+    expect([...model.actors.values()].map((a) => [a.name, a.x, a.y])).toEqual([['Kunta', 0, 0]]);
+  });
+
+  it('is what a locked board is for everyone when the view does not say otherwise', () => {
+    const { model } = setup();
+    model.setMeta({ locked: true });
+    model.addActor({ name: 'X', kind: 'other', x: 0, y: 0 });
+    expect(model.actors.size).toBe(0);
+  });
+});

@@ -37,7 +37,13 @@ export class BoardModel {
   readonly relations = new Map<string, Relation>();
   readonly notes = new Map<string, Note>();
   readonly strokes = new Map<string, Stroke>();
-  meta: Meta = { title: '', template: 'blank', locale: null, locked: false };
+  meta: Meta = { title: '', template: 'blank', locale: null, locked: false, timerEndsAt: null };
+  /**
+   * Whether this client may change the board now (a viewer, or a participant on a locked board,
+   * may not). The server refuses such updates anyway; refusing them here keeps the local copy
+   * equal to everyone else's instead of showing edits that will never arrive.
+   */
+  canWrite: () => boolean = () => !this.meta.locked;
 
   private readonly roots: Record<keyof typeof ROOT, Y.Map<Fields>>;
   private readonly listeners = new Set<(change: ModelChange) => void>();
@@ -190,7 +196,7 @@ export class BoardModel {
   /** Replaces a note's text with the smallest edit, so a concurrent edit elsewhere in it survives. */
   setNoteBody(id: string, text: string): void {
     const body = this.noteText(id);
-    if (!body) return;
+    if (!body || !this.canWrite()) return;
     const old = body.toString();
     if (old === text) return;
     let start = 0;
@@ -231,11 +237,11 @@ export class BoardModel {
   }
 
   undo(): void {
-    this.undoManager.undo();
+    if (this.canWrite()) this.undoManager.undo();
   }
 
   redo(): void {
-    this.undoManager.redo();
+    if (this.canWrite()) this.undoManager.redo();
   }
 
   canUndo(): boolean {
@@ -254,6 +260,7 @@ export class BoardModel {
   // ---- internals --------------------------------------------------------------------------
 
   private transact(fn: () => void): void {
+    if (!this.canWrite()) return;
     // Each user action is its own undo step, however quickly it follows the previous one.
     this.undoManager.stopCapturing();
     this.doc.transact(fn, this.origin);

@@ -5,6 +5,8 @@ import { DEFAULT_LIMITS, type StrokeTool } from '../generated/protocol';
 export interface PresenceUser { name: string; color: string }
 export interface LiveDrag { ids: string[]; dx: number; dy: number }
 export interface LiveInk { tool: StrokeTool; color: string; width: number; points: number[] }
+/** A presenting facilitator's view: the board point in the middle of their screen and their zoom. */
+export interface PresentedView { x: number; y: number; zoom: number }
 
 export interface PresenceState {
   user: PresenceUser;
@@ -12,6 +14,8 @@ export interface PresenceState {
   selection: string[];
   drag: LiveDrag | null;
   ink: LiveInk | null;
+  /** Set while this client presents the board to everyone else (follow mode). */
+  present?: PresentedView | null;
 }
 
 export interface Peer extends PresenceState { clientId: number }
@@ -101,10 +105,19 @@ export class Presence {
         selection: Array.isArray(s.selection) ? s.selection : [],
         drag: s.drag ?? null,
         ink: s.ink ?? null,
+        present: safeView(s.present),
       });
     });
     return out;
   }
+}
+
+/** Another client's presented view, when it is well-formed. */
+function safeView(view: unknown): PresentedView | null {
+  if (!view || typeof view !== 'object') return null;
+  const { x, y, zoom } = view as Record<string, unknown>;
+  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  return finite(x) && finite(y) && finite(zoom) && zoom > 0 ? { x, y, zoom } : null;
 }
 
 /** Colours come from other clients: accept only plain hex so they cannot inject CSS. */

@@ -102,5 +102,6 @@ export function readMeta(map: Fields): Meta {
     template: code(map, f.template, TEMPLATE_CODES) ?? 'blank',
     locale: code(map, f.locale, LOCALE_CODES) ?? null,
     locked: map.get(f.locked) === true,
+    timerEndsAt: num(map, f.timerEndsAt) ?? null,
   };
 }

@@ -55,6 +55,8 @@ export interface Meta {
   template: Template;
   locale: Locale | null;
   locked: boolean;
+  /** Unix milliseconds when the workshop timer ends (the server writes it), or null. */
+  timerEndsAt: number | null;
 }
 
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';

@@ -264,7 +264,7 @@ export class SceneRenderer {
     }
     for (const id of editor.selection) outline(id, '#2563eb', false);
     const single = editor.selection.size === 1 ? model.actors.get([...editor.selection][0]!) : undefined;
-    if (single && !model.meta.locked && !editor.relationDraft && editor.tool === 'select') {
+    if (single && model.canWrite() && !editor.relationDraft && editor.tool === 'select') {
       const off = offsets.get(single.id);
       const p = connectHandle(single, off?.dx, off?.dy);
       const r = (HANDLE_RADIUS_PX - 3) / this.viewport.zoom;

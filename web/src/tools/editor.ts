@@ -17,6 +17,9 @@ export type LegendMode = 'dim' | 'hide';
 /** Below this zoom, actor names are too small to read (and the renderer hides them). */
 const READABLE_ZOOM = 0.3;
 
+/** The tools that change nothing, all that a read-only board offers. */
+export const READ_ONLY_TOOLS: readonly ToolName[] = ['select', 'hand'];
+
 /** Requests the editor makes of the surrounding UI (inline editors, dialogs). */
 export interface EditorHost {
   editActorName?(id: string): void;
@@ -73,8 +76,9 @@ export class Editor {
     return hidden;
   }
 
+  /** True when this client may not change the board (a viewer, or a locked board); see BoardModel.canWrite. */
   get locked(): boolean {
-    return this.model.meta.locked;
+    return !this.model.canWrite();
   }
 
   // ---- tools and states -------------------------------------------------------------------
@@ -169,7 +173,7 @@ export class Editor {
       return true;
     }
     const tool = TOOL_KEYS[key];
-    if (tool && !input.shift) {
+    if (tool && !input.shift && (!this.locked || READ_ONLY_TOOLS.includes(tool))) {
       this.setTool(tool);
       return true;
     }

@@ -6,7 +6,6 @@ import { Presence } from '../model/presence';
 import { Viewport } from '../render/viewport';
 import { SceneRenderer } from '../render/scene';
 import { Editor } from '../tools/editor';
-import { boardBounds } from '../tools/hit';
 import { locale, onLocaleChange, t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { CLOSE_CODE, TEMPLATE_CODES } from '../generated/protocol';
@@ -20,10 +19,26 @@ import { helpDialog } from './help';
 import { InlineEditor } from './inline';
 import { Toolbar } from './toolbar';
 import { languageSelect } from './language';
-import { cursorColor, displayName, rememberBoard, setDisplayName } from './identity';
+import { cursorColor, displayName, setDisplayName } from './identity';
 import { download, exportFilename, sceneSvg, svgToPngBlob } from './export';
+import { Awareness } from 'y-protocols/awareness';
+import type { BoardAccess, Role, Snapshot } from '../generated/protocol';
+import { api, boardExportUrl, csvSheet, EXPORT_FORMATS, workshopZipUrl } from '../api/client';
+import { canEdit, canExport, canImport, canManage, readOnlyReason } from '../access/roles';
+import { boardLink, boardPath, workshopPath, joinLink } from '../access/links';
+import { accessStore } from '../access/store';
+import { resolveBoard, sharedTokensOf } from '../access/resolve';
+import { accessMessage, copyField, errorText, formatDateTime, formatRemaining, messagePage } from './common';
+import { EXPORT_LABELS, SnapshotsPanel } from './snapshots';
+import type { PresentedView } from '../model/presence';
+import { READ_ONLY_TOOLS } from '../tools/editor';
 
-type Tab = 'details' | 'outline' | 'legend';
+type Tab = 'details' | 'outline' | 'legend' | 'snapshots';
+
+/** What the board page was opened with (history state): the creator sees the share links at once, a presenter presents. */
+export interface BoardOpenState { share?: boolean; present?: boolean }
+/** Everything a board view needs to know about who opens it; `snapshot` makes it a read-only view of one. */
+interface BoardContext { boardId: string; token: string; access: BoardAccess; snapshot: { meta: Snapshot | null; state: Uint8Array } | null; open: BoardOpenState }
 
 const OUTLINE_IMMEDIATE_LIMIT = 300;
 const OUTLINE_COALESCE_MS = 400;
@@ -38,15 +53,49 @@ const CLOSE_MESSAGES: Record<number, MessageKey> = {
 type Connection = 'connecting' | 'connected' | 'disconnected';
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
-export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider }
+export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role }
 
-export function mountBoard(root: HTMLElement, boardId: string, navigate: (path: string) => void): () => void {
-  const name = displayName();
-  if (!name) {
-    askName(root, () => mountBoard(root, boardId, navigate));
-    return () => {};
-  }
-  return new BoardView(root, boardId, navigate, name).destroy;
+type Navigate = (path: string, state?: unknown) => void;
+
+/**
+ * Opens a board (or, with `snapshotId`, one of its snapshots read-only): asks for a name, finds a
+ * token the server accepts (the link's, or one kept on this device), then shows the board.
+ */
+export function mountBoard(root: HTMLElement, boardId: string, navigate: Navigate, linkToken: string | null, open: BoardOpenState = {}, snapshotId: string | null = null): () => void {
+  let destroy: () => void = () => {};
+  let cancelled = false;
+  const start = async () => {
+    const name = displayName();
+    if (!name) {
+      askName(root, () => void start());
+      return;
+    }
+    messagePage(root, navigate, 'access.loading', '');
+    const resolved = await resolveBoard(api, accessStore, boardId, linkToken);
+    if (cancelled) return;
+    if (!resolved.ok) {
+      const { title, text } = accessMessage(resolved.reason, resolved.message);
+      messagePage(root, navigate, title, text, resolved.reason === 'network' ? () => void start() : undefined);
+      return;
+    }
+    let snapshot: BoardContext['snapshot'] = null;
+    if (snapshotId) {
+      try {
+        const [state, list] = await Promise.all([api.snapshotState(snapshotId, resolved.token), api.snapshots(boardId, resolved.token).catch(() => [])]);
+        snapshot = { state, meta: list.find((s) => s.id === snapshotId) ?? null };
+      } catch (error) {
+        if (!cancelled) messagePage(root, navigate, 'access.notFound', errorText(error));
+        return;
+      }
+      if (cancelled) return;
+    }
+    destroy = new BoardView(root, { boardId, token: resolved.token, access: resolved.value, snapshot, open }, navigate, name).destroy;
+  };
+  void start();
+  return () => {
+    cancelled = true;
+    destroy();
+  };
 }
 
 function askName(root: HTMLElement, done: () => void): void {
@@ -72,8 +121,21 @@ class BoardView {
   private readonly doc = new Y.Doc();
   private readonly model = new BoardModel(this.doc);
   private readonly viewport = new Viewport();
-  private readonly provider: WebsocketProvider;
+  private readonly provider: WebsocketProvider | null;
   private readonly presence: Presence;
+  private readonly boardId: string;
+  private readonly role: Role;
+  private readonly snapshots: SnapshotsPanel | null;
+  /** Whether the first sync has arrived; until then the lock comes from what the API said. */
+  private synced = false;
+  private readOnlyShown: string | null = null;
+  private presenting = false;
+  /** The presenter being followed (their awareness client id), or null. */
+  private following: number | null = null;
+  /** A viewer follows a presenter by default, until they choose not to. */
+  private declinedFollow = false;
+  private lastApplied: { zoom: number; tx: number; ty: number } | null = null;
+  private timerInterval: ReturnType<typeof setInterval> | null = null;
   private readonly editor: Editor;
   private readonly renderer: SceneRenderer;
   private readonly inspector: Inspector;
@@ -100,13 +162,30 @@ class BoardView {
   private header = h('header', { class: 'k-header' });
   private side = h('aside', { class: 'k-side' });
 
-  constructor(private readonly root: HTMLElement, private readonly boardId: string, private readonly navigate: (path: string) => void, name: string) {
-    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
-    this.provider = new WebsocketProvider(url, boardId, this.doc, {
-      // Reconnecting cannot help with a bad board id or a board at its size limit; everything else retries.
-      shouldReconnect: (event: CloseEvent) => !TERMINAL_CLOSE_CODES.has(event.code),
+  constructor(private readonly root: HTMLElement, private readonly ctx: BoardContext, private readonly navigate: Navigate, name: string) {
+    const boardId = ctx.boardId;
+    this.boardId = boardId;
+    this.role = ctx.access.role;
+    if (ctx.snapshot) {
+      // A snapshot is shown from its stored state alone: no connection, nothing can change it.
+      Y.applyUpdate(this.doc, ctx.snapshot.state);
+      this.model.canWrite = () => false;
+      this.provider = null;
+      this.synced = true;
+    } else {
+      this.model.canWrite = () => canEdit(this.role, this.isLocked());
+      const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+      this.provider = new WebsocketProvider(url, boardId, this.doc, {
+        params: { token: ctx.token },
+        // Reconnecting cannot help with a bad board id or a board at its size limit; everything else retries.
+        shouldReconnect: (event: CloseEvent) => !TERMINAL_CLOSE_CODES.has(event.code),
+      });
+    }
+    this.presence = new Presence(this.provider?.awareness ?? new Awareness(this.doc), { name, color: cursorColor() });
+    this.snapshots = ctx.snapshot ? null : new SnapshotsPanel({
+      boardId, token: ctx.token, role: this.role, author: () => displayName(),
+      canRestore: () => canEdit(this.role, this.isLocked()), navigate,
     });
-    this.presence = new Presence(this.provider.awareness, { name, color: cursorColor() });
     this.editor = new Editor(this.model, this.viewport, this.presence);
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => this.presence.peers(), (k) => t(k));
     this.inspector = new Inspector(this.model, this.editor);
@@ -122,27 +201,40 @@ class BoardView {
     this.stage.append(canvas, this.inlineLayer, this.toolbar.zoomControls);
 
     this.cleanups.push(
-      this.model.onChange(() => this.schedule('scene', 'panels')),
+      this.model.onChange((change) => {
+        this.schedule('scene', 'panels');
+        if (change.meta) this.metaChanged();
+      }),
       this.editor.onChange(() => this.schedule('scene', 'panels')),
-      this.viewport.onChange(() => this.schedule('view')),
-      this.presence.onChange(() => this.schedule('presence')),
+      this.viewport.onChange(() => {
+        this.schedule('view');
+        this.viewChanged();
+      }),
+      this.presence.onChange(() => {
+        this.schedule('presence');
+        this.updateFollow();
+      }),
       onLocaleChange(() => this.layout()),
       attachCanvasInput(canvas, this.editor, (e) => this.uiKey(e)),
     );
-    this.provider.on('status', ({ status }: { status: Connection }) => {
+    this.provider?.on('status', ({ status }: { status: Connection }) => {
       this.connection = status;
       this.updateConnection();
     });
-    this.provider.on('connection-close', (event: CloseEvent | null) => {
+    this.provider?.on('connection-close', (event: CloseEvent | null) => {
       this.closeReason = event ? CLOSE_MESSAGES[event.code] ?? null : null;
       this.updateConnection();
     });
-    this.provider.on('sync', (synced: boolean) => {
+    this.provider?.on('sync', (synced: boolean) => {
       if (synced && !this.fitted) {
         this.fitted = true;
         this.fit();
       }
-      if (synced) rememberBoard(this.boardId, this.model.meta.title);
+      if (synced) {
+        this.synced = true;
+        this.metaChanged();
+        this.remember();
+      }
     });
     const resize = new ResizeObserver(() => {
       const rect = this.stage.getBoundingClientRect();
@@ -152,18 +244,57 @@ class BoardView {
     });
     resize.observe(this.stage);
     this.cleanups.push(() => resize.disconnect());
-    (window as unknown as { kartta: KarttaDebug }).kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider };
+    (window as unknown as { kartta: KarttaDebug }).kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider, role: this.role };
+    this.timerInterval = setInterval(() => this.updateTimer(), 1000);
+    this.presenting = !ctx.snapshot && Boolean(ctx.open.present) && canManage(this.role);
     this.layout();
-    rememberBoard(boardId, '');
+    if (ctx.snapshot) {
+      this.fitted = true;
+      requestAnimationFrame(() => this.fit());
+    } else {
+      this.remember();
+    }
+    if (this.presenting) this.viewChanged();
+    if (ctx.open.share) requestAnimationFrame(() => this.openShare(true));
   }
 
   readonly destroy = (): void => {
     cancelAnimationFrame(this.frame);
     if (this.outlineTimer !== null) clearTimeout(this.outlineTimer);
+    if (this.timerInterval !== null) clearInterval(this.timerInterval);
     this.cleanups.forEach((c) => c());
-    this.provider.destroy();
+    this.root.querySelector<HTMLDialogElement>('#k-share-dialog')?.close();
+    this.provider?.destroy();
     this.doc.destroy();
   };
+
+  private remember(): void {
+    const title = this.model.meta.title || this.ctx.access.board.title;
+    accessStore.remember({ kind: 'board', id: this.boardId, title, role: this.role });
+  }
+
+  private isLocked(): boolean {
+    return this.model.meta.locked || (!this.synced && this.ctx.access.board.locked);
+  }
+
+  private canEditNow(): boolean {
+    return this.model.canWrite();
+  }
+
+  /** The lock or the timer changed (or the first sync arrived): rebuild the chrome when read-only changed. */
+  private metaChanged(): void {
+    const key = this.readOnlyKey();
+    if (key !== this.readOnlyShown) {
+      if (this.editor.locked && !READ_ONLY_TOOLS.includes(this.editor.tool)) this.editor.setTool('select');
+      this.inline.close();
+      this.layout();
+    }
+    this.updateTimer();
+  }
+
+  private readOnlyKey(): string {
+    return `${this.canEditNow()}|${this.isLocked()}`;
+  }
 
   private fit(): void {
     this.editor.zoomToFit();
@@ -205,9 +336,12 @@ class BoardView {
     this.header = this.buildHeader();
     this.toolbar.build();
     this.side = this.buildSide();
+    this.readOnlyShown = this.readOnlyKey();
     this.root.replaceChildren(
       h('a', { class: 'k-skip', href: '#k-side' }, [t('action.outline')]),
       this.header,
+      this.buildBanner(),
+      h('div', { class: 'k-follow-bar', id: 'k-follow', role: 'status' }),
       h('div', { class: `k-body${this.sideOpen ? ' k-side-open' : ''}` }, [
         h('main', { class: 'k-main', 'aria-label': this.model.meta.title || t('board.untitled') }, [h('h1', { class: 'k-sr-only', id: 'k-board-heading' }, [this.model.meta.title || t('board.untitled')]), this.toolbar.element, this.toolbar.palette, this.stage]),
         this.side,
@@ -217,6 +351,8 @@ class BoardView {
     );
     this.updateConnection();
     this.updatePeople();
+    this.updateFollow();
+    this.updateTimer();
     this.inspector.update(true);
     this.updatePanels();
     this.schedule('scene');
@@ -224,52 +360,262 @@ class BoardView {
   }
 
   private buildHeader(): HTMLElement {
-    const title = h('input', { id: 'k-title', class: 'k-title', type: 'text', value: this.model.meta.title, placeholder: t('board.untitled'), 'aria-label': t('board.titleLabel'), maxlength: 120 });
-    title.addEventListener('change', () => this.model.setMeta({ title: title.value.trim() }));
-    const template = h('select', { id: 'k-template', 'aria-label': t('board.template') },
+    const editable = this.canEditNow();
+    const snapshot = this.ctx.snapshot;
+    const title = h('input', { id: 'k-title', class: 'k-title', type: 'text', value: this.model.meta.title, placeholder: t('board.untitled'), 'aria-label': t('board.titleLabel'), maxlength: 120, readonly: !editable });
+    title.addEventListener('change', () => {
+      const value = title.value.trim();
+      this.model.setMeta({ title: value });
+      // The facilitator's rename also reaches the workshop overview's list.
+      if (canManage(this.role)) api.updateBoard(this.boardId, this.ctx.token, { title: value }).catch(() => {});
+    });
+    const template = h('select', { id: 'k-template', 'aria-label': t('board.template'), disabled: !editable },
       TEMPLATE_CODES.map((c) => h('option', { value: c }, [t(`template.${c}`)])));
     template.value = this.model.meta.template;
     template.addEventListener('change', () => {
       this.model.setMeta({ template: template.value as Template });
       this.editor.zoomToFit();
     });
-    const exportMenu = h('details', { class: 'k-menu' }, [
-      h('summary', { 'aria-label': t('action.export') }, [icon(ICONS.download, 18), h('span', { class: 'k-hide-narrow' }, [t('action.export')])]),
-      h('div', { class: 'k-menu-items' }, [
-        h('button', { type: 'button', onclick: () => this.export('view', 'png') }, [t('action.exportViewPng')]),
-        h('button', { type: 'button', onclick: () => this.export('view', 'svg') }, [t('action.exportViewSvg')]),
-        h('button', { type: 'button', onclick: () => this.export('board', 'png') }, [t('action.exportBoardPng')]),
-        h('button', { type: 'button', onclick: () => this.export('board', 'svg') }, [t('action.exportBoardSvg')]),
-      ]),
-    ]);
-    const share = h('button', { type: 'button', class: 'k-ghost', id: 'k-share', title: t('board.copyLink') }, [icon(ICONS.link, 18), h('span', { class: 'k-hide-narrow' }, [t('board.copyLink')])]);
-    share.addEventListener('click', async () => {
-      try {
-        await navigator.clipboard.writeText(location.href);
-        share.lastElementChild!.textContent = t('board.copied');
-      } catch {
-        prompt(t('board.copyLink'), location.href);
-      }
-    });
+    const workshop = this.ctx.access.workshopKind === 'workshop' && !snapshot
+      ? h('a', { class: 'k-button k-ghost', id: 'k-workshop-link', href: workshopPath(this.ctx.access.board.workshopId), onclick: (e: Event) => { e.preventDefault(); this.navigate(workshopPath(this.ctx.access.board.workshopId)); } }, [h('span', {}, [t('board.workshop')])])
+      : null;
+    const lock = canManage(this.role) && !snapshot
+      ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-lock', 'aria-label': t('board.lock'), 'aria-pressed': String(this.isLocked()), onclick: () => void this.toggleLock() }, [icon(this.isLocked() ? ICONS.lock : ICONS.unlock, 18), h('span', { class: 'k-hide-narrow' }, [t('board.lock')])])
+      : null;
+    const present = canManage(this.role) && !snapshot
+      ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-present', 'aria-label': t('present.start'), 'aria-pressed': String(this.presenting), onclick: () => this.togglePresent() }, [icon(ICONS.present, 18), h('span', { class: 'k-hide-narrow' }, [t('present.start')])])
+      : null;
+    const share = snapshot ? null : h('button', { type: 'button', class: 'k-ghost', id: 'k-share', 'aria-haspopup': 'dialog', onclick: () => this.openShare(false) }, [icon(ICONS.link, 18), h('span', { class: 'k-hide-narrow' }, [t('share.button')])]);
     return h('header', { class: 'k-header' }, [
       h('a', { href: '/', class: 'k-home', 'aria-label': t('board.home'), onclick: (e: Event) => { e.preventDefault(); this.navigate('/'); } }, [h('span', { class: 'k-logo', 'aria-hidden': 'true' }), h('span', { class: 'k-hide-narrow' }, [t('app.name')])]),
       title,
-      this.model.meta.locked ? h('span', { class: 'k-badge' }, [t('board.locked')]) : null,
+      h('span', { class: 'k-timer', id: 'k-timer', role: 'timer', 'aria-live': 'off', hidden: true }),
       h('div', { class: 'k-spacer' }),
-      h('span', { class: 'k-conn', id: 'k-conn', role: 'status' }),
-      h('ul', { class: 'k-people', id: 'k-people', 'aria-label': t('people.title') }),
-      template,
+      snapshot ? null : h('span', { class: 'k-conn', id: 'k-conn', role: 'status' }),
+      snapshot ? null : h('ul', { class: 'k-people', id: 'k-people', 'aria-label': t('people.title') }),
+      workshop,
+      lock,
+      present,
+      snapshot ? null : template,
       share,
-      exportMenu,
+      this.buildExportMenu(),
       languageSelect(),
       h('button', { type: 'button', class: 'k-icon-button', id: 'k-help-button', 'aria-label': t('action.help'), title: `${t('action.help')} (?)`, onclick: () => this.openHelp() }, [icon(ICONS.help)]),
       h('button', { type: 'button', class: 'k-icon-button', id: 'k-panel-button', 'aria-label': t('inspector.title'), 'aria-expanded': String(this.sideOpen), 'aria-controls': 'k-side', onclick: () => this.toggleSide() }, [icon(ICONS.panel)]),
     ]);
   }
 
+  /** Why the board cannot be changed, or the snapshot being viewed, as a strip under the header. */
+  private buildBanner(): HTMLElement {
+    const snapshot = this.ctx.snapshot;
+    if (snapshot) {
+      const meta = snapshot.meta;
+      const text = t('snapshots.viewing', { name: meta?.name ?? '', date: meta ? formatDateTime(meta.createdAt) : '' });
+      return h('div', { class: 'k-banner k-banner-snapshot', id: 'k-banner', role: 'status' }, [
+        h('span', {}, [text]),
+        h('a', { class: 'k-button k-small', href: boardPath(this.boardId), id: 'k-snapshot-back', onclick: (e: Event) => { e.preventDefault(); this.navigate(boardPath(this.boardId)); } }, [t('snapshots.back')]),
+      ]);
+    }
+    const why = readOnlyReason(this.role, this.isLocked());
+    const key = why === 'viewer' ? 'board.readOnlyViewer' : why === 'locked' ? 'board.readOnlyLocked' : this.isLocked() ? 'board.lockedFacilitator' : null;
+    return h('div', { class: `k-banner${why ? ' k-banner-readonly' : ' k-banner-info'}`, id: 'k-banner', role: 'status', hidden: !key }, key ? [t(key)] : []);
+  }
+
+  private buildExportMenu(): HTMLElement {
+    const snapshot = this.ctx.snapshot;
+    const server = canExport(this.role) && !snapshot;
+    const items: (HTMLElement | null)[] = [
+      h('p', { class: 'k-menu-heading' }, [t('export.view')]),
+      h('button', { type: 'button', onclick: () => this.export('png') }, [t('action.exportViewPng')]),
+      h('button', { type: 'button', onclick: () => this.export('svg') }, [t('action.exportViewSvg')]),
+    ];
+    if (server) {
+      items.push(h('p', { class: 'k-menu-heading' }, [t('export.board')]));
+      for (const format of EXPORT_FORMATS) {
+        items.push(h('a', { href: boardExportUrl(this.boardId, format, this.ctx.token), download: '', 'data-export': format }, [t(EXPORT_LABELS[format])]));
+      }
+      if (canManage(this.role) && this.ctx.access.workshopKind === 'workshop') {
+        items.push(h('a', { href: workshopZipUrl(this.ctx.access.board.workshopId, this.ctx.token), download: '', 'data-export': 'zip' }, [t('export.zip')]));
+      }
+    }
+    if (!snapshot && canImport(this.role, this.isLocked())) {
+      const file = h('input', { type: 'file', id: 'k-import-file', accept: '.json,.csv,application/json,text/csv', class: 'k-sr-only', tabindex: '-1', 'aria-hidden': 'true' });
+      file.addEventListener('change', () => {
+        const chosen = file.files?.[0];
+        if (chosen) void this.importFile(chosen);
+        file.value = '';
+      });
+      items.push(h('span', { class: 'k-menu-sep', 'aria-hidden': 'true' }), h('button', { type: 'button', id: 'k-import', onclick: () => file.click() }, [t('import.button')]), file);
+    }
+    return h('details', { class: 'k-menu', id: 'k-export-menu' }, [
+      h('summary', { 'aria-label': t('action.export') }, [icon(ICONS.download, 18), h('span', { class: 'k-hide-narrow' }, [t('action.export')])]),
+      h('div', { class: 'k-menu-items' }, items),
+    ]);
+  }
+
+  private async importFile(file: File): Promise<void> {
+    this.root.querySelector('#k-export-menu')?.removeAttribute('open');
+    const text = await file.text();
+    const isJson = /\.json$/i.test(file.name) || file.type === 'application/json' || /^\s*\{/.test(text);
+    try {
+      const result = isJson ? await api.importJson(this.boardId, this.ctx.token, text) : await api.importCsv(this.boardId, this.ctx.token, csvSheet(text), text);
+      this.showNotice(t('import.done', { actors: result.actors, relations: result.relations, notes: result.notes, strokes: result.strokes }), false);
+    } catch (error) {
+      this.showNotice(t('import.failed', { message: errorText(error) }), true);
+    }
+  }
+
+  /** A dismissable message under the header (import results and errors). */
+  private showNotice(text: string, isError: boolean): void {
+    this.root.querySelector('#k-notice')?.remove();
+    const notice = h('div', { class: `k-banner ${isError ? 'k-banner-error' : 'k-banner-info'}`, id: 'k-notice', role: isError ? 'alert' : 'status' }, [
+      h('span', {}, [text]),
+      h('button', { type: 'button', class: 'k-small', onclick: () => notice.remove() }, [t('action.close')]),
+    ]);
+    this.root.querySelector('#k-banner')?.after(notice);
+  }
+
+  private async toggleLock(): Promise<void> {
+    const locked = !this.isLocked();
+    try {
+      await api.updateBoard(this.boardId, this.ctx.token, { locked });
+    } catch (error) {
+      this.showNotice(errorText(error), true);
+    }
+  }
+
+  // ---- share --------------------------------------------------------------------------------
+
+  private openShare(justCreated: boolean): void {
+    this.root.querySelector('#k-share-dialog')?.remove();
+    const tokens = accessStore.tokens(this.ctx.access.board.workshopId);
+    tokens[this.role] ??= this.ctx.token;
+    const origin = location.origin;
+    const fields: HTMLElement[] = [];
+    if (tokens.participant) fields.push(copyField(t('share.edit'), boardLink(origin, this.boardId, tokens.participant)));
+    if (tokens.viewer) fields.push(copyField(t('share.view'), boardLink(origin, this.boardId, tokens.viewer)));
+    if (tokens.facilitator) fields.push(copyField(t('share.admin'), boardLink(origin, this.boardId, tokens.facilitator), 'k-copy-secret'));
+    const complete = Boolean(tokens.participant && tokens.viewer && tokens.facilitator);
+    const dialog = h('dialog', { class: 'k-dialog k-share-dialog', id: 'k-share-dialog', 'aria-labelledby': 'k-share-title' }, [
+      h('h2', { id: 'k-share-title' }, [t('share.title')]),
+      justCreated ? h('p', {}, [t('share.created')]) : null,
+      ...fields,
+      complete ? null : h('p', { class: 'k-muted' }, [t('share.unknown')]),
+      h('div', { class: 'k-row k-dialog-buttons' }, [h('button', { type: 'button', class: 'k-primary', id: 'k-share-close', onclick: () => dialog.close() }, [t('action.close')])]),
+    ]);
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      this.root.querySelector<HTMLElement>('#k-share')?.focus();
+    });
+    this.root.append(dialog);
+    dialog.showModal();
+    if (!justCreated && (this.ctx.access.workshopKind === 'workshop' || (canManage(this.role) && !complete))) {
+      // The facilitator gets the other links back from the server; participants get the join code.
+      api.workshop(this.ctx.access.board.workshopId, this.ctx.token).then((w) => {
+        if (!dialog.isConnected) return;
+        const shared = sharedTokensOf(w);
+        if (shared && !complete) {
+          accessStore.saveToken(w.id, 'participant', shared.participant);
+          accessStore.saveToken(w.id, 'viewer', shared.viewer);
+          dialog.close();
+          this.openShare(false);
+          return;
+        }
+        if (w.joinCode) dialog.querySelector('.k-dialog-buttons')!.before(copyField(t('share.joinCode'), joinLink(origin, w.joinCode)));
+      }).catch(() => {});
+    }
+  }
+
+  // ---- timer, present and follow ----------------------------------------------------------------
+
+  private updateTimer(): void {
+    const el = this.root.querySelector<HTMLElement>('#k-timer');
+    if (!el) return;
+    const endsAt = this.model.meta.timerEndsAt;
+    if (endsAt === null || this.ctx.snapshot) {
+      el.hidden = true;
+      return;
+    }
+    const left = endsAt - Date.now();
+    el.hidden = false;
+    el.classList.toggle('k-timer-done', left <= 0);
+    el.textContent = left > 0 ? t('timer.label', { time: formatRemaining(left) }) : t('timer.done');
+  }
+
+  private togglePresent(): void {
+    this.presenting = !this.presenting;
+    this.root.querySelector('#k-present')?.setAttribute('aria-pressed', String(this.presenting));
+    if (this.presenting) this.viewChanged();
+    else this.presence.set({ present: null });
+    this.updateFollow();
+  }
+
+  private viewChanged(): void {
+    if (this.presenting) {
+      const c = this.viewport.center();
+      this.presence.set({ present: { x: Math.round(c.x), y: Math.round(c.y), zoom: Math.round(this.viewport.zoom * 1000) / 1000 } });
+    }
+    // Panning or zooming by hand while following stops following.
+    if (this.following !== null && this.lastApplied) {
+      const v = this.viewport;
+      const a = this.lastApplied;
+      if (Math.abs(v.zoom - a.zoom) > 1e-6 || Math.abs(v.tx - a.tx) > 0.5 || Math.abs(v.ty - a.ty) > 0.5) this.stopFollowing(true);
+    }
+  }
+
+  private presenter(): { clientId: number; name: string; view: PresentedView } | null {
+    const peer = this.presence.peers().find((p) => p.present);
+    return peer && peer.present ? { clientId: peer.clientId, name: peer.user.name, view: peer.present } : null;
+  }
+
+  private updateFollow(): void {
+    const bar = this.root.querySelector<HTMLElement>('#k-follow');
+    if (!bar) return;
+    const presenter = this.ctx.snapshot ? null : this.presenter();
+    if (!presenter && this.following !== null) this.following = null;
+    if (presenter && this.following === null && this.role === 'viewer' && !this.declinedFollow) this.following = presenter.clientId;
+    if (presenter && this.following !== null) this.applyView(presenter.view);
+    let content: (Node | string)[] = [];
+    if (this.presenting) content = [t('present.on'), h('button', { type: 'button', class: 'k-small', id: 'k-present-stop', onclick: () => this.togglePresent() }, [t('present.stop')])];
+    else if (presenter && this.following !== null) content = [t('follow.following', { name: presenter.name }), h('button', { type: 'button', class: 'k-small', id: 'k-follow-stop', onclick: () => this.stopFollowing(true) }, [t('follow.stop')])];
+    else if (presenter) content = [t('follow.offer', { name: presenter.name }), h('button', { type: 'button', class: 'k-small k-primary', id: 'k-follow-start', onclick: () => this.startFollowing() }, [t('follow.start')])];
+    const signature = content.map((c) => (typeof c === 'string' ? c : (c as HTMLElement).id)).join('|');
+    if (bar.dataset.shown === signature) return;
+    bar.dataset.shown = signature;
+    bar.hidden = content.length === 0;
+    bar.replaceChildren(...content.map((c) => (typeof c === 'string' ? h('span', {}, [c]) : c)));
+  }
+
+  private startFollowing(): void {
+    const presenter = this.presenter();
+    if (!presenter) return;
+    this.following = presenter.clientId;
+    this.declinedFollow = false;
+    this.applyView(presenter.view);
+    this.updateFollow();
+    this.root.querySelector<HTMLElement>('#k-follow-stop')?.focus();
+  }
+
+  private stopFollowing(byUser: boolean): void {
+    this.following = null;
+    this.lastApplied = null;
+    if (byUser) this.declinedFollow = true;
+    this.updateFollow();
+  }
+
+  private applyView(view: PresentedView): void {
+    const v = this.viewport;
+    this.lastApplied = null;
+    v.zoom = Math.min(4, Math.max(0.05, view.zoom));
+    v.centerOn(view.x, view.y);
+    this.lastApplied = { zoom: v.zoom, tx: v.tx, ty: v.ty };
+  }
+
   private buildSide(): HTMLElement {
     const tabs: [Tab, string][] = [['details', t('inspector.title')], ['outline', t('action.outline')], ['legend', t('action.legend')]];
-    const content = this.tab === 'details' ? this.inspector.element : this.tab === 'outline' ? this.outline.element : this.legend.element;
+    if (this.snapshots) tabs.push(['snapshots', t('snapshots.title')]);
+    const content = this.tab === 'details' ? this.inspector.element : this.tab === 'outline' ? this.outline.element : this.tab === 'snapshots' && this.snapshots ? this.snapshots.element : this.legend.element;
+    if (this.tab === 'snapshots') this.snapshots?.render();
     return h('aside', { class: 'k-side', id: 'k-side', 'aria-label': tabs.find((x) => x[0] === this.tab)![1], tabindex: '-1' }, [
       h('div', { class: 'k-tabs', role: 'tablist' }, tabs.map(([id, label]) => h('button', {
         type: 'button', role: 'tab', id: `k-tab-${id}`, 'aria-selected': String(this.tab === id), 'aria-controls': 'k-tabpanel',
@@ -289,6 +635,7 @@ class BoardView {
     this.side.replaceWith(side);
     this.side = side;
     this.updatePanels();
+    if (tab === 'snapshots') void this.snapshots?.refresh();
     (side.querySelector(`#k-tab-${tab}`) as HTMLElement | null)?.focus();
   }
 
@@ -383,16 +730,13 @@ class BoardView {
     this.root.querySelector<HTMLDialogElement>('#k-help')?.showModal();
   }
 
-  private async export(what: 'view' | 'board', format: 'png' | 'svg'): Promise<void> {
-    this.root.querySelector('details.k-menu')?.removeAttribute('open');
-    const bounds = what === 'view' ? this.viewport.visibleWorld() : padRect(boardBounds(this.model) ?? this.viewport.visibleWorld(), 40);
+  /** The current view, rendered by the browser (the whole map comes from the server's export). */
+  private async export(format: 'png' | 'svg'): Promise<void> {
+    this.root.querySelector('#k-export-menu')?.removeAttribute('open');
+    const bounds = this.viewport.visibleWorld();
     const text = sceneSvg(this.renderer, bounds);
     const name = exportFilename(this.model.meta.title || t('board.untitled'), format);
     if (format === 'svg') download(new Blob([text], { type: 'image/svg+xml' }), name);
-    else download(await svgToPngBlob(text, bounds.w, bounds.h, what === 'view' ? this.viewport.zoom * 2 : 2), name);
+    else download(await svgToPngBlob(text, bounds.w, bounds.h, this.viewport.zoom * 2), name);
   }
-}
-
-function padRect(r: { x: number; y: number; w: number; h: number }, pad: number) {
-  return { x: r.x - pad, y: r.y - pad, w: r.w + 2 * pad, h: r.h + 2 * pad };
 }

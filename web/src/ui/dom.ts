@@ -59,4 +59,7 @@ export const ICONS = {
   link: 'M10 14a4 4 0 005.7 0l3-3a4 4 0 00-5.7-5.7l-1 1M14 10a4 4 0 00-5.7 0l-3 3a4 4 0 005.7 5.7l1-1',
   trash: 'M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3',
   panel: 'M4 4h16v16H4zM15 4v16',
+  lock: 'M6 11h12v9H6zM9 11V8a3 3 0 016 0v3',
+  unlock: 'M6 11h12v9H6zM9 11V8a3 3 0 015.8-1',
+  present: 'M3 4h18v12H3zM12 16v4M8 20h8',
 } as const;

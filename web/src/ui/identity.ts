@@ -3,7 +3,6 @@ import { PRESENCE_COLORS } from '../model/presence';
 
 const NAME_KEY = 'kartta.name';
 const COLOR_KEY = 'kartta.color';
-const RECENT_KEY = 'kartta.recent';
 
 function read(key: string): string | null {
   try {
@@ -35,21 +34,4 @@ export function cursorColor(): string {
   const color = PRESENCE_COLORS[Math.floor(Math.random() * PRESENCE_COLORS.length)]!;
   write(COLOR_KEY, color);
   return color;
-}
-
-export interface RecentBoard { id: string; title: string; openedAt: number }
-
-export function recentBoards(): RecentBoard[] {
-  try {
-    const list = JSON.parse(read(RECENT_KEY) ?? '[]') as RecentBoard[];
-    return Array.isArray(list) ? list.filter((b) => typeof b.id === 'string').slice(0, 8) : [];
-  } catch {
-    return [];
-  }
-}
-
-export function rememberBoard(id: string, title: string): void {
-  const list = recentBoards().filter((b) => b.id !== id);
-  list.unshift({ id, title, openedAt: Date.now() });
-  write(RECENT_KEY, JSON.stringify(list.slice(0, 8)));
 }

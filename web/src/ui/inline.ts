@@ -19,7 +19,7 @@ export class InlineEditor {
   editActorName(id: string): void {
     this.close();
     const actor = this.model.actors.get(id);
-    if (!actor || this.model.meta.locked) return;
+    if (!actor || !this.model.canWrite()) return;
     const input = h('input', { class: 'k-inline k-inline-name', type: 'text', value: actor.name, 'aria-label': t('field.name'), placeholder: t('actor.placeholder'), maxlength: 120 });
     const place = () => {
       const a = this.model.actors.get(id);
@@ -55,7 +55,7 @@ export class InlineEditor {
   editNote(id: string): void {
     this.close();
     const note = this.model.notes.get(id);
-    if (!note || this.model.meta.locked) return;
+    if (!note || !this.model.canWrite()) return;
     const area = h('textarea', { class: `k-inline k-inline-note${note.variant === 'label' ? ' k-inline-label' : ''}`, 'aria-label': t('field.text'), placeholder: t('note.placeholder') });
     area.value = note.body;
     const place = () => {

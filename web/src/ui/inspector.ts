@@ -27,7 +27,7 @@ export class Inspector {
 
   /** Rebuilds when the selection or language changed, otherwise refreshes values in place. */
   update(force = false): void {
-    const key = [...this.editor.selection].sort().join(',') + '|' + this.model.meta.locked;
+    const key = [...this.editor.selection].sort().join(',') + '|' + !this.model.canWrite();
     if (!force && key === this.shownFor) {
       this.bindings.forEach((b) => b.refresh());
       return;
@@ -45,7 +45,7 @@ export class Inspector {
     const type = this.model.typeOf(id);
     const fieldset = (title: string, nodes: [HTMLElement, Binding][]) => {
       this.bindings.push(...nodes.map((n) => n[1]));
-      const set = h('fieldset', { disabled: this.model.meta.locked }, [h('legend', {}, [title]), ...nodes.map((n) => n[0])]);
+      const set = h('fieldset', { disabled: !this.model.canWrite() }, [h('legend', {}, [title]), ...nodes.map((n) => n[0])]);
       return [set, this.deleteButton()];
     };
     if (type === 'actor') {
@@ -94,7 +94,7 @@ export class Inspector {
   }
 
   private deleteButton(): HTMLElement {
-    return h('button', { type: 'button', class: 'k-danger', disabled: this.model.meta.locked, onclick: () => this.editor.deleteSelection() }, [icon(ICONS.trash, 16), t('action.delete')]);
+    return h('button', { type: 'button', class: 'k-danger', disabled: !this.model.canWrite(), onclick: () => this.editor.deleteSelection() }, [icon(ICONS.trash, 16), t('action.delete')]);
   }
 }
 

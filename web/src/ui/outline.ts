@@ -60,7 +60,7 @@ export class Outline {
 
   private build(): Node[] {
     const model = this.model;
-    const locked = model.meta.locked;
+    const locked = !model.canWrite();
     const actors = [...model.actors.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     const relations = model.liveRelations();
     const nameOf = (id: string) => model.actors.get(id)?.name || t('outline.unnamed');

@@ -2,6 +2,7 @@
 import type { Editor } from '../tools/editor';
 import type { Viewport } from '../render/viewport';
 import { TOOL_KEYS, TOOL_NAMES } from '../tools/tool';
+import { READ_ONLY_TOOLS } from '../tools/editor';
 import type { ToolName } from '../tools/tool';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
@@ -56,6 +57,10 @@ export class Toolbar {
     const redo = this.element.querySelector<HTMLButtonElement>('#k-redo');
     if (undo) undo.disabled = !e.model.canUndo();
     if (redo) redo.disabled = !e.model.canRedo();
+    // A read-only board (a viewer, or locked) offers only the tools that change nothing.
+    const readOnly = e.locked;
+    this.element.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach((b) => (b.hidden = readOnly && !READ_ONLY_TOOLS.includes(b.dataset.tool as ToolName)));
+    this.element.querySelectorAll<HTMLElement>('#k-undo, #k-redo, .k-tools-sep').forEach((b) => (b.hidden = readOnly));
     if (this.shownTool === e.tool) return;
     this.shownTool = e.tool;
     this.palette.replaceChildren(...this.paletteFor(e.tool));

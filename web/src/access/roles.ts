@@ -1,0 +1,33 @@
+// What each role may do, as the server enforces it (protocol/src/api.rs), so the UI offers only that.
+import type { Role } from '../generated/protocol';
+
+const RANK: Record<Role, number> = { viewer: 0, participant: 1, facilitator: 2 };
+
+export function atLeast(role: Role, wanted: Role): boolean {
+  return RANK[role] >= RANK[wanted];
+}
+
+export function higherRole(a: Role | null, b: Role | null): Role | null {
+  if (!a) return b;
+  if (!b) return a;
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** Viewers never edit; on a locked board only the facilitator does. */
+export function canEdit(role: Role, locked: boolean): boolean {
+  return role === 'facilitator' || (role === 'participant' && !locked);
+}
+
+/** Why the board is read-only for this role, or null when it is editable. */
+export function readOnlyReason(role: Role, locked: boolean): 'viewer' | 'locked' | null {
+  if (role === 'viewer') return 'viewer';
+  return canEdit(role, locked) ? null : 'locked';
+}
+
+export const canSnapshot = (role: Role): boolean => atLeast(role, 'participant');
+export const canFork = (role: Role): boolean => atLeast(role, 'participant');
+export const canExport = (role: Role): boolean => atLeast(role, 'participant');
+/** A restore or an import changes the board: the same rule as editing. */
+export const canRestore = canEdit;
+export const canImport = canEdit;
+export const canManage = (role: Role): boolean => role === 'facilitator';

@@ -1,0 +1,165 @@
+// The HTTP API (protocol/src/api.rs): one typed function per endpoint, tokens as Bearer headers.
+import type {
+  BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
+  Forked, Imported, Joined, Restored, Snapshot, UpdateBoardRequest, Workshop,
+} from '../generated/protocol';
+import { withToken } from '../access/links';
+
+/** A 4xx/5xx answer in the server's ErrorBody shape, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+
+  /** The token is missing, wrong or of too small a role. */
+  get denied(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}
+
+type Body = { json: unknown } | { text: string; contentType: string } | null;
+
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+export class Api {
+  constructor(private readonly fetchImpl: Fetch = (input, init) => fetch(input, init)) {}
+
+  private async request(method: string, path: string, token: string | null, body: Body = null): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let payload: string | undefined;
+    if (body && 'json' in body) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body.json);
+    } else if (body) {
+      headers['Content-Type'] = body.contentType;
+      payload = body.text;
+    }
+    let response: Response;
+    try {
+      response = await this.fetchImpl(path, { method, headers, body: payload });
+    } catch (error) {
+      throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+    }
+    if (!response.ok) throw await errorOf(response);
+    return response;
+  }
+
+  private async json<T>(method: string, path: string, token: string | null, body: Body = null): Promise<T> {
+    const response = await this.request(method, path, token, body);
+    return (await response.json()) as T;
+  }
+
+  createBoard(request: CreateBoardRequest): Promise<Created> {
+    return this.json('POST', '/api/boards', null, { json: request });
+  }
+
+  board(boardId: string, token: string | null): Promise<BoardAccess> {
+    return this.json('GET', `/api/boards/${enc(boardId)}`, token);
+  }
+
+  updateBoard(boardId: string, token: string, patch: UpdateBoardRequest): Promise<BoardSummary> {
+    return this.json('PATCH', `/api/boards/${enc(boardId)}`, token, { json: patch });
+  }
+
+  async deleteBoard(boardId: string, token: string): Promise<void> {
+    await this.request('DELETE', `/api/boards/${enc(boardId)}`, token);
+  }
+
+  createWorkshop(request: CreateWorkshopRequest): Promise<Created> {
+    return this.json('POST', '/api/workshops', null, { json: request });
+  }
+
+  workshop(workshopId: string, token: string | null): Promise<Workshop> {
+    return this.json('GET', `/api/workshops/${enc(workshopId)}`, token);
+  }
+
+  join(code: string): Promise<Joined> {
+    return this.json('POST', '/api/join', null, { json: { code } });
+  }
+
+  async lockWorkshop(workshopId: string, token: string, locked: boolean): Promise<void> {
+    await this.request('POST', `/api/workshops/${enc(workshopId)}/lock`, token, { json: { locked } });
+  }
+
+  async setTimer(workshopId: string, token: string, endsAt: number | null): Promise<void> {
+    await this.request('POST', `/api/workshops/${enc(workshopId)}/timer`, token, { json: { endsAt } });
+  }
+
+  async deleteWorkshop(workshopId: string, token: string): Promise<void> {
+    await this.request('DELETE', `/api/workshops/${enc(workshopId)}`, token);
+  }
+
+  snapshots(boardId: string, token: string): Promise<Snapshot[]> {
+    return this.json('GET', `/api/boards/${enc(boardId)}/snapshots`, token);
+  }
+
+  takeSnapshot(boardId: string, token: string, request: CreateSnapshotRequest): Promise<Snapshot> {
+    return this.json('POST', `/api/boards/${enc(boardId)}/snapshots`, token, { json: request });
+  }
+
+  snapshotWorkshop(workshopId: string, token: string, name: string): Promise<Snapshot[]> {
+    return this.json('POST', `/api/workshops/${enc(workshopId)}/snapshots`, token, { json: { name } });
+  }
+
+  async snapshotState(snapshotId: string, token: string): Promise<Uint8Array> {
+    const response = await this.request('GET', `/api/snapshots/${enc(snapshotId)}/state`, token);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  restoreSnapshot(snapshotId: string, token: string): Promise<Restored> {
+    return this.json('POST', `/api/snapshots/${enc(snapshotId)}/restore`, token);
+  }
+
+  forkSnapshot(snapshotId: string, token: string): Promise<Forked> {
+    return this.json('POST', `/api/snapshots/${enc(snapshotId)}/fork`, token);
+  }
+
+  importJson(boardId: string, token: string, board: BoardExport | string): Promise<Imported> {
+    const text = typeof board === 'string' ? board : JSON.stringify(board);
+    return this.json('POST', `/api/boards/${enc(boardId)}/import`, token, { text, contentType: 'application/json' });
+  }
+
+  importCsv(boardId: string, token: string, sheet: 'actors' | 'relations', csv: string): Promise<Imported> {
+    return this.json('POST', `/api/boards/${enc(boardId)}/import?sheet=${sheet}`, token, { text: csv, contentType: 'text/csv' });
+  }
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as Partial<ErrorBody>;
+    if (typeof body.message === 'string') return new ApiError(response.status, body.error ?? 'error', body.message);
+  } catch {
+    // Not our JSON shape (a proxy in between, or an endpoint that does not exist yet).
+  }
+  return new ApiError(response.status, response.status === 404 ? 'not_found' : 'error', `${response.status} ${response.statusText}`.trim());
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
+
+export type ExportFormat = 'export.json' | 'export.svg' | 'export.png' | 'actors.csv' | 'relations.csv';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['export.png', 'export.svg', 'export.json', 'actors.csv', 'relations.csv'];
+
+/** Plain download links (the token rides as a query parameter). */
+export function boardExportUrl(boardId: string, format: ExportFormat, token: string | null, extra: Record<string, string> = {}): string {
+  return withToken(`/api/boards/${enc(boardId)}/${format}`, token, extra);
+}
+
+export function snapshotExportUrl(snapshotId: string, format: ExportFormat, token: string | null): string {
+  return withToken(`/api/snapshots/${enc(snapshotId)}/${format}`, token);
+}
+
+export function workshopZipUrl(workshopId: string, token: string | null): string {
+  return withToken(`/api/workshops/${enc(workshopId)}/export.zip`, token);
+}
+
+/** Which sheet a CSV file is: a relation sheet has from and to columns (Kumu's shape). */
+export function csvSheet(text: string): 'actors' | 'relations' {
+  const header = (text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '').toLowerCase();
+  const columns = header.split(/[,;\t]/).map((c) => c.trim().replace(/^"|"$/g, ''));
+  return columns.includes('from') && columns.includes('to') ? 'relations' : 'actors';
+}
+
+export const api = new Api();

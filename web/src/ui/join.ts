@@ -1,0 +1,75 @@
+// Joining a workshop with the code read aloud (/join/{CODE}): a name, then the workshop's boards.
+import { t, onLocaleChange } from '../i18n';
+import { api, ApiError } from '../api/client';
+import { accessStore } from '../access/store';
+import { formatJoinCode, workshopPath } from '../access/links';
+import { displayName, setDisplayName } from './identity';
+import { h } from './dom';
+import { languageSelect } from './language';
+import { errorText } from './common';
+
+export function mountJoin(root: HTMLElement, initialCode: string, navigate: (path: string, state?: unknown) => void): () => void {
+  let code = formatJoinCode(initialCode) ?? initialCode;
+  let name = displayName();
+  let message = '';
+  let busy = false;
+  const render = () => {
+    const focusedId = document.activeElement?.id;
+    const codeInput = h('input', { id: 'k-join-code', type: 'text', value: code, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', maxlength: 40, class: 'k-code-input', required: true });
+    codeInput.addEventListener('input', () => (code = codeInput.value));
+    const nameInput = h('input', { id: 'k-join-name', type: 'text', value: name, autocomplete: 'nickname', maxlength: 40, required: true });
+    nameInput.addEventListener('input', () => (name = nameInput.value));
+    const error = h('p', { class: 'k-error', role: 'alert', id: 'k-join-error' }, [message]);
+    const submit = async (event: Event) => {
+      event.preventDefault();
+      if (busy) return;
+      const formatted = formatJoinCode(codeInput.value);
+      if (!formatted) {
+        message = t('landing.invalidCode');
+        error.textContent = message;
+        codeInput.setAttribute('aria-invalid', 'true');
+        codeInput.focus();
+        return;
+      }
+      if (!nameInput.value.trim()) {
+        nameInput.focus();
+        return;
+      }
+      setDisplayName(nameInput.value);
+      busy = true;
+      error.textContent = t('common.working');
+      try {
+        const joined = await api.join(formatted);
+        const w = joined.workshop;
+        accessStore.saveToken(w.id, 'participant', joined.token);
+        for (const board of w.boards) accessStore.mapBoard(board.id, w.id);
+        accessStore.remember({ kind: 'workshop', id: w.id, title: w.title, role: w.role });
+        navigate(workshopPath(w.id));
+      } catch (e) {
+        message = e instanceof ApiError && e.status === 404 ? t('join.notFound') : errorText(e);
+        error.textContent = message;
+      } finally {
+        busy = false;
+      }
+    };
+    root.replaceChildren(h('main', { class: 'k-landing' }, [
+      h('div', { class: 'k-landing-top' }, [languageSelect()]),
+      h('h1', {}, [h('span', { class: 'k-logo', 'aria-hidden': 'true' }), t('join.title')]),
+      h('p', {}, [t('join.help')]),
+      h('form', { class: 'k-card', id: 'k-join-form', onsubmit: submit }, [
+        h('label', { for: 'k-join-code' }, [t('landing.joinLabel')]),
+        codeInput,
+        h('label', { for: 'k-join-name' }, [t('landing.name')]),
+        nameInput,
+        h('button', { type: 'submit', class: 'k-primary', id: 'k-join' }, [t('landing.joinButton')]),
+        error,
+      ]),
+      h('p', { class: 'k-fineprint' }, [t('landing.privacy')]),
+    ]));
+    document.title = `${t('join.title')} · ${t('app.name')}`;
+    if (focusedId) document.getElementById(focusedId)?.focus();
+    else (code ? nameInput : codeInput).focus();
+  };
+  render();
+  return onLocaleChange(render);
+}

@@ -1,0 +1,340 @@
+// The workshop page (/w/{id}). The facilitator gets the join code, its QR code and links, the live
+// overview of every board (thumbnails the server renders, who is on each), locks, snapshots of all
+// boards, the timer, export and deletion; participants pick their board; viewers see the list.
+import qrcode from 'qrcode-generator';
+import type { BoardSummary, Role, Workshop } from '../generated/protocol';
+import { t, onLocaleChange } from '../i18n';
+import { api, boardExportUrl, workshopZipUrl } from '../api/client';
+import { accessStore } from '../access/store';
+import { resolveWorkshop } from '../access/resolve';
+import { canExport, canManage } from '../access/roles';
+import { boardPath, joinLink, workshopLink } from '../access/links';
+import { h, icon, ICONS } from './dom';
+import { languageSelect } from './language';
+import { accessMessage, confirmDialog, copyField, errorText, formatClock, formatDate, messagePage } from './common';
+
+type Navigate = (path: string, state?: unknown) => void;
+
+/** How often the overview asks who is on which board, and how often thumbnails are re-rendered. */
+const POLL_MS = 3000;
+const THUMBNAIL_MS = 5000;
+
+/** An SVG QR code of `text` (error correction M: readable from a projector across a room). */
+export function qrSvg(text: string): string {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  return qr.createSvgTag({ cellSize: 8, margin: 2, scalable: true });
+}
+
+export function mountWorkshop(root: HTMLElement, workshopId: string, navigate: Navigate, linkToken: string | null): () => void {
+  let page: WorkshopPage | null = null;
+  let cancelled = false;
+  const start = async () => {
+    messagePage(root, navigate, 'access.loading', '');
+    const resolved = await resolveWorkshop(api, accessStore, workshopId, linkToken);
+    if (cancelled) return;
+    if (!resolved.ok) {
+      const { title, text } = accessMessage(resolved.reason, resolved.message);
+      messagePage(root, navigate, title, text, resolved.reason === 'network' ? () => void start() : undefined);
+      return;
+    }
+    page = new WorkshopPage(root, resolved.value, resolved.token, navigate);
+  };
+  void start();
+  return () => {
+    cancelled = true;
+    page?.destroy();
+  };
+}
+
+class WorkshopPage {
+  private role: Role;
+  private readonly cards = new Map<string, HTMLElement>();
+  private grid = h('ul', { class: 'k-board-grid', id: 'k-board-grid' });
+  private readonly cleanups: (() => void)[] = [];
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private thumbTimer: ReturnType<typeof setInterval> | null = null;
+  private thumbVersion = 0;
+  private status = '';
+  private error = '';
+  private timerEndsAt: number | null = null;
+  private busy = false;
+
+  constructor(private readonly root: HTMLElement, private workshop: Workshop, private readonly token: string, private readonly navigate: Navigate) {
+    this.role = workshop.role;
+    accessStore.remember({ kind: 'workshop', id: workshop.id, title: workshop.title, role: this.role });
+    this.render();
+    this.cleanups.push(onLocaleChange(() => this.render()));
+    this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
+    this.thumbTimer = setInterval(() => this.refreshThumbnails(), THUMBNAIL_MS);
+    const visible = () => {
+      if (document.visibilityState === 'visible') {
+        void this.poll();
+        this.refreshThumbnails();
+      }
+    };
+    document.addEventListener('visibilitychange', visible);
+    this.cleanups.push(() => document.removeEventListener('visibilitychange', visible));
+  }
+
+  destroy(): void {
+    if (this.pollTimer !== null) clearInterval(this.pollTimer);
+    if (this.thumbTimer !== null) clearInterval(this.thumbTimer);
+    this.cleanups.forEach((c) => c());
+  }
+
+  private async poll(): Promise<void> {
+    if (document.visibilityState !== 'visible' || this.busy) return;
+    try {
+      this.workshop = await api.workshop(this.workshop.id, this.token);
+      for (const board of this.workshop.boards) accessStore.mapBoard(board.id, this.workshop.id);
+      this.updateBoards();
+    } catch {
+      // The next poll tries again; an action's own error is what the user is shown.
+    }
+  }
+
+  private render(): void {
+    const focusedId = document.activeElement?.id;
+    const w = this.workshop;
+    const manage = canManage(this.role);
+    this.cards.clear();
+    this.grid = h('ul', { class: 'k-board-grid', id: 'k-board-grid', 'aria-label': t('workshop.boards', { count: w.boards.length }) });
+    this.root.replaceChildren(
+      h('header', { class: 'k-header k-workshop-header' }, [
+        h('a', { href: '/', class: 'k-home', 'aria-label': t('board.home'), onclick: (e: Event) => { e.preventDefault(); this.navigate('/'); } }, [h('span', { class: 'k-logo', 'aria-hidden': 'true' }), h('span', { class: 'k-hide-narrow' }, [t('app.name')])]),
+        h('span', { class: 'k-badge k-role-badge' }, [t(`role.${this.role}`)]),
+        h('div', { class: 'k-spacer' }),
+        languageSelect(),
+      ]),
+      h('main', { class: 'k-workshop' }, [
+        h('h1', { id: 'k-workshop-title' }, [w.title || t('board.untitled')]),
+        h('p', { class: 'k-status', role: 'status', id: 'k-workshop-status' }, [this.status]),
+        h('p', { class: 'k-error', role: 'alert', id: 'k-workshop-error' }, [this.error]),
+        manage ? h('div', { class: 'k-workshop-top' }, [this.joinSection(), this.controlSection()]) : null,
+        h('section', { class: 'k-overview', 'aria-labelledby': 'k-boards-heading' }, [
+          h('h2', { id: 'k-boards-heading' }, [manage ? t('workshop.boards', { count: w.boards.length }) : this.role === 'participant' ? t('workshop.pick') : t('workshop.viewerHelp')]),
+          this.grid,
+        ]),
+        manage ? h('p', { class: 'k-fineprint' }, [t('workshop.retention', { date: formatDate(w.retentionUntil) })]) : null,
+      ]),
+    );
+    this.updateBoards();
+    document.title = `${w.title} · ${t('app.name')}`;
+    if (focusedId) document.getElementById(focusedId)?.focus();
+  }
+
+  private joinSection(): HTMLElement {
+    const w = this.workshop;
+    const origin = location.origin;
+    const tokens = accessStore.tokens(w.id);
+    const code = w.joinCode;
+    const link = code ? joinLink(origin, code) : null;
+    const qr = h('div', { class: 'k-qr', role: 'img', 'aria-label': t('workshop.qr', { link: link ?? '' }) });
+    if (link) qr.innerHTML = qrSvg(link);
+    qr.querySelector('svg')?.setAttribute('aria-hidden', 'true');
+    return h('section', { class: 'k-card k-join-panel', 'aria-labelledby': 'k-join-heading' }, [
+      h('h2', { id: 'k-join-heading' }, [t('workshop.joinHeading')]),
+      h('div', { class: 'k-join-layout' }, [
+        h('div', { class: 'k-join-text' }, [
+          code ? h('p', { class: 'k-join-code', id: 'k-join-code-display' }, [code]) : null,
+          h('p', {}, [t('workshop.joinHelp', { address: `${location.host}/join` })]),
+          link ? copyField(t('workshop.participantLink'), link) : null,
+          tokens.viewer ? copyField(t('workshop.viewerLink'), workshopLink(origin, w.id, tokens.viewer)) : null,
+          copyField(t('workshop.facilitatorLink'), workshopLink(origin, w.id, this.token), 'k-copy-secret'),
+        ]),
+        link ? qr : null,
+      ]),
+    ]);
+  }
+
+  private controlSection(): HTMLElement {
+    const w = this.workshop;
+    const minutes = h('input', { id: 'k-timer-minutes', type: 'number', min: 1, max: 240, value: 10, inputmode: 'numeric' });
+    const snapshotName = h('input', { id: 'k-snapshot-all-name', type: 'text', maxlength: 120, value: t('workshop.snapshotDefault') });
+    const allLocked = w.boards.length > 0 && w.boards.every((b) => b.locked);
+    return h('section', { class: 'k-card k-controls', 'aria-labelledby': 'k-controls-heading' }, [
+      h('h2', { id: 'k-controls-heading' }, [t('workshop.manage')]),
+      h('form', { class: 'k-control-row', onsubmit: (e: Event) => { e.preventDefault(); void this.startTimer(Number(minutes.value)); } }, [
+        h('label', { for: 'k-timer-minutes' }, [`${t('workshop.timer')} (${t('workshop.minutes')})`]),
+        h('div', { class: 'k-row' }, [
+          minutes,
+          h('button', { type: 'submit', id: 'k-timer-start' }, [t('workshop.startTimer')]),
+          h('button', { type: 'button', id: 'k-timer-stop', onclick: () => void this.stopTimer() }, [t('workshop.stopTimer')]),
+        ]),
+        h('p', { class: 'k-muted k-small-text', id: 'k-timer-status' }, [this.timerEndsAt ? t('workshop.timerEnds', { time: formatClock(this.timerEndsAt) }) : '']),
+      ]),
+      h('form', { class: 'k-control-row', onsubmit: (e: Event) => { e.preventDefault(); void this.snapshotAll(snapshotName.value); } }, [
+        h('label', { for: 'k-snapshot-all-name' }, [t('workshop.snapshotName')]),
+        h('div', { class: 'k-row' }, [snapshotName, h('button', { type: 'submit', id: 'k-snapshot-all' }, [t('workshop.snapshotAll')])]),
+      ]),
+      h('div', { class: 'k-row k-wrap' }, [
+        h('button', { type: 'button', id: 'k-lock-all', onclick: () => void this.lockAll(!allLocked) }, [allLocked ? t('workshop.unlockAll') : t('workshop.lockAll')]),
+        h('a', { class: 'k-button', id: 'k-export-zip', href: workshopZipUrl(w.id, this.token), download: '' }, [t('workshop.export')]),
+        h('button', { type: 'button', class: 'k-danger', id: 'k-delete-workshop', onclick: () => void this.deleteWorkshop() }, [t('workshop.delete')]),
+      ]),
+    ]);
+  }
+
+  /** Updates the board cards in place, so focus and images survive a poll. */
+  private updateBoards(): void {
+    const seen = new Set<string>();
+    for (const board of this.workshop.boards) {
+      seen.add(board.id);
+      let card = this.cards.get(board.id);
+      if (!card) {
+        card = this.card(board);
+        this.cards.set(board.id, card);
+      }
+      this.fillCard(card, board);
+      this.grid.append(card);
+    }
+    for (const [id, card] of this.cards) {
+      if (!seen.has(id)) {
+        card.remove();
+        this.cards.delete(id);
+      }
+    }
+    const lockAll = this.root.querySelector<HTMLButtonElement>('#k-lock-all');
+    if (lockAll) {
+      const all = this.workshop.boards.length > 0 && this.workshop.boards.every((b) => b.locked);
+      lockAll.textContent = all ? t('workshop.unlockAll') : t('workshop.lockAll');
+      lockAll.onclick = () => void this.lockAll(!all);
+    }
+    const heading = this.root.querySelector('#k-boards-heading');
+    if (heading && canManage(this.role)) heading.textContent = t('workshop.boards', { count: this.workshop.boards.length });
+  }
+
+  private card(board: BoardSummary): HTMLElement {
+    const manage = canManage(this.role);
+    const path = boardPath(board.id);
+    const titleId = `k-board-title-${board.id}`;
+    const thumb = canExport(this.role)
+      ? h('img', { class: 'k-thumb', alt: '', 'data-thumb': board.id, src: this.thumbUrl(board.id), loading: 'lazy', width: 320, height: 200 })
+      : h('div', { class: 'k-thumb k-thumb-empty', 'aria-hidden': 'true' });
+    return h('li', { class: 'k-board-card', 'data-board': board.id, 'aria-labelledby': titleId }, [
+      h('a', { class: 'k-thumb-link', href: path, tabindex: '-1', 'aria-hidden': 'true', onclick: (e: Event) => { e.preventDefault(); this.navigate(path); } }, [thumb]),
+      h('h3', { class: 'k-board-title' }, [h('a', { id: titleId, href: path, 'data-open': board.id, onclick: (e: Event) => { e.preventDefault(); this.navigate(path); } }, [''])]),
+      h('p', { class: 'k-muted k-small-text k-board-meta' }),
+      manage ? h('div', { class: 'k-row k-wrap k-card-actions' }, [
+        h('button', { type: 'button', class: 'k-small k-toggle', 'data-lock': board.id, onclick: () => void this.toggleLock(board.id) }, []),
+        h('button', { type: 'button', class: 'k-small', 'data-present': board.id, onclick: () => this.navigate(path, { present: true }) }, [icon(ICONS.present, 16), t('workshop.present')]),
+      ]) : null,
+    ]);
+  }
+
+  private fillCard(card: HTMLElement, board: BoardSummary): void {
+    const title = board.title || t('board.untitled');
+    const link = card.querySelector<HTMLElement>('[data-open]')!;
+    if (link.textContent !== title) link.textContent = title;
+    const meta = [t(`boardKind.${board.kind}`), t('workshop.people', { count: board.connections }), t('workshop.snapshots', { count: board.snapshots }), board.locked ? t('board.locked') : ''].filter(Boolean).join(' · ');
+    const metaEl = card.querySelector('.k-board-meta')!;
+    if (metaEl.textContent !== meta) metaEl.textContent = meta;
+    card.classList.toggle('k-locked', board.locked);
+    const lock = card.querySelector<HTMLButtonElement>('[data-lock]');
+    if (lock) {
+      lock.setAttribute('aria-pressed', String(board.locked));
+      lock.setAttribute('aria-label', t('workshop.lockBoard', { title }));
+      lock.replaceChildren(icon(board.locked ? ICONS.lock : ICONS.unlock, 16), t('board.lock'));
+    }
+    const img = card.querySelector<HTMLImageElement>('img[data-thumb]');
+    if (img) img.alt = t('workshop.thumbnail', { title });
+  }
+
+  private thumbUrl(boardId: string): string {
+    return boardExportUrl(boardId, 'export.svg', this.token, { v: String(this.thumbVersion) });
+  }
+
+  /** Loads each new thumbnail off screen and swaps it in when ready, so the overview does not flicker. */
+  private refreshThumbnails(): void {
+    if (document.visibilityState !== 'visible') return;
+    this.thumbVersion++;
+    this.root.querySelectorAll<HTMLImageElement>('img[data-thumb]').forEach((img) => {
+      const next = new Image();
+      const url = this.thumbUrl(img.dataset.thumb!);
+      next.onload = () => {
+        if (img.isConnected) img.src = url;
+      };
+      next.src = url;
+    });
+  }
+
+  private async act(action: () => Promise<string | void>): Promise<void> {
+    this.busy = true;
+    this.error = '';
+    this.setText('#k-workshop-error', '');
+    try {
+      const message = await action();
+      if (message) {
+        this.status = message;
+        this.setText('#k-workshop-status', message);
+      }
+    } catch (error) {
+      this.error = t('workshop.failed', { message: errorText(error) });
+      this.setText('#k-workshop-error', this.error);
+    } finally {
+      this.busy = false;
+    }
+    await this.poll();
+  }
+
+  private setText(selector: string, text: string): void {
+    const el = this.root.querySelector(selector);
+    if (el) el.textContent = text;
+  }
+
+  private toggleLock(boardId: string): Promise<void> {
+    const board = this.workshop.boards.find((b) => b.id === boardId);
+    if (!board) return Promise.resolve();
+    return this.act(async () => {
+      await api.updateBoard(boardId, this.token, { locked: !board.locked });
+    });
+  }
+
+  private lockAll(locked: boolean): Promise<void> {
+    return this.act(async () => {
+      await api.lockWorkshop(this.workshop.id, this.token, locked);
+    });
+  }
+
+  private startTimer(minutes: number): Promise<void> {
+    if (!Number.isFinite(minutes) || minutes <= 0) return Promise.resolve();
+    const endsAt = Date.now() + Math.round(minutes * 60_000);
+    return this.act(async () => {
+      await api.setTimer(this.workshop.id, this.token, endsAt);
+      this.timerEndsAt = endsAt;
+      this.setText('#k-timer-status', t('workshop.timerEnds', { time: formatClock(endsAt) }));
+    });
+  }
+
+  private stopTimer(): Promise<void> {
+    return this.act(async () => {
+      await api.setTimer(this.workshop.id, this.token, null);
+      this.timerEndsAt = null;
+      this.setText('#k-timer-status', '');
+    });
+  }
+
+  private snapshotAll(rawName: string): Promise<void> {
+    const name = rawName.trim();
+    if (!name) return Promise.resolve();
+    return this.act(async () => {
+      const taken = await api.snapshotWorkshop(this.workshop.id, this.token, name);
+      return t('workshop.snapshotted', { name, count: taken.length });
+    });
+  }
+
+  private async deleteWorkshop(): Promise<void> {
+    const w = this.workshop;
+    if (!(await confirmDialog(t('workshop.deleteConfirm', { title: w.title }), t('workshop.delete'), true))) return;
+    try {
+      await api.deleteWorkshop(w.id, this.token);
+      accessStore.forgetWorkshop(w.id);
+      this.navigate('/');
+    } catch (error) {
+      this.error = t('workshop.failed', { message: errorText(error) });
+      this.setText('#k-workshop-error', this.error);
+    }
+  }
+}
