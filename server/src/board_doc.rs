@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use kartta_protocol::api::BoardExport;
-use kartta_protocol::schema::{field, root, BoardView, Locale, Template};
+use kartta_protocol::schema::{field, root, ActorView, BoardView, Locale, RelationView, Template};
 use yrs::types::ToJson;
 use yrs::updates::decoder::Decode;
 use yrs::{
@@ -144,6 +144,57 @@ fn number(value: f64) -> In {
     In::Any(Any::from(value))
 }
 
+fn insert_actor(txn: &mut TransactionMut, id: &str, item: &ActorView) {
+    use kartta_protocol::schema::field::actor;
+    let mut fields = vec![
+        (actor::NAME, text(&item.name)),
+        (actor::KIND, text(item.kind.code())),
+        (actor::X, number(item.x)),
+        (actor::Y, number(item.y)),
+        (actor::IS_PERSON, In::Any(Any::Bool(item.is_person))),
+    ];
+    if !item.description.is_empty() {
+        fields.push((actor::DESCRIPTION, text(&item.description)));
+    }
+    if !item.alias.is_empty() {
+        fields.push((actor::ALIAS, text(&item.alias)));
+    }
+    if !item.tags.is_empty() {
+        let tags: Vec<Any> = item
+            .tags
+            .iter()
+            .map(|tag| Any::from(tag.as_str()))
+            .collect();
+        fields.push((actor::TAGS, In::Any(Any::from(tags))));
+    }
+    if let Some(influence) = item.influence {
+        fields.push((actor::INFLUENCE, number(f64::from(influence))));
+    }
+    if let Some(stance) = item.stance {
+        fields.push((actor::STANCE, text(stance.code())));
+    }
+    insert_element(txn, root::ACTORS, id, fields);
+}
+
+fn insert_relation(txn: &mut TransactionMut, id: &str, item: &RelationView, from: &str, to: &str) {
+    use kartta_protocol::schema::field::relation;
+    let mut fields = vec![
+        (relation::FROM, text(from)),
+        (relation::TO, text(to)),
+        (relation::KIND, text(item.kind.code())),
+        (relation::DIRECTION, text(item.direction.code())),
+        (relation::STRENGTH, text(item.strength.code())),
+        (relation::STATUS, text(item.status.code())),
+    ];
+    if !item.label.is_empty() {
+        fields.push((relation::LABEL, text(&item.label)));
+    }
+    if let Some(coordination) = item.coordination {
+        fields.push((relation::COORDINATION, text(coordination.code())));
+    }
+    insert_element(txn, root::RELATIONS, id, fields);
+}
+
 /// Adds the elements of `export` to the board under new ids (relations follow their actors).
 /// Returns how many of each were added.
 pub fn import(
@@ -151,60 +202,19 @@ pub fn import(
     export: &BoardExport,
     new_id: &mut dyn FnMut() -> String,
 ) -> [u32; 4] {
-    use kartta_protocol::schema::field::{actor, note, relation, stroke};
+    use kartta_protocol::schema::field::{note, stroke};
     let mut actor_ids = HashMap::new();
     for item in &export.actors {
         let id = new_id();
-        actor_ids.insert(item.id.clone(), id.clone());
-        let mut fields = vec![
-            (actor::NAME, text(&item.name)),
-            (actor::KIND, text(item.kind.code())),
-            (actor::X, number(item.x)),
-            (actor::Y, number(item.y)),
-            (actor::IS_PERSON, In::Any(Any::Bool(item.is_person))),
-        ];
-        if !item.description.is_empty() {
-            fields.push((actor::DESCRIPTION, text(&item.description)));
-        }
-        if !item.alias.is_empty() {
-            fields.push((actor::ALIAS, text(&item.alias)));
-        }
-        if !item.tags.is_empty() {
-            let tags: Vec<Any> = item
-                .tags
-                .iter()
-                .map(|tag| Any::from(tag.as_str()))
-                .collect();
-            fields.push((actor::TAGS, In::Any(Any::from(tags))));
-        }
-        if let Some(influence) = item.influence {
-            fields.push((actor::INFLUENCE, number(f64::from(influence))));
-        }
-        if let Some(stance) = item.stance {
-            fields.push((actor::STANCE, text(stance.code())));
-        }
-        insert_element(txn, root::ACTORS, &id, fields);
+        insert_actor(txn, &id, item);
+        actor_ids.insert(item.id.clone(), id);
     }
     let mut relations = 0;
     for item in &export.relations {
         let (Some(from), Some(to)) = (actor_ids.get(&item.from), actor_ids.get(&item.to)) else {
             continue;
         };
-        let mut fields = vec![
-            (relation::FROM, text(from)),
-            (relation::TO, text(to)),
-            (relation::KIND, text(item.kind.code())),
-            (relation::DIRECTION, text(item.direction.code())),
-            (relation::STRENGTH, text(item.strength.code())),
-            (relation::STATUS, text(item.status.code())),
-        ];
-        if !item.label.is_empty() {
-            fields.push((relation::LABEL, text(&item.label)));
-        }
-        if let Some(coordination) = item.coordination {
-            fields.push((relation::COORDINATION, text(coordination.code())));
-        }
-        insert_element(txn, root::RELATIONS, &new_id(), fields);
+        insert_relation(txn, &new_id(), item, from, to);
         relations += 1;
     }
     for item in &export.notes {
@@ -235,6 +245,44 @@ pub fn import(
         export.notes.len() as u32,
         export.strokes.len() as u32,
     ]
+}
+
+/// Adds actors from an actor sheet, keeping a sheet's `ID` when it is a usable id not yet on
+/// the board (so a relation sheet exported beside it still finds them).
+pub fn import_actors(
+    txn: &mut TransactionMut,
+    actors: &[ActorView],
+    new_id: &mut dyn FnMut() -> String,
+) -> u32 {
+    let mut taken = actor_ids(txn);
+    for item in actors {
+        let id = if kartta_protocol::is_valid_board_id(&item.id) && !taken.contains(&item.id) {
+            item.id.clone()
+        } else {
+            new_id()
+        };
+        insert_actor(txn, &id, item);
+        taken.insert(id);
+    }
+    actors.len() as u32
+}
+
+/// Adds relations whose endpoints are already resolved to actors on the board.
+pub fn import_relations(
+    txn: &mut TransactionMut,
+    relations: &[RelationView],
+    new_id: &mut dyn FnMut() -> String,
+) -> u32 {
+    let present = actor_ids(txn);
+    let mut added = 0;
+    for item in relations
+        .iter()
+        .filter(|item| present.contains(&item.from) && present.contains(&item.to))
+    {
+        insert_relation(txn, &new_id(), item, &item.from, &item.to);
+        added += 1;
+    }
+    added
 }
 
 /// Ids of the actors currently on a board, for checking imported relations against.

@@ -3,13 +3,15 @@
 //! `main.rs` only parses the command line; [`serve`] runs a server and [`app`] builds its
 //! router, so tests can run the real thing on `127.0.0.1:0`.
 
-mod api;
+pub mod api;
 pub mod board_doc;
 pub mod catalog;
 pub mod config;
+pub mod csv_sheets;
 pub mod http;
 pub mod metrics;
 pub mod persist;
+pub mod render;
 pub mod room;
 pub mod storage;
 mod web;
@@ -59,6 +61,8 @@ pub fn app(state: AppState) -> Router {
 /// A server that is listening: its address, and what it takes to stop it.
 pub struct Server {
     pub address: SocketAddr,
+    /// What the handlers see; tests use it to reach the catalog and storage.
+    pub state: AppState,
     shutdown: CancellationToken,
     tasks: TaskTracker,
     serving: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -116,6 +120,8 @@ impl Server {
                 tracing::warn!(%error, "could not set TCP_NODELAY");
             }
         });
+        tasks.spawn(purge_periodically(state.clone(), shutdown.clone()));
+        let server_state = state.clone();
         let stop = shutdown.clone();
         let serving = tokio::spawn(async move {
             axum::serve(listener, app(state))
@@ -124,6 +130,7 @@ impl Server {
         });
         Ok(Server {
             address,
+            state: server_state,
             shutdown,
             tasks,
             serving,
@@ -144,6 +151,23 @@ impl Server {
         tracing::info!("shutting down: flushing every board");
         self.shutdown().await;
         tracing::info!("stopped");
+    }
+}
+
+/// How often workshops past their retention date are looked for (also once at start).
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+async fn purge_periodically(state: AppState, shutdown: CancellationToken) {
+    let mut every = tokio::time::interval(PURGE_EVERY);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = every.tick() => {
+                if let Err(error) = api::purge_expired(&state, catalog::unix_now()).await {
+                    tracing::error!(%error, "retention purge failed");
+                }
+            }
+        }
     }
 }
 

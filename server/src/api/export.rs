@@ -1,19 +1,21 @@
-//! Export of boards and snapshots (JSON) and import into a board.
+//! Export of boards, snapshots and whole workshops (JSON, SVG, PNG, CSV, ZIP) and import of
+//! JSON and CSV into a board.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{BoardExport, Imported, Role};
 
 use super::boards::edit_board;
 use super::snapshots::{snapshot_role, snapshot_state};
-use super::{board_role, require, require_unlocked, Token};
-use crate::board_doc;
+use super::{blocking, board_role, require, require_unlocked, workshop_role, Token};
 use crate::catalog::random_id;
 use crate::http::ApiError;
 use crate::room::RoomCommand;
 use crate::AppState;
+use crate::{board_doc, csv_sheets, render};
 
 /// Largest import body accepted.
 const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
@@ -32,34 +34,146 @@ fn to_export(bytes: &[u8]) -> Result<BoardExport, ApiError> {
         .ok_or_else(|| ApiError::Internal("a stored board does not load".into()))
 }
 
-pub async fn board_json(
+/// One exported file: its bytes and content type.
+type File = (&'static str, Vec<u8>);
+
+/// Renders `file` (`export.json`, `export.svg`, `export.png`, `actors.csv`, `relations.csv`)
+/// of a board state, on a blocking thread: drawing a PNG takes a while.
+async fn render_file(state_bytes: Vec<u8>, file: String) -> Result<File, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let board = to_export(&state_bytes)?;
+        Ok(match file.as_str() {
+            "export.json" => (
+                "application/json",
+                serde_json::to_vec_pretty(&board).map_err(|e| ApiError::Internal(e.to_string()))?,
+            ),
+            "export.svg" => ("image/svg+xml", render::svg(&board).into_bytes()),
+            "export.png" => (
+                "image/png",
+                render::png(&render::svg(&board)).map_err(ApiError::Internal)?,
+            ),
+            "actors.csv" => ("text/csv; charset=utf-8", csv_sheets::actors_csv(&board)),
+            "relations.csv" => ("text/csv; charset=utf-8", csv_sheets::relations_csv(&board)),
+            _ => return Err(ApiError::NotFound),
+        })
+    })
+    .await
+    .map_err(|error| ApiError::Internal(error.to_string()))?
+}
+
+fn download((content_type, bytes): File) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /api/boards/{id}/{file}`: the board as it is now.
+pub async fn board_file(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path((id, file)): Path<(String, String)>,
     token: Token,
-) -> Result<Json<BoardExport>, ApiError> {
+) -> Result<Response, ApiError> {
     let (board, _, role) = board_role(&state, &id, &token).await?;
     require(role, Role::Participant, "export boards")?;
-    Ok(Json(to_export(&current_state(&state, &board.id).await?)?))
+    Ok(download(
+        render_file(current_state(&state, &board.id).await?, file).await?,
+    ))
 }
 
-pub async fn snapshot_json(
+/// `GET /api/snapshots/{id}/{file}`.
+pub async fn snapshot_file(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(String, String)>,
+    token: Token,
+) -> Result<Response, ApiError> {
+    let (snapshot, _, _, role) = snapshot_role(&state, &id, &token).await?;
+    require(role, Role::Participant, "export snapshots")?;
+    Ok(download(
+        render_file(snapshot_state(&state, &snapshot.id).await?, file).await?,
+    ))
+}
+
+/// `GET /api/workshops/{id}/export.zip` (facilitator): every board as JSON, SVG and the two CSV
+/// sheets, one folder per board.
+pub async fn workshop_zip(
     State(state): State<AppState>,
     Path(id): Path<String>,
     token: Token,
-) -> Result<Json<BoardExport>, ApiError> {
-    let (snapshot, _, _, role) = snapshot_role(&state, &id, &token).await?;
-    require(role, Role::Participant, "export snapshots")?;
-    Ok(Json(to_export(
-        &snapshot_state(&state, &snapshot.id).await?,
-    )?))
+) -> Result<Response, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "export the whole workshop")?;
+    let workshop_id = workshop.id.clone();
+    let boards = blocking(&state, move |catalog| Ok(catalog.boards_of(&workshop_id)?)).await?;
+    let mut states = Vec::with_capacity(boards.len());
+    for board in &boards {
+        states.push((board.title.clone(), current_state(&state, &board.id).await?));
+    }
+    let archive = tokio::task::spawn_blocking(move || zip_boards(states))
+        .await
+        .map_err(|error| ApiError::Internal(error.to_string()))??;
+    Ok(download(("application/zip", archive)))
 }
 
-/// `POST /api/boards/{id}/import`: a `BoardExport` as JSON. Everything is checked before the
-/// board is touched, so a bad file changes nothing.
+fn zip_boards(boards: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, ApiError> {
+    use std::io::Write;
+    let failed = |error: zip::result::ZipError| ApiError::Internal(error.to_string());
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (index, (title, bytes)) in boards.iter().enumerate() {
+        let board = to_export(bytes)?;
+        let folder = format!("{:02}-{}", index + 1, file_name(title));
+        let files: [(&str, Vec<u8>); 4] = [
+            (
+                "board.json",
+                serde_json::to_vec_pretty(&board).map_err(|e| ApiError::Internal(e.to_string()))?,
+            ),
+            ("board.svg", render::svg(&board).into_bytes()),
+            ("actors.csv", csv_sheets::actors_csv(&board)),
+            ("relations.csv", csv_sheets::relations_csv(&board)),
+        ];
+        for (name, content) in files {
+            archive
+                .start_file(format!("{folder}/{name}"), options)
+                .map_err(failed)?;
+            archive
+                .write_all(&content)
+                .map_err(|error| ApiError::Internal(error.to_string()))?;
+        }
+    }
+    Ok(archive.finish().map_err(failed)?.into_inner())
+}
+
+/// A title as a safe file name: letters, digits and dashes.
+fn file_name(title: &str) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|ch| if ch.is_alphanumeric() { ch } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if cleaned.is_empty() {
+        "board".into()
+    } else {
+        cleaned.chars().take(60).collect()
+    }
+}
+
+/// `POST /api/boards/{id}/import`: a `BoardExport` as JSON, or one CSV sheet
+/// (`?sheet=actors` or `?sheet=relations`). Everything is checked before the board is touched,
+/// so a bad file changes nothing.
 pub async fn import(
     State(state): State<AppState>,
     Path(id): Path<String>,
     token: Token,
+    Query(query): Query<ImportQuery>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Imported>, ApiError> {
@@ -76,20 +190,50 @@ pub async fn import(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("");
-    let export: BoardExport = if content_type.starts_with("application/json") {
-        parse_json(&body)?
+    let plan = if content_type.starts_with("application/json") {
+        Plan::Everything(parse_json(&body)?)
+    } else if content_type.starts_with("text/csv") {
+        match query.sheet.as_deref() {
+            Some("actors") => Plan::Actors(csv_sheets::parse_actors(&body).map_err(invalid_csv)?),
+            Some("relations") => {
+                // Relations name actors already on the board: read them first.
+                let current = to_export(&current_state(&state, &board.id).await?)?;
+                Plan::Relations(
+                    csv_sheets::parse_relations(&body, &current.actors).map_err(invalid_csv)?,
+                )
+            }
+            _ => {
+                return Err(ApiError::BadRequest(
+                    "Say which sheet this is: ?sheet=actors or ?sheet=relations.".into(),
+                ))
+            }
+        }
     } else {
         return Err(ApiError::BadRequest(
             "Send a Kartta JSON export (application/json) or a CSV sheet (text/csv).".into(),
         ));
     };
     let counts = std::sync::Arc::new(std::sync::Mutex::new([0u32; 4]));
-    let shared = std::sync::Arc::new(export);
+    let shared = std::sync::Arc::new(plan);
     edit_board(&state, &board.id, || {
-        let export = shared.clone();
+        let plan = shared.clone();
         let counts = counts.clone();
         Box::new(move |txn| {
-            let added = board_doc::import(txn, &export, &mut random_id);
+            let added = match &*plan {
+                Plan::Everything(export) => board_doc::import(txn, export, &mut random_id),
+                Plan::Actors(sheet) => [
+                    board_doc::import_actors(txn, &sheet.actors, &mut random_id),
+                    0,
+                    0,
+                    0,
+                ],
+                Plan::Relations(sheet) => [
+                    0,
+                    board_doc::import_relations(txn, &sheet.relations, &mut random_id),
+                    0,
+                    0,
+                ],
+            };
             if let Ok(mut counts) = counts.lock() {
                 *counts = added;
             }
@@ -104,6 +248,25 @@ pub async fn import(
         notes,
         strokes,
     }))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ImportQuery {
+    sheet: Option<String>,
+}
+
+/// What an import adds.
+enum Plan {
+    Everything(BoardExport),
+    Actors(BoardExport),
+    Relations(BoardExport),
+}
+
+fn invalid_csv(error: csv_sheets::SheetError) -> ApiError {
+    ApiError::Invalid {
+        code: "invalid_csv",
+        message: error.to_string(),
+    }
 }
 
 /// Parses an export, naming the line and column of the first problem.

@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
             "/boards/{id}/snapshots",
             get(snapshots::list).post(snapshots::create),
         )
-        .route("/boards/{id}/export.json", get(export::board_json))
+        .route("/boards/{id}/{file}", get(export::board_file))
         .route("/boards/{id}/import", post(export::import))
         .route("/workshops", post(boards::create_workshop))
         .route(
@@ -51,7 +51,19 @@ pub fn router() -> Router<AppState> {
         .route("/snapshots/{id}/state", get(snapshots::state))
         .route("/snapshots/{id}/restore", post(snapshots::restore))
         .route("/snapshots/{id}/fork", post(snapshots::fork))
-        .route("/snapshots/{id}/export.json", get(export::snapshot_json))
+        .route("/snapshots/{id}/{file}", get(export::snapshot_file))
+        .route("/workshops/{id}/export.zip", get(export::workshop_zip))
+}
+
+/// Removes every workshop whose retention date is before `now`, with all its boards, logs and
+/// snapshots. Returns how many were removed.
+pub async fn purge_expired(state: &AppState, now: i64) -> Result<usize, ApiError> {
+    let expired = blocking(state, move |catalog| Ok(catalog.expired_workshops(now)?)).await?;
+    for workshop_id in &expired {
+        boards::purge_workshop(state, workshop_id).await?;
+        tracing::info!(workshop = %workshop_id, "purged a workshop past its retention date");
+    }
+    Ok(expired.len())
 }
 
 /// The caller's token: `Authorization: Bearer …`, or `?token=…` (websockets and download links

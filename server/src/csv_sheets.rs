@@ -1,0 +1,445 @@
+//! Actors and relations as two CSV sheets, in the shape network-mapping tools exchange (an
+//! element sheet with `Label` and `Type`, a connection sheet with `From` and `To`, as Kumu's
+//! spreadsheet import reads them), and back.
+
+use std::collections::HashMap;
+
+use kartta_protocol::api::BoardExport;
+use kartta_protocol::schema::{
+    ActorKind, ActorView, Coordination, Direction, MetaView, RelationKind, RelationStatus,
+    RelationView, Stance, Strength, Template,
+};
+
+const ACTOR_COLUMNS: [&str; 11] = [
+    "Label",
+    "Type",
+    "Description",
+    "Tags",
+    "Alias",
+    "Influence",
+    "Stance",
+    "Person",
+    "X",
+    "Y",
+    "ID",
+];
+const RELATION_COLUMNS: [&str; 10] = [
+    "From",
+    "To",
+    "Type",
+    "Label",
+    "Direction",
+    "Strength",
+    "Coordination",
+    "Status",
+    "From ID",
+    "To ID",
+];
+/// Separates several tags in one cell, as Kumu does.
+const TAG_SEPARATOR: &str = "|";
+/// Rows one sheet may hold.
+const MAX_ROWS: usize = 10_000;
+
+/// A sheet that cannot be imported: which line, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Line {line}: {reason}")]
+pub struct SheetError {
+    pub line: u64,
+    pub reason: String,
+}
+
+fn sheet(columns: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(columns);
+    for row in rows {
+        let _ = writer.write_record(&row);
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
+    sheet(
+        &ACTOR_COLUMNS,
+        board.actors.iter().map(|actor| {
+            vec![
+                actor.name.clone(),
+                actor.kind.code().to_owned(),
+                actor.description.clone(),
+                actor.tags.join(TAG_SEPARATOR),
+                actor.alias.clone(),
+                actor
+                    .influence
+                    .map(|value| value.to_string())
+                    .unwrap_or_default(),
+                actor
+                    .stance
+                    .map(|stance| stance.code().to_owned())
+                    .unwrap_or_default(),
+                if actor.is_person {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
+                format!("{}", actor.x),
+                format!("{}", actor.y),
+                actor.id.clone(),
+            ]
+        }),
+    )
+}
+
+pub fn relations_csv(board: &BoardExport) -> Vec<u8> {
+    let names: HashMap<&str, &str> = board
+        .actors
+        .iter()
+        .map(|actor| (actor.id.as_str(), actor.name.as_str()))
+        .collect();
+    sheet(
+        &RELATION_COLUMNS,
+        board.relations.iter().map(|relation| {
+            vec![
+                names
+                    .get(relation.from.as_str())
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
+                names
+                    .get(relation.to.as_str())
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
+                relation.kind.code().to_owned(),
+                relation.label.clone(),
+                relation.direction.code().to_owned(),
+                relation.strength.code().to_owned(),
+                relation
+                    .coordination
+                    .map(|value| value.code().to_owned())
+                    .unwrap_or_default(),
+                relation.status.code().to_owned(),
+                relation.from.clone(),
+                relation.to.clone(),
+            ]
+        }),
+    )
+}
+
+/// One row of a sheet: cell text by lower-case column name.
+type Row = HashMap<String, String>;
+
+/// Reads a sheet into rows keyed by lower-case column name, with their line numbers.
+fn rows(bytes: &[u8], required: &[&str]) -> Result<Vec<(u64, Row)>, SheetError> {
+    let text = std::str::from_utf8(bytes).map_err(|error| SheetError {
+        line: 1 + bytes[..error.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64,
+        reason: "the file is not UTF-8 text".into(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Spreadsheets in Finnish locales save with semicolons.
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|error| SheetError {
+            line: 1,
+            reason: error.to_string(),
+        })?
+        .iter()
+        .map(|header| header.trim().to_lowercase())
+        .collect();
+    for column in required {
+        if !headers
+            .iter()
+            .any(|header| header == &column.to_lowercase())
+        {
+            return Err(SheetError {
+                line: 1,
+                reason: format!("the header has no \"{column}\" column"),
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|error| SheetError {
+            line: error.position().map_or(0, |position| position.line()),
+            reason: match error.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => {
+                    format!("{len} fields where the header has {expected_len}")
+                }
+                _ => error.to_string(),
+            },
+        })?;
+        let line = record.position().map_or(0, |position| position.line());
+        if out.len() >= MAX_ROWS {
+            return Err(SheetError {
+                line,
+                reason: format!("a sheet may have at most {MAX_ROWS} rows"),
+            });
+        }
+        if record.iter().all(|field| field.trim().is_empty()) {
+            continue;
+        }
+        let row = headers
+            .iter()
+            .cloned()
+            .zip(record.iter().map(|field| field.trim().to_owned()))
+            .collect();
+        out.push((line, row));
+    }
+    Ok(out)
+}
+
+/// A code from a cell: `Education research`, `education-research` and `education_research`
+/// are the same.
+fn code<T>(
+    cell: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    what: &str,
+    allowed: &[&str],
+    line: u64,
+) -> Result<Option<T>, SheetError> {
+    let normalized = cell.trim().to_lowercase().replace([' ', '-'], "_");
+    if normalized.is_empty() {
+        return Ok(None);
+    }
+    parse(&normalized).map(Some).ok_or_else(|| SheetError {
+        line,
+        reason: format!(
+            "unknown {what} \"{cell}\" (use one of: {})",
+            allowed.join(", ")
+        ),
+    })
+}
+
+fn codes<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|value| code(*value)).collect()
+}
+
+fn number(cell: &str, what: &str, line: u64) -> Result<Option<f64>, SheetError> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    cell.replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite())
+        .map(Some)
+        .ok_or_else(|| SheetError {
+            line,
+            reason: format!("{what} \"{cell}\" is not a number"),
+        })
+}
+
+fn empty_board() -> BoardExport {
+    BoardExport {
+        format: "kartta-board".into(),
+        version: 1,
+        meta: MetaView {
+            title: String::new(),
+            template: Template::Blank,
+            locale: None,
+            locked: false,
+            timer_ends_at: None,
+        },
+        actors: vec![],
+        relations: vec![],
+        notes: vec![],
+        strokes: vec![],
+    }
+}
+
+/// The actors of an actor sheet. Rows without coordinates are laid out on a grid.
+pub fn parse_actors(bytes: &[u8]) -> Result<BoardExport, SheetError> {
+    let mut board = empty_board();
+    let kinds = codes(ActorKind::ALL, ActorKind::code);
+    let stances = codes(Stance::ALL, Stance::code);
+    for (index, (line, row)) in rows(bytes, &["Label"])?.into_iter().enumerate() {
+        let cell = |name: &str| row.get(name).map(String::as_str).unwrap_or("");
+        let name = cell("label").to_owned();
+        if name.is_empty() {
+            return Err(SheetError {
+                line,
+                reason: "the Label is empty".into(),
+            });
+        }
+        let influence = number(cell("influence"), "Influence", line)?;
+        if influence.is_some_and(|value| !(0.0..=5.0).contains(&value)) {
+            return Err(SheetError {
+                line,
+                reason: "Influence must be between 0 and 5".into(),
+            });
+        }
+        let grid = (index % 8, index / 8);
+        board.actors.push(ActorView {
+            id: cell("id").to_owned(),
+            kind: code(cell("type"), ActorKind::from_code, "Type", &kinds, line)?
+                .unwrap_or(ActorKind::Other),
+            description: cell("description").to_owned(),
+            tags: cell("tags")
+                .split(TAG_SEPARATOR)
+                .map(str::trim)
+                .filter(|tag| !tag.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            alias: cell("alias").to_owned(),
+            influence: influence.map(|value| value.round() as u8),
+            stance: code(cell("stance"), Stance::from_code, "Stance", &stances, line)?,
+            is_person: matches!(
+                cell("person").to_lowercase().as_str(),
+                "yes" | "true" | "1" | "x" | "kyllä" | "ja"
+            ),
+            x: number(cell("x"), "X", line)?.unwrap_or(grid.0 as f64 * 220.0),
+            y: number(cell("y"), "Y", line)?.unwrap_or(grid.1 as f64 * 90.0),
+            name,
+        });
+    }
+    Ok(board)
+}
+
+/// The relations of a relation sheet, with `From` and `To` resolved against `actors` (the
+/// board's actors): by `From ID` / `To ID` when those name an actor, else by label.
+pub fn parse_relations(bytes: &[u8], actors: &[ActorView]) -> Result<BoardExport, SheetError> {
+    let mut board = empty_board();
+    let by_id: HashMap<&str, &str> = actors
+        .iter()
+        .map(|actor| (actor.id.as_str(), actor.id.as_str()))
+        .collect();
+    let by_name: HashMap<String, &str> = actors
+        .iter()
+        .map(|actor| (actor.name.trim().to_lowercase(), actor.id.as_str()))
+        .collect();
+    let kinds = codes(RelationKind::ALL, RelationKind::code);
+    let directions = codes(Direction::ALL, Direction::code);
+    let strengths = codes(Strength::ALL, Strength::code);
+    let coordinations = codes(Coordination::ALL, Coordination::code);
+    let statuses = codes(RelationStatus::ALL, RelationStatus::code);
+    for (index, (line, row)) in rows(bytes, &["From", "To"])?.into_iter().enumerate() {
+        let cell = |name: &str| row.get(name).map(String::as_str).unwrap_or("");
+        let resolve = |id_column: &str, label_column: &str| -> Result<String, SheetError> {
+            if let Some(id) = by_id.get(cell(id_column)) {
+                return Ok((*id).to_owned());
+            }
+            let label = cell(label_column);
+            by_name
+                .get(&label.trim().to_lowercase())
+                .map(|id| (*id).to_owned())
+                .ok_or_else(|| SheetError {
+                    line,
+                    reason: format!("no actor on the board is called \"{label}\" ({label_column})"),
+                })
+        };
+        board.relations.push(RelationView {
+            id: format!("row{index}"),
+            from: resolve("from id", "from")?,
+            to: resolve("to id", "to")?,
+            kind: code(cell("type"), RelationKind::from_code, "Type", &kinds, line)?
+                .unwrap_or(RelationKind::Collaboration),
+            label: cell("label").to_owned(),
+            direction: code(
+                cell("direction"),
+                Direction::from_code,
+                "Direction",
+                &directions,
+                line,
+            )?
+            .unwrap_or(Direction::None),
+            strength: code(
+                cell("strength"),
+                Strength::from_code,
+                "Strength",
+                &strengths,
+                line,
+            )?
+            .unwrap_or(Strength::Normal),
+            coordination: code(
+                cell("coordination"),
+                Coordination::from_code,
+                "Coordination",
+                &coordinations,
+                line,
+            )?,
+            status: code(
+                cell("status"),
+                RelationStatus::from_code,
+                "Status",
+                &statuses,
+                line,
+            )?
+            .unwrap_or(RelationStatus::Existing),
+        });
+    }
+    // The import adds relations between existing actors: they are passed along with the
+    // relations so the import keeps them attached, and the import adds only the relations.
+    board.actors = actors.to_vec();
+    Ok(board)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheets_round_trip() {
+        let actors = parse_actors(
+            "Label,Type,Tags,Influence,X,Y,ID\n\"Turku, city\",municipality,a|b,4,10,20,t1\nÅbo Akademi,Education research,,,,,\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(actors.actors.len(), 2);
+        assert_eq!(actors.actors[0].name, "Turku, city");
+        assert_eq!(actors.actors[0].tags, vec!["a", "b"]);
+        assert_eq!(actors.actors[1].kind, ActorKind::EducationResearch);
+        let mut board = actors.clone();
+        board.actors[1].id = "t2".into();
+        let relations = parse_relations(
+            b"From,To,Type,Direction\nturku, city,\xc3\x85bo Akademi,funding,one way\n",
+            &board.actors,
+        );
+        assert!(
+            relations.is_err(),
+            "an unquoted comma splits the cell: the row has too many fields"
+        );
+        let relations = parse_relations(
+            "From,To,Type,Direction\n\"turku, city\",Åbo Akademi,funding,one way\n".as_bytes(),
+            &board.actors,
+        )
+        .unwrap();
+        assert_eq!(relations.relations[0].from, "t1");
+        assert_eq!(relations.relations[0].direction, Direction::OneWay);
+        board.relations = relations.relations;
+        let again = parse_actors(&actors_csv(&board)).unwrap();
+        assert_eq!(again.actors, board.actors);
+        let again = parse_relations(&relations_csv(&board), &board.actors).unwrap();
+        assert_eq!(again.relations[0].from, "t1");
+        assert_eq!(again.relations[0].kind, RelationKind::Funding);
+    }
+
+    #[test]
+    fn bad_sheets_name_the_line_and_the_reason() {
+        let error = parse_actors(b"Label,Type\nTurku,municipality\nRaisio,castle\n").unwrap_err();
+        assert_eq!(error.line, 3);
+        assert!(error.reason.contains("castle"), "{error}");
+        let error = parse_actors(b"Name,Type\nTurku,municipality\n").unwrap_err();
+        assert_eq!(error.line, 1);
+        let error = parse_actors(b"Label,Influence\nTurku,9\n").unwrap_err();
+        assert_eq!(
+            (error.line, error.reason.contains("between 0 and 5")),
+            (2, true)
+        );
+        let error = parse_relations(b"From,To\nNobody,Turku\n", &[]).unwrap_err();
+        assert_eq!(error.line, 2);
+        let error = parse_actors(b"Label;Type\nTurku;municipality;extra\n").unwrap_err();
+        assert_eq!(error.line, 2);
+    }
+}

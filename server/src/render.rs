@@ -1,0 +1,641 @@
+//! The server's one drawing of a board, as SVG: used for exports and for the facilitator's
+//! overview thumbnails, and rasterised into PNG exports.
+//!
+//! Geometry follows the web app (`web/src/render`): an actor card is 184×44 centred on its
+//! position, a note's position is its top-left corner, templates are centred on the origin.
+//! Every piece of user text is escaped, so a name like `<script>` stays text.
+
+use std::fmt::Write;
+
+use kartta_protocol::api::BoardExport;
+use kartta_protocol::schema::{
+    ActorKind, ActorView, Direction, Locale, NoteVariant, RelationKind, RelationStatus, Strength,
+    StrokeTool, Template,
+};
+
+const CARD_WIDTH: f64 = 184.0;
+const CARD_HEIGHT: f64 = 44.0;
+const MARGIN: f64 = 60.0;
+const RING_RADII: [f64; 3] = [300.0, 620.0, 960.0];
+const SECTOR_RADIUS: f64 = 1000.0;
+const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, sans-serif";
+
+/// A box in board coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Bounds {
+    fn around(points: impl IntoIterator<Item = (f64, f64)>) -> Option<Bounds> {
+        let mut iter = points
+            .into_iter()
+            .filter(|(x, y)| x.is_finite() && y.is_finite());
+        let (x0, y0) = iter.next()?;
+        let (mut min_x, mut min_y, mut max_x, mut max_y) = (x0, y0, x0, y0);
+        for (x, y) in iter {
+            min_x = min_x.min(x);
+            min_y = min_y.min(y);
+            max_x = max_x.max(x);
+            max_y = max_y.max(y);
+        }
+        Some(Bounds {
+            x: min_x,
+            y: min_y,
+            width: max_x - min_x,
+            height: max_y - min_y,
+        })
+    }
+}
+
+fn actor_style(kind: ActorKind) -> (&'static str, &'static str) {
+    // (colour, shape path): each kind has both, so no kind is told apart by colour alone.
+    match kind {
+        ActorKind::Municipality => ("#1d4ed8", "M-9-9H9V9H-9Z"),
+        ActorKind::RegionalAuthority => ("#4338ca", "M0-10L8.7-5V5L0 10L-8.7 5V-5Z"),
+        ActorKind::StateAgency => ("#334155", "M0-10L9.5-3.1L5.9 8.1H-5.9L-9.5-3.1Z"),
+        ActorKind::Business => ("#b45309", "M0-11L11 0L0 11L-11 0Z"),
+        ActorKind::EducationResearch => ("#7e22ce", "M0-10L10 8H-10Z"),
+        ActorKind::Association => ("#be185d", "M-10 0A10 10 0 1 0 10 0A10 10 0 1 0-10 0Z"),
+        ActorKind::Residents => ("#15803d", "M-9.5 9A4.5 4.5 0 0 1-0.5 9ZM0.5 9A4.5 4.5 0 0 1 9.5 9ZM-8-3.5A3 3 0 1 1-2-3.5A3 3 0 1 1-8-3.5ZM2-3.5A3 3 0 1 1 8-3.5A3 3 0 1 1 2-3.5Z"),
+        ActorKind::Funder => ("#0e7490", "M0-11L3-3.5L11-3.5L4.5 1.5L7 9.5L0 4.5L-7 9.5L-4.5 1.5L-11-3.5L-3-3.5Z"),
+        ActorKind::Media => ("#c2410c", "M-10-8H10V5H-2L-7 10V5H-10Z"),
+        ActorKind::Other => ("#57534e", "M-10 0A10 10 0 1 0 10 0A10 10 0 1 0-10 0ZM-5 0A5 5 0 1 1 5 0A5 5 0 1 1-5 0Z"),
+    }
+}
+
+fn relation_color(kind: RelationKind) -> &'static str {
+    match kind {
+        RelationKind::Collaboration => "#334155",
+        RelationKind::Information => "#2563eb",
+        RelationKind::Funding => "#15803d",
+        RelationKind::Agreement => "#7c3aed",
+        RelationKind::Membership => "#0e7490",
+        RelationKind::Conflict => "#b91c1c",
+        RelationKind::Other => "#57534e",
+    }
+}
+
+fn strength_width(strength: Strength) -> f64 {
+    match strength {
+        Strength::Weak => 1.5,
+        Strength::Normal => 2.5,
+        Strength::Strong => 5.0,
+    }
+}
+
+fn status_dash(status: RelationStatus) -> &'static str {
+    match status {
+        RelationStatus::Existing => "",
+        RelationStatus::Desired => " stroke-dasharray=\"9 6\"",
+        RelationStatus::Weakening => " stroke-dasharray=\"2 6\"",
+    }
+}
+
+/// Template labels in the board's language (Finnish when it has none).
+fn template_label(locale: Locale, key: &str) -> &'static str {
+    let [fi, sv, en] = match key {
+        "core" => ["Ydin", "Kärna", "Core"],
+        "close" => ["Läheiset kumppanit", "Nära partner", "Close partners"],
+        "wider" => ["Laajempi verkosto", "Bredare nätverk", "Wider network"],
+        "public" => ["Julkinen sektori", "Offentlig sektor", "Public sector"],
+        "education_research" => [
+            "Koulutus ja tutkimus",
+            "Utbildning och forskning",
+            "Education and research",
+        ],
+        "business" => ["Yritykset", "Näringsliv", "Business"],
+        "third_sector" => ["Kolmas sektori", "Tredje sektorn", "Third sector"],
+        "residents" => ["Asukkaat", "Invånare", "Residents"],
+        "hierarchy" => ["Hierarkia", "Hierarki", "Hierarchy"],
+        "market" => ["Markkinat", "Marknad", "Market"],
+        "network" => ["Verkosto", "Nätverk", "Network"],
+        "ecosystem" => ["Ekosysteemi", "Ekosystem", "Ecosystem"],
+        _ => ["", "", ""],
+    };
+    match locale {
+        Locale::Fi => fi,
+        Locale::Sv => sv,
+        Locale::En => en,
+    }
+}
+
+/// Escapes text for SVG/XML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A hex colour from user data, or the fallback: only `#rgb` / `#rrggbb` ever reach the SVG.
+fn safe_color<'a>(color: &'a str, fallback: &'a str) -> &'a str {
+    let hex = color.strip_prefix('#').unwrap_or("");
+    if (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        color
+    } else {
+        fallback
+    }
+}
+
+fn template_bounds(template: Template) -> Option<Bounds> {
+    match template {
+        Template::Rings => Some(Bounds {
+            x: -1000.0,
+            y: -1000.0,
+            width: 2000.0,
+            height: 2000.0,
+        }),
+        Template::Sectors => Some(Bounds {
+            x: -1040.0,
+            y: -1040.0,
+            width: 2080.0,
+            height: 2080.0,
+        }),
+        Template::HierarchyMarketNetwork => Some(Bounds {
+            x: -960.0,
+            y: -830.0,
+            width: 1920.0,
+            height: 1460.0,
+        }),
+        Template::Blank => None,
+    }
+}
+
+/// What the drawing covers: every element, the template, and a margin.
+pub fn bounds(board: &BoardExport) -> Bounds {
+    let mut corners: Vec<(f64, f64)> = Vec::new();
+    for actor in &board.actors {
+        corners.push((actor.x - CARD_WIDTH / 2.0, actor.y - CARD_HEIGHT / 2.0));
+        corners.push((actor.x + CARD_WIDTH / 2.0, actor.y + CARD_HEIGHT / 2.0));
+    }
+    for note in &board.notes {
+        corners.push((note.x, note.y));
+        corners.push((note.x + note.width, note.y + note.height));
+    }
+    for stroke in &board.strokes {
+        corners.extend(
+            stroke
+                .points
+                .chunks_exact(3)
+                .map(|point| (point[0], point[1])),
+        );
+    }
+    if let Some(template) = template_bounds(board.meta.template) {
+        corners.push((template.x, template.y));
+        corners.push((template.x + template.width, template.y + template.height));
+    }
+    let inner = Bounds::around(corners).unwrap_or(Bounds {
+        x: -400.0,
+        y: -300.0,
+        width: 800.0,
+        height: 600.0,
+    });
+    Bounds {
+        x: inner.x - MARGIN,
+        y: inner.y - MARGIN,
+        width: inner.width + 2.0 * MARGIN,
+        height: inner.height + 2.0 * MARGIN,
+    }
+}
+
+/// The board as a standalone SVG document.
+pub fn svg(board: &BoardExport) -> String {
+    let area = bounds(board);
+    let locale = board.meta.locale.unwrap_or(Locale::Fi);
+    let mut out = String::with_capacity(4096 + board.actors.len() * 600);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{:.1} {:.1} {:.1} {:.1}\" width=\"{:.0}\" height=\"{:.0}\" font-family=\"{FONT}\">",
+        area.x, area.y, area.width, area.height, area.width, area.height
+    );
+    let _ = write!(out, "<title>{}</title>", escape(&board.meta.title));
+    let _ = write!(
+        out,
+        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ffffff\"/>",
+        area.x, area.y, area.width, area.height
+    );
+    template(&mut out, board.meta.template, locale);
+    for stroke in &board.strokes {
+        let color = safe_color(&stroke.color, "#1f2933");
+        let (opacity, width) = match stroke.tool {
+            StrokeTool::Pen => (1.0, stroke.width),
+            StrokeTool::Highlighter => (0.35, stroke.width * 3.0),
+        };
+        let mut path = String::new();
+        for (index, point) in stroke.points.chunks_exact(3).enumerate() {
+            let _ = write!(
+                path,
+                "{}{:.1} {:.1}",
+                if index == 0 { "M" } else { "L" },
+                point[0],
+                point[1]
+            );
+        }
+        if !path.is_empty() {
+            let _ = write!(
+                out,
+                "<path d=\"{path}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width:.1}\" stroke-opacity=\"{opacity}\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/>"
+            );
+        }
+    }
+    for relation in &board.relations {
+        let (Some(from), Some(to)) = (
+            find(&board.actors, &relation.from),
+            find(&board.actors, &relation.to),
+        ) else {
+            continue;
+        };
+        relation_line(&mut out, from, to, relation);
+    }
+    for note in &board.notes {
+        note_box(&mut out, note);
+    }
+    for actor in &board.actors {
+        actor_card(&mut out, actor);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+fn find<'a>(actors: &'a [ActorView], id: &str) -> Option<&'a ActorView> {
+    actors.iter().find(|actor| actor.id == id)
+}
+
+fn label(out: &mut String, text: &str, x: f64, y: f64) {
+    let _ = write!(
+        out,
+        "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" font-size=\"40\" font-weight=\"600\" fill=\"#64748b\">{}</text>",
+        escape(text)
+    );
+}
+
+fn template(out: &mut String, template: Template, locale: Locale) {
+    let line = "stroke=\"#cbd5e1\" stroke-width=\"2\"";
+    let fills = ["#f1f5f9", "#f8fafc"];
+    match template {
+        Template::Blank => {}
+        Template::Rings => {
+            for (index, radius) in RING_RADII.iter().rev().enumerate() {
+                let _ = write!(
+                    out,
+                    "<circle cx=\"0\" cy=\"0\" r=\"{radius}\" fill=\"{}\" {line}/>",
+                    fills[index % 2]
+                );
+            }
+            for (index, key) in ["core", "close", "wider"].into_iter().enumerate() {
+                let inner = if index == 0 {
+                    0.0
+                } else {
+                    RING_RADII[index - 1]
+                };
+                let y = -(inner + RING_RADII[index]) / 2.0 + if index == 0 { -120.0 } else { 10.0 };
+                label(out, template_label(locale, key), 0.0, y);
+            }
+        }
+        Template::Sectors => {
+            let keys = [
+                "public",
+                "education_research",
+                "business",
+                "third_sector",
+                "residents",
+            ];
+            let step = std::f64::consts::TAU / keys.len() as f64;
+            for (index, key) in keys.into_iter().enumerate() {
+                let a0 = -std::f64::consts::FRAC_PI_2 + index as f64 * step;
+                let a1 = a0 + step;
+                let r = SECTOR_RADIUS;
+                let _ = write!(
+                    out,
+                    "<path d=\"M0 0L{:.1} {:.1}A{r} {r} 0 0 1 {:.1} {:.1}Z\" fill=\"{}\" {line}/>",
+                    r * a0.cos(),
+                    r * a0.sin(),
+                    r * a1.cos(),
+                    r * a1.sin(),
+                    fills[index % 2]
+                );
+                let mid = (a0 + a1) / 2.0;
+                label(
+                    out,
+                    template_label(locale, key),
+                    0.78 * r * mid.cos(),
+                    0.78 * r * mid.sin(),
+                );
+            }
+        }
+        Template::HierarchyMarketNetwork => {
+            let _ = write!(
+                out,
+                "<path d=\"M0 -760L900 560L-900 560Z\" fill=\"{}\" {line}/>",
+                fills[0]
+            );
+            let _ = write!(out, "<circle cx=\"0\" cy=\"120\" r=\"180\" fill=\"none\" stroke-dasharray=\"10 10\" {line}/>");
+            label(out, template_label(locale, "hierarchy"), 0.0, -790.0);
+            label(out, template_label(locale, "market"), -900.0, 610.0);
+            label(out, template_label(locale, "network"), 900.0, 610.0);
+            label(out, template_label(locale, "ecosystem"), 0.0, 130.0);
+        }
+    }
+}
+
+/// Where the segment from the centre of a card towards (dx, dy) leaves the card.
+fn card_exit(dx: f64, dy: f64) -> f64 {
+    let tx = if dx.abs() > f64::EPSILON {
+        (CARD_WIDTH / 2.0 + 4.0) / dx.abs()
+    } else {
+        f64::INFINITY
+    };
+    let ty = if dy.abs() > f64::EPSILON {
+        (CARD_HEIGHT / 2.0 + 4.0) / dy.abs()
+    } else {
+        f64::INFINITY
+    };
+    tx.min(ty).min(1.0)
+}
+
+fn arrowhead(out: &mut String, tip: (f64, f64), direction: (f64, f64), color: &str, width: f64) {
+    let length = (direction.0.powi(2) + direction.1.powi(2))
+        .sqrt()
+        .max(f64::EPSILON);
+    let (ux, uy) = (direction.0 / length, direction.1 / length);
+    let size = 10.0 + width * 1.5;
+    let base = (tip.0 - ux * size, tip.1 - uy * size);
+    let (px, py) = (-uy * size * 0.5, ux * size * 0.5);
+    let _ = write!(
+        out,
+        "<path d=\"M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z\" fill=\"{color}\"/>",
+        tip.0,
+        tip.1,
+        base.0 + px,
+        base.1 + py,
+        base.0 - px,
+        base.1 - py
+    );
+}
+
+fn relation_line(
+    out: &mut String,
+    from: &ActorView,
+    to: &ActorView,
+    relation: &kartta_protocol::schema::RelationView,
+) {
+    let (dx, dy) = (to.x - from.x, to.y - from.y);
+    if dx.abs() < 1.0 && dy.abs() < 1.0 {
+        return;
+    }
+    let start_t = card_exit(dx, dy);
+    let end_t = card_exit(-dx, -dy);
+    let start = (from.x + dx * start_t, from.y + dy * start_t);
+    let end = (to.x - dx * end_t, to.y - dy * end_t);
+    let color = relation_color(relation.kind);
+    let width = strength_width(relation.strength);
+    let _ = write!(
+        out,
+        "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{width}\" stroke-linecap=\"round\"{}/>",
+        start.0,
+        start.1,
+        end.0,
+        end.1,
+        status_dash(relation.status)
+    );
+    if matches!(relation.direction, Direction::OneWay | Direction::BothWays) {
+        arrowhead(out, end, (dx, dy), color, width);
+    }
+    if relation.direction == Direction::BothWays {
+        arrowhead(out, start, (-dx, -dy), color, width);
+    }
+    if !relation.label.is_empty() {
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1f2933\" stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\">{}</text>",
+            (start.0 + end.0) / 2.0,
+            (start.1 + end.1) / 2.0 - 6.0,
+            escape(&relation.label)
+        );
+    }
+}
+
+fn note_box(out: &mut String, note: &kartta_protocol::schema::NoteView) {
+    let lines: Vec<&str> = note.body.lines().take(12).collect();
+    match note.variant {
+        NoteVariant::Sticky => {
+            let fill = safe_color(&note.color, "#fef08a");
+            let _ = write!(
+                out,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"4\" fill=\"{fill}\" stroke=\"#d6c25a\"/>",
+                note.x, note.y, note.width, note.height
+            );
+            for (index, line) in lines.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"15\" fill=\"#1f2933\">{}</text>",
+                    note.x + 12.0,
+                    note.y + 26.0 + index as f64 * 20.0,
+                    escape(line)
+                );
+            }
+        }
+        NoteVariant::Label => {
+            let color = safe_color(&note.color, "#1f2933");
+            for (index, line) in lines.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"20\" font-weight=\"600\" fill=\"{color}\">{}</text>",
+                    note.x,
+                    note.y + 20.0 + index as f64 * 26.0,
+                    escape(line)
+                );
+            }
+        }
+    }
+}
+
+/// Splits a long name into two lines at the space nearest its middle.
+fn name_lines(name: &str) -> Vec<&str> {
+    if name.chars().count() <= 20 {
+        return vec![name];
+    }
+    let middle = name.len() / 2;
+    let split = name
+        .char_indices()
+        .filter(|(_, ch)| *ch == ' ')
+        .map(|(index, _)| index)
+        .min_by_key(|index| index.abs_diff(middle));
+    match split {
+        Some(index) => vec![&name[..index], &name[index + 1..]],
+        None => vec![name],
+    }
+}
+
+fn actor_card(out: &mut String, actor: &ActorView) {
+    let (color, shape) = actor_style(actor.kind);
+    let (left, top) = (actor.x - CARD_WIDTH / 2.0, actor.y - CARD_HEIGHT / 2.0);
+    let _ = write!(
+        out,
+        "<g><rect x=\"{left:.1}\" y=\"{top:.1}\" width=\"{CARD_WIDTH}\" height=\"{CARD_HEIGHT}\" rx=\"10\" fill=\"#ffffff\" stroke=\"{color}\" stroke-width=\"2\"/>\
+         <path d=\"{shape}\" transform=\"translate({:.1} {:.1})\" fill=\"{color}\"/>",
+        left + 20.0,
+        actor.y,
+    );
+    let lines = name_lines(&actor.name);
+    let (size, first_baseline) = if lines.len() == 1 {
+        (14.0, actor.y + 5.0)
+    } else {
+        (12.0, actor.y - 2.0)
+    };
+    for (index, line) in lines.iter().enumerate() {
+        // The whole name is always there; a long line is squeezed to fit the card.
+        let fit = if line.chars().count() > 16 {
+            " textLength=\"136\" lengthAdjust=\"spacingAndGlyphs\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{size}\" font-weight=\"600\" fill=\"#1f2933\"{fit}>{}</text>",
+            left + 38.0,
+            first_baseline + index as f64 * 14.0,
+            escape(line)
+        );
+    }
+    out.push_str("</g>");
+}
+
+/// Longest side of a PNG export, in pixels.
+const MAX_PNG_SIDE: f32 = 4096.0;
+
+fn fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
+    static FONTS: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut database = resvg::usvg::fontdb::Database::new();
+            // The machine's fonts (DejaVu or Liberation on Debian); without any, text is left out.
+            database.load_system_fonts();
+            std::sync::Arc::new(database)
+        })
+        .clone()
+}
+
+/// The SVG rasterised to PNG, at most [`MAX_PNG_SIDE`] pixels on its longest side.
+pub fn png(svg: &str) -> Result<Vec<u8>, String> {
+    let options = resvg::usvg::Options {
+        fontdb: fonts(),
+        ..resvg::usvg::Options::default()
+    };
+    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|error| error.to_string())?;
+    let size = tree.size();
+    let scale = (MAX_PNG_SIDE / size.width().max(size.height())).min(1.0);
+    let width = (size.width() * scale).ceil().max(1.0) as u32;
+    let height = (size.height() * scale).ceil().max(1.0) as u32;
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(width, height).ok_or("the drawing has no area")?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().map_err(|error| error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kartta_protocol::schema::{MetaView, RelationView};
+
+    fn actor(id: &str, name: &str, x: f64) -> ActorView {
+        ActorView {
+            id: id.into(),
+            name: name.into(),
+            kind: ActorKind::Funder,
+            x,
+            y: 0.0,
+            description: String::new(),
+            tags: vec![],
+            alias: String::new(),
+            influence: None,
+            stance: None,
+            is_person: false,
+        }
+    }
+
+    fn board() -> BoardExport {
+        BoardExport {
+            format: "kartta-board".into(),
+            version: 1,
+            meta: MetaView {
+                title: "T&T".into(),
+                template: Template::Sectors,
+                locale: Some(Locale::Sv),
+                locked: false,
+                timer_ends_at: None,
+            },
+            actors: vec![
+                actor("a", "<script>alert('x')</script>", 0.0),
+                actor("b", "Åbo Akademi", 400.0),
+            ],
+            relations: vec![RelationView {
+                id: "r".into(),
+                from: "a".into(),
+                to: "b".into(),
+                kind: RelationKind::Funding,
+                label: "€ & more".into(),
+                direction: Direction::OneWay,
+                strength: Strength::Strong,
+                coordination: None,
+                status: RelationStatus::Desired,
+            }],
+            notes: vec![],
+            strokes: vec![],
+        }
+    }
+
+    #[test]
+    fn user_text_is_escaped_and_everything_is_drawn() {
+        let svg = svg(&board());
+        assert!(!svg.contains("<script>"));
+        assert!(svg.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;"));
+        assert!(svg.contains("Åbo Akademi"));
+        assert!(svg.contains("€ &amp; more"));
+        assert!(
+            svg.contains("Offentlig sektor"),
+            "template labels follow the board's language"
+        );
+        assert!(
+            svg.contains("stroke-dasharray=\"9 6\""),
+            "a desired relation is dashed"
+        );
+        assert_eq!(svg.matches("<g>").count(), 2);
+    }
+
+    #[test]
+    fn bounds_cover_the_template_and_the_elements() {
+        let area = bounds(&board());
+        assert!(area.x <= -1040.0 - MARGIN + 0.1 && area.x + area.width >= 1040.0 + MARGIN - 0.1);
+        let mut blank = board();
+        blank.meta.template = Template::Blank;
+        let area = bounds(&blank);
+        assert!((area.x - (-92.0 - MARGIN)).abs() < 0.1);
+        assert!((area.width - (400.0 + CARD_WIDTH + 2.0 * MARGIN)).abs() < 0.1);
+    }
+
+    #[test]
+    fn only_hex_colours_reach_the_drawing() {
+        assert_eq!(safe_color("#a1b2c3", "#000"), "#a1b2c3");
+        assert_eq!(safe_color("red\" onload=\"x", "#000"), "#000");
+    }
+}
