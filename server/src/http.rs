@@ -24,6 +24,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    #[error("too many attempts")]
+    TooManyRequests,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -55,6 +57,11 @@ impl IntoResponse for ApiError {
                 "This needs a token: open the link you were given.".into(),
             ),
             ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message.clone()),
+            ApiError::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "Too many attempts: wait a minute and try again.".into(),
+            ),
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not_found",

@@ -41,6 +41,8 @@ pub struct AppState {
     pub rooms: Arc<Rooms>,
     pub metrics: Arc<Metrics>,
     pub catalog: Arc<Catalog>,
+    /// Join attempts per client address, so join codes cannot be guessed by brute force.
+    pub join_attempts: Arc<api::AttemptLimiter>,
     /// Permits to write a large message (see `ws::LARGE_MESSAGE_BYTES`): bounds how many
     /// copies of a big board sit in write buffers at once.
     pub large_sends: Arc<tokio::sync::Semaphore>,
@@ -112,6 +114,7 @@ impl Server {
             rooms,
             metrics,
             catalog,
+            join_attempts: Arc::new(api::AttemptLimiter::default()),
             large_sends: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_LARGE_SENDS)),
         };
         // Small frames must not wait for delayed ACKs (Nagle), or latency grows a 40 ms tail.
@@ -124,7 +127,8 @@ impl Server {
         let server_state = state.clone();
         let stop = shutdown.clone();
         let serving = tokio::spawn(async move {
-            axum::serve(listener, app(state))
+            let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, service)
                 .with_graceful_shutdown(async move { stop.cancelled().await })
                 .await
         });

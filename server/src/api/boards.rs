@@ -1,6 +1,6 @@
 //! Workshops and boards: create, read, rename, lock, time, delete, join by code.
 
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -149,8 +149,12 @@ pub async fn get_workshop(
 
 pub async fn join(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
     ApiJson(request): ApiJson<JoinRequest>,
 ) -> Result<Json<Joined>, ApiError> {
+    if !state.join_attempts.allow(client.ip()) {
+        return Err(ApiError::TooManyRequests);
+    }
     // A join code gives the participant token; codes are 8 characters of a 25-letter alphabet.
     let code = request.code;
     let found = blocking(&state, move |catalog| {

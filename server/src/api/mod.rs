@@ -66,6 +66,33 @@ pub async fn purge_expired(state: &AppState, now: i64) -> Result<usize, ApiError
     Ok(expired.len())
 }
 
+/// Join attempts allowed per client address per minute.
+const JOIN_ATTEMPTS_PER_MINUTE: u32 = 20;
+
+/// Counts attempts per client address in fixed one-minute windows. Old windows are dropped
+/// as they are met, so the map stays as small as the set of recent callers.
+#[derive(Default)]
+pub struct AttemptLimiter {
+    windows: dashmap::DashMap<std::net::IpAddr, (std::time::Instant, u32)>,
+}
+
+impl AttemptLimiter {
+    /// Records an attempt; false when the address has used up its minute.
+    pub fn allow(&self, address: std::net::IpAddr) -> bool {
+        let now = std::time::Instant::now();
+        if self.windows.len() > 10_000 {
+            self.windows
+                .retain(|_, (started, _)| now.duration_since(*started).as_secs() < 60);
+        }
+        let mut entry = self.windows.entry(address).or_insert((now, 0));
+        if now.duration_since(entry.0).as_secs() >= 60 {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= JOIN_ATTEMPTS_PER_MINUTE
+    }
+}
+
 /// The caller's token: `Authorization: Bearer …`, or `?token=…` (websockets and download links
 /// cannot set headers).
 #[derive(Debug, Clone, Default)]
