@@ -48,6 +48,27 @@ async function actorsByName(page) {
   return page.evaluate(() => Object.fromEntries([...window.kartta.model.actors.values()].map((a) => [a.name, a])));
 }
 
+/**
+ * Creates a quick board from the landing page (through the API), closes the share dialog that
+ * greets its creator and returns the board's edit link for the others.
+ */
+async function createBoard(page, name) {
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', name);
+  await page.click('#k-create');
+  return closeShareDialog(page);
+}
+
+async function closeShareDialog(page) {
+  await page.waitForSelector('#k-share-dialog[open]');
+  const editLink = await page.inputValue('#k-share-dialog .k-copy-input');
+  await page.click('#k-share-close');
+  await page.waitForSelector('#k-canvas');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  await page.locator('#k-canvas').focus();
+  return editLink;
+}
+
 async function placeActor(page, sx, sy, name) {
   await page.keyboard.press('a');
   await page.mouse.click(sx, sy);
@@ -78,13 +99,9 @@ async function axeScan(page, label) {
 
 test('two people draw one map together', { timeout: 120_000 }, async () => {
   const a = await person('Aino');
-  await a.goto(`${server.origin}/`);
-  await a.fill('#k-name', 'Aino');
-  await a.click('#k-create');
-  await a.waitForSelector('#k-canvas');
-  await waitFor(a, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
-  const boardUrl = a.url();
-  assert.match(boardUrl, /\/b\/[A-Za-z0-9_-]{22}$/);
+  const boardUrl = await createBoard(a, 'Aino');
+  assert.match(boardUrl, /\/b\/[A-Za-z0-9_-]+#t=/, 'the edit link carries its token in the fragment');
+  assert.ok(!a.url().includes('#t='), 'the token left the address bar');
 
   const b = await person('Bertil');
   await b.goto(boardUrl);
@@ -187,15 +204,20 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
   await a.evaluate(() => { const v = window.kartta.viewport; v.zoomBy(3); v.centerOn(-5000, -5000); window.kartta.renderer.commitViewport(); });
   assert.ok(await a.evaluate(() => document.querySelectorAll('.k-layer-actors > g[style*="display: none"]').length) >= 3, 'off-screen actors are culled');
 
-  // Export: the whole map as SVG (with the actors' names in it) and the current view as PNG.
-  await a.click('.k-menu summary');
-  const [svgDownload] = await Promise.all([a.waitForEvent('download'), a.getByText('Whole map as SVG').click()]);
+  // Export: the whole map as JSON and SVG (made by the server, with the actors' names in them) and the current view as PNG.
+  await a.click('#k-export-menu summary');
+  const [jsonDownload] = await Promise.all([a.waitForEvent('download'), a.click('#k-export-menu a[data-export="export.json"]')]);
+  const exported = JSON.parse(await streamText(await jsonDownload.createReadStream()));
+  assert.match(jsonDownload.suggestedFilename(), /\.json$/);
+  assert.deepEqual(exported.actors.map((x) => x.name).sort(), ['Kaupunginhallitus', 'Kyläyhdistys', 'Yliopisto']);
+  await a.click('#k-export-menu summary');
+  const [svgDownload] = await Promise.all([a.waitForEvent('download'), a.click('#k-export-menu a[data-export="export.svg"]')]);
   const svgText = await streamText(await svgDownload.createReadStream());
   assert.match(svgDownload.suggestedFilename(), /\.svg$/);
   assert.match(svgText, /<svg[^>]*viewBox/);
   for (const name of ['Kaupunginhallitus', 'Yliopisto', 'Kyläyhdistys']) assert.ok(svgText.includes(name), `SVG export contains ${name}`);
   assert.ok(!/style="[^"]*display: none/.test(svgText), 'nothing in a whole-board export is hidden by culling');
-  await a.click('.k-menu summary');
+  await a.click('#k-export-menu summary');
   const [pngDownload] = await Promise.all([a.waitForEvent('download'), a.getByText('Current view as PNG').click()]);
   const png = await streamBytes(await pngDownload.createReadStream());
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
@@ -210,9 +232,12 @@ test('a keyboard-only user builds and edits the map through the outline', { time
   const page = await person('Kirsi');
   await page.goto(`${server.origin}/`);
   await page.fill('#k-name', 'Kirsi');
-  await page.keyboard.press('Tab');
+  await tabTo(page, '#k-create');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('#k-canvas');
+  // The share dialog greets the creator with focus inside it; Escape closes it.
+  await page.waitForSelector('#k-share-dialog[open]');
+  await page.keyboard.press('Escape');
+  await waitFor(page, () => !document.querySelector('#k-share-dialog'));
   await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
   await page.locator('#k-canvas').focus();
 
@@ -283,7 +308,7 @@ test('switching to Swedish changes the interface and its language attributes', {
   assert.equal(await page.textContent('#k-create'), 'Skapa en ny tavla');
   await page.fill('#k-name', 'Sara');
   await page.click('#k-create');
-  await page.waitForSelector('#k-canvas');
+  await closeShareDialog(page);
   assert.equal(await page.getAttribute('[data-tool="actor"]', 'aria-label'), 'Aktör');
   assert.equal(await page.textContent('#k-tab-details'), 'Detaljer');
   await page.selectOption('#k-template', 'sectors');
@@ -304,11 +329,7 @@ test('switching to Swedish changes the interface and its language attributes', {
 
 test('the view zooms with ctrl+wheel and a two-finger pinch, and pans with space-drag', { timeout: 60_000 }, async () => {
   const page = await person('Ville');
-  await page.goto(`${server.origin}/`);
-  await page.fill('#k-name', 'Ville');
-  await page.click('#k-create');
-  await page.waitForSelector('#k-canvas');
-  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  await createBoard(page, 'Ville');
   const box = await page.locator('#k-canvas').boundingBox();
   const view = () => page.evaluate(() => ({ zoom: window.kartta.viewport.zoom, tx: window.kartta.viewport.tx, ty: window.kartta.viewport.ty }));
   const start = await view();
@@ -365,10 +386,7 @@ test('the view zooms with ctrl+wheel and a two-finger pinch, and pans with space
 
 test('the board works on a phone-sized touch screen', { timeout: 60_000 }, async () => {
   const page = await person('Pia', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-  await page.goto(`${server.origin}/`);
-  await page.fill('#k-name', 'Pia');
-  await page.click('#k-create');
-  await page.waitForSelector('#k-canvas');
+  await createBoard(page, 'Pia');
   await page.tap('[data-tool="actor"]');
   const box = await page.locator('#k-canvas').boundingBox();
   await page.tap('#k-canvas', { position: { x: box.width / 2, y: box.height / 3 } });

@@ -205,4 +205,5 @@ export const CLOSE_CODE = {
   rateLimited: 4029,
   tooManyPending: 4030,
   invalidBoard: 4004,
+  missingDependencies: 4031,
 } as const;

@@ -29,7 +29,7 @@ import { boardLink, boardPath, workshopPath, joinLink } from '../access/links';
 import { accessStore } from '../access/store';
 import { resolveBoard, sharedTokensOf } from '../access/resolve';
 import { accessMessage, copyField, errorText, formatDateTime, formatRemaining, messagePage } from './common';
-import { EXPORT_LABELS, SnapshotsPanel } from './snapshots';
+import { EXPORT_LABELS, SnapshotsPanel, exportDownloadName } from './snapshots';
 import type { PresentedView } from '../model/presence';
 import { READ_ONLY_TOOLS } from '../tools/editor';
 
@@ -385,7 +385,7 @@ class BoardView {
     const present = canManage(this.role) && !snapshot
       ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-present', 'aria-label': t('present.start'), 'aria-pressed': String(this.presenting), onclick: () => this.togglePresent() }, [icon(ICONS.present, 18), h('span', { class: 'k-hide-narrow' }, [t('present.start')])])
       : null;
-    const share = snapshot ? null : h('button', { type: 'button', class: 'k-ghost', id: 'k-share', 'aria-haspopup': 'dialog', onclick: () => this.openShare(false) }, [icon(ICONS.link, 18), h('span', { class: 'k-hide-narrow' }, [t('share.button')])]);
+    const share = snapshot ? null : h('button', { type: 'button', class: 'k-ghost', id: 'k-share', 'aria-label': t('share.button'), 'aria-haspopup': 'dialog', onclick: () => this.openShare(false) }, [icon(ICONS.link, 18), h('span', { class: 'k-hide-narrow' }, [t('share.button')])]);
     return h('header', { class: 'k-header' }, [
       h('a', { href: '/', class: 'k-home', 'aria-label': t('board.home'), onclick: (e: Event) => { e.preventDefault(); this.navigate('/'); } }, [h('span', { class: 'k-logo', 'aria-hidden': 'true' }), h('span', { class: 'k-hide-narrow' }, [t('app.name')])]),
       title,
@@ -432,7 +432,7 @@ class BoardView {
     if (server) {
       items.push(h('p', { class: 'k-menu-heading' }, [t('export.board')]));
       for (const format of EXPORT_FORMATS) {
-        items.push(h('a', { href: boardExportUrl(this.boardId, format, this.ctx.token), download: '', 'data-export': format }, [t(EXPORT_LABELS[format])]));
+        items.push(h('a', { href: boardExportUrl(this.boardId, format, this.ctx.token), download: exportDownloadName(this.model.meta.title || t('board.untitled'), format), 'data-export': format }, [t(EXPORT_LABELS[format])]));
       }
       if (canManage(this.role) && this.ctx.access.workshopKind === 'workshop') {
         items.push(h('a', { href: workshopZipUrl(this.ctx.access.board.workshopId, this.ctx.token), download: '', 'data-export': 'zip' }, [t('export.zip')]));
@@ -447,10 +447,15 @@ class BoardView {
       });
       items.push(h('span', { class: 'k-menu-sep', 'aria-hidden': 'true' }), h('button', { type: 'button', id: 'k-import', onclick: () => file.click() }, [t('import.button')]), file);
     }
-    return h('details', { class: 'k-menu', id: 'k-export-menu' }, [
+    const menu = h('details', { class: 'k-menu', id: 'k-export-menu' }, [
       h('summary', { 'aria-label': t('action.export') }, [icon(ICONS.download, 18), h('span', { class: 'k-hide-narrow' }, [t('action.export')])]),
       h('div', { class: 'k-menu-items' }, items),
     ]);
+    // A chosen download closes the menu, as a button in it does.
+    menu.addEventListener('click', (e) => {
+      if ((e.target as HTMLElement).closest('a')) menu.removeAttribute('open');
+    });
+    return menu;
   }
 
   private async importFile(file: File): Promise<void> {

@@ -8,11 +8,18 @@ import { accessStore } from '../access/store';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { h } from './dom';
+import { exportFilename } from './export';
 import { confirmDialog, errorText, formatDateTime } from './common';
 
 export const EXPORT_LABELS: Record<ExportFormat, MessageKey> = {
   'export.png': 'export.png', 'export.svg': 'export.svg', 'export.json': 'export.json', 'actors.csv': 'export.actorsCsv', 'relations.csv': 'export.relationsCsv',
 };
+
+/** `Ryhmä-1.svg`, `Ryhmä-1-actors.csv`: the file name a download gets (the server's own name wins when it sends one). */
+export function exportDownloadName(title: string, format: ExportFormat): string {
+  const [base, ext] = format.split('.') as [string, string];
+  return exportFilename(base === 'export' ? title : `${title}-${base}`, ext);
+}
 
 export interface SnapshotsContext {
   boardId: string;
@@ -67,7 +74,7 @@ export class SnapshotsPanel {
     const ctx = this.ctx;
     const exportMenu = canExport(ctx.role) ? h('details', { class: 'k-menu k-inline-menu' }, [
       h('summary', { 'aria-label': `${t('snapshots.export')}: ${s.name}` }, [t('snapshots.export')]),
-      h('div', { class: 'k-menu-items' }, EXPORT_FORMATS.map((f) => h('a', { href: snapshotExportUrl(s.id, f, ctx.token), download: '' }, [t(EXPORT_LABELS[f])]))),
+      h('div', { class: 'k-menu-items' }, EXPORT_FORMATS.map((f) => h('a', { href: snapshotExportUrl(s.id, f, ctx.token), download: exportDownloadName(s.name, f) }, [t(EXPORT_LABELS[f])]))),
     ]) : null;
     const restore = ctx.canRestore() ? h('button', { type: 'button', class: 'k-small', 'data-restore': s.id, disabled: this.busy, onclick: () => void this.restore(s) }, [t('snapshots.restore')]) : null;
     const fork = canFork(ctx.role) ? h('button', { type: 'button', class: 'k-small', 'data-fork': s.id, disabled: this.busy, onclick: () => void this.fork(s) }, [t('snapshots.fork')]) : null;

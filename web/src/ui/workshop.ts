@@ -211,15 +211,15 @@ class WorkshopPage {
     const path = boardPath(board.id);
     const titleId = `k-board-title-${board.id}`;
     const thumb = canExport(this.role)
-      ? h('img', { class: 'k-thumb', alt: '', 'data-thumb': board.id, src: this.thumbUrl(board.id), loading: 'lazy', width: 320, height: 200 })
+      ? h('img', { class: 'k-thumb', alt: '', 'data-thumb': board.id, src: this.thumbUrl(board.id), loading: 'lazy', width: 320, height: 200, onerror: (e: Event) => (e.target as HTMLElement).classList.add('k-thumb-missing') })
       : h('div', { class: 'k-thumb k-thumb-empty', 'aria-hidden': 'true' });
     return h('li', { class: 'k-board-card', 'data-board': board.id, 'aria-labelledby': titleId }, [
       h('a', { class: 'k-thumb-link', href: path, tabindex: '-1', 'aria-hidden': 'true', onclick: (e: Event) => { e.preventDefault(); this.navigate(path); } }, [thumb]),
       h('h3', { class: 'k-board-title' }, [h('a', { id: titleId, href: path, 'data-open': board.id, onclick: (e: Event) => { e.preventDefault(); this.navigate(path); } }, [''])]),
       h('p', { class: 'k-muted k-small-text k-board-meta' }),
       manage ? h('div', { class: 'k-row k-wrap k-card-actions' }, [
-        h('button', { type: 'button', class: 'k-small k-toggle', 'data-lock': board.id, onclick: () => void this.toggleLock(board.id) }, []),
-        h('button', { type: 'button', class: 'k-small', 'data-present': board.id, onclick: () => this.navigate(path, { present: true }) }, [icon(ICONS.present, 16), t('workshop.present')]),
+        h('button', { type: 'button', class: 'k-small k-toggle', 'data-lock': board.id, 'aria-describedby': titleId, onclick: () => void this.toggleLock(board.id) }, []),
+        h('button', { type: 'button', class: 'k-small', 'data-present': board.id, 'aria-describedby': titleId, onclick: () => this.navigate(path, { present: true }) }, [icon(ICONS.present, 16), t('workshop.present')]),
       ]) : null,
     ]);
   }
@@ -235,7 +235,6 @@ class WorkshopPage {
     const lock = card.querySelector<HTMLButtonElement>('[data-lock]');
     if (lock) {
       lock.setAttribute('aria-pressed', String(board.locked));
-      lock.setAttribute('aria-label', t('workshop.lockBoard', { title }));
       lock.replaceChildren(icon(board.locked ? ICONS.lock : ICONS.unlock, 16), t('board.lock'));
     }
     const img = card.querySelector<HTMLImageElement>('img[data-thumb]');
@@ -255,6 +254,7 @@ class WorkshopPage {
       const url = this.thumbUrl(img.dataset.thumb!);
       next.onload = () => {
         if (img.isConnected) img.src = url;
+        img.classList.remove('k-thumb-missing');
       };
       next.src = url;
     });

@@ -1,0 +1,186 @@
+// End-to-end: a facilitator runs a workshop with two groups; participants join by code and draw; the
+// overview shows their boards; a lock stops a participant; a snapshot is taken, the board changed and restored.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchContext, axeSource, waitFor, ARTIFACTS } from './harness.mjs';
+
+let server;
+const open = [];
+
+before(async () => {
+  server = await startServer();
+});
+
+after(async () => {
+  for (const c of open) await c.close();
+  server?.stop();
+});
+
+async function person(label, options) {
+  const c = await launchContext(options);
+  open.push(c);
+  c.page.on('pageerror', (e) => console.error(`[${label}] page error:`, e.message));
+  await c.page.addInitScript(() => {
+    if (!localStorage.getItem('kartta.locale')) localStorage.setItem('kartta.locale', 'en');
+  });
+  return c;
+}
+
+async function axeScan(page, label) {
+  await page.evaluate(axeSource());
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (result.length) console.log(`axe ${label}:`, JSON.stringify(result, null, 1));
+  assert.deepEqual(serious, [], `${label}: serious or critical accessibility violations`);
+}
+
+async function placeActor(page, name, dx = 0, dy = 0) {
+  await page.locator('#k-canvas').focus();
+  await page.keyboard.press('a');
+  const box = await page.locator('#k-canvas').boundingBox();
+  await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+  await page.waitForSelector('input.k-inline-name:focus', { timeout: 5000 });
+  await page.keyboard.type(name);
+  await page.keyboard.press('Enter');
+  await waitFor(page, (n) => [...window.kartta.model.actors.values()].some((a) => a.name === n), name);
+}
+
+const actorNames = (page) => page.evaluate(() => [...window.kartta.model.actors.values()].map((a) => a.name).sort());
+
+/** A participant joins with the code typed on the landing page, then opens the board at `index`. */
+async function join(page, code, name, index) {
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-join-code', code.toLowerCase().replace('-', ' '));
+  await page.click('#k-join');
+  await page.waitForSelector('#k-join-name');
+  assert.equal(await page.inputValue('#k-join-code'), code, 'the code arrives formatted');
+  await page.fill('#k-join-name', name);
+  if (name === 'Pekka') await page.screenshot({ path: `${ARTIFACTS}/e2e-join.png` });
+  await page.click('#k-join');
+  await page.waitForSelector('.k-board-card');
+  assert.equal(await page.locator('#k-join-code-display').count(), 0, 'participants do not see the facilitator panel');
+  const boardId = await page.locator('.k-board-card').nth(index).getAttribute('data-board');
+  await page.click(`[data-open="${boardId}"]`);
+  await page.waitForSelector('#k-canvas');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  assert.equal(await page.evaluate(() => window.kartta.role), 'participant');
+  return boardId;
+}
+
+test('a facilitator runs a workshop: join by code, overview, lock, snapshot and restore', { timeout: 180_000 }, async () => {
+  // The facilitator creates a workshop with two group boards.
+  const { page: f, context: fContext } = await person('Fanni', { viewport: { width: 1366, height: 900 } });
+  await f.goto(`${server.origin}/`);
+  await f.fill('#k-name', 'Fanni');
+  await f.click('#k-workshop-details summary');
+  await f.fill('#k-w-title', 'Maakunnan kumppanuusfoorumi');
+  await f.fill('#k-w-groups', '2');
+  await f.click('#k-w-create');
+  await f.waitForSelector('#k-join-code-display');
+  const code = (await f.textContent('#k-join-code-display')).trim();
+  assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  assert.equal(await f.locator('.k-board-card').count(), 2);
+  assert.equal(await f.locator('.k-qr svg').count(), 1, 'a QR code of the join link');
+  const boardIds = await f.locator('.k-board-card').evaluateAll((cards) => cards.map((c) => c.dataset.board));
+
+  // Two participants join by code in separate browsers and draw on their own group's board.
+  const { page: p1 } = await person('Pekka');
+  const { page: p2 } = await person('Paula');
+  const b1 = await join(p1, code, 'Pekka', 0);
+  const b2 = await join(p2, code, 'Paula', 1);
+  assert.deepEqual([b1, b2], boardIds);
+  await placeActor(p1, 'Kaupunki', -150, -60);
+  await placeActor(p1, 'Yliopisto', 150, -60);
+  await placeActor(p2, 'Kyläyhdistys', -150, 40);
+  await placeActor(p2, 'Rahasto', 150, 40);
+
+  // The overview shows who is on each board, and its thumbnails (rendered by the server) show the actors.
+  await waitFor(f, () => [...document.querySelectorAll('.k-board-meta')].every((m) => /: 1\b/.test(m.textContent)), undefined, 15_000);
+  // (waitForFunction does not wait for promises, so the thumbnails are fetched in a loop here.)
+  const thumbnails = () => f.evaluate(async (ids) => Promise.all(ids.map(async (id) => {
+    const img = document.querySelector(`img[data-thumb="${id}"]`);
+    const response = img ? await fetch(img.src, { cache: 'no-store' }) : null;
+    return response ? `${response.headers.get('content-type')}\n${await response.text()}` : '';
+  })), [b1, b2]);
+  let thumbs = [];
+  for (let i = 0; i < 40; i++) {
+    thumbs = await thumbnails();
+    if (thumbs[0].includes('Kaupunki') && thumbs[0].includes('Yliopisto') && thumbs[1].includes('Kyläyhdistys') && thumbs[1].includes('Rahasto')) break;
+    await f.waitForTimeout(500);
+  }
+  assert.match(thumbs[0], /^image\/svg\+xml/, 'thumbnails are SVG rendered by the server');
+  for (const name of ['Kaupunki', 'Yliopisto']) assert.ok(thumbs[0].includes(name), `the first board's thumbnail shows ${name}`);
+  for (const name of ['Kyläyhdistys', 'Rahasto']) assert.ok(thumbs[1].includes(name), `the second board's thumbnail shows ${name}`);
+  assert.ok(!thumbs[0].includes('Rahasto'), 'each thumbnail shows its own board');
+  await f.waitForTimeout(300);
+  await f.screenshot({ path: `${ARTIFACTS}/e2e-workshop.png` });
+  await f.evaluate(() => document.querySelector('.k-workshop').scrollTo(0, 10_000));
+  await f.screenshot({ path: `${ARTIFACTS}/e2e-workshop-overview.png` });
+  await axeScan(f, 'workshop page');
+
+  // The facilitator starts a timer: every board shows it.
+  await f.fill('#k-timer-minutes', '5');
+  await f.click('#k-timer-start');
+  await waitFor(p2, () => /Time left [45]:\d\d/.test(document.querySelector('#k-timer')?.textContent ?? ''));
+
+  // The facilitator locks Pekka's board: his UI turns read-only and says why.
+  await f.click(`[data-lock="${b1}"]`);
+  await waitFor(f, (id) => document.querySelector(`[data-lock="${id}"]`)?.getAttribute('aria-pressed') === 'true', b1);
+  await waitFor(p1, () => /locked this board/.test(document.querySelector('#k-banner')?.textContent ?? ''));
+  assert.equal(await p1.locator('[data-tool="actor"]').isVisible(), false, 'no drawing tools on a locked board');
+  assert.equal(await p2.locator('#k-banner').isVisible(), false, 'the other group can still edit');
+  // An edit attempt through the UI does nothing…
+  await p1.locator('#k-canvas').focus();
+  await p1.keyboard.press('a');
+  const box = await p1.locator('#k-canvas').boundingBox();
+  await p1.mouse.click(box.x + 100, box.y + 100);
+  await p1.keyboard.press('Delete');
+  assert.deepEqual(await actorNames(p1), ['Kaupunki', 'Yliopisto']);
+  // …and one forced past the UI is refused by the server: nobody else ever sees it.
+  await p1.evaluate(() => {
+    const m = window.kartta.model;
+    m.canWrite = () => true;
+    m.addActor({ name: 'Luvaton', kind: 'other', x: 0, y: 0 });
+  });
+  const fb = await fContext.newPage();
+  await fb.goto(`${server.origin}/b/${b1}`);
+  await fb.waitForSelector('#k-canvas');
+  await waitFor(fb, () => window.kartta.model.actors.size >= 2);
+  await fb.waitForTimeout(800);
+  assert.deepEqual(await actorNames(fb), ['Kaupunki', 'Yliopisto'], 'the locked board did not change for others');
+  assert.equal(await fb.evaluate(() => window.kartta.role), 'facilitator');
+  assert.match(await fb.textContent('#k-banner'), /only you can change it/);
+  await fb.close();
+
+  // Paula takes a snapshot of her board, changes the board, then restores the snapshot.
+  await p2.click('#k-tab-snapshots');
+  await p2.fill('#k-snapshot-name', 'Ennen muutosta');
+  await p2.click('#k-snapshot-take');
+  await p2.waitForSelector('.k-snapshot');
+  await p2.screenshot({ path: `${ARTIFACTS}/e2e-snapshots.png` });
+  await axeScan(p2, 'snapshot panel');
+  const ids = await p2.evaluate(() => Object.fromEntries([...window.kartta.model.actors.values()].map((a) => [a.name, a.id])));
+  await p2.evaluate((id) => window.kartta.model.deleteElements([id]), ids['Rahasto']);
+  await placeActor(p2, 'Uusi toimija', 0, 150);
+  assert.deepEqual(await actorNames(p2), ['Kyläyhdistys', 'Uusi toimija']);
+  const snapshotId = await p2.getAttribute('.k-snapshot', 'data-snapshot');
+  await p2.click(`[data-restore="${snapshotId}"]`);
+  await p2.waitForSelector('#k-confirm-text');
+  assert.match(await p2.textContent('#k-confirm-text'), /saved as a snapshot first/);
+  await p2.click('#k-confirm-ok');
+  await waitFor(p2, () => {
+    const names = [...window.kartta.model.actors.values()].map((a) => a.name).sort().join('|');
+    return names === 'Kyläyhdistys|Rahasto';
+  }, undefined, 15_000);
+  await waitFor(p2, () => document.querySelectorAll('.k-snapshot').length >= 2);
+  assert.match(await p2.textContent('#k-snapshot-status'), /Restored/);
+
+  // The snapshot opens read-only.
+  await p2.click(`[data-open="${snapshotId}"]`);
+  await p2.waitForSelector('.k-banner-snapshot');
+  await waitFor(p2, () => window.kartta.model.actors.size === 2 && window.kartta.provider === null);
+  assert.equal(await p2.locator('[data-tool="actor"]').isVisible(), false);
+});
