@@ -1,6 +1,6 @@
 //! Arbitrary bytes as one websocket frame, through the path the server takes: decode with
-//! limits, then hand accepted updates and state vectors to yrs and apply them to a document
-//! that already holds a board. Nothing may panic, abort or allocate without bound — except a
+//! limits, refuse updates the board cannot integrate completely, then hand the rest to yrs and
+//! apply them to a document that already holds a board. Nothing may panic, abort or allocate without bound — except a
 //! panic inside `apply_update`, which the server catches (the room reloads the board from
 //! storage); the target does the same, so the fuzzer looks for what the server cannot survive.
 #![no_main]
@@ -40,6 +40,12 @@ fuzz_target!(
                 }
             }
             Message::SyncStep2(update) | Message::Update(update) => {
+                // The server refuses what the board cannot integrate completely.
+                let Ok(shape) = kartta_protocol::validate::update_shape(&update) else { return };
+                let known = doc.transact().state_vector();
+                if shape.missing_dependency(|client| known.get(&yrs::block::ClientID::new(client))).is_some() {
+                    return;
+                }
                 if let Ok(update) = Update::decode_v1(&update) {
                     let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         let _ = doc.transact_mut().apply_update(update);

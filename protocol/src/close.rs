@@ -25,8 +25,11 @@ pub enum CloseReason {
     RateLimited,
     /// Too many updates waiting for missing dependencies, or too many awareness client ids.
     TooManyPending,
-    /// The board id is not a valid id.
+    /// The board id is not a valid id, or the board was deleted.
     InvalidBoard,
+    /// An update that relies on content the board does not have (it would have to wait inside
+    /// the document for content that may never come). The client resyncs on reconnect.
+    MissingDependencies,
 }
 
 impl CloseReason {
@@ -42,6 +45,7 @@ impl CloseReason {
         CloseReason::RateLimited,
         CloseReason::TooManyPending,
         CloseReason::InvalidBoard,
+        CloseReason::MissingDependencies,
     ];
 
     pub fn code(self) -> u16 {
@@ -57,6 +61,7 @@ impl CloseReason {
             CloseReason::RateLimited => 4029,
             CloseReason::TooManyPending => 4030,
             CloseReason::InvalidBoard => 4004,
+            CloseReason::MissingDependencies => 4031,
         }
     }
 
@@ -74,6 +79,7 @@ impl CloseReason {
             CloseReason::RateLimited => "rateLimited",
             CloseReason::TooManyPending => "tooManyPending",
             CloseReason::InvalidBoard => "invalidBoard",
+            CloseReason::MissingDependencies => "missingDependencies",
         }
     }
 

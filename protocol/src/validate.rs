@@ -43,44 +43,130 @@ pub fn check_state_vector(bytes: &[u8]) -> Result<(), Lib0Error> {
     reader.expect_end()
 }
 
+/// What an update adds and what it relies on, read by [`update_shape`]: enough to tell
+/// whether a document can integrate it completely.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpdateShape {
+    /// `(client, first clock, total length)` of each client's run of blocks.
+    pub runs: Vec<(u64, u32, u64)>,
+    /// Ids of other items the blocks name: left and right origins and parent items.
+    pub references: Vec<(u64, u32)>,
+    /// `(client, clock, length)` ranges the update deletes.
+    pub deletions: Vec<(u64, u32, u32)>,
+    /// Whether the update holds skip blocks (gaps in a client's run).
+    pub has_skips: bool,
+}
+
+impl UpdateShape {
+    /// The first thing this update needs that a document with state vector `known` lacks, or
+    /// `None` when the update can be integrated completely. Such an update would otherwise be
+    /// parked inside yrs as pending, and yrs 0.28.1's handling of pending and skipped blocks
+    /// can overflow, panic or use freed memory on hostile input (found by fuzzing).
+    pub fn missing_dependency(&self, known: impl Fn(u64) -> u32) -> Option<String> {
+        if self.has_skips {
+            return Some("the update has gaps (skip blocks)".into());
+        }
+        // What is known once this update is in: the document's clock, or the end of this
+        // update's own run when it starts at or below that clock.
+        let mut ends: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+        for &(client, start, length) in &self.runs {
+            let clock = known(client);
+            if start > clock {
+                return Some(format!(
+                    "client {client} starts at clock {start}, the board has {clock}"
+                ));
+            }
+            let end = (u64::from(start) + length).max(u64::from(clock));
+            let entry = ends.entry(client).or_insert(end);
+            *entry = (*entry).max(end);
+        }
+        let end_of = |client: u64| {
+            ends.get(&client)
+                .copied()
+                .unwrap_or(u64::from(known(client)))
+        };
+        for &(client, clock) in &self.references {
+            if u64::from(clock) >= end_of(client) {
+                return Some(format!(
+                    "it refers to item {client}:{clock}, which the board does not have"
+                ));
+            }
+        }
+        for &(client, clock, length) in &self.deletions {
+            if u64::from(clock) + u64::from(length) > end_of(client) {
+                return Some(format!(
+                    "it deletes {client}:{clock}+{length}, which the board does not have"
+                ));
+            }
+        }
+        None
+    }
+}
+
 /// Checks that `bytes` is a well-formed v1 update whose every declared count fits its bytes.
 pub fn check_update_v1(bytes: &[u8]) -> Result<(), Lib0Error> {
+    walk_update(bytes, &mut None)
+}
+
+/// Like [`check_update_v1`], and also returns what the update adds and relies on.
+pub fn update_shape(bytes: &[u8]) -> Result<UpdateShape, Lib0Error> {
+    let mut shape = Some(UpdateShape::default());
+    walk_update(bytes, &mut shape)?;
+    Ok(shape.unwrap_or_default())
+}
+
+fn walk_update(bytes: &[u8], shape: &mut Option<UpdateShape>) -> Result<(), Lib0Error> {
     let mut reader = Reader::new(bytes);
     // A client group is at least: block count, client id, first clock.
     let client_groups = reader.read_count(3)?;
     for _ in 0..client_groups {
         let blocks = reader.read_count(1)?;
-        reader.read_client_id()?;
-        reader.read_var_u32()?; // clock of the first block
+        let client = reader.read_client_id()?;
+        let start = reader.read_var_u32()?;
+        let mut length = 0u64;
         for _ in 0..blocks {
-            check_block(&mut reader)?;
+            length += check_block(&mut reader, shape)?;
+        }
+        if let Some(shape) = shape {
+            shape.runs.push((client, start, length));
         }
     }
-    check_delete_set(&mut reader)?;
+    check_delete_set(&mut reader, shape)?;
     reader.expect_end()
 }
 
-fn check_block(reader: &mut Reader) -> Result<(), Lib0Error> {
+/// Checks one block and returns its length in clock units.
+fn check_block(reader: &mut Reader, shape: &mut Option<UpdateShape>) -> Result<u64, Lib0Error> {
     let info = reader.read_u8()?;
     match info {
-        BLOCK_GC | BLOCK_SKIP => {
-            reader.read_var_u32()?;
-            return Ok(());
+        BLOCK_GC => return Ok(u64::from(reader.read_var_u32()?)),
+        BLOCK_SKIP => {
+            if let Some(shape) = shape {
+                shape.has_skips = true;
+            }
+            return Ok(u64::from(reader.read_var_u32()?));
         }
         _ => {}
     }
+    let mut refer = |reader: &mut Reader| -> Result<(), Lib0Error> {
+        let id = (reader.read_client_id()?, reader.read_var_u32()?);
+        if let Some(shape) = shape.as_mut() {
+            shape.references.push(id);
+        }
+        Ok(())
+    };
     if info & HAS_ORIGIN != 0 {
-        check_id(reader)?;
+        refer(reader)?;
     }
     if info & HAS_RIGHT_ORIGIN != 0 {
-        check_id(reader)?;
+        refer(reader)?;
     }
     let parent_is_inline = info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN) == 0;
     if parent_is_inline {
         if reader.read_var_u32()? == 1 {
             reader.read_var_string()?; // root type name
         } else {
-            check_id(reader)?; // parent item id
+            refer(reader)?; // parent item id
         }
         if info & HAS_PARENT_SUB != 0 {
             reader.read_var_string()?;
@@ -89,17 +175,10 @@ fn check_block(reader: &mut Reader) -> Result<(), Lib0Error> {
     check_content(reader, info & 0b1111)
 }
 
-fn check_id(reader: &mut Reader) -> Result<(), Lib0Error> {
-    reader.read_client_id()?;
-    reader.read_var_u32()?;
-    Ok(())
-}
-
-fn check_content(reader: &mut Reader, content_ref: u8) -> Result<(), Lib0Error> {
-    match content_ref {
-        CONTENT_DELETED => {
-            reader.read_var_u32()?;
-        }
+/// Checks one item's content and returns its length in clock units.
+fn check_content(reader: &mut Reader, content_ref: u8) -> Result<u64, Lib0Error> {
+    let length = match content_ref {
+        CONTENT_DELETED => u64::from(reader.read_var_u32()?),
         CONTENT_JSON => {
             // Legacy content that current Yjs never writes. yrs 0.28 reads `count + 1` strings
             // but writes `count`, so a document holding such an item cannot re-encode itself
@@ -108,13 +187,18 @@ fn check_content(reader: &mut Reader, content_ref: u8) -> Result<(), Lib0Error> 
         }
         CONTENT_BINARY => {
             reader.read_var_bytes()?;
+            1
         }
-        CONTENT_STRING | CONTENT_EMBED => {
+        // A string's length is counted in UTF-16 code units, as in JavaScript.
+        CONTENT_STRING => reader.read_var_string()?.encode_utf16().count() as u64,
+        CONTENT_EMBED => {
             reader.read_var_string()?;
+            1
         }
         CONTENT_FORMAT => {
             reader.read_var_string()?;
             reader.read_var_string()?;
+            1
         }
         CONTENT_TYPE => {
             let type_ref = reader.read_u8()?;
@@ -124,20 +208,23 @@ fn check_content(reader: &mut Reader, content_ref: u8) -> Result<(), Lib0Error> 
                 // Weak links are a compile-time feature of yrs that Kartta does not enable.
                 return Err(Lib0Error::UnknownTag(type_ref));
             }
+            1
         }
         CONTENT_ANY => {
             let count = reader.read_count(1)?;
             for _ in 0..count {
                 check_any(reader, 0)?;
             }
+            count as u64
         }
         CONTENT_DOC => {
             reader.read_var_string()?; // guid
             check_any(reader, 0)?; // options
+            1
         }
         other => return Err(Lib0Error::UnknownTag(other)),
-    }
-    Ok(())
+    };
+    Ok(length)
 }
 
 fn check_any(reader: &mut Reader, depth: usize) -> Result<(), Lib0Error> {
@@ -174,16 +261,19 @@ fn check_any(reader: &mut Reader, depth: usize) -> Result<(), Lib0Error> {
     Ok(())
 }
 
-fn check_delete_set(reader: &mut Reader) -> Result<(), Lib0Error> {
+fn check_delete_set(reader: &mut Reader, shape: &mut Option<UpdateShape>) -> Result<(), Lib0Error> {
     // Each client entry is a client id and a range count: at least two bytes.
     let clients = reader.read_count(2)?;
     for _ in 0..clients {
-        reader.read_client_id()?;
+        let client = reader.read_client_id()?;
         // Each range is a clock and a length: at least two bytes.
         let ranges = reader.read_count(2)?;
         for _ in 0..ranges {
-            reader.read_var_u32()?;
-            reader.read_var_u32()?;
+            let clock = reader.read_var_u32()?;
+            let length = reader.read_var_u32()?;
+            if let Some(shape) = shape {
+                shape.deletions.push((client, clock, length));
+            }
         }
     }
     Ok(())
@@ -257,6 +347,53 @@ mod tests {
             check_update_v1(&bomb),
             Err(Lib0Error::CountTooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn an_update_is_complete_only_when_the_document_has_what_it_refers_to() {
+        let doc = Doc::new();
+        let text = doc.get_or_insert_text("body");
+        let first = {
+            let mut txn = doc.transact_mut();
+            text.insert(&mut txn, 0, "Hei");
+            txn.encode_update_v1()
+        };
+        let second = {
+            let mut txn = doc.transact_mut();
+            text.insert(&mut txn, 3, " maailma");
+            text.remove_range(&mut txn, 0, 1);
+            txn.encode_update_v1()
+        };
+        let client = doc.client_id().get();
+        let empty = |_: u64| 0;
+        let after_first = |id: u64| if id == client { 3 } else { 0 };
+        assert_eq!(
+            update_shape(&first).unwrap().missing_dependency(empty),
+            None
+        );
+        let shape = update_shape(&second).unwrap();
+        assert_eq!(
+            shape.runs,
+            vec![(client, 3, 8)],
+            "lengths count UTF-16 units"
+        );
+        assert!(
+            shape.missing_dependency(empty).is_some(),
+            "the second piece needs the first"
+        );
+        assert_eq!(shape.missing_dependency(after_first), None);
+        // The fuzzer's use-after-free: items whose origin is an unknown client.
+        let dangling = [1, 1, 46, 41, 180, 1, 1, 2, 4, 14, 0];
+        assert!(update_shape(&dangling)
+            .unwrap()
+            .missing_dependency(empty)
+            .is_some());
+        // A deletion of content nobody has.
+        let deletes_unknown = [0, 1, 9, 1, 0, 5];
+        assert!(update_shape(&deletes_unknown)
+            .unwrap()
+            .missing_dependency(empty)
+            .is_some());
     }
 
     #[test]

@@ -560,7 +560,8 @@ async fn a_crowd_joining_a_large_board_at_once_all_get_all_of_it() -> anyhow::Re
 }
 
 #[tokio::test]
-async fn an_update_that_trips_yrs_costs_a_reconnect_not_the_board() -> anyhow::Result<()> {
+async fn updates_that_would_trip_yrs_are_refused_and_cost_nobody_else_anything(
+) -> anyhow::Result<()> {
     let server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();
     let alice = Client::connect(&server.sync_url(&board)).await?;
@@ -569,31 +570,28 @@ async fn an_update_that_trips_yrs_costs_a_reconnect_not_the_board() -> anyhow::R
     bob.wait_for("the first actor", |doc, _| actor_count(doc) == 1)
         .await?;
 
-    // Found by fuzzing: yrs 0.28.1 overflows a subtraction while integrating these updates.
-    let frame = vec![
+    // Found by fuzzing yrs 0.28.1: updates with gaps overflow a subtraction in its block store,
+    // and items whose origin is an unknown client make it read freed memory. Both rely on
+    // content the board does not have, and are refused before yrs sees them.
+    let overflow = vec![
         3, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2, 0, 1, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3, 0,
         1, 16, 3, 0, 1, 0, 0, 0, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3, 3, 0, 1, 16, 3, 0,
         5, 2, 0, 1, 49, 1, 4, 247, 255, 255, 0, 0, 96, 0, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2, 0, 1, 49,
         1, 4, 255, 255, 255, 1, 0, 96, 0,
     ];
-    let mut attacker = RawSocket::connect(&server.sync_url(&board)).await?;
-    attacker.send(WsMessage::Binary(frame.into())).await?;
-    assert_eq!(attacker.close_code().await?.map(u16::from), Some(1007));
-    // Everyone else is asked to reconnect, and the board reloads from storage intact.
-    assert_eq!(alice.wait_for_close().await?, Some(1011));
-    let alice = Client::connect(&server.sync_url(&board)).await?;
-    let bob_again = Client::connect(&server.sync_url(&board)).await?;
-    assert_eq!(
-        view(&alice.doc)
-            .actor("kept")
-            .map(|a| a.name.clone())
-            .as_deref(),
-        Some("Turun yliopisto")
-    );
+    let use_after_free = vec![
+        0, 1, 11, 1, 1, 46, 41, 180, 1, 1, 2, 4, 14, 0, 0, 1, 11, 1, 1, 46, 40, 180, 1, 1, 2, 4,
+        14, 0,
+    ];
+    for frame in [overflow, use_after_free] {
+        let mut attacker = RawSocket::connect(&server.sync_url(&board)).await?;
+        attacker.send(WsMessage::Binary(frame.into())).await?;
+        assert_eq!(attacker.close_code().await?.map(u16::from), Some(4031));
+    }
+    // Everyone else carries on in the same room.
     alice.edit(|_, txn| add_actor(txn, "after", "Åbo Akademi", 1.0));
-    bob_again
-        .wait_for("the edit after the reload", |doc, _| actor_count(doc) == 2)
+    bob.wait_for("the edit after the attacks", |doc, _| actor_count(doc) == 2)
         .await?;
-    drop(bob);
+    assert!(!alice.seen(|seen| seen.ended) && !bob.seen(|seen| seen.ended));
     Ok(())
 }

@@ -29,6 +29,9 @@ pub struct RoomLimits {
     pub max_pending_bytes: usize,
     /// An awareness state not renewed for this long is removed.
     pub awareness_timeout: Duration,
+    /// Refuse updates that rely on content the board lacks (see
+    /// `UpdateShape::missing_dependency`). Only tests of the panic guard turn it off.
+    pub refuse_incomplete_updates: bool,
 }
 
 impl Default for RoomLimits {
@@ -39,6 +42,7 @@ impl Default for RoomLimits {
             max_awareness_ids_per_connection: 4,
             max_pending_bytes: 1024 * 1024,
             awareness_timeout: Duration::from_secs(30),
+            refuse_incomplete_updates: true,
         }
     }
 }
@@ -349,6 +353,24 @@ impl RoomCore {
         if self.board_bytes + bytes.len() > self.limits.max_board_bytes {
             effects.close(connection, CloseReason::BoardTooLarge);
             return;
+        }
+        if self.limits.refuse_incomplete_updates {
+            let missing = kartta_protocol::validate::update_shape(bytes).map(|shape| {
+                let known = self.doc.transact().state_vector();
+                shape.missing_dependency(|client| known.get(&yrs::block::ClientID::new(client)))
+            });
+            match missing {
+                Ok(None) => {}
+                Ok(Some(what)) => {
+                    tracing::info!(connection, %what, "refused an update the board cannot integrate");
+                    effects.close(connection, CloseReason::MissingDependencies);
+                    return;
+                }
+                Err(_) => {
+                    effects.close(connection, CloseReason::MalformedMessage);
+                    return;
+                }
+            }
         }
         let update = match Update::decode_v1(bytes) {
             Ok(update) => update,
@@ -794,7 +816,11 @@ mod tests {
             3, 0, 5, 2, 0, 1, 49, 1, 4, 247, 255, 255, 0, 0, 96, 0, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2,
             0, 1, 49, 1, 4, 255, 255, 255, 1, 0, 96, 0,
         ];
-        let mut room = room();
+        let limits = RoomLimits {
+            refuse_incomplete_updates: false,
+            ..RoomLimits::default()
+        };
+        let mut room = RoomCore::load(None, &[], limits).unwrap();
         room.join(1, Role::Participant).unwrap();
         let mut effects = Effects::default();
         for message in decode(&Bytes::copy_from_slice(frame)) {
@@ -808,9 +834,42 @@ mod tests {
     }
 
     #[test]
+    fn updates_with_missing_dependencies_are_refused() {
+        let mut room = room();
+        room.join(1, Role::Participant).unwrap();
+        let doc = Doc::new();
+        let body = doc.get_or_insert_text("body");
+        let pieces: Vec<Vec<u8>> = (0..2)
+            .map(|i| {
+                let mut txn = doc.transact_mut();
+                body.insert(&mut txn, i * 10, "0123456789");
+                txn.encode_update_v1()
+            })
+            .collect();
+        let mut effects = Effects::default();
+        for message in decode(&Bytes::from(codec::encode_update(&pieces[1]))) {
+            room.handle(1, message, Instant::now(), &mut effects);
+        }
+        assert_eq!(effects.closes, vec![(1, CloseReason::MissingDependencies)]);
+        assert!(effects.updates.is_empty());
+        // In order, both go in.
+        room.join(2, Role::Participant).unwrap();
+        let mut effects = Effects::default();
+        for piece in &pieces {
+            for message in decode(&Bytes::from(codec::encode_update(piece))) {
+                room.handle(2, message, Instant::now(), &mut effects);
+            }
+        }
+        assert_eq!(effects.updates.len(), 2);
+        assert!(effects.closes.is_empty());
+    }
+
+    #[test]
     fn updates_waiting_for_missing_dependencies_are_capped() {
+        // With the dependency check off, the pending cap is the second line of defence.
         let limits = RoomLimits {
             max_pending_bytes: 200,
+            refuse_incomplete_updates: false,
             ..RoomLimits::default()
         };
         let mut room = RoomCore::load(None, &[], limits).unwrap();
