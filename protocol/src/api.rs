@@ -140,6 +140,9 @@ pub struct Workshop {
     /// The caller's role.
     pub role: Role,
     pub boards: Vec<BoardSummary>,
+    /// Unix milliseconds when the workshop's timer ends; absent when none runs.
+    #[ts(type = "number | null")]
+    pub timer_ends_at: Option<i64>,
     /// The participant and viewer tokens, for the facilitator to share again; absent for others.
     pub shared_tokens: Option<SharedTokens>,
 }
@@ -258,6 +261,10 @@ pub struct Forked {
     pub board: BoardSummary,
 }
 
+/// `GET /api/boards/{id}/thumbnail.svg` (any role) draws the board cropped to its content, for
+/// overviews; `export.svg`, `export.png`, `actors.csv` and `relations.csv` (participants) draw
+/// or list the whole board.
+///
 /// `GET /api/boards/{id}/export.json` and `GET /api/snapshots/{id}/export.json`; also the body
 /// `POST /api/boards/{id}/import` accepts as `application/json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

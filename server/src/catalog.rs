@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS workshop (
     participant_token TEXT NOT NULL,
     viewer_token     TEXT NOT NULL,
     created_at       INTEGER NOT NULL,
-    retention_until  INTEGER NOT NULL
+    retention_until  INTEGER NOT NULL,
+    timer_ends_at    INTEGER
 );
 CREATE TABLE IF NOT EXISTS board (
     id          TEXT PRIMARY KEY,
@@ -132,6 +133,8 @@ pub struct WorkshopRecord {
     pub join_code: Option<String>,
     pub created_at: i64,
     pub retention_until: i64,
+    /// Unix milliseconds when the facilitator's timer ends.
+    pub timer_ends_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,6 +205,7 @@ fn workshop_from_row(row: &rusqlite::Row) -> rusqlite::Result<WorkshopRecord> {
         join_code: row.get(5)?,
         created_at: row.get(6)?,
         retention_until: row.get(7)?,
+        timer_ends_at: row.get(8)?,
     })
 }
 
@@ -229,7 +233,7 @@ fn snapshot_from_row(row: &rusqlite::Row) -> rusqlite::Result<SnapshotRecord> {
 }
 
 const WORKSHOP_COLUMNS: &str =
-    "id, kind, title, locale, template, join_code, created_at, retention_until";
+    "id, kind, title, locale, template, join_code, created_at, retention_until, timer_ends_at";
 const BOARD_COLUMNS: &str = "id, workshop_id, title, kind, locked, created_at";
 const SNAPSHOT_COLUMNS: &str = "id, board_id, name, reason, author, created_at, length(state)";
 
@@ -241,6 +245,7 @@ impl Catalog {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         connection.execute_batch(SCHEMA)?;
+        migrate(&connection)?;
         Ok(Catalog {
             connection: Mutex::new(connection),
         })
@@ -274,6 +279,7 @@ impl Catalog {
             join_code: (new.kind == WorkshopKind::Workshop).then(random_join_code),
             created_at: now,
             retention_until: now + i64::from(new.retention_days) * 86_400,
+            timer_ends_at: None,
         };
         let boards: Vec<BoardRecord> = new
             .boards
@@ -413,6 +419,17 @@ impl Catalog {
         })
     }
 
+    pub fn set_timer(&self, workshop_id: &str, ends_at: Option<i64>) -> CatalogResult<()> {
+        self.with(|connection| {
+            connection
+                .execute(
+                    "UPDATE workshop SET timer_ends_at = ?2 WHERE id = ?1",
+                    params![workshop_id, ends_at],
+                )
+                .map(|_| ())
+        })
+    }
+
     pub fn set_board_title(&self, board_id: &str, title: &str) -> CatalogResult<()> {
         self.with(|connection| {
             connection
@@ -544,6 +561,17 @@ impl Catalog {
             Ok([count("workshop")?, count("board")?, count("snapshot")?])
         })
     }
+}
+
+/// Brings a catalog made by an older version up to date.
+fn migrate(connection: &Connection) -> rusqlite::Result<()> {
+    let has_timer: bool = connection
+        .prepare("SELECT 1 FROM pragma_table_info('workshop') WHERE name = 'timer_ends_at'")?
+        .exists([])?;
+    if !has_timer {
+        connection.execute_batch("ALTER TABLE workshop ADD COLUMN timer_ends_at INTEGER")?;
+    }
+    Ok(())
 }
 
 fn insert_board(connection: &Connection, board: &BoardRecord) -> rusqlite::Result<()> {

@@ -177,6 +177,10 @@ fn template_bounds(template: Template) -> Option<Bounds> {
 
 /// What the drawing covers: every element, the template, and a margin.
 pub fn bounds(board: &BoardExport) -> Bounds {
+    area(board, true)
+}
+
+fn area(board: &BoardExport, with_template: bool) -> Bounds {
     let mut corners: Vec<(f64, f64)> = Vec::new();
     for actor in &board.actors {
         corners.push((actor.x - CARD_WIDTH / 2.0, actor.y - CARD_HEIGHT / 2.0));
@@ -194,7 +198,9 @@ pub fn bounds(board: &BoardExport) -> Bounds {
                 .map(|point| (point[0], point[1])),
         );
     }
-    if let Some(template) = template_bounds(board.meta.template) {
+    let template_area =
+        template_bounds(board.meta.template).filter(|_| with_template || corners.is_empty());
+    if let Some(template) = template_area {
         corners.push((template.x, template.y));
         corners.push((template.x + template.width, template.y + template.height));
     }
@@ -214,7 +220,16 @@ pub fn bounds(board: &BoardExport) -> Bounds {
 
 /// The board as a standalone SVG document.
 pub fn svg(board: &BoardExport) -> String {
-    let area = bounds(board);
+    draw(board, bounds(board))
+}
+
+/// The board cropped to what is drawn on it (the template shows behind it), for overviews
+/// where the whole template would make the actors too small to read.
+pub fn thumbnail_svg(board: &BoardExport) -> String {
+    draw(board, area(board, false))
+}
+
+fn draw(board: &BoardExport, area: Bounds) -> String {
     let locale = board.meta.locale.unwrap_or(Locale::Fi);
     let mut out = String::with_capacity(4096 + board.actors.len() * 600);
     let _ = write!(
@@ -631,6 +646,25 @@ mod tests {
         let area = bounds(&blank);
         assert!((area.x - (-92.0 - MARGIN)).abs() < 0.1);
         assert!((area.width - (400.0 + CARD_WIDTH + 2.0 * MARGIN)).abs() < 0.1);
+    }
+
+    #[test]
+    fn thumbnails_crop_to_the_content() {
+        let full = bounds(&board());
+        let cropped = area(&board(), false);
+        assert!(
+            cropped.width < full.width / 2.0,
+            "{cropped:?} within {full:?}"
+        );
+        assert!(thumbnail_svg(&board()).contains("Åbo Akademi"));
+        let mut empty = board();
+        empty.actors.clear();
+        empty.relations.clear();
+        assert_eq!(
+            area(&empty, false),
+            full,
+            "an empty board shows its template"
+        );
     }
 
     #[test]

@@ -195,6 +195,22 @@ async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<
             200,
         ),
         (
+            "see a thumbnail",
+            "GET",
+            format!("/api/boards/{board}/thumbnail.svg"),
+            None,
+            Role::Viewer,
+            200,
+        ),
+        (
+            "draw a board",
+            "GET",
+            format!("/api/boards/{board}/export.svg"),
+            None,
+            Role::Participant,
+            200,
+        ),
+        (
             "export a board",
             "GET",
             format!("/api/boards/{board}/export.json"),
@@ -434,6 +450,12 @@ async fn participants_join_by_code_and_quick_boards_have_their_own_links() -> an
     )
     .await?;
     assert_eq!(unknown.status, 404);
+    let nowhere = http(port, "GET", "/api/no/such/thing", None, None).await?;
+    assert_eq!(
+        nowhere.status, 404,
+        "an unknown API path is an API error, not the web app"
+    );
+    assert!(nowhere.content_type.starts_with("application/json"));
     let as_viewer: Workshop = fixture
         .call(
             Caller::Viewer,
@@ -1029,5 +1051,109 @@ async fn deleting_a_workshop_leaves_no_rows_behind() -> anyhow::Result<()> {
         |row| row.get(0),
     )?;
     assert_eq!(other, 1, "the other workshop is untouched");
+    Ok(())
+}
+
+#[tokio::test]
+async fn guessing_join_codes_is_slowed_down() -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let port = fixture.server.port;
+    let code = fixture
+        .created
+        .workshop
+        .join_code
+        .clone()
+        .expect("a join code");
+    let mut statuses = Vec::new();
+    for _ in 0..125 {
+        let attempt = http(
+            port,
+            "POST",
+            "/api/join",
+            None,
+            body(json!({"code": "AAAA-AAAA"})),
+        )
+        .await?;
+        statuses.push(attempt.status);
+    }
+    assert!(
+        statuses[..100].iter().all(|status| *status == 404),
+        "a class behind one address can join"
+    );
+    assert!(
+        statuses.ends_with(&[429, 429, 429]),
+        "then the address waits: {:?}",
+        &statuses[115..]
+    );
+    let refused = http(port, "POST", "/api/join", None, body(json!({"code": code}))).await?;
+    assert_eq!(
+        refused.status, 429,
+        "even the right code waits out the minute"
+    );
+    let error: kartta_protocol::api::ErrorBody = refused.json()?;
+    assert_eq!(error.error, "too_many_requests");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_workshop_remembers_its_timer() -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let workshop = &fixture.created.workshop.id;
+    let ends_at = 1_900_000_000_000i64;
+    let started = fixture
+        .call(
+            Caller::Facilitator,
+            "POST",
+            &format!("/api/workshops/{workshop}/timer"),
+            Some(json!({"endsAt": ends_at})),
+        )
+        .await?;
+    assert_eq!(started.status, 204);
+    let seen: Workshop = fixture
+        .call(
+            Caller::Viewer,
+            "GET",
+            &format!("/api/workshops/{workshop}"),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(seen.timer_ends_at, Some(ends_at));
+    let board = fixture.board(0);
+    let client = Client::connect(
+        &fixture
+            .server
+            .sync_url_with_token(&board, &fixture.created.tokens.viewer),
+    )
+    .await?;
+    assert_eq!(
+        view(&client.doc).meta.timer_ends_at,
+        Some(ends_at as f64),
+        "every board shows it"
+    );
+    let stopped = fixture
+        .call(
+            Caller::Facilitator,
+            "POST",
+            &format!("/api/workshops/{workshop}/timer"),
+            Some(json!({"endsAt": null})),
+        )
+        .await?;
+    assert_eq!(stopped.status, 204);
+    client
+        .wait_for("the timer gone", |doc, _| {
+            view(doc).meta.timer_ends_at.is_none()
+        })
+        .await?;
+    let seen: Workshop = fixture
+        .call(
+            Caller::Viewer,
+            "GET",
+            &format!("/api/workshops/{workshop}"),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(seen.timer_ends_at, None);
     Ok(())
 }

@@ -290,8 +290,12 @@ pub async fn set_timer(
     let (workshop, role) = workshop_role(&state, &id, &token).await?;
     require(role, Role::Facilitator, "run the timer")?;
     let workshop_id = workshop.id.clone();
-    let boards = blocking(&state, move |catalog| Ok(catalog.boards_of(&workshop_id)?)).await?;
     let ends_at = request.ends_at;
+    let boards = blocking(&state, move |catalog| {
+        catalog.set_timer(&workshop_id, ends_at)?;
+        Ok(catalog.boards_of(&workshop_id)?)
+    })
+    .await?;
     for board in &boards {
         edit_board(&state, &board.id, || {
             Box::new(move |txn| {

@@ -48,6 +48,7 @@ async fn render_file(state_bytes: Vec<u8>, file: String) -> Result<File, ApiErro
                 serde_json::to_vec_pretty(&board).map_err(|e| ApiError::Internal(e.to_string()))?,
             ),
             "export.svg" => ("image/svg+xml", render::svg(&board).into_bytes()),
+            "thumbnail.svg" => ("image/svg+xml", render::thumbnail_svg(&board).into_bytes()),
             "export.png" => (
                 "image/png",
                 render::png(&render::svg(&board)).map_err(ApiError::Internal)?,
@@ -79,7 +80,10 @@ pub async fn board_file(
     token: Token,
 ) -> Result<Response, ApiError> {
     let (board, _, role) = board_role(&state, &id, &token).await?;
-    require(role, Role::Participant, "export boards")?;
+    // A thumbnail shows what any role may already see live; files to take away are exports.
+    if file != "thumbnail.svg" {
+        require(role, Role::Participant, "export boards")?;
+    }
     Ok(download(
         render_file(current_state(&state, &board.id).await?, file).await?,
     ))

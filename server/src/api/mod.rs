@@ -53,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .route("/snapshots/{id}/fork", post(snapshots::fork))
         .route("/snapshots/{id}/{file}", get(export::snapshot_file))
         .route("/workshops/{id}/export.zip", get(export::workshop_zip))
+        // Not the web app's index.html: an unknown API path is an API error.
+        .fallback(|| async { ApiError::NotFound })
 }
 
 /// Removes every workshop whose retention date is before `now`, with all its boards, logs and
@@ -67,7 +69,9 @@ pub async fn purge_expired(state: &AppState, now: i64) -> Result<usize, ApiError
 }
 
 /// Join attempts allowed per client address per minute.
-const JOIN_ATTEMPTS_PER_MINUTE: u32 = 20;
+/// A whole class may join from behind one address, so the allowance is generous; it still
+/// makes guessing one of 25^8 codes hopeless.
+const JOIN_ATTEMPTS_PER_MINUTE: u32 = 120;
 
 /// Counts attempts per client address in fixed one-minute windows. Old windows are dropped
 /// as they are met, so the map stays as small as the set of recent callers.
@@ -277,6 +281,7 @@ pub async fn workshop_view(
             .iter()
             .map(|board| board_summary(state, board, count_of(&board.id)))
             .collect(),
+        timer_ends_at: workshop.timer_ends_at,
         shared_tokens: shared
             .filter(|_| role == Role::Facilitator)
             .map(|(participant, viewer)| SharedTokens {

@@ -112,6 +112,10 @@ retentionUntil: number,
  */
 role: Role, boards: Array<BoardSummary>, 
 /**
+ * Unix milliseconds when the workshop's timer ends; absent when none runs.
+ */
+timerEndsAt: number | null, 
+/**
  * The participant and viewer tokens, for the facilitator to share again; absent for others.
  */
 sharedTokens: SharedTokens | null, };
