@@ -125,6 +125,21 @@ test('a facilitator runs a workshop: join by code, overview, lock, snapshot and 
   await f.fill('#k-timer-minutes', '5');
   await f.click('#k-timer-start');
   await waitFor(p2, () => /Time left [45]:\d\d/.test(document.querySelector('#k-timer')?.textContent ?? ''));
+  await waitFor(f, () => /Ends at .* · [45]:\d\d left/.test(document.querySelector('#k-timer-status')?.textContent ?? ''));
+  // The server remembers the timer: a reloaded facilitator page shows it still running.
+  await f.reload();
+  await f.waitForSelector('#k-join-code-display');
+  await waitFor(f, () => /Ends at .* · [45]:\d\d left/.test(document.querySelector('#k-timer-status')?.textContent ?? ''));
+
+  // A viewer (e.g. the projector) sees the boards' thumbnails too.
+  const viewerLink = await f.evaluate(() => [...document.querySelectorAll('.k-copy')].find((c) => /^Viewer link/.test(c.querySelector('label').textContent)).querySelector('input').value);
+  const { page: v } = await person('Viewer');
+  await v.goto(viewerLink);
+  await v.waitForSelector('.k-board-card');
+  assert.equal(await v.evaluate(() => document.querySelector('.k-role-badge').textContent), 'Viewer');
+  await waitFor(v, () => [...document.querySelectorAll('img[data-thumb]')].length === 2 && [...document.querySelectorAll('img[data-thumb]')].every((img) => img.complete && img.naturalWidth > 0 && /thumbnail\.svg/.test(img.src)));
+  await axeScan(v, 'workshop page for a viewer');
+  await v.context().close();
 
   // The facilitator locks Pekka's board: his UI turns read-only and says why.
   await f.click(`[data-lock="${b1}"]`);

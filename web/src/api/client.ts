@@ -147,6 +147,11 @@ export function boardExportUrl(boardId: string, format: ExportFormat, token: str
   return withToken(`/api/boards/${enc(boardId)}/${format}`, token, extra);
 }
 
+/** The board drawn cropped to its content, for overview cards; any role may fetch it. */
+export function boardThumbnailUrl(boardId: string, token: string | null, extra: Record<string, string> = {}): string {
+  return withToken(`/api/boards/${enc(boardId)}/thumbnail.svg`, token, extra);
+}
+
 export function snapshotExportUrl(snapshotId: string, format: ExportFormat, token: string | null): string {
   return withToken(`/api/snapshots/${enc(snapshotId)}/${format}`, token);
 }

@@ -130,7 +130,7 @@ export const en = {
   'workshop.minutes': 'Minutes',
   'workshop.startTimer': 'Start',
   'workshop.stopTimer': 'Stop',
-  'workshop.timerEnds': 'Ends at {time}',
+  'workshop.timerRunning': 'Ends at {time} · {left} left',
   'workshop.manage': 'Run the workshop',
   'workshop.export': 'Download everything (ZIP)',
   'workshop.delete': 'Delete the workshop',

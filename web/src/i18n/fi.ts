@@ -294,7 +294,7 @@ export const fi: Messages = {
   'workshop.minutes': 'Minuuttia',
   'workshop.startTimer': 'Käynnistä',
   'workshop.stopTimer': 'Pysäytä',
-  'workshop.timerEnds': 'Päättyy klo {time}',
+  'workshop.timerRunning': 'Päättyy klo {time} · aikaa jäljellä {left}',
   'workshop.manage': 'Työpajan ohjaus',
   'workshop.export': 'Lataa kaikki (ZIP)',
   'workshop.delete': 'Poista työpaja',

@@ -294,7 +294,7 @@ export const sv: Messages = {
   'workshop.minutes': 'Minuter',
   'workshop.startTimer': 'Starta',
   'workshop.stopTimer': 'Stoppa',
-  'workshop.timerEnds': 'Slutar kl. {time}',
+  'workshop.timerRunning': 'Slutar kl. {time} · {left} kvar',
   'workshop.manage': 'Led workshoppen',
   'workshop.export': 'Ladda ner allt (ZIP)',
   'workshop.delete': 'Radera workshoppen',

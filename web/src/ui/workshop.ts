@@ -4,14 +4,14 @@
 import qrcode from 'qrcode-generator';
 import type { BoardSummary, Role, Workshop } from '../generated/protocol';
 import { t, onLocaleChange } from '../i18n';
-import { api, boardExportUrl, workshopZipUrl } from '../api/client';
+import { api, boardThumbnailUrl, workshopZipUrl } from '../api/client';
 import { accessStore } from '../access/store';
 import { resolveWorkshop } from '../access/resolve';
-import { canExport, canManage } from '../access/roles';
+import { canManage } from '../access/roles';
 import { boardPath, joinLink, workshopLink } from '../access/links';
 import { h, icon, ICONS } from './dom';
 import { languageSelect } from './language';
-import { accessMessage, confirmDialog, copyField, errorText, formatClock, formatDate, messagePage } from './common';
+import { accessMessage, confirmDialog, copyField, errorText, formatClock, formatDate, formatRemaining, messagePage } from './common';
 
 type Navigate = (path: string, state?: unknown) => void;
 
@@ -55,6 +55,7 @@ class WorkshopPage {
   private readonly cleanups: (() => void)[] = [];
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private thumbTimer: ReturnType<typeof setInterval> | null = null;
+  private clockTimer: ReturnType<typeof setInterval> | null = null;
   private thumbVersion = 0;
   private status = '';
   private error = '';
@@ -63,11 +64,14 @@ class WorkshopPage {
 
   constructor(private readonly root: HTMLElement, private workshop: Workshop, private readonly token: string, private readonly navigate: Navigate) {
     this.role = workshop.role;
+    // The server remembers the timer, so a reloaded facilitator page still shows it running.
+    this.timerEndsAt = workshop.timerEndsAt;
     accessStore.remember({ kind: 'workshop', id: workshop.id, title: workshop.title, role: this.role });
     this.render();
     this.cleanups.push(onLocaleChange(() => this.render()));
     this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
     this.thumbTimer = setInterval(() => this.refreshThumbnails(), THUMBNAIL_MS);
+    this.clockTimer = setInterval(() => this.updateTimerStatus(), 1000);
     const visible = () => {
       if (document.visibilityState === 'visible') {
         void this.poll();
@@ -81,6 +85,7 @@ class WorkshopPage {
   destroy(): void {
     if (this.pollTimer !== null) clearInterval(this.pollTimer);
     if (this.thumbTimer !== null) clearInterval(this.thumbTimer);
+    if (this.clockTimer !== null) clearInterval(this.clockTimer);
     this.cleanups.forEach((c) => c());
   }
 
@@ -88,6 +93,8 @@ class WorkshopPage {
     if (document.visibilityState !== 'visible' || this.busy) return;
     try {
       this.workshop = await api.workshop(this.workshop.id, this.token);
+      this.timerEndsAt = this.workshop.timerEndsAt;
+      this.updateTimerStatus();
       for (const board of this.workshop.boards) accessStore.mapBoard(board.id, this.workshop.id);
       this.updateBoards();
     } catch {
@@ -163,7 +170,7 @@ class WorkshopPage {
           h('button', { type: 'submit', id: 'k-timer-start' }, [t('workshop.startTimer')]),
           h('button', { type: 'button', id: 'k-timer-stop', onclick: () => void this.stopTimer() }, [t('workshop.stopTimer')]),
         ]),
-        h('p', { class: 'k-muted k-small-text', id: 'k-timer-status' }, [this.timerEndsAt ? t('workshop.timerEnds', { time: formatClock(this.timerEndsAt) }) : '']),
+        h('p', { class: 'k-timer-status', id: 'k-timer-status', role: 'timer', 'aria-live': 'off' }, [this.timerText()]),
       ]),
       h('form', { class: 'k-control-row', onsubmit: (e: Event) => { e.preventDefault(); void this.snapshotAll(snapshotName.value); } }, [
         h('label', { for: 'k-snapshot-all-name' }, [t('workshop.snapshotName')]),
@@ -210,9 +217,7 @@ class WorkshopPage {
     const manage = canManage(this.role);
     const path = boardPath(board.id);
     const titleId = `k-board-title-${board.id}`;
-    const thumb = canExport(this.role)
-      ? h('img', { class: 'k-thumb', alt: '', 'data-thumb': board.id, src: this.thumbUrl(board.id), loading: 'lazy', width: 320, height: 200, onerror: (e: Event) => (e.target as HTMLElement).classList.add('k-thumb-missing') })
-      : h('div', { class: 'k-thumb k-thumb-empty', 'aria-hidden': 'true' });
+    const thumb = h('img', { class: 'k-thumb', alt: '', 'data-thumb': board.id, src: this.thumbUrl(board.id), loading: 'lazy', width: 320, height: 200, onerror: (e: Event) => (e.target as HTMLElement).classList.add('k-thumb-missing') });
     return h('li', { class: 'k-board-card', 'data-board': board.id, 'aria-labelledby': titleId }, [
       h('a', { class: 'k-thumb-link', href: path, tabindex: '-1', 'aria-hidden': 'true', onclick: (e: Event) => { e.preventDefault(); this.navigate(path); } }, [thumb]),
       h('h3', { class: 'k-board-title' }, [h('a', { id: titleId, href: path, 'data-open': board.id, onclick: (e: Event) => { e.preventDefault(); this.navigate(path); } }, [''])]),
@@ -242,7 +247,7 @@ class WorkshopPage {
   }
 
   private thumbUrl(boardId: string): string {
-    return boardExportUrl(boardId, 'export.svg', this.token, { v: String(this.thumbVersion) });
+    return boardThumbnailUrl(boardId, this.token, { v: String(this.thumbVersion) });
   }
 
   /** Loads each new thumbnail off screen and swaps it in when ready, so the overview does not flicker. */
@@ -304,7 +309,7 @@ class WorkshopPage {
     return this.act(async () => {
       await api.setTimer(this.workshop.id, this.token, endsAt);
       this.timerEndsAt = endsAt;
-      this.setText('#k-timer-status', t('workshop.timerEnds', { time: formatClock(endsAt) }));
+      this.updateTimerStatus();
     });
   }
 
@@ -312,8 +317,25 @@ class WorkshopPage {
     return this.act(async () => {
       await api.setTimer(this.workshop.id, this.token, null);
       this.timerEndsAt = null;
-      this.setText('#k-timer-status', '');
+      this.updateTimerStatus();
     });
+  }
+
+  /** "Ends at 14:05 · 4:32 left", ticking every second; "Time is up" once it has run out. */
+  private timerText(): string {
+    const endsAt = this.timerEndsAt;
+    if (endsAt === null) return '';
+    const left = endsAt - Date.now();
+    if (left <= 0) return t('timer.done');
+    return t('workshop.timerRunning', { time: formatClock(endsAt), left: formatRemaining(left) });
+  }
+
+  private updateTimerStatus(): void {
+    const el = this.root.querySelector<HTMLElement>('#k-timer-status');
+    if (!el) return;
+    const text = this.timerText();
+    if (el.textContent !== text) el.textContent = text;
+    el.classList.toggle('k-timer-done', this.timerEndsAt !== null && this.timerEndsAt <= Date.now());
   }
 
   private snapshotAll(rawName: string): Promise<void> {
