@@ -1,7 +1,7 @@
 // End-to-end: two people on one board, a keyboard-only outline user, language switch and an accessibility scan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchContext, axeSource, waitFor, ARTIFACTS } from './harness.mjs';
+import { startServer, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
 let server;
 const open = [];
@@ -84,17 +84,6 @@ async function tabTo(page, selector, max = 80) {
     await page.keyboard.press('Tab');
   }
   throw new Error(`Tab never reached ${selector}`);
-}
-
-async function axeScan(page, label) {
-  await page.evaluate(axeSource());
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (result.length) console.log(`axe ${label}:`, JSON.stringify(result, null, 1));
-  assert.deepEqual(serious, [], `${label}: serious or critical accessibility violations`);
 }
 
 test('two people draw one map together', { timeout: 120_000 }, async () => {

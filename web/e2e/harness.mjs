@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,4 +73,23 @@ export function axeSource() {
 /** Polls `fn` in the page until it returns truthy, or fails after `ms`. */
 export async function waitFor(page, fn, arg, ms = 10_000) {
   return page.waitForFunction(fn, arg, { timeout: ms, polling: 50 });
+}
+
+/** Runs axe-core in the page and fails on any serious or critical violation (all are logged). */
+export async function axeScan(page, label) {
+  await page.evaluate(axeSource());
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (result.length) console.log(`axe ${label}:`, JSON.stringify(result, null, 1));
+  assert.deepEqual(serious, [], `${label}: serious or critical accessibility violations`);
+}
+
+/** The whole body of a Playwright download. */
+export async function downloadText(download) {
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }

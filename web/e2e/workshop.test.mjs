@@ -2,7 +2,7 @@
 // overview shows their boards; a lock stops a participant; a snapshot is taken, the board changed and restored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchContext, axeSource, waitFor, ARTIFACTS } from './harness.mjs';
+import { startServer, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
 let server;
 const open = [];
@@ -24,17 +24,6 @@ async function person(label, options) {
     if (!localStorage.getItem('kartta.locale')) localStorage.setItem('kartta.locale', 'en');
   });
   return c;
-}
-
-async function axeScan(page, label) {
-  await page.evaluate(axeSource());
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (result.length) console.log(`axe ${label}:`, JSON.stringify(result, null, 1));
-  assert.deepEqual(serious, [], `${label}: serious or critical accessibility violations`);
 }
 
 async function placeActor(page, name, dx = 0, dy = 0) {

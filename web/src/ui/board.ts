@@ -23,22 +23,22 @@ import { cursorColor, displayName, setDisplayName } from './identity';
 import { download, exportFilename, sceneSvg, svgToPngBlob } from './export';
 import { Awareness } from 'y-protocols/awareness';
 import type { BoardAccess, Role, Snapshot } from '../generated/protocol';
-import { api, boardExportUrl, csvSheet, EXPORT_FORMATS, workshopZipUrl } from '../api/client';
-import { canEdit, canExport, canImport, canManage, readOnlyReason } from '../access/roles';
+import { api, boardExportUrl, csvSheet, EXPORT_FORMATS, snapshotExportUrl, workshopZipUrl } from '../api/client';
+import { canEdit, canExport, canFork, canImport, canManage, canRestore, readOnlyReason } from '../access/roles';
 import { boardLink, boardPath, workshopPath, joinLink } from '../access/links';
 import { accessStore } from '../access/store';
 import { resolveBoard, sharedTokensOf } from '../access/resolve';
 import { accessMessage, copyField, errorText, formatDateTime, formatRemaining, messagePage } from './common';
-import { EXPORT_LABELS, SnapshotsPanel, exportDownloadName } from './snapshots';
+import { EXPORT_LABELS, SnapshotsPanel, confirmRestore, exportDownloadName, forkSnapshot } from './snapshots';
 import type { PresentedView } from '../model/presence';
 import { READ_ONLY_TOOLS } from '../tools/editor';
 
 type Tab = 'details' | 'outline' | 'legend' | 'snapshots';
 
 /** What the board page was opened with (history state): the creator sees the share links at once, a presenter presents. */
-export interface BoardOpenState { share?: boolean; present?: boolean }
+export interface BoardOpenState { share?: boolean; present?: boolean; notice?: string }
 /** Everything a board view needs to know about who opens it; `snapshot` makes it a read-only view of one. */
-interface BoardContext { boardId: string; token: string; access: BoardAccess; snapshot: { meta: Snapshot | null; state: Uint8Array } | null; open: BoardOpenState }
+interface BoardContext { boardId: string; token: string; access: BoardAccess; snapshot: { id: string; meta: Snapshot | null; state: Uint8Array } | null; open: BoardOpenState }
 
 const OUTLINE_IMMEDIATE_LIMIT = 300;
 const OUTLINE_COALESCE_MS = 400;
@@ -49,7 +49,11 @@ const CLOSE_MESSAGES: Record<number, MessageKey> = {
   [CLOSE_CODE.invalidBoard]: 'conn.invalidBoard',
   [CLOSE_CODE.tooSlow]: 'conn.slow',
   [CLOSE_CODE.tooManyPending]: 'conn.slow',
+  // The server refused an update that relies on content it lacks; y-websocket reconnects and resyncs.
+  [CLOSE_CODE.missingDependencies]: 'conn.resync',
 };
+/** Closes after which the reconnect is routine: shown as "connecting", not as an error. */
+const ROUTINE_CLOSE_MESSAGES = new Set<MessageKey>(['conn.resync', 'conn.slow']);
 type Connection = 'connecting' | 'connected' | 'disconnected';
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
@@ -82,7 +86,7 @@ export function mountBoard(root: HTMLElement, boardId: string, navigate: Navigat
     if (snapshotId) {
       try {
         const [state, list] = await Promise.all([api.snapshotState(snapshotId, resolved.token), api.snapshots(boardId, resolved.token).catch(() => [])]);
-        snapshot = { state, meta: list.find((s) => s.id === snapshotId) ?? null };
+        snapshot = { id: snapshotId, state, meta: list.find((s) => s.id === snapshotId) ?? null };
       } catch (error) {
         if (!cancelled) messagePage(root, navigate, 'access.notFound', errorText(error));
         return;
@@ -256,6 +260,11 @@ class BoardView {
     }
     if (this.presenting) this.viewChanged();
     if (ctx.open.share) requestAnimationFrame(() => this.openShare(true));
+    if (ctx.open.notice) {
+      this.showNotice(ctx.open.notice, false);
+      // Shown once: a reload or going back here later does not repeat it.
+      history.replaceState({ ...(history.state ?? {}), notice: undefined }, '');
+    }
   }
 
   readonly destroy = (): void => {
@@ -411,8 +420,12 @@ class BoardView {
     if (snapshot) {
       const meta = snapshot.meta;
       const text = t('snapshots.viewing', { name: meta?.name ?? '', date: meta ? formatDateTime(meta.createdAt) : '' });
-      return h('div', { class: 'k-banner k-banner-snapshot', id: 'k-banner', role: 'status' }, [
-        h('span', {}, [text]),
+      const access = this.ctx.access;
+      return h('section', { class: 'k-banner k-banner-snapshot', id: 'k-banner', 'aria-labelledby': 'k-snapshot-label' }, [
+        h('span', { role: 'status', id: 'k-snapshot-label' }, [text]),
+        h('p', { class: 'k-error', role: 'alert', id: 'k-snapshot-error' }),
+        canRestore(this.role, access.board.locked) ? h('button', { type: 'button', class: 'k-small', id: 'k-snapshot-restore', onclick: () => void this.restoreShown() }, [t('snapshots.restoreHere')]) : null,
+        canFork(this.role) ? h('button', { type: 'button', class: 'k-small', id: 'k-snapshot-fork', onclick: () => void this.snapshotAction(() => forkSnapshot(snapshot.id, this.ctx.token, this.navigate)) }, [t('snapshots.fork')]) : null,
         h('a', { class: 'k-button k-small', href: boardPath(this.boardId), id: 'k-snapshot-back', onclick: (e: Event) => { e.preventDefault(); this.navigate(boardPath(this.boardId)); } }, [t('snapshots.back')]),
       ]);
     }
@@ -421,20 +434,47 @@ class BoardView {
     return h('div', { class: `k-banner${why ? ' k-banner-readonly' : ' k-banner-info'}`, id: 'k-banner', role: 'status', hidden: !key }, key ? [t(key)] : []);
   }
 
+  /** Restores the snapshot being viewed into the live board (after asking), then opens the board. */
+  private async restoreShown(): Promise<void> {
+    const snapshot = this.ctx.snapshot;
+    if (!snapshot) return;
+    const name = snapshot.meta?.name ?? '';
+    if (!(await confirmRestore(name))) return;
+    await this.snapshotAction(async () => {
+      const restored = await api.restoreSnapshot(snapshot.id, this.ctx.token);
+      this.navigate(boardPath(this.boardId), { notice: t('snapshots.restored', { name, saved: restored.saved.name }) });
+    });
+  }
+
+  private async snapshotAction(action: () => Promise<void>): Promise<void> {
+    const buttons = this.root.querySelectorAll<HTMLButtonElement>('#k-snapshot-restore, #k-snapshot-fork');
+    buttons.forEach((b) => (b.disabled = true));
+    const error = this.root.querySelector('#k-snapshot-error');
+    if (error) error.textContent = '';
+    try {
+      await action();
+    } catch (e) {
+      if (error) error.textContent = errorText(e);
+      buttons.forEach((b) => (b.disabled = false));
+    }
+  }
+
   private buildExportMenu(): HTMLElement {
     const snapshot = this.ctx.snapshot;
-    const server = canExport(this.role) && !snapshot;
     const items: (HTMLElement | null)[] = [
       h('p', { class: 'k-menu-heading' }, [t('export.view')]),
       h('button', { type: 'button', onclick: () => this.export('png') }, [t('action.exportViewPng')]),
       h('button', { type: 'button', onclick: () => this.export('svg') }, [t('action.exportViewSvg')]),
     ];
-    if (server) {
-      items.push(h('p', { class: 'k-menu-heading' }, [t('export.board')]));
+    if (canExport(this.role)) {
+      // A snapshot exports itself (rendered by the server from the stored state), a board its live state.
+      const title = snapshot ? snapshot.meta?.name || this.model.meta.title || t('board.untitled') : this.model.meta.title || t('board.untitled');
+      items.push(h('p', { class: 'k-menu-heading' }, [t(snapshot ? 'export.snapshot' : 'export.board')]));
       for (const format of EXPORT_FORMATS) {
-        items.push(h('a', { href: boardExportUrl(this.boardId, format, this.ctx.token), download: exportDownloadName(this.model.meta.title || t('board.untitled'), format), 'data-export': format }, [t(EXPORT_LABELS[format])]));
+        const href = snapshot ? snapshotExportUrl(snapshot.id, format, this.ctx.token) : boardExportUrl(this.boardId, format, this.ctx.token);
+        items.push(h('a', { href, download: exportDownloadName(title, format), 'data-export': format }, [t(EXPORT_LABELS[format])]));
       }
-      if (canManage(this.role) && this.ctx.access.workshopKind === 'workshop') {
+      if (!snapshot && canManage(this.role) && this.ctx.access.workshopKind === 'workshop') {
         items.push(h('a', { href: workshopZipUrl(this.ctx.access.board.workshopId, this.ctx.token), download: '', 'data-export': 'zip' }, [t('export.zip')]));
       }
     }
@@ -701,7 +741,8 @@ class BoardView {
     if (!el) return;
     if (this.connection === 'connected') this.closeReason = null;
     const key = this.connection === 'connected' ? 'conn.connected' : this.closeReason ?? (this.connection === 'connecting' ? 'conn.connecting' : 'conn.offline');
-    el.className = `k-conn k-conn-${this.connection}`;
+    const routine = this.connection !== 'connected' && this.closeReason !== null && ROUTINE_CLOSE_MESSAGES.has(this.closeReason);
+    el.className = `k-conn k-conn-${routine ? 'connecting' : this.connection}`;
     el.setAttribute('title', t(key));
     el.replaceChildren(h('span', { class: 'k-conn-text' }, [t(key)]));
   }

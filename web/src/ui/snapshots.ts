@@ -99,7 +99,7 @@ export class SnapshotsPanel {
   }
 
   private async restore(s: Snapshot): Promise<void> {
-    if (!(await confirmDialog(t('snapshots.restoreConfirm', { name: s.name }), t('snapshots.restore')))) return;
+    if (!(await confirmRestore(s.name))) return;
     await this.run(async () => {
       const restored = await api.restoreSnapshot(s.id, this.ctx.token);
       this.status = t('snapshots.restored', { name: s.name, saved: restored.saved.name });
@@ -108,11 +108,7 @@ export class SnapshotsPanel {
   }
 
   private async fork(s: Snapshot): Promise<void> {
-    await this.run(async () => {
-      const forked = await api.forkSnapshot(s.id, this.ctx.token);
-      accessStore.mapBoard(forked.board.id, forked.board.workshopId);
-      this.ctx.navigate(boardPath(forked.board.id));
-    });
+    await this.run(() => forkSnapshot(s.id, this.ctx.token, this.ctx.navigate));
   }
 
   private async run(action: () => Promise<void>): Promise<void> {
@@ -128,4 +124,16 @@ export class SnapshotsPanel {
       if (this.element.isConnected) this.render();
     }
   }
+}
+
+/** Asks before a restore, saying that the current state is kept as a snapshot first. */
+export function confirmRestore(name: string): Promise<boolean> {
+  return confirmDialog(t('snapshots.restoreConfirm', { name }), t('snapshots.restore'));
+}
+
+/** Copies a snapshot into a new board of the same workshop and opens it. */
+export async function forkSnapshot(snapshotId: string, token: string, navigate: (path: string, state?: unknown) => void): Promise<void> {
+  const forked = await api.forkSnapshot(snapshotId, token);
+  accessStore.mapBoard(forked.board.id, forked.board.workshopId);
+  navigate(boardPath(forked.board.id), { notice: t('snapshots.forked') });
 }
