@@ -74,7 +74,11 @@ start_server() {
   case "$kind" in
     kartta)
       DATA_DIR=$(mktemp -d -t kartta-bench.XXXXXX)
-      "$KARTTA_BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn --open-boards >"$log" 2>&1 &
+      # Boards need capability tokens; --open-boards keeps the plain relay for load tests
+      # (binaries from before tokens existed do not know the flag and need nothing).
+      local open=""
+      "$KARTTA_BIN" serve --help 2>/dev/null | grep -q -- '--open-boards' && open="--open-boards"
+      "$KARTTA_BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn $open >"$log" 2>&1 &
       SERVER_PID=$!
       local line
       line=$(wait_for_line "$log" 'kartta listening on http://127\.0\.0\.1:[0-9]+')
