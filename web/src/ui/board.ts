@@ -55,6 +55,9 @@ const CLOSE_MESSAGES: Record<number, MessageKey> = {
 /** Closes after which the reconnect is routine: shown as "connecting", not as an error. */
 const ROUTINE_CLOSE_MESSAGES = new Set<MessageKey>(['conn.resync', 'conn.slow']);
 type Connection = 'connecting' | 'connected' | 'disconnected';
+/** People shown as avatars in the header before the rest become "+N". */
+const MAX_AVATARS = 5;
+const MAX_AVATARS_PHONE = 2;
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
 export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role }
@@ -164,6 +167,9 @@ class BoardView {
   private fitted = false;
   private contentShown = false;
   private header = h('header', { class: 'k-header' });
+  /** Whether the phone's "More" sheet of header actions is open. */
+  private moreOpen = false;
+  private moreCleanup: () => void = () => {};
   private side = h('aside', { class: 'k-side' });
 
   constructor(private readonly root: HTMLElement, private readonly ctx: BoardContext, private readonly navigate: Navigate, name: string) {
@@ -244,6 +250,7 @@ class BoardView {
       const rect = this.stage.getBoundingClientRect();
       const first = this.viewport.width === 800 && this.viewport.height === 600 && !this.fitted;
       this.viewport.setSize(rect.width, rect.height);
+      this.updatePeople();
       if (first) this.viewport.fit(null);
     });
     resize.observe(this.stage);
@@ -272,6 +279,7 @@ class BoardView {
     if (this.outlineTimer !== null) clearTimeout(this.outlineTimer);
     if (this.timerInterval !== null) clearInterval(this.timerInterval);
     this.cleanups.forEach((c) => c());
+    this.moreCleanup();
     this.root.querySelector<HTMLDialogElement>('#k-share-dialog')?.close();
     this.provider?.destroy();
     this.doc.destroy();
@@ -342,6 +350,7 @@ class BoardView {
     const focusedId = document.activeElement?.id;
     document.documentElement.lang = locale();
     this.renderer.root.setAttribute('aria-label', t('board.canvas'));
+    this.closeMore(false);
     this.header = this.buildHeader();
     this.toolbar.build();
     this.side = this.buildSide();
@@ -386,22 +395,18 @@ class BoardView {
       this.editor.zoomToFit();
     });
     const workshop = this.ctx.access.workshopKind === 'workshop' && !snapshot
-      ? h('a', { class: 'k-button k-ghost', id: 'k-workshop-link', href: workshopPath(this.ctx.access.board.workshopId), onclick: (e: Event) => { e.preventDefault(); this.navigate(workshopPath(this.ctx.access.board.workshopId)); } }, [h('span', {}, [t('board.workshop')])])
+      ? h('a', { class: 'k-button k-ghost', id: 'k-workshop-link', href: workshopPath(this.ctx.access.board.workshopId), 'aria-label': t('board.workshop'), title: t('board.workshop'), onclick: (e: Event) => { e.preventDefault(); this.navigate(workshopPath(this.ctx.access.board.workshopId)); } }, [icon(ICONS.workshop, 18), h('span', { class: 'k-hide-narrow' }, [t('board.workshop')])])
       : null;
     const lock = canManage(this.role) && !snapshot
-      ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-lock', 'aria-label': t('board.lock'), 'aria-pressed': String(this.isLocked()), onclick: () => void this.toggleLock() }, [icon(this.isLocked() ? ICONS.lock : ICONS.unlock, 18), h('span', { class: 'k-hide-narrow' }, [t('board.lock')])])
+      ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-lock', 'aria-label': t('board.lock'), title: t('board.lock'), 'aria-pressed': String(this.isLocked()), onclick: () => void this.toggleLock() }, [icon(this.isLocked() ? ICONS.lock : ICONS.unlock, 18), h('span', { class: 'k-hide-narrow' }, [t('board.lock')])])
       : null;
     const present = canManage(this.role) && !snapshot
-      ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-present', 'aria-label': t('present.start'), 'aria-pressed': String(this.presenting), onclick: () => this.togglePresent() }, [icon(ICONS.present, 18), h('span', { class: 'k-hide-narrow' }, [t('present.start')])])
+      ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-present', 'aria-label': t('present.start'), title: t('present.start'), 'aria-pressed': String(this.presenting), onclick: () => this.togglePresent() }, [icon(ICONS.present, 18), h('span', { class: 'k-hide-narrow' }, [t('present.start')])])
       : null;
-    const share = snapshot ? null : h('button', { type: 'button', class: 'k-ghost', id: 'k-share', 'aria-label': t('share.button'), 'aria-haspopup': 'dialog', onclick: () => this.openShare(false) }, [icon(ICONS.link, 18), h('span', { class: 'k-hide-narrow' }, [t('share.button')])]);
-    return h('header', { class: 'k-header' }, [
-      h('a', { href: '/', class: 'k-home', 'aria-label': t('board.home'), onclick: (e: Event) => { e.preventDefault(); this.navigate('/'); } }, [h('span', { class: 'k-logo', 'aria-hidden': 'true' }), h('span', { class: 'k-hide-narrow' }, [t('app.name')])]),
-      title,
-      h('span', { class: 'k-timer', id: 'k-timer', role: 'timer', 'aria-live': 'off', hidden: true }),
-      h('div', { class: 'k-spacer' }),
-      snapshot ? null : h('span', { class: 'k-conn', id: 'k-conn', role: 'status' }),
-      snapshot ? null : h('ul', { class: 'k-people', id: 'k-people', 'aria-label': t('people.title') }),
+    const share = snapshot ? null : h('button', { type: 'button', class: 'k-ghost', id: 'k-share', 'aria-label': t('share.button'), title: t('share.button'), 'aria-haspopup': 'dialog', onclick: () => this.openShare(false) }, [icon(ICONS.link, 18), h('span', { class: 'k-hide-narrow' }, [t('share.button')])]);
+    // The board's actions: in the header on wide screens (labels dropping to icons as it narrows),
+    // behind a "More" button on phones, as one list (the same elements, so ids and focus stay put).
+    const actions = h('div', { class: 'k-header-actions', id: 'k-header-actions' }, [
       workshop,
       lock,
       present,
@@ -409,9 +414,55 @@ class BoardView {
       share,
       this.buildExportMenu(),
       languageSelect(),
-      h('button', { type: 'button', class: 'k-icon-button', id: 'k-help-button', 'aria-label': t('action.help'), title: `${t('action.help')} (?)`, onclick: () => this.openHelp() }, [icon(ICONS.help)]),
+      h('button', { type: 'button', class: 'k-icon-button', id: 'k-help-button', 'aria-label': t('action.help'), title: `${t('action.help')} (?)`, onclick: () => { this.closeMore(false); this.openHelp(); } }, [icon(ICONS.help), h('span', { class: 'k-more-only' }, [t('action.help')])]),
+    ]);
+    actions.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.moreOpen && !(e.target as HTMLElement).closest('details[open]')) {
+        e.stopPropagation();
+        this.closeMore(true);
+      }
+    });
+    actions.addEventListener('click', (e) => {
+      // A chosen action closes the sheet; opening the export menu inside it does not.
+      const target = e.target as HTMLElement;
+      if (target.closest('a, button') && !target.closest('summary')) this.closeMore(false);
+    });
+    actions.addEventListener('change', () => this.closeMore(false));
+    return h('header', { class: 'k-header' }, [
+      h('a', { href: '/', class: 'k-home', 'aria-label': t('board.home'), onclick: (e: Event) => { e.preventDefault(); this.navigate('/'); } }, [h('span', { class: 'k-logo', 'aria-hidden': 'true' }), h('span', { class: 'k-wordmark' }, [t('app.name')])]),
+      title,
+      h('span', { class: 'k-timer', id: 'k-timer', role: 'timer', 'aria-live': 'off', hidden: true }),
+      h('div', { class: 'k-spacer' }),
+      snapshot ? null : h('span', { class: 'k-conn', id: 'k-conn', role: 'status' }),
+      snapshot ? null : h('ul', { class: 'k-people', id: 'k-people', 'aria-label': t('people.title') }),
+      actions,
+      h('button', { type: 'button', class: 'k-icon-button', id: 'k-more-button', 'aria-label': t('header.more'), title: t('header.more'), 'aria-expanded': 'false', 'aria-controls': 'k-header-actions', onclick: () => (this.moreOpen ? this.closeMore(true) : this.openMore()) }, [icon(ICONS.more)]),
       h('button', { type: 'button', class: 'k-icon-button', id: 'k-panel-button', 'aria-label': t('inspector.title'), 'aria-expanded': String(this.sideOpen), 'aria-controls': 'k-side', onclick: () => this.toggleSide() }, [icon(ICONS.panel)]),
     ]);
+  }
+
+  /** Phones: the header's actions open as a sheet under the header. */
+  private openMore(): void {
+    this.moreOpen = true;
+    this.root.querySelector('#k-header-actions')?.classList.add('k-open');
+    this.root.querySelector('#k-more-button')?.setAttribute('aria-expanded', 'true');
+    this.root.querySelector<HTMLElement>('#k-header-actions a, #k-header-actions button, #k-header-actions select, #k-header-actions summary')?.focus();
+    const outside = (e: PointerEvent) => {
+      if (!(e.target as HTMLElement).closest('#k-header-actions, #k-more-button')) this.closeMore(false);
+    };
+    document.addEventListener('pointerdown', outside, true);
+    this.moreCleanup = () => document.removeEventListener('pointerdown', outside, true);
+  }
+
+  private closeMore(returnFocus: boolean): void {
+    if (!this.moreOpen) return;
+    this.moreOpen = false;
+    this.moreCleanup();
+    this.moreCleanup = () => {};
+    this.root.querySelector('#k-header-actions')?.classList.remove('k-open');
+    const button = this.root.querySelector<HTMLElement>('#k-more-button');
+    button?.setAttribute('aria-expanded', 'false');
+    if (returnFocus) button?.focus();
   }
 
   /** Why the board cannot be changed, or the snapshot being viewed, as a strip under the header. */
@@ -488,7 +539,7 @@ class BoardView {
       items.push(h('span', { class: 'k-menu-sep', 'aria-hidden': 'true' }), h('button', { type: 'button', id: 'k-import', onclick: () => file.click() }, [t('import.button')]), file);
     }
     const menu = h('details', { class: 'k-menu', id: 'k-export-menu' }, [
-      h('summary', { 'aria-label': t('action.export') }, [icon(ICONS.download, 18), h('span', { class: 'k-hide-narrow' }, [t('action.export')])]),
+      h('summary', { 'aria-label': t('action.export'), title: t('action.export') }, [icon(ICONS.download, 18), h('span', { class: 'k-hide-narrow' }, [t('action.export')])]),
       h('div', { class: 'k-menu-items' }, items),
     ]);
     // A chosen download closes the menu, as a button in it does.
@@ -584,7 +635,13 @@ class BoardView {
     const left = endsAt - Date.now();
     el.hidden = false;
     el.classList.toggle('k-timer-done', left <= 0);
-    el.textContent = left > 0 ? t('timer.label', { time: formatRemaining(left) }) : t('timer.done');
+    // Narrow headers show only the clock; the whole sentence stays for screen readers.
+    const full = left > 0 ? t('timer.label', { time: formatRemaining(left) }) : t('timer.done');
+    const short = left > 0 ? formatRemaining(left) : full;
+    if (el.dataset.shown === full) return;
+    el.dataset.shown = full;
+    el.title = full;
+    el.replaceChildren(h('span', { class: 'k-timer-full' }, [full]), h('span', { class: 'k-timer-short', 'aria-hidden': 'true' }, [short]));
   }
 
   private togglePresent(): void {
@@ -752,10 +809,19 @@ class BoardView {
     if (!list) return;
     const me = (this.presence.awareness.getLocalState() as { user: { name: string; color: string } }).user;
     const people = [{ name: t('people.you', { name: me.name }), color: me.color }, ...this.presence.peers().map((p) => p.user)];
-    list.replaceChildren(...people.map((p) => h('li', { class: 'k-person', title: p.name }, [
+    // A busy board shows avatars only (names stay for screen readers and as tooltips), and at most
+    // MAX_AVATARS of them, the rest as "+N", so the header keeps its room.
+    const max = window.matchMedia('(max-width: 899px)').matches ? MAX_AVATARS_PHONE : MAX_AVATARS;
+    const shown = people.length > max ? people.slice(0, max - 1) : people;
+    const rest = people.slice(shown.length);
+    list.classList.toggle('k-people-many', people.length > 2);
+    list.replaceChildren(...shown.map((p) => h('li', { class: 'k-person', title: p.name }, [
       h('span', { class: 'k-avatar', style: `background:${p.color}`, 'aria-hidden': 'true' }, [p.name.trim().charAt(0).toUpperCase() || '?']),
       h('span', { class: 'k-person-name' }, [p.name]),
-    ])));
+    ])), ...(rest.length ? [h('li', { class: 'k-person k-person-more', title: rest.map((p) => p.name).join(', ') }, [
+      h('span', { class: 'k-avatar k-avatar-more', 'aria-hidden': 'true' }, [`+${rest.length}`]),
+      h('span', { class: 'k-sr-only' }, [t('people.more', { count: rest.length, names: rest.map((p) => p.name).join(', ') })]),
+    ])] : []));
   }
 
   private uiKey(e: KeyboardEvent): boolean {

@@ -62,4 +62,6 @@ export const ICONS = {
   lock: 'M6 11h12v9H6zM9 11V8a3 3 0 016 0v3',
   unlock: 'M6 11h12v9H6zM9 11V8a3 3 0 015.8-1',
   present: 'M3 4h18v12H3zM12 16v4M8 20h8',
+  more: 'M3.5 12a1.5 1.5 0 103 0 1.5 1.5 0 10-3 0M10.5 12a1.5 1.5 0 103 0 1.5 1.5 0 10-3 0M17.5 12a1.5 1.5 0 103 0 1.5 1.5 0 10-3 0',
+  workshop: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
 } as const;
