@@ -71,11 +71,11 @@ pub struct Limits {
     /// Messages (document updates and awareness) per second one connection may send; faster
     /// senders are slowed down (their socket is read later), not disconnected, so one client
     /// cannot crowd the others out of its room.
-    #[arg(long, env = "KARTTA_MESSAGES_PER_SECOND", default_value_t = 100.0)]
+    #[arg(long, env = "KARTTA_MESSAGES_PER_SECOND", default_value_t = 300.0)]
     pub messages_per_second: f64,
 
     /// Messages a connection may send in a burst above the steady rate.
-    #[arg(long, env = "KARTTA_MESSAGE_BURST", default_value_t = 500.0)]
+    #[arg(long, env = "KARTTA_MESSAGE_BURST", default_value_t = 3000.0)]
     pub message_burst: f64,
 
     /// Messages queued for one connection before it is closed as too slow.

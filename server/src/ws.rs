@@ -8,16 +8,22 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
+use hyper_util::rt::TokioIo;
 use kartta_protocol::close::CloseReason;
 use kartta_protocol::codec::{self, DecodeError, Message};
 use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role as WsRole, WebSocketConfig};
+use tokio_tungstenite::tungstenite::Error as WsError;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::WebSocketStream;
 
 use crate::http::ApiError;
 use crate::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
@@ -30,6 +36,13 @@ const DEAD_PEER_AFTER: Duration = Duration::from_secs(65);
 /// Messages at least this large are written a few connections at a time
 /// ([`crate::AppState::large_sends`]).
 pub const LARGE_MESSAGE_BYTES: usize = 256 * 1024;
+/// Large messages go out as fragments of this size: the websocket layer copies what it sends
+/// into a per-connection buffer that keeps its size, so whole 20 MB boards would leave 20 MB
+/// behind in every joiner's connection.
+const FRAGMENT_BYTES: usize = 64 * 1024;
+/// The socket read buffer. tungstenite fills it before every read, so a small one keeps
+/// thousands of idle connections cheap.
+const READ_BUFFER_BYTES: usize = 16 * 1024;
 /// Most queued frames written with one flush.
 const MAX_FRAMES_PER_FLUSH: usize = 128;
 /// Attempts to join a room that is unloading at that very moment.
@@ -37,11 +50,35 @@ const JOIN_ATTEMPTS: usize = 5;
 
 static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
 
+type WebSocket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+
+/// The `Sec-WebSocket-Accept` answer if `headers` ask for a websocket upgrade.
+fn websocket_accept(headers: &HeaderMap) -> Option<String> {
+    let has = |name: header::HeaderName, wanted: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| {
+                value
+                    .split(',')
+                    .any(|part| part.trim().eq_ignore_ascii_case(wanted))
+            })
+    };
+    if !has(header::UPGRADE, "websocket")
+        || !has(header::CONNECTION, "upgrade")
+        || !has(header::SEC_WEBSOCKET_VERSION, "13")
+    {
+        return None;
+    }
+    let key = headers.get(header::SEC_WEBSOCKET_KEY)?;
+    Some(tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes()))
+}
+
 pub async fn sync_handler(
     Path(board_id): Path<String>,
     State(state): State<AppState>,
     token: crate::api::Token,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    mut request: Request,
 ) -> Response {
     if !kartta_protocol::is_valid_board_id(&board_id) {
         return ApiError::BadRequest(
@@ -58,18 +95,41 @@ pub async fn sync_handler(
             Err(error) => return error.into_response(),
         }
     };
-    let Ok(upgrade) = upgrade else {
+    let Some(accept) = websocket_accept(request.headers()) else {
         return ApiError::BadRequest(
             "this address speaks the Yjs protocol over a websocket".into(),
         )
         .into_response();
     };
+    let upgrade = hyper::upgrade::on(&mut request);
     let max_message = state.config.limits.max_message_bytes;
-    upgrade
-        .max_message_size(max_message)
-        .max_frame_size(max_message)
-        .on_failed_upgrade(|error| tracing::info!(%error, "websocket upgrade failed"))
-        .on_upgrade(move |socket| serve_connection(socket, board_id, role, state))
+    let config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(FRAGMENT_BYTES)
+        .max_message_size(Some(max_message))
+        .max_frame_size(Some(max_message));
+    tokio::spawn(async move {
+        match upgrade.await {
+            Ok(upgraded) => {
+                let socket = WebSocketStream::from_raw_socket(
+                    TokioIo::new(upgraded),
+                    WsRole::Server,
+                    Some(config),
+                )
+                .await;
+                serve_connection(socket, board_id, role, state).await;
+            }
+            Err(error) => tracing::info!(%error, "websocket upgrade failed"),
+        }
+    });
+    let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    if let Ok(accept) = HeaderValue::from_str(&accept) {
+        headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    }
+    response
 }
 
 async fn serve_connection(socket: WebSocket, board_id: String, role: Role, state: AppState) {
@@ -195,11 +255,18 @@ async fn read_loop(
                 last_heard.touch();
                 continue;
             }
-            Some(Ok(WsMessage::Close(_))) | None => return,
-            Some(Err(error)) => {
-                // Oversized frames end here: tungstenite refuses them before buffering them.
-                tracing::info!(connection, %error, "websocket read failed");
+            // Raw frames are only ever written, never read (tungstenite assembles messages).
+            Some(Ok(WsMessage::Close(_) | WsMessage::Frame(_))) | None => return,
+            Some(Err(WsError::Capacity(error))) => {
+                // Oversized messages end here: tungstenite refuses them before buffering them.
+                tracing::info!(connection, %error, "closing a connection that sent too much");
+                state.metrics.protocol_errors.inc();
                 closer.close(CloseReason::MessageTooBig);
+                return;
+            }
+            Some(Err(error)) => {
+                tracing::debug!(connection, %error, "websocket read ended");
+                closer.close(CloseReason::GoingAway);
                 return;
             }
         };
@@ -297,7 +364,7 @@ async fn write_loop(
     }
     let reason = closer.reason().unwrap_or(CloseReason::GoingAway);
     let frame = CloseFrame {
-        code: reason.code(),
+        code: CloseCode::from(reason.code()),
         reason: reason.name().into(),
     };
     // Best effort: a slow or vanished peer may not take the close frame.
@@ -312,20 +379,38 @@ async fn write_batch(
     sink: &mut SplitSink<WebSocket, WsMessage>,
     batch: &mut Vec<Bytes>,
     large_sends: &Semaphore,
-) -> Result<(), axum::Error> {
+) -> Result<(), WsError> {
     for frame in batch.drain(..) {
         if frame.len() >= LARGE_MESSAGE_BYTES {
-            // The websocket layer copies a message into the connection's write buffer. When a
-            // crowd joins a large board at once, that would be one copy of the whole board per
-            // joiner; a few at a time keeps memory flat and loopback drains each in
-            // milliseconds.
+            // Sent as fragments, a few connections at a time: each fragment is copied into the
+            // connection's write buffer only when the socket has taken the one before, so a
+            // crowd joining a large board never holds a copy of it per joiner.
             let _permit = large_sends.acquire().await;
-            sink.send(WsMessage::Binary(frame)).await?;
+            send_fragmented(sink, frame).await?;
         } else {
             sink.feed(WsMessage::Binary(frame)).await?;
         }
     }
     sink.flush().await
+}
+
+async fn send_fragmented(
+    sink: &mut SplitSink<WebSocket, WsMessage>,
+    message: Bytes,
+) -> Result<(), WsError> {
+    let mut offset = 0;
+    while offset < message.len() {
+        let end = (offset + FRAGMENT_BYTES).min(message.len());
+        let opcode = if offset == 0 {
+            OpCode::Data(Data::Binary)
+        } else {
+            OpCode::Data(Data::Continue)
+        };
+        let fragment = Frame::message(message.slice(offset..end), opcode, end == message.len());
+        sink.send(WsMessage::Frame(fragment)).await?;
+        offset = end;
+    }
+    Ok(())
 }
 
 /// Milliseconds since a fixed start, shared between a connection's reader and writer.
