@@ -161,6 +161,75 @@ describe('select tool', () => {
   });
 });
 
+describe('reconnecting a relation by its ends', () => {
+  function connected() {
+    const ctx = setup();
+    const a = ctx.model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    const b = ctx.model.addActor({ name: 'B', kind: 'media', x: 300, y: 0 });
+    const c = ctx.model.addActor({ name: 'C', kind: 'funder', x: 0, y: 200 });
+    const relation = ctx.model.addRelation(a, b, { label: 'yhteistyö' })!;
+    ctx.editor.select([relation]);
+    return { ...ctx, a, b, c, relation };
+  }
+
+  it('dragging the end handle onto another actor moves that end there, as one undo step', () => {
+    const { model, editor, a, b, c, relation } = connected();
+    // The line leaves A at (96, 0) and meets B at (204, 0): those are the handles.
+    editor.pointerDown(at(204, 0));
+    expect(editor.state.id).toBe('relation.reconnecting');
+    editor.pointerMove(at(100, 150));
+    expect(editor.endpointDraft).toMatchObject({ relation, end: 'to', target: null });
+    editor.pointerMove(at(10, 205));
+    expect(editor.endpointDraft?.target).toBe(c);
+    editor.pointerUp(at(10, 205));
+    expect(model.relations.get(relation)).toMatchObject({ from: a, to: c, label: 'yhteistyö' });
+    expect(editor.endpointDraft).toBeNull();
+    expect(editor.state.id).toBe('select.idle');
+    expect([...editor.selection]).toEqual([relation]);
+    model.undo();
+    expect(model.relations.get(relation)).toMatchObject({ from: a, to: b });
+  });
+
+  it('the start handle moves the start', () => {
+    const { model, editor, b, c, relation } = connected();
+    drag(editor, [96, 0], [5, 195]);
+    expect(model.relations.get(relation)).toMatchObject({ from: c, to: b });
+  });
+
+  it('dropping on empty board or on the other end changes nothing; Escape and undo cancel the drag', () => {
+    const { model, editor, a, b, c, relation } = connected();
+    drag(editor, [204, 0], [600, 400]);
+    drag(editor, [204, 0], [0, 0]);
+    expect(model.relations.get(relation)).toMatchObject({ from: a, to: b });
+    editor.pointerDown(at(204, 0));
+    editor.pointerMove(at(0, 200));
+    editor.keyDown(key('Escape'));
+    expect(editor.endpointDraft).toBeNull();
+    editor.pointerUp(at(0, 200));
+    expect(model.relations.get(relation)).toMatchObject({ from: a, to: b });
+    // Undo in the middle of a drag drops the drag first, then undoes the last finished change.
+    editor.select([relation]);
+    drag(editor, [204, 0], [0, 200]);
+    expect(model.relations.get(relation)).toMatchObject({ from: a, to: c });
+    // A (0, 0) → C (0, 200): the end handle now sits at (0, 174).
+    editor.pointerDown(at(0, 174));
+    editor.pointerMove(at(300, 0));
+    expect(editor.endpointDraft?.target).toBe(b);
+    editor.undo();
+    editor.pointerUp(at(300, 0));
+    expect(editor.endpointDraft).toBeNull();
+    expect(model.relations.get(relation)).toMatchObject({ from: a, to: b });
+  });
+
+  it('offers no handles on a read-only board, and the model refuses loops and unknown actors', () => {
+    const { model, editor, a, relation } = connected();
+    expect(model.reconnectRelation(relation, 'to', a)).toBe(false);
+    expect(model.reconnectRelation(relation, 'to', 'nobody')).toBe(false);
+    model.canWrite = () => false;
+    expect(editor.endpointAt(204, 0)).toBeNull();
+  });
+});
+
 describe('relation tool', () => {
   it('connects two actors by dragging from one to the other', () => {
     const { model, editor } = setup();

@@ -167,6 +167,20 @@ export class BoardModel {
     return id;
   }
 
+  /**
+   * Moves one end of a relation to another actor (one undo step). Refused (false) when the actor
+   * does not exist or is the relation's other end.
+   */
+  reconnectRelation(id: string, end: 'from' | 'to', actorId: string): boolean {
+    const map = this.roots.relations.get(id);
+    if (!map || !this.roots.actors.has(actorId)) return false;
+    const other = map.get(end === 'from' ? FIELD.relation.to : FIELD.relation.from);
+    if (other === actorId) return false;
+    if (map.get(FIELD.relation[end]) === actorId) return true;
+    this.transact(() => map.set(FIELD.relation[end], actorId));
+    return true;
+  }
+
   updateRelation(id: string, patch: RelationPatch): void {
     const map = this.roots.relations.get(id);
     if (!map) return;

@@ -5,6 +5,9 @@ import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
 import { ACTOR_STYLE, RELATION_COLOR, STATUS_DASH, STRENGTH_WIDTH } from './style';
 import { svg, truncate, wrapText } from './svg';
 import { truncateToWidth, wrapToWidth } from './measure';
+import { cardExit } from '../tools/hit';
+
+export { cardExit };
 
 export function actorNode(actor: Actor, dx: number, dy: number, extraClass: string): SVGGElement {
   const style = ACTOR_STYLE[actor.kind];
@@ -49,16 +52,6 @@ function actorSubline(actor: Actor): string {
   return truncateToWidth(parts.join('  '), ACTOR_WIDTH - 48, 10, 400);
 }
 
-/** Where a line from the centre of one card towards (tx, ty) leaves the card, with a small gap. */
-export function cardExit(cx: number, cy: number, tx: number, ty: number): { x: number; y: number } | null {
-  const dx = tx - cx;
-  const dy = ty - cy;
-  const hw = ACTOR_WIDTH / 2 + 4;
-  const hh = ACTOR_HEIGHT / 2 + 4;
-  const s = Math.min(dx === 0 ? Infinity : hw / Math.abs(dx), dy === 0 ? Infinity : hh / Math.abs(dy));
-  if (!Number.isFinite(s) || s >= 0.5) return null;
-  return { x: cx + dx * s, y: cy + dy * s };
-}
 
 export function relationNode(relation: Relation, a: { x: number; y: number }, b: { x: number; y: number }, label: string, extraClass: string): SVGGElement {
   const g = svg('g', { class: `k-relation ${extraClass}` });

@@ -4,7 +4,7 @@ import type { Peer } from '../model/presence';
 import type { Editor } from '../tools/editor';
 import type { MessageKey } from '../i18n';
 import type { Template } from '../generated/protocol';
-import { actorRect, connectHandle, noteRect, strokeBounds, HANDLE_RADIUS_PX } from '../tools/hit';
+import { actorRect, connectHandle, noteRect, relationEnds, strokeBounds, HANDLE_RADIUS_PX } from '../tools/hit';
 import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode } from './elements';
 import { templateNodes } from './template';
@@ -272,6 +272,30 @@ export class SceneRenderer {
         svg('circle', { cx: p.x, cy: p.y, r, fill: '#2563eb', stroke: '#ffffff', 'stroke-width': 2 / this.viewport.zoom }),
         svg('path', { d: `M${p.x - r / 2} ${p.y}H${p.x + r / 2}M${p.x} ${p.y - r / 2}V${p.y + r / 2}`, stroke: '#ffffff', 'stroke-width': 2 / this.viewport.zoom }),
       ]));
+    }
+    // A selected relation's two ends can be dragged onto other actors.
+    const singleRelation = editor.selection.size === 1 ? [...editor.selection][0]! : null;
+    if (singleRelation && model.relations.has(singleRelation) && model.canWrite() && !editor.endpointDraft && editor.tool === 'select') {
+      const ends = relationEnds(model, singleRelation);
+      const r = (HANDLE_RADIUS_PX - 4) / this.viewport.zoom;
+      if (ends) {
+        for (const [end, p] of [['from', ends.from], ['to', ends.to]] as const) {
+          nodes.push(svg('circle', { class: 'k-endpoint-handle', 'data-end': end, cx: p.x, cy: p.y, r, fill: '#ffffff', stroke: '#2563eb', 'stroke-width': 2.5 / this.viewport.zoom }));
+        }
+      }
+    }
+    const endpoint = editor.endpointDraft;
+    if (endpoint) {
+      const relation = model.relations.get(endpoint.relation);
+      const fixed = relation && model.actors.get(endpoint.end === 'from' ? relation.to : relation.from);
+      const target = endpoint.target ? model.actors.get(endpoint.target) : null;
+      if (fixed) {
+        nodes.push(svg('path', {
+          d: `M${fixed.x} ${fixed.y}L${target?.x ?? endpoint.x} ${target?.y ?? endpoint.y}`,
+          stroke: '#2563eb', 'stroke-width': 2.5, 'stroke-dasharray': '6 5', fill: 'none',
+        }));
+        if (target) outline(target.id, '#2563eb', false);
+      }
     }
     if (editor.brush) {
       const b = editor.brush;

@@ -4,7 +4,7 @@ import type { Presence, LiveInk } from '../model/presence';
 import type { Viewport, Rect } from '../render/viewport';
 import type { ActorKind, StrokeTool } from '../generated/protocol';
 import { INK_COLORS, NOTE_COLORS } from '../model/types';
-import { hitTest, boardBounds, connectHandle, HANDLE_RADIUS_PX } from './hit';
+import { hitTest, boardBounds, connectHandle, relationEnds, HANDLE_RADIUS_PX } from './hit';
 import { templateBounds } from '../render/template';
 import { unionRect } from '../render/viewport';
 import type { Hit } from './hit';
@@ -32,6 +32,8 @@ export class Editor {
   drag: { ids: string[]; dx: number; dy: number } | null = null;
   brush: Rect | null = null;
   relationDraft: { from: string; x: number; y: number; target: string | null } | null = null;
+  /** A selected relation's end being dragged to another actor: `end` moves, the other stays. */
+  endpointDraft: { relation: string; end: 'from' | 'to'; x: number; y: number; target: string | null } | null = null;
   ink: LiveInk | null = null;
   erasing = new Set<string>();
   readonly legend = new Map<ActorKind, LegendMode>();
@@ -223,6 +225,19 @@ export class Editor {
     if (!actor) return null;
     const handle = connectHandle(actor);
     return Math.hypot(handle.x - x, handle.y - y) <= HANDLE_RADIUS_PX / this.viewport.zoom ? actor.id : null;
+  }
+
+  /** The end of the single selected relation whose handle is at this point, if any. */
+  endpointAt(x: number, y: number): { relation: string; end: 'from' | 'to' } | null {
+    if (this.selection.size !== 1 || this.locked) return null;
+    const [id] = this.selection;
+    const ends = relationEnds(this.model, id!);
+    if (!ends) return null;
+    const reach = HANDLE_RADIUS_PX / this.viewport.zoom;
+    const dFrom = Math.hypot(ends.from.x - x, ends.from.y - y);
+    const dTo = Math.hypot(ends.to.x - x, ends.to.y - y);
+    if (Math.min(dFrom, dTo) > reach) return null;
+    return { relation: id!, end: dFrom <= dTo ? 'from' : 'to' };
   }
 
   /**

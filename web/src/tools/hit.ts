@@ -115,3 +115,25 @@ export function connectHandle(actor: Actor, dx = 0, dy = 0): { x: number; y: num
 
 /** Radius of the connect handle, in screen pixels (generous for fingers). */
 export const HANDLE_RADIUS_PX = 11;
+
+/** Where a line from the centre of one card towards (tx, ty) leaves the card, with a small gap. */
+export function cardExit(cx: number, cy: number, tx: number, ty: number): { x: number; y: number } | null {
+  const dx = tx - cx;
+  const dy = ty - cy;
+  const hw = ACTOR_WIDTH / 2 + 4;
+  const hh = ACTOR_HEIGHT / 2 + 4;
+  const s = Math.min(dx === 0 ? Infinity : hw / Math.abs(dx), dy === 0 ? Infinity : hh / Math.abs(dy));
+  if (!Number.isFinite(s) || s >= 0.5) return null;
+  return { x: cx + dx * s, y: cy + dy * s };
+}
+
+/** Where a relation's line meets its two cards (its draggable endpoints), or null when the cards overlap. */
+export function relationEnds(model: BoardModel, relationId: string): { from: { x: number; y: number }; to: { x: number; y: number } } | null {
+  const relation = model.relations.get(relationId);
+  const a = relation && model.actors.get(relation.from);
+  const b = relation && model.actors.get(relation.to);
+  if (!a || !b) return null;
+  const from = cardExit(a.x, a.y, b.x, b.y);
+  const to = cardExit(b.x, b.y, a.x, a.y);
+  return from && to ? { from, to } : null;
+}

@@ -45,3 +45,38 @@ export class RelationPointing implements ToolState {
     this.editor.idle();
   }
 }
+
+/** Dragging a selected relation's end onto another actor reconnects it there; anywhere else, nothing changes. */
+export class EndpointDragging implements ToolState {
+  readonly id = 'relation.reconnecting';
+  constructor(private readonly editor: Editor, private readonly relation: string, private readonly end: 'from' | 'to', start: PointerInput) {
+    editor.endpointDraft = { relation, end, x: start.x, y: start.y, target: null };
+    editor.changed();
+  }
+
+  pointerMove(input: PointerInput): void {
+    const relation = this.editor.model.relations.get(this.relation);
+    if (!relation) return this.cancel();
+    const fixed = this.end === 'from' ? relation.to : relation.from;
+    const hit = this.editor.hit(input.x, input.y);
+    const target = hit?.type === 'actor' && hit.id !== fixed ? hit.id : null;
+    this.editor.endpointDraft = { relation: this.relation, end: this.end, x: input.x, y: input.y, target };
+    this.editor.changed();
+  }
+
+  pointerUp(input: PointerInput): void {
+    this.pointerMove(input);
+    const target = this.editor.endpointDraft?.target ?? null;
+    this.finish();
+    if (target) this.editor.model.reconnectRelation(this.relation, this.end, target);
+  }
+
+  cancel(): void {
+    this.finish();
+  }
+
+  private finish(): void {
+    this.editor.endpointDraft = null;
+    this.editor.idle();
+  }
+}

@@ -5,7 +5,7 @@ import { DRAG_THRESHOLD_PX } from './tool';
 import { elementsInRect } from './hit';
 import { normalizeRect } from '../render/viewport';
 import { Panning } from './hand';
-import { RelationPointing } from './relation';
+import { EndpointDragging, RelationPointing } from './relation';
 
 export class SelectIdle implements ToolState {
   readonly id = 'select.idle';
@@ -13,6 +13,11 @@ export class SelectIdle implements ToolState {
 
   pointerDown(input: PointerInput): void {
     const editor = this.editor;
+    const endpoint = editor.endpointAt(input.x, input.y);
+    if (endpoint) {
+      editor.transition(new EndpointDragging(editor, endpoint.relation, endpoint.end, input));
+      return;
+    }
     const handleOf = editor.handleAt(input.x, input.y);
     if (handleOf) {
       editor.transition(new RelationPointing(editor, handleOf, input));

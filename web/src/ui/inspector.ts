@@ -1,5 +1,6 @@
 // The inspector: every field of the selected actor, relation or note, editable.
-import type { BoardModel } from '../model/board';
+import type { ActorPatch, BoardModel, RelationPatch } from '../model/board';
+import type { Actor, Relation } from '../model/types';
 import type { Editor } from '../tools/editor';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
@@ -8,7 +9,7 @@ import {
 } from '../generated/protocol';
 import { NOTE_COLORS } from '../model/types';
 import { h, icon, ICONS } from './dom';
-import { checkField, selectField, textField } from './fields';
+import { MIXED, checkField, selectField, textField } from './fields';
 import type { Binding } from './fields';
 
 export const NOTE_COLOR_KEYS: MessageKey[] = ['color.yellow', 'color.green', 'color.blue', 'color.pink', 'color.lilac'];
@@ -27,7 +28,9 @@ export class Inspector {
 
   /** Rebuilds when the selection or language changed, otherwise refreshes values in place. */
   update(force = false): void {
-    const key = [...this.editor.selection].sort().join(',') + '|' + !this.model.canWrite();
+    // A relation's From and To list the actors, so they are rebuilt when actors come or go.
+    const ends = [...this.editor.selection].some((id) => this.model.relations.has(id)) ? this.model.actors.size : '';
+    const key = [...this.editor.selection].sort().join(',') + '|' + !this.model.canWrite() + '|' + ends;
     if (!force && key === this.shownFor) {
       this.bindings.forEach((b) => b.refresh());
       return;
@@ -40,43 +43,42 @@ export class Inspector {
   private build(): Node[] {
     const ids = [...this.editor.selection];
     if (ids.length === 0) return [h('p', { class: 'k-muted' }, [t('inspector.empty')])];
-    if (ids.length > 1) return [h('p', {}, [t('inspector.many', { count: ids.length })]), this.deleteButton()];
-    const id = ids[0]!;
-    const type = this.model.typeOf(id);
     const fieldset = (title: string, nodes: [HTMLElement, Binding][]) => {
       this.bindings.push(...nodes.map((n) => n[1]));
       const set = h('fieldset', { disabled: !this.model.canWrite() }, [h('legend', {}, [title]), ...nodes.map((n) => n[0])]);
       return [set, this.deleteButton()];
     };
+    if (ids.length > 1) {
+      const types = new Set(ids.map((id) => this.model.typeOf(id)));
+      if (types.size === 1 && types.has('actor')) return fieldset(t('inspector.actors', { count: ids.length }), this.actorFields(ids));
+      if (types.size === 1 && types.has('relation')) return fieldset(t('inspector.relations', { count: ids.length }), this.relationFields(ids));
+      return [h('p', {}, [t('inspector.many', { count: ids.length })]), h('p', { class: 'k-muted' }, [t('inspector.mixedTypes')]), this.deleteButton()];
+    }
+    const id = ids[0]!;
+    const type = this.model.typeOf(id);
     if (type === 'actor') {
       const a = () => this.model.actors.get(id)!;
-      const up = (patch: Parameters<BoardModel['updateActor']>[1]) => this.model.updateActor(id, patch);
       return fieldset(t('inspector.actor'), [
-        textField(t('field.name'), () => a().name, (v) => up({ name: v }), { key: 'name' }),
-        selectField(t('field.kind'), options(ACTOR_KIND_CODES, 'actorKind'), () => a().kind, (v) => v && up({ kind: v }), 'kind'),
-        textField(t('field.description'), () => a().description, (v) => up({ description: v }), { multiline: true }),
-        textField(t('field.tags'), () => a().tags.join(', '), (v) => up({ tags: v.split(',').map((s) => s.trim()).filter(Boolean) })),
-        textField(t('field.alias'), () => a().alias, (v) => up({ alias: v })),
-        selectField(t('field.influence'), [{ value: '', label: t('field.notSet') }, ...['0', '1', '2', '3', '4', '5'].map((v) => ({ value: v, label: v }))],
-          () => (a().influence === null ? '' : String(a().influence)), (v) => up({ influence: v === '' ? null : Number(v) })),
-        selectField(t('field.stance'), options(STANCE_CODES, 'stance', true), () => a().stance ?? '', (v) => up({ stance: v || null })),
-        checkField(t('field.isPerson'), () => a().isPerson, (v) => up({ isPerson: v })),
+        textField(t('field.name'), () => a().name, (v) => this.model.updateActor(id, { name: v }), { key: 'name' }),
+        ...this.actorFields([id]),
       ]);
     }
     if (type === 'relation') {
       const r = () => this.model.relations.get(id)!;
-      const up = (patch: Parameters<BoardModel['updateRelation']>[1]) => this.model.updateRelation(id, patch);
       const name = (actorId: string) => this.model.actors.get(actorId)?.name || t('outline.unnamed');
+      // Either end can be moved to another actor here (or by dragging its handle on the canvas).
+      const actorOptions = () => [...this.model.actors.values()]
+        .map((x) => ({ value: x.id, label: name(x.id) }))
+        .sort((x, y) => x.label.localeCompare(y.label));
+      const end = (which: 'from' | 'to') => selectField(t(`field.${which}`), actorOptions(), () => r()[which], (v) => {
+        if (v) this.model.reconnectRelation(id, which, v);
+      }, which);
+      const endsText = () => `${name(r().from)} → ${name(r().to)}`;
+      const ends = h('p', { class: 'k-relation-ends' }, [endsText()]);
+      this.bindings.push({ refresh: () => { if (this.model.relations.has(id)) ends.textContent = endsText(); } });
       return [
-        h('p', { class: 'k-relation-ends' }, [`${name(r().from)} → ${name(r().to)}`]),
-        ...fieldset(t('inspector.relation'), [
-          selectField(t('field.kind'), options(RELATION_KIND_CODES, 'relationKind'), () => r().kind, (v) => v && up({ kind: v }), 'kind'),
-          textField(t('field.label'), () => r().label, (v) => up({ label: v })),
-          selectField(t('field.direction'), options(DIRECTION_CODES, 'direction'), () => r().direction, (v) => v && up({ direction: v })),
-          selectField(t('field.strength'), options(STRENGTH_CODES, 'strength'), () => r().strength, (v) => v && up({ strength: v })),
-          selectField(t('field.coordination'), options(COORDINATION_CODES, 'coordination', true), () => r().coordination ?? '', (v) => up({ coordination: v || null })),
-          selectField(t('field.status'), options(RELATION_STATUS_CODES, 'status'), () => r().status, (v) => v && up({ status: v }), 'status'),
-        ]),
+        ends,
+        ...fieldset(t('inspector.relation'), [end('from'), end('to'), ...this.relationFields([id])]),
       ];
     }
     if (type === 'note') {
@@ -93,6 +95,39 @@ export class Inspector {
     return [];
   }
 
+  /** The actor fields shared by every id (all but the name); with several ids, differing values show as mixed. */
+  private actorFields(ids: string[]): [HTMLElement, Binding][] {
+    const many = ids.length > 1;
+    const mixedLabel = many ? t('field.mixed') : undefined;
+    const value = <T>(get: (a: Actor) => T): T | typeof MIXED => common(ids.map((id) => this.model.actors.get(id)).filter((a): a is Actor => !!a).map(get));
+    const up = (patch: ActorPatch) => this.model.batch(() => ids.forEach((id) => this.model.updateActor(id, patch)));
+    return [
+      selectField(t('field.kind'), options(ACTOR_KIND_CODES, 'actorKind'), () => value((a) => a.kind), (v) => v && up({ kind: v }), 'kind', mixedLabel),
+      textField(t('field.description'), () => (value((a) => a.description)), (v) => up({ description: v }), { multiline: true, mixedLabel }),
+      textField(t('field.tags'), () => (value((a) => a.tags.join(', '))), (v) => up({ tags: v.split(',').map((s) => s.trim()).filter(Boolean) }), { mixedLabel }),
+      textField(t('field.alias'), () => (value((a) => a.alias)), (v) => up({ alias: v }), { mixedLabel }),
+      selectField(t('field.influence'), [{ value: '', label: t('field.notSet') }, ...['0', '1', '2', '3', '4', '5'].map((v) => ({ value: v, label: v }))],
+        () => value((a) => (a.influence === null ? '' : String(a.influence))), (v) => up({ influence: v === '' ? null : Number(v) }), 'influence', mixedLabel),
+      selectField(t('field.stance'), options(STANCE_CODES, 'stance', true), () => value((a) => a.stance ?? ''), (v) => up({ stance: v || null }), 'stance', mixedLabel),
+      checkField(t('field.isPerson'), () => { const v = value((a) => a.isPerson); return v === MIXED ? null : v; }, (v) => up({ isPerson: v })),
+    ];
+  }
+
+  /** The relation fields shared by every id (all but the ends). */
+  private relationFields(ids: string[]): [HTMLElement, Binding][] {
+    const mixedLabel = ids.length > 1 ? t('field.mixed') : undefined;
+    const value = <T>(get: (r: Relation) => T): T | typeof MIXED => common(ids.map((id) => this.model.relations.get(id)).filter((r): r is Relation => !!r).map(get));
+    const up = (patch: RelationPatch) => this.model.batch(() => ids.forEach((id) => this.model.updateRelation(id, patch)));
+    return [
+      selectField(t('field.kind'), options(RELATION_KIND_CODES, 'relationKind'), () => value((r) => r.kind), (v) => v && up({ kind: v }), 'kind', mixedLabel),
+      textField(t('field.label'), () => value((r) => r.label), (v) => up({ label: v }), { mixedLabel }),
+      selectField(t('field.direction'), options(DIRECTION_CODES, 'direction'), () => value((r) => r.direction), (v) => v && up({ direction: v }), 'direction', mixedLabel),
+      selectField(t('field.strength'), options(STRENGTH_CODES, 'strength'), () => value((r) => r.strength), (v) => v && up({ strength: v }), 'strength', mixedLabel),
+      selectField(t('field.coordination'), options(COORDINATION_CODES, 'coordination', true), () => value((r) => r.coordination ?? ''), (v) => up({ coordination: v || null }), 'coordination', mixedLabel),
+      selectField(t('field.status'), options(RELATION_STATUS_CODES, 'status'), () => value((r) => r.status), (v) => v && up({ status: v }), 'status', mixedLabel),
+    ];
+  }
+
   private deleteButton(): HTMLElement {
     return h('button', { type: 'button', class: 'k-danger', disabled: !this.model.canWrite(), onclick: () => this.editor.deleteSelection() }, [icon(ICONS.trash, 16), t('action.delete')]);
   }
@@ -100,4 +135,11 @@ export class Inspector {
 
 function colorName(index: number): string {
   return t(NOTE_COLOR_KEYS[index]!);
+}
+
+/** The one value all share, or MIXED (arrays compare by content). */
+function common<T>(values: T[]): T | typeof MIXED {
+  if (values.length === 0) return MIXED;
+  const first = JSON.stringify(values[0]);
+  return values.every((v) => JSON.stringify(v) === first) ? values[0]! : MIXED;
 }

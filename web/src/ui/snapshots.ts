@@ -37,6 +37,7 @@ export class SnapshotsPanel {
   private status = '';
   private error = '';
   private busy = false;
+  private draftName = '';
 
   constructor(private readonly ctx: SnapshotsContext) {}
 
@@ -53,7 +54,9 @@ export class SnapshotsPanel {
   render(): void {
     const focused = document.activeElement?.id;
     const ctx = this.ctx;
-    const name = h('input', { id: 'k-snapshot-name', type: 'text', maxlength: 120, required: true, autocomplete: 'off' });
+    // The list is re-rendered when it arrives from the server: a name being typed survives that.
+    const name = h('input', { id: 'k-snapshot-name', type: 'text', maxlength: 120, required: true, autocomplete: 'off', value: this.draftName });
+    name.addEventListener('input', () => (this.draftName = name.value));
     const form = canSnapshot(ctx.role) ? h('form', { class: 'k-snapshot-form', onsubmit: (e: Event) => { e.preventDefault(); void this.take(name.value); } }, [
       h('label', { for: 'k-snapshot-name' }, [t('snapshots.name')]),
       h('div', { class: 'k-row' }, [name, h('button', { type: 'submit', id: 'k-snapshot-take', class: 'k-primary', disabled: this.busy }, [t('snapshots.take')])]),
@@ -68,6 +71,7 @@ export class SnapshotsPanel {
       h('ul', { class: 'k-snapshot-list', 'aria-label': t('snapshots.title') }, items),
     );
     if (focused) document.getElementById(focused)?.focus();
+    if (focused === name.id) name.setSelectionRange(name.value.length, name.value.length);
   }
 
   private item(s: Snapshot): HTMLElement {
@@ -95,6 +99,7 @@ export class SnapshotsPanel {
       const snapshot = await api.takeSnapshot(this.ctx.boardId, this.ctx.token, { name, author: this.ctx.author() || undefined });
       this.list = [...(this.list ?? []), snapshot];
       this.status = t('snapshots.taken', { name });
+      this.draftName = '';
     });
   }
 

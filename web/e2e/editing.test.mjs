@@ -1,0 +1,124 @@
+// End-to-end: a relation's end dragged onto another actor reconnects it (and undo puts it back); the
+// inspector edits several selected actors or relations at once and shows where their values differ.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+let server;
+const open = [];
+
+before(async () => {
+  server = await startServer();
+});
+
+after(async () => {
+  for (const c of open) await c.close();
+  server?.stop();
+});
+
+async function screenOf(page, x, y) {
+  return page.evaluate(([bx, by]) => {
+    const rect = document.getElementById('k-canvas').getBoundingClientRect();
+    const p = window.kartta.viewport.toScreen(bx, by);
+    return { x: rect.left + p.x, y: rect.top + p.y };
+  }, [x, y]);
+}
+
+const relationOf = (page, id) => page.evaluate((rid) => {
+  const m = window.kartta.model;
+  const r = m.relations.get(rid);
+  return r && { from: m.actors.get(r.from).name, to: m.actors.get(r.to).name, kind: r.kind };
+}, id);
+
+test('relation ends reconnect by drag and in the inspector; several actors are edited at once', { timeout: 120_000 }, async () => {
+  const c = await launchContext();
+  open.push(c);
+  const page = c.page;
+  page.on('pageerror', (e) => console.error('[editing] page error:', e.message));
+  await page.addInitScript(() => localStorage.setItem('kartta.locale', 'en'));
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Eeva');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-share-dialog[open]');
+  await page.click('#k-share-close');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+
+  const ids = await page.evaluate(() => {
+    const m = window.kartta.model;
+    const out = {};
+    m.batch(() => {
+      out.Kunta = m.addActor({ name: 'Kunta', kind: 'municipality', x: -250, y: -100 });
+      out.Yritys = m.addActor({ name: 'Yritys', kind: 'business', x: 250, y: -100 });
+      out.Seura = m.addActor({ name: 'Seura', kind: 'association', x: 0, y: 150, influence: 3 });
+    });
+    out.relation = m.addRelation(out.Kunta, out.Yritys);
+    return out;
+  });
+  await page.click('#k-fit');
+  await page.waitForTimeout(100);
+
+  // Select the relation by clicking its line, then drag its end handle (at Yritys) onto Seura.
+  const mid = await screenOf(page, 0, -100);
+  await page.mouse.click(mid.x, mid.y);
+  await waitFor(page, (id) => window.kartta.editor.selection.has(id), ids.relation);
+  await waitFor(page, () => document.querySelectorAll('.k-endpoint-handle').length === 2);
+  // The line meets Yritys's card (centre 250, −100; 184 wide) 4 units before its left edge.
+  const handle = await screenOf(page, 250 - 96, -100);
+  const seura = await screenOf(page, 0, 150);
+  await page.mouse.move(handle.x, handle.y);
+  await page.mouse.down();
+  await page.mouse.move((handle.x + seura.x) / 2, (handle.y + seura.y) / 2, { steps: 5 });
+  await page.mouse.move(seura.x, seura.y, { steps: 5 });
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-reconnect.png` });
+  await page.mouse.up();
+  assert.deepEqual(await relationOf(page, ids.relation), { from: 'Kunta', to: 'Seura', kind: 'collaboration' });
+  // Undo puts the end back.
+  await page.locator('#k-canvas').focus();
+  await page.keyboard.press('Control+z');
+  assert.deepEqual(await relationOf(page, ids.relation), { from: 'Kunta', to: 'Yritys', kind: 'collaboration' });
+
+  // The inspector moves an end too (the keyboard way): From becomes Seura.
+  await page.click('#k-tab-details');
+  await page.evaluate((id) => window.kartta.editor.select([id]), ids.relation);
+  await page.waitForSelector('.k-inspector select[data-key="from"]');
+  await page.selectOption('.k-inspector select[data-key="from"]', ids.Seura);
+  assert.deepEqual(await relationOf(page, ids.relation), { from: 'Seura', to: 'Yritys', kind: 'collaboration' });
+  assert.match(await page.textContent('.k-relation-ends'), /Seura → Yritys/);
+
+  // Three actors, box-selected: the inspector edits them together.
+  const topLeft = await screenOf(page, -200, -140);
+  const bottomRight = await screenOf(page, 200, 190);
+  await page.locator('#k-canvas').focus();
+  await page.keyboard.press('Escape');
+  await page.mouse.move(topLeft.x, topLeft.y);
+  await page.mouse.down();
+  await page.mouse.move(bottomRight.x, bottomRight.y, { steps: 6 });
+  await page.mouse.up();
+  await waitFor(page, () => window.kartta.editor.selection.size === 3);
+  await page.waitForSelector('.k-inspector legend');
+  assert.equal(await page.textContent('.k-inspector legend'), '3 actors');
+  const kind = '.k-inspector select[data-key="kind"]';
+  assert.equal(await page.$eval(kind, (s) => s.selectedOptions[0].textContent), 'Mixed values', 'differing kinds show as mixed');
+  assert.equal(await page.$eval('.k-inspector select[data-key="influence"]', (s) => s.selectedOptions[0].textContent), 'Mixed values');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-multi-inspector.png` });
+  await axeScan(page, 'inspector with three actors');
+  await page.selectOption(kind, 'funder');
+  await waitFor(page, () => [...window.kartta.model.actors.values()].every((a) => a.kind === 'funder'));
+  assert.equal(await page.$eval(kind, (s) => s.value), 'funder');
+  // A shared text field: tags for all three, then one undo step takes the tags away from all.
+  const tags = page.locator('.k-inspector .k-field', { hasText: 'Tags' }).locator('input');
+  await tags.fill('foorumi, 2026');
+  await tags.press('Enter');
+  await waitFor(page, () => [...window.kartta.model.actors.values()].every((a) => a.tags.join('|') === 'foorumi|2026'));
+  // The person checkbox: all at once.
+  await page.locator('.k-inspector .k-check input').check();
+  await waitFor(page, () => [...window.kartta.model.actors.values()].every((a) => a.isPerson));
+  await page.locator('#k-canvas').focus();
+  await page.keyboard.press('Control+z');
+  await waitFor(page, () => [...window.kartta.model.actors.values()].every((a) => !a.isPerson));
+  await page.keyboard.press('Control+z');
+  await waitFor(page, () => [...window.kartta.model.actors.values()].every((a) => a.tags.length === 0));
+  await page.keyboard.press('Control+z');
+  const kinds = await page.evaluate(() => Object.fromEntries([...window.kartta.model.actors.values()].map((a) => [a.name, a.kind])));
+  assert.deepEqual(kinds, { Kunta: 'municipality', Yritys: 'business', Seura: 'association' }, 'one undo step per change to all three');
+});
