@@ -115,6 +115,7 @@ export const en = {
   'snapshots.back': 'Back to the live board',
   'workshop.joinHeading': 'Join with the code',
   'workshop.joinHelp': 'Open {address} and type the code, or scan the QR code.',
+  'workshop.showCode': 'Show the code large (for the projector)',
   'workshop.qr': 'QR code of the join link {link}',
   'workshop.participantLink': 'Participant link',
   'workshop.viewerLink': 'Viewer link: read only, e.g. for a projector',

@@ -285,6 +285,7 @@ export const fi: Messages = {
   'snapshots.back': 'Takaisin elävään tauluun',
   'workshop.joinHeading': 'Liity koodilla',
   'workshop.joinHelp': 'Avaa {address} ja kirjoita koodi, tai lue QR-koodi.',
+  'workshop.showCode': 'Näytä koodi isona (projektorille)',
   'workshop.qr': 'Liittymislinkin {link} QR-koodi',
   'workshop.participantLink': 'Osallistujan linkki',
   'workshop.viewerLink': 'Katselulinkki: vain luku, esimerkiksi projektorille',

@@ -285,6 +285,7 @@ export const sv: Messages = {
   'snapshots.back': 'Tillbaka till den levande tavlan',
   'workshop.joinHeading': 'Anslut med koden',
   'workshop.joinHelp': 'Öppna {address} och skriv koden, eller skanna QR-koden.',
+  'workshop.showCode': 'Visa koden stort (för projektorn)',
   'workshop.qr': 'QR-kod för anslutningslänken {link}',
   'workshop.participantLink': 'Deltagarlänk',
   'workshop.viewerLink': 'Visningslänk: endast läsning, t.ex. för en projektor',

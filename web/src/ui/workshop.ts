@@ -147,6 +147,7 @@ class WorkshopPage {
         h('div', { class: 'k-join-text' }, [
           code ? h('p', { class: 'k-join-code', id: 'k-join-code-display' }, [code]) : null,
           h('p', {}, [t('workshop.joinHelp', { address: `${location.host}/join` })]),
+          code && link ? h('button', { type: 'button', class: 'k-primary', id: 'k-show-code', 'aria-haspopup': 'dialog', onclick: () => this.showCode(code, link) }, [t('workshop.showCode')]) : null,
           link ? copyField(t('workshop.participantLink'), link) : null,
           tokens.viewer ? copyField(t('workshop.viewerLink'), workshopLink(origin, w.id, tokens.viewer)) : null,
           copyField(t('workshop.facilitatorLink'), workshopLink(origin, w.id, this.token), 'k-copy-secret'),
@@ -154,6 +155,33 @@ class WorkshopPage {
         link ? qr : null,
       ]),
     ]);
+  }
+
+  /**
+   * The code and its QR code, large, for the projector: the page itself also shows the secret
+   * facilitator link, which the room should not see.
+   */
+  private showCode(code: string, link: string): void {
+    const qr = h('div', { class: 'k-qr k-qr-large', role: 'img', 'aria-label': t('workshop.qr', { link }) });
+    qr.innerHTML = qrSvg(link);
+    qr.querySelector('svg')?.setAttribute('aria-hidden', 'true');
+    const dialog = h('dialog', { class: 'k-dialog k-code-dialog', id: 'k-code-dialog', 'aria-labelledby': 'k-code-dialog-title' }, [
+      h('h2', { id: 'k-code-dialog-title' }, [t('workshop.joinHeading')]),
+      h('div', { class: 'k-code-dialog-body' }, [
+        h('div', {}, [
+          h('p', { class: 'k-join-code k-join-code-large' }, [code]),
+          h('p', { class: 'k-code-address' }, [t('workshop.joinHelp', { address: `${location.host}/join` })]),
+        ]),
+        qr,
+      ]),
+      h('div', { class: 'k-row k-dialog-buttons' }, [h('button', { type: 'button', id: 'k-code-close', onclick: () => dialog.close() }, [t('action.close')])]),
+    ]);
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      this.root.querySelector<HTMLElement>('#k-show-code')?.focus();
+    });
+    this.root.append(dialog);
+    dialog.showModal();
   }
 
   private controlSection(): HTMLElement {
