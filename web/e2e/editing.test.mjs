@@ -83,7 +83,7 @@ test('relation ends reconnect by drag and in the inspector; several actors are e
   await page.waitForSelector('.k-inspector select[data-key="from"]');
   await page.selectOption('.k-inspector select[data-key="from"]', ids.Seura);
   assert.deepEqual(await relationOf(page, ids.relation), { from: 'Seura', to: 'Yritys', kind: 'collaboration' });
-  assert.match(await page.textContent('.k-relation-ends'), /Seura → Yritys/);
+  await waitFor(page, () => /Seura → Yritys/.test(document.querySelector('.k-relation-ends')?.textContent));
 
   // Three actors, box-selected: the inspector edits them together.
   const topLeft = await screenOf(page, -200, -140);
@@ -121,4 +121,48 @@ test('relation ends reconnect by drag and in the inspector; several actors are e
   await page.keyboard.press('Control+z');
   const kinds = await page.evaluate(() => Object.fromEntries([...window.kartta.model.actors.values()].map((a) => [a.name, a.kind])));
   assert.deepEqual(kinds, { Kunta: 'municipality', Yritys: 'business', Seura: 'association' }, 'one undo step per change to all three');
+});
+
+test('an update the server cannot place (close 4031) only shows a brief reconnect, then the board syncs', { timeout: 60_000 }, async () => {
+  const c = await launchContext();
+  open.push(c);
+  const page = c.page;
+  page.on('pageerror', (e) => console.error('[resync] page error:', e.message));
+  await page.addInitScript(() => localStorage.setItem('kartta.locale', 'en'));
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Eeva');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-share-dialog[open]');
+  await page.click('#k-share-close');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  await page.evaluate(() => window.kartta.model.addActor({ name: 'Ennen', kind: 'other', x: 0, y: 0 }));
+
+  // A second client's second change, sent without its first: it relies on content the server lacks.
+  const closed = await page.evaluate(() => new Promise((resolve) => {
+    const { model, provider } = window.kartta;
+    const shown = new Set();
+    const conn = document.querySelector('#k-conn');
+    new MutationObserver(() => shown.add(conn.className)).observe(conn, { attributes: true, attributeFilter: ['class'] });
+    const other = new model.constructor(new model.doc.constructor());
+    const updates = [];
+    other.doc.on('update', (u) => updates.push(u));
+    other.addActor({ name: 'Eka', kind: 'other', x: 0, y: 100 });
+    other.addActor({ name: 'Toka', kind: 'other', x: 0, y: 200 });
+    const update = updates[1];
+    const varuint = (n) => { const out = []; while (n > 127) { out.push((n & 127) | 128); n >>>= 7; } out.push(n); return out; };
+    provider.once('connection-close', (event) => setTimeout(() => resolve({ code: event?.code, text: conn.textContent, shown: [...shown] }), 50));
+    provider.ws.send(new Uint8Array([0, 2, ...varuint(update.length), ...update]));
+  }));
+  assert.equal(closed.code, 4031);
+  assert.match(closed.text, /Reconnecting to catch up/);
+  assert.ok(!closed.shown.some((c) => c.includes('disconnected')), `no red "offline" for a resync (${closed.shown.join(', ')})`);
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'), undefined, 15_000);
+  assert.equal(await page.locator('.k-banner-error').count(), 0);
+  // The board still works: a new edit reaches a second person.
+  await page.evaluate(() => window.kartta.model.addActor({ name: 'Jälkeen', kind: 'other', x: 200, y: 0 }));
+  const url = page.url();
+  const tab = await c.context.newPage();
+  await tab.goto(url);
+  await waitFor(tab, () => ['Ennen', 'Jälkeen'].every((n) => [...(window.kartta?.model.actors.values() ?? [])].some((a) => a.name === n)), undefined, 15_000);
+  assert.equal(await tab.evaluate(() => [...window.kartta.model.actors.values()].some((a) => a.name === 'Toka')), false, 'the refused update was not applied');
 });

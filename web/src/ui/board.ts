@@ -229,9 +229,12 @@ class BoardView {
     );
     this.provider?.on('status', ({ status }: { status: Connection }) => {
       this.connection = status;
+      if (status === 'connected') this.closeReason = null;
       this.updateConnection();
     });
+    // y-websocket reports the close before the status change: the socket is gone either way.
     this.provider?.on('connection-close', (event: CloseEvent | null) => {
+      this.connection = 'disconnected';
       this.closeReason = event ? CLOSE_MESSAGES[event.code] ?? null : null;
       this.updateConnection();
     });
@@ -796,7 +799,6 @@ class BoardView {
   private updateConnection(): void {
     const el = this.root.querySelector('#k-conn');
     if (!el) return;
-    if (this.connection === 'connected') this.closeReason = null;
     const key = this.connection === 'connected' ? 'conn.connected' : this.closeReason ?? (this.connection === 'connecting' ? 'conn.connecting' : 'conn.offline');
     const routine = this.connection !== 'connected' && this.closeReason !== null && ROUTINE_CLOSE_MESSAGES.has(this.closeReason);
     el.className = `k-conn k-conn-${routine ? 'connecting' : this.connection}`;
