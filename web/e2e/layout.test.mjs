@@ -87,6 +87,22 @@ test('the board header fits at 1280×800, 1024×768 and on a phone', { timeout: 
   await headerFits(f, [...ALWAYS, ...ACTIONS]);
   await f.screenshot({ path: `${ARTIFACTS}/e2e-header-1024.png` });
 
+  // Finnish and Swedish labels are longer: they fit too.
+  for (const lang of ['fi', 'sv']) {
+    await f.selectOption('#k-lang', lang);
+    await waitFor(f, (l) => document.documentElement.lang === l, lang);
+    for (const size of [{ width: 1280, height: 800 }, { width: 1024, height: 768 }]) {
+      await f.setViewportSize(size);
+      await f.waitForTimeout(150);
+      await headerFits(f, [...ALWAYS, ...ACTIONS]);
+      assert.ok(await f.evaluate(() => document.querySelector('#k-title').getBoundingClientRect().width >= 150), `the title keeps room in ${lang} at ${size.width} px`);
+    }
+    await f.setViewportSize({ width: 1280, height: 800 });
+    await f.screenshot({ path: `${ARTIFACTS}/e2e-header-1280-${lang}.png` });
+  }
+  await f.selectOption('#k-lang', 'en');
+  await f.setViewportSize({ width: 1024, height: 768 });
+
   // A phone: the actions move behind "More", which opens as a sheet and closes with Escape.
   await f.setViewportSize({ width: 390, height: 844 });
   await f.waitForTimeout(200);

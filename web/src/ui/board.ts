@@ -58,6 +58,8 @@ type Connection = 'connecting' | 'connected' | 'disconnected';
 /** People shown as avatars in the header before the rest become "+N". */
 const MAX_AVATARS = 5;
 const MAX_AVATARS_PHONE = 2;
+/** Below this width of the title field, the header's actions drop their labels. */
+const MIN_TITLE_PX = 150;
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
 export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role }
@@ -254,6 +256,7 @@ class BoardView {
       const first = this.viewport.width === 800 && this.viewport.height === 600 && !this.fitted;
       this.viewport.setSize(rect.width, rect.height);
       this.updatePeople();
+      this.fitHeader();
       if (first) this.viewport.fit(null);
     });
     resize.observe(this.stage);
@@ -444,6 +447,24 @@ class BoardView {
     ]);
   }
 
+  /**
+   * The media queries fit English at the usual widths; longer labels (Swedish, Finnish), a long
+   * title, a timer or many people can still crowd the header. Then the actions drop their labels
+   * (icons and tooltips stay), so the map's title keeps room to be read.
+   */
+  private fitHeader(): void {
+    const header = this.header;
+    const title = header.querySelector<HTMLElement>('#k-title');
+    if (!header.isConnected || !title) return;
+    // First the timer drops its words, then the actions their labels.
+    header.classList.remove('k-snug', 'k-compact');
+    const crowded = () => header.scrollWidth > header.clientWidth + 1 || title.getBoundingClientRect().width < MIN_TITLE_PX;
+    for (const level of ['k-snug', 'k-compact']) {
+      if (!crowded()) return;
+      header.classList.add(level);
+    }
+  }
+
   /** Phones: the header's actions open as a sheet under the header. */
   private openMore(): void {
     this.moreOpen = true;
@@ -632,10 +653,14 @@ class BoardView {
     if (!el) return;
     const endsAt = this.model.meta.timerEndsAt;
     if (endsAt === null || this.ctx.snapshot) {
-      el.hidden = true;
+      if (!el.hidden) {
+        el.hidden = true;
+        this.fitHeader();
+      }
       return;
     }
     const left = endsAt - Date.now();
+    const appeared = el.hidden;
     el.hidden = false;
     el.classList.toggle('k-timer-done', left <= 0);
     // Narrow headers show only the clock; the whole sentence stays for screen readers.
@@ -645,6 +670,7 @@ class BoardView {
     el.dataset.shown = full;
     el.title = full;
     el.replaceChildren(h('span', { class: 'k-timer-full' }, [full]), h('span', { class: 'k-timer-short', 'aria-hidden': 'true' }, [short]));
+    if (appeared) this.fitHeader();
   }
 
   private togglePresent(): void {
@@ -814,6 +840,10 @@ class BoardView {
     // A busy board shows avatars only (names stay for screen readers and as tooltips), and at most
     // MAX_AVATARS of them, the rest as "+N", so the header keeps its room.
     const max = window.matchMedia('(max-width: 899px)').matches ? MAX_AVATARS_PHONE : MAX_AVATARS;
+    // Presence changes with every cursor move: rebuild (and re-measure the header) only when the people changed.
+    const signature = `${max}|${t('people.title')}|${people.map((p) => `${p.name}:${p.color}`).join('|')}`;
+    if (list.getAttribute('data-shown') === signature) return;
+    list.setAttribute('data-shown', signature);
     const shown = people.length > max ? people.slice(0, max - 1) : people;
     const rest = people.slice(shown.length);
     list.classList.toggle('k-people-many', people.length > 2);
@@ -824,6 +854,7 @@ class BoardView {
       h('span', { class: 'k-avatar k-avatar-more', 'aria-hidden': 'true' }, [`+${rest.length}`]),
       h('span', { class: 'k-sr-only' }, [t('people.more', { count: rest.length, names: rest.map((p) => p.name).join(', ') })]),
     ])] : []));
+    this.fitHeader();
   }
 
   private uiKey(e: KeyboardEvent): boolean {
