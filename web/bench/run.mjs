@@ -51,8 +51,13 @@ try {
   const seeder = await launchContext();
   people.push(seeder);
   await seeder.page.addInitScript(() => localStorage.setItem('kartta.name', 'Bench'));
-  const boardId = 'bench' + Date.now().toString(36);
-  await seeder.page.goto(`${server.origin}/b/${boardId}`);
+  // Boards are made through the API and opened with a capability link (#t=token), as people do.
+  const created = await (await fetch(`${server.serverOrigin}/api/boards`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'Bench', template: 'blank' }),
+  })).json();
+  const boardId = created.workshop.boards[0].id;
+  const link = `${server.origin}/b/${boardId}#t=${created.tokens.participant}`;
+  await seeder.page.goto(link);
   await waitFor(seeder.page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'), undefined, 20_000);
   await seeder.page.evaluate(([nActors, nRelations, nStrokes]) => {
     const { model } = window.kartta;
@@ -89,7 +94,7 @@ try {
   const viewer = await launchContext();
   people.push(viewer);
   await viewer.page.addInitScript(() => localStorage.setItem('kartta.name', 'Viewer'));
-  await viewer.page.goto(`${server.origin}/b/${boardId}`);
+  await viewer.page.goto(link);
   await waitFor(viewer.page, (n) => window.kartta?.model.actors.size === n && performance.getEntriesByName('kartta:first-content').length > 0, ACTORS, 60_000);
   await viewer.page.waitForTimeout(300);
   const load = await viewer.page.evaluate(() => ({
