@@ -255,13 +255,39 @@ pub fn import_actors(
     new_id: &mut dyn FnMut() -> String,
 ) -> u32 {
     let mut taken = actor_ids(txn);
+    // Actors without a position go on a grid to the right of everything already on the board,
+    // so they never land on top of the drawing.
+    let board = BoardView::read(txn);
+    let right_edge = board
+        .actors
+        .iter()
+        .map(|actor| actor.x + 92.0)
+        .chain(board.notes.iter().map(|note| note.x + note.width))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let top = board
+        .actors
+        .iter()
+        .map(|actor| actor.y)
+        .fold(f64::INFINITY, f64::min);
+    let (origin_x, origin_y) = if right_edge.is_finite() {
+        (right_edge + 200.0, top.min(0.0))
+    } else {
+        (0.0, 0.0)
+    };
+    let mut placed = 0;
     for item in actors {
         let id = if kartta_protocol::is_valid_board_id(&item.id) && !taken.contains(&item.id) {
             item.id.clone()
         } else {
             new_id()
         };
-        insert_actor(txn, &id, item);
+        let mut item = item.clone();
+        if !item.x.is_finite() || !item.y.is_finite() {
+            item.x = origin_x + (placed % 6) as f64 * 220.0;
+            item.y = origin_y + (placed / 6) as f64 * 90.0;
+            placed += 1;
+        }
+        insert_actor(txn, &id, &item);
         taken.insert(id);
     }
     actors.len() as u32
@@ -354,6 +380,45 @@ mod tests {
         let before = live.transact().state_vector();
         restore_into(&mut live.transact_mut(), &snapshot);
         assert_eq!(live.transact().state_vector(), before);
+    }
+
+    #[test]
+    fn actors_without_a_position_are_placed_beside_the_drawing() {
+        let doc = doc_with(&[("a", "Turku")]);
+        {
+            let mut txn = doc.transact_mut();
+            let actors = txn.get_or_insert_map(root::ACTORS);
+            if let Some(Out::YMap(actor)) = actors.get(&txn, "a") {
+                actor.insert(&mut txn, field::actor::X, 1000.0);
+            }
+        }
+        let mut sheet = export(
+            &doc.transact()
+                .encode_state_as_update_v1(&StateVector::default()),
+        )
+        .unwrap()
+        .actors;
+        for (index, actor) in sheet.iter_mut().enumerate() {
+            actor.id = format!("csv{index}");
+            (actor.x, actor.y) = (f64::NAN, f64::NAN);
+        }
+        sheet.push(sheet[0].clone());
+        sheet[1].id = "csv1".into();
+        import_actors(&mut doc.transact_mut(), &sheet, &mut || "fresh".into());
+        let view = BoardView::read(&doc.transact());
+        assert_eq!(view.actors.len(), 3);
+        for id in ["csv0", "csv1"] {
+            let placed = view.actor(id).unwrap();
+            assert!(
+                placed.x > 1092.0,
+                "{id} lands right of the drawing: {placed:?}"
+            );
+        }
+        assert_ne!(
+            view.actor("csv0").unwrap().x,
+            view.actor("csv1").unwrap().x,
+            "side by side"
+        );
     }
 
     #[test]

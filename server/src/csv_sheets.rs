@@ -260,12 +260,13 @@ fn empty_board() -> BoardExport {
     }
 }
 
-/// The actors of an actor sheet. Rows without coordinates are laid out on a grid.
+/// The actors of an actor sheet. Rows without coordinates get NaN positions, for the import to
+/// lay out beside the board's drawing.
 pub fn parse_actors(bytes: &[u8]) -> Result<BoardExport, SheetError> {
     let mut board = empty_board();
     let kinds = codes(ActorKind::ALL, ActorKind::code);
     let stances = codes(Stance::ALL, Stance::code);
-    for (index, (line, row)) in rows(bytes, &["Label"])?.into_iter().enumerate() {
+    for (line, row) in rows(bytes, &["Label"])? {
         let cell = |name: &str| row.get(name).map(String::as_str).unwrap_or("");
         let name = cell("label").to_owned();
         if name.is_empty() {
@@ -281,7 +282,6 @@ pub fn parse_actors(bytes: &[u8]) -> Result<BoardExport, SheetError> {
                 reason: "Influence must be between 0 and 5".into(),
             });
         }
-        let grid = (index % 8, index / 8);
         board.actors.push(ActorView {
             id: cell("id").to_owned(),
             kind: code(cell("type"), ActorKind::from_code, "Type", &kinds, line)?
@@ -300,8 +300,10 @@ pub fn parse_actors(bytes: &[u8]) -> Result<BoardExport, SheetError> {
                 cell("person").to_lowercase().as_str(),
                 "yes" | "true" | "1" | "x" | "kyllä" | "ja"
             ),
-            x: number(cell("x"), "X", line)?.unwrap_or(grid.0 as f64 * 220.0),
-            y: number(cell("y"), "Y", line)?.unwrap_or(grid.1 as f64 * 90.0),
+            // Not a number when the sheet has no position: the import places those beside
+            // what is already drawn (see `board_doc::import_actors`).
+            x: number(cell("x"), "X", line)?.unwrap_or(f64::NAN),
+            y: number(cell("y"), "Y", line)?.unwrap_or(f64::NAN),
             name,
         });
     }
@@ -400,8 +402,13 @@ mod tests {
         assert_eq!(actors.actors[0].name, "Turku, city");
         assert_eq!(actors.actors[0].tags, vec!["a", "b"]);
         assert_eq!(actors.actors[1].kind, ActorKind::EducationResearch);
+        assert!(
+            actors.actors[1].x.is_nan(),
+            "no position in the sheet: the import places it"
+        );
         let mut board = actors.clone();
         board.actors[1].id = "t2".into();
+        (board.actors[1].x, board.actors[1].y) = (300.0, 40.0);
         let relations = parse_relations(
             b"From,To,Type,Direction\nturku, city,\xc3\x85bo Akademi,funding,one way\n",
             &board.actors,
