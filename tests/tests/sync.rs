@@ -595,3 +595,27 @@ async fn updates_that_would_trip_yrs_are_refused_and_cost_nobody_else_anything(
     assert!(!alice.seen(|seen| seen.ended) && !bob.seen(|seen| seen.ended));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_crowds_awareness_is_merged_into_few_messages_and_none_is_lost() -> anyhow::Result<()> {
+    let server = ServerProcess::start_open(&[]).await?;
+    let board = new_board_id();
+    let observer = Client::connect(&server.sync_url(&board)).await?;
+    let mut crowd = Vec::new();
+    for _ in 0..12 {
+        crowd.push(Client::connect(&server.sync_url(&board)).await?);
+    }
+    let before = observer.seen(|seen| seen.awareness_messages);
+    for (index, client) in crowd.iter().enumerate() {
+        client.set_awareness(1, &format!(r#"{{"cursor":{{"x":{index},"y":0}}}}"#));
+    }
+    observer
+        .wait_for("every cursor", |_, seen| seen.awareness.len() == 12)
+        .await?;
+    let messages = observer.seen(|seen| seen.awareness_messages) - before;
+    assert!(
+        messages < 12,
+        "12 cursor moves arrived in {messages} messages, not one each"
+    );
+    Ok(())
+}

@@ -535,6 +535,11 @@ impl RoomCore {
         }
     }
 
+    /// Whether awareness changed since the last [`RoomCore::take_awareness_message`].
+    pub fn has_awareness_changes(&self) -> bool {
+        !self.awareness_changed.is_empty()
+    }
+
     /// One awareness message with every change since the last call, or `None`.
     pub fn take_awareness_message(&mut self) -> Option<Bytes> {
         if self.awareness_changed.is_empty() {
