@@ -185,13 +185,31 @@ pub struct BoardAccess {
 pub struct JoinRequest {
     /// Case and separators do not matter: `krta7mxp` and `KRTA-7MXP` are the same code.
     pub code: String,
+    /// The participant's display name, used only to find the board the facilitator assigned
+    /// to that name (or the personal board with that name). Not stored.
+    #[serde(default)]
+    #[ts(optional)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct Joined {
     pub workshop: Workshop,
     /// The participant token, to keep for this workshop.
     pub token: String,
+    /// The board assigned to the given name, if any: open it directly.
+    pub board_id: Option<String>,
+}
+
+/// `PUT /api/workshops/{id}/assignments` (facilitator): send the participant called `name` to
+/// `boardId` when they join (`null` removes the assignment). Names match without regard to
+/// case or surrounding spaces. `GET` lists the assignments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Assignment {
+    pub name: String,
+    pub board_id: Option<String>,
 }
 
 /// `PATCH /api/boards/{id}` (facilitator): rename or lock. A locked board accepts changes only

@@ -177,6 +177,7 @@ pub fn definitions() -> String {
     declared::<api::BoardAccess>(&mut out);
     declared::<api::JoinRequest>(&mut out);
     declared::<api::Joined>(&mut out);
+    declared::<api::Assignment>(&mut out);
     declared::<api::UpdateBoardRequest>(&mut out);
     declared::<api::LockRequest>(&mut out);
     declared::<api::TimerRequest>(&mut out);

@@ -65,7 +65,19 @@ CREATE TABLE IF NOT EXISTS snapshot (
     state      BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS snapshot_by_board ON snapshot (board_id, created_at);
+CREATE TABLE IF NOT EXISTS assignment (
+    workshop_id TEXT NOT NULL REFERENCES workshop (id) ON DELETE CASCADE,
+    name_key    TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    board_id    TEXT NOT NULL REFERENCES board (id) ON DELETE CASCADE,
+    PRIMARY KEY (workshop_id, name_key)
+);
 ";
+
+/// How a participant's name is matched: case and surrounding spaces do not matter.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
 
 /// Letters and digits that cannot be confused when read aloud or written down (no 0/O, 1/I/L,
 /// 2/Z, 5/S, 8/B).
@@ -427,6 +439,72 @@ impl Catalog {
                     params![workshop_id, ends_at],
                 )
                 .map(|_| ())
+        })
+    }
+
+    /// Sends the participant called `name` to `board_id` (or, with `None`, nowhere in particular).
+    pub fn set_assignment(
+        &self,
+        workshop_id: &str,
+        name: &str,
+        board_id: Option<&str>,
+    ) -> CatalogResult<()> {
+        self.with(|connection| {
+            match board_id {
+                Some(board_id) => connection.execute(
+                    "INSERT INTO assignment (workshop_id, name_key, name, board_id) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (workshop_id, name_key) DO UPDATE SET name = excluded.name, board_id = excluded.board_id",
+                    params![workshop_id, name_key(name), name.trim(), board_id],
+                ),
+                None => connection.execute(
+                    "DELETE FROM assignment WHERE workshop_id = ?1 AND name_key = ?2",
+                    params![workshop_id, name_key(name)],
+                ),
+            }
+            .map(|_| ())
+        })
+    }
+
+    pub fn assignments(&self, workshop_id: &str) -> CatalogResult<Vec<(String, String)>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT name, board_id FROM assignment WHERE workshop_id = ?1 ORDER BY name_key",
+            )?;
+            let rows = statement.query_map([workshop_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect()
+        })
+    }
+
+    /// The board a participant called `name` should open: the facilitator's assignment, else the
+    /// personal board with that name.
+    pub fn board_for_name(&self, workshop_id: &str, name: &str) -> CatalogResult<Option<String>> {
+        let key = name_key(name);
+        if key.is_empty() {
+            return Ok(None);
+        }
+        self.with(|connection| {
+            let assigned: Option<String> = connection
+                .query_row(
+                    "SELECT board_id FROM assignment WHERE workshop_id = ?1 AND name_key = ?2",
+                    params![workshop_id, key],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if assigned.is_some() {
+                return Ok(assigned);
+            }
+            // Compared here, not in SQL: SQLite's lower() folds only ASCII, and names are Finnish
+            // and Swedish.
+            let mut statement = connection
+                .prepare_cached("SELECT id, title FROM board WHERE workshop_id = ?1 AND kind = 'personal' ORDER BY created_at")?;
+            let boards = statement.query_map([workshop_id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+            for board in boards {
+                let (id, title) = board?;
+                if name_key(&title) == key {
+                    return Ok(Some(id));
+                }
+            }
+            Ok(None)
         })
     }
 

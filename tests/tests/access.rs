@@ -1157,3 +1157,94 @@ async fn the_workshop_remembers_its_timer() -> anyhow::Result<()> {
     assert_eq!(seen.timer_ends_at, None);
     Ok(())
 }
+
+#[tokio::test]
+async fn joiners_are_sent_to_their_assigned_or_personal_board() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let request = json!({"title": "Päivä 2", "locale": "sv", "template": "sectors", "groupCount": 2,
+                         "personalBoards": ["Åsa Lindholm", "Pekka"]});
+    let created: Created = http(server.port, "POST", "/api/workshops", None, body(request))
+        .await?
+        .json()?;
+    let boards = &created.workshop.boards;
+    assert_eq!(boards.len(), 4);
+    assert_eq!(
+        boards[0].title, "Grupp 1",
+        "group boards are named in the workshop's language"
+    );
+    let (group_two, asa) = (boards[1].id.clone(), boards[2].id.clone());
+    let workshop = &created.workshop.id;
+    let facilitator = Some(created.tokens.facilitator.as_str());
+    let code = created.workshop.join_code.clone().unwrap();
+    let join = |name: &'static str| {
+        let code = code.clone();
+        async move {
+            http(
+                server.port,
+                "POST",
+                "/api/join",
+                None,
+                body(json!({"code": code, "name": name})),
+            )
+            .await
+        }
+    };
+
+    let joined: Joined = join("  åsa lindholm ").await?.json()?;
+    assert_eq!(
+        joined.board_id.as_deref(),
+        Some(asa.as_str()),
+        "a personal board is found by its owner's name"
+    );
+    let joined: Joined = join("Mikko").await?.json()?;
+    assert_eq!(joined.board_id, None, "nobody sent Mikko anywhere yet");
+
+    let assign = json!({"name": "Mikko", "boardId": group_two});
+    let path = format!("/api/workshops/{workshop}/assignments");
+    let refused = http(
+        server.port,
+        "PUT",
+        &path,
+        Some(&created.tokens.participant),
+        body(assign.clone()),
+    )
+    .await?;
+    assert_eq!(refused.status, 403, "only the facilitator assigns");
+    assert_eq!(
+        http(server.port, "PUT", &path, facilitator, body(assign))
+            .await?
+            .status,
+        204
+    );
+    let joined: Joined = join("MIKKO").await?.json()?;
+    assert_eq!(joined.board_id.as_deref(), Some(group_two.as_str()));
+    let listed: Vec<kartta_protocol::api::Assignment> =
+        http(server.port, "GET", &path, facilitator, None)
+            .await?
+            .json()?;
+    assert_eq!(
+        listed,
+        vec![kartta_protocol::api::Assignment {
+            name: "Mikko".into(),
+            board_id: Some(group_two.clone())
+        }]
+    );
+
+    let foreign = json!({"name": "Mikko", "boardId": "not-a-board-here"});
+    assert_eq!(
+        http(server.port, "PUT", &path, facilitator, body(foreign))
+            .await?
+            .status,
+        400
+    );
+    let cleared = json!({"name": "mikko", "boardId": null});
+    assert_eq!(
+        http(server.port, "PUT", &path, facilitator, body(cleared))
+            .await?
+            .status,
+        204
+    );
+    let joined: Joined = join("Mikko").await?.json()?;
+    assert_eq!(joined.board_id, None);
+    Ok(())
+}

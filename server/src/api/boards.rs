@@ -5,9 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{
-    AccessTokens, BoardAccess, BoardKind, BoardSummary, CreateBoardRequest, CreateWorkshopRequest,
-    Created, JoinRequest, Joined, LockRequest, Role, TimerRequest, UpdateBoardRequest, Workshop,
-    WorkshopKind,
+    AccessTokens, Assignment, BoardAccess, BoardKind, BoardSummary, CreateBoardRequest,
+    CreateWorkshopRequest, Created, JoinRequest, Joined, LockRequest, Role, TimerRequest,
+    UpdateBoardRequest, Workshop, WorkshopKind,
 };
 use kartta_protocol::schema::{field, root, Locale, Template};
 use yrs::{Any, Map, WriteTxn};
@@ -163,17 +163,19 @@ pub async fn join(
     .await?;
     let workshop = found.ok_or(ApiError::NotFound)?;
     let workshop_id = workshop.id.clone();
-    let token = blocking(&state, move |catalog| {
+    let name = request.name.unwrap_or_default();
+    let (token, board_id) = blocking(&state, move |catalog| {
         let (participant, _) = catalog
             .shareable_tokens(&workshop_id)?
             .ok_or(ApiError::NotFound)?;
-        Ok(participant)
+        Ok((participant, catalog.board_for_name(&workshop_id, &name)?))
     })
     .await?;
     let view = workshop_view(&state, workshop, Role::Participant).await?;
     Ok(Json(Joined {
         workshop: view,
         token,
+        board_id,
     }))
 }
 
@@ -312,6 +314,56 @@ pub async fn set_timer(
         })
         .await?;
     }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn list_assignments(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+) -> Result<Json<Vec<Assignment>>, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "see who is sent to which board")?;
+    let assignments = blocking(
+        &state,
+        move |catalog| Ok(catalog.assignments(&workshop.id)?),
+    )
+    .await?;
+    Ok(Json(
+        assignments
+            .into_iter()
+            .map(|(name, board_id)| Assignment {
+                name,
+                board_id: Some(board_id),
+            })
+            .collect(),
+    ))
+}
+
+pub async fn set_assignment(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+    ApiJson(request): ApiJson<Assignment>,
+) -> Result<StatusCode, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "send participants to boards")?;
+    let name = checked_title(&request.name, "participant name")?;
+    if name.is_empty() {
+        return Err(ApiError::BadRequest("Give the participant's name.".into()));
+    }
+    blocking(&state, move |catalog| {
+        if let Some(board_id) = &request.board_id {
+            let board = catalog.board(board_id)?;
+            if board.is_none_or(|board| board.workshop_id != workshop.id) {
+                return Err(ApiError::BadRequest(
+                    "That board is not in this workshop.".into(),
+                ));
+            }
+        }
+        Ok(catalog.set_assignment(&workshop.id, &name, request.board_id.as_deref())?)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -43,6 +43,10 @@ pub fn router() -> Router<AppState> {
         .route("/workshops/{id}/lock", post(boards::lock_workshop))
         .route("/workshops/{id}/timer", post(boards::set_timer))
         .route(
+            "/workshops/{id}/assignments",
+            get(boards::list_assignments).put(boards::set_assignment),
+        )
+        .route(
             "/workshops/{id}/snapshots",
             post(snapshots::create_for_workshop),
         )

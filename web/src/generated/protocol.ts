@@ -138,13 +138,24 @@ export type JoinRequest = {
 /**
  * Case and separators do not matter: `krta7mxp` and `KRTA-7MXP` are the same code.
  */
-code: string, };
+code: string, 
+/**
+ * The participant's display name, used only to find the board the facilitator assigned
+ * to that name (or the personal board with that name). Not stored.
+ */
+name?: string, };
 
 export type Joined = { workshop: Workshop, 
 /**
  * The participant token, to keep for this workshop.
  */
-token: string, };
+token: string, 
+/**
+ * The board assigned to the given name, if any: open it directly.
+ */
+boardId: string | null, };
+
+export type Assignment = { name: string, boardId: string | null, };
 
 export type UpdateBoardRequest = { title?: string, locked?: boolean, };
 
