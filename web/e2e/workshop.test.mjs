@@ -107,8 +107,33 @@ test('a facilitator runs a workshop: join by code, overview, lock, snapshot and 
   await f.waitForTimeout(300);
   await f.screenshot({ path: `${ARTIFACTS}/e2e-workshop.png` });
   await f.evaluate(() => document.querySelector('.k-workshop').scrollTo(0, 10_000));
+  // Who goes where: the facilitator assigns Maija to the second board, by keyboard.
+  await f.focus('#k-assign-board');
+  await f.selectOption('#k-assign-board', b2);
+  await f.focus('#k-assign-name');
+  await f.keyboard.type('Maija');
+  await f.keyboard.press('Enter');
+  await f.waitForSelector('[data-assigned="Maija"]');
+  assert.match(await f.textContent('[data-assigned="Maija"]'), /Maija → Group 2/);
+  assert.match(await f.textContent('#k-workshop-status'), /Maija goes to/);
   await f.screenshot({ path: `${ARTIFACTS}/e2e-workshop-overview.png` });
   await axeScan(f, 'workshop page');
+  // Maija joins with the code and her name and lands on that board, with the way back to the list.
+  const { page: m } = await person('Maija');
+  await m.goto(`${server.origin}/join/${code}`);
+  await m.fill('#k-join-name', 'Maija');
+  await m.click('#k-join');
+  await m.waitForSelector('#k-canvas');
+  assert.equal(new URL(m.url()).pathname, `/b/${b2}`, 'an assigned name opens its board directly');
+  await waitFor(m, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  assert.equal(await m.evaluate(() => window.kartta.role), 'participant');
+  await m.click('#k-workshop-link');
+  await m.waitForSelector('.k-board-card');
+  assert.equal(await m.locator('.k-board-card').count(), 2, 'another group board can still be picked');
+  await m.context().close();
+  // Removing the assignment empties the list.
+  await f.click('[data-unassign="Maija"]');
+  await waitFor(f, () => !document.querySelector('[data-assigned]'));
 
   // The facilitator starts a timer: every board shows it.
   await f.fill('#k-timer-minutes', '5');

@@ -1,7 +1,7 @@
 // The HTTP API (protocol/src/api.rs): one typed function per endpoint, tokens as Bearer headers.
 import type {
-  BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
-  Forked, Imported, Joined, Restored, Snapshot, UpdateBoardRequest, Workshop,
+  Assignment, BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
+  Forked, Imported, Joined, JoinRequest, Restored, Snapshot, UpdateBoardRequest, Workshop,
 } from '../generated/protocol';
 import { withToken } from '../access/links';
 
@@ -74,8 +74,19 @@ export class Api {
     return this.json('GET', `/api/workshops/${enc(workshopId)}`, token);
   }
 
-  join(code: string): Promise<Joined> {
-    return this.json('POST', '/api/join', null, { json: { code } });
+  /** With a display name, `boardId` of the answer is the board assigned to that name (or null). */
+  join(code: string, name?: string): Promise<Joined> {
+    const request: JoinRequest = name && name.trim() ? { code, name: name.trim() } : { code };
+    return this.json('POST', '/api/join', null, { json: request });
+  }
+
+  assignments(workshopId: string, token: string): Promise<Assignment[]> {
+    return this.json('GET', `/api/workshops/${enc(workshopId)}/assignments`, token);
+  }
+
+  /** Assigns a display name to a board; `null` removes the assignment. */
+  async assign(workshopId: string, token: string, assignment: Assignment): Promise<void> {
+    await this.request('PUT', `/api/workshops/${enc(workshopId)}/assignments`, token, { json: assignment });
   }
 
   async lockWorkshop(workshopId: string, token: string, locked: boolean): Promise<void> {

@@ -2,7 +2,8 @@
 import { t, onLocaleChange } from '../i18n';
 import { api, ApiError } from '../api/client';
 import { accessStore } from '../access/store';
-import { formatJoinCode, workshopPath } from '../access/links';
+import { formatJoinCode } from '../access/links';
+import { joinDestination } from '../access/assign';
 import { displayName, setDisplayName } from './identity';
 import { h } from './dom';
 import { languageSelect } from './language';
@@ -39,12 +40,13 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
       busy = true;
       error.textContent = t('common.working');
       try {
-        const joined = await api.join(formatted);
+        const joined = await api.join(formatted, displayName());
         const w = joined.workshop;
         accessStore.saveToken(w.id, 'participant', joined.token);
         for (const board of w.boards) accessStore.mapBoard(board.id, w.id);
         accessStore.remember({ kind: 'workshop', id: w.id, title: w.title, role: w.role });
-        navigate(workshopPath(w.id));
+        // A name the facilitator assigned to a board opens that board; its header links back to the list.
+        navigate(joinDestination(joined));
       } catch (e) {
         message = e instanceof ApiError && e.status === 404 ? t('join.notFound') : errorText(e);
         error.textContent = message;

@@ -2,12 +2,13 @@
 // overview of every board (thumbnails the server renders, who is on each), locks, snapshots of all
 // boards, the timer, export and deletion; participants pick their board; viewers see the list.
 import qrcode from 'qrcode-generator';
-import type { BoardSummary, Role, Workshop } from '../generated/protocol';
+import type { Assignment, BoardSummary, Role, Workshop } from '../generated/protocol';
 import { t, onLocaleChange } from '../i18n';
 import { api, boardThumbnailUrl, workshopZipUrl } from '../api/client';
 import { accessStore } from '../access/store';
 import { resolveWorkshop } from '../access/resolve';
 import { canManage } from '../access/roles';
+import { assignmentRows, cleanAssignedName } from '../access/assign';
 import { boardPath, joinLink, workshopLink } from '../access/links';
 import { h, icon, ICONS } from './dom';
 import { languageSelect } from './language';
@@ -61,6 +62,8 @@ class WorkshopPage {
   private error = '';
   private timerEndsAt: number | null = null;
   private busy = false;
+  private assignments: Assignment[] = [];
+  private boardOptions = '';
 
   constructor(private readonly root: HTMLElement, private workshop: Workshop, private readonly token: string, private readonly navigate: Navigate) {
     this.role = workshop.role;
@@ -68,6 +71,7 @@ class WorkshopPage {
     this.timerEndsAt = workshop.timerEndsAt;
     accessStore.remember({ kind: 'workshop', id: workshop.id, title: workshop.title, role: this.role });
     this.render();
+    if (canManage(this.role)) void this.loadAssignments();
     this.cleanups.push(onLocaleChange(() => this.render()));
     this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
     this.thumbTimer = setInterval(() => this.refreshThumbnails(), THUMBNAIL_MS);
@@ -120,6 +124,7 @@ class WorkshopPage {
         h('p', { class: 'k-status', role: 'status', id: 'k-workshop-status' }, [this.status]),
         h('p', { class: 'k-error', role: 'alert', id: 'k-workshop-error' }, [this.error]),
         manage ? h('div', { class: 'k-workshop-top' }, [this.joinSection(), this.controlSection()]) : null,
+        manage ? this.assignSection() : null,
         h('section', { class: 'k-overview', 'aria-labelledby': 'k-boards-heading' }, [
           h('h2', { id: 'k-boards-heading' }, [manage ? t('workshop.boards', { count: w.boards.length }) : this.role === 'participant' ? t('workshop.pick') : t('workshop.viewerHelp')]),
           this.grid,
@@ -127,6 +132,7 @@ class WorkshopPage {
         manage ? h('p', { class: 'k-fineprint' }, [t('workshop.retention', { date: formatDate(w.retentionUntil) })]) : null,
       ]),
     );
+    this.boardOptions = '';
     this.updateBoards();
     document.title = `${w.title} · ${t('app.name')}`;
     if (focusedId) document.getElementById(focusedId)?.focus();
@@ -237,8 +243,92 @@ class WorkshopPage {
       lockAll.textContent = all ? t('workshop.unlockAll') : t('workshop.lockAll');
       lockAll.onclick = () => void this.lockAll(!all);
     }
+    this.updateAssignments();
     const heading = this.root.querySelector('#k-boards-heading');
     if (heading && canManage(this.role)) heading.textContent = t('workshop.boards', { count: this.workshop.boards.length });
+  }
+
+  /** "Who goes where": a name and a board; a participant joining with that name lands on that board. */
+  private assignSection(): HTMLElement {
+    const name = h('input', { id: 'k-assign-name', type: 'text', maxlength: 40, autocomplete: 'off', required: true, 'aria-describedby': 'k-assign-help' });
+    const board = h('select', { id: 'k-assign-board', required: true });
+    const submit = (e: Event) => {
+      e.preventDefault();
+      const clean = cleanAssignedName(name.value);
+      if (!clean) {
+        name.focus();
+        return;
+      }
+      void this.assign(clean, board.value || null).then(() => {
+        name.value = '';
+        name.focus();
+      });
+    };
+    return h('section', { class: 'k-card k-assign', 'aria-labelledby': 'k-assign-heading' }, [
+      h('h2', { id: 'k-assign-heading' }, [t('workshop.assignHeading')]),
+      h('p', { class: 'k-muted', id: 'k-assign-help' }, [t('workshop.assignHelp')]),
+      h('form', { class: 'k-row k-wrap k-assign-form', id: 'k-assign-form', onsubmit: submit }, [
+        h('div', { class: 'k-control-row' }, [h('label', { for: 'k-assign-name' }, [t('workshop.assignName')]), name]),
+        h('div', { class: 'k-control-row' }, [h('label', { for: 'k-assign-board' }, [t('workshop.assignBoard')]), board]),
+        h('button', { type: 'submit', id: 'k-assign-submit' }, [t('workshop.assign')]),
+      ]),
+      h('ul', { class: 'k-assign-list', id: 'k-assign-list', 'aria-label': t('workshop.assignList') }),
+    ]);
+  }
+
+  /** Refreshes the board choices (only when the boards changed, so an open select is left alone) and the list. */
+  private updateAssignments(): void {
+    const select = this.root.querySelector<HTMLSelectElement>('#k-assign-board');
+    const list = this.root.querySelector<HTMLElement>('#k-assign-list');
+    if (!select || !list) return;
+    const boards = this.workshop.boards;
+    const options = boards.map((b) => `${b.id}\u0000${b.title}`).join('\u0001');
+    if (options !== this.boardOptions) {
+      this.boardOptions = options;
+      const selected = select.value;
+      select.replaceChildren(...boards.map((b) => h('option', { value: b.id }, [b.title || t('board.untitled')])));
+      if (boards.some((b) => b.id === selected)) select.value = selected;
+    }
+    const rows = assignmentRows(this.assignments, boards, t('board.untitled'));
+    const signature = JSON.stringify(rows);
+    if (list.dataset.signature === signature) return;
+    list.dataset.signature = signature;
+    if (rows.length === 0) {
+      list.replaceChildren(h('li', { class: 'k-muted' }, [t('workshop.assignNone')]));
+      return;
+    }
+    list.replaceChildren(...rows.map((row) => h('li', { class: 'k-assign-item', 'data-assigned': row.name }, [
+      h('span', {}, [h('strong', {}, [row.name]), ' → ', row.boardTitle]),
+      h('button', { type: 'button', class: 'k-small', 'data-unassign': row.name, 'aria-label': t('workshop.assignRemove', { name: row.name }), onclick: () => void this.unassign(row.name) }, [t('workshop.unassign')]),
+    ])));
+  }
+
+  private async loadAssignments(): Promise<void> {
+    try {
+      this.assignments = await api.assignments(this.workshop.id, this.token);
+      this.updateAssignments();
+    } catch {
+      // The list stays as it was; assigning still works and reloads it.
+    }
+  }
+
+  private assign(name: string, boardId: string | null): Promise<void> {
+    if (!boardId) return Promise.resolve();
+    const title = this.workshop.boards.find((b) => b.id === boardId)?.title || t('board.untitled');
+    return this.act(async () => {
+      await api.assign(this.workshop.id, this.token, { name, boardId });
+      await this.loadAssignments();
+      return t('workshop.assigned', { name, board: title });
+    });
+  }
+
+  private unassign(name: string): Promise<void> {
+    return this.act(async () => {
+      await api.assign(this.workshop.id, this.token, { name, boardId: null });
+      await this.loadAssignments();
+      this.root.querySelector<HTMLElement>('#k-assign-name')?.focus();
+      return t('workshop.unassigned', { name });
+    });
   }
 
   private card(board: BoardSummary): HTMLElement {
