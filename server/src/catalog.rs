@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use kartta_protocol::api::{BoardKind, Role, SnapshotReason, WorkshopKind};
+use kartta_protocol::api::{AccessTokens, BoardKind, Role, SnapshotReason, WorkshopKind};
 use kartta_protocol::schema::{Locale, Template};
 use rand::RngCore;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -182,14 +182,6 @@ pub struct NewWorkshop {
     pub boards: Vec<(String, BoardKind)>,
 }
 
-/// The secrets of a new workshop, shown once.
-#[derive(Debug, Clone)]
-pub struct Tokens {
-    pub facilitator: String,
-    pub participant: String,
-    pub viewer: String,
-}
-
 pub struct Catalog {
     connection: Mutex<Connection>,
 }
@@ -275,8 +267,8 @@ impl Catalog {
     pub fn create_workshop(
         &self,
         new: &NewWorkshop,
-    ) -> CatalogResult<(WorkshopRecord, Vec<BoardRecord>, Tokens)> {
-        let tokens = Tokens {
+    ) -> CatalogResult<(WorkshopRecord, Vec<BoardRecord>, AccessTokens)> {
+        let tokens = AccessTokens {
             facilitator: random_token(),
             participant: random_token(),
             viewer: random_token(),

@@ -5,18 +5,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{
-    AccessTokens, Assignment, BoardAccess, BoardKind, BoardSummary, CreateBoardRequest,
-    CreateWorkshopRequest, Created, JoinRequest, Joined, LockRequest, Role, TimerRequest,
-    UpdateBoardRequest, Workshop, WorkshopKind,
+    Assignment, BoardAccess, BoardKind, BoardSummary, CreateBoardRequest, CreateWorkshopRequest,
+    Created, JoinRequest, Joined, LockRequest, Role, TimerRequest, UpdateBoardRequest, Workshop,
+    WorkshopKind,
 };
 use kartta_protocol::schema::{field, root, Locale, Template};
 use yrs::{Any, Map, WriteTxn};
 
 use super::{
-    blocking, board_role, board_summary, require, workshop_role, workshop_view, ApiJson, Token,
+    ask_room, blocking, board_role, board_summary, require, workshop_role, workshop_view, ApiJson,
+    Token,
 };
 use crate::board_doc;
-use crate::catalog::{NewWorkshop, Tokens};
+use crate::catalog::NewWorkshop;
 use crate::http::ApiError;
 use crate::room::RoomCommand;
 use crate::AppState;
@@ -45,14 +46,6 @@ fn group_title(locale: Locale, number: u32) -> String {
     }
 }
 
-fn tokens(tokens: Tokens) -> AccessTokens {
-    AccessTokens {
-        facilitator: tokens.facilitator,
-        participant: tokens.participant,
-        viewer: tokens.viewer,
-    }
-}
-
 /// Creates the workshop and writes each board's first state (title, template, language).
 async fn create(state: &AppState, new: NewWorkshop) -> Result<Response, ApiError> {
     let store = state.rooms.store().clone();
@@ -70,7 +63,7 @@ async fn create(state: &AppState, new: NewWorkshop) -> Result<Response, ApiError
         StatusCode::CREATED,
         Json(Created {
             workshop: view,
-            tokens: tokens(secrets),
+            tokens: secrets,
         }),
     )
         .into_response())
@@ -204,14 +197,11 @@ pub async fn edit_board(
     board_id: &str,
     change: impl Fn() -> crate::room::ServerEdit,
 ) -> Result<(), ApiError> {
-    state
-        .rooms
-        .request(board_id, |done| RoomCommand::Edit {
-            change: change(),
-            done,
-        })
-        .await
-        .ok_or_else(|| ApiError::Internal("the board's room did not answer".into()))
+    ask_room(state, board_id, |done| RoomCommand::Edit {
+        change: change(),
+        done,
+    })
+    .await
 }
 
 async fn set_locked(state: &AppState, board_id: &str, locked: bool) -> Result<(), ApiError> {
@@ -220,11 +210,11 @@ async fn set_locked(state: &AppState, board_id: &str, locked: bool) -> Result<()
         Ok(catalog.set_board_locked(&id, locked)?)
     })
     .await?;
-    state
-        .rooms
-        .request(board_id, |done| RoomCommand::SetLocked { locked, done })
-        .await
-        .ok_or_else(|| ApiError::Internal("the board's room did not answer".into()))
+    ask_room(state, board_id, |done| RoomCommand::SetLocked {
+        locked,
+        done,
+    })
+    .await
 }
 
 pub async fn update_board(

@@ -22,11 +22,10 @@ const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
 
 /// The current state of a board, read through its room.
 pub async fn current_state(state: &AppState, board_id: &str) -> Result<Vec<u8>, ApiError> {
-    state
-        .rooms
-        .request(board_id, |reply| RoomCommand::Snapshot { state: reply })
-        .await
-        .ok_or_else(|| ApiError::Internal("the board's room did not answer".into()))
+    super::ask_room(state, board_id, |reply| RoomCommand::Snapshot {
+        state: reply,
+    })
+    .await
 }
 
 fn to_export(bytes: &[u8]) -> Result<BoardExport, ApiError> {

@@ -153,6 +153,19 @@ fn json_problem(rejection: &JsonRejection) -> String {
     }
 }
 
+/// Sends a command to the board's room (loading it if needed) and waits for its answer.
+pub async fn ask_room<T>(
+    state: &AppState,
+    board_id: &str,
+    command: impl Fn(tokio::sync::oneshot::Sender<T>) -> crate::room::RoomCommand,
+) -> Result<T, ApiError> {
+    state
+        .rooms
+        .request(board_id, command)
+        .await
+        .ok_or_else(|| ApiError::Internal("the board's room did not answer".into()))
+}
+
 /// Runs catalog work on a blocking thread.
 pub async fn blocking<T: Send + 'static>(
     state: &AppState,

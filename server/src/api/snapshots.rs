@@ -15,7 +15,6 @@ use super::{
 use crate::board_doc;
 use crate::catalog::{random_id, unix_now, BoardRecord, SnapshotRecord, WorkshopRecord};
 use crate::http::ApiError;
-use crate::room::RoomCommand;
 use crate::AppState;
 
 const MAX_NAME_CHARS: usize = 200;
@@ -50,11 +49,7 @@ async fn take(
     reason: SnapshotReason,
     author: Option<String>,
 ) -> Result<Snapshot, ApiError> {
-    let current = state
-        .rooms
-        .request(board_id, |reply| RoomCommand::Snapshot { state: reply })
-        .await
-        .ok_or_else(|| ApiError::Internal("the board's room did not answer".into()))?;
+    let current = super::export::current_state(state, board_id).await?;
     let record = SnapshotRecord {
         id: random_id(),
         board_id: board_id.to_owned(),
