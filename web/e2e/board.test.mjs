@@ -1,19 +1,9 @@
 // End-to-end: two people on one board, a keyboard-only outline user, language switch and an accessibility scan.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
-let server;
-const open = [];
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  for (const c of open) await c.close();
-  server?.stop();
-});
+useServer();
 
 async function person(name, options) {
   const c = await launchContext(options);

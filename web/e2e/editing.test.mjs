@@ -1,20 +1,10 @@
 // End-to-end: a relation's end dragged onto another actor reconnects it (and undo puts it back); the
 // inspector edits several selected actors or relations at once and shows where their values differ.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
-let server;
-const open = [];
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  for (const c of open) await c.close();
-  server?.stop();
-});
+useServer();
 
 async function screenOf(page, x, y) {
   return page.evaluate(([bx, by]) => {

@@ -2,12 +2,12 @@
 // watch the overview, timer and lock, "End of day 1" for every board, export, delete. It also takes
 // the guide's screenshots: into ../docs/screenshots/ with KARTTA_GUIDE_SHOTS=1 (to refresh the
 // committed ones), otherwise into test-artifacts/ so a plain test run leaves the tree clean.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
 const SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1'
   ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
@@ -16,17 +16,7 @@ mkdirSync(SHOTS, { recursive: true });
 /** A modest window keeps each screenshot small (well under 150 KB) and still readable. */
 const VIEWPORT = { width: 1200, height: 760 };
 
-let server;
-const open = [];
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  for (const c of open) await c.close();
-  server?.stop();
-});
+useServer();
 
 async function person(label, viewport = VIEWPORT) {
   const c = await launchContext({ viewport });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,6 +16,22 @@ export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run',
 ];
+
+/** The running server of this test file (node --test runs each file in its own process). */
+export let server = null;
+/** Browser contexts a test file opened; closed after its last test. */
+export const open = [];
+
+/** Starts a server before the file's first test, and closes every context and the server after its last. */
+export function useServer() {
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    for (const context of open.splice(0)) await context.close();
+    server?.stop();
+  });
+}
 
 /** Starts the server and resolves with its origin once it printed the listening line (bounded wait). */
 export async function startServer() {

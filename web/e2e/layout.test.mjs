@@ -1,20 +1,10 @@
 // End-to-end: the board header fits a 1280 px laptop, a 1024 px tablet and a phone — the busiest
 // case: a facilitator on a workshop board with a long title, a running timer and several people.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
-let server;
-const open = [];
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  for (const c of open) await c.close();
-  server?.stop();
-});
+useServer();
 
 /** Every header control that must be reachable at this size lies inside the window, none hidden under another. */
 async function headerFits(page, ids) {

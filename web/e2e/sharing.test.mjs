@@ -1,21 +1,11 @@
 // End-to-end: presenting and following, importing JSON and CSV sheets through the UI (and a bad file
 // that changes nothing), forking a snapshot into an independent board, and exporting and restoring
 // from the read-only snapshot page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchContext, axeScan, downloadText, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, open, launchContext, axeScan, downloadText, waitFor, ARTIFACTS } from './harness.mjs';
 
-let server;
-const open = [];
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  for (const c of open) await c.close();
-  server?.stop();
-});
+useServer();
 
 async function person(label, options) {
   const c = await launchContext(options);

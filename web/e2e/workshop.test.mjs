@@ -1,20 +1,10 @@
 // End-to-end: a facilitator runs a workshop with two groups; participants join by code and draw; the
 // overview shows their boards; a lock stops a participant; a snapshot is taken, the board changed and restored.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
-let server;
-const open = [];
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  for (const c of open) await c.close();
-  server?.stop();
-});
+useServer();
 
 async function person(label, options) {
   const c = await launchContext(options);
