@@ -3,15 +3,15 @@ import type { Editor } from './editor';
 import type { KeyInput, PointerInput, ToolState } from './tool';
 import type { NoteVariant } from '../generated/protocol';
 
-export class PlaceActor implements ToolState {
-  readonly id = 'actor.idle';
-  constructor(private readonly editor: Editor) {}
+/** A click places at the pointer; Enter places in the middle of the view, for keyboard users. */
+abstract class PlaceAtPoint implements ToolState {
+  abstract readonly id: string;
+  constructor(protected readonly editor: Editor) {}
 
   pointerDown(input: PointerInput): void {
     this.place(input.x, input.y);
   }
 
-  /** Enter places an actor in the middle of the view, for keyboard users. */
   keyDown(input: KeyInput): boolean {
     if (input.key !== 'Enter') return false;
     const center = this.editor.viewport.center();
@@ -19,7 +19,13 @@ export class PlaceActor implements ToolState {
     return true;
   }
 
-  private place(x: number, y: number): void {
+  protected abstract place(x: number, y: number): void;
+}
+
+export class PlaceActor extends PlaceAtPoint {
+  readonly id = 'actor.idle';
+
+  protected place(x: number, y: number): void {
     const editor = this.editor;
     if (editor.locked) return;
     const id = editor.model.addActor({ name: '', kind: editor.actorKind, x, y });
@@ -29,24 +35,14 @@ export class PlaceActor implements ToolState {
   }
 }
 
-export class PlaceNote implements ToolState {
+export class PlaceNote extends PlaceAtPoint {
   readonly id: string;
-  constructor(private readonly editor: Editor, private readonly variant: NoteVariant) {
+  constructor(editor: Editor, private readonly variant: NoteVariant) {
+    super(editor);
     this.id = `${variant === 'sticky' ? 'note' : 'label'}.idle`;
   }
 
-  pointerDown(input: PointerInput): void {
-    this.place(input.x, input.y);
-  }
-
-  keyDown(input: KeyInput): boolean {
-    if (input.key !== 'Enter') return false;
-    const center = this.editor.viewport.center();
-    this.place(center.x, center.y);
-    return true;
-  }
-
-  private place(x: number, y: number): void {
+  protected place(x: number, y: number): void {
     const editor = this.editor;
     if (editor.locked) return;
     const sticky = this.variant === 'sticky';
