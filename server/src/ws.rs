@@ -152,14 +152,19 @@ async fn serve_connection(socket: WebSocket, board_id: String, role: Role, state
         state.large_sends.clone(),
     ));
 
-    let room = match join(&state, &board_id, connection, role, handle).await {
+    // `handle` stays alive until the close reason is set: if its queue closed first, the writer
+    // would report a plain 1001 instead of why the room refused this connection.
+    let room = match join(&state, &board_id, connection, role, &handle).await {
         Ok(room) => room,
         Err(reason) => {
             closer.close(reason);
+            drop(handle);
             let _ = writer.await;
             return;
         }
     };
+    // From here only the room holds the queue: when the room ends, the writer sees it close.
+    drop(handle);
     state.metrics.connections.inc();
     tracing::debug!(board = %board_id, connection, "connected");
     read_loop(stream, &room, connection, &closer, &last_heard, &state).await;
@@ -176,7 +181,7 @@ async fn join(
     board_id: &str,
     connection: u64,
     role: Role,
-    handle: ConnectionHandle,
+    handle: &ConnectionHandle,
 ) -> Result<RoomHandle, CloseReason> {
     for _ in 0..JOIN_ATTEMPTS {
         let room = state.rooms.get_or_start(board_id);
