@@ -143,6 +143,8 @@ pub struct Workshop {
     /// Unix milliseconds when the workshop's timer ends; absent when none runs.
     #[ts(type = "number | null")]
     pub timer_ends_at: Option<i64>,
+    /// The board presented to the whole workshop; absent when none is.
+    pub presenting: Option<String>,
     /// The participant and viewer tokens, for the facilitator to share again; absent for others.
     pub shared_tokens: Option<SharedTokens>,
 }
@@ -164,6 +166,10 @@ pub struct BoardSummary {
     pub locked: bool,
     /// Live connections right now (0 when the board is not loaded).
     pub connections: u32,
+    /// Display names of the people on the board right now, sorted (live presence, never
+    /// stored). Only in a workshop read by its facilitator or a participant; empty otherwise.
+    #[serde(default)]
+    pub people: Vec<String>,
     pub snapshots: u32,
     /// Unix seconds of the board's creation.
     #[ts(type = "number")]
@@ -237,6 +243,15 @@ pub struct TimerRequest {
     /// Unix milliseconds when the timer ends, or `null` to stop it.
     #[ts(type = "number | null")]
     pub ends_at: Option<i64>,
+}
+
+/// `POST /api/workshops/{id}/present` (facilitator): present one board of the workshop to
+/// everyone in it (the server writes `meta.presenting` into each board, so every open board
+/// offers to go there and follow), or stop with `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentRequest {
+    pub board_id: Option<String>,
 }
 
 /// `POST /api/boards/{id}/snapshots` (participant) and `POST /api/workshops/{id}/snapshots`

@@ -31,6 +31,9 @@ pub mod field {
         /// Unix milliseconds when the facilitator's timer ends; absent when no timer runs.
         /// Written by the server for every board of a workshop at once.
         pub const TIMER_ENDS_AT: &str = "timerEndsAt";
+        /// The id of the board the facilitator presents to the whole workshop; absent when
+        /// nothing is presented. Written by the server for every board of a workshop at once.
+        pub const PRESENTING: &str = "presenting";
     }
     pub mod actor {
         pub const NAME: &str = "name";
@@ -208,6 +211,7 @@ pub struct MetaView {
     pub locale: Option<Locale>,
     pub locked: bool,
     pub timer_ends_at: Option<f64>,
+    pub presenting: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -297,6 +301,9 @@ impl BoardView {
             timer_ends_at: meta
                 .as_ref()
                 .and_then(|m| number(m, txn, field::meta::TIMER_ENDS_AT)),
+            presenting: meta
+                .as_ref()
+                .and_then(|m| string(m, txn, field::meta::PRESENTING)),
         };
         let actors = elements(txn, root::ACTORS, read_actor);
         let relations = elements(txn, root::RELATIONS, read_relation)

@@ -30,6 +30,40 @@ pub fn initial_state(title: &str, template: Template, locale: Locale) -> Vec<u8>
     state
 }
 
+/// The state of a fork of `snapshot`: its content, but the workshop's live settings of now in
+/// `meta` (unlocked, the running timer, the board presented now) rather than the snapshot's.
+pub fn fork_state(
+    snapshot: &[u8],
+    timer_ends_at: Option<i64>,
+    presenting: Option<&str>,
+) -> Option<Vec<u8>> {
+    let doc = load(snapshot)?;
+    let meta = doc.get_or_insert_map(root::META);
+    let mut txn = doc.transact_mut();
+    meta.insert(&mut txn, field::meta::LOCKED, false);
+    match timer_ends_at {
+        Some(ends_at) => {
+            meta.insert(&mut txn, field::meta::TIMER_ENDS_AT, ends_at as f64);
+        }
+        None => {
+            meta.remove(&mut txn, field::meta::TIMER_ENDS_AT);
+        }
+    }
+    match presenting {
+        Some(board_id) => {
+            meta.insert(&mut txn, field::meta::PRESENTING, board_id);
+        }
+        None => {
+            meta.remove(&mut txn, field::meta::PRESENTING);
+        }
+    }
+    drop(txn);
+    let state = doc
+        .transact()
+        .encode_state_as_update_v1(&StateVector::default());
+    Some(state)
+}
+
 /// A document holding `state` (a v1 update), or `None` if it does not load.
 pub fn load(state: &[u8]) -> Option<Doc> {
     let doc = Doc::new();

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS workshop (
     viewer_token     TEXT NOT NULL,
     created_at       INTEGER NOT NULL,
     retention_until  INTEGER NOT NULL,
-    timer_ends_at    INTEGER
+    timer_ends_at    INTEGER,
+    presenting_board TEXT
 );
 CREATE TABLE IF NOT EXISTS board (
     id          TEXT PRIMARY KEY,
@@ -147,6 +148,8 @@ pub struct WorkshopRecord {
     pub retention_until: i64,
     /// Unix milliseconds when the facilitator's timer ends.
     pub timer_ends_at: Option<i64>,
+    /// The board the facilitator presents to everyone in the workshop.
+    pub presenting_board: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,6 +213,7 @@ fn workshop_from_row(row: &rusqlite::Row) -> rusqlite::Result<WorkshopRecord> {
         created_at: row.get(6)?,
         retention_until: row.get(7)?,
         timer_ends_at: row.get(8)?,
+        presenting_board: row.get(9)?,
     })
 }
 
@@ -237,7 +241,7 @@ fn snapshot_from_row(row: &rusqlite::Row) -> rusqlite::Result<SnapshotRecord> {
 }
 
 const WORKSHOP_COLUMNS: &str =
-    "id, kind, title, locale, template, join_code, created_at, retention_until, timer_ends_at";
+    "id, kind, title, locale, template, join_code, created_at, retention_until, timer_ends_at, presenting_board";
 const BOARD_COLUMNS: &str = "id, workshop_id, title, kind, locked, created_at";
 const SNAPSHOT_COLUMNS: &str = "id, board_id, name, reason, author, created_at, length(state)";
 
@@ -284,6 +288,7 @@ impl Catalog {
             created_at: now,
             retention_until: now + i64::from(new.retention_days) * 86_400,
             timer_ends_at: None,
+            presenting_board: None,
         };
         let boards: Vec<BoardRecord> = new
             .boards
@@ -429,6 +434,18 @@ impl Catalog {
                 .execute(
                     "UPDATE workshop SET timer_ends_at = ?2 WHERE id = ?1",
                     params![workshop_id, ends_at],
+                )
+                .map(|_| ())
+        })
+    }
+
+    /// Presents `board_id` to the whole workshop, or nothing with `None`.
+    pub fn set_presenting(&self, workshop_id: &str, board_id: Option<&str>) -> CatalogResult<()> {
+        self.with(|connection| {
+            connection
+                .execute(
+                    "UPDATE workshop SET presenting_board = ?2 WHERE id = ?1",
+                    params![workshop_id, board_id],
                 )
                 .map(|_| ())
         })
@@ -640,6 +657,12 @@ fn migrate(connection: &Connection) -> rusqlite::Result<()> {
         .exists([])?;
     if !has_timer {
         connection.execute_batch("ALTER TABLE workshop ADD COLUMN timer_ends_at INTEGER")?;
+    }
+    let has_presenting: bool = connection
+        .prepare("SELECT 1 FROM pragma_table_info('workshop') WHERE name = 'presenting_board'")?
+        .exists([])?;
+    if !has_presenting {
+        connection.execute_batch("ALTER TABLE workshop ADD COLUMN presenting_board TEXT")?;
     }
     Ok(())
 }

@@ -252,6 +252,7 @@ fn empty_board() -> BoardExport {
             locale: None,
             locked: false,
             timer_ends_at: None,
+            presenting: None,
         },
         actors: vec![],
         relations: vec![],

@@ -598,6 +598,7 @@ mod tests {
                 locale: Some(Locale::Sv),
                 locked: false,
                 timer_ends_at: None,
+                presenting: None,
             },
             actors: vec![
                 actor("a", "<script>alert('x')</script>", 0.0),

@@ -156,7 +156,7 @@ async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<
     let workshop = fixture.created.workshop.id.clone();
     let board = fixture.board(0);
     let actors = json!({"format": "kartta-board", "version": 1,
-        "meta": {"title": "", "template": "blank", "locale": null, "locked": false, "timerEndsAt": null},
+        "meta": {"title": "", "template": "blank", "locale": null, "locked": false, "timerEndsAt": null, "presenting": null},
         "actors": [{"id": "x", "name": "Turun kaupunki", "kind": "municipality", "x": 0.0, "y": 0.0, "description": "",
                     "tags": [], "alias": "", "influence": null, "stance": null, "isPerson": false}],
         "relations": [], "notes": [], "strokes": []});
@@ -255,6 +255,14 @@ async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<
             "POST",
             format!("/api/workshops/{workshop}/timer"),
             Some(json!({"endsAt": 1_900_000_000_000i64})),
+            Role::Facilitator,
+            204,
+        ),
+        (
+            "present a board to the workshop",
+            "POST",
+            format!("/api/workshops/{workshop}/present"),
+            Some(json!({"boardId": null})),
             Role::Facilitator,
             204,
         ),
@@ -1155,6 +1163,166 @@ async fn the_workshop_remembers_its_timer() -> anyhow::Result<()> {
         .await?
         .json()?;
     assert_eq!(seen.timer_ends_at, None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_facilitator_presents_one_board_to_every_board_and_sees_who_is_where(
+) -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let workshop = &fixture.created.workshop.id;
+    let (first, second) = (fixture.board(0), fixture.board(1));
+    let participant = &fixture.created.tokens.participant;
+    let aino = Client::connect(&fixture.server.sync_url_with_token(&first, participant)).await?;
+    aino.set_awareness(1, r##"{"user":{"name":"Aino","color":"#0b6e4f"}}"##);
+    let veera = Client::connect(&fixture.server.sync_url_with_token(&second, participant)).await?;
+    veera.set_awareness(1, r##"{"user":{"name":"Veera","color":"#8a3ffc"}}"##);
+    let projector = Client::connect(
+        &fixture
+            .server
+            .sync_url_with_token(&second, &fixture.created.tokens.viewer),
+    )
+    .await?;
+    projector.set_awareness(1, r#"{"user":{"name":"Projektori"}}"#);
+
+    // The overview: who is on which board, for the facilitator and participants alike.
+    let people_of = |workshop: &Workshop| -> Vec<Vec<String>> {
+        workshop.boards.iter().map(|b| b.people.clone()).collect()
+    };
+    let expected = vec![
+        vec!["Aino".to_string()],
+        vec!["Projektori".to_string(), "Veera".to_string()],
+    ];
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let seen: Workshop = fixture
+            .call(
+                Caller::Facilitator,
+                "GET",
+                &format!("/api/workshops/{workshop}"),
+                None,
+            )
+            .await?
+            .json()?;
+        if people_of(&seen) == expected {
+            break;
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "the overview never named everyone: {:?}",
+            people_of(&seen)
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for (caller, sees_names) in [(Caller::Participant, true), (Caller::Viewer, false)] {
+        let seen: Workshop = fixture
+            .call(caller, "GET", &format!("/api/workshops/{workshop}"), None)
+            .await?
+            .json()?;
+        assert_eq!(people_of(&seen) == expected, sees_names, "{caller:?}");
+    }
+
+    // Present the second board: every board, the first included, says so.
+    let present_path = format!("/api/workshops/{workshop}/present");
+    let present = |board: Option<&str>, caller: Caller| {
+        let payload = json!({ "boardId": board });
+        fixture.call(caller, "POST", &present_path, Some(payload))
+    };
+    assert_eq!(
+        present(Some(&second), Caller::Participant).await?.status,
+        403
+    );
+    let foreign = fixture.other.workshop.boards[0].id.clone();
+    let refused = present(Some(&foreign), Caller::Facilitator).await?;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert_eq!(
+        present(Some(&second), Caller::Facilitator).await?.status,
+        204
+    );
+    for client in [&aino, &veera, &projector] {
+        client
+            .wait_for("the presented board", |doc, _| {
+                view(doc).meta.presenting.as_deref() == Some(second.as_str())
+            })
+            .await?;
+    }
+    let seen: Workshop = fixture
+        .call(
+            Caller::Viewer,
+            "GET",
+            &format!("/api/workshops/{workshop}"),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(seen.presenting.as_deref(), Some(second.as_str()));
+
+    // A fork made now carries the workshop's presenting, not what its snapshot had.
+    let snapshot: Snapshot = fixture
+        .call(
+            Caller::Participant,
+            "POST",
+            &format!("/api/boards/{first}/snapshots"),
+            Some(json!({"name": "Ennen"})),
+        )
+        .await?
+        .json()?;
+    assert_eq!(present(None, Caller::Facilitator).await?.status, 204);
+    for client in [&aino, &veera, &projector] {
+        client
+            .wait_for("presenting stopped", |doc, _| {
+                view(doc).meta.presenting.is_none()
+            })
+            .await?;
+    }
+    let forked: serde_json::Value = fixture
+        .call(
+            Caller::Participant,
+            "POST",
+            &format!("/api/snapshots/{}/fork", snapshot.id),
+            None,
+        )
+        .await?
+        .json()?;
+    let fork_id = forked["board"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let fork = Client::connect(&fixture.server.sync_url_with_token(&fork_id, participant)).await?;
+    assert_eq!(view(&fork.doc).meta.presenting, None);
+
+    // Deleting the presented board stops the presenting.
+    assert_eq!(
+        present(Some(&second), Caller::Facilitator).await?.status,
+        204
+    );
+    aino.wait_for("presented again", |doc, _| {
+        view(doc).meta.presenting.is_some()
+    })
+    .await?;
+    let deleted = fixture
+        .call(
+            Caller::Facilitator,
+            "DELETE",
+            &format!("/api/boards/{second}"),
+            None,
+        )
+        .await?;
+    assert_eq!(deleted.status, 204);
+    aino.wait_for("no longer presented", |doc, _| {
+        view(doc).meta.presenting.is_none()
+    })
+    .await?;
+    let seen: Workshop = fixture
+        .call(
+            Caller::Facilitator,
+            "GET",
+            &format!("/api/workshops/{workshop}"),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(seen.presenting, None);
     Ok(())
 }
 

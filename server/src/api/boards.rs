@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{
     Assignment, BoardAccess, BoardKind, BoardSummary, CreateBoardRequest, CreateWorkshopRequest,
-    Created, JoinRequest, Joined, LockRequest, Role, TimerRequest, UpdateBoardRequest, Workshop,
-    WorkshopKind,
+    Created, JoinRequest, Joined, LockRequest, PresentRequest, Role, TimerRequest,
+    UpdateBoardRequest, Workshop, WorkshopKind,
 };
 use kartta_protocol::schema::{field, root, Locale, Template};
 use yrs::{Any, Map, WriteTxn};
@@ -17,7 +17,7 @@ use super::{
     Token,
 };
 use crate::board_doc;
-use crate::catalog::NewWorkshop;
+use crate::catalog::{BoardRecord, NewWorkshop};
 use crate::http::ApiError;
 use crate::room::RoomCommand;
 use crate::AppState;
@@ -288,22 +288,65 @@ pub async fn set_timer(
         Ok(catalog.boards_of(&workshop_id)?)
     })
     .await?;
-    for board in &boards {
-        edit_board(&state, &board.id, || {
+    let value = ends_at.map(|ends_at| Any::from(ends_at as f64));
+    set_meta_everywhere(&state, &boards, field::meta::TIMER_ENDS_AT, value).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Writes `key` = `value` (or removes `key`) into the `meta` map of every board in `boards`.
+async fn set_meta_everywhere(
+    state: &AppState,
+    boards: &[BoardRecord],
+    key: &'static str,
+    value: Option<Any>,
+) -> Result<(), ApiError> {
+    for board in boards {
+        edit_board(state, &board.id, || {
+            let value = value.clone();
             Box::new(move |txn| {
                 let meta = txn.get_or_insert_map(root::META);
-                match ends_at {
-                    Some(ends_at) => {
-                        meta.insert(txn, field::meta::TIMER_ENDS_AT, Any::from(ends_at as f64));
+                match value {
+                    Some(value) => {
+                        meta.insert(txn, key, value);
                     }
                     None => {
-                        meta.remove(txn, field::meta::TIMER_ENDS_AT);
+                        meta.remove(txn, key);
                     }
                 }
             })
         })
         .await?;
     }
+    Ok(())
+}
+
+pub async fn set_presenting(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+    ApiJson(request): ApiJson<PresentRequest>,
+) -> Result<StatusCode, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "present a board")?;
+    let workshop_id = workshop.id.clone();
+    let presented = request.board_id.clone();
+    let boards = blocking(&state, move |catalog| {
+        let boards = catalog.boards_of(&workshop_id)?;
+        if let Some(board_id) = &presented {
+            if !boards.iter().any(|board| &board.id == board_id) {
+                return Err(ApiError::BadRequest(
+                    "Only a board of this workshop can be presented.".into(),
+                ));
+            }
+        }
+        catalog.set_presenting(&workshop_id, presented.as_deref())?;
+        Ok(boards)
+    })
+    .await?;
+    let value = request
+        .board_id
+        .map(|board_id| Any::from(board_id.as_str()));
+    set_meta_everywhere(&state, &boards, field::meta::PRESENTING, value).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -386,9 +429,19 @@ pub async fn delete_board(
     Path(id): Path<String>,
     token: Token,
 ) -> Result<StatusCode, ApiError> {
-    let (board, _, role) = board_role(&state, &id, &token).await?;
+    let (board, workshop, role) = board_role(&state, &id, &token).await?;
     require(role, Role::Facilitator, "delete a board")?;
     purge_board(&state, &board.id).await?;
+    if workshop.presenting_board.as_deref() == Some(board.id.as_str()) {
+        // Nobody should be sent to a board that is gone.
+        let workshop_id = workshop.id.clone();
+        let boards = blocking(&state, move |catalog| {
+            catalog.set_presenting(&workshop_id, None)?;
+            Ok(catalog.boards_of(&workshop_id)?)
+        })
+        .await?;
+        set_meta_everywhere(&state, &boards, field::meta::PRESENTING, None).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

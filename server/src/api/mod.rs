@@ -8,6 +8,7 @@ mod boards;
 mod export;
 mod snapshots;
 
+use crate::room::RoomCommand;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/workshops/{id}/lock", post(boards::lock_workshop))
         .route("/workshops/{id}/timer", post(boards::set_timer))
+        .route("/workshops/{id}/present", post(boards::set_presenting))
         .route(
             "/workshops/{id}/assignments",
             get(boards::list_assignments).put(boards::set_assignment),
@@ -256,6 +258,7 @@ pub fn board_summary(state: &AppState, board: &BoardRecord, snapshots: u32) -> B
         kind: board.kind,
         locked: board.locked,
         connections: state.rooms.connection_count(&board.id),
+        people: Vec::new(),
         snapshots,
         created_at: board.created_at,
     }
@@ -282,6 +285,13 @@ pub async fn workshop_view(
             .find(|(id, _)| id == board_id)
             .map_or(0, |(_, count)| *count)
     };
+    let mut summaries: Vec<BoardSummary> = boards
+        .iter()
+        .map(|board| board_summary(state, board, count_of(&board.id)))
+        .collect();
+    if role >= Role::Participant {
+        fill_in_people(state, &mut summaries).await;
+    }
     Ok(Workshop {
         id: workshop.id,
         kind: workshop.kind,
@@ -294,11 +304,9 @@ pub async fn workshop_view(
             .map(|code| format_join_code(&code)),
         retention_until: workshop.retention_until,
         role,
-        boards: boards
-            .iter()
-            .map(|board| board_summary(state, board, count_of(&board.id)))
-            .collect(),
+        boards: summaries,
         timer_ends_at: workshop.timer_ends_at,
+        presenting: workshop.presenting_board,
         shared_tokens: shared
             .filter(|_| role == Role::Facilitator)
             .map(|(participant, viewer)| SharedTokens {
@@ -306,4 +314,26 @@ pub async fn workshop_view(
                 viewer,
             }),
     })
+}
+
+/// Who is on each loaded board, asked of all the rooms at once. Names are live presence only:
+/// nothing of it is stored.
+pub async fn fill_in_people(state: &AppState, boards: &mut [BoardSummary]) {
+    let asked = boards.iter().map(|board| {
+        let id = board.id.clone();
+        async move {
+            if state.rooms.connection_count(&id) == 0 {
+                return Vec::new();
+            }
+            state
+                .rooms
+                .ask_if_loaded(&id, |names| RoomCommand::People { names })
+                .await
+                .unwrap_or_default()
+        }
+    });
+    let people = futures_util::future::join_all(asked).await;
+    for (board, names) in boards.iter_mut().zip(people) {
+        board.people = names;
+    }
 }

@@ -206,9 +206,15 @@ pub async fn fork(
     Path(id): Path<String>,
     token: Token,
 ) -> Result<Response, ApiError> {
-    let (snapshot, board, _, role) = snapshot_role(&state, &id, &token).await?;
+    let (snapshot, board, workshop, role) = snapshot_role(&state, &id, &token).await?;
     require(role, Role::Participant, "fork snapshots")?;
-    let bytes = snapshot_state(&state, &snapshot.id).await?;
+    let stored = snapshot_state(&state, &snapshot.id).await?;
+    let bytes = board_doc::fork_state(
+        &stored,
+        workshop.timer_ends_at,
+        workshop.presenting_board.as_deref(),
+    )
+    .ok_or_else(|| ApiError::Internal("a stored snapshot does not load".into()))?;
     let forked = BoardRecord {
         id: random_id(),
         workshop_id: board.workshop_id.clone(),

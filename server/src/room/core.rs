@@ -86,6 +86,17 @@ struct AwarenessState {
     owner: ConnectionId,
 }
 
+/// The trimmed `user.name` of a stock Yjs awareness state, if it has a non-empty one.
+fn display_name(state_json: &[u8]) -> Option<String> {
+    const LONGEST: usize = 60;
+    let state: serde_json::Value = serde_json::from_slice(state_json).ok()?;
+    let name = state.get("user")?.get("name")?.as_str()?.trim();
+    if name.is_empty() {
+        return None;
+    }
+    Some(name.chars().take(LONGEST).collect())
+}
+
 pub struct RoomCore {
     doc: Doc,
     limits: RoomLimits,
@@ -535,6 +546,20 @@ impl RoomCore {
         }
     }
 
+    /// The display names (`user.name` of the awareness states) of everyone here now, sorted, each
+    /// once: the facilitator's overview shows who is on which board. Read only when asked, so the
+    /// hot path never parses awareness JSON.
+    pub fn people(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .awareness
+            .values()
+            .filter_map(|state| display_name(&state.state_json))
+            .collect();
+        names.sort_by_key(|name| name.to_lowercase());
+        names.dedup();
+        names
+    }
+
     /// Whether awareness changed since the last [`RoomCore::take_awareness_message`].
     pub fn has_awareness_changes(&self) -> bool {
         !self.awareness_changed.is_empty()
@@ -778,6 +803,32 @@ mod tests {
             (update.entries[0].client_id, update.entries[0].is_removal()),
             (8, true)
         );
+    }
+
+    #[test]
+    fn people_are_the_named_awareness_states_sorted_once_each() {
+        let mut room = room();
+        room.join(1, Role::Participant).unwrap();
+        room.join(2, Role::Viewer).unwrap();
+        let mut effects = Effects::default();
+        let states: [(u64, &[u8]); 6] = [
+            (10, br##"{"user":{"name":" Veera ","color":"#123456"}}"##),
+            (11, br#"{"user":{"name":"aino"}}"#),
+            (12, br#"{"user":{"name":"Veera"}}"#),
+            (13, br#"{"user":{"name":""}}"#),
+            (14, br#"{"cursor":null}"#),
+            (15, b"not json"),
+        ];
+        for (i, (client_id, json)) in states.into_iter().enumerate() {
+            let connection = if i < 3 { 1 } else { 2 };
+            let message = codec::encode_awareness([(client_id, 1, json)]);
+            for message in decode(&Bytes::from(message)) {
+                room.handle(connection, message, Instant::now(), &mut effects);
+            }
+        }
+        assert_eq!(room.people(), vec!["aino".to_string(), "Veera".to_string()]);
+        room.leave(1);
+        assert!(room.people().is_empty(), "leaving takes the names along");
     }
 
     #[test]

@@ -102,6 +102,10 @@ pub enum RoomCommand {
     Snapshot {
         state: oneshot::Sender<Vec<u8>>,
     },
+    /// The display names of everyone on the board now.
+    People {
+        names: oneshot::Sender<Vec<String>>,
+    },
     /// The board was deleted: close every connection and unload without writing anything.
     Delete {
         done: oneshot::Sender<()>,
@@ -165,6 +169,18 @@ impl Rooms {
         self.rooms
             .get(board_id)
             .map_or(0, |handle| handle.connections.load(Ordering::Relaxed))
+    }
+
+    /// Asks the room of `board_id` only if it is loaded: `None` when it is not (or went away).
+    pub async fn ask_if_loaded<T>(
+        &self,
+        board_id: &str,
+        command: impl FnOnce(oneshot::Sender<T>) -> RoomCommand,
+    ) -> Option<T> {
+        let room = self.get(board_id)?;
+        let (reply, answer) = oneshot::channel();
+        room.commands.send(command(reply)).await.ok()?;
+        answer.await.ok()
     }
 
     /// Sends `command` to the room of `board_id`, loading it if needed, and waits for the answer

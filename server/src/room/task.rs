@@ -264,6 +264,9 @@ impl Room {
                 RoomCommand::Snapshot { state } => {
                     snapshots.push((state, self.core.encode_state()))
                 }
+                RoomCommand::People { names } => {
+                    let _ = names.send(self.core.people());
+                }
                 RoomCommand::Delete { done } => deleted = Some(done),
             }
         }

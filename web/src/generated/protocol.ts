@@ -56,7 +56,7 @@ export const STROKE_TOOL_CODES: readonly StrokeTool[] = ['pen', 'highlighter'];
 export type Locale = 'fi' | 'sv' | 'en';
 export const LOCALE_CODES: readonly Locale[] = ['fi', 'sv', 'en'];
 
-export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, };
+export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, };
 
 export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, };
 
@@ -116,6 +116,10 @@ role: Role, boards: Array<BoardSummary>,
  */
 timerEndsAt: number | null, 
 /**
+ * The board presented to the whole workshop; absent when none is.
+ */
+presenting: string | null, 
+/**
  * The participant and viewer tokens, for the facilitator to share again; absent for others.
  */
 sharedTokens: SharedTokens | null, };
@@ -126,7 +130,12 @@ export type BoardSummary = { id: string, workshopId: string, title: string, kind
 /**
  * Live connections right now (0 when the board is not loaded).
  */
-connections: number, snapshots: number, 
+connections: number, 
+/**
+ * Display names of the people on the board right now, sorted (live presence, never
+ * stored). Only in a workshop read by its facilitator or a participant; empty otherwise.
+ */
+people: Array<string>, snapshots: number, 
 /**
  * Unix seconds of the board's creation.
  */
