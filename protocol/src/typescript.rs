@@ -90,6 +90,7 @@ pub fn definitions() -> String {
                     ("locale", field::meta::LOCALE),
                     ("locked", field::meta::LOCKED),
                     ("timerEndsAt", field::meta::TIMER_ENDS_AT),
+                    ("presenting", field::meta::PRESENTING),
                 ]),
             ),
             (

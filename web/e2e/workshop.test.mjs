@@ -64,6 +64,7 @@ test('a facilitator runs a workshop: join by code, overview, lock, snapshot and 
   assert.equal(await f.locator('.k-board-card').count(), 2);
   assert.equal(await f.locator('.k-qr svg').count(), 1, 'a QR code of the join link');
   const boardIds = await f.locator('.k-board-card').evaluateAll((cards) => cards.map((c) => c.dataset.board));
+  const overviewPath = new URL(f.url()).pathname;
 
   // Two participants join by code in separate browsers and draw on their own group's board.
   const { page: p1 } = await person('Pekka');
@@ -78,6 +79,8 @@ test('a facilitator runs a workshop: join by code, overview, lock, snapshot and 
 
   // The overview shows who is on each board, and its thumbnails (rendered by the server) show the actors.
   await waitFor(f, () => [...document.querySelectorAll('.k-board-meta')].every((m) => /: 1\b/.test(m.textContent)), undefined, 15_000);
+  await waitFor(f, ([a, b]) => document.querySelector(`[data-people="${a}"]`)?.textContent === 'On the board: Pekka'
+    && document.querySelector(`[data-people="${b}"]`)?.textContent === 'On the board: Paula', [b1, b2], 15_000);
   // (waitForFunction does not wait for promises, so the thumbnails are fetched in a loop here.)
   const thumbnails = () => f.evaluate(async (ids) => Promise.all(ids.map(async (id) => {
     const img = document.querySelector(`img[data-thumb="${id}"]`);
@@ -202,4 +205,29 @@ test('a facilitator runs a workshop: join by code, overview, lock, snapshot and 
   await p2.waitForSelector('.k-banner-snapshot');
   await waitFor(p2, () => window.kartta.model.actors.size === 2 && window.kartta.provider === null);
   assert.equal(await p2.locator('[data-tool="actor"]').isVisible(), false);
+
+  // The facilitator presents Paula's board to the whole workshop: Pekka, on his own board, is offered
+  // to go there, and once there his view follows the facilitator's.
+  await f.click(`[data-present="${b2}"]`);
+  await f.waitForSelector('#k-present-stop');
+  await p1.waitForSelector('#k-presented-go', { timeout: 15_000 });
+  assert.match(await p1.textContent('#k-follow'), /The facilitator is presenting “Group 2”/);
+  await p1.screenshot({ path: `${ARTIFACTS}/e2e-presented-elsewhere.png` });
+  await p1.click('#k-presented-go');
+  await waitFor(p1, (id) => location.pathname === `/b/${id}`, b2);
+  await p1.waitForSelector('#k-follow-stop', { timeout: 15_000 });
+  assert.match(await p1.textContent('#k-follow'), /Following Fanni/);
+  await f.evaluate(() => { const v = window.kartta.viewport; v.zoom = 1.7; v.centerOn(40, -30); });
+  await waitFor(p1, () => Math.abs(window.kartta.viewport.zoom - 1.7) < 0.01);
+  // The overview marks the presented board; stopping there ends the presentation on every page.
+  const overview = await fContext.newPage();
+  await overview.goto(`${server.origin}${overviewPath}`);
+  await overview.waitForSelector(`[data-presented="${b2}"]:not([hidden])`);
+  assert.equal(await overview.locator('[data-presented]:not([hidden])').count(), 1, 'only the presented board is marked');
+  await overview.locator(`[data-board="${b2}"]`).scrollIntoViewIfNeeded();
+  await overview.screenshot({ path: `${ARTIFACTS}/e2e-overview-presenting.png` });
+  await overview.click(`[data-stop-present="${b2}"]`);
+  await overview.waitForSelector(`[data-presented="${b2}"][hidden]`, { state: 'attached' });
+  await waitFor(f, () => document.querySelector('#k-present')?.getAttribute('aria-pressed') === 'false');
+  await waitFor(p1, () => !document.querySelector('#k-follow-stop') && !document.querySelector('#k-presented-go'));
 });

@@ -112,7 +112,7 @@ describe('tokens kept on this device', () => {
 
 function boardAccess(role: Role, workshopId = 'W'): BoardAccess {
   return {
-    board: { id: 'B', workshopId, title: '', kind: 'group', locked: false, connections: 0, snapshots: 0, createdAt: 0 },
+    board: { id: 'B', workshopId, title: '', kind: 'group', locked: false, connections: 0, people: [], snapshots: 0, createdAt: 0 },
     workshopTitle: 'T', workshopKind: 'workshop', role,
   };
 }

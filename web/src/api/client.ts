@@ -24,7 +24,8 @@ export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 export class Api {
   constructor(private readonly fetchImpl: Fetch = (input, init) => fetch(input, init)) {}
 
-  private async request(method: string, path: string, token: string | null, body: Body = null): Promise<Response> {
+  /** `keepalive` lets a request outlive the page (a facilitator closing the presented board). */
+  private async request(method: string, path: string, token: string | null, body: Body = null, keepalive = false): Promise<Response> {
     const headers: Record<string, string> = {};
     if (token) headers.Authorization = `Bearer ${token}`;
     let payload: string | undefined;
@@ -37,7 +38,7 @@ export class Api {
     }
     let response: Response;
     try {
-      response = await this.fetchImpl(path, { method, headers, body: payload });
+      response = await this.fetchImpl(path, keepalive ? { method, headers, body: payload, keepalive } : { method, headers, body: payload });
     } catch (error) {
       throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
     }
@@ -95,6 +96,11 @@ export class Api {
 
   async setTimer(workshopId: string, token: string, endsAt: number | null): Promise<void> {
     await this.request('POST', `/api/workshops/${enc(workshopId)}/timer`, token, { json: { endsAt } });
+  }
+
+  /** Presents `boardId` to everyone in the workshop, or stops presenting with null. */
+  async setPresenting(workshopId: string, token: string, boardId: string | null, keepalive = false): Promise<void> {
+    await this.request('POST', `/api/workshops/${enc(workshopId)}/present`, token, { json: { boardId } }, keepalive);
   }
 
   async deleteWorkshop(workshopId: string, token: string): Promise<void> {

@@ -103,5 +103,6 @@ export function readMeta(map: Fields): Meta {
     locale: code(map, f.locale, LOCALE_CODES) ?? null,
     locked: map.get(f.locked) === true,
     timerEndsAt: num(map, f.timerEndsAt) ?? null,
+    presenting: str(map, f.presenting) || null,
   };
 }

@@ -57,6 +57,8 @@ export interface Meta {
   locked: boolean;
   /** Unix milliseconds when the workshop timer ends (the server writes it), or null. */
   timerEndsAt: number | null;
+  /** The board the facilitator presents to the whole workshop (the server writes it), or null. */
+  presenting: string | null;
 }
 
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';

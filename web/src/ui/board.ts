@@ -35,8 +35,11 @@ import { READ_ONLY_TOOLS } from '../tools/editor';
 
 type Tab = 'details' | 'outline' | 'legend' | 'snapshots';
 
-/** What the board page was opened with (history state): the creator sees the share links at once, a presenter presents. */
-export interface BoardOpenState { share?: boolean; present?: boolean; notice?: string }
+/**
+ * What the board page was opened with (history state): the creator sees the share links at once, a presenter
+ * presents, and whoever came to the presented board from another one follows the presenter's view.
+ */
+export interface BoardOpenState { share?: boolean; present?: boolean; follow?: boolean; notice?: string }
 /** Everything a board view needs to know about who opens it; `snapshot` makes it a read-only view of one. */
 interface BoardContext { boardId: string; token: string; access: BoardAccess; snapshot: { id: string; meta: Snapshot | null; state: Uint8Array } | null; open: BoardOpenState }
 
@@ -55,6 +58,8 @@ const CLOSE_MESSAGES: Record<number, MessageKey> = {
 /** Closes after which the reconnect is routine: shown as "connecting", not as an error. */
 const ROUTINE_CLOSE_MESSAGES = new Set<MessageKey>(['conn.resync', 'conn.slow']);
 type Connection = 'connecting' | 'connected' | 'disconnected';
+/** Session storage: the presented board a viewer chose not to follow. */
+const DECLINED_PRESENTATION_KEY = 'kartta.declinedPresentation';
 /** People shown as avatars in the header before the rest become "+N". */
 const MAX_AVATARS = 5;
 const MAX_AVATARS_PHONE = 2;
@@ -139,10 +144,14 @@ class BoardView {
   private synced = false;
   private readOnlyShown: string | null = null;
   private presenting = false;
+  /** Whether the workshop has shown this board as presented since presenting began. */
+  private presentingConfirmed = false;
   /** The presenter being followed (their awareness client id), or null. */
   private following: number | null = null;
   /** A viewer follows a presenter by default, until they choose not to. */
   private declinedFollow = false;
+  /** Titles of boards presented elsewhere in the workshop, looked up once each. */
+  private readonly presentedTitles = new Map<string, string>();
   private lastApplied: { zoom: number; tx: number; ty: number } | null = null;
   private timerInterval: ReturnType<typeof setInterval> | null = null;
   private readonly editor: Editor;
@@ -243,7 +252,8 @@ class BoardView {
     this.provider?.on('sync', (synced: boolean) => {
       if (synced && !this.fitted) {
         this.fitted = true;
-        this.fit();
+        // Someone already following a presenter keeps the presenter's view rather than the whole board.
+        if (this.following === null) this.fit();
       }
       if (synced) {
         this.synced = true;
@@ -261,6 +271,9 @@ class BoardView {
     });
     resize.observe(this.stage);
     this.cleanups.push(() => resize.disconnect());
+    const pageHidden = () => { if (this.presenting) this.announcePresenting(false, true); };
+    window.addEventListener('pagehide', pageHidden);
+    this.cleanups.push(() => window.removeEventListener('pagehide', pageHidden));
     (window as unknown as { kartta: KarttaDebug }).kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider, role: this.role };
     this.timerInterval = setInterval(() => this.updateTimer(), 1000);
     this.presenting = !ctx.snapshot && Boolean(ctx.open.present) && canManage(this.role);
@@ -271,7 +284,10 @@ class BoardView {
     } else {
       this.remember();
     }
-    if (this.presenting) this.viewChanged();
+    if (this.presenting) {
+      this.viewChanged();
+      this.announcePresenting(true);
+    }
     if (ctx.open.share) requestAnimationFrame(() => this.openShare(true));
     if (ctx.open.notice) {
       this.showNotice(ctx.open.notice, false);
@@ -281,6 +297,8 @@ class BoardView {
   }
 
   readonly destroy = (): void => {
+    // Leaving the presented board ends the presentation: nobody should follow a view that is gone.
+    if (this.presenting) this.announcePresenting(false, true);
     cancelAnimationFrame(this.frame);
     if (this.outlineTimer !== null) clearTimeout(this.outlineTimer);
     if (this.timerInterval !== null) clearInterval(this.timerInterval);
@@ -313,6 +331,21 @@ class BoardView {
       this.layout();
     }
     this.updateTimer();
+    this.followWorkshopPresenting();
+    this.updateFollow();
+  }
+
+  /** Presenting stopped from elsewhere (the overview, or another board presented): stop here too. */
+  private followWorkshopPresenting(): void {
+    if (!this.presenting) return;
+    const presented = this.model.meta.presenting;
+    if (presented === this.boardId) this.presentingConfirmed = true;
+    else if (this.presentingConfirmed) {
+      this.presenting = false;
+      this.presentingConfirmed = false;
+      this.root.querySelector('#k-present')?.setAttribute('aria-pressed', 'false');
+      this.presence.set({ present: null });
+    }
   }
 
   private readOnlyKey(): string {
@@ -675,10 +708,42 @@ class BoardView {
 
   private togglePresent(): void {
     this.presenting = !this.presenting;
+    this.presentingConfirmed = false;
     this.root.querySelector('#k-present')?.setAttribute('aria-pressed', String(this.presenting));
     if (this.presenting) this.viewChanged();
     else this.presence.set({ present: null });
+    this.announcePresenting(this.presenting);
     this.updateFollow();
+  }
+
+  /** A workshop board presented (or no longer) to everyone in the workshop, on every board of it. */
+  private announcePresenting(on: boolean, leavingPage = false): void {
+    const board = this.ctx.access.board;
+    if (this.ctx.access.workshopKind === 'quick' || !canManage(this.role)) return;
+    api.setPresenting(board.workshopId, this.ctx.token, on ? this.boardId : null, leavingPage).catch(() => {
+      if (!leavingPage) this.showNotice(t('present.failed'), true);
+    });
+  }
+
+  /** The board another one of the workshop presents, when it is not this one. */
+  private presentedElsewhere(): string | null {
+    const presented = this.model.meta.presenting;
+    return presented && presented !== this.boardId && !this.ctx.snapshot && this.ctx.access.workshopKind !== 'quick' ? presented : null;
+  }
+
+  private presentedTitle(boardId: string): string | null {
+    if (!this.presentedTitles.has(boardId)) {
+      this.presentedTitles.set(boardId, '');
+      api.board(boardId, this.ctx.token).then((access) => {
+        this.presentedTitles.set(boardId, access.board.title || t('board.untitled'));
+        this.updateFollow();
+      }).catch(() => {});
+    }
+    return this.presentedTitles.get(boardId) || null;
+  }
+
+  private goToPresented(boardId: string): void {
+    this.navigate(boardPath(boardId), { follow: true });
   }
 
   private viewChanged(): void {
@@ -704,12 +769,28 @@ class BoardView {
     if (!bar) return;
     const presenter = this.ctx.snapshot ? null : this.presenter();
     if (!presenter && this.following !== null) this.following = null;
-    if (presenter && this.following === null && this.role === 'viewer' && !this.declinedFollow) this.following = presenter.clientId;
+    const followsByDefault = this.role === 'viewer' || Boolean(this.ctx.open.follow);
+    if (presenter && this.following === null && followsByDefault && !this.declinedFollow) this.following = presenter.clientId;
     if (presenter && this.following !== null) this.applyView(presenter.view);
     let content: (Node | string)[] = [];
     if (this.presenting) content = [t('present.on'), h('button', { type: 'button', class: 'k-small', id: 'k-present-stop', onclick: () => this.togglePresent() }, [t('present.stop')])];
     else if (presenter && this.following !== null) content = [t('follow.following', { name: presenter.name }), h('button', { type: 'button', class: 'k-small', id: 'k-follow-stop', onclick: () => this.stopFollowing(true) }, [t('follow.stop')])];
     else if (presenter) content = [t('follow.offer', { name: presenter.name }), h('button', { type: 'button', class: 'k-small k-primary', id: 'k-follow-start', onclick: () => this.startFollowing() }, [t('follow.start')])];
+    else {
+      const elsewhere = this.presentedElsewhere();
+      if (elsewhere && this.role === 'viewer' && sessionStorage.getItem(DECLINED_PRESENTATION_KEY) !== elsewhere) {
+        // A projector or an observer goes where the facilitator presents.
+        this.goToPresented(elsewhere);
+        return;
+      }
+      if (elsewhere) {
+        const title = this.presentedTitle(elsewhere);
+        content = [
+          title ? t('present.elsewhere', { title }) : t('present.elsewhereUntitled'),
+          h('button', { type: 'button', class: 'k-small k-primary', id: 'k-presented-go', 'data-board': elsewhere, onclick: () => this.goToPresented(elsewhere) }, [t('present.go')]),
+        ];
+      }
+    }
     const signature = content.map((c) => (typeof c === 'string' ? c : (c as HTMLElement).id)).join('|');
     if (bar.dataset.shown === signature) return;
     bar.dataset.shown = signature;
@@ -730,7 +811,12 @@ class BoardView {
   private stopFollowing(byUser: boolean): void {
     this.following = null;
     this.lastApplied = null;
-    if (byUser) this.declinedFollow = true;
+    if (byUser) {
+      this.declinedFollow = true;
+      // A viewer who stopped following is not sent back to this presentation from other boards.
+      const presented = this.model.meta.presenting;
+      if (presented) sessionStorage.setItem(DECLINED_PRESENTATION_KEY, presented);
+    }
     this.updateFollow();
   }
 

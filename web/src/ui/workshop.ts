@@ -340,9 +340,12 @@ class WorkshopPage {
       h('a', { class: 'k-thumb-link', href: path, tabindex: '-1', 'aria-hidden': 'true', onclick: (e: Event) => { e.preventDefault(); this.navigate(path); } }, [thumb]),
       h('h3', { class: 'k-board-title' }, [h('a', { id: titleId, href: path, 'data-open': board.id, onclick: (e: Event) => { e.preventDefault(); this.navigate(path); } }, [''])]),
       h('p', { class: 'k-muted k-small-text k-board-meta' }),
+      h('p', { class: 'k-small-text k-board-people', 'data-people': board.id }),
+      h('p', { class: 'k-badge k-presented-badge', 'data-presented': board.id, hidden: true }, [t('workshop.presenting')]),
       manage ? h('div', { class: 'k-row k-wrap k-card-actions' }, [
         h('button', { type: 'button', class: 'k-small k-toggle', 'data-lock': board.id, 'aria-describedby': titleId, onclick: () => void this.toggleLock(board.id) }, []),
         h('button', { type: 'button', class: 'k-small', 'data-present': board.id, 'aria-describedby': titleId, onclick: () => this.navigate(path, { present: true }) }, [icon(ICONS.present, 16), t('workshop.present')]),
+        h('button', { type: 'button', class: 'k-small', 'data-stop-present': board.id, 'aria-describedby': titleId, hidden: true, onclick: () => void this.stopPresenting() }, [t('present.stop')]),
       ]) : null,
     ]);
   }
@@ -354,6 +357,16 @@ class WorkshopPage {
     const meta = [t(`boardKind.${board.kind}`), t('workshop.people', { count: board.connections }), t('workshop.snapshots', { count: board.snapshots }), board.locked ? t('board.locked') : ''].filter(Boolean).join(' · ');
     const metaEl = card.querySelector('.k-board-meta')!;
     if (metaEl.textContent !== meta) metaEl.textContent = meta;
+    // Who is here, by the names they gave (live presence; a board with people but no names shows the count only).
+    const people = board.people.length > 0 ? t('workshop.names', { names: board.people.join(', ') }) : '';
+    const peopleEl = card.querySelector<HTMLElement>('.k-board-people')!;
+    if (peopleEl.textContent !== people) peopleEl.textContent = people;
+    peopleEl.hidden = people === '';
+    const presented = this.workshop.presenting === board.id;
+    card.classList.toggle('k-presented', presented);
+    card.querySelector<HTMLElement>('[data-presented]')!.hidden = !presented;
+    const stop = card.querySelector<HTMLElement>('[data-stop-present]');
+    if (stop) stop.hidden = !presented;
     card.classList.toggle('k-locked', board.locked);
     const lock = card.querySelector<HTMLButtonElement>('[data-lock]');
     if (lock) {
@@ -418,6 +431,12 @@ class WorkshopPage {
   private lockAll(locked: boolean): Promise<void> {
     return this.act(async () => {
       await api.lockWorkshop(this.workshop.id, this.token, locked);
+    });
+  }
+
+  private stopPresenting(): Promise<void> {
+    return this.act(async () => {
+      await api.setPresenting(this.workshop.id, this.token, null);
     });
   }
 
