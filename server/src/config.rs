@@ -91,6 +91,16 @@ pub struct Limits {
     #[arg(long, env = "KARTTA_KEEPALIVE_SECONDS", default_value_t = 15.0)]
     pub keepalive_seconds: f64,
 
+    /// HTTP API requests per second one client address may make on average. A whole class
+    /// behind one school NAT shares it: 45 people on a 10-board overview poll about 100 per
+    /// second. Rendering, importing and copying count as `EXPENSIVE_REQUEST_COST` each.
+    #[arg(long, env = "KARTTA_API_REQUESTS_PER_SECOND", default_value_t = 200)]
+    pub api_requests_per_second: u32,
+
+    /// API requests one client address may make at once above the steady rate.
+    #[arg(long, env = "KARTTA_API_REQUEST_BURST", default_value_t = 2000)]
+    pub api_request_burst: u32,
+
     /// Compact a board's update log into one state after this many updates.
     #[arg(long, env = "KARTTA_COMPACT_AFTER_UPDATES", default_value_t = 2000)]
     pub compact_after_updates: usize,

@@ -26,6 +26,9 @@ pub enum ApiError {
     NotFound,
     #[error("too many attempts")]
     TooManyRequests,
+    /// Over the address's request rate: try again after the duration.
+    #[error("rate limited")]
+    RateLimited(std::time::Duration),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -62,6 +65,21 @@ impl IntoResponse for ApiError {
                 "too_many_requests",
                 "Too many attempts: wait a minute and try again.".into(),
             ),
+            ApiError::RateLimited(wait) => {
+                let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+                let body = ErrorBody {
+                    error: "too_many_requests".into(),
+                    message: format!(
+                        "Too many requests from this address: try again in {seconds} s."
+                    ),
+                };
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, seconds.to_string())],
+                    Json(body),
+                )
+                    .into_response();
+            }
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not_found",

@@ -41,11 +41,18 @@ pub struct AppState {
     pub rooms: Arc<Rooms>,
     pub metrics: Arc<Metrics>,
     pub catalog: Arc<Catalog>,
-    /// Join attempts per client address, so join codes cannot be guessed by brute force.
-    pub join_attempts: Arc<api::AttemptLimiter>,
+    /// Request and join-attempt rates per client address.
+    pub api_limits: Arc<api::rate::ApiLimits>,
     /// Permits to write a large message (see `ws::LARGE_MESSAGE_BYTES`): bounds how many
     /// copies of a big board sit in write buffers at once.
     pub large_sends: Arc<tokio::sync::Semaphore>,
+    /// Permits to render an export (SVG, PNG, ZIP) on a blocking thread: all cores but one,
+    /// so exports never take every core from the live boards.
+    pub renders: Arc<tokio::sync::Semaphore>,
+}
+
+fn render_permits() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| cores.get().saturating_sub(1).max(1))
 }
 
 /// Connections that may be writing a large message at the same moment.
@@ -55,7 +62,13 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/sync/{board_id}", get(ws::sync_handler))
         .merge(http::router())
-        .nest("/api", api::router())
+        .nest(
+            "/api",
+            api::router().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                api::rate::limit_requests,
+            )),
+        )
         .fallback(web::static_file)
         .with_state(state)
 }
@@ -109,13 +122,18 @@ impl Server {
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let address = listener.local_addr()?;
+        let api_limits = Arc::new(api::rate::ApiLimits::new(
+            config.limits.api_requests_per_second,
+            config.limits.api_request_burst,
+        ));
         let state = AppState {
             config: Arc::new(config),
             rooms,
             metrics,
             catalog,
-            join_attempts: Arc::new(api::AttemptLimiter::default()),
+            api_limits,
             large_sends: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_LARGE_SENDS)),
+            renders: Arc::new(tokio::sync::Semaphore::new(render_permits())),
         };
         // Small frames must not wait for delayed ACKs (Nagle), or latency grows a 40 ms tail.
         let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
@@ -167,6 +185,7 @@ async fn purge_periodically(state: AppState, shutdown: CancellationToken) {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = every.tick() => {
+                state.api_limits.forget_idle();
                 if let Err(error) = api::purge_expired(&state, catalog::unix_now()).await {
                     tracing::error!(%error, "retention purge failed");
                 }

@@ -18,6 +18,7 @@ pub struct Metrics {
     pub persist_seconds: Histogram,
     pub slow_client_disconnects: Counter,
     pub protocol_errors: Counter,
+    pub rate_limited: Counter,
     pub compactions: Counter,
 }
 
@@ -36,6 +37,7 @@ impl Metrics {
             persist_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
             slow_client_disconnects: Counter::default(),
             protocol_errors: Counter::default(),
+            rate_limited: Counter::default(),
             compactions: Counter::default(),
             registry: Registry::default(),
         };
@@ -88,6 +90,11 @@ impl Metrics {
             "protocol_errors",
             "Connections closed for malformed or refused input",
             metrics.protocol_errors.clone(),
+        );
+        registry.register(
+            "rate_limited_requests",
+            "API requests refused with 429 because their address was over its rate",
+            metrics.rate_limited.clone(),
         );
         registry.register(
             "compactions",

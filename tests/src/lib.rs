@@ -37,10 +37,17 @@ pub async fn http_get(port: u16, path: &str) -> anyhow::Result<(u16, String)> {
 pub struct Response {
     pub status: u16,
     pub content_type: String,
+    /// The response head's lines after the status line.
+    pub head: String,
     pub body: Vec<u8>,
 }
 
 impl Response {
+    /// The value of the header called `name` (any case).
+    pub fn header(&self, name: &str) -> Option<String> {
+        header_value(&self.head, name)
+    }
+
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
@@ -96,20 +103,24 @@ pub async fn http(
         .nth(1)
         .and_then(|code| code.parse().ok())
         .unwrap_or(0);
-    let header = |name: &str| {
-        head.lines().find_map(|line| {
-            line.split_once(':')
-                .filter(|(key, _)| key.eq_ignore_ascii_case(name))
-                .map(|(_, value)| value.trim().to_owned())
-        })
-    };
-    if header("transfer-encoding").is_some_and(|value| value.eq_ignore_ascii_case("chunked")) {
+    if header_value(&head, "transfer-encoding")
+        .is_some_and(|value| value.eq_ignore_ascii_case("chunked"))
+    {
         payload = dechunk(&payload)?;
     }
     Ok(Response {
         status,
-        content_type: header("content-type").unwrap_or_default(),
+        content_type: header_value(&head, "content-type").unwrap_or_default(),
+        head,
         body: payload,
+    })
+}
+
+fn header_value(head: &str, name: &str) -> Option<String> {
+    head.lines().skip(1).find_map(|line| {
+        line.split_once(':')
+            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.trim().to_owned())
     })
 }
 

@@ -145,7 +145,7 @@ pub async fn join(
     ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
     ApiJson(request): ApiJson<JoinRequest>,
 ) -> Result<Json<Joined>, ApiError> {
-    if !state.join_attempts.allow(client.ip()) {
+    if state.api_limits.allow_join(client.ip()).is_err() {
         return Err(ApiError::TooManyRequests);
     }
     // A join code gives the participant token; codes are 8 characters of a 25-letter alphabet.

@@ -37,8 +37,15 @@ fn to_export(bytes: &[u8]) -> Result<BoardExport, ApiError> {
 type File = (&'static str, Vec<u8>);
 
 /// Renders `file` (`export.json`, `export.svg`, `export.png`, `actors.csv`, `relations.csv`)
-/// of a board state, on a blocking thread: drawing a PNG takes a while.
-async fn render_file(state_bytes: Vec<u8>, file: String) -> Result<File, ApiError> {
+/// of a board state, on a blocking thread (drawing a PNG takes a while), once one of the
+/// server's few render permits is free: a crowd exporting at once queues instead of taking the
+/// cores the live boards need.
+async fn render_file(
+    state: &AppState,
+    state_bytes: Vec<u8>,
+    file: String,
+) -> Result<File, ApiError> {
+    let _permit = render_permit(state).await?;
     tokio::task::spawn_blocking(move || {
         let board = to_export(&state_bytes)?;
         Ok(match file.as_str() {
@@ -59,6 +66,15 @@ async fn render_file(state_bytes: Vec<u8>, file: String) -> Result<File, ApiErro
     })
     .await
     .map_err(|error| ApiError::Internal(error.to_string()))?
+}
+
+async fn render_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    state
+        .renders
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|error| ApiError::Internal(error.to_string()))
 }
 
 fn download((content_type, bytes): File) -> Response {
@@ -84,7 +100,7 @@ pub async fn board_file(
         require(role, Role::Participant, "export boards")?;
     }
     Ok(download(
-        render_file(current_state(&state, &board.id).await?, file).await?,
+        render_file(&state, current_state(&state, &board.id).await?, file).await?,
     ))
 }
 
@@ -97,7 +113,7 @@ pub async fn snapshot_file(
     let (snapshot, _, _, role) = snapshot_role(&state, &id, &token).await?;
     require(role, Role::Participant, "export snapshots")?;
     Ok(download(
-        render_file(snapshot_state(&state, &snapshot.id).await?, file).await?,
+        render_file(&state, snapshot_state(&state, &snapshot.id).await?, file).await?,
     ))
 }
 
@@ -116,6 +132,7 @@ pub async fn workshop_zip(
     for board in &boards {
         states.push((board.title.clone(), current_state(&state, &board.id).await?));
     }
+    let _permit = render_permit(&state).await?;
     let archive = tokio::task::spawn_blocking(move || zip_boards(states))
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))??;

@@ -6,6 +6,7 @@
 
 mod boards;
 mod export;
+pub mod rate;
 mod snapshots;
 
 use crate::room::RoomCommand;
@@ -72,35 +73,6 @@ pub async fn purge_expired(state: &AppState, now: i64) -> Result<usize, ApiError
         tracing::info!(workshop = %workshop_id, "purged a workshop past its retention date");
     }
     Ok(expired.len())
-}
-
-/// Join attempts allowed per client address per minute.
-/// A whole class may join from behind one address, so the allowance is generous; it still
-/// makes guessing one of 25^8 codes hopeless.
-const JOIN_ATTEMPTS_PER_MINUTE: u32 = 120;
-
-/// Counts attempts per client address in fixed one-minute windows. Old windows are dropped
-/// as they are met, so the map stays as small as the set of recent callers.
-#[derive(Default)]
-pub struct AttemptLimiter {
-    windows: dashmap::DashMap<std::net::IpAddr, (std::time::Instant, u32)>,
-}
-
-impl AttemptLimiter {
-    /// Records an attempt; false when the address has used up its minute.
-    pub fn allow(&self, address: std::net::IpAddr) -> bool {
-        let now = std::time::Instant::now();
-        if self.windows.len() > 10_000 {
-            self.windows
-                .retain(|_, (started, _)| now.duration_since(*started).as_secs() < 60);
-        }
-        let mut entry = self.windows.entry(address).or_insert((now, 0));
-        if now.duration_since(entry.0).as_secs() >= 60 {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= JOIN_ATTEMPTS_PER_MINUTE
-    }
 }
 
 /// The caller's token: `Authorization: Bearer …`, or `?token=…` (websockets and download links
