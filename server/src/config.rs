@@ -101,6 +101,17 @@ pub struct Limits {
     #[arg(long, env = "KARTTA_API_REQUEST_BURST", default_value_t = 2000)]
     pub api_request_burst: u32,
 
+    /// In a board with more than four connections, awareness changes (cursors, selections) are
+    /// gathered for this many milliseconds and sent as one message. Document updates are never
+    /// held back.
+    #[arg(long, env = "KARTTA_AWARENESS_WINDOW_MS", default_value_t = 25)]
+    pub awareness_window_ms: u64,
+
+    /// Seconds without hearing anything (a message or a pong) from a peer before its
+    /// connection is closed as dead; the server pings at least three times in that time.
+    #[arg(long, env = "KARTTA_DEAD_PEER_SECONDS", default_value_t = 65.0)]
+    pub dead_peer_seconds: f64,
+
     /// Compact a board's update log into one state after this many updates.
     #[arg(long, env = "KARTTA_COMPACT_AFTER_UPDATES", default_value_t = 2000)]
     pub compact_after_updates: usize,
@@ -142,6 +153,10 @@ impl Limits {
 
     pub fn keepalive_after(&self) -> Duration {
         Duration::from_secs_f64(self.keepalive_seconds.clamp(0.05, 3600.0))
+    }
+
+    pub fn dead_peer_after(&self) -> Duration {
+        Duration::from_secs_f64(self.dead_peer_seconds.clamp(0.3, 24.0 * 3600.0))
     }
 }
 

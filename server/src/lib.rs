@@ -114,6 +114,7 @@ impl Server {
             limits: config.limits.room_limits(),
             idle_unload_after: config.limits.idle_unload_after(),
             compact_after_updates: config.limits.compact_after_updates,
+            awareness_window: std::time::Duration::from_millis(config.limits.awareness_window_ms),
             shutdown: shutdown.clone(),
             tasks: tasks.clone(),
             catalog: catalog.clone(),

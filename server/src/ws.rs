@@ -30,9 +30,8 @@ use crate::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
 use crate::AppState;
 use kartta_protocol::api::Role;
 
-/// How often the server pings; a peer silent for [`DEAD_PEER_AFTER`] is closed.
+/// How often the server pings at most; a peer silent for `--dead-peer-seconds` is closed.
 const PING_EVERY: Duration = Duration::from_secs(20);
-const DEAD_PEER_AFTER: Duration = Duration::from_secs(65);
 /// Messages at least this large are written a few connections at a time
 /// ([`crate::AppState::large_sends`]).
 pub const LARGE_MESSAGE_BYTES: usize = 256 * 1024;
@@ -142,13 +141,15 @@ async fn serve_connection(socket: WebSocket, board_id: String, role: Role, state
         closer: closer.clone(),
     };
     let last_heard = Arc::new(AtomicMillis::now());
-    let keepalive_after = state.config.limits.keepalive_after();
     let writer = tokio::spawn(write_loop(
         sink,
         outgoing_queue,
         closer.clone(),
         last_heard.clone(),
-        keepalive_after,
+        Liveness {
+            keepalive_after: state.config.limits.keepalive_after(),
+            dead_peer_after: state.config.limits.dead_peer_after(),
+        },
         state.large_sends.clone(),
     ));
 
@@ -321,16 +322,27 @@ async fn read_loop(
     }
 }
 
+/// When the writer sends a keepalive, and when it gives up on a peer that stopped answering.
+struct Liveness {
+    keepalive_after: Duration,
+    dead_peer_after: Duration,
+}
+
 async fn write_loop(
     mut sink: SplitSink<WebSocket, WsMessage>,
     mut queue: mpsc::Receiver<Bytes>,
     closer: Arc<Closer>,
     last_heard: Arc<AtomicMillis>,
-    keepalive_after: Duration,
+    liveness: Liveness,
     large_sends: Arc<Semaphore>,
 ) {
+    let Liveness {
+        keepalive_after,
+        dead_peer_after,
+    } = liveness;
     let mut last_sent = tokio::time::Instant::now();
-    let mut ping = tokio::time::interval(PING_EVERY);
+    // Three pings fit in the dead-peer time, so one lost pong never closes a live peer.
+    let mut ping = tokio::time::interval(PING_EVERY.min(dead_peer_after / 3));
     ping.reset();
     let mut batch = Vec::with_capacity(MAX_FRAMES_PER_FLUSH);
     loop {
@@ -356,7 +368,7 @@ async fn write_loop(
                 last_sent = tokio::time::Instant::now();
             }
             _ = ping.tick() => {
-                if last_heard.elapsed() > DEAD_PEER_AFTER {
+                if last_heard.elapsed() > dead_peer_after {
                     tracing::info!("closing a connection whose peer stopped answering");
                     closer.close(CloseReason::GoingAway);
                     break;

@@ -522,6 +522,42 @@ async fn a_silent_client_still_hears_from_the_server() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn a_peer_that_stops_answering_pings_is_closed_and_its_presence_removed() -> anyhow::Result<()>
+{
+    let server = ServerProcess::start_open(&["--dead-peer-seconds", "1"]).await?;
+    let board = new_board_id();
+    let witness = Client::connect(&server.sync_url(&board)).await?;
+    // A peer that says who it is and then never reads again, so it never answers a ping: the
+    // socket stays open, as with a laptop that went to sleep behind a NAT.
+    let mut frozen = RawSocket::connect(&server.sync_url(&board)).await?;
+    let frozen_id = 4_242_424;
+    let hello =
+        codec::encode_awareness([(frozen_id, 1, br#"{"user":{"name":"Uninen"}}"#.as_slice())]);
+    frozen.send(WsMessage::Binary(hello.into())).await?;
+    witness
+        .wait_for("the frozen peer's presence", |_, seen| {
+            seen.awareness.contains_key(&frozen_id)
+        })
+        .await?;
+    let frozen_at = Instant::now();
+    witness
+        .wait_for("the frozen peer removed", |_, seen| {
+            !seen.awareness.contains_key(&frozen_id)
+        })
+        .await?;
+    let waited = frozen_at.elapsed();
+    assert!(
+        waited >= Duration::from_millis(700),
+        "closed before the dead-peer time: {waited:?}"
+    );
+    // The witness reads all along and so answers every ping: it is still connected.
+    let (_, health) = http_get(server.port, "/healthz").await?;
+    let health: kartta_protocol::api::Health = serde_json::from_str(&health)?;
+    assert_eq!(health.connections, 1, "only the frozen peer was closed");
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_crowd_joining_a_large_board_at_once_all_get_all_of_it() -> anyhow::Result<()> {
     let server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();

@@ -122,6 +122,8 @@ pub struct RoomContext {
     pub idle_unload_after: Duration,
     /// Compact the log into one state once it holds this many updates.
     pub compact_after_updates: usize,
+    /// How long awareness changes are gathered in a room of more than a few connections.
+    pub awareness_window: Duration,
     pub shutdown: CancellationToken,
     pub tasks: TaskTracker,
     /// Where a board's lock state is kept between loads.

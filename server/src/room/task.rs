@@ -23,11 +23,10 @@ use super::{ConnectionHandle, JoinError, RoomCommand, Rooms};
 
 /// Most commands handled between two commits.
 const MAX_BATCH: usize = 256;
-/// In a room of more than [`AWARENESS_IMMEDIATE_UP_TO`] connections, awareness changes (cursors,
-/// selections) are gathered for this long and sent as one message: with 150 people moving
+/// In a room of more than this many connections, awareness changes (cursors, selections) are
+/// gathered for `RoomContext::awareness_window` and sent as one message: with 150 people moving
 /// their cursors, one merged message per window instead of one per move cuts the frames the
 /// room writes by an order of magnitude. Document updates are never held back.
-const AWARENESS_WINDOW: Duration = Duration::from_millis(25);
 const AWARENESS_IMMEDIATE_UP_TO: usize = 4;
 /// How often stale awareness states are swept and idleness is checked, at most.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(5);
@@ -342,7 +341,8 @@ impl Room {
             if self.connections.len() <= AWARENESS_IMMEDIATE_UP_TO {
                 self.flush_awareness();
             } else if self.awareness_due.is_none() {
-                self.awareness_due = Some(tokio::time::Instant::now() + AWARENESS_WINDOW);
+                self.awareness_due =
+                    Some(tokio::time::Instant::now() + self.rooms.context.awareness_window);
             }
         }
     }
