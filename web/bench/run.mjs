@@ -1,7 +1,9 @@
 // Web benchmark (not a test): a board of 2,000 actors, 3,000 relations and 500 strokes in real Chromium.
-// Measures time to first content after load, frame times while panning and zooming, and JS shipped (gzip).
-// Usage: node bench/run.mjs   (env KARTTA_BIN, default ../target/release/kartta; FRAMES, default 180)
-import { readFileSync } from 'node:fs';
+// Measures time to first content after load, frame intervals and main-thread work per frame while panning,
+// zooming and dragging, and JS shipped (gzip).
+// Usage: node bench/run.mjs   (env KARTTA_BIN, default ../target/release/kartta; FRAMES, default 180;
+// TRACE_DIR, where to keep the Chromium traces of the measured runs)
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,21 +28,97 @@ function stats(samples) {
   return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1], n: sorted.length };
 }
 
-/** Runs `FRAMES` animation frames in the page, calling `step(i)` in each, and returns frame-to-frame times. */
-async function frameTimes(page, kind) {
-  return page.evaluate(async ([frames, what]) => {
+/** The view motions measured: each frame pans or zooms the viewport a little, as a hand on a trackpad does. */
+const MOTIONS = {
+  pan: (i) => ['pan', i % 120 < 60 ? 9 : -9, i % 80 < 40 ? 5 : -5],
+  // Zooms in to 243 % of the start and back, about the middle of the screen.
+  zoom: (i) => ['zoom', i % 60 < 30 ? 1.03 : 1 / 1.03],
+  // Zooms out to 41 % of the start and back: the view outgrows what was drawn around it.
+  zoomOut: (i) => ['zoom', i % 60 < 30 ? 1 / 1.03 : 1.03],
+};
+
+/** Runs `FRAMES` animation frames in the page, moving the view in each, and returns frame-to-frame times. */
+async function frameTimes(page, motion) {
+  return page.evaluate(async ([frames, steps]) => {
     const { viewport } = window.kartta;
     const times = [];
+    performance.mark('kartta:bench-start');
     let last = performance.now();
     for (let i = 0; i < frames; i++) {
-      if (what === 'pan') viewport.panBy(i % 120 < 60 ? 9 : -9, i % 80 < 40 ? 5 : -5);
-      else viewport.zoomAt(viewport.width / 2, viewport.height / 2, i % 60 < 30 ? 1.03 : 1 / 1.03);
+      const [what, a, b] = steps[i];
+      if (what === 'pan') viewport.panBy(a, b);
+      else viewport.zoomAt(viewport.width / 2, viewport.height / 2, a);
       const now = await new Promise((r) => requestAnimationFrame(r));
       times.push(now - last);
       last = now;
     }
+    performance.mark('kartta:bench-end');
     return times.slice(2);
-  }, [FRAMES, kind]);
+  }, [FRAMES, Array.from({ length: FRAMES }, (_, i) => MOTIONS[motion](i))]);
+}
+
+/**
+ * Main-thread work per frame, from a Chromium trace of the same run: rAF intervals only show whole
+ * vsyncs (16.7 ms), this shows how much of each frame the page's main thread was busy. A frame's work
+ * is every top-level task that starts between its BeginMainFrame and the next one (scripts, timers,
+ * style, layout, paint, commit). Rasterisation runs on worker threads and is not included.
+ */
+async function tracedWork(page, name, run) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['toplevel', 'cc', 'devtools.timeline', 'blink.user_timing'], recordMode: 'recordAsMuchAsPossible' },
+    transferMode: 'ReportEvents',
+  });
+  await run();
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  // TRACE_DIR=dir keeps each trace as dir/<figure>.json, to open in Chromium's DevTools (Performance).
+  if (process.env.TRACE_DIR) writeFileSync(resolve(process.env.TRACE_DIR, `${name}.json`), JSON.stringify({ traceEvents: events }));
+  return frameWork(events);
+}
+
+function frameWork(events) {
+  const animationFrames = new Map();
+  for (const e of events) if (e.name === 'FireAnimationFrame') animationFrames.set(`${e.pid}/${e.tid}`, (animationFrames.get(`${e.pid}/${e.tid}`) ?? 0) + 1);
+  const main = [...animationFrames].sort((a, b) => b[1] - a[1])[0][0];
+  const onMain = events.filter((e) => `${e.pid}/${e.tid}` === main && e.ph === 'X').sort((a, b) => a.ts - b.ts);
+  const mark = (name) => events.find((e) => e.name === name && e.cat.includes('blink.user_timing'))?.ts;
+  const from = mark('kartta:bench-start') ?? -Infinity;
+  const to = mark('kartta:bench-end') ?? Infinity;
+  const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
+  // A frame starts with the task that runs its BeginMainFrame (rAF callbacks, style, layout, paint).
+  const frameStarts = onMain
+    .filter((e) => e.name === 'ProxyMain::BeginMainFrame' && e.ts >= from && e.ts <= to)
+    .map((e) => tasks.find((t) => t.ts <= e.ts && e.ts < t.ts + t.dur)?.ts ?? e.ts);
+  const phase = { FunctionCall: 'script', TimerFire: 'script', UpdateLayoutTree: 'style', Layout: 'layout', PrePaint: 'paint', Paint: 'paint', Layerize: 'paint', Commit: 'commit' };
+  const frames = [];
+  for (let f = 0; f + 1 < frameStarts.length; f++) {
+    const [start, end] = [frameStarts[f], frameStarts[f + 1]];
+    let work = 0;
+    let taskEnd = -Infinity;
+    for (const t of tasks) {
+      // Only outermost tasks count (a nested run loop reports tasks inside tasks).
+      if (t.ts < start || t.ts >= end || t.ts < taskEnd) continue;
+      work += t.dur;
+      taskEnd = t.ts + t.dur;
+    }
+    const parts = {};
+    const phaseEnd = {};
+    for (const e of onMain) {
+      const name = phase[e.name];
+      // Phases nest (a Paint inside a Paint): only the outermost one counts.
+      if (e.ts < start || e.ts >= end || !name || e.ts < (phaseEnd[name] ?? -Infinity)) continue;
+      parts[name] = (parts[name] ?? 0) + e.dur / 1000;
+      phaseEnd[name] = e.ts + e.dur;
+    }
+    frames.push({ work: work / 1000, parts });
+  }
+  const worst = frames.reduce((a, b) => (b.work > a.work ? b : a), frames[0]);
+  return { ...stats(frames.map((f) => f.work)), worst: worst.parts };
 }
 
 const loadAverage = (await import('node:os')).loadavg().map((v) => v.toFixed(2)).join(' ');
@@ -103,20 +181,38 @@ try {
   }));
   await viewer.page.waitForTimeout(500);
 
-  const results = {};
-  results.panFit = stats(await frameTimes(viewer.page, 'pan'));
-  results.zoomFit = stats(await frameTimes(viewer.page, 'zoom'));
-  await viewer.page.evaluate(() => {
+  // Each motion starts from the same view and runs twice: untraced for the frame intervals, then
+  // traced for the main-thread work (tracing has a cost of its own).
+  const fitView = await viewer.page.evaluate(() => { const { zoom, tx, ty } = window.kartta.viewport; return { zoom, tx, ty }; });
+  const fullSizeView = await viewer.page.evaluate(() => {
     const { viewport } = window.kartta;
-    viewport.zoomBy(1 / viewport.zoom);
-    viewport.centerOn(5500, 2200);
+    return { zoom: 1, tx: viewport.width / 2 - 5500, ty: viewport.height / 2 - 2200 };
   });
-  await viewer.page.waitForTimeout(300);
-  results.pan100 = stats(await frameTimes(viewer.page, 'pan'));
-  results.zoom100 = stats(await frameTimes(viewer.page, 'zoom'));
+  const results = {};
+  const work = {};
+  const measureWith = async (name, view, run) => {
+    const reset = async () => {
+      await viewer.page.evaluate((v) => {
+        const { viewport } = window.kartta;
+        viewport.zoomAt(0, 0, v.zoom / viewport.zoom);
+        viewport.panBy(v.tx - viewport.tx, v.ty - viewport.ty);
+      }, view);
+      await viewer.page.waitForTimeout(400);
+    };
+    await reset();
+    results[name] = stats(await run());
+    await reset();
+    work[name] = await tracedWork(viewer.page, name, run);
+  };
+  const measure = (name, motion, view) => measureWith(name, view, () => frameTimes(viewer.page, motion));
+  await measure('panFit', 'pan', fitView);
+  await measure('zoomFit', 'zoom', fitView);
+  await measure('pan100', 'pan', fullSizeView);
+  await measure('zoom100', 'zoom', fullSizeView);
+  await measure('zoomOut100', 'zoomOut', fullSizeView);
 
   // Dragging one actor at 100 %: every frame redraws it and its relations, and publishes the drag.
-  results.drag100 = stats(await viewer.page.evaluate(async (frames) => {
+  const dragTimes = () => viewer.page.evaluate(async (frames) => {
     const { editor, viewport, model } = window.kartta;
     const center = viewport.center();
     const actor = [...model.actors.values()].reduce((best, a) => (Math.hypot(a.x - center.x, a.y - center.y) < Math.hypot(best.x - center.x, best.y - center.y) ? a : best));
@@ -127,6 +223,7 @@ try {
     editor.setTool('select');
     editor.pointerDown(at(0, 0));
     const times = [];
+    performance.mark('kartta:bench-start');
     let last = performance.now();
     for (let i = 1; i <= frames; i++) {
       editor.pointerMove(at(Math.sin(i / 10) * 200, Math.cos(i / 13) * 80));
@@ -134,15 +231,22 @@ try {
       times.push(now - last);
       last = now;
     }
+    performance.mark('kartta:bench-end');
     editor.pointerUp(at(0, 0));
     return times.slice(2);
-  }, FRAMES));
+  }, FRAMES);
+  await measureWith('drag100', fullSizeView, dragTimes);
 
   const f = (n) => n.toFixed(1);
   console.log(`board: ${counts.a} actors, ${counts.r} relations, ${counts.s} strokes; ${load.domNodes} DOM nodes`);
   console.log(`machine load average at start: ${loadAverage}`);
   console.log(`time to first content after navigation: ${f(load.firstContentMs)} ms`);
-  for (const [name, s] of Object.entries(results)) console.log(`${name.padEnd(8)} frame ms: median ${f(s.median)}  p95 ${f(s.p95)}  max ${f(s.max)}  (n=${s.n})`);
+  for (const [name, s] of Object.entries(results)) {
+    const w = work[name];
+    const worst = Object.entries(w.worst).map(([k, v]) => `${k} ${f(v)}`).join(', ');
+    console.log(`${name.padEnd(10)} frame interval ms: median ${f(s.median)}  p95 ${f(s.p95)}  max ${f(s.max)}  (n=${s.n})`);
+    console.log(`${''.padEnd(10)} main-thread work per frame ms: median ${f(w.median)}  p95 ${f(w.p95)}  max ${f(w.max)}  (n=${w.n}; worst frame: ${worst})`);
+  }
   console.log(`JS shipped at first load: ${f(jsShippedGzipKb())} KB gzip`);
 } finally {
   for (const p of people) await p.close();
