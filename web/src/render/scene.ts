@@ -10,20 +10,21 @@ import { actorNode, cardExit, noteNode, relationNode, strokeNode } from './eleme
 import { templateNodes } from './template';
 import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
+import { DrawnView } from './gesture';
 
-/** While the view moves, the last drawn frame is moved by the compositor within these limits, then redrawn. */
-const GESTURE_COMMIT_MS = 120;
-const GESTURE_MARGIN_PX = 320;
-const GESTURE_MAX_SCALE = 1.5;
+/** Below this zoom the drawing is far away: text and details are hidden (level of detail). */
+const FAR_ZOOM = 0.3;
 
 export class SceneRenderer {
   /** The focusable host that receives input; holds the drawing and the cursors. */
   readonly root: HTMLDivElement;
   /** The drawing: an SVG in board coordinates (also what exports serialise). */
   readonly drawing: SVGSVGElement;
+  /** Holds the drawing; the compositor moves and scales it during a gesture (its own layer). */
+  private readonly frame: HTMLDivElement;
   private readonly cursorSvg: SVGSVGElement;
-  private committed: { zoom: number; tx: number; ty: number } | null = null;
-  private commitTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Which view the drawing was laid out for, and when to lay it out again (see `DrawnView`). */
+  private readonly drawnView = new DrawnView(() => this.commitViewport());
   readonly world: SVGGElement;
   private readonly template: SVGGElement;
   private readonly notes: KeyedLayer;
@@ -68,9 +69,19 @@ export class SceneRenderer {
     this.world.append(this.template, notes, highlights, relations, actors, inks, labels, this.overlay);
     this.cursors = layer('cursors');
     this.drawing.setAttribute('aria-hidden', 'true');
+    // Elements drawn in the margin around the view must show when the compositor moves the drawing
+    // during a pan or zoom (an inline SVG clips to its box by default); the host clips to the screen.
+    this.drawing.style.overflow = 'visible';
     this.drawing.append(style, defs, this.world);
     this.cursorSvg.append(this.cursors);
-    this.root.append(this.drawing, this.cursorSvg);
+    // The gesture's transform is set on an HTML box around the SVG: on the SVG root itself, Chromium
+    // spends several milliseconds restyling the drawing for each step.
+    this.frame = document.createElement('div');
+    this.frame.className = 'k-scene-frame';
+    Object.assign(this.frame.style, { position: 'absolute', inset: '0', transformOrigin: '0 0', willChange: 'transform', pointerEvents: 'none' });
+    this.drawing.style.willChange = 'auto';
+    this.frame.append(this.drawing);
+    this.root.append(this.frame, this.cursorSvg);
     this.notes = new KeyedLayer(notes);
     this.highlights = new KeyedLayer(highlights);
     this.relations = new KeyedLayer(relations);
@@ -80,48 +91,53 @@ export class SceneRenderer {
   }
 
   /**
-   * Only the viewport moved. Redrawing thousands of elements at every step of a pan or zoom is slow
-   * (text in particular), so the last drawn frame is moved as a bitmap by the compositor, and the
-   * drawing is redrawn once the movement pauses or goes past what was drawn around the view.
+   * Only the viewport moved. Laying the drawing out at every step of a pan or zoom is slow (text in
+   * particular), so during a gesture the drawn frame is moved and scaled by the compositor, elements
+   * are drawn further out when the view outgrows the drawn area, and the drawing is laid out at the
+   * final zoom once the view stands still (`DrawnView`).
    */
   renderViewport(): void {
-    const c = this.committed;
-    const { zoom, tx, ty } = this.viewport;
     this.renderCursors();
-    if (!c) return this.commitViewport();
-    const scale = zoom / c.zoom;
-    const dx = tx - c.tx * scale;
-    const dy = ty - c.ty * scale;
-    if (scale > GESTURE_MAX_SCALE || scale < 1 / GESTURE_MAX_SCALE || Math.abs(dx) > GESTURE_MARGIN_PX || Math.abs(dy) > GESTURE_MARGIN_PX) {
-      return this.commitViewport();
-    }
-    this.drawing.style.transform = `matrix(${scale},0,0,${scale},${dx},${dy})`;
-    if (this.commitTimer !== null) clearTimeout(this.commitTimer);
-    this.commitTimer = setTimeout(() => this.commitViewport(), GESTURE_COMMIT_MS);
+    const step = this.drawnView.moved(this.viewport);
+    if (!step) return this.commitViewport();
+    if (step.extendTo) this.cull(step.extendTo);
+    // Hiding text when zooming far out is cheap and saves drawing it; showing it waits for the redraw.
+    if (this.viewport.zoom < FAR_ZOOM) this.drawing.classList.add('k-far');
+    const { scale, dx, dy } = step.move;
+    this.moveFrame(scale === 1 && dx === 0 && dy === 0 ? '' : `matrix(${scale},0,0,${scale},${dx},${dy})`);
   }
 
-  /** Draws the drawing for the current viewport: one transform, level of detail, and culling. */
+  /** Sets the frame's compositor transform (a full render with an unchanged view leaves it alone). */
+  private moveFrame(transform: string): void {
+    if (this.frame.style.transform !== transform) this.frame.style.transform = transform;
+  }
+
+  /** Draws the drawing for the current viewport now: one transform, level of detail, and culling. */
   commitViewport(): void {
-    if (this.commitTimer !== null) clearTimeout(this.commitTimer);
-    this.commitTimer = null;
     const { zoom, tx, ty } = this.viewport;
-    this.committed = { zoom, tx, ty };
     this.world.setAttribute('transform', `matrix(${zoom} 0 0 ${zoom} ${tx} ${ty})`);
-    this.drawing.style.transform = '';
-    this.drawing.classList.toggle('k-far', zoom < 0.3);
-    const view = this.viewport.visibleWorld();
-    const margin = GESTURE_MARGIN_PX / zoom;
-    const culled = { x: view.x - margin, y: view.y - margin, w: view.w + 2 * margin, h: view.h + 2 * margin };
-    for (const layer of [this.notes, this.highlights, this.relations, this.actors, this.inks, this.labels]) layer.cull(culled);
+    this.moveFrame('');
+    this.drawing.classList.toggle('k-far', zoom < FAR_ZOOM);
+    this.cull(this.drawnView.drawnAt(this.viewport));
     this.renderCursors();
   }
 
-  /** Everything: the keyed layers rebuild only elements whose look changed. */
+  private cull(area: Rect): void {
+    for (const layer of [this.notes, this.highlights, this.relations, this.actors, this.inks, this.labels]) layer.cull(area);
+  }
+
+  /**
+   * Everything: the keyed layers rebuild only elements whose look changed. During a gesture the
+   * drawing keeps the scale it has (an edit arriving mid-zoom does not force a new layout).
+   */
   render(locale: string): void {
     this.renderTemplate(this.model.meta.template, locale);
     this.renderElements();
     this.renderOverlay();
-    this.commitViewport();
+    // New and rebuilt elements start shown: hide those outside the drawn area.
+    const area = this.drawnView.drawnArea;
+    if (area) this.cull(area);
+    this.renderViewport();
   }
 
   /** Others' presence changed: cursors and outlines, and elements only while someone drags. */
