@@ -245,10 +245,12 @@ async fn read_loop(
         burst: state.config.limits.message_burst,
         refilled_at: Instant::now(),
     };
+    let cancelled = closer.token().cancelled();
+    tokio::pin!(cancelled);
     loop {
         let frame = tokio::select! {
             frame = stream.next() => frame,
-            _ = closer.token().cancelled() => return,
+            _ = &mut cancelled => return,
         };
         let bytes: Bytes = match frame {
             Some(Ok(WsMessage::Binary(bytes))) => bytes,
@@ -302,7 +304,7 @@ async fn read_loop(
             if !wait.is_zero() {
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
-                    _ = closer.token().cancelled() => return,
+                    _ = &mut cancelled => return,
                 }
             }
         }
@@ -344,11 +346,19 @@ async fn write_loop(
     // Three pings fit in the dead-peer time, so one lost pong never closes a live peer.
     let mut ping = tokio::time::interval(PING_EVERY.min(dead_peer_after / 3));
     ping.reset();
+    // The keepalive is checked on a coarse tick (a quarter of its time, so it goes out within
+    // 1.25× of it) rather than by a timer re-armed after every write: busy connections then
+    // cost the timer wheel nothing.
+    let mut keepalive_check = tokio::time::interval(keepalive_after / 4);
+    keepalive_check.reset();
+    keepalive_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let cancelled = closer.token().cancelled();
+    tokio::pin!(cancelled);
     let mut batch = Vec::with_capacity(MAX_FRAMES_PER_FLUSH);
     loop {
         tokio::select! {
             biased;
-            _ = closer.token().cancelled() => break,
+            _ = &mut cancelled => break,
             received = queue.recv_many(&mut batch, MAX_FRAMES_PER_FLUSH) => {
                 if received == 0 {
                     closer.close(CloseReason::GoingAway);
@@ -360,7 +370,10 @@ async fn write_loop(
                 }
                 last_sent = tokio::time::Instant::now();
             }
-            _ = tokio::time::sleep_until(last_sent + keepalive_after) => {
+            _ = keepalive_check.tick() => {
+                if last_sent.elapsed() < keepalive_after {
+                    continue;
+                }
                 let keepalive = WsMessage::Binary(Bytes::from(codec::encode_awareness_keepalive()));
                 if sink.send(keepalive).await.is_err() {
                     break;

@@ -24,8 +24,12 @@ CREATE TABLE IF NOT EXISTS board_state (
     state      BLOB NOT NULL,
     updated_at INTEGER NOT NULL
 );
+-- Plain rowids, not AUTOINCREMENT: that would write sqlite_sequence in every commit. Ids
+-- still increase within a board's log (a new row gets the table's largest id + 1), which is
+-- all that loading in order and compacting `id <= through` need. Older databases keep
+-- their AUTOINCREMENT table; the code works with both.
 CREATE TABLE IF NOT EXISTS board_update (
-    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       INTEGER PRIMARY KEY,
     board_id TEXT NOT NULL,
     data     BLOB NOT NULL
 );
@@ -93,23 +97,34 @@ impl BoardStore for SqliteStore {
     }
 
     fn append(&self, requests: &[AppendRequest<'_>]) -> Result<Vec<i64>, StoreError> {
-        let mut connection = self.writer.lock().map_err(|_| StoreError::Closed)?;
-        let txn = connection.transaction()?;
-        let mut last_ids = Vec::with_capacity(requests.len());
-        {
-            let mut insert =
-                txn.prepare_cached("INSERT INTO board_update (board_id, data) VALUES (?1, ?2)")?;
+        let connection = self.writer.lock().map_err(|_| StoreError::Closed)?;
+        // Cached statements for the transaction too: this runs for every group commit, and
+        // `Connection::transaction` parses BEGIN and COMMIT each time.
+        connection.prepare_cached("BEGIN")?.execute([])?;
+        let inserted = (|| {
+            let mut last_ids = Vec::with_capacity(requests.len());
+            let mut insert = connection
+                .prepare_cached("INSERT INTO board_update (board_id, data) VALUES (?1, ?2)")?;
             for request in requests {
                 let mut last = 0;
                 for update in request.updates {
                     insert.execute(params![request.board_id, update.as_ref()])?;
-                    last = txn.last_insert_rowid();
+                    last = connection.last_insert_rowid();
                 }
                 last_ids.push(last);
             }
+            Ok::<_, rusqlite::Error>(last_ids)
+        })();
+        match inserted {
+            Ok(last_ids) => {
+                connection.prepare_cached("COMMIT")?.execute([])?;
+                Ok(last_ids)
+            }
+            Err(error) => {
+                let _ = connection.execute_batch("ROLLBACK");
+                Err(error.into())
+            }
         }
-        txn.commit()?;
-        Ok(last_ids)
     }
 
     fn compact(
