@@ -14,6 +14,7 @@ let unmount: () => void = () => {};
 
 function route(): void {
   unmount();
+  root.className = '';
   // The token leaves the address bar at once (it stays on this device), so it is not shared by
   // accident in a screenshot or a copied address; the page works with it from memory.
   const linkToken = tokenFromHash(location.hash);

@@ -387,6 +387,7 @@ class BoardView {
   private layout(): void {
     // After a language switch the chrome is rebuilt; focus returns to the control that had it.
     const focusedId = document.activeElement?.id;
+    this.root.classList.add('k-column');
     document.documentElement.lang = locale();
     this.renderer.root.setAttribute('aria-label', t('board.canvas'));
     this.closeMore(false);

@@ -4,7 +4,7 @@ import type { Viewport } from '../render/viewport';
 import { TOOL_KEYS, TOOL_NAMES } from '../tools/tool';
 import { READ_ONLY_TOOLS } from '../tools/editor';
 import type { ToolName } from '../tools/tool';
-import { t } from '../i18n';
+import { locale, t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { ACTOR_KIND_CODES } from '../generated/protocol';
 import { INK_COLORS, NOTE_COLORS } from '../model/types';
@@ -99,7 +99,10 @@ export class Toolbar {
 
   private updateZoom(): void {
     const level = `${Math.round(this.viewport.zoom * 100)} %`;
+    // A pan changes the view but not the zoom: touching the DOM every frame would restyle for nothing.
+    if (this.zoomLabel.textContent === level && this.zoomLabel.dataset.locale === locale()) return;
     this.zoomLabel.textContent = level;
+    this.zoomLabel.dataset.locale = locale();
     // The accessible name starts with the visible text (WCAG 2.5.3) and says what a press does.
     this.zoomLabel.setAttribute('aria-label', `${level}: ${t('action.zoomReset')}`);
   }

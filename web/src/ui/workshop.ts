@@ -108,6 +108,7 @@ class WorkshopPage {
 
   private render(): void {
     const focusedId = document.activeElement?.id;
+    this.root.classList.add('k-column');
     const w = this.workshop;
     const manage = canManage(this.role);
     this.cards.clear();
