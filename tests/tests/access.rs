@@ -75,6 +75,12 @@ impl Fixture {
         .await
     }
 
+    /// The workshop as `caller` sees it.
+    async fn workshop_as(&self, caller: Caller) -> anyhow::Result<Workshop> {
+        let path = format!("/api/workshops/{}", self.created.workshop.id);
+        self.call(caller, "GET", &path, None).await?.json()
+    }
+
     /// Everything a denied request must leave as it was: the workshop as the facilitator sees
     /// it (titles, locks, snapshot counts) and the content of every board.
     async fn fingerprint(&self) -> anyhow::Result<String> {
@@ -1163,15 +1169,7 @@ async fn the_workshop_remembers_its_timer() -> anyhow::Result<()> {
         )
         .await?;
     assert_eq!(started.status, 204);
-    let seen: Workshop = fixture
-        .call(
-            Caller::Viewer,
-            "GET",
-            &format!("/api/workshops/{workshop}"),
-            None,
-        )
-        .await?
-        .json()?;
+    let seen = fixture.workshop_as(Caller::Viewer).await?;
     assert_eq!(seen.timer_ends_at, Some(ends_at));
     let board = fixture.board(0);
     let client = Client::connect(
@@ -1199,15 +1197,7 @@ async fn the_workshop_remembers_its_timer() -> anyhow::Result<()> {
             view(doc).meta.timer_ends_at.is_none()
         })
         .await?;
-    let seen: Workshop = fixture
-        .call(
-            Caller::Viewer,
-            "GET",
-            &format!("/api/workshops/{workshop}"),
-            None,
-        )
-        .await?
-        .json()?;
+    let seen = fixture.workshop_as(Caller::Viewer).await?;
     assert_eq!(seen.timer_ends_at, None);
     Ok(())
 }
@@ -1241,15 +1231,7 @@ async fn the_facilitator_presents_one_board_to_every_board_and_sees_who_is_where
     ];
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
-        let seen: Workshop = fixture
-            .call(
-                Caller::Facilitator,
-                "GET",
-                &format!("/api/workshops/{workshop}"),
-                None,
-            )
-            .await?
-            .json()?;
+        let seen = fixture.workshop_as(Caller::Facilitator).await?;
         if people_of(&seen) == expected {
             break;
         }
@@ -1261,10 +1243,7 @@ async fn the_facilitator_presents_one_board_to_every_board_and_sees_who_is_where
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     for (caller, sees_names) in [(Caller::Participant, true), (Caller::Viewer, false)] {
-        let seen: Workshop = fixture
-            .call(caller, "GET", &format!("/api/workshops/{workshop}"), None)
-            .await?
-            .json()?;
+        let seen = fixture.workshop_as(caller).await?;
         assert_eq!(people_of(&seen) == expected, sees_names, "{caller:?}");
     }
 
@@ -1292,15 +1271,7 @@ async fn the_facilitator_presents_one_board_to_every_board_and_sees_who_is_where
             })
             .await?;
     }
-    let seen: Workshop = fixture
-        .call(
-            Caller::Viewer,
-            "GET",
-            &format!("/api/workshops/{workshop}"),
-            None,
-        )
-        .await?
-        .json()?;
+    let seen = fixture.workshop_as(Caller::Viewer).await?;
     assert_eq!(seen.presenting.as_deref(), Some(second.as_str()));
 
     // A fork made now carries the workshop's presenting, not what its snapshot had.
@@ -1359,15 +1330,7 @@ async fn the_facilitator_presents_one_board_to_every_board_and_sees_who_is_where
         view(doc).meta.presenting.is_none()
     })
     .await?;
-    let seen: Workshop = fixture
-        .call(
-            Caller::Facilitator,
-            "GET",
-            &format!("/api/workshops/{workshop}"),
-            None,
-        )
-        .await?
-        .json()?;
+    let seen = fixture.workshop_as(Caller::Facilitator).await?;
     assert_eq!(seen.presenting, None);
     Ok(())
 }
