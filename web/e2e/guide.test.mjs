@@ -102,7 +102,8 @@ test('running a workshop, as the guide tells it (and the guide\'s screenshots)',
   await waitFor(f, (id) => document.querySelector(`[data-lock="${id}"]`)?.getAttribute('aria-pressed') === 'true', b3);
   await f.waitForTimeout(300);
   // A taller window for this one, so the controls and every board's card fit in one picture.
-  await f.setViewportSize({ width: VIEWPORT.width, height: 940 });
+  await f.setViewportSize({ width: VIEWPORT.width, height: 1320 });
+  await waitFor(f, () => document.querySelectorAll('.k-board-people:not([hidden])').length === 3, undefined, 15_000);
   await f.evaluate(() => document.querySelector('.k-workshop').scrollTo(0, 0));
   await f.waitForTimeout(300);
   await f.screenshot({ path: `${SHOTS}/03-overview.png` });
