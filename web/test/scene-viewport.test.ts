@@ -5,55 +5,7 @@ import type { Editor } from '../src/tools/editor';
 import { SceneRenderer } from '../src/render/scene';
 import { DRAWN_VIEW_OPTIONS } from '../src/render/gesture';
 import { Viewport } from '../src/render/viewport';
-
-/**
- * Just enough of a DOM for the renderer's viewport paths (Vitest runs in Node): elements with
- * attributes, inline style, classes and children. Layout and painting are Chromium's, measured by the bench.
- */
-class StandInElement {
-  readonly attributes = new Map<string, string>();
-  readonly style: Record<string, string> = {};
-  readonly dataset: Record<string, string> = {};
-  readonly children: StandInElement[] = [];
-  readonly classes = new Set<string>();
-  textContent = '';
-  readonly classList = {
-    add: (name: string) => void this.classes.add(name),
-    remove: (name: string) => void this.classes.delete(name),
-    contains: (name: string) => this.classes.has(name),
-    toggle: (name: string, on: boolean) => {
-      if (on) this.classes.add(name);
-      else this.classes.delete(name);
-      return on;
-    },
-  };
-  constructor(readonly tagName: string) {}
-  set className(value: string) {
-    this.classes.clear();
-    for (const name of value.split(/\s+/).filter(Boolean)) this.classes.add(name);
-  }
-  setAttribute(name: string, value: string): void {
-    if (name === 'class') this.className = value;
-    else this.attributes.set(name, value);
-  }
-  getAttribute(name: string): string | null {
-    return this.attributes.get(name) ?? null;
-  }
-  append(...nodes: (StandInElement | string)[]): void {
-    for (const node of nodes) if (typeof node !== 'string') this.children.push(node);
-  }
-  replaceChildren(...nodes: StandInElement[]): void {
-    this.children.splice(0, this.children.length, ...nodes);
-  }
-  find(className: string): StandInElement | undefined {
-    if (this.classes.has(className)) return this;
-    for (const child of this.children) {
-      const found = child.find(className);
-      if (found) return found;
-    }
-    return undefined;
-  }
-}
+import { StandInElement, standInDocument } from './standin-dom';
 
 const FRAME_MS = 16;
 
@@ -80,10 +32,7 @@ function setup() {
 
 describe('scene renderer while the view moves', () => {
   beforeAll(() => {
-    vi.stubGlobal('document', {
-      createElement: (tag: string) => new StandInElement(tag),
-      createElementNS: (_ns: string, tag: string) => new StandInElement(tag),
-    });
+    vi.stubGlobal('document', standInDocument());
   });
   afterAll(() => vi.unstubAllGlobals());
   beforeEach(() => vi.useFakeTimers());

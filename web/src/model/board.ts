@@ -45,6 +45,9 @@ export class BoardModel {
    */
   canWrite: () => boolean = () => !this.meta.locked;
 
+  /** Counts the changes this model has read from the document: equal revisions, equal content. */
+  revision = 0;
+
   private readonly roots: Record<keyof typeof ROOT, Y.Map<Fields>>;
   private readonly listeners = new Set<(change: ModelChange) => void>();
 
@@ -393,6 +396,7 @@ export class BoardModel {
       };
       dirty.clear();
       metaDirty = false;
+      this.revision++;
       for (const listener of this.listeners) listener(change);
     });
   }

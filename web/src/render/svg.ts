@@ -18,6 +18,8 @@ export function svg<K extends keyof SVGElementTagNameMap>(
  */
 export class KeyedLayer {
   private readonly nodes = new Map<string, { signature: string; node: SVGElement; bounds: Bounds; shown: boolean }>();
+  /** The area of the last `cull`: elements built later are shown only inside it. */
+  private view: Bounds | null = null;
   constructor(readonly group: SVGGElement) {}
 
   /**
@@ -25,9 +27,9 @@ export class KeyedLayer {
    * is on screen: at 100 % zoom a large board has a few dozen of its thousands of elements in view.
    */
   cull(view: Bounds): void {
+    this.view = { ...view };
     for (const entry of this.nodes.values()) {
-      const b = entry.bounds;
-      const shown = b.x < view.x + view.w && view.x < b.x + b.w && b.y < view.y + view.h && view.y < b.y + b.h;
+      const shown = overlaps(entry.bounds, view);
       if (shown !== entry.shown) {
         entry.shown = shown;
         entry.node.style.display = shown ? '' : 'none';
@@ -39,16 +41,19 @@ export class KeyedLayer {
     return new Set();
   }
 
-  put(seen: Set<string>, id: string, signature: string, bounds: Bounds, build: () => SVGElement): void {
-    seen.add(id);
+  /** Keeps element `id` as `build` makes it, rebuilding it only when `signature` changed; `seen` collects ids for `end`. */
+  put(seen: Set<string> | null, id: string, signature: string, bounds: Bounds, build: () => SVGElement): void {
+    seen?.add(id);
     const existing = this.nodes.get(id);
     if (existing && existing.signature === signature) return;
     const node = build();
     node.dataset.id = id;
+    // Culled as it is built, so an element outside the drawn area costs no layout.
+    const shown = !this.view || overlaps(bounds, this.view);
+    if (!shown) node.style.display = 'none';
     if (existing) existing.node.replaceWith(node);
     else this.group.append(node);
-    // New elements start shown; the next cull hides them if they are off screen.
-    this.nodes.set(id, { signature, node, bounds, shown: true });
+    this.nodes.set(id, { signature, node, bounds, shown });
   }
 
   end(seen: Set<string>): void {
@@ -63,6 +68,10 @@ export class KeyedLayer {
   get size(): number {
     return this.nodes.size;
   }
+}
+
+function overlaps(b: Bounds, view: Bounds): boolean {
+  return b.x < view.x + view.w && view.x < b.x + b.w && b.y < view.y + view.h && view.y < b.y + b.h;
 }
 
 /** Splits text into lines of at most `maxChars` characters, breaking at spaces where it can. */
