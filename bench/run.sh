@@ -8,6 +8,7 @@
 #   SERVERS=reference bench/run.sh                # only one server
 #   LOADGEN_ARGS="--duration-s 5" OUT=/tmp/b bench/run.sh
 #   KARTTA_BIN=/path/to/kartta bench/run.sh       # benchmark a binary built elsewhere
+#   PIN=1 OUT=bench/results-pinned bench/run.sh   # server on core 0, loadgen on core 1 (taskset)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +17,15 @@ SCENARIOS=${SCENARIOS:-"workshop scale50 scale plenary coldload joinstorm"}
 SERVERS=${SERVERS:-"kartta reference"}
 OUT=${OUT:-bench/results}
 LOADGEN_ARGS=${LOADGEN_ARGS:-}
+# With PIN=1 the server and the load generator each get a core of their own, so neither's
+# latency includes waiting for the other's time slice.
+if [ "${PIN:-0}" = 1 ]; then
+  SERVER_CPU=(taskset -c 0)
+  LOADGEN_CPU=(taskset -c 1)
+else
+  SERVER_CPU=()
+  LOADGEN_CPU=()
+fi
 REFERENCE_JS=bench/reference/node_modules/@y/websocket-server/src/server.js
 
 if [ -n "${KARTTA_BIN:-}" ]; then
@@ -78,7 +88,7 @@ start_server() {
       # (binaries from before tokens existed do not know the flag and need nothing).
       local open=""
       "$KARTTA_BIN" serve --help 2>/dev/null | grep -q -- '--open-boards' && open="--open-boards"
-      "$KARTTA_BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn $open >"$log" 2>&1 &
+      "${SERVER_CPU[@]}" "$KARTTA_BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn $open >"$log" 2>&1 &
       SERVER_PID=$!
       local line
       line=$(wait_for_line "$log" 'kartta listening on http://127\.0\.0\.1:[0-9]+')
@@ -90,7 +100,7 @@ start_server() {
     reference)
       local port
       port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-      HOST=127.0.0.1 PORT=$port node "$REFERENCE_JS" >"$log" 2>&1 &
+      HOST=127.0.0.1 PORT=$port "${SERVER_CPU[@]}" node "$REFERENCE_JS" >"$log" 2>&1 &
       SERVER_PID=$!
       wait_for_line "$log" "running at" >/dev/null
       URL="ws://127.0.0.1:$port"
@@ -164,7 +174,7 @@ for scenario in $SCENARIOS; do
       report="$OUT/attempts/$scenario-$server.$attempt.json"
       ok=1
       # shellcheck disable=SC2086
-      if ! target/release/loadgen --scenario "$scenario" --url "$URL" --server-pid "$SERVER_PID" \
+      if ! "${LOADGEN_CPU[@]}" target/release/loadgen --scenario "$scenario" --url "$URL" --server-pid "$SERVER_PID" \
           --label "$server" --out "$report" $LOADGEN_ARGS >/dev/null; then
         echo "loadgen reported a failure for $scenario/$server (see $report)" >&2
         ok=0
