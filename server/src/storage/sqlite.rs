@@ -5,9 +5,16 @@
 //! cut. That is the promise Kartta makes: no update a client has seen is lost when the server
 //! process dies. Writes and reads use separate connections so that loading one board does not
 //! wait behind another board's group commit.
+//!
+//! Checkpoints (copying the WAL into the database file, with an fsync) run on a thread of their
+//! own: SQLite's automatic checkpoint would run inside whichever commit crosses the WAL size
+//! limit, and every update waiting for that commit would wait for the disk too.
 
 use std::path::Path;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Mutex;
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -16,6 +23,52 @@ use super::{AppendRequest, BoardStore, StoreError, StoredBoard};
 pub struct SqliteStore {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
+    /// Stops its thread when the store is dropped.
+    _checkpointer: Checkpointer,
+}
+
+/// How often the checkpoint thread copies what the WAL holds into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+struct Checkpointer {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    fn start(path: &Path) -> Result<Checkpointer, StoreError> {
+        let connection = open(path)?;
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("kartta-checkpoint".into())
+            .spawn(move || loop {
+                match stopped.recv_timeout(CHECKPOINT_EVERY) {
+                    Err(RecvTimeoutError::Timeout) => {
+                        // PASSIVE: copies what it can without waiting for readers or the writer.
+                        let done =
+                            connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                        if let Err(error) = done {
+                            tracing::warn!(%error, "WAL checkpoint failed");
+                        }
+                    }
+                    Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+                }
+            })
+            .map_err(|_| StoreError::Closed)?;
+        Ok(Checkpointer {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 const SCHEMA: &str = "
@@ -56,10 +109,13 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let writer = open(path)?;
         writer.execute_batch(SCHEMA)?;
+        // The checkpoint thread does this work, off the commit path.
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
         let reader = open(path)?;
         Ok(SqliteStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
+            _checkpointer: Checkpointer::start(path)?,
         })
     }
 }
@@ -178,6 +234,36 @@ mod tests {
             reopened.load("board-a").unwrap().updates.is_empty(),
             "the deletion is stored"
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_wal_is_checkpointed_into_the_database_file_in_the_background() {
+        let dir = std::env::temp_dir().join(format!("kartta-wal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("kartta.db");
+        let store = SqliteStore::open(&path).unwrap();
+        let update = bytes::Bytes::from(vec![7u8; 64 * 1024]);
+        for _ in 0..32 {
+            store
+                .append(&[AppendRequest {
+                    board_id: "board",
+                    updates: std::slice::from_ref(&update),
+                }])
+                .unwrap();
+        }
+        // 2 MiB were committed to the WAL; commits no longer checkpoint, so only the
+        // background thread can bring them into the database file itself.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::fs::metadata(&path).unwrap().len() < 2 * 1024 * 1024 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "nothing was checkpointed: the database file is {} bytes",
+                std::fs::metadata(&path).unwrap().len()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
