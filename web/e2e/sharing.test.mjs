@@ -211,12 +211,30 @@ test('snapshots: export and restore from the read-only page, and a fork that is 
   const snapshotId = await s.getAttribute('.k-snapshot', 'data-snapshot');
   await draw(s, ['Iltapäivän toimija']);
   await hasActors(s, ['Iltapäivän toimija', 'Kirjasto', 'Maakunta']);
+  await s.evaluate(() => {
+    const m = window.kartta.model;
+    const actor = [...m.actors.values()].find((v) => v.name === 'Maakunta');
+    m.moveElements([{ id: actor.id, x: actor.x + 200, y: actor.y + 120 }]);
+  });
 
   // The read-only snapshot page exports the snapshot itself, not the live board.
   await s.click(`[data-open="${snapshotId}"]`);
   await s.waitForSelector('.k-banner-snapshot');
   await hasActors(s, ['Kirjasto', 'Maakunta']);
   assert.match(await s.textContent('#k-banner'), /Aamupäivä/);
+  // Then and now: the snapshot page lists what changed on the board since, and outlines it.
+  await s.click('#k-snapshot-compare');
+  await s.waitForSelector('#k-compare-list');
+  const compared = await s.textContent('#k-compare-list');
+  assert.match(compared, /Actors added \(1\): Iltapäivän toimija/);
+  assert.match(compared, /Actors moved: 1/);
+  assert.doesNotMatch(compared, /removed/);
+  assert.equal(await s.getAttribute('#k-snapshot-compare', 'aria-pressed'), 'true');
+  await waitFor(s, () => document.querySelector('.k-layer-overlay rect[stroke="#b45309"]') !== null);
+  await s.screenshot({ path: `${ARTIFACTS}/e2e-snapshot-compare.png` });
+  await axeScan(s, 'snapshot compared with the board now');
+  await s.click('#k-snapshot-compare');
+  await waitFor(s, () => document.querySelector('#k-compare').hidden && !document.querySelector('.k-layer-overlay rect[stroke="#b45309"]'));
   await s.click('#k-export-menu summary');
   assert.match(await s.textContent('#k-export-menu'), /This snapshot/);
   assert.match(await s.getAttribute('[data-export="export.json"]', 'href'), new RegExp(`/api/snapshots/${snapshotId}/export\\.json`));

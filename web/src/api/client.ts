@@ -132,6 +132,11 @@ export class Api {
     return this.json('POST', `/api/snapshots/${enc(snapshotId)}/fork`, token);
   }
 
+  /** The board as it is now, in the JSON export shape. */
+  boardExport(boardId: string, token: string): Promise<BoardExport> {
+    return this.json('GET', `/api/boards/${enc(boardId)}/export.json`, token);
+  }
+
   importJson(boardId: string, token: string, board: BoardExport | string): Promise<Imported> {
     const text = typeof board === 'string' ? board : JSON.stringify(board);
     return this.json('POST', `/api/boards/${enc(boardId)}/import`, token, { text, contentType: 'application/json' });

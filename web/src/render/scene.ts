@@ -13,6 +13,10 @@ import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
 import { DrawnView } from './gesture';
 
+/** Outlines of a snapshot compared with the board now: gone since (dashed), changed since. */
+export const COMPARE_REMOVED = '#b91c1c';
+export const COMPARE_CHANGED = '#b45309';
+
 /** Live drag offsets by element id. */
 type Offsets = Map<string, { dx: number; dy: number }>;
 
@@ -47,6 +51,8 @@ export class SceneRenderer {
   private drawnOffsets: Offsets = new Map();
   /** Relation ids by the actors they join, as of the last full pass. */
   private relationsByActor = new Map<string, string[]>();
+  /** Elements to outline as gone or changed since (a snapshot compared with the board now). */
+  comparisonMarks = new Map<string, 'removed' | 'changed'>();
 
   constructor(
     private readonly model: BoardModel,
@@ -341,6 +347,7 @@ export class SceneRenderer {
         nodes.push(strokeNode({ ...peer.ink, points: peer.ink.points.slice(0, 30000) }, 'k-live-ink'));
       }
     }
+    for (const [id, mark] of this.comparisonMarks) outline(id, mark === 'removed' ? COMPARE_REMOVED : COMPARE_CHANGED, mark === 'removed');
     for (const id of editor.selection) outline(id, '#2563eb', false);
     const single = editor.selection.size === 1 ? model.actors.get([...editor.selection][0]!) : undefined;
     if (single && model.canWrite() && !editor.relationDraft && editor.tool === 'select') {

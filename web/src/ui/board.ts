@@ -25,6 +25,8 @@ import { Awareness } from 'y-protocols/awareness';
 import type { BoardAccess, Role, Snapshot } from '../generated/protocol';
 import { api, boardExportUrl, csvSheet, EXPORT_FORMATS, snapshotExportUrl, workshopZipUrl } from '../api/client';
 import { canEdit, canExport, canFork, canImport, canManage, canRestore, readOnlyReason } from '../access/roles';
+import { compareBoards, nothingChanged } from '../model/compare';
+import type { BoardChanges } from '../model/compare';
 import { boardLink, boardPath, workshopPath, joinLink } from '../access/links';
 import { accessStore } from '../access/store';
 import { resolveBoard, sharedTokensOf } from '../access/resolve';
@@ -152,6 +154,8 @@ class BoardView {
   private declinedFollow = false;
   /** Titles of boards presented elsewhere in the workshop, looked up once each. */
   private readonly presentedTitles = new Map<string, string>();
+  /** On a snapshot's page: what changed on the board since, while that comparison is shown. */
+  private comparison: BoardChanges | null = null;
   private lastApplied: { zoom: number; tx: number; ty: number } | null = null;
   private timerInterval: ReturnType<typeof setInterval> | null = null;
   private readonly editor: Editor;
@@ -399,6 +403,7 @@ class BoardView {
       h('a', { class: 'k-skip', href: '#k-side' }, [t('action.outline')]),
       this.header,
       this.buildBanner(),
+      this.buildComparison(),
       h('div', { class: 'k-follow-bar', id: 'k-follow', role: 'status' }),
       h('div', { class: `k-body${this.sideOpen ? ' k-side-open' : ''}` }, [
         h('main', { class: 'k-main', 'aria-label': this.model.meta.title || t('board.untitled') }, [h('h1', { class: 'k-sr-only', id: 'k-board-heading' }, [this.model.meta.title || t('board.untitled')]), this.toolbar.element, this.toolbar.palette, this.stage]),
@@ -534,6 +539,7 @@ class BoardView {
         h('span', { role: 'status', id: 'k-snapshot-label' }, [text]),
         h('p', { class: 'k-error', role: 'alert', id: 'k-snapshot-error' }),
         canRestore(this.role, access.board.locked) ? h('button', { type: 'button', class: 'k-small', id: 'k-snapshot-restore', onclick: () => void this.restoreShown() }, [t('snapshots.restoreHere')]) : null,
+        canExport(this.role) ? h('button', { type: 'button', class: 'k-small k-toggle', id: 'k-snapshot-compare', 'aria-pressed': String(this.comparison !== null), 'aria-controls': 'k-compare', onclick: () => void this.toggleComparison() }, [t('compare.start')]) : null,
         canFork(this.role) ? h('button', { type: 'button', class: 'k-small', id: 'k-snapshot-fork', onclick: () => void this.snapshotAction(() => forkSnapshot(snapshot.id, this.ctx.token, this.navigate)) }, [t('snapshots.fork')]) : null,
         h('a', { class: 'k-button k-small', href: boardPath(this.boardId), id: 'k-snapshot-back', onclick: (e: Event) => { e.preventDefault(); this.navigate(boardPath(this.boardId)); } }, [t('snapshots.back')]),
       ]);
@@ -541,6 +547,66 @@ class BoardView {
     const why = readOnlyReason(this.role, this.isLocked());
     const key = why === 'viewer' ? 'board.readOnlyViewer' : why === 'locked' ? 'board.readOnlyLocked' : this.isLocked() ? 'board.lockedFacilitator' : null;
     return h('div', { class: `k-banner${why ? ' k-banner-readonly' : ' k-banner-info'}`, id: 'k-banner', role: 'status', hidden: !key }, key ? [t(key)] : []);
+  }
+
+  /** What changed on the board since the snapshot being viewed, while the comparison is shown. */
+  private buildComparison(): HTMLElement {
+    const changes = this.comparison;
+    const section = h('section', { class: 'k-compare', id: 'k-compare', 'aria-labelledby': 'k-compare-title', hidden: !changes });
+    if (!changes) return section;
+    const lines: string[] = [];
+    const names = (list: string[]) => list.slice(0, 12).join(', ') + (list.length > 12 ? ' …' : '');
+    if (changes.actorsAdded.length) lines.push(t('compare.actorsAdded', { count: changes.actorsAdded.length, names: names(changes.actorsAdded) }));
+    if (changes.actorsRemoved.length) lines.push(t('compare.actorsRemoved', { count: changes.actorsRemoved.length, names: names(changes.actorsRemoved) }));
+    if (changes.actorsRenamed.length) lines.push(t('compare.actorsRenamed', { names: names(changes.actorsRenamed.map((r) => `${r.from} → ${r.to}`)) }));
+    if (changes.actorsEdited.length) lines.push(t('compare.actorsEdited', { names: names(changes.actorsEdited) }));
+    if (changes.actorsMoved) lines.push(t('compare.actorsMoved', { count: changes.actorsMoved }));
+    if (changes.relationsAdded || changes.relationsRemoved || changes.relationsChanged) {
+      lines.push(t('compare.relations', { added: changes.relationsAdded, removed: changes.relationsRemoved, changed: changes.relationsChanged }));
+    }
+    if (changes.notesAdded || changes.notesRemoved || changes.notesChanged) {
+      lines.push(t('compare.notes', { added: changes.notesAdded, removed: changes.notesRemoved, changed: changes.notesChanged }));
+    }
+    if (changes.strokesAdded || changes.strokesRemoved) lines.push(t('compare.strokes', { added: changes.strokesAdded, removed: changes.strokesRemoved }));
+    section.append(
+      h('h2', { id: 'k-compare-title' }, [t('compare.title')]),
+      nothingChanged(changes)
+        ? h('p', {}, [t('compare.nothing')])
+        : h('ul', { id: 'k-compare-list' }, lines.map((line) => h('li', {}, [line]))),
+    );
+    if (changes.removedIds.size || changes.changedIds.size) {
+      section.append(h('p', { class: 'k-compare-legend' }, [
+        h('span', { class: 'k-compare-swatch k-compare-removed', 'aria-hidden': 'true' }), t('compare.legendRemoved'),
+        h('span', { class: 'k-compare-swatch k-compare-changed', 'aria-hidden': 'true' }), t('compare.legendChanged'),
+      ]));
+    }
+    return section;
+  }
+
+  /** Shows (or hides) what changed since the snapshot: a list, and outlines on the snapshot's drawing. */
+  private async toggleComparison(): Promise<void> {
+    if (this.comparison) {
+      this.comparison = null;
+      this.renderer.comparisonMarks = new Map();
+    } else {
+      try {
+        const now = await api.boardExport(this.boardId, this.ctx.token);
+        const m = this.model;
+        this.comparison = compareBoards({ actors: m.actors.values(), relations: m.relations.values(), notes: m.notes.values(), strokes: m.strokes.values() }, now);
+        const marks = new Map<string, 'removed' | 'changed'>();
+        for (const id of this.comparison.changedIds) marks.set(id, 'changed');
+        for (const id of this.comparison.removedIds) marks.set(id, 'removed');
+        this.renderer.comparisonMarks = marks;
+      } catch (error) {
+        const el = this.root.querySelector('#k-snapshot-error');
+        if (el) el.textContent = t('compare.failed', { message: errorText(error) });
+        return;
+      }
+    }
+    this.root.querySelector('#k-snapshot-compare')?.setAttribute('aria-pressed', String(this.comparison !== null));
+    const section = this.buildComparison();
+    this.root.querySelector('#k-compare')?.replaceWith(section);
+    this.schedule('scene');
   }
 
   /** Restores the snapshot being viewed into the live board (after asking), then opens the board. */
