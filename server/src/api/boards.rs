@@ -17,7 +17,7 @@ use super::{
     Token,
 };
 use crate::board_doc;
-use crate::catalog::{BoardRecord, NewWorkshop};
+use crate::catalog::{BoardRecord, Catalog, NewWorkshop};
 use crate::http::ApiError;
 use crate::room::RoomCommand;
 use crate::AppState;
@@ -281,26 +281,37 @@ pub async fn set_timer(
 ) -> Result<StatusCode, ApiError> {
     let (workshop, role) = workshop_role(&state, &id, &token).await?;
     require(role, Role::Facilitator, "run the timer")?;
-    let workshop_id = workshop.id.clone();
     let ends_at = request.ends_at;
-    let boards = blocking(&state, move |catalog| {
-        catalog.set_timer(&workshop_id, ends_at)?;
-        Ok(catalog.boards_of(&workshop_id)?)
-    })
-    .await?;
     let value = ends_at.map(|ends_at| Any::from(ends_at as f64));
-    set_meta_everywhere(&state, &boards, field::meta::TIMER_ENDS_AT, value).await?;
+    set_workshop_meta(
+        &state,
+        &workshop.id,
+        field::meta::TIMER_ENDS_AT,
+        value,
+        move |catalog, id, _| Ok(catalog.set_timer(id, ends_at)?),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Writes `key` = `value` (or removes `key`) into the `meta` map of every board in `boards`.
-async fn set_meta_everywhere(
+/// A workshop-wide setting (the timer, the presented board): `record` stores it in the catalog
+/// (it may refuse, seeing the workshop's boards), then `key` = `value` (or no `key`) is written
+/// into the `meta` map of every board of the workshop, where every open board sees it.
+async fn set_workshop_meta(
     state: &AppState,
-    boards: &[BoardRecord],
+    workshop_id: &str,
     key: &'static str,
     value: Option<Any>,
+    record: impl FnOnce(&Catalog, &str, &[BoardRecord]) -> Result<(), ApiError> + Send + 'static,
 ) -> Result<(), ApiError> {
-    for board in boards {
+    let id = workshop_id.to_owned();
+    let boards = blocking(state, move |catalog| {
+        let boards = catalog.boards_of(&id)?;
+        record(catalog, &id, &boards)?;
+        Ok(boards)
+    })
+    .await?;
+    for board in &boards {
         edit_board(state, &board.id, || {
             let value = value.clone();
             Box::new(move |txn| {
@@ -320,6 +331,32 @@ async fn set_meta_everywhere(
     Ok(())
 }
 
+/// Presents `board_id` (or nothing) to everyone in the workshop.
+async fn present(
+    state: &AppState,
+    workshop_id: &str,
+    board_id: Option<String>,
+) -> Result<(), ApiError> {
+    let value = board_id.as_deref().map(Any::from);
+    set_workshop_meta(
+        state,
+        workshop_id,
+        field::meta::PRESENTING,
+        value,
+        move |catalog, id, boards| {
+            if let Some(board_id) = &board_id {
+                if !boards.iter().any(|board| &board.id == board_id) {
+                    return Err(ApiError::BadRequest(
+                        "Only a board of this workshop can be presented.".into(),
+                    ));
+                }
+            }
+            Ok(catalog.set_presenting(id, board_id.as_deref())?)
+        },
+    )
+    .await
+}
+
 pub async fn set_presenting(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -328,25 +365,7 @@ pub async fn set_presenting(
 ) -> Result<StatusCode, ApiError> {
     let (workshop, role) = workshop_role(&state, &id, &token).await?;
     require(role, Role::Facilitator, "present a board")?;
-    let workshop_id = workshop.id.clone();
-    let presented = request.board_id.clone();
-    let boards = blocking(&state, move |catalog| {
-        let boards = catalog.boards_of(&workshop_id)?;
-        if let Some(board_id) = &presented {
-            if !boards.iter().any(|board| &board.id == board_id) {
-                return Err(ApiError::BadRequest(
-                    "Only a board of this workshop can be presented.".into(),
-                ));
-            }
-        }
-        catalog.set_presenting(&workshop_id, presented.as_deref())?;
-        Ok(boards)
-    })
-    .await?;
-    let value = request
-        .board_id
-        .map(|board_id| Any::from(board_id.as_str()));
-    set_meta_everywhere(&state, &boards, field::meta::PRESENTING, value).await?;
+    present(&state, &workshop.id, request.board_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -434,13 +453,7 @@ pub async fn delete_board(
     purge_board(&state, &board.id).await?;
     if workshop.presenting_board.as_deref() == Some(board.id.as_str()) {
         // Nobody should be sent to a board that is gone.
-        let workshop_id = workshop.id.clone();
-        let boards = blocking(&state, move |catalog| {
-            catalog.set_presenting(&workshop_id, None)?;
-            Ok(catalog.boards_of(&workshop_id)?)
-        })
-        .await?;
-        set_meta_everywhere(&state, &boards, field::meta::PRESENTING, None).await?;
+        present(&state, &workshop.id, None).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
