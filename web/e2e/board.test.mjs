@@ -1,28 +1,11 @@
 // End-to-end: two people on one board, a keyboard-only outline user, language switch and an accessibility scan.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, screenOf, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
 useServer();
 
-async function person(name, options) {
-  const c = await launchContext(options);
-  open.push(c);
-  c.page.on('pageerror', (e) => console.error(`[${name}] page error:`, e.message));
-  await c.page.addInitScript(([n]) => {
-    if (!localStorage.getItem('kartta.name')) localStorage.setItem('kartta.locale', 'en');
-  }, [name]);
-  return c.page;
-}
-
-/** Screen position (page coordinates) of a board point in this page's current viewport. */
-async function screenOf(page, x, y) {
-  return page.evaluate(([bx, by]) => {
-    const rect = document.getElementById('k-canvas').getBoundingClientRect();
-    const p = window.kartta.viewport.toScreen(bx, by);
-    return { x: rect.left + p.x, y: rect.top + p.y };
-  }, [x, y]);
-}
+const personPage = async (name, options) => (await person(name, options)).page;
 
 async function streamBytes(stream) {
   const chunks = [];
@@ -77,12 +60,12 @@ async function tabTo(page, selector, max = 80) {
 }
 
 test('two people draw one map together', { timeout: 120_000 }, async () => {
-  const a = await person('Aino');
+  const a = await personPage('Aino');
   const boardUrl = await createBoard(a, 'Aino');
   assert.match(boardUrl, /\/b\/[A-Za-z0-9_-]+#t=/, 'the edit link carries its token in the fragment');
   assert.ok(!a.url().includes('#t='), 'the token left the address bar');
 
-  const b = await person('Bertil');
+  const b = await personPage('Bertil');
   await b.goto(boardUrl);
   await b.fill('#k-ask-name', 'Bertil');
   await b.keyboard.press('Enter');
@@ -208,7 +191,7 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
 });
 
 test('a keyboard-only user builds and edits the map through the outline', { timeout: 90_000 }, async () => {
-  const page = await person('Kirsi');
+  const page = await personPage('Kirsi');
   await page.goto(`${server.origin}/`);
   await page.fill('#k-name', 'Kirsi');
   await tabTo(page, '#k-create');
@@ -278,7 +261,7 @@ test('a keyboard-only user builds and edits the map through the outline', { time
 });
 
 test('switching to Swedish changes the interface and its language attributes', { timeout: 60_000 }, async () => {
-  const page = await person('Sara');
+  const page = await personPage('Sara');
   await page.goto(`${server.origin}/`);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await axeScan(page, 'landing page');
@@ -307,7 +290,7 @@ test('switching to Swedish changes the interface and its language attributes', {
 });
 
 test('the view zooms with ctrl+wheel and a two-finger pinch, and pans with space-drag', { timeout: 60_000 }, async () => {
-  const page = await person('Ville');
+  const page = await personPage('Ville');
   await createBoard(page, 'Ville');
   const box = await page.locator('#k-canvas').boundingBox();
   const view = () => page.evaluate(() => ({ zoom: window.kartta.viewport.zoom, tx: window.kartta.viewport.tx, ty: window.kartta.viewport.ty }));
@@ -364,7 +347,7 @@ test('the view zooms with ctrl+wheel and a two-finger pinch, and pans with space
 });
 
 test('the board works on a phone-sized touch screen', { timeout: 60_000 }, async () => {
-  const page = await person('Pia', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await personPage('Pia', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   await createBoard(page, 'Pia');
   await page.tap('[data-tool="actor"]');
   const box = await page.locator('#k-canvas').boundingBox();

@@ -2,16 +2,20 @@
 // inspector edits several selected actors or relations at once and shows where their values differ.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, screenOf, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
 useServer();
 
-async function screenOf(page, x, y) {
-  return page.evaluate(([bx, by]) => {
-    const rect = document.getElementById('k-canvas').getBoundingClientRect();
-    const p = window.kartta.viewport.toScreen(bx, by);
-    return { x: rect.left + p.x, y: rect.top + p.y };
-  }, [x, y]);
+/** Eeva's browser, on a quick board of her own, connected. */
+async function newBoard(label) {
+  const { page } = await person(label);
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Eeva');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-share-dialog[open]');
+  await page.click('#k-share-close');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  return page;
 }
 
 const relationOf = (page, id) => page.evaluate((rid) => {
@@ -21,17 +25,7 @@ const relationOf = (page, id) => page.evaluate((rid) => {
 }, id);
 
 test('relation ends reconnect by drag and in the inspector; several actors are edited at once', { timeout: 120_000 }, async () => {
-  const c = await launchContext();
-  open.push(c);
-  const page = c.page;
-  page.on('pageerror', (e) => console.error('[editing] page error:', e.message));
-  await page.addInitScript(() => localStorage.setItem('kartta.locale', 'en'));
-  await page.goto(`${server.origin}/`);
-  await page.fill('#k-name', 'Eeva');
-  await page.click('#k-create');
-  await page.waitForSelector('#k-share-dialog[open]');
-  await page.click('#k-share-close');
-  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  const page = await newBoard('editing');
 
   const ids = await page.evaluate(() => {
     const m = window.kartta.model;
@@ -114,17 +108,7 @@ test('relation ends reconnect by drag and in the inspector; several actors are e
 });
 
 test('an update the server cannot place (close 4031) only shows a brief reconnect, then the board syncs', { timeout: 60_000 }, async () => {
-  const c = await launchContext();
-  open.push(c);
-  const page = c.page;
-  page.on('pageerror', (e) => console.error('[resync] page error:', e.message));
-  await page.addInitScript(() => localStorage.setItem('kartta.locale', 'en'));
-  await page.goto(`${server.origin}/`);
-  await page.fill('#k-name', 'Eeva');
-  await page.click('#k-create');
-  await page.waitForSelector('#k-share-dialog[open]');
-  await page.click('#k-share-close');
-  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  const page = await newBoard('resync');
   await page.evaluate(() => window.kartta.model.addActor({ name: 'Ennen', kind: 'other', x: 0, y: 0 }));
 
   // A second client's second change, sent without its first: it relies on content the server lacks.
@@ -151,7 +135,7 @@ test('an update the server cannot place (close 4031) only shows a brief reconnec
   // The board still works: a new edit reaches a second person.
   await page.evaluate(() => window.kartta.model.addActor({ name: 'Jälkeen', kind: 'other', x: 200, y: 0 }));
   const url = page.url();
-  const tab = await c.context.newPage();
+  const tab = await page.context().newPage();
   await tab.goto(url);
   await waitFor(tab, () => ['Ennen', 'Jälkeen'].every((n) => [...(window.kartta?.model.actors.values() ?? [])].some((a) => a.name === n)), undefined, 15_000);
   assert.equal(await tab.evaluate(() => [...window.kartta.model.actors.values()].some((a) => a.name === 'Toka')), false, 'the refused update was not applied');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
 const SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1'
   ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
@@ -17,14 +17,6 @@ mkdirSync(SHOTS, { recursive: true });
 const VIEWPORT = { width: 1200, height: 760 };
 
 useServer();
-
-async function person(label, viewport = VIEWPORT) {
-  const c = await launchContext({ viewport });
-  open.push(c);
-  c.page.on('pageerror', (e) => console.error(`[${label}] page error:`, e.message));
-  await c.page.addInitScript(() => localStorage.setItem('kartta.locale', 'en'));
-  return c;
-}
 
 /** Joins with the code, opens the board at `index` and draws a small map on it (test setup through the model). */
 async function joinAndDraw(page, code, name, index, actors, links) {
@@ -50,7 +42,7 @@ async function joinAndDraw(page, code, name, index, actors, links) {
 
 test('running a workshop, as the guide tells it (and the guide\'s screenshots)', { timeout: 180_000 }, async () => {
   // 1. Create the workshop.
-  const { page: f } = await person('Fanni');
+  const { page: f } = await person('Fanni', { viewport: VIEWPORT });
   await f.goto(`${server.origin}/`);
   await f.fill('#k-name', 'Fanni');
   await f.click('#k-workshop-details summary');
@@ -77,9 +69,9 @@ test('running a workshop, as the guide tells it (and the guide\'s screenshots)',
   await waitFor(f, () => !document.querySelector('#k-code-dialog') && document.activeElement?.id === 'k-show-code');
 
   // 3. Groups join and draw; the overview shows their boards live.
-  const { page: p1 } = await person('Pekka');
-  const { page: p2 } = await person('Paula');
-  const { page: p3 } = await person('Pirjo');
+  const { page: p1 } = await person('Pekka', { viewport: VIEWPORT });
+  const { page: p2 } = await person('Paula', { viewport: VIEWPORT });
+  const { page: p3 } = await person('Pirjo', { viewport: VIEWPORT });
   const b1 = await joinAndDraw(p1, code, 'Pekka', 0, [
     ['Oulun kaupunki', 'municipality', 0, 0], ['Oulun yliopisto', 'education_research', 260, -60], ['Business Oulu', 'business', -240, 80], ['ELY-keskus', 'state_agency', 40, 190],
   ], [['Oulun kaupunki', 'Oulun yliopisto', 'collaboration'], ['Oulun kaupunki', 'Business Oulu', 'funding'], ['ELY-keskus', 'Oulun kaupunki', 'agreement']]);

@@ -83,6 +83,29 @@ export async function launchContext(options = {}) {
   };
 }
 
+/**
+ * One person in a browser of their own (tracked, so the harness closes it): page errors are logged
+ * under `label`, and the app starts in English unless a language was chosen on this device.
+ */
+export async function person(label, options) {
+  const c = await launchContext(options);
+  open.push(c);
+  c.page.on('pageerror', (e) => console.error(`[${label}] page error:`, e.message));
+  await c.page.addInitScript(() => {
+    if (!localStorage.getItem('kartta.locale')) localStorage.setItem('kartta.locale', 'en');
+  });
+  return c;
+}
+
+/** Screen position (page coordinates) of a board point in this page's current viewport. */
+export async function screenOf(page, x, y) {
+  return page.evaluate(([bx, by]) => {
+    const rect = document.getElementById('k-canvas').getBoundingClientRect();
+    const p = window.kartta.viewport.toScreen(bx, by);
+    return { x: rect.left + p.x, y: rect.top + p.y };
+  }, [x, y]);
+}
+
 export function axeSource() {
   return readFileSync(resolve(here, '../node_modules/axe-core/axe.min.js'), 'utf8');
 }

@@ -2,7 +2,7 @@
 // case: a facilitator on a workshop board with a long title, a running timer and several people.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
 useServer();
 
@@ -34,13 +34,8 @@ const ACTIONS = ['#k-workshop-link', '#k-lock', '#k-present', '#k-template', '#k
 const ALWAYS = ['.k-home', '#k-title', '#k-timer', '#k-conn', '#k-people', '#k-panel-button'];
 
 test('the board header fits at 1280×800, 1024×768 and on a phone', { timeout: 120_000 }, async () => {
-  const c = await launchContext({ viewport: { width: 1280, height: 800 } });
-  open.push(c);
+  const c = await person('layout', { viewport: { width: 1280, height: 800 } });
   const f = c.page;
-  f.on('pageerror', (e) => console.error('[layout] page error:', e.message));
-  await f.addInitScript(() => {
-    if (!localStorage.getItem('kartta.locale')) localStorage.setItem('kartta.locale', 'en');
-  });
   await f.goto(`${server.origin}/`);
   await f.fill('#k-name', 'Fanni Facilitaattori');
   await f.click('#k-workshop-details summary');

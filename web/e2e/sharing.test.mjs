@@ -3,19 +3,9 @@
 // from the read-only snapshot page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, open, launchContext, axeScan, downloadText, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, axeScan, downloadText, waitFor, ARTIFACTS } from './harness.mjs';
 
 useServer();
-
-async function person(label, options) {
-  const c = await launchContext(options);
-  open.push(c);
-  c.page.on('pageerror', (e) => console.error(`[${label}] page error:`, e.message));
-  await c.page.addInitScript(() => {
-    if (!localStorage.getItem('kartta.locale')) localStorage.setItem('kartta.locale', 'en');
-  });
-  return c;
-}
 
 const connected = (page) => waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
 

@@ -2,19 +2,9 @@
 // overview shows their boards; a lock stops a participant; a snapshot is taken, the board changed and restored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, open, launchContext, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
 useServer();
-
-async function person(label, options) {
-  const c = await launchContext(options);
-  open.push(c);
-  c.page.on('pageerror', (e) => console.error(`[${label}] page error:`, e.message));
-  await c.page.addInitScript(() => {
-    if (!localStorage.getItem('kartta.locale')) localStorage.setItem('kartta.locale', 'en');
-  });
-  return c;
-}
 
 async function placeActor(page, name, dx = 0, dy = 0) {
   await page.locator('#k-canvas').focus();

@@ -5,6 +5,7 @@ import type { Editor } from '../tools/editor';
 import type { MessageKey } from '../i18n';
 import type { Template } from '../generated/protocol';
 import type { Actor, Note, Relation } from '../model/types';
+import type { BoardChanges } from '../model/compare';
 import { actorRect, connectHandle, noteRect, relationEnds, strokeBounds, HANDLE_RADIUS_PX } from '../tools/hit';
 import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode } from './elements';
@@ -51,8 +52,8 @@ export class SceneRenderer {
   private drawnOffsets: Offsets = new Map();
   /** Relation ids by the actors they join, as of the last full pass. */
   private relationsByActor = new Map<string, string[]>();
-  /** Elements to outline as gone or changed since (a snapshot compared with the board now). */
-  comparisonMarks = new Map<string, 'removed' | 'changed'>();
+  /** A snapshot compared with the board now: its gone-since and changed-since elements are outlined. */
+  comparison: Pick<BoardChanges, 'removedIds' | 'changedIds'> | null = null;
 
   constructor(
     private readonly model: BoardModel,
@@ -347,7 +348,8 @@ export class SceneRenderer {
         nodes.push(strokeNode({ ...peer.ink, points: peer.ink.points.slice(0, 30000) }, 'k-live-ink'));
       }
     }
-    for (const [id, mark] of this.comparisonMarks) outline(id, mark === 'removed' ? COMPARE_REMOVED : COMPARE_CHANGED, mark === 'removed');
+    for (const id of this.comparison?.changedIds ?? []) outline(id, COMPARE_CHANGED, false);
+    for (const id of this.comparison?.removedIds ?? []) outline(id, COMPARE_REMOVED, true);
     for (const id of editor.selection) outline(id, '#2563eb', false);
     const single = editor.selection.size === 1 ? model.actors.get([...editor.selection][0]!) : undefined;
     if (single && model.canWrite() && !editor.relationDraft && editor.tool === 'select') {

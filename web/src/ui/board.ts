@@ -587,22 +587,18 @@ class BoardView {
   private async toggleComparison(): Promise<void> {
     if (this.comparison) {
       this.comparison = null;
-      this.renderer.comparisonMarks = new Map();
     } else {
       try {
         const now = await api.boardExport(this.boardId, this.ctx.token);
         const m = this.model;
         this.comparison = compareBoards({ actors: m.actors.values(), relations: m.relations.values(), notes: m.notes.values(), strokes: m.strokes.values() }, now);
-        const marks = new Map<string, 'removed' | 'changed'>();
-        for (const id of this.comparison.changedIds) marks.set(id, 'changed');
-        for (const id of this.comparison.removedIds) marks.set(id, 'removed');
-        this.renderer.comparisonMarks = marks;
       } catch (error) {
         const el = this.root.querySelector('#k-snapshot-error');
         if (el) el.textContent = t('compare.failed', { message: errorText(error) });
         return;
       }
     }
+    this.renderer.comparison = this.comparison;
     this.root.querySelector('#k-snapshot-compare')?.setAttribute('aria-pressed', String(this.comparison !== null));
     const section = this.buildComparison();
     this.root.querySelector('#k-compare')?.replaceWith(section);
