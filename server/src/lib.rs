@@ -118,6 +118,7 @@ impl Server {
             shutdown: shutdown.clone(),
             tasks: tasks.clone(),
             catalog: catalog.clone(),
+            open_boards: config.open_boards,
         });
         let listener = TcpListener::bind(config.listen)
             .await

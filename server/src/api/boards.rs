@@ -421,7 +421,12 @@ pub async fn set_assignment(
 
 /// Removes a board everywhere: its room (connections are closed with 4004), its document and
 /// log, its snapshots and its catalog row.
+/// Deletes a board with its log, state and snapshots. The catalog row goes first: from then on
+/// no room loads for the board (see `room::task`), so the room found below is the last one, and
+/// nothing is written for the board after its stored data is deleted.
 pub async fn purge_board(state: &AppState, board_id: &str) -> Result<(), ApiError> {
+    let id = board_id.to_owned();
+    blocking(state, move |catalog| Ok(catalog.delete_board(&id)?)).await?;
     if let Some(room) = state.rooms.get(board_id) {
         let (done, finished) = tokio::sync::oneshot::channel();
         if room
@@ -435,12 +440,7 @@ pub async fn purge_board(state: &AppState, board_id: &str) -> Result<(), ApiErro
     }
     let store = state.rooms.store().clone();
     let id = board_id.to_owned();
-    blocking(state, move |catalog| {
-        store.delete(&id)?;
-        catalog.delete_board(&id)?;
-        Ok(())
-    })
-    .await
+    blocking(state, move |_| Ok(store.delete(&id)?)).await
 }
 
 pub async fn delete_board(

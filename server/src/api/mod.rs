@@ -133,11 +133,18 @@ pub async fn ask_room<T>(
     board_id: &str,
     command: impl Fn(tokio::sync::oneshot::Sender<T>) -> crate::room::RoomCommand,
 ) -> Result<T, ApiError> {
-    state
-        .rooms
-        .request(board_id, command)
-        .await
-        .ok_or_else(|| ApiError::Internal("the board's room did not answer".into()))
+    if let Some(answer) = state.rooms.request(board_id, command).await {
+        return Ok(answer);
+    }
+    // A board deleted meanwhile has no room (none loads for a board the catalog lacks).
+    let id = board_id.to_owned();
+    if blocking(state, move |catalog| Ok(catalog.board(&id)?))
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::NotFound);
+    }
+    Err(ApiError::Internal("the board's room did not answer".into()))
 }
 
 /// Runs catalog work on a blocking thread.

@@ -109,7 +109,9 @@ pub struct RoomCore {
     observed_updates: Arc<Mutex<Vec<Bytes>>>,
     /// The sync step 2 message for a client that has nothing yet, shared by a burst of joiners.
     full_state_message: Option<Bytes>,
-    /// Stored size of the board: the loaded bytes plus every update applied since.
+    /// Stored size of the board: what was loaded or last compacted, plus every update applied
+    /// since. Compaction resets it (see [`RoomCore::compacted`]), so it tracks the size of the
+    /// board, not the traffic of the day.
     board_bytes: usize,
     pending_bytes: usize,
     /// Set when yrs panicked inside this document: it must be dropped and reloaded.
@@ -177,7 +179,8 @@ impl RoomCore {
 
     /// Locks or unlocks the board, and writes the state into `meta.locked` so every client
     /// shows it.
-    pub fn set_locked(&mut self, locked: bool, effects: &mut Effects) {
+    /// Like [`RoomCore::edit`], returns false when the poisoned document could not be changed.
+    pub fn set_locked(&mut self, locked: bool, effects: &mut Effects) -> bool {
         self.locked = locked;
         for state in self.connections.values_mut() {
             state.told_read_only = false;
@@ -185,7 +188,7 @@ impl RoomCore {
         self.edit(effects, |txn| {
             let meta = txn.get_or_insert_map(root::META);
             meta.insert(txn, field::meta::LOCKED, locked);
-        });
+        })
     }
 
     /// Sets the lock a stored board had, without writing it into the document again.
@@ -198,13 +201,23 @@ impl RoomCore {
     }
 
     /// Changes the document on the server's own account (lock, timer, restore, import): the
-    /// change is persisted and broadcast like any client's update.
-    pub fn edit(&mut self, effects: &mut Effects, change: impl FnOnce(&mut TransactionMut)) {
+    /// change is persisted and broadcast like any client's update. Returns false, changing
+    /// nothing, when the document is poisoned: the room is about to be dropped and reloaded, and
+    /// the edit must be made again on the reloaded board (see `Rooms::request`).
+    pub fn edit(
+        &mut self,
+        effects: &mut Effects,
+        change: impl FnOnce(&mut TransactionMut),
+    ) -> bool {
+        if self.poisoned {
+            return false;
+        }
         {
             let mut txn = self.doc.transact_mut_with(SERVER_ORIGIN);
             change(&mut txn);
         }
         self.collect_observed(effects);
+        true
     }
 
     /// True once yrs panicked inside this document; nothing more may be read from it.
@@ -218,6 +231,13 @@ impl RoomCore {
 
     pub fn board_bytes(&self) -> usize {
         self.board_bytes
+    }
+
+    /// Tells the room that storage now holds the board as `stored_bytes` (a compacted state plus
+    /// whatever log is left): from here on the size limit counts from that, so overwriting the
+    /// same value all day never reaches `--max-board-bytes`.
+    pub fn compacted(&mut self, stored_bytes: usize) {
+        self.board_bytes = stored_bytes;
     }
 
     pub fn doc(&self) -> &Doc {
@@ -887,6 +907,62 @@ mod tests {
             "this input is known to trip yrs; if it no longer does, yrs was fixed"
         );
         assert!(effects.closes.contains(&(1, CloseReason::MalformedMessage)));
+    }
+
+    #[test]
+    fn the_size_limit_counts_from_the_last_compaction() {
+        let writer = Doc::new();
+        let map = writer.get_or_insert_map("test");
+        let set = |value: i64| {
+            let mut txn = writer.transact_mut();
+            map.insert(&mut txn, "value", value);
+            Bytes::from(codec::encode_update(&txn.encode_update_v1()))
+        };
+        let first = set(0);
+        let limit = first.len() * 3;
+        let mut room = RoomCore::load(
+            None,
+            &[],
+            RoomLimits {
+                max_board_bytes: limit,
+                ..RoomLimits::default()
+            },
+        )
+        .unwrap();
+        room.join(1, Role::Participant).unwrap();
+        let mut value = 0;
+        let mut effects = Effects::default();
+        // Overwrites until the traffic since loading reaches the limit.
+        while effects.closes.is_empty() && value < 100 {
+            let update = if value == 0 {
+                first.clone()
+            } else {
+                set(value)
+            };
+            for message in decode(&update) {
+                room.handle(1, message, Instant::now(), &mut effects);
+            }
+            value += 1;
+        }
+        assert_eq!(effects.closes, vec![(1, CloseReason::BoardTooLarge)]);
+        // Storage now holds the compacted board, much smaller than the traffic was.
+        let stored = room.encode_state().len();
+        room.compacted(stored);
+        assert_eq!(room.board_bytes(), stored);
+        // The refused update never reached the board: the next one comes from another client.
+        room.join(2, Role::Participant).unwrap();
+        let other = Doc::new();
+        let other_map = other.get_or_insert_map("test");
+        let mut txn = other.transact_mut();
+        other_map.insert(&mut txn, "value", value);
+        let update = Bytes::from(codec::encode_update(&txn.encode_update_v1()));
+        drop(txn);
+        let mut effects = Effects::default();
+        for message in decode(&update) {
+            room.handle(2, message, Instant::now(), &mut effects);
+        }
+        assert!(effects.closes.is_empty(), "{:?}", effects.closes);
+        assert_eq!(effects.updates.len(), 1);
     }
 
     #[test]

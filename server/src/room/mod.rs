@@ -126,8 +126,10 @@ pub struct RoomContext {
     pub awareness_window: Duration,
     pub shutdown: CancellationToken,
     pub tasks: TaskTracker,
-    /// Where a board's lock state is kept between loads.
+    /// Where a board's lock state is kept between loads, and which boards exist.
     pub catalog: Arc<Catalog>,
+    /// `--open-boards`: any board id may be loaded, known to the catalog or not.
+    pub open_boards: bool,
 }
 
 #[derive(Clone)]
@@ -187,6 +189,13 @@ impl Rooms {
 
     /// Sends `command` to the room of `board_id`, loading it if needed, and waits for the answer
     /// `answer` receives. Retries when the room was unloading at that moment.
+    ///
+    /// Retrying an `Edit` is safe because a room drops a command unanswered only when nothing of
+    /// it is stored: an idle room refuses what came after its last batch, a room whose storage
+    /// failed keeps nothing of the batch, and a poisoned room answers the edits it stored before
+    /// the panic and refuses the rest (see `RoomCore::edit`). Making each edit idempotent instead
+    /// was the other choice; it would bind every present and future edit (an import's ids, a CSV
+    /// sheet's taken ids) to be replayable, while the room knows exactly what it stored.
     pub async fn request<T>(
         self: &Arc<Self>,
         board_id: &str,

@@ -8,7 +8,11 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// tokio's clock (the system clock outside tests), so tests can drive idleness and expiry with
+// paused time.
+use tokio::time::Instant;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -20,6 +24,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::core::{ConnectionId, Effects, RoomCore};
 use super::{ConnectionHandle, JoinError, RoomCommand, Rooms};
+use crate::catalog::Catalog;
+use crate::storage::{BoardStore, StoredBoard};
 
 /// Most commands handled between two commits.
 const MAX_BATCH: usize = 256;
@@ -44,7 +50,7 @@ struct Room {
     /// Shared with the registry so the overview can show who is on each board.
     connection_count: Arc<AtomicU32>,
     /// When the gathered awareness changes are due to go out.
-    awareness_due: Option<tokio::time::Instant>,
+    awareness_due: Option<Instant>,
 }
 
 pub(super) async fn run(
@@ -65,15 +71,20 @@ pub(super) async fn run(
     let store = context.persister.store().clone();
     let catalog = context.catalog.clone();
     let load_id = board_id.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        let locked = catalog
-            .board(&load_id)
-            .map(|board| board.is_some_and(|board| board.locked));
-        (store.load(&load_id), locked)
-    })
-    .await;
+    let open_boards = context.open_boards;
+    let loaded =
+        tokio::task::spawn_blocking(move || load_board(&catalog, &*store, &load_id, open_boards))
+            .await
+            .unwrap_or_else(|error| Err(error.to_string()));
     let core = match loaded {
-        Ok((Ok(stored), Ok(locked))) => RoomCore::load(
+        Ok(LoadedBoard::Unknown) => {
+            tracing::info!(board = %board_id, "not loading a board the catalog does not know");
+            rooms.remove(&board_id, generation);
+            commands.close();
+            refuse_remaining(&mut commands, JoinError::Refused(CloseReason::InvalidBoard));
+            return;
+        }
+        Ok(LoadedBoard::Known { stored, locked }) => RoomCore::load(
             stored.state.as_deref(),
             &stored.updates,
             context.limits.clone(),
@@ -83,9 +94,7 @@ pub(super) async fn run(
             (core, stored.last_update_id, stored.updates.len())
         })
         .map_err(|error| error.to_string()),
-        Ok((Err(error), _)) => Err(error.to_string()),
-        Ok((_, Err(error))) => Err(error.to_string()),
-        Err(error) => Err(error.to_string()),
+        Err(error) => Err(error),
     };
     let (core, last_update_id, logged_updates) = match core {
         Ok(loaded) => loaded,
@@ -130,12 +139,12 @@ pub(super) async fn run(
                     break failure;
                 }
             }
-            _ = tokio::time::sleep_until(room.awareness_due.unwrap_or_else(tokio::time::Instant::now)),
+            _ = tokio::time::sleep_until(room.awareness_due.unwrap_or_else(Instant::now)),
                 if room.awareness_due.is_some() => {
                 room.flush_awareness();
             }
             _ = sweep.tick() => {
-                room.core.expire_awareness(Instant::now());
+                room.core.expire_awareness(Instant::now().into_std());
                 room.deliver(Effects::default());
                 if room.idle_for() >= context.idle_unload_after {
                     // Compact while still registered, then unload only if nobody came meanwhile.
@@ -172,6 +181,35 @@ pub(super) async fn run(
             room.close_all(CloseReason::InternalError);
         }
     }
+}
+
+/// What the catalog and storage hold for a board about to be loaded.
+enum LoadedBoard {
+    /// The catalog does not know the board (and `--open-boards` is off).
+    Unknown,
+    Known {
+        stored: StoredBoard,
+        locked: bool,
+    },
+}
+
+/// Reads a board for a room. The catalog is asked first: a board it does not know (deleted a
+/// moment ago) is never loaded, so nothing can be written for it after its data was purged.
+fn load_board(
+    catalog: &Catalog,
+    store: &dyn BoardStore,
+    board_id: &str,
+    open_boards: bool,
+) -> Result<LoadedBoard, String> {
+    let board = catalog.board(board_id).map_err(|error| error.to_string())?;
+    if board.is_none() && !open_boards {
+        return Ok(LoadedBoard::Unknown);
+    }
+    let stored = store.load(board_id).map_err(|error| error.to_string())?;
+    Ok(LoadedBoard::Known {
+        stored,
+        locked: board.is_some_and(|board| board.locked),
+    })
 }
 
 struct Registration {
@@ -215,7 +253,7 @@ impl Room {
     }
 
     async fn handle_batch(&mut self, batch: &mut Vec<RoomCommand>) -> Result<(), Unload> {
-        let now = Instant::now();
+        let now = Instant::now().into_std();
         let mut effects = Effects::default();
         // Answers that may only go out once the batch is stored.
         let mut edits_done = Vec::new();
@@ -252,13 +290,17 @@ impl Room {
                     }
                 }
                 RoomCommand::Leave { connection } => self.drop_connection(connection),
+                // An edit the poisoned document refused is dropped unanswered: nothing of it is
+                // stored, so `Rooms::request` makes it again on the reloaded board.
                 RoomCommand::Edit { change, done } => {
-                    self.core.edit(&mut effects, change);
-                    edits_done.push(done);
+                    if self.core.edit(&mut effects, change) {
+                        edits_done.push(done);
+                    }
                 }
                 RoomCommand::SetLocked { locked, done } => {
-                    self.core.set_locked(locked, &mut effects);
-                    edits_done.push(done);
+                    if self.core.set_locked(locked, &mut effects) {
+                        edits_done.push(done);
+                    }
                 }
                 RoomCommand::Snapshot { state } => {
                     snapshots.push((state, self.core.encode_state()))
@@ -298,6 +340,11 @@ impl Room {
                 if let Some(handle) = self.connections.get(connection) {
                     handle.closer.close(*reason);
                 }
+            }
+            // The edits applied before the panic are stored: say so, or their callers would make
+            // them a second time on the reloaded board.
+            for done in edits_done {
+                let _ = done.send(());
             }
             return Err(Unload::Poisoned);
         }
@@ -341,8 +388,7 @@ impl Room {
             if self.connections.len() <= AWARENESS_IMMEDIATE_UP_TO {
                 self.flush_awareness();
             } else if self.awareness_due.is_none() {
-                self.awareness_due =
-                    Some(tokio::time::Instant::now() + self.rooms.context.awareness_window);
+                self.awareness_due = Some(Instant::now() + self.rooms.context.awareness_window);
             }
         }
     }
@@ -422,6 +468,7 @@ impl Room {
             return;
         }
         let state = self.core.encode_state();
+        let state_bytes = state.len();
         let store = self.rooms.context.persister.store().clone();
         let board_id = self.board_id.clone();
         let through = self.last_update_id;
@@ -430,6 +477,9 @@ impl Room {
         match result {
             Ok(Ok(())) => {
                 self.logged_updates = 0;
+                // Compaction runs between batches, when every applied update is stored and
+                // `through` is the newest: the log is empty now and the state is all there is.
+                self.core.compacted(state_bytes);
                 self.rooms.context.metrics.compactions.inc();
             }
             Ok(Err(error)) => {
@@ -455,5 +505,462 @@ fn broadcast_messages(updates: &[Bytes]) -> Vec<Bytes> {
                 Err(_) => many.iter().map(|update| encode(update)).collect(),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The room task driven directly: an in-memory store the test can hold back or break, a real
+    //! catalog file, connections that are plain queues, and tokio's paused clock.
+
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+    use std::sync::{Condvar, Mutex};
+
+    use kartta_protocol::api::{BoardKind, Role, WorkshopKind};
+    use kartta_protocol::codec::{decode_frame, DecodeLimits, Message};
+    use kartta_protocol::schema::{Locale, Template};
+    use tokio::sync::mpsc::error::TryRecvError;
+    use tokio_util::sync::CancellationToken;
+    use tokio_util::task::TaskTracker;
+    use yrs::updates::decoder::Decode;
+    use yrs::{Array, Doc, Map, Transact, Update, WriteTxn};
+
+    use super::*;
+    use crate::catalog::{random_id, NewWorkshop};
+    use crate::metrics::Metrics;
+    use crate::persist::Persister;
+    use crate::room::{Closer, RoomContext, RoomLimits, ServerEdit};
+    use crate::storage::{AppendRequest, MemoryStore, StoreError};
+
+    const IDLE_UNLOAD_AFTER: Duration = Duration::from_secs(30);
+
+    /// A [`MemoryStore`] whose appends the test can hold back or make fail.
+    #[derive(Default)]
+    struct TestStore {
+        memory: MemoryStore,
+        fail_appends: AtomicBool,
+        /// While true, an append waits until the test releases it.
+        holding: Mutex<bool>,
+        released: Condvar,
+        appends_waiting: AtomicUsize,
+        compactions: AtomicUsize,
+    }
+
+    impl TestStore {
+        fn hold_appends(&self) {
+            *self.holding.lock().unwrap() = true;
+        }
+
+        fn release_appends(&self) {
+            *self.holding.lock().unwrap() = false;
+            self.released.notify_all();
+        }
+    }
+
+    impl BoardStore for TestStore {
+        fn load(&self, board_id: &str) -> Result<StoredBoard, StoreError> {
+            self.memory.load(board_id)
+        }
+
+        fn append(&self, requests: &[AppendRequest<'_>]) -> Result<Vec<i64>, StoreError> {
+            let mut holding = self.holding.lock().unwrap();
+            if *holding {
+                self.appends_waiting.fetch_add(1, Ordering::SeqCst);
+                while *holding {
+                    holding = self.released.wait(holding).unwrap();
+                }
+                self.appends_waiting.fetch_sub(1, Ordering::SeqCst);
+            }
+            drop(holding);
+            if self.fail_appends.load(Ordering::SeqCst) {
+                return Err(StoreError::Closed);
+            }
+            self.memory.append(requests)
+        }
+
+        fn compact(&self, board_id: &str, state: &[u8], through: i64) -> Result<(), StoreError> {
+            self.compactions.fetch_add(1, Ordering::SeqCst);
+            self.memory.compact(board_id, state, through)
+        }
+
+        fn delete(&self, board_id: &str) -> Result<(), StoreError> {
+            self.memory.delete(board_id)
+        }
+    }
+
+    struct Harness {
+        rooms: Arc<Rooms>,
+        store: Arc<TestStore>,
+        catalog: Arc<Catalog>,
+        board_id: String,
+        metrics: Arc<Metrics>,
+        dir: std::path::PathBuf,
+    }
+
+    impl Drop for Harness {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    /// Rooms over a [`TestStore`] and a catalog holding one board; `configure` changes the
+    /// context (limits, thresholds) before the registry is built.
+    fn harness(configure: impl FnOnce(&mut RoomContext)) -> Harness {
+        let dir = std::env::temp_dir().join(format!("kartta-room-test-{}", random_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let catalog = Arc::new(Catalog::open(&dir.join("kartta.db")).unwrap());
+        let (_, boards, _) = catalog
+            .create_workshop(&NewWorkshop {
+                kind: WorkshopKind::Quick,
+                title: "Testi".into(),
+                locale: Locale::Fi,
+                template: Template::Blank,
+                retention_days: 1,
+                boards: vec![("Testi".into(), BoardKind::Group)],
+            })
+            .unwrap();
+        let store = Arc::new(TestStore::default());
+        let metrics = Arc::new(Metrics::new());
+        let mut context = RoomContext {
+            persister: Persister::start(store.clone(), metrics.clone()),
+            metrics: metrics.clone(),
+            limits: RoomLimits::default(),
+            idle_unload_after: IDLE_UNLOAD_AFTER,
+            compact_after_updates: 2000,
+            awareness_window: Duration::from_millis(25),
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            catalog: catalog.clone(),
+            open_boards: false,
+        };
+        configure(&mut context);
+        Harness {
+            rooms: Rooms::new(context),
+            store,
+            catalog,
+            board_id: boards[0].id.clone(),
+            metrics,
+            dir,
+        }
+    }
+
+    struct TestConnection {
+        id: ConnectionId,
+        queue: mpsc::Receiver<Bytes>,
+        closer: Arc<Closer>,
+    }
+
+    impl TestConnection {
+        /// Everything queued for this connection so far.
+        fn drain(&mut self) -> Vec<Bytes> {
+            let mut messages = Vec::new();
+            while let Ok(message) = self.queue.try_recv() {
+                messages.push(message);
+            }
+            messages
+        }
+    }
+
+    async fn join(h: &Harness, id: ConnectionId) -> Result<TestConnection, JoinError> {
+        let (outgoing, queue) = mpsc::channel(1024);
+        let closer = Arc::new(Closer::default());
+        let (joined, answer) = oneshot::channel();
+        let room = h.rooms.get_or_start(&h.board_id);
+        let command = RoomCommand::Join {
+            connection: id,
+            role: Role::Participant,
+            handle: ConnectionHandle {
+                outgoing,
+                closer: closer.clone(),
+            },
+            joined,
+        };
+        room.commands
+            .send(command)
+            .await
+            .map_err(|_| JoinError::Retry)?;
+        answer.await.map_err(|_| JoinError::Retry)??;
+        Ok(TestConnection { id, queue, closer })
+    }
+
+    async fn send(h: &Harness, connection: &TestConnection, messages: Vec<Message>) {
+        let room = h.rooms.get_or_start(&h.board_id);
+        let command = RoomCommand::Messages {
+            connection: connection.id,
+            messages,
+        };
+        room.commands.send(command).await.unwrap();
+    }
+
+    /// A client's document that writes `value` under one key, again and again.
+    struct Writer {
+        doc: Doc,
+    }
+
+    impl Writer {
+        fn new() -> Writer {
+            Writer { doc: Doc::new() }
+        }
+
+        fn set(&self, value: i64) -> Message {
+            let map = self.doc.get_or_insert_map("test");
+            let mut txn = self.doc.transact_mut();
+            map.insert(&mut txn, "value", value);
+            Message::Update(Bytes::from(txn.encode_update_v1()))
+        }
+    }
+
+    /// The board as storage holds it now.
+    fn stored_doc(h: &Harness) -> Doc {
+        let stored = h.store.memory.load(&h.board_id).unwrap();
+        let doc = Doc::new();
+        let mut txn = doc.transact_mut();
+        for bytes in stored.state.iter().chain(stored.updates.iter()) {
+            txn.apply_update(Update::decode_v1(bytes).unwrap()).unwrap();
+        }
+        drop(txn);
+        doc
+    }
+
+    /// Waits (on the paused clock) until `fact` holds.
+    async fn wait_until(mut fact: impl FnMut() -> bool) {
+        while !fact() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Asks the room for a snapshot: answered once everything sent before it is stored.
+    async fn settled(h: &Harness) -> Vec<u8> {
+        h.rooms
+            .request(&h.board_id, |state| RoomCommand::Snapshot { state })
+            .await
+            .expect("the room answers")
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn nothing_is_delivered_before_the_store_acknowledged() {
+        let h = harness(|_| {});
+        let mut writer_connection = join(&h, 1).await.unwrap();
+        let mut reader = join(&h, 2).await.unwrap();
+        writer_connection.drain();
+        reader.drain();
+        h.store.hold_appends();
+        send(&h, &writer_connection, vec![Writer::new().set(1)]).await;
+        wait_until(|| h.store.appends_waiting.load(Ordering::SeqCst) == 1).await;
+        // The room is waiting for the store now: nobody has heard of the update.
+        assert_eq!(reader.queue.try_recv(), Err(TryRecvError::Empty));
+        assert_eq!(writer_connection.queue.try_recv(), Err(TryRecvError::Empty));
+        h.store.release_appends();
+        let delivered = reader.queue.recv().await.unwrap();
+        let messages = decode_frame(&delivered, &DecodeLimits::default()).unwrap();
+        assert!(matches!(messages.as_slice(), [Message::Update(_)]));
+        assert_eq!(h.store.memory.load(&h.board_id).unwrap().updates.len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_store_that_fails_closes_every_connection_with_1011_and_compacts_nothing() {
+        let h = harness(|context| context.compact_after_updates = 1);
+        let first = join(&h, 1).await.unwrap();
+        let second = join(&h, 2).await.unwrap();
+        h.store.fail_appends.store(true, Ordering::SeqCst);
+        send(&h, &first, vec![Writer::new().set(1)]).await;
+        first.closer.token().cancelled().await;
+        second.closer.token().cancelled().await;
+        assert_eq!(first.closer.reason(), Some(CloseReason::InternalError));
+        assert_eq!(second.closer.reason(), Some(CloseReason::InternalError));
+        wait_until(|| h.rooms.loaded() == 0).await;
+        assert_eq!(h.store.compactions.load(Ordering::SeqCst), 0);
+        let stored = h.store.memory.load(&h.board_id).unwrap();
+        assert_eq!(
+            stored.total_bytes(),
+            0,
+            "nothing of the failed batch is kept"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn compaction_resets_the_board_size_so_overwrites_are_never_refused() {
+        const LIMIT: usize = 4000;
+        let h = harness(|context| {
+            context.limits.max_board_bytes = LIMIT;
+            context.compact_after_updates = 20;
+        });
+        let connection = join(&h, 1).await.unwrap();
+        let writer = Writer::new();
+        let mut traffic = 0;
+        for value in 0..1000 {
+            let update = writer.set(value);
+            if let Message::Update(bytes) = &update {
+                traffic += bytes.len();
+            }
+            send(&h, &connection, vec![update]).await;
+            // A few updates per batch, as people typing make them (compaction runs between
+            // batches, so one batch larger than the limit would be refused by any rule).
+            if value % 10 == 9 {
+                settled(&h).await;
+            }
+        }
+        settled(&h).await;
+        assert!(
+            traffic > 5 * LIMIT,
+            "the test writes far more than the limit: {traffic}"
+        );
+        assert_eq!(connection.closer.reason(), None, "no update was refused");
+        assert!(h.store.compactions.load(Ordering::SeqCst) > 0);
+        let stored = h.store.memory.load(&h.board_id).unwrap();
+        assert!(
+            stored.total_bytes() < LIMIT,
+            "stored: {}",
+            stored.total_bytes()
+        );
+        let doc = stored_doc(&h);
+        let map = doc.get_or_insert_map("test");
+        assert_eq!(
+            map.get(&doc.transact(), "value")
+                .and_then(|v| v.cast::<i64>().ok()),
+            Some(999)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_deleted_board_is_never_reloaded_and_nothing_of_it_is_written_again() {
+        let h = harness(|_| {});
+        let connection = join(&h, 1).await.unwrap();
+        send(&h, &connection, vec![Writer::new().set(1)]).await;
+        settled(&h).await;
+        assert_eq!(h.store.memory.load(&h.board_id).unwrap().updates.len(), 1);
+        // What `purge_board` does: the catalog row first, then the room, then the stored data.
+        h.catalog.delete_board(&h.board_id).unwrap();
+        let room = h.rooms.get(&h.board_id).unwrap();
+        let (done, deleted) = oneshot::channel();
+        room.commands
+            .send(RoomCommand::Delete { done })
+            .await
+            .unwrap();
+        deleted.await.unwrap();
+        assert_eq!(connection.closer.reason(), Some(CloseReason::InvalidBoard));
+        // A thumbnail or a join arriving before the stored data is gone must not load it.
+        assert!(h
+            .rooms
+            .request(&h.board_id, |state| RoomCommand::Snapshot { state })
+            .await
+            .is_none());
+        assert!(matches!(
+            join(&h, 2).await,
+            Err(JoinError::Refused(CloseReason::InvalidBoard))
+        ));
+        wait_until(|| h.rooms.loaded() == 0).await;
+        h.store.delete(&h.board_id).unwrap();
+        // Long past the idle time nothing compacted the board back into storage.
+        tokio::time::sleep(IDLE_UNLOAD_AFTER * 3).await;
+        assert_eq!(h.rooms.loaded(), 0);
+        assert_eq!(h.store.compactions.load(Ordering::SeqCst), 0);
+        assert_eq!(h.store.memory.load(&h.board_id).unwrap().total_bytes(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_room_compacts_then_unloads() {
+        let h = harness(|_| {});
+        let connection = join(&h, 1).await.unwrap();
+        send(&h, &connection, vec![Writer::new().set(7)]).await;
+        settled(&h).await;
+        let room = h.rooms.get(&h.board_id).unwrap();
+        room.commands
+            .send(RoomCommand::Leave {
+                connection: connection.id,
+            })
+            .await
+            .unwrap();
+        let left_at = Instant::now();
+        wait_until(|| h.rooms.loaded() == 0).await;
+        assert!(left_at.elapsed() >= IDLE_UNLOAD_AFTER);
+        assert_eq!(h.store.compactions.load(Ordering::SeqCst), 1);
+        let stored = h.store.memory.load(&h.board_id).unwrap();
+        assert!(stored.state.is_some() && stored.updates.is_empty());
+        assert_eq!(h.metrics.rooms_loaded.get(), 0);
+    }
+
+    /// A frame the fuzzer found that makes yrs 0.28 panic (see the core's poisoning test).
+    const YRS_PANIC_FRAME: &[u8] = &[
+        3, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2, 0, 1, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3, 0,
+        1, 16, 3, 0, 1, 0, 0, 0, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3, 3, 0, 1, 16, 3, 0,
+        5, 2, 0, 1, 49, 1, 4, 247, 255, 255, 0, 0, 96, 0, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2, 0, 1, 49,
+        1, 4, 255, 255, 255, 1, 0, 96, 0,
+    ];
+
+    fn poisoning_messages() -> Vec<Message> {
+        decode_frame(
+            &Bytes::from_static(YRS_PANIC_FRAME),
+            &DecodeLimits::default(),
+        )
+        .unwrap()
+    }
+
+    /// A server edit that appends one entry to a list, so each application is counted.
+    fn append_entry() -> ServerEdit {
+        Box::new(|txn| {
+            let list = txn.get_or_insert_array("edits");
+            list.push_back(txn, "made");
+        })
+    }
+
+    fn stored_entries(h: &Harness) -> u32 {
+        let doc = stored_doc(h);
+        let list = doc.get_or_insert_array("edits");
+        let count = list.len(&doc.transact());
+        count
+    }
+
+    fn panic_prone(context: &mut RoomContext) {
+        context.limits.refuse_incomplete_updates = false;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_edit_stored_before_the_room_is_poisoned_is_answered_and_made_once() {
+        let h = harness(panic_prone);
+        let offender = join(&h, 1).await.unwrap();
+        let room = h.rooms.get(&h.board_id).unwrap();
+        // The edit and the poisoning frame land in the same batch, the edit first.
+        let (done, answered) = oneshot::channel();
+        let edit = RoomCommand::Edit {
+            change: append_entry(),
+            done,
+        };
+        assert!(room.commands.try_send(edit).is_ok());
+        let poison = RoomCommand::Messages {
+            connection: offender.id,
+            messages: poisoning_messages(),
+        };
+        assert!(room.commands.try_send(poison).is_ok());
+        assert!(answered.await.is_ok(), "a stored edit is answered");
+        assert_eq!(
+            offender.closer.reason(),
+            Some(CloseReason::MalformedMessage)
+        );
+        wait_until(|| h.rooms.loaded() == 0).await;
+        assert_eq!(stored_entries(&h), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_edit_behind_a_poisoning_update_is_made_once_on_the_reloaded_board() {
+        let h = harness(panic_prone);
+        let offender = join(&h, 1).await.unwrap();
+        let room = h.rooms.get(&h.board_id).unwrap();
+        let poison = RoomCommand::Messages {
+            connection: offender.id,
+            messages: poisoning_messages(),
+        };
+        assert!(room.commands.try_send(poison).is_ok());
+        // `request` sends at once (the queue has room), so the edit shares the poisoned batch.
+        let answer = h
+            .rooms
+            .request(&h.board_id, |done| RoomCommand::Edit {
+                change: append_entry(),
+                done,
+            })
+            .await;
+        assert!(answer.is_some());
+        settled(&h).await;
+        assert_eq!(stored_entries(&h), 1);
     }
 }
