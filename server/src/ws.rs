@@ -24,6 +24,7 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role as WsRole, WebSo
 use tokio_tungstenite::tungstenite::Error as WsError;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::WebSocketStream;
+use tokio_util::sync::CancellationToken;
 
 use crate::http::ApiError;
 use crate::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
@@ -44,6 +45,9 @@ const FRAGMENT_BYTES: usize = 64 * 1024;
 const READ_BUFFER_BYTES: usize = 16 * 1024;
 /// Most queued frames written with one flush.
 const MAX_FRAMES_PER_FLUSH: usize = 128;
+/// Longest a connection keeps a large-send permit while the socket does not take a fragment; a
+/// healthy socket takes 64 KiB in milliseconds.
+const FRAGMENT_PERMIT_HOLD: Duration = Duration::from_secs(1);
 /// Attempts to join a room that is unloading at that very moment.
 const JOIN_ATTEMPTS: usize = 5;
 
@@ -342,6 +346,13 @@ async fn write_loop(
         keepalive_after,
         dead_peer_after,
     } = liveness;
+    // Every write below races the close token and this deadline: a peer that stops reading
+    // fills the TCP window, and a write waiting on it must not keep the socket open, this task
+    // alive or a large-send permit taken.
+    let writes = WriteLimits {
+        closing: closer.token().clone(),
+        deadline: dead_peer_after,
+    };
     let mut last_sent = tokio::time::Instant::now();
     // Three pings fit in the dead-peer time, so one lost pong never closes a live peer.
     let mut ping = tokio::time::interval(PING_EVERY.min(dead_peer_after / 3));
@@ -355,41 +366,47 @@ async fn write_loop(
     let cancelled = closer.token().cancelled();
     tokio::pin!(cancelled);
     let mut batch = Vec::with_capacity(MAX_FRAMES_PER_FLUSH);
-    loop {
-        tokio::select! {
+    let stopped = loop {
+        let written = tokio::select! {
             biased;
-            _ = &mut cancelled => break,
+            _ = &mut cancelled => break WriteStopped::Closed,
             received = queue.recv_many(&mut batch, MAX_FRAMES_PER_FLUSH) => {
                 if received == 0 {
                     closer.close(CloseReason::GoingAway);
-                    break;
+                    break WriteStopped::Closed;
                 }
-                if write_batch(&mut sink, &mut batch, &large_sends).await.is_err() {
-                    closer.close(CloseReason::GoingAway);
-                    break;
-                }
-                last_sent = tokio::time::Instant::now();
+                write_batch(&mut sink, &mut batch, &large_sends, &writes).await
             }
             _ = keepalive_check.tick() => {
                 if last_sent.elapsed() < keepalive_after {
                     continue;
                 }
                 let keepalive = WsMessage::Binary(Bytes::from(codec::encode_awareness_keepalive()));
-                if sink.send(keepalive).await.is_err() {
-                    break;
-                }
-                last_sent = tokio::time::Instant::now();
+                writes.run(sink.send(keepalive)).await
             }
             _ = ping.tick() => {
                 if last_heard.elapsed() > dead_peer_after {
                     tracing::info!("closing a connection whose peer stopped answering");
                     closer.close(CloseReason::GoingAway);
-                    break;
+                    break WriteStopped::Closed;
                 }
-                if sink.send(WsMessage::Ping(Bytes::new())).await.is_err() {
-                    break;
-                }
+                writes.run(sink.send(WsMessage::Ping(Bytes::new()))).await
             }
+        };
+        match written {
+            Ok(()) => last_sent = tokio::time::Instant::now(),
+            Err(stopped) => break stopped,
+        }
+    };
+    match stopped {
+        WriteStopped::Closed => {}
+        WriteStopped::TimedOut => {
+            tracing::info!("closing a connection whose peer stopped reading");
+            closer.close(CloseReason::GoingAway);
+        }
+        WriteStopped::Failed(error) => {
+            tracing::debug!(%error, "websocket write ended");
+            closer.close(CloseReason::GoingAway);
         }
     }
     let reason = closer.reason().unwrap_or(CloseReason::GoingAway);
@@ -405,29 +422,72 @@ async fn write_loop(
     .await;
 }
 
+/// Why a connection's writer stopped writing.
+#[derive(Debug)]
+enum WriteStopped {
+    /// The connection was told to close (its reason is set).
+    Closed,
+    /// The peer did not take the bytes within the dead-peer time.
+    TimedOut,
+    Failed(WsError),
+}
+
+/// What every write of one connection races against.
+struct WriteLimits {
+    closing: CancellationToken,
+    /// How long one write (a flush, a fragment, a keepalive) may wait for the peer.
+    deadline: Duration,
+}
+
+impl WriteLimits {
+    /// Runs `write` unless the connection is told to close or the peer does not take it within
+    /// the deadline first. Dropping a websocket write half-way is safe: what was already
+    /// buffered stays in the stream, and only the close frame goes after it.
+    async fn run<T>(
+        &self,
+        write: impl std::future::Future<Output = Result<T, WsError>>,
+    ) -> Result<T, WriteStopped> {
+        tokio::select! {
+            biased;
+            _ = self.closing.cancelled() => Err(WriteStopped::Closed),
+            written = tokio::time::timeout(self.deadline, write) => match written {
+                Ok(Ok(value)) => Ok(value),
+                Ok(Err(error)) => Err(WriteStopped::Failed(error)),
+                Err(_) => Err(WriteStopped::TimedOut),
+            },
+        }
+    }
+}
+
 async fn write_batch(
     sink: &mut SplitSink<WebSocket, WsMessage>,
     batch: &mut Vec<Bytes>,
     large_sends: &Semaphore,
-) -> Result<(), WsError> {
+    writes: &WriteLimits,
+) -> Result<(), WriteStopped> {
     for frame in batch.drain(..) {
         if frame.len() >= LARGE_MESSAGE_BYTES {
-            // Sent as fragments, a few connections at a time: each fragment is copied into the
-            // connection's write buffer only when the socket has taken the one before, so a
-            // crowd joining a large board never holds a copy of it per joiner.
-            let _permit = large_sends.acquire().await;
-            send_fragmented(sink, frame).await?;
+            send_fragmented(sink, frame, large_sends, writes).await?;
         } else {
-            sink.feed(WsMessage::Binary(frame)).await?;
+            writes.run(sink.feed(WsMessage::Binary(frame))).await?;
         }
     }
-    sink.flush().await
+    writes.run(sink.flush()).await
 }
 
+/// Sends a large message as fragments, a few connections at a time: each fragment is copied into
+/// the connection's write buffer only when the socket has taken everything before it, so a crowd
+/// joining a large board never holds a copy of it per joiner.
+///
+/// The permit is taken per fragment, after the socket took the previous one, and given back
+/// once this fragment is taken or after [`FRAGMENT_PERMIT_HOLD`]: a peer that stops reading
+/// waits for its window without a permit, and never blocks the large sends of anyone else.
 async fn send_fragmented(
     sink: &mut SplitSink<WebSocket, WsMessage>,
     message: Bytes,
-) -> Result<(), WsError> {
+    large_sends: &Semaphore,
+    writes: &WriteLimits,
+) -> Result<(), WriteStopped> {
     let mut offset = 0;
     while offset < message.len() {
         let end = (offset + FRAGMENT_BYTES).min(message.len());
@@ -437,7 +497,27 @@ async fn send_fragmented(
             OpCode::Data(Data::Continue)
         };
         let fragment = Frame::message(message.slice(offset..end), opcode, end == message.len());
-        sink.send(WsMessage::Frame(fragment)).await?;
+        // Whatever is still buffered (earlier frames, the previous fragment) goes out first.
+        writes.run(sink.flush()).await?;
+        let permit = tokio::select! {
+            biased;
+            _ = writes.closing.cancelled() => return Err(WriteStopped::Closed),
+            permit = tokio::time::timeout(writes.deadline, large_sends.acquire()) => match permit {
+                Ok(Ok(permit)) => permit,
+                // The semaphore is never closed; without permits the server is stopping.
+                Ok(Err(_)) => return Err(WriteStopped::Closed),
+                Err(_) => return Err(WriteStopped::TimedOut),
+            },
+        };
+        writes.run(sink.feed(WsMessage::Frame(fragment))).await?;
+        match tokio::time::timeout(FRAGMENT_PERMIT_HOLD, writes.run(sink.flush())).await {
+            Ok(flushed) => flushed?,
+            Err(_) => {
+                // The peer stopped taking bytes during this fragment: wait on without the permit.
+                drop(permit);
+                writes.run(sink.flush()).await?;
+            }
+        }
         offset = end;
     }
     Ok(())

@@ -149,6 +149,27 @@ pub fn metric(metrics_text: &str, name: &str) -> Option<f64> {
     })
 }
 
+/// Polls `/healthz` until `condition` holds, and returns that health. Fails only after a
+/// generous minute: the tests wait on what the server reports, never on a guessed delay.
+pub async fn wait_for_health(
+    port: u16,
+    what: &str,
+    condition: impl Fn(&kartta_protocol::api::Health) -> bool,
+) -> anyhow::Result<kartta_protocol::api::Health> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, body) = http_get(port, "/healthz").await?;
+        let health: kartta_protocol::api::Health = serde_json::from_str(&body)?;
+        if condition(&health) {
+            return Ok(health);
+        }
+        if tokio::time::Instant::now() > deadline {
+            anyhow::bail!("timed out waiting for {what}: {health:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Board-level helpers: write and read actors the way the web app does.
 pub mod board {
     use kartta_protocol::schema::{field, root, BoardView};

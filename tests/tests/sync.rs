@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 use kartta_protocol::codec;
 use kartta_protocol::schema::field;
 use kartta_tests::board::{actor_count, add_actor, set_actor_field, view};
-use kartta_tests::{http_get, metric, new_board_id, Client, RawSocket, ServerProcess};
+use kartta_tests::{
+    http_get, metric, new_board_id, wait_for_health, Client, RawSocket, ServerProcess,
+};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 #[tokio::test]
@@ -672,5 +674,84 @@ async fn a_crowds_awareness_is_merged_into_few_messages_and_none_is_lost() -> an
         messages < 12,
         "12 cursor moves arrived in {messages} messages, not one each"
     );
+    Ok(())
+}
+
+/// A websocket whose receive buffer is tiny and that is never read: the server's writes to it
+/// stall as soon as the kernel's buffers are full.
+async fn stalled_reader(server: &ServerProcess, board: &str) -> anyhow::Result<impl Sized> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_recv_buffer_size(4096)?;
+    let stream = socket
+        .connect(std::net::SocketAddr::from(([127, 0, 0, 1], server.port)))
+        .await?;
+    let (mut websocket, _) =
+        tokio_tungstenite::client_async(server.sync_url(board), stream).await?;
+    // An empty state vector: the server answers with the whole board.
+    futures_util::SinkExt::send(
+        &mut websocket,
+        WsMessage::Binary(codec::encode_sync_step1(&[0]).into()),
+    )
+    .await?;
+    Ok(websocket)
+}
+
+#[tokio::test]
+async fn peers_that_stop_reading_a_large_board_block_nobody_and_are_closed() -> anyhow::Result<()> {
+    let server = ServerProcess::start_open(&["--dead-peer-seconds", "2"]).await?;
+    let board = new_board_id();
+    let author = Client::connect(&server.sync_url(&board)).await?;
+    // About 13 MB: more than the kernel buffers of a socket hold, so a reader that stops
+    // reading leaves the server's write waiting.
+    let long_description = "kumppanuus ".repeat(100_000);
+    for i in 0..12 {
+        author.edit(|_, txn| {
+            add_actor(txn, &format!("a{i}"), "x", i as f64);
+            set_actor_field(
+                txn,
+                &format!("a{i}"),
+                field::actor::DESCRIPTION,
+                long_description.as_str(),
+            );
+        });
+        author
+            .wait_for("the author's own update back", |_, seen| {
+                seen.update_messages > i
+            })
+            .await?;
+    }
+    // More stalled readers than the server writes large messages to at once.
+    let mut stalled = Vec::new();
+    for _ in 0..6 {
+        stalled.push(stalled_reader(&server, &board).await?);
+    }
+    wait_for_health(server.port, "the stalled readers connected", |health| {
+        health.connections == 7
+    })
+    .await?;
+
+    // A newcomer to the same board still gets all of it, and another board works as usual.
+    let newcomer = Client::connect_unsynced(&server.sync_url(&board)).await?;
+    let elsewhere = new_board_id();
+    let other_writer = Client::connect(&server.sync_url(&elsewhere)).await?;
+    let other_reader = Client::connect(&server.sync_url(&elsewhere)).await?;
+    other_writer.edit(|_, txn| add_actor(txn, "b", "Muu taulu", 0.0));
+    other_reader
+        .wait_for("the other board's actor", |doc, _| actor_count(doc) == 1)
+        .await?;
+    newcomer
+        .wait_for_within(
+            "the whole large board",
+            Duration::from_secs(60),
+            |doc, seen| seen.synced && actor_count(doc) == 12,
+        )
+        .await?;
+
+    // The stalled readers are closed by the dead-peer time; the others stay.
+    wait_for_health(server.port, "the stalled readers closed", |health| {
+        health.connections == 4
+    })
+    .await?;
+    drop(stalled);
     Ok(())
 }
