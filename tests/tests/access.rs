@@ -1429,3 +1429,126 @@ async fn joiners_are_sent_to_their_assigned_or_personal_board() -> anyhow::Resul
     assert_eq!(joined.board_id, None);
     Ok(())
 }
+
+/// Every row of every table of the database that names `id` in any of its columns.
+fn rows_naming(database: &rusqlite::Connection, id: &str) -> anyhow::Result<Vec<String>> {
+    let tables: Vec<String> = database
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut found = Vec::new();
+    for table in tables {
+        let columns: Vec<String> = database
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        for column in columns {
+            let rows: i64 = database.query_row(
+                &format!("SELECT count(*) FROM \"{table}\" WHERE CAST(\"{column}\" AS TEXT) = ?1"),
+                [id],
+                |row| row.get(0),
+            )?;
+            if rows > 0 {
+                found.push(format!("{rows} in {table}.{column}"));
+            }
+        }
+    }
+    Ok(found)
+}
+
+#[tokio::test]
+async fn a_board_deleted_while_its_thumbnail_is_fetched_leaves_nothing_behind() -> anyhow::Result<()>
+{
+    let mut server = ServerProcess::start(&[
+        "--idle-unload-seconds",
+        "1",
+        "--api-requests-per-second",
+        "100000",
+        "--api-request-burst",
+        "100000",
+    ])
+    .await?;
+    let port = server.port;
+    let request = json!({"title": "Poistot", "locale": "fi", "template": "blank", "groupCount": 8});
+    let created: Created = http(port, "POST", "/api/workshops", None, body(request))
+        .await?
+        .json()?;
+    let boards: Vec<String> = created
+        .workshop
+        .boards
+        .iter()
+        .map(|board| board.id.clone())
+        .collect();
+    // Every board has a log that is not compacted yet: a room loaded during the delete would
+    // have something to write back.
+    for board in &boards {
+        let url = server.sync_url_with_token(board, &created.tokens.participant);
+        let client = Client::connect(&url).await?;
+        for i in 0..5 {
+            client.edit(|_, txn| add_actor(txn, &format!("a{i}"), "Turku", i as f64));
+            client
+                .wait_for("the echo of the edit", |_, seen| seen.update_messages > i)
+                .await?;
+        }
+        client.close().await;
+    }
+    for board in &boards {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut loops = Vec::new();
+        for _ in 0..6 {
+            let stop = stop.clone();
+            let path = format!("/api/boards/{board}/thumbnail.svg");
+            let viewer = created.tokens.viewer.clone();
+            loops.push(tokio::spawn(async move {
+                let mut fetched = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let response = http(port, "GET", &path, Some(&viewer), None).await?;
+                    anyhow::ensure!(
+                        response.status == 200 || response.status == 404,
+                        "a thumbnail during a delete: {} {}",
+                        response.status,
+                        response.text()
+                    );
+                    fetched += 1;
+                }
+                anyhow::Ok(fetched)
+            }));
+        }
+        // Let the loops get going (each has fetched once) before deleting.
+        let path = format!("/api/boards/{board}/thumbnail.svg");
+        http(port, "GET", &path, Some(&created.tokens.viewer), None).await?;
+        let deleted = http(
+            port,
+            "DELETE",
+            &format!("/api/boards/{board}"),
+            Some(&created.tokens.facilitator),
+            None,
+        )
+        .await?;
+        assert_eq!(deleted.status, 204, "{}", deleted.text());
+        // A few more fetches after the delete, then stop.
+        for _ in 0..3 {
+            let after = http(port, "GET", &path, Some(&created.tokens.viewer), None).await?;
+            assert_eq!(after.status, 404, "a deleted board has no thumbnail");
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for fetching in loops {
+            fetching.await??;
+        }
+    }
+    // Any room that loaded meanwhile has compacted and unloaded by now.
+    kartta_tests::wait_for_health(port, "every room unloaded", |health| health.rooms == 0).await?;
+    server.terminate().await?;
+    let database = rusqlite::Connection::open_with_flags(
+        server.data_dir.join("kartta.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    for board in &boards {
+        assert_eq!(
+            rows_naming(&database, board)?,
+            Vec::<String>::new(),
+            "rows left of board {board}"
+        );
+    }
+    Ok(())
+}
