@@ -251,8 +251,10 @@ async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<
         (
             "lock every board",
             "POST",
+            // A real change (the fixture's boards start unlocked), so a refused lock that went
+            // through anyway would show in the fingerprint. Only facilitator-only cells follow.
             format!("/api/workshops/{workshop}/lock"),
-            Some(json!({"locked": false})),
+            Some(json!({"locked": true})),
             Role::Facilitator,
             200,
         ),
@@ -268,7 +270,7 @@ async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<
             "present a board to the workshop",
             "POST",
             format!("/api/workshops/{workshop}/present"),
-            Some(json!({"boardId": null})),
+            Some(json!({"boardId": board})),
             Role::Facilitator,
             204,
         ),
@@ -1233,7 +1235,8 @@ async fn the_facilitator_presents_one_board_to_every_board_and_sees_who_is_where
         vec!["Aino".to_string()],
         vec!["Projektori".to_string(), "Veera".to_string()],
     ];
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    // Waits on the overview itself; the minute is only the test's own patience.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
         let seen = fixture.workshop_as(Caller::Facilitator).await?;
         if people_of(&seen) == expected {
@@ -1550,5 +1553,83 @@ async fn a_board_deleted_while_its_thumbnail_is_fetched_leaves_nothing_behind() 
             "rows left of board {board}"
         );
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_locked_board_refuses_import_and_restore_except_from_the_facilitator(
+) -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let workshop = fixture.created.workshop.id.clone();
+    let board = fixture.board(0);
+    let taken = fixture
+        .call(
+            Caller::Participant,
+            "POST",
+            &format!("/api/boards/{board}/snapshots"),
+            Some(json!({"name": "Ennen lukitusta"})),
+        )
+        .await?;
+    assert_eq!(taken.status, 201, "{}", taken.text());
+    let snapshot: Snapshot = taken.json()?;
+    // After the snapshot the board changes, so a restore would change it back.
+    let participant = fixture.token(Caller::Participant).unwrap();
+    let client = Client::connect(&fixture.server.sync_url_with_token(&board, &participant)).await?;
+    client.edit(|_, txn| add_actor(txn, "after", "Salon kaupunki", 0.0));
+    client
+        .wait_for("the echo", |_, seen| seen.update_messages >= 1)
+        .await?;
+    let locked = fixture
+        .call(
+            Caller::Facilitator,
+            "POST",
+            &format!("/api/workshops/{workshop}/lock"),
+            Some(json!({"locked": true})),
+        )
+        .await?;
+    assert_eq!(locked.status, 200, "{}", locked.text());
+    let import = json!({"format": "kartta-board", "version": 1,
+        "meta": {"title": "", "template": "blank", "locale": null, "locked": false, "timerEndsAt": null, "presenting": null},
+        "actors": [{"id": "x", "name": "Turun kaupunki", "kind": "municipality", "x": 0.0, "y": 0.0, "description": "",
+                    "tags": [], "alias": "", "influence": null, "stance": null, "isPerson": false}],
+        "relations": [], "notes": [], "strokes": []});
+    let import_path = format!("/api/boards/{board}/import");
+    let restore_path = format!("/api/snapshots/{}/restore", snapshot.id);
+    for caller in [Caller::Viewer, Caller::Participant] {
+        for (action, path, payload) in [
+            ("import", &import_path, Some(import.clone())),
+            ("restore", &restore_path, None),
+        ] {
+            let before = fixture.fingerprint().await?;
+            let response = fixture.call(caller, "POST", path, payload).await?;
+            assert_eq!(response.status, 403, "{caller:?} may not {action}");
+            let error: kartta_protocol::api::ErrorBody = response.json()?;
+            assert!(!error.message.is_empty());
+            assert_eq!(
+                fixture.fingerprint().await?,
+                before,
+                "{caller:?} trying to {action} a locked board changed nothing"
+            );
+        }
+    }
+    // The facilitator may change a locked board: both go through and change it.
+    let imported = fixture
+        .call(Caller::Facilitator, "POST", &import_path, Some(import))
+        .await?;
+    assert_eq!(imported.status, 200, "{}", imported.text());
+    let imported: Imported = imported.json()?;
+    assert_eq!(imported.actors, 1);
+    client
+        .wait_for("the imported actor", |doc, _| actor_count(doc) == 2)
+        .await?;
+    let restored = fixture
+        .call(Caller::Facilitator, "POST", &restore_path, None)
+        .await?;
+    assert_eq!(restored.status, 200, "{}", restored.text());
+    client
+        .wait_for("the board as it was before the lock", |doc, _| {
+            actor_count(doc) == 0
+        })
+        .await?;
     Ok(())
 }
