@@ -13,11 +13,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 OUT=${OUT:-bench/results}
 DURATION_S=${DURATION_S:-1800}
+TARGET=${CARGO_TARGET_DIR:-target}
 if [ -n "${KARTTA_BIN:-}" ]; then
   cargo build --release -p kartta-tests --bin loadgen
 else
   cargo build --release -p kartta-server -p kartta-tests --bin kartta --bin loadgen
-  KARTTA_BIN=target/release/kartta
+  KARTTA_BIN=$TARGET/release/kartta
 fi
 mkdir -p "$OUT/logs"
 
@@ -51,14 +52,14 @@ start_server() {
 }
 
 start_server "$OUT/logs/soak-baseline.log"
-target/release/loadgen --scenario workshop --url "$URL" --server-pid "$SERVER_PID" \
+"$TARGET/release/loadgen" --scenario workshop --url "$URL" --server-pid "$SERVER_PID" \
   --label kartta --out "$OUT/soak-baseline-workshop.json" >/dev/null
 stop_server
 
 start_server "$OUT/logs/soak.log"
 echo "soak for $DURATION_S s against pid $SERVER_PID ($URL)" >&2
 status=0
-target/release/loadgen --scenario soak --url "$URL" --server-pid "$SERVER_PID" --label kartta \
+"$TARGET/release/loadgen" --scenario soak --url "$URL" --server-pid "$SERVER_PID" --label kartta \
   --duration-s "$DURATION_S" --out "$OUT/soak.json" >/dev/null || status=$?
 kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server died during the soak" >&2; status=1; }
 stop_server
