@@ -12,6 +12,7 @@
 mod bulk;
 mod client;
 mod procstat;
+mod soak;
 mod stats;
 mod traffic;
 
@@ -35,6 +36,11 @@ enum Scenario {
     Coldload,
     /// 150 clients join a 20 MB board at once.
     Joinstorm,
+    /// The workshop load for 30 minutes (documents kept the same size) plus joining and
+    /// leaving participants, snapshots and PNG exports every minute and one client flooding at
+    /// ten times the message rate limit; the server's memory, files, rooms and connections
+    /// every minute. Needs `--server-pid` and a server with `--open-boards`.
+    Soak,
 }
 
 impl Scenario {
@@ -46,6 +52,7 @@ impl Scenario {
             Scenario::Plenary => "plenary",
             Scenario::Coldload => "coldload",
             Scenario::Joinstorm => "joinstorm",
+            Scenario::Soak => "soak",
         }
     }
 }
@@ -113,7 +120,13 @@ fn main() -> Result<()> {
             .map(|d| d.as_millis())
             .unwrap_or(0)
     );
-    let timeout = Duration::from_secs(args.timeout_s);
+    // A soak runs for its duration: the whole-run limit grows with it.
+    let timeout = match (args.scenario, args.duration_s) {
+        (Scenario::Soak, duration) => {
+            Duration::from_secs(args.timeout_s.max(duration.unwrap_or(1800.0) as u64 + 120))
+        }
+        _ => Duration::from_secs(args.timeout_s),
+    };
     let outcome = rt.block_on(async { tokio::time::timeout(timeout, run(&args, &run_id)).await });
     let (ok, body) = match outcome {
         Ok(Ok(body)) => (true, body),
@@ -167,6 +180,7 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
             drain_s: args.drain_s,
             // Connect about 400 clients a second, within 1–5 s.
             ramp_s: ((boards * clients) as f64 / 400.0).clamp(1.0, 5.0),
+            overwrite: false,
         }
     };
     match args.scenario {
@@ -183,6 +197,23 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
                 updates_per_writer: 400,
             };
             bulk::coldload(cfg, &args.url, pid, run_id).await
+        }
+        Scenario::Soak => {
+            let pid = pid.context("--scenario soak needs --server-pid")?;
+            let mut workshop = traffic(6, 8, 5.0, 15.0);
+            workshop.duration_s = args.duration_s.unwrap_or(1800.0);
+            workshop.overwrite = true;
+            let cfg = soak::SoakConfig {
+                traffic: workshop,
+                sample_every_s: 60.0,
+                warm_up_s: 300.0_f64.min(args.duration_s.unwrap_or(1800.0) / 6.0),
+                churn_every_s: 3.0,
+                churn_stay_s: 10.0,
+                snapshot_every_s: 60.0,
+                // Ten times the server's default of 300 messages a second per connection.
+                flood_rate: 3000.0,
+            };
+            soak::run(cfg, &args.url, pid, run_id).await
         }
         Scenario::Joinstorm => {
             let cfg = bulk::JoinstormConfig {

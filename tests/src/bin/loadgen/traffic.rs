@@ -36,6 +36,11 @@ pub struct TrafficConfig {
     pub duration_s: f64,
     pub drain_s: f64,
     pub ramp_s: f64,
+    /// Each client overwrites one key of its own instead of inserting a fresh key per update,
+    /// so the documents stay the same size however long the run (the soak measures memory).
+    /// Delivery is then counted by sequence number: a receiver that sees sender S at sequence
+    /// n has integrated every earlier update of S too (a gap would leave yrs waiting on it).
+    pub overwrite: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -321,21 +326,25 @@ async fn run_client(
     let client_id: u64 = rand::rng().random_range(1..(1u64 << 32));
     let doc = Doc::with_client_id(client_id);
     let map = doc.get_or_insert_map("loadgen");
-    let inbox: Arc<Mutex<Vec<(usize, f64)>>> = Arc::new(Mutex::new(Vec::new()));
+    let inbox: Arc<Mutex<Vec<Receipt>>> = Arc::new(Mutex::new(Vec::new()));
     {
         let inbox = inbox.clone();
         map.observe("loadgen", move |txn, event| {
             let mut inbox = inbox.lock().unwrap_or_else(|p| p.into_inner());
             for (key, change) in event.keys(txn) {
-                if let EntryChange::Inserted(Out::Any(value)) = change {
-                    if let (Some(sender), Some(ts)) = (
-                        key.split('.').next().and_then(|s| s.parse().ok()),
-                        any_f64(value),
-                    ) {
-                        if sender != index {
-                            inbox.push((sender, ts));
-                        }
-                    }
+                let value = match change {
+                    EntryChange::Inserted(Out::Any(value)) => value,
+                    EntryChange::Updated(_, Out::Any(value)) => value,
+                    _ => continue,
+                };
+                let Some(sender) = key.split('.').next().and_then(|s| s.parse().ok()) else {
+                    continue;
+                };
+                if sender == index {
+                    continue;
+                }
+                if let Some(receipt) = read_receipt(sender, key, value) {
+                    inbox.push(receipt);
                 }
             }
         });
@@ -438,6 +447,30 @@ async fn run_client(
     st
 }
 
+/// One update seen by a receiver: who sent it, its sequence number and its send time.
+struct Receipt {
+    sender: usize,
+    seq: u32,
+    sent_at_us: f64,
+}
+
+/// Reads an observed entry: a fresh key `"{sender}.{seq}"` holding the send time, or (overwrite
+/// mode) the key `"{sender}"` holding `[seq, send time]`.
+fn read_receipt(sender: usize, key: &str, value: &Any) -> Option<Receipt> {
+    match value {
+        Any::Array(pair) => Some(Receipt {
+            sender,
+            seq: any_f64(pair.first()?)? as u32,
+            sent_at_us: any_f64(pair.get(1)?)?,
+        }),
+        value => Some(Receipt {
+            sender,
+            seq: key.split('.').nth(1)?.parse().ok()?,
+            sent_at_us: any_f64(value)?,
+        }),
+    }
+}
+
 fn any_f64(v: &Any) -> Option<f64> {
     match v {
         Any::Number(n) => Some(match n {
@@ -457,7 +490,13 @@ fn micros_since(shared: &Shared, at: Instant) -> f64 {
 fn write_update(shared: &Shared, doc: &Doc, map: &MapRef, index: usize, seq: u32) -> Vec<u8> {
     let ts = micros_since(shared, Instant::now());
     let mut txn = doc.transact_mut();
-    map.insert(&mut txn, format!("{index}.{seq}"), Any::Number(ts.into()));
+    if shared.cfg.overwrite {
+        let value =
+            Any::Array(vec![Any::Number(f64::from(seq).into()), Any::Number(ts.into())].into());
+        map.insert(&mut txn, index.to_string(), value);
+    } else {
+        map.insert(&mut txn, format!("{index}.{seq}"), Any::Number(ts.into()));
+    }
     codec::encode_update(&txn.encode_update_v1())
 }
 
@@ -480,7 +519,7 @@ struct AwarenessT {
 async fn handle_frame(
     shared: &Shared,
     doc: &Doc,
-    inbox: &Mutex<Vec<(usize, f64)>>,
+    inbox: &Mutex<Vec<Receipt>>,
     st: &mut ClientStats,
     ws: &mut Ws,
     frame: Bytes,
@@ -542,17 +581,23 @@ async fn handle_frame(
             Message::Auth(None) => {}
         }
     }
-    let received: Vec<(usize, f64)> =
+    let received: Vec<Receipt> =
         std::mem::take(&mut *inbox.lock().unwrap_or_else(|p| p.into_inner()));
     if !received.is_empty() {
         let now_us = micros_since(shared, now);
         let mut counted = 0;
-        for (sender, ts) in received {
-            if let Some(slot) = st.recv_from.get_mut(sender) {
-                *slot += 1;
-                counted += 1;
+        for receipt in received {
+            if let Some(slot) = st.recv_from.get_mut(receipt.sender) {
+                // Overwrite mode: seeing sequence n means updates 0..=n are integrated.
+                let newly = if shared.cfg.overwrite {
+                    (receipt.seq + 1).saturating_sub(*slot)
+                } else {
+                    1
+                };
+                *slot += newly;
+                counted += u64::from(newly);
                 st.latencies_us
-                    .push((now_us - ts).clamp(0.0, f64::from(u32::MAX)) as u32);
+                    .push((now_us - receipt.sent_at_us).clamp(0.0, f64::from(u32::MAX)) as u32);
             }
         }
         shared.receipts.fetch_add(counted, Ordering::Relaxed);
