@@ -9,6 +9,7 @@ import type { BoardChanges } from '../model/compare';
 import { actorRect, connectHandle, noteRect, relationEnds, strokeBounds, HANDLE_RADIUS_PX } from '../tools/hit';
 import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode } from './elements';
+import { actorCardHeight } from './card';
 import { templateNodes } from './template';
 import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
@@ -286,9 +287,9 @@ export class SceneRenderer {
     const cls = modeA === 'dim' || modeB === 'dim' ? 'k-dim' : '';
     const oa = offsets.get(a.id);
     const ob = offsets.get(b.id);
-    const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0) };
-    const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0) };
-    const sig = `${pa.x},${pa.y},${pb.x},${pb.y},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls}`;
+    const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0), h: actorCardHeight(a) };
+    const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0), h: actorCardHeight(b) };
+    const sig = `${pa.x},${pa.y},${pa.h},${pb.x},${pb.y},${pb.h},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls}`;
     const bounds = { x: Math.min(pa.x, pb.x) - 100, y: Math.min(pa.y, pb.y) - 40, w: Math.abs(pa.x - pb.x) + 200, h: Math.abs(pa.y - pb.y) + 80 };
     this.relations.put(seen, relation.id, sig, bounds, () => relationNode(relation, pa, pb, relation.label, cls));
   }
@@ -321,8 +322,8 @@ export class SceneRenderer {
         const ob = offsets.get(b.id);
         const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0) };
         const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0) };
-        const start = cardExit(pa.x, pa.y, pb.x, pb.y);
-        const end = cardExit(pb.x, pb.y, pa.x, pa.y);
+        const start = cardExit(pa.x, pa.y, pb.x, pb.y, actorCardHeight(a));
+        const end = cardExit(pb.x, pb.y, pa.x, pa.y, actorCardHeight(b));
         if (!start || !end) return;
         nodes.push(svg('path', {
           d: `M${start.x} ${start.y}L${end.x} ${end.y}`,

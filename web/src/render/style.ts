@@ -1,5 +1,6 @@
 // Visual vocabulary of the map: kind colours and shapes, relation strokes, and the CSS embedded in every SVG.
 import type { ActorKind, RelationKind, RelationStatus, Strength } from '../generated/protocol';
+import { CARD } from '../generated/protocol';
 
 /**
  * Each actor kind has a colour and a distinct shape, so no kind is told apart by colour alone.
@@ -38,8 +39,8 @@ export const FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvet
 export const SCENE_CSS = `
 .k-scene { font-family: ${FONT_STACK}; }
 .k-actor-body { fill: #ffffff; stroke-width: 2; }
-.k-actor-name { font-size: 14px; font-weight: 600; fill: #1f2933; }
-.k-actor-name-2 { font-size: 13px; }
+.k-actor-name { font-size: ${CARD.nameSizeOneLine}px; font-weight: 600; fill: #1f2933; }
+.k-actor-name-2 { font-size: ${CARD.nameSizeWrapped}px; }
 .k-actor-sub { font-size: 10px; fill: #475467; }
 .k-actor.k-dim, .k-relation.k-dim { opacity: 0.22; }
 .k-erasing { opacity: 0.25; }
