@@ -19,6 +19,12 @@ import { DrawnView } from './gesture';
 export const COMPARE_REMOVED = '#b91c1c';
 export const COMPARE_CHANGED = '#b45309';
 
+/** What was removed since a snapshot, drawn faintly where it was ("since last time"). */
+export interface Ghosts {
+  actors: Actor[];
+  relations: { from: { x: number; y: number; h: number }; to: { x: number; y: number; h: number } }[];
+}
+
 /** Live drag offsets by element id. */
 type Offsets = Map<string, { dx: number; dy: number }>;
 
@@ -55,6 +61,8 @@ export class SceneRenderer {
   private relationsByActor = new Map<string, string[]>();
   /** A snapshot compared with the board now: its gone-since and changed-since elements are outlined. */
   comparison: Pick<BoardChanges, 'removedIds' | 'changedIds'> | null = null;
+  /** Removed since the baseline of the "since last time" panel, while a line of it shows them. */
+  ghosts: Ghosts | null = null;
 
   constructor(
     private readonly model: BoardModel,
@@ -348,6 +356,23 @@ export class SceneRenderer {
       if (peer.ink && Array.isArray(peer.ink.points)) {
         nodes.push(strokeNode({ ...peer.ink, points: peer.ink.points.slice(0, 30000) }, 'k-live-ink'));
       }
+    }
+    for (const line of this.ghosts?.relations ?? []) {
+      const start = cardExit(line.from.x, line.from.y, line.to.x, line.to.y, line.from.h);
+      const end = cardExit(line.to.x, line.to.y, line.from.x, line.from.y, line.to.h);
+      if (start && end) nodes.push(svg('path', { class: 'k-gone-line', d: `M${start.x} ${start.y}L${end.x} ${end.y}`, stroke: COMPARE_REMOVED }));
+    }
+    for (const actor of this.ghosts?.actors ?? []) {
+      // Never colour alone: a dashed outline, faded, with a "−" badge.
+      const ghost = actorNode(actor, 0, 0, 'k-gone');
+      const r = actorRect(actor);
+      ghost.append(svg('rect', { class: 'k-gone-outline', x: -r.w / 2 - 4, y: -r.h / 2 - 4, width: r.w + 8, height: r.h + 8, rx: 12, stroke: COMPARE_REMOVED }));
+      const badge = svg('g', { transform: `translate(${-r.w / 2} ${-r.h / 2})` }, [svg('circle', { r: 10, fill: COMPARE_REMOVED })]);
+      const mark = svg('text', { 'text-anchor': 'middle', y: 5, fill: '#ffffff', 'font-size': 16, 'font-weight': 700 });
+      mark.textContent = '−';
+      badge.append(mark);
+      ghost.append(badge);
+      nodes.push(ghost);
     }
     for (const id of this.comparison?.changedIds ?? []) outline(id, COMPARE_CHANGED, false);
     for (const id of this.comparison?.removedIds ?? []) outline(id, COMPARE_REMOVED, true);

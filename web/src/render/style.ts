@@ -44,6 +44,9 @@ export const SCENE_CSS = `
 .k-actor-sub { font-size: 10px; fill: #475467; }
 .k-actor.k-dim, .k-relation.k-dim { opacity: 0.22; }
 .k-erasing { opacity: 0.25; }
+.k-gone > :not(.k-gone-outline):not(g) { opacity: 0.45; }
+.k-gone-outline { fill: none; stroke-width: 2.5; stroke-dasharray: 7 5; }
+.k-gone-line { fill: none; stroke-width: 3; stroke-dasharray: 7 5; opacity: 0.7; }
 .k-far .k-relation-line { stroke-dasharray: none; }
 .k-far .k-actor-badge { display: none; }
 .k-relation-line { fill: none; stroke-linecap: round; }
