@@ -113,10 +113,14 @@ test('opening a changed board shows what changed since its latest snapshot, unti
   await page.screenshot({ path: `${ARTIFACTS}/e2e-since-panel.png` });
   await axeScan(page, 'board with the since-last-time panel');
 
-  // Keyboard: the lines and the dismiss button are reachable with Tab.
+  // Keyboard: the lines are reachable with Tab, Enter shows one, and focus stays on it.
   await page.focus('[data-since="actorsAdded"]');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.since), 'actorsRemoved');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => window.kartta.editor.selection.size === 2);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.since), 'actorsAdded');
 
   // Dismissed on this device: gone after a reload.
   await page.click('#k-since-dismiss');

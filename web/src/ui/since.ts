@@ -170,7 +170,8 @@ export class SincePanel {
         ? h('p', {}, [t('since.nothing', params)])
         : h('ul', { class: 'k-since-list', id: 'k-since-list' }, this.lines.map((line) => h('li', {}, [
           h('button', {
-            type: 'button', class: `k-since-line k-since-${line.kind}`, 'data-since': line.kind, 'aria-pressed': String(this.shown === line.kind),
+            // An id per line keeps keyboard focus on it when the panel is drawn again.
+            type: 'button', id: `k-since-${line.kind}`, class: `k-since-line k-since-${line.kind}`, 'data-since': line.kind, 'aria-pressed': String(this.shown === line.kind),
             'aria-describedby': 'k-since-hint', onclick: () => this.showLine(line),
           }, [h('span', { class: 'k-since-mark', 'aria-hidden': 'true' }, [line.kind.endsWith('Added') ? '+' : line.kind.endsWith('Removed') ? '−' : 'Δ']), sinceLineText(line)]),
         ]))),
