@@ -106,4 +106,13 @@ test('long names wrap onto taller cards that match the server export', { timeout
   }, LONG);
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-long-names-100.png` });
+
+  // Renaming on the canvas covers all the lines of the tall card.
+  await page.evaluate((name) => {
+    const actor = [...window.kartta.model.actors.values()].find((a) => a.name === name);
+    window.kartta.editor.host.editActorName(actor.id);
+  }, LONG);
+  const field = await page.locator('.k-inline-name').boundingBox();
+  assert.equal(Math.round(field.height), drawn.height - 12);
+  await page.keyboard.press('Escape');
 });
