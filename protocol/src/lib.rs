@@ -2,6 +2,7 @@
 //! codes. It knows nothing of sockets, tokio or axum (see ARCHITECTURE.md).
 
 pub mod api;
+pub mod card;
 pub mod close;
 pub mod codec;
 pub mod lib0;

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::{api, close, codec, schema};
+use crate::{api, card, close, codec, schema};
 
 /// An enum that travels as string codes.
 pub trait StringCodes {
@@ -213,6 +213,37 @@ pub fn definitions() -> String {
                 limits.max_awareness_state_bytes.to_string(),
             ),
         ],
+    );
+    const_object(
+        &mut out,
+        "CARD",
+        &[
+            ("width", card::CARD_WIDTH.to_string()),
+            ("minHeight", card::CARD_MIN_HEIGHT.to_string()),
+            ("nameLeft", card::NAME_LEFT.to_string()),
+            ("nameMaxWidth", card::NAME_MAX_WIDTH.to_string()),
+            ("nameSizeOneLine", card::NAME_SIZE_ONE_LINE.to_string()),
+            ("nameSizeWrapped", card::NAME_SIZE_WRAPPED.to_string()),
+            ("nameLineHeight", card::NAME_LINE_HEIGHT.to_string()),
+            ("nameMaxLines", card::NAME_MAX_LINES.to_string()),
+            ("detailsLineHeight", card::DETAILS_LINE_HEIGHT.to_string()),
+            ("padding", card::CARD_PADDING.to_string()),
+            ("defaultCharWidth", card::DEFAULT_CHAR_WIDTH.to_string()),
+            ("ellipsis", quoted(&card::ELLIPSIS.to_string())),
+        ],
+    );
+    // One string of characters and one array of widths keep the table to a few lines.
+    let characters: String = card::CHAR_WIDTHS.iter().map(|(ch, _)| *ch).collect();
+    let widths: Vec<String> = card::CHAR_WIDTHS
+        .iter()
+        .map(|(_, width)| width.to_string())
+        .collect();
+    let _ = writeln!(
+        out,
+        "/** Advance widths (thousandths of an em) of the characters of `CARD_CHARS`, in order. */\n\
+         export const CARD_CHARS = {};\nexport const CARD_CHAR_WIDTHS: readonly number[] = [{}];\n",
+        serde_json::to_string(&characters).unwrap_or_default(),
+        widths.join(", ")
     );
     let close_codes: Vec<(&str, String)> = close::CloseReason::ALL
         .iter()

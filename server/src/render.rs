@@ -1,20 +1,21 @@
 //! The server's one drawing of a board, as SVG: used for exports and for the facilitator's
 //! overview thumbnails, and rasterised into PNG exports.
 //!
-//! Geometry follows the web app (`web/src/render`): an actor card is 184×44 centred on its
-//! position, a note's position is its top-left corner, templates are centred on the origin.
+//! Geometry follows the web app (`web/src/render`): an actor card is 184 wide, centred on its
+//! position, and as tall as its name needs (`kartta_protocol::card`, the layout the canvas uses
+//! too); a note's position is its top-left corner, templates are centred on the origin.
 //! Every piece of user text is escaped, so a name like `<script>` stays text.
 
 use std::fmt::Write;
 
 use kartta_protocol::api::BoardExport;
+use kartta_protocol::card;
 use kartta_protocol::schema::{
     ActorKind, ActorView, Direction, Locale, NoteVariant, RelationKind, RelationStatus, Strength,
     StrokeTool, Template,
 };
 
-const CARD_WIDTH: f64 = 184.0;
-const CARD_HEIGHT: f64 = 44.0;
+const CARD_WIDTH: f64 = card::CARD_WIDTH as f64;
 const MARGIN: f64 = 60.0;
 const RING_RADII: [f64; 3] = [300.0, 620.0, 960.0];
 const SECTOR_RADIUS: f64 = 1000.0;
@@ -183,8 +184,9 @@ pub fn bounds(board: &BoardExport) -> Bounds {
 fn area(board: &BoardExport, with_template: bool) -> Bounds {
     let mut corners: Vec<(f64, f64)> = Vec::new();
     for actor in &board.actors {
-        corners.push((actor.x - CARD_WIDTH / 2.0, actor.y - CARD_HEIGHT / 2.0));
-        corners.push((actor.x + CARD_WIDTH / 2.0, actor.y + CARD_HEIGHT / 2.0));
+        let half_height = card_height(actor) / 2.0;
+        corners.push((actor.x - CARD_WIDTH / 2.0, actor.y - half_height));
+        corners.push((actor.x + CARD_WIDTH / 2.0, actor.y + half_height));
     }
     for note in &board.notes {
         corners.push((note.x, note.y));
@@ -367,15 +369,15 @@ fn template(out: &mut String, template: Template, locale: Locale) {
     }
 }
 
-/// Where the segment from the centre of a card towards (dx, dy) leaves the card.
-fn card_exit(dx: f64, dy: f64) -> f64 {
+/// Where the segment from the centre of a card `height` tall towards (dx, dy) leaves the card.
+fn card_exit(dx: f64, dy: f64, height: f64) -> f64 {
     let tx = if dx.abs() > f64::EPSILON {
         (CARD_WIDTH / 2.0 + 4.0) / dx.abs()
     } else {
         f64::INFINITY
     };
     let ty = if dy.abs() > f64::EPSILON {
-        (CARD_HEIGHT / 2.0 + 4.0) / dy.abs()
+        (height / 2.0 + 4.0) / dy.abs()
     } else {
         f64::INFINITY
     };
@@ -412,8 +414,8 @@ fn relation_line(
     if dx.abs() < 1.0 && dy.abs() < 1.0 {
         return;
     }
-    let start_t = card_exit(dx, dy);
-    let end_t = card_exit(-dx, -dy);
+    let start_t = card_exit(dx, dy, card_height(from));
+    let end_t = card_exit(-dx, -dy, card_height(to));
     let start = (from.x + dx * start_t, from.y + dy * start_t);
     let end = (to.x - dx * end_t, to.y - dy * end_t);
     let color = relation_color(relation.kind);
@@ -479,52 +481,90 @@ fn note_box(out: &mut String, note: &kartta_protocol::schema::NoteView) {
     }
 }
 
-/// Splits a long name into two lines at the space nearest its middle.
-fn name_lines(name: &str) -> Vec<&str> {
-    if name.chars().count() <= 20 {
-        return vec![name];
+/// Whether a card has the line of influence and alias under its name.
+fn has_details(actor: &ActorView) -> bool {
+    actor.influence.is_some() || !actor.alias.is_empty()
+}
+
+/// The card's height in board units: it grows with the lines its name wraps onto.
+fn card_height(actor: &ActorView) -> f64 {
+    let lines = card::name_layout(&actor.name).lines.len();
+    f64::from(card::card_height(lines, has_details(actor)))
+}
+
+/// Influence pips and the alias, cut with an ellipsis to the card's width (as the canvas does).
+fn details_text(actor: &ActorView) -> String {
+    const SIZE: u64 = 10;
+    let max_units = (CARD_WIDTH as u64 - 48) * 1000;
+    let mut parts = Vec::new();
+    if let Some(influence) = actor.influence {
+        let filled = usize::from(influence.min(5));
+        parts.push("●".repeat(filled) + &"○".repeat(5 - filled));
     }
-    let middle = name.len() / 2;
-    let split = name
-        .char_indices()
-        .filter(|(_, ch)| *ch == ' ')
-        .map(|(index, _)| index)
-        .min_by_key(|index| index.abs_diff(middle));
-    match split {
-        Some(index) => vec![&name[..index], &name[index + 1..]],
-        None => vec![name],
+    if !actor.alias.is_empty() {
+        parts.push(actor.alias.clone());
     }
+    let text = parts.join("  ");
+    let width = |text: &str| -> u64 {
+        text.chars()
+            .map(|ch| u64::from(card::char_width(ch)))
+            .sum::<u64>()
+            * SIZE
+    };
+    if width(&text) <= max_units {
+        return text;
+    }
+    let mut kept = String::new();
+    for ch in text.chars() {
+        let candidate = format!("{kept}{ch}{}", card::ELLIPSIS);
+        if width(&candidate) > max_units {
+            break;
+        }
+        kept.push(ch);
+    }
+    format!("{}{}", kept.trim_end(), card::ELLIPSIS)
 }
 
 fn actor_card(out: &mut String, actor: &ActorView) {
     let (color, shape) = actor_style(actor.kind);
-    let (left, top) = (actor.x - CARD_WIDTH / 2.0, actor.y - CARD_HEIGHT / 2.0);
+    let layout = card::name_layout(&actor.name);
+    let details = has_details(actor);
+    let height = f64::from(card::card_height(layout.lines.len(), details));
+    let (left, top) = (actor.x - CARD_WIDTH / 2.0, actor.y - height / 2.0);
+    // The whole name as a tooltip, also when the card shows it shortened.
     let _ = write!(
         out,
-        "<g><rect x=\"{left:.1}\" y=\"{top:.1}\" width=\"{CARD_WIDTH}\" height=\"{CARD_HEIGHT}\" rx=\"10\" fill=\"#ffffff\" stroke=\"{color}\" stroke-width=\"2\"/>\
+        "<g><title>{}</title><rect x=\"{left:.1}\" y=\"{top:.1}\" width=\"{CARD_WIDTH}\" height=\"{height}\" rx=\"10\" fill=\"#ffffff\" stroke=\"{color}\" stroke-width=\"2\"/>\
          <path d=\"{shape}\" transform=\"translate({:.1} {:.1})\" fill=\"{color}\"/>",
+        escape(&actor.name),
         left + 20.0,
         actor.y,
     );
-    let lines = name_lines(&actor.name);
-    let (size, first_baseline) = if lines.len() == 1 {
-        (14.0, actor.y + 5.0)
+    // The name and the details line form one block, centred in the card.
+    let line_height = f64::from(card::NAME_LINE_HEIGHT);
+    let name_block = layout.lines.len().max(1) as f64 * line_height;
+    let details_height = if details {
+        f64::from(card::DETAILS_LINE_HEIGHT)
     } else {
-        (12.0, actor.y - 2.0)
+        0.0
     };
-    for (index, line) in lines.iter().enumerate() {
-        // The whole name is always there; a long line is squeezed to fit the card.
-        let fit = if line.chars().count() > 16 {
-            " textLength=\"136\" lengthAdjust=\"spacingAndGlyphs\""
-        } else {
-            ""
-        };
+    let block_top = actor.y - (name_block + details_height) / 2.0;
+    let size = layout.font_size;
+    let text_left = left + f64::from(card::NAME_LEFT);
+    for (index, line) in layout.lines.iter().enumerate() {
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{size}\" font-weight=\"600\" fill=\"#1f2933\"{fit}>{}</text>",
-            left + 38.0,
-            first_baseline + index as f64 * 14.0,
+            "<text x=\"{text_left:.1}\" y=\"{:.1}\" font-size=\"{size}\" font-weight=\"600\" fill=\"#1f2933\">{}</text>",
+            block_top + index as f64 * line_height + f64::from(size) - 2.0,
             escape(line)
+        );
+    }
+    if details {
+        let _ = write!(
+            out,
+            "<text x=\"{text_left:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#475467\">{}</text>",
+            block_top + name_block + 10.0,
+            escape(&details_text(actor))
         );
     }
     out.push_str("</g>");
@@ -666,6 +706,55 @@ mod tests {
             full,
             "an empty board shows its template"
         );
+    }
+
+    #[test]
+    fn long_names_wrap_onto_a_taller_card_and_relations_meet_its_edge() {
+        let name = "Varsinais-Suomen elinkeino-, liikenne- ja ympäristökeskus";
+        let mut board = board();
+        board.meta.template = Template::Blank;
+        board.actors = vec![actor("a", name, 0.0), actor("b", "Turku", 0.0)];
+        board.actors[1].y = 300.0;
+        board.relations[0].label.clear();
+        let svg = svg(&board);
+        for line in [
+            "Varsinais-Suomen",
+            "elinkeino-, liikenne-",
+            "ja ympäristökeskus",
+        ] {
+            assert!(
+                svg.contains(&format!(">{line}</text>")),
+                "{line} is a line of its own"
+            );
+        }
+        assert!(
+            svg.contains(&format!("<title>{name}</title>")),
+            "the whole name is the tooltip"
+        );
+        let tall = f64::from(card::card_height(3, false));
+        assert!(tall > 44.0);
+        assert!(svg.contains(&format!("height=\"{tall}\"")));
+        // The relation leaves the tall card at its real bottom edge and meets the short one's top.
+        assert!(
+            svg.contains(&format!("y1=\"{:.1}\"", tall / 2.0 + 4.0)),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(&format!("y2=\"{:.1}\"", 300.0 - 22.0 - 4.0)),
+            "{svg}"
+        );
+        let area = bounds(&board);
+        assert!((area.y - (-tall / 2.0 - MARGIN)).abs() < 0.1, "{area:?}");
+    }
+
+    #[test]
+    fn the_details_line_is_drawn_and_cut_to_the_card() {
+        let mut long_alias = actor("a", "Turku", 0.0);
+        long_alias.influence = Some(3);
+        long_alias.alias = "Åbo stad, Egentliga Finlands största kommun".into();
+        let text = details_text(&long_alias);
+        assert!(text.starts_with("●●●○○  Åbo"), "{text}");
+        assert!(text.ends_with('…'), "{text}");
     }
 
     #[test]

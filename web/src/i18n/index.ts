@@ -39,6 +39,15 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
+/** The message keys that come in plural forms: `base.one`, `base.other` (what Intl.PluralRules says for fi, sv and en). */
+export type PluralKey = MessageKey extends infer K ? (K extends `${infer Base}.other` ? Base : never) : never;
+
+/** A message about `count` things in the form the language uses for that count ("1 actor", "5 actors"). */
+export function tn(key: PluralKey, count: number, params: Record<string, string | number> = {}): string {
+  const form = `${key}.${new Intl.PluralRules(current).select(count)}`;
+  return t((form in en ? form : `${key}.other`) as MessageKey, { ...params, count });
+}
+
 /** The saved choice, else the first browser language we have (sv-FI → sv), else Finnish. */
 export function initialLocale(saved: string | null, browserLanguages: readonly string[]): Locale {
   const known = (code: string | null | undefined): Locale | null => {

@@ -31,6 +31,8 @@ export interface BoardChanges {
   removedIds: Set<string>;
   /** Ids in the snapshot that exist now but differ. */
   changedIds: Set<string>;
+  /** Ids that exist now but not in the snapshot. */
+  addedIds: Set<string>;
 }
 
 /** Moves smaller than this (board units) are not news: a nudge while selecting. */
@@ -47,7 +49,7 @@ export function compareBoards(then: ComparableBoard, now: ComparableBoard): Boar
     actorsAdded: [], actorsRemoved: [], actorsRenamed: [], actorsEdited: [], actorsMoved: 0,
     relationsAdded: 0, relationsRemoved: 0, relationsChanged: 0,
     notesAdded: 0, notesRemoved: 0, notesChanged: 0, strokesAdded: 0, strokesRemoved: 0,
-    removedIds: new Set(), changedIds: new Set(),
+    removedIds: new Set(), changedIds: new Set(), addedIds: new Set(),
   };
   const [actorsThen, actorsNow] = [byId(then.actors), byId(now.actors)];
   for (const [id, before] of actorsThen) {
@@ -72,7 +74,11 @@ export function compareBoards(then: ComparableBoard, now: ComparableBoard): Boar
     }
     if (changed) changes.changedIds.add(id);
   }
-  for (const [id, actor] of actorsNow) if (!actorsThen.has(id)) changes.actorsAdded.push(actor.name);
+  for (const [id, actor] of actorsNow) {
+    if (actorsThen.has(id)) continue;
+    changes.actorsAdded.push(actor.name);
+    changes.addedIds.add(id);
+  }
 
   const [relationsThen, relationsNow] = [byId(then.relations), byId(now.relations)];
   for (const [id, before] of relationsThen) {
@@ -89,7 +95,11 @@ export function compareBoards(then: ComparableBoard, now: ComparableBoard): Boar
       changes.changedIds.add(id);
     }
   }
-  for (const id of relationsNow.keys()) if (!relationsThen.has(id)) changes.relationsAdded++;
+  for (const id of relationsNow.keys()) {
+    if (relationsThen.has(id)) continue;
+    changes.relationsAdded++;
+    changes.addedIds.add(id);
+  }
 
   const [notesThen, notesNow] = [byId(then.notes), byId(now.notes)];
   for (const [id, before] of notesThen) {
@@ -102,7 +112,11 @@ export function compareBoards(then: ComparableBoard, now: ComparableBoard): Boar
       changes.changedIds.add(id);
     }
   }
-  for (const id of notesNow.keys()) if (!notesThen.has(id)) changes.notesAdded++;
+  for (const id of notesNow.keys()) {
+    if (notesThen.has(id)) continue;
+    changes.notesAdded++;
+    changes.addedIds.add(id);
+  }
 
   const [strokesThen, strokesNow] = [byId(then.strokes), byId(now.strokes)];
   for (const id of strokesThen.keys()) {
@@ -111,7 +125,11 @@ export function compareBoards(then: ComparableBoard, now: ComparableBoard): Boar
       changes.removedIds.add(id);
     }
   }
-  for (const id of strokesNow.keys()) if (!strokesThen.has(id)) changes.strokesAdded++;
+  for (const id of strokesNow.keys()) {
+    if (strokesThen.has(id)) continue;
+    changes.strokesAdded++;
+    changes.addedIds.add(id);
+  }
 
   for (const list of [changes.actorsAdded, changes.actorsRemoved, changes.actorsEdited]) list.sort((a, b) => a.localeCompare(b));
   return changes;

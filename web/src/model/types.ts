@@ -2,6 +2,7 @@
 import type {
   ActorKind, Coordination, Direction, NoteVariant, RelationKind, RelationStatus, Stance, Strength, StrokeTool, Template, Locale,
 } from '../generated/protocol';
+import { CARD } from '../generated/protocol';
 
 export interface Actor {
   id: string;
@@ -63,8 +64,11 @@ export interface Meta {
 
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';
 
-/** Geometry shared by the renderer and hit testing, in board units. */
-export const ACTOR_WIDTH = 184;
-export const ACTOR_HEIGHT = 44;
+/**
+ * Geometry shared by the renderer and hit testing, in board units (from protocol). A card with a
+ * long name is taller than `ACTOR_HEIGHT`: `actorCardHeight` in render/card.ts says how tall.
+ */
+export const ACTOR_WIDTH = CARD.width;
+export const ACTOR_HEIGHT = CARD.minHeight;
 export const NOTE_COLORS = ['#fff3b0', '#d7f0dd', '#d8e8fb', '#f9dbe4', '#ece3f7'] as const;
 export const INK_COLORS = ['#1f2933', '#c2410c', '#1d4ed8', '#15803d', '#7e22ce'] as const;

@@ -1,10 +1,12 @@
 // Builders for one board element's SVG: actor cards, relation lines, notes and ink strokes.
 import { getStroke } from 'perfect-freehand';
 import type { Actor, Note, Relation, Stroke } from '../model/types';
-import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import { ACTOR_WIDTH } from '../model/types';
+import { CARD } from '../generated/protocol';
+import { cachedNameLayout, cardHeight, hasDetails } from './card';
 import { ACTOR_STYLE, RELATION_COLOR, STATUS_DASH, STRENGTH_WIDTH } from './style';
 import { svg, truncate, wrapText } from './svg';
-import { truncateToWidth, wrapToWidth } from './measure';
+import { textWidth, truncateToWidth } from './measure';
 import { cardExit } from '../tools/hit';
 
 export { cardExit };
@@ -12,22 +14,31 @@ export { cardExit };
 export function actorNode(actor: Actor, dx: number, dy: number, extraClass: string): SVGGElement {
   const style = ACTOR_STYLE[actor.kind];
   const w = ACTOR_WIDTH;
-  const h = ACTOR_HEIGHT;
+  const layout = cachedNameLayout(actor.name);
+  const sub = actorSubline(actor);
+  const h = cardHeight(layout.lines.length, hasDetails(actor));
   const g = svg('g', { class: `k-actor ${extraClass}`, transform: `translate(${actor.x + dx} ${actor.y + dy})` });
   g.append(
+    // The whole name as a tooltip, also when the card shows it shortened.
+    svg('title', {}, [actor.name]),
     svg('rect', { class: 'k-actor-body', x: -w / 2, y: -h / 2, width: w, height: h, rx: 10, stroke: style.color }),
     svg('path', { d: style.shape, fill: style.color, transform: `translate(${-w / 2 + 20} 0)`, 'fill-rule': 'evenodd' }),
   );
-  const sub = actorSubline(actor);
-  // Long names take two lines (in a smaller size) when there is no second line of details.
-  const textMax = w - 38 - 10;
-  const oneLine = truncateToWidth(actor.name || '…', textMax, 14, 600);
-  const lines = sub || oneLine === (actor.name || '…') ? [oneLine] : wrapToWidth(actor.name, textMax, 13, 600, 2);
-  const name = svg('text', { class: `k-actor-name${lines.length > 1 ? ' k-actor-name-2' : ''}`, x: -w / 2 + 38, y: sub ? -2 : lines.length > 1 ? -3 : 5 });
-  lines.forEach((line, i) => name.append(svg('tspan', { x: -w / 2 + 38, dy: i === 0 ? 0 : 15 }, [line])));
+  // The name (up to three lines, laid out as the server does) and the details line form one block, centred.
+  const lines = layout.lines.length ? layout.lines : ['…'];
+  const nameBlock = lines.length * CARD.nameLineHeight;
+  const top = -(nameBlock + (sub ? CARD.detailsLineHeight : 0)) / 2;
+  const x = -w / 2 + CARD.nameLeft;
+  const name = svg('text', { class: `k-actor-name${layout.fontSize !== CARD.nameSizeOneLine ? ' k-actor-name-2' : ''}`, x });
+  lines.forEach((line, i) => {
+    const tspan = svg('tspan', { x, y: top + i * CARD.nameLineHeight + layout.fontSize - 2 }, [line]);
+    // The layout measures with the server's font; a wider local font is squeezed rather than overflowing the card.
+    if (textWidth(line, layout.fontSize, 600) > CARD.nameMaxWidth) tspan.setAttribute('textLength', String(CARD.nameMaxWidth));
+    name.append(tspan);
+  });
   g.append(name);
   if (sub) {
-    const line = svg('text', { class: 'k-actor-sub', x: -w / 2 + 38, y: 13 });
+    const line = svg('text', { class: 'k-actor-sub', x, y: top + nameBlock + 10 });
     line.textContent = sub;
     g.append(line);
   }
@@ -53,10 +64,11 @@ function actorSubline(actor: Actor): string {
 }
 
 
-export function relationNode(relation: Relation, a: { x: number; y: number }, b: { x: number; y: number }, label: string, extraClass: string): SVGGElement {
+/** A relation between two cards centred at `a` and `b`, `h` tall: the line starts and ends at their edges. */
+export function relationNode(relation: Relation, a: { x: number; y: number; h: number }, b: { x: number; y: number; h: number }, label: string, extraClass: string): SVGGElement {
   const g = svg('g', { class: `k-relation ${extraClass}` });
-  const start = cardExit(a.x, a.y, b.x, b.y);
-  const end = cardExit(b.x, b.y, a.x, a.y);
+  const start = cardExit(a.x, a.y, b.x, b.y, a.h);
+  const end = cardExit(b.x, b.y, a.x, a.y, b.h);
   if (!start || !end) return g;
   const color = RELATION_COLOR[relation.kind];
   const width = STRENGTH_WIDTH[relation.strength];

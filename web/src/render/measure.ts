@@ -36,25 +36,3 @@ export function truncateToWidth(text: string, maxWidth: number, sizePx: number, 
   }
   return text.slice(0, low).trimEnd() + '…';
 }
-
-/** Greedy word wrap into at most `maxLines` lines that fit `maxWidth`; the last line is ellipsised. */
-export function wrapToWidth(text: string, maxWidth: number, sizePx: number, weight: number, maxLines: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (let i = 0; i < words.length; i++) {
-    const candidate = line ? `${line} ${words[i]}` : words[i]!;
-    if (textWidth(candidate, sizePx, weight) <= maxWidth) {
-      line = candidate;
-      continue;
-    }
-    if (line) lines.push(line);
-    line = words[i]!;
-    if (lines.length === maxLines - 1) {
-      lines.push(truncateToWidth(words.slice(i).join(' '), maxWidth, sizePx, weight));
-      return lines;
-    }
-  }
-  if (line) lines.push(lines.length === maxLines - 1 ? truncateToWidth(line, maxWidth, sizePx, weight) : line);
-  return lines.map((l) => truncateToWidth(l, maxWidth, sizePx, weight));
-}

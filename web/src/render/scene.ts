@@ -9,6 +9,7 @@ import type { BoardChanges } from '../model/compare';
 import { actorRect, connectHandle, noteRect, relationEnds, strokeBounds, HANDLE_RADIUS_PX } from '../tools/hit';
 import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode } from './elements';
+import { actorCardHeight } from './card';
 import { templateNodes } from './template';
 import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
@@ -17,6 +18,12 @@ import { DrawnView } from './gesture';
 /** Outlines of a snapshot compared with the board now: gone since (dashed), changed since. */
 export const COMPARE_REMOVED = '#b91c1c';
 export const COMPARE_CHANGED = '#b45309';
+
+/** What was removed since a snapshot, drawn faintly where it was ("since last time"). */
+export interface Ghosts {
+  actors: Actor[];
+  relations: { from: { x: number; y: number; h: number }; to: { x: number; y: number; h: number } }[];
+}
 
 /** Live drag offsets by element id. */
 type Offsets = Map<string, { dx: number; dy: number }>;
@@ -54,6 +61,8 @@ export class SceneRenderer {
   private relationsByActor = new Map<string, string[]>();
   /** A snapshot compared with the board now: its gone-since and changed-since elements are outlined. */
   comparison: Pick<BoardChanges, 'removedIds' | 'changedIds'> | null = null;
+  /** Removed since the baseline of the "since last time" panel, while a line of it shows them. */
+  ghosts: Ghosts | null = null;
 
   constructor(
     private readonly model: BoardModel,
@@ -286,9 +295,9 @@ export class SceneRenderer {
     const cls = modeA === 'dim' || modeB === 'dim' ? 'k-dim' : '';
     const oa = offsets.get(a.id);
     const ob = offsets.get(b.id);
-    const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0) };
-    const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0) };
-    const sig = `${pa.x},${pa.y},${pb.x},${pb.y},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls}`;
+    const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0), h: actorCardHeight(a) };
+    const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0), h: actorCardHeight(b) };
+    const sig = `${pa.x},${pa.y},${pa.h},${pb.x},${pb.y},${pb.h},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls}`;
     const bounds = { x: Math.min(pa.x, pb.x) - 100, y: Math.min(pa.y, pb.y) - 40, w: Math.abs(pa.x - pb.x) + 200, h: Math.abs(pa.y - pb.y) + 80 };
     this.relations.put(seen, relation.id, sig, bounds, () => relationNode(relation, pa, pb, relation.label, cls));
   }
@@ -321,8 +330,8 @@ export class SceneRenderer {
         const ob = offsets.get(b.id);
         const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0) };
         const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0) };
-        const start = cardExit(pa.x, pa.y, pb.x, pb.y);
-        const end = cardExit(pb.x, pb.y, pa.x, pa.y);
+        const start = cardExit(pa.x, pa.y, pb.x, pb.y, actorCardHeight(a));
+        const end = cardExit(pb.x, pb.y, pa.x, pa.y, actorCardHeight(b));
         if (!start || !end) return;
         nodes.push(svg('path', {
           d: `M${start.x} ${start.y}L${end.x} ${end.y}`,
@@ -347,6 +356,23 @@ export class SceneRenderer {
       if (peer.ink && Array.isArray(peer.ink.points)) {
         nodes.push(strokeNode({ ...peer.ink, points: peer.ink.points.slice(0, 30000) }, 'k-live-ink'));
       }
+    }
+    for (const line of this.ghosts?.relations ?? []) {
+      const start = cardExit(line.from.x, line.from.y, line.to.x, line.to.y, line.from.h);
+      const end = cardExit(line.to.x, line.to.y, line.from.x, line.from.y, line.to.h);
+      if (start && end) nodes.push(svg('path', { class: 'k-gone-line', d: `M${start.x} ${start.y}L${end.x} ${end.y}`, stroke: COMPARE_REMOVED }));
+    }
+    for (const actor of this.ghosts?.actors ?? []) {
+      // Never colour alone: a dashed outline, faded, with a "−" badge.
+      const ghost = actorNode(actor, 0, 0, 'k-gone');
+      const r = actorRect(actor);
+      ghost.append(svg('rect', { class: 'k-gone-outline', x: -r.w / 2 - 4, y: -r.h / 2 - 4, width: r.w + 8, height: r.h + 8, rx: 12, stroke: COMPARE_REMOVED }));
+      const badge = svg('g', { transform: `translate(${-r.w / 2} ${-r.h / 2})` }, [svg('circle', { r: 10, fill: COMPARE_REMOVED })]);
+      const mark = svg('text', { 'text-anchor': 'middle', y: 5, fill: '#ffffff', 'font-size': 16, 'font-weight': 700 });
+      mark.textContent = '−';
+      badge.append(mark);
+      ghost.append(badge);
+      nodes.push(ghost);
     }
     for (const id of this.comparison?.changedIds ?? []) outline(id, COMPARE_CHANGED, false);
     for (const id of this.comparison?.removedIds ?? []) outline(id, COMPARE_REMOVED, true);

@@ -1,5 +1,6 @@
 // Visual vocabulary of the map: kind colours and shapes, relation strokes, and the CSS embedded in every SVG.
 import type { ActorKind, RelationKind, RelationStatus, Strength } from '../generated/protocol';
+import { CARD } from '../generated/protocol';
 
 /**
  * Each actor kind has a colour and a distinct shape, so no kind is told apart by colour alone.
@@ -38,11 +39,14 @@ export const FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvet
 export const SCENE_CSS = `
 .k-scene { font-family: ${FONT_STACK}; }
 .k-actor-body { fill: #ffffff; stroke-width: 2; }
-.k-actor-name { font-size: 14px; font-weight: 600; fill: #1f2933; }
-.k-actor-name-2 { font-size: 13px; }
+.k-actor-name { font-size: ${CARD.nameSizeOneLine}px; font-weight: 600; fill: #1f2933; }
+.k-actor-name-2 { font-size: ${CARD.nameSizeWrapped}px; }
 .k-actor-sub { font-size: 10px; fill: #475467; }
 .k-actor.k-dim, .k-relation.k-dim { opacity: 0.22; }
 .k-erasing { opacity: 0.25; }
+.k-gone > :not(.k-gone-outline):not(g) { opacity: 0.45; }
+.k-gone-outline { fill: none; stroke-width: 2.5; stroke-dasharray: 7 5; }
+.k-gone-line { fill: none; stroke-width: 3; stroke-dasharray: 7 5; opacity: 0.7; }
 .k-far .k-relation-line { stroke-dasharray: none; }
 .k-far .k-actor-badge { display: none; }
 .k-relation-line { fill: none; stroke-linecap: round; }

@@ -32,6 +32,7 @@ import { accessStore } from '../access/store';
 import { resolveBoard, sharedTokensOf } from '../access/resolve';
 import { accessMessage, copyField, errorText, formatDateTime, formatRemaining, messagePage } from './common';
 import { EXPORT_LABELS, SnapshotsPanel, confirmRestore, exportDownloadName, forkSnapshot } from './snapshots';
+import { SincePanel } from './since';
 import type { PresentedView } from '../model/presence';
 import { READ_ONLY_TOOLS } from '../tools/editor';
 
@@ -142,6 +143,8 @@ class BoardView {
   private readonly boardId: string;
   private readonly role: Role;
   private readonly snapshots: SnapshotsPanel | null;
+  /** "What changed since last time", on a live board for everyone but viewers (a projector follows the presenter). */
+  private readonly since: SincePanel | null;
   /** Whether the first sync has arrived; until then the lock comes from what the API said. */
   private synced = false;
   private readOnlyShown: string | null = null;
@@ -221,6 +224,14 @@ class BoardView {
     canvas.setAttribute('tabindex', '0');
     canvas.setAttribute('role', 'application');
     canvas.setAttribute('id', 'k-canvas');
+    this.since = ctx.snapshot || this.role === 'viewer' ? null : new SincePanel({
+      boardId, token: ctx.token, role: this.role, model: this.model, editor: this.editor, viewport: this.viewport,
+      setGhosts: (ghosts) => {
+        this.renderer.ghosts = ghosts;
+        this.schedule('scene');
+      },
+      focusCanvas: () => canvas.focus({ preventScroll: true }),
+    });
     this.inline = new InlineEditor(this.inlineLayer, this.model, this.viewport, () => canvas.focus({ preventScroll: true }));
     this.editor.host = { editActorName: (id) => this.inline.editActorName(id), editNote: (id) => this.inline.editNote(id) };
     this.stage.append(canvas, this.inlineLayer, this.toolbar.zoomControls);
@@ -228,6 +239,7 @@ class BoardView {
     this.cleanups.push(
       this.model.onChange((change) => {
         this.schedule('scene', 'panels');
+        this.since?.modelChanged();
         if (change.meta) this.metaChanged();
       }),
       this.editor.onChange(() => this.schedule('scene', 'panels')),
@@ -258,6 +270,7 @@ class BoardView {
         this.fitted = true;
         // Someone already following a presenter keeps the presenter's view rather than the whole board.
         if (this.following === null) this.fit();
+        void this.since?.start();
       }
       if (synced) {
         this.synced = true;
@@ -304,6 +317,7 @@ class BoardView {
     // Leaving the presented board ends the presentation: nobody should follow a view that is gone.
     if (this.presenting) this.announcePresenting(false, true);
     cancelAnimationFrame(this.frame);
+    this.since?.destroy();
     if (this.outlineTimer !== null) clearTimeout(this.outlineTimer);
     if (this.timerInterval !== null) clearInterval(this.timerInterval);
     this.cleanups.forEach((c) => c());
@@ -403,6 +417,7 @@ class BoardView {
       h('a', { class: 'k-skip', href: '#k-side' }, [t('action.outline')]),
       this.header,
       this.buildBanner(),
+      this.since?.element ?? '',
       this.buildComparison(),
       h('div', { class: 'k-follow-bar', id: 'k-follow', role: 'status' }),
       h('div', { class: `k-body${this.sideOpen ? ' k-side-open' : ''}` }, [
@@ -417,6 +432,7 @@ class BoardView {
     this.updateFollow();
     this.updateTimer();
     this.inspector.update(true);
+    this.since?.render();
     this.updatePanels();
     this.schedule('scene');
     if (focusedId) document.getElementById(focusedId)?.focus();

@@ -1,7 +1,8 @@
 // Inline editors over the canvas: an actor's name, and a note's text (typed straight into its Y.Text).
 import type { BoardModel } from '../model/board';
 import type { Viewport } from '../render/viewport';
-import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import { ACTOR_WIDTH } from '../model/types';
+import { actorCardHeight } from '../render/card';
 import { t } from '../i18n';
 import { h } from './dom';
 
@@ -24,10 +25,12 @@ export class InlineEditor {
     const place = () => {
       const a = this.model.actors.get(id);
       if (!a) return this.close();
-      const p = this.viewport.toScreen(a.x - ACTOR_WIDTH / 2 + 34, a.y - ACTOR_HEIGHT / 2 + 6);
+      // The field covers the name's lines, however many the card has.
+      const height = actorCardHeight(a);
+      const p = this.viewport.toScreen(a.x - ACTOR_WIDTH / 2 + 34, a.y - height / 2 + 6);
       Object.assign(input.style, {
         left: `${p.x}px`, top: `${p.y}px`, width: `${(ACTOR_WIDTH - 40) * this.viewport.zoom}px`,
-        height: `${(ACTOR_HEIGHT - 12) * this.viewport.zoom}px`, fontSize: `${14 * this.viewport.zoom}px`,
+        height: `${(height - 12) * this.viewport.zoom}px`, fontSize: `${14 * this.viewport.zoom}px`,
       });
     };
     let done = false;

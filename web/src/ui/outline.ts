@@ -104,7 +104,7 @@ export class Outline {
       h('h3', {}, [t('outline.actors', { count: actors.length })]),
       actors.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noActors')]) : h('ul', { class: 'k-outline-list' }, actors.map((a) => {
         const label = a.name || t('outline.unnamed');
-        const name = h('input', { type: 'text', value: a.name, 'data-key': `name:${a.id}`, 'aria-label': t('outline.rename', { name: label }), disabled: locked });
+        const name = h('input', { type: 'text', value: a.name, title: a.name, 'data-key': `name:${a.id}`, 'aria-label': t('outline.rename', { name: label }), disabled: locked });
         name.addEventListener('change', () => model.updateActor(a.id, { name: name.value.trim() }));
         const kindSelect = h('select', { 'data-key': `kind:${a.id}`, 'aria-label': t('outline.kindOf', { name: label }), disabled: locked },
           ACTOR_KIND_CODES.map((k) => h('option', { value: k }, [t(`actorKind.${k}`)])));

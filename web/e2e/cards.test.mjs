@@ -1,0 +1,118 @@
+// End-to-end: long actor names wrap over up to three lines on a taller card, in the browser and in
+// the server's SVG export alike, relations meet the card's real edge, and the whole name stays in
+// the tooltip, the details and the outline.
+import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { useServer, server, person, waitFor, ARTIFACTS } from './harness.mjs';
+
+useServer();
+
+const LONG = 'Varsinais-Suomen elinkeino-, liikenne- ja ympäristökeskus';
+const NAMES = [
+  LONG,
+  'Turun ammattikorkeakoulu',
+  'Varsinais-Suomen sairaanhoitopiirin kuntayhtymä',
+  'Egentliga Finlands närings-, trafik- och miljöcentral',
+  'Elinkeino-, liikenne- ja ympäristökeskusten sekä työ- ja elinkeinotoimistojen kehittämis- ja hallintokeskus',
+  'Turku',
+];
+
+test('long names wrap onto taller cards that match the server export', { timeout: 120_000 }, async () => {
+  const { page } = await person('Liisa');
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Liisa');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-share-dialog[open]');
+  await page.click('#k-share-close');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  await page.evaluate((names) => {
+    const m = window.kartta.model;
+    m.batch(() => {
+      const ids = names.map((name, i) => m.addActor({ name, kind: i % 2 ? 'education_research' : 'state_agency', x: (i % 3) * 520 - 520, y: Math.floor(i / 3) * 420 }));
+      m.addRelation(ids[0], ids[3], { kind: 'collaboration' });
+      m.addRelation(ids[1], ids[4], { kind: 'funding', direction: 'one_way' });
+      m.updateActor(ids[2], { influence: 4, alias: 'VSSHP' });
+    });
+    window.kartta.editor.zoomToFit();
+  }, NAMES);
+  await waitFor(page, (n) => document.querySelectorAll('.k-actor').length === n, NAMES.length);
+
+  // The canvas: three lines for the long name, a taller card, the whole name as the tooltip.
+  const drawn = await page.evaluate((name) => {
+    const card = [...document.querySelectorAll('.k-actor')].find((g) => g.querySelector('title')?.textContent === name);
+    const rect = card.querySelector('.k-actor-body');
+    const body = rect.getBoundingClientRect();
+    const spans = [...card.querySelectorAll('.k-actor-name tspan')];
+    // Every line's real glyphs stay inside the card (measured by the browser, not by the table).
+    const inside = spans.every((s) => {
+      const r = s.getBoundingClientRect();
+      return r.left >= body.left - 0.5 && r.right <= body.right + 0.5 && r.top >= body.top - 0.5 && r.bottom <= body.bottom + 0.5;
+    });
+    return { lines: spans.map((s) => s.textContent), height: Number(rect.getAttribute('height')), inside };
+  }, LONG);
+  assert.deepEqual(drawn.lines, ['Varsinais-Suomen', 'elinkeino-, liikenne-', 'ja ympäristökeskus']);
+  assert.ok(drawn.height > 44, `a three-line card is taller (${drawn.height})`);
+  assert.ok(drawn.inside, 'the lines stay inside the card');
+
+  // The relation from the tall card starts at its real bottom edge, not 22 units below its centre.
+  const ends = await page.evaluate((name) => {
+    const m = window.kartta.model;
+    const actor = [...m.actors.values()].find((a) => a.name === name);
+    const relation = m.liveRelations().find((r) => r.from === actor.id);
+    const d = [...document.querySelectorAll('.k-relation-line')].map((p) => p.getAttribute('d')).find((path) => path.startsWith(`M${actor.x} `));
+    return { y: actor.y, path: d, relation: Boolean(relation) };
+  }, LONG);
+  assert.ok(ends.relation && ends.path, 'the relation is drawn');
+  const startY = Number(/^M\S+ (\S+)L/.exec(ends.path)[1]);
+  assert.equal(startY, ends.y + drawn.height / 2 + 4);
+
+  // The shortened name (over three lines) ends with an ellipsis on the card; the details and the outline hold all of it.
+  const longest = NAMES[4];
+  const shortened = await page.evaluate((name) => {
+    const card = [...document.querySelectorAll('.k-actor')].find((g) => g.querySelector('title')?.textContent === name);
+    return [...card.querySelectorAll('.k-actor-name tspan')].map((s) => s.textContent);
+  }, longest);
+  assert.equal(shortened.length, 3);
+  assert.match(shortened[2], /…$/);
+  await page.evaluate((name) => {
+    const m = window.kartta.model;
+    window.kartta.editor.select([[...m.actors.values()].find((a) => a.name === name).id]);
+  }, longest);
+  await waitFor(page, (name) => [...document.querySelectorAll('.k-inspector input')].some((i) => i.value === name), longest);
+  await page.click('#k-tab-outline');
+  await waitFor(page, (name) => [...document.querySelectorAll('.k-outline input')].some((i) => i.value === name), longest);
+
+  // The server's export breaks the names the same way.
+  const exported = await page.evaluate(async () => {
+    await new Promise((r) => setTimeout(r, 0));
+    const link = document.querySelector('[data-export="export.svg"]').getAttribute('href');
+    return (await fetch(link)).text();
+  });
+  for (const line of drawn.lines) assert.ok(exported.includes(`>${line}</text>`), `the export has the line ${line}`);
+  assert.ok(exported.includes(`<title>${longest}</title>`), 'the export keeps the whole name as a tooltip');
+  assert.ok(exported.includes(`>${shortened[2]}</text>`), 'the export shortens the same way');
+
+  const pngLink = await page.getAttribute('[data-export="export.png"]', 'href');
+  writeFileSync(`${ARTIFACTS}/e2e-long-names-export.png`, Buffer.from(await (await fetch(new URL(pngLink, server.origin))).arrayBuffer()));
+  const zoom = await page.evaluate(() => window.kartta.viewport.zoom);
+  assert.ok(zoom < 1, `the default view fits the board (${zoom})`);
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-long-names-fit.png` });
+  await page.evaluate((name) => {
+    const v = window.kartta.viewport;
+    const actor = [...window.kartta.model.actors.values()].find((a) => a.name === name);
+    v.zoom = 1;
+    v.centerOn(actor.x + 200, actor.y + 100);
+  }, LONG);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-long-names-100.png` });
+
+  // Renaming on the canvas covers all the lines of the tall card.
+  await page.evaluate((name) => {
+    const actor = [...window.kartta.model.actors.values()].find((a) => a.name === name);
+    window.kartta.editor.host.editActorName(actor.id);
+  }, LONG);
+  const field = await page.locator('.k-inline-name').boundingBox();
+  assert.equal(Math.round(field.height), drawn.height - 12);
+  await page.keyboard.press('Escape');
+});

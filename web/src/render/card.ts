@@ -1,0 +1,115 @@
+// The layout of an actor card's name, the same as the server's (protocol/src/card.rs): lines, size and card height.
+//
+// Both renderers break a name with the generated width table (thousandths of an em, so the
+// arithmetic is exact), which keeps exports and thumbnails looking like the canvas; the shared
+// table of names in protocol/testdata/card-names.json is checked by both test suites.
+import { CARD, CARD_CHARS, CARD_CHAR_WIDTHS } from '../generated/protocol';
+import type { Actor } from '../model/types';
+
+export interface NameLayout {
+  lines: string[];
+  fontSize: number;
+  /** Whether the last line was cut with an ellipsis: the whole name is then in the tooltip and details. */
+  shortened: boolean;
+}
+
+const WIDTHS = new Map<string, number>(Array.from(CARD_CHARS).map((ch, i) => [ch, CARD_CHAR_WIDTHS[i]!]));
+const HYPHENS = new Set(['-', '\u2010', '\u2013']);
+const WHITESPACE = /\p{White_Space}+/u;
+const ALPHANUMERIC = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]$/u;
+
+export function charWidth(ch: string): number {
+  return WIDTHS.get(ch) ?? CARD.defaultCharWidth;
+}
+
+function fits(chars: readonly string[], fontSize: number): boolean {
+  let units = 0;
+  for (const ch of chars) units += charWidth(ch);
+  return units * fontSize <= CARD.nameMaxWidth * 1000;
+}
+
+/** A line may end after a space, or after a hyphen between two letters or digits ("Varsinais-|Suomen"). */
+function breakAfter(chars: readonly string[], index: number): boolean {
+  const ch = chars[index]!;
+  if (ch === ' ') return true;
+  return HYPHENS.has(ch) && index > 0 && ALPHANUMERIC.test(chars[index - 1]!) && index + 1 < chars.length && ALPHANUMERIC.test(chars[index + 1]!);
+}
+
+function trimEnd(chars: readonly string[]): string[] {
+  let end = chars.length;
+  while (end > 0 && chars[end - 1] === ' ') end--;
+  return chars.slice(0, end);
+}
+
+/** The end of the longest run from `start` that fits and ends where a line may end; inside a word only as a last resort. */
+function lineEnd(chars: readonly string[], start: number, fontSize: number): number {
+  let best = -1;
+  for (let end = start + 1; end <= chars.length; end++) {
+    if (end - 1 > start && !fits(chars.slice(start, end - 1), fontSize)) break;
+    const atBreak = end === chars.length || breakAfter(chars, end - 1);
+    if (atBreak && fits(trimEnd(chars.slice(start, end)), fontSize)) best = end;
+  }
+  if (best >= 0) return best;
+  let end = start + 1;
+  while (end < chars.length && fits(chars.slice(start, end + 1), fontSize)) end++;
+  return end;
+}
+
+function shorten(chars: readonly string[], fontSize: number): string {
+  const withEllipsis = (keep: number) => [...trimEnd(chars.slice(0, keep)), CARD.ellipsis];
+  let keep = 0;
+  while (keep < chars.length && fits(withEllipsis(keep + 1), fontSize)) keep++;
+  return withEllipsis(keep).join('');
+}
+
+/** Breaks a name into its card's lines: one line in the larger size if it fits, else up to three, then an ellipsis. */
+export function nameLayout(name: string): NameLayout {
+  const chars = Array.from(name.split(WHITESPACE).filter(Boolean).join(' '));
+  if (fits(chars, CARD.nameSizeOneLine)) {
+    return { lines: chars.length ? [chars.join('')] : [], fontSize: CARD.nameSizeOneLine, shortened: false };
+  }
+  const fontSize = CARD.nameSizeWrapped;
+  const lines: string[] = [];
+  let start = 0;
+  while (start < chars.length) {
+    if (lines.length === CARD.nameMaxLines - 1) {
+      const rest = chars.slice(start);
+      if (fits(rest, fontSize)) return { lines: [...lines, rest.join('')], fontSize, shortened: false };
+      return { lines: [...lines, shorten(rest, fontSize)], fontSize, shortened: true };
+    }
+    const end = lineEnd(chars, start, fontSize);
+    lines.push(trimEnd(chars.slice(start, end)).join(''));
+    start = end;
+  }
+  return { lines, fontSize, shortened: false };
+}
+
+/** A card's height for `nameLines` lines of name (an empty name counts as one) and an optional details line. */
+export function cardHeight(nameLines: number, detailsLine: boolean): number {
+  const lines = Math.min(Math.max(nameLines, 1), CARD.nameMaxLines);
+  return Math.max(CARD.minHeight, lines * CARD.nameLineHeight + (detailsLine ? CARD.detailsLineHeight : 0) + CARD.padding);
+}
+
+/** Whether the card shows influence or an alias under the name. */
+export function hasDetails(actor: Pick<Actor, 'influence' | 'alias'>): boolean {
+  return actor.influence !== null || actor.alias !== '';
+}
+
+// Hit testing asks for every card's height at each pointer move; names change rarely.
+const layouts = new Map<string, NameLayout>();
+
+/** `nameLayout`, remembered per name. */
+export function cachedNameLayout(name: string): NameLayout {
+  let layout = layouts.get(name);
+  if (!layout) {
+    if (layouts.size > 20000) layouts.clear();
+    layout = nameLayout(name);
+    layouts.set(name, layout);
+  }
+  return layout;
+}
+
+/** The actor's card height in board units, as drawn. */
+export function actorCardHeight(actor: Pick<Actor, 'name' | 'influence' | 'alias'>): number {
+  return cardHeight(cachedNameLayout(actor.name).lines.length, hasDetails(actor));
+}
