@@ -24,6 +24,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    /// A body over the route's limit: 413 in our JSON shape, which the web app can show.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("too many attempts")]
     TooManyRequests,
     /// Over the address's request rate: try again after the duration.
@@ -60,6 +63,11 @@ impl IntoResponse for ApiError {
                 "This needs a token: open the link you were given.".into(),
             ),
             ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message.clone()),
+            ApiError::PayloadTooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                message.clone(),
+            ),
             ApiError::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
