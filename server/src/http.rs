@@ -27,8 +27,9 @@ pub enum ApiError {
     /// A body over the route's limit: 413 in our JSON shape, which the web app can show.
     #[error("{0}")]
     PayloadTooLarge(String),
-    #[error("too many attempts")]
-    TooManyRequests,
+    /// The client address holds as many websockets as it may.
+    #[error("too many connections")]
+    TooManyConnections,
     /// Over the address's request rate: try again after the duration.
     #[error("rate limited")]
     RateLimited(std::time::Duration),
@@ -68,25 +69,18 @@ impl IntoResponse for ApiError {
                 "payload_too_large",
                 message.clone(),
             ),
-            ApiError::TooManyRequests => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                "Too many attempts: wait a minute and try again.".into(),
-            ),
+            ApiError::TooManyConnections => {
+                return too_many_requests(
+                    TOO_MANY_CONNECTIONS_RETRY_AFTER.as_secs(),
+                    "Too many connections from this address: close a board and try again.".into(),
+                )
+            }
             ApiError::RateLimited(wait) => {
                 let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
-                let body = ErrorBody {
-                    error: "too_many_requests".into(),
-                    message: format!(
-                        "Too many requests from this address: try again in {seconds} s."
-                    ),
-                };
-                return (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [(header::RETRY_AFTER, seconds.to_string())],
-                    Json(body),
-                )
-                    .into_response();
+                return too_many_requests(
+                    seconds,
+                    format!("Too many requests from this address: try again in {seconds} s."),
+                );
             }
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
@@ -111,6 +105,24 @@ impl IntoResponse for ApiError {
         )
             .into_response()
     }
+}
+
+/// What a client over its websocket cap is told to wait: a connection is closed when a tab
+/// is, so a few seconds usually free one.
+const TOO_MANY_CONNECTIONS_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Every 429 says in `Retry-After` how many seconds to wait.
+fn too_many_requests(retry_after_seconds: u64, message: String) -> Response {
+    let body = ErrorBody {
+        error: "too_many_requests".into(),
+        message,
+    };
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, retry_after_seconds.to_string())],
+        Json(body),
+    )
+        .into_response()
 }
 
 pub fn router() -> Router<AppState> {
