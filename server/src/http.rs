@@ -1,7 +1,8 @@
-//! Plain HTTP endpoints (`/healthz`, `/metrics`) and the one error type every handler returns.
+//! Plain HTTP endpoints (`/healthz`, `/metrics`), the one error type every handler returns, and
+//! the security headers every response gets.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -123,6 +124,56 @@ fn too_many_requests(retry_after_seconds: u64, message: String) -> Response {
         Json(body),
     )
         .into_response()
+}
+
+/// The policy of the app's HTML pages: scripts, styles, fonts and connections only from this
+/// origin (`'self'` covers `ws:`/`wss:` to the same host in CSP 3, which the browser e2e tests
+/// exercise), images also as `data:` (the favicon) and `blob:` (PNG export), and no framing.
+/// Styles also allow inline ones: the board's SVG carries its own `<style>` element (so an
+/// exported SVG is self-contained) and colour swatches and avatars set `style` attributes.
+/// No inline script is allowed.
+const APP_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+    font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+    frame-ancestors 'none'";
+
+/// Adds the security headers to every response: no MIME sniffing and no referrer for all;
+/// the app's policy and no framing for HTML; and a sandbox for SVG, so an exported board
+/// opened directly runs no script even if one got into it.
+pub async fn security_headers(mut response: Response) -> Response {
+    let is_type = |wanted: &str| {
+        response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with(wanted))
+    };
+    let policy = if is_type("text/html") {
+        Some(APP_CONTENT_SECURITY_POLICY)
+    } else if is_type("image/svg+xml") {
+        Some("sandbox")
+    } else {
+        None
+    };
+    let is_html = is_type("text/html");
+    let headers = response.headers_mut();
+    headers
+        .entry(header::X_CONTENT_TYPE_OPTIONS)
+        .or_insert(HeaderValue::from_static("nosniff"));
+    headers
+        .entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("no-referrer"));
+    if let Some(policy) = policy {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(policy));
+    }
+    if is_html {
+        headers
+            .entry(header::X_FRAME_OPTIONS)
+            .or_insert(HeaderValue::from_static("DENY"));
+    }
+    response
 }
 
 pub fn router() -> Router<AppState> {

@@ -71,6 +71,7 @@ pub fn app(state: AppState) -> Router {
             )),
         )
         .fallback(web::static_file)
+        .layer(axum::middleware::map_response(http::security_headers))
         .with_state(state)
 }
 

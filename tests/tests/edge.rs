@@ -174,3 +174,137 @@ async fn websockets_per_forwarded_address_are_capped_and_freed_when_they_close(
     }
     Ok(())
 }
+
+/// The headers every response carries.
+fn assert_common_headers(response: &Response, what: &str) {
+    assert_eq!(
+        response.header("x-content-type-options").as_deref(),
+        Some("nosniff"),
+        "{what}: {}",
+        response.head
+    );
+    assert_eq!(
+        response.header("referrer-policy").as_deref(),
+        Some("no-referrer"),
+        "{what}: {}",
+        response.head
+    );
+}
+
+#[tokio::test]
+async fn every_kind_of_response_carries_its_security_headers() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let port = server.port;
+
+    // The app's HTML, at the root and at a client-side route: the policy and no framing.
+    for path in ["/", "/b/some-board"] {
+        let page = http(port, "GET", path, None, None).await?;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.content_type.starts_with("text/html"), "{path}");
+        assert_common_headers(&page, path);
+        let policy = page.header("content-security-policy").unwrap_or_default();
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self'",
+            "connect-src 'self'",
+            "img-src 'self' data: blob:",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(
+                policy.contains(directive),
+                "{path}: {directive} in {policy}"
+            );
+        }
+        let script_src = policy
+            .split(';')
+            .find(|part| part.trim().starts_with("script-src"))
+            .unwrap_or_default();
+        assert!(!script_src.contains("unsafe-inline"), "{policy}");
+        assert_eq!(
+            page.header("x-frame-options").as_deref(),
+            Some("DENY"),
+            "{path}"
+        );
+    }
+
+    // A static asset named by the app's HTML.
+    let index = http(port, "GET", "/", None, None).await?.text();
+    let script = index
+        .split("src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a script in index.html")
+        .to_owned();
+    let asset = http(port, "GET", &script, None, None).await?;
+    assert_eq!(asset.status, 200, "{script}");
+    assert!(
+        asset.content_type.contains("javascript"),
+        "{}",
+        asset.content_type
+    );
+    assert_common_headers(&asset, "a static asset");
+
+    // API JSON, a success and an error, and the health endpoint.
+    let created = http(
+        port,
+        "POST",
+        "/api/boards",
+        None,
+        Some((
+            "application/json",
+            json!({"title": "Otsakkeet", "locale": "fi", "template": "blank"})
+                .to_string()
+                .into_bytes(),
+        )),
+    )
+    .await?;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_common_headers(&created, "API JSON");
+    let missing = http(port, "GET", "/api/workshops/nothing-here", None, None).await?;
+    assert!(missing.content_type.starts_with("application/json"));
+    assert_common_headers(&missing, "an API error");
+    assert_common_headers(
+        &http(port, "GET", "/healthz", None, None).await?,
+        "/healthz",
+    );
+
+    // An exported SVG is sandboxed: opened directly, nothing in it can run.
+    let created: kartta_protocol::api::Created = created.json()?;
+    let board = &created.workshop.boards[0].id;
+    for file in ["export.svg", "thumbnail.svg"] {
+        let svg = http(
+            port,
+            "GET",
+            &format!("/api/boards/{board}/{file}"),
+            Some(&created.tokens.participant),
+            None,
+        )
+        .await?;
+        assert_eq!(svg.status, 200, "{file}: {}", svg.text());
+        assert!(svg.content_type.starts_with("image/svg+xml"), "{file}");
+        assert_common_headers(&svg, file);
+        assert_eq!(
+            svg.header("content-security-policy").as_deref(),
+            Some("sandbox"),
+            "{file}"
+        );
+    }
+
+    // A websocket upgrade refused before upgrading (no token).
+    let refused = http_with_headers(
+        port,
+        "GET",
+        &format!("/sync/{board}"),
+        &[
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Version", "13"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+        ],
+        None,
+    )
+    .await?;
+    assert_eq!(refused.status, 401, "{}", refused.text());
+    assert_common_headers(&refused, "a refused websocket upgrade");
+    Ok(())
+}
