@@ -129,11 +129,9 @@ fn too_many_requests(retry_after_seconds: u64, message: String) -> Response {
 /// The policy of the app's HTML pages: scripts, styles, fonts and connections only from this
 /// origin (`'self'` covers `ws:`/`wss:` to the same host in CSP 3, which the browser e2e tests
 /// exercise), images also as `data:` (the favicon) and `blob:` (PNG export), and no framing.
-/// Styles also allow inline ones: the board's SVG carries its own `<style>` element (so an
-/// exported SVG is self-contained) and colour swatches and avatars set `style` attributes.
-/// No inline script is allowed.
+/// Nothing inline: the app sets styles through the CSSOM, which the policy does not govern.
 const APP_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+    style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
     font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
     frame-ancestors 'none'";
 
