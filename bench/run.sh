@@ -88,6 +88,8 @@ start_server() {
       # (binaries from before tokens existed do not know the flag and need nothing).
       local open=""
       "$KARTTA_BIN" serve --help 2>/dev/null | grep -q -- '--open-boards' && open="--open-boards"
+      # Every simulated client comes from 127.0.0.1: lift the per-address websocket cap.
+      "$KARTTA_BIN" serve --help 2>/dev/null | grep -q -- '--max-websockets-per-address' && open="$open --max-websockets-per-address 0"
       "${SERVER_CPU[@]}" "$KARTTA_BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn $open >"$log" 2>&1 &
       SERVER_PID=$!
       local line

@@ -9,6 +9,7 @@
 use bytes::Bytes;
 use thiserror::Error;
 
+use crate::json::{check_json, JsonError};
 use crate::lib0::{self, Lib0Error, Reader};
 use crate::validate::{check_state_vector, check_update_v1};
 
@@ -92,6 +93,10 @@ pub enum DecodeError {
     TooManyAwarenessClients { count: usize, limit: usize },
     #[error("awareness state of {size} bytes exceeds the limit of {limit}")]
     AwarenessStateTooLarge { size: usize, limit: usize },
+    /// Stock clients `JSON.parse` every state they receive and lose the whole message when one
+    /// throws, so a state that is not JSON must never be relayed.
+    #[error("awareness state is not JSON: {0}")]
+    AwarenessStateNotJson(JsonError),
     #[error("malformed message: {0}")]
     Malformed(#[from] Lib0Error),
 }
@@ -163,7 +168,8 @@ fn decode_one(
     }
 }
 
-/// Decodes the payload of an awareness message (without the message type).
+/// Decodes the payload of an awareness message (without the message type). Every state must be
+/// JSON (`null` is a removal).
 pub fn decode_awareness(
     payload: &Bytes,
     limits: &DecodeLimits,
@@ -188,6 +194,7 @@ pub fn decode_awareness(
                 limit: limits.max_awareness_state_bytes,
             });
         }
+        check_json(state).map_err(DecodeError::AwarenessStateNotJson)?;
         let state_json = slice_of(payload, &reader, state.as_bytes());
         entries.push(AwarenessEntry {
             client_id,
@@ -368,6 +375,20 @@ mod tests {
             decode_frame(&Bytes::from_static(&[0, 5, 0]), &limits()),
             Err(DecodeError::UnknownSyncType(5))
         );
+    }
+
+    #[test]
+    fn awareness_states_must_be_json() {
+        let broken = encode_awareness([
+            (1, 1, br#"{"user":{"name":"Aino"}}"#.as_slice()),
+            (2, 1, br#"{"user": not json"#.as_slice()),
+        ]);
+        assert!(matches!(
+            decode_frame(&Bytes::from(broken), &limits()),
+            Err(DecodeError::AwarenessStateNotJson(_))
+        ));
+        let removal = encode_awareness([(2, 2, b"null".as_slice())]);
+        assert!(decode_frame(&Bytes::from(removal), &limits()).is_ok());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use kartta_protocol::codec::DecodeLimits;
 
+use crate::client_address::Cidr;
 use crate::room::RoomLimits;
 
 #[derive(Debug, Parser)]
@@ -44,6 +45,13 @@ pub struct ServeConfig {
     /// closed network). Off by default: boards are made through the API and need a token.
     #[arg(long, env = "KARTTA_OPEN_BOARDS")]
     pub open_boards: bool,
+
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as comma-separated networks
+    /// (`127.0.0.1/32,10.0.0.0/8`). Requests and websockets from one of them are counted
+    /// against the right-most forwarded address that is not a proxy; from anyone else the
+    /// header is ignored. Default: none.
+    #[arg(long, env = "KARTTA_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<Cidr>,
 
     /// Log filter in `tracing` syntax, e.g. `info` or `kartta_server=debug`.
     #[arg(long, env = "KARTTA_LOG", default_value = "info")]
@@ -100,6 +108,12 @@ pub struct Limits {
     /// API requests one client address may make at once above the steady rate.
     #[arg(long, env = "KARTTA_API_REQUEST_BURST", default_value_t = 2000)]
     pub api_request_burst: u32,
+
+    /// Websockets one client address may hold open at once (0: no cap). A class behind one
+    /// school NAT has a board or two open per person; the default leaves room for a plenary
+    /// of 150 behind one address.
+    #[arg(long, env = "KARTTA_MAX_WEBSOCKETS_PER_ADDRESS", default_value_t = 300)]
+    pub max_websockets_per_address: usize,
 
     /// In a board with more than four connections, awareness changes (cursors, selections) are
     /// gathered for this many milliseconds and sent as one message. Document updates are never
@@ -167,6 +181,7 @@ impl ServeConfig {
             data_dir,
             limits: Limits::default(),
             open_boards: false,
+            trusted_proxies: Vec::new(),
             log: "info".into(),
         }
     }

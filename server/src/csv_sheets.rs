@@ -48,6 +48,36 @@ pub struct SheetError {
     pub reason: String,
 }
 
+/// First characters that make Excel or LibreOffice read a cell as a formula (OWASP's list for
+/// CSV injection): `=HYPERLINK(…)` typed as a name would run when the sheet is opened.
+const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `text` is, after any leading apostrophes, something a spreadsheet would evaluate.
+/// Apostrophes count so that a name really beginning with `'=` survives the round trip.
+fn needs_apostrophe(text: &str) -> bool {
+    text.trim_start_matches('\'')
+        .starts_with(FORMULA_TRIGGERS.as_slice())
+}
+
+/// A text cell as written to a sheet: prefixed with `'`, which spreadsheets show as text,
+/// when it would otherwise be a formula. Numbers are never passed here, so a negative
+/// coordinate stays a number.
+fn text_cell(text: &str) -> String {
+    if needs_apostrophe(text) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Undoes [`text_cell`] exactly: removes the one apostrophe it adds.
+fn from_text_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_apostrophe(rest) => rest,
+        _ => cell,
+    }
+}
+
 fn sheet(columns: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(columns);
@@ -62,11 +92,11 @@ pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
         &ACTOR_COLUMNS,
         board.actors.iter().map(|actor| {
             vec![
-                actor.name.clone(),
+                text_cell(&actor.name),
                 actor.kind.code().to_owned(),
-                actor.description.clone(),
-                actor.tags.join(TAG_SEPARATOR),
-                actor.alias.clone(),
+                text_cell(&actor.description),
+                text_cell(&actor.tags.join(TAG_SEPARATOR)),
+                text_cell(&actor.alias),
                 actor
                     .influence
                     .map(|value| value.to_string())
@@ -82,7 +112,7 @@ pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
                 },
                 format!("{}", actor.x),
                 format!("{}", actor.y),
-                actor.id.clone(),
+                text_cell(&actor.id),
             ]
         }),
     )
@@ -98,18 +128,15 @@ pub fn relations_csv(board: &BoardExport) -> Vec<u8> {
         &RELATION_COLUMNS,
         board.relations.iter().map(|relation| {
             vec![
-                names
-                    .get(relation.from.as_str())
-                    .copied()
-                    .unwrap_or_default()
-                    .to_owned(),
-                names
-                    .get(relation.to.as_str())
-                    .copied()
-                    .unwrap_or_default()
-                    .to_owned(),
+                text_cell(
+                    names
+                        .get(relation.from.as_str())
+                        .copied()
+                        .unwrap_or_default(),
+                ),
+                text_cell(names.get(relation.to.as_str()).copied().unwrap_or_default()),
                 relation.kind.code().to_owned(),
-                relation.label.clone(),
+                text_cell(&relation.label),
                 relation.direction.code().to_owned(),
                 relation.strength.code().to_owned(),
                 relation
@@ -117,8 +144,8 @@ pub fn relations_csv(board: &BoardExport) -> Vec<u8> {
                     .map(|value| value.code().to_owned())
                     .unwrap_or_default(),
                 relation.status.code().to_owned(),
-                relation.from.clone(),
-                relation.to.clone(),
+                text_cell(&relation.from),
+                text_cell(&relation.to),
             ]
         }),
     )
@@ -191,10 +218,16 @@ fn rows(bytes: &[u8], required: &[&str]) -> Result<Vec<(u64, Row)>, SheetError> 
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
+        // Every cell is read through `from_text_cell`: a number or a code never starts with an
+        // apostrophe that the export added, so only text cells change.
         let row = headers
             .iter()
             .cloned()
-            .zip(record.iter().map(|field| field.trim().to_owned()))
+            .zip(
+                record
+                    .iter()
+                    .map(|field| from_text_cell(field.trim()).to_owned()),
+            )
             .collect();
         out.push((line, row));
     }
@@ -431,6 +464,100 @@ mod tests {
         let again = parse_relations(&relations_csv(&board), &board.actors).unwrap();
         assert_eq!(again.relations[0].from, "t1");
         assert_eq!(again.relations[0].kind, RelationKind::Funding);
+    }
+
+    fn actor(id: &str, name: &str, x: f64) -> ActorView {
+        let mut actor = parse_actors(b"Label\nplaceholder\n")
+            .unwrap()
+            .actors
+            .remove(0);
+        (actor.id, actor.name, actor.x, actor.y) = (id.into(), name.into(), x, -0.5);
+        actor
+    }
+
+    #[test]
+    fn formulas_are_neutralised_on_export_and_names_survive_the_round_trip() {
+        let names = [
+            "=HYPERLINK(\"https://example.com\",\"x\")",
+            "+1",
+            "-a",
+            "@b",
+            "\tc",
+            "\rd",
+            "'s-Hertogenbosch",
+            "'=already quoted",
+            "''+twice",
+            "Turku",
+        ];
+        let mut board = empty_board();
+        board.actors = names
+            .iter()
+            .enumerate()
+            .map(|(index, name)| actor(&format!("id{index}"), name, -12.5))
+            .collect();
+        board.actors[0].description = "=1+1".into();
+        board.actors[0].tags = vec!["@tag".into(), "plain".into()];
+        board.actors[0].alias = "-alias".into();
+        board.relations = vec![RelationView {
+            id: "r".into(),
+            from: "id0".into(),
+            to: "id1".into(),
+            kind: RelationKind::Funding,
+            label: "=cmd|' /C calc'!A0".into(),
+            direction: Direction::None,
+            strength: Strength::Normal,
+            coordination: None,
+            status: RelationStatus::Existing,
+        }];
+
+        let actors_sheet = actors_csv(&board);
+        let mut reader = csv::Reader::from_reader(actors_sheet.as_slice());
+        for record in reader.records() {
+            let record = record.unwrap();
+            let first = record[0].chars().next().unwrap();
+            assert!(
+                !FORMULA_TRIGGERS.contains(&first),
+                "a name cell a spreadsheet would evaluate: {:?}",
+                &record[0]
+            );
+            assert_eq!(&record[8], "-12.5", "a negative coordinate stays a number");
+            assert_eq!(&record[9], "-0.5");
+        }
+        let again = parse_actors(&actors_sheet).unwrap();
+        let names_again: Vec<&str> = again.actors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names_again, names);
+        assert_eq!(again.actors[0].description, "=1+1");
+        assert_eq!(again.actors[0].tags, vec!["@tag", "plain"]);
+        assert_eq!(again.actors[0].alias, "-alias");
+        assert_eq!((again.actors[0].x, again.actors[0].y), (-12.5, -0.5));
+
+        let relations_sheet = relations_csv(&board);
+        let text = String::from_utf8(relations_sheet.clone()).unwrap();
+        assert!(text.contains("'=cmd"), "{text}");
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        let again = parse_relations(&relations_sheet, &board.actors).unwrap();
+        assert_eq!(again.relations[0].label, "=cmd|' /C calc'!A0");
+        assert_eq!(
+            (
+                again.relations[0].from.as_str(),
+                again.relations[0].to.as_str()
+            ),
+            ("id0", "id1")
+        );
+        // Resolved by name alone, the neutralised names still find their actors.
+        let by_name_only = text
+            .lines()
+            .map(|line| line.rsplitn(3, ',').nth(2).unwrap_or(line).to_owned())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let again = parse_relations(by_name_only.as_bytes(), &board.actors).unwrap();
+        assert_eq!(
+            (
+                again.relations[0].from.as_str(),
+                again.relations[0].to.as_str()
+            ),
+            ("id0", "id1")
+        );
     }
 
     #[test]

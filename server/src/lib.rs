@@ -6,6 +6,7 @@
 pub mod api;
 pub mod board_doc;
 pub mod catalog;
+pub mod client_address;
 pub mod config;
 pub mod csv_sheets;
 pub mod http;
@@ -41,7 +42,7 @@ pub struct AppState {
     pub rooms: Arc<Rooms>,
     pub metrics: Arc<Metrics>,
     pub catalog: Arc<Catalog>,
-    /// Request and join-attempt rates per client address.
+    /// Request and join-attempt rates and open websockets per client address.
     pub api_limits: Arc<api::rate::ApiLimits>,
     /// Permits to write a large message (see `ws::LARGE_MESSAGE_BYTES`): bounds how many
     /// copies of a big board sit in write buffers at once.
@@ -70,6 +71,7 @@ pub fn app(state: AppState) -> Router {
             )),
         )
         .fallback(web::static_file)
+        .layer(axum::middleware::map_response(http::security_headers))
         .with_state(state)
 }
 
@@ -124,10 +126,7 @@ impl Server {
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let address = listener.local_addr()?;
-        let api_limits = Arc::new(api::rate::ApiLimits::new(
-            config.limits.api_requests_per_second,
-            config.limits.api_request_burst,
-        ));
+        let api_limits = Arc::new(api::rate::ApiLimits::new(&config.limits));
         let state = AppState {
             config: Arc::new(config),
             rooms,

@@ -26,6 +26,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::WebSocketStream;
 use tokio_util::sync::CancellationToken;
 
+use crate::client_address::ClientAddress;
 use crate::http::ApiError;
 use crate::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
 use crate::AppState;
@@ -81,6 +82,7 @@ pub async fn sync_handler(
     Path(board_id): Path<String>,
     State(state): State<AppState>,
     token: crate::api::Token,
+    ClientAddress(client_address): ClientAddress,
     mut request: Request,
 ) -> Response {
     if !kartta_protocol::is_valid_board_id(&board_id) {
@@ -104,6 +106,12 @@ pub async fn sync_handler(
         )
         .into_response();
     };
+    // Held until the connection ends, so one address cannot hold every socket of the server.
+    let Some(websocket_slot) = state.api_limits.open_websocket(client_address) else {
+        state.metrics.rate_limited.inc();
+        tracing::info!(%client_address, "refused a websocket over the per-address cap");
+        return ApiError::TooManyConnections.into_response();
+    };
     let upgrade = hyper::upgrade::on(&mut request);
     let max_message = state.config.limits.max_message_bytes;
     let config = WebSocketConfig::default()
@@ -124,6 +132,7 @@ pub async fn sync_handler(
             }
             Err(error) => tracing::info!(%error, "websocket upgrade failed"),
         }
+        drop(websocket_slot);
     });
     let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();
     let headers = response.headers_mut();

@@ -229,3 +229,59 @@ test('a viewer link syncs read-only: its edits reach nobody and are not stored',
   close(fresh.provider)
   close(editor.provider)
 })
+
+/** lib0's variable-length unsigned integer, for hand-made frames. */
+const varUint = (value) => {
+  const bytes = []
+  while (value > 0x7f) {
+    bytes.push((value & 0x7f) | 0x80)
+    value = Math.floor(value / 128)
+  }
+  bytes.push(value)
+  return bytes
+}
+
+/** One awareness message (type 1) carrying `state` as the state text of `clientId`. */
+const awarenessFrame = (clientId, clock, state) => {
+  const text = [...Buffer.from(state, 'utf8')]
+  const payload = [...varUint(1), ...varUint(clientId), ...varUint(clock), ...varUint(text.length), ...text]
+  return Buffer.from([...varUint(1), ...varUint(payload.length), ...payload])
+}
+
+test('an awareness state that is not JSON closes its sender; stock clients throw nothing and keep converging', { timeout: 20000 }, async () => {
+  // y-protocols calls JSON.parse inside the socket's message handler, so a relayed bad state
+  // would surface here as an uncaught exception.
+  const uncaught = []
+  const onUncaught = (error) => uncaught.push(error)
+  process.on('uncaughtException', onUncaught)
+  try {
+    const board = await newBoard()
+    const a = connect(board)
+    const b = connect(board)
+    await Promise.all([synced(a.provider), synced(b.provider)])
+    a.provider.awareness.setLocalStateField('user', { name: 'Aino' })
+    await waitFor('B to see A', () => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Aino')
+
+    const badClientId = 4242
+    const raw = new WebSocket(`${serverUrl}/${board.id}?token=${board.tokens.participant}`)
+    const closed = new Promise((resolve) => raw.on('close', (code) => resolve(code)))
+    raw.on('open', () => raw.send(awarenessFrame(badClientId, 1, '{"user": not json')))
+    assert.equal(await closed, 1007)
+
+    // Both stock clients still relay awareness and edits, both ways.
+    b.provider.awareness.setLocalStateField('user', { name: 'Bertil' })
+    await waitFor('A to see B after the bad state', () => a.provider.awareness.getStates().get(b.doc.clientID)?.user?.name === 'Bertil')
+    a.doc.getMap('actors').set('after', 'the bad state')
+    b.doc.getMap('actors').set('also', 'from B')
+    const both = (doc) => doc.getMap('actors').get('after') === 'the bad state' && doc.getMap('actors').get('also') === 'from B'
+    await waitFor('A and B to converge after the bad state', () => both(a.doc) && both(b.doc))
+    assert.deepEqual(Y.encodeStateVector(a.doc), Y.encodeStateVector(b.doc))
+    assert.deepEqual(uncaught, [])
+    assert.equal(a.provider.awareness.getStates().has(badClientId), false)
+    assert.equal(b.provider.awareness.getStates().has(badClientId), false)
+    close(a.provider)
+    close(b.provider)
+  } finally {
+    process.off('uncaughtException', onUncaught)
+  }
+})

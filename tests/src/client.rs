@@ -28,6 +28,9 @@ pub struct Seen {
     pub awareness: HashMap<u64, String>,
     pub awareness_messages: usize,
     pub update_messages: usize,
+    /// Binary frames that did not decode, e.g. an awareness state that is not JSON: a stock
+    /// client throws on those, so the server must never send one.
+    pub undecodable_frames: usize,
     pub permission_denied: Option<String>,
     /// The close code the server sent, once the connection has ended.
     pub close_code: Option<u16>,
@@ -83,9 +86,16 @@ impl Client {
                 while let Some(frame) = stream.next().await {
                     match frame {
                         Ok(WsMessage::Binary(bytes)) => {
-                            if let Ok(messages) = codec::decode_frame(&bytes, &limits) {
-                                for message in messages {
-                                    handle(&doc, &seen, &outgoing, message);
+                            match codec::decode_frame(&bytes, &limits) {
+                                Ok(messages) => {
+                                    for message in messages {
+                                        handle(&doc, &seen, &outgoing, message);
+                                    }
+                                }
+                                Err(_) => {
+                                    if let Ok(mut seen) = seen.lock() {
+                                        seen.undecodable_frames += 1;
+                                    }
                                 }
                             }
                         }

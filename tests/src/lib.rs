@@ -67,12 +67,28 @@ pub async fn http(
     token: Option<&str>,
     body: Option<(&str, Vec<u8>)>,
 ) -> anyhow::Result<Response> {
+    let authorization = token.map(|token| format!("Bearer {token}"));
+    let headers: Vec<(&str, &str)> = authorization
+        .iter()
+        .map(|value| ("Authorization", value.as_str()))
+        .collect();
+    http_with_headers(port, method, path, &headers, body).await
+}
+
+/// [`http`] with any extra request headers, e.g. `X-Forwarded-For`.
+pub async fn http_with_headers(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, Vec<u8>)>,
+) -> anyhow::Result<Response> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
     let mut request =
         format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
-    if let Some(token) = token {
-        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
     }
     let body = match body {
         Some((content_type, bytes)) => {

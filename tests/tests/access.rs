@@ -779,6 +779,72 @@ async fn json_export_imports_back_and_a_bad_file_changes_nothing() -> anyhow::Re
 }
 
 #[tokio::test]
+async fn imports_up_to_eight_megabytes_are_read_and_larger_bodies_get_our_json_413(
+) -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let (source, target) = (fixture.board(0), fixture.board(1));
+    let participant = fixture.token(Caller::Participant).unwrap();
+    let import_path = format!("/api/boards/{target}/import");
+    let import = |bytes: Vec<u8>| {
+        http(
+            fixture.server.port,
+            "POST",
+            &import_path,
+            Some(&participant),
+            Some(("application/json", bytes)),
+        )
+    };
+    // 3 MB, over axum's default limit of 2 MB: judged on its content (a real export).
+    let export = fixture
+        .call(
+            Caller::Participant,
+            "GET",
+            &format!("/api/boards/{source}/export.json"),
+            None,
+        )
+        .await?;
+    let mut padded = export.body.clone();
+    padded.resize(3 * 1024 * 1024, b' ');
+    let accepted = import(padded).await?;
+    assert_eq!(accepted.status, 200, "{}", accepted.text());
+    // 3 MB that are not an export: refused for what they are, not for their size.
+    let refused_on_content = import(vec![b'x'; 3 * 1024 * 1024]).await?;
+    assert_eq!(
+        refused_on_content.status,
+        400,
+        "{}",
+        refused_on_content.text()
+    );
+
+    // 9 MB: over the import limit, answered in the error shape the web app shows.
+    let too_large = import(vec![b' '; 9 * 1024 * 1024]).await?;
+    assert_eq!(too_large.status, 413, "{}", too_large.text());
+    let error: serde_json::Value = too_large.json()?;
+    assert_eq!(error["error"], "payload_too_large");
+    assert!(
+        error["message"].as_str().unwrap_or("").contains("8 MB"),
+        "{error}"
+    );
+
+    // Every other route that takes a body keeps axum's 2 MB limit, with the same error shape.
+    let mut long_title = br#"{"title":""#.to_vec();
+    long_title.resize(3 * 1024 * 1024, b'a');
+    long_title.extend_from_slice(br#""}"#);
+    let workshop = http(
+        fixture.server.port,
+        "POST",
+        "/api/workshops",
+        None,
+        Some(("application/json", long_title)),
+    )
+    .await?;
+    assert_eq!(workshop.status, 413, "{}", workshop.text());
+    let error: serde_json::Value = workshop.json()?;
+    assert_eq!(error["error"], "payload_too_large");
+    Ok(())
+}
+
+#[tokio::test]
 async fn boards_export_as_svg_png_csv_and_zip_and_csv_imports_back() -> anyhow::Result<()> {
     let fixture = Fixture::new().await?;
     let (source, target) = (fixture.board(0), fixture.board(1));

@@ -273,6 +273,15 @@ fn hostile_inputs() -> Vec<Hostile> {
             close_code: 1007,
         },
         Hostile {
+            name: "awareness state that is not JSON",
+            frame: binary(codec::encode_awareness([(
+                1,
+                1,
+                br#"{"user": not json"#.as_slice(),
+            )])),
+            close_code: 1007,
+        },
+        Hostile {
             name: "too many awareness clients",
             frame: binary(codec::encode_awareness(many_clients)),
             close_code: 4030,
@@ -307,6 +316,44 @@ async fn hostile_input_closes_only_the_offending_socket() -> anyhow::Result<()> 
     }
     let (status, body) = http_get(server.port, "/healthz").await?;
     assert_eq!(status, 200, "{body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_awareness_state_that_is_not_json_closes_its_sender_and_reaches_nobody(
+) -> anyhow::Result<()> {
+    let server = ServerProcess::start_open(&[]).await?;
+    let board = new_board_id();
+    let observer = Client::connect(&server.sync_url(&board)).await?;
+    let speaker = Client::connect(&server.sync_url(&board)).await?;
+    let mut attacker = RawSocket::connect(&server.sync_url(&board)).await?;
+    let attacker_client_id = 4242;
+    attacker
+        .send(WsMessage::Binary(
+            codec::encode_awareness([(attacker_client_id, 1, br#"{"user": not json"#.as_slice())])
+                .into(),
+        ))
+        .await?;
+    assert_eq!(attacker.close_code().await?.map(u16::from), Some(1007));
+
+    // The room handles a board's messages in order, so once a state sent after the bad one has
+    // arrived, the bad one would have arrived before it.
+    let speaker_id = speaker.client_id();
+    speaker.set_awareness(1, r#"{"user":{"name":"Aino"}}"#);
+    observer
+        .wait_for("the state sent after the bad one", |_, seen| {
+            seen.awareness
+                .get(&speaker_id)
+                .is_some_and(|state| state.contains("Aino"))
+        })
+        .await?;
+    observer.seen(|seen| {
+        assert_eq!(
+            seen.undecodable_frames, 0,
+            "a frame a stock client throws on"
+        );
+        assert!(!seen.awareness.contains_key(&attacker_client_id));
+    });
     Ok(())
 }
 

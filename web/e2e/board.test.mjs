@@ -184,6 +184,11 @@ test('two people draw one map together', { timeout: 120_000 }, async () => {
   const png = await streamBytes(await pngDownload.createReadStream());
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
   assert.ok(png.length > 2000, 'PNG has content');
+  // The page's scene styles are a constructed stylesheet; the browser's SVG carries them itself.
+  await a.click('#k-export-menu summary');
+  const [viewSvg] = await Promise.all([a.waitForEvent('download'), a.getByText('Current view as SVG').click()]);
+  const viewSvgText = await streamText(await viewSvg.createReadStream());
+  assert.match(viewSvgText, /<style[^>]*>[^<]*\.k-actor-name \{/, 'the view SVG embeds the scene styles');
 
   await a.screenshot({ path: `${ARTIFACTS}/e2e-person-a.png` });
   await b.screenshot({ path: `${ARTIFACTS}/e2e-person-b.png` });

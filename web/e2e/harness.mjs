@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { before, after } from 'node:test';
+import { before, after, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,11 +21,21 @@ export const CHROMIUM_ARGS = [
 export let server = null;
 /** Browser contexts a test file opened; closed after its last test. */
 export const open = [];
+/** What Chromium reported as blocked by the Content-Security-Policy during the current test. */
+export const cspViolations = [];
 
-/** Starts a server before the file's first test, and closes every context and the server after its last. */
+/**
+ * Starts a server before the file's first test, and closes every context and the server after its
+ * last. A test during which the browser blocked anything under the app's Content-Security-Policy
+ * fails.
+ */
 export function useServer() {
   before(async () => {
     server = await startServer();
+  });
+  afterEach(() => {
+    const reported = cspViolations.splice(0);
+    assert.deepEqual(reported, [], 'the browser blocked something under the Content-Security-Policy');
   });
   after(async () => {
     for (const context of open.splice(0)) await context.close();
@@ -63,8 +73,12 @@ export async function startServer() {
   };
 }
 
-/** A fresh Chromium profile per context, so contexts share nothing (two people, two devices). */
-export async function launchContext(options = {}) {
+/**
+ * A fresh Chromium profile per context, so contexts share nothing (two people, two devices).
+ * Its pages get the app's `window.kartta` debug handle (which tests drive the board through)
+ * unless `debugHandle: false`: a production build attaches it only when asked before loading.
+ */
+export async function launchContext({ debugHandle = true, ...options } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'kartta-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -72,6 +86,10 @@ export async function launchContext(options = {}) {
     headless: true,
     viewport: { width: 1280, height: 800 },
     ...options,
+  });
+  if (debugHandle) await context.addInitScript(() => { window.karttaDebug = true; });
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   return {
     context,

@@ -1,6 +1,6 @@
 //! Workshops and boards: create, read, rename, lock, time, delete, join by code.
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,6 +18,7 @@ use super::{
 };
 use crate::board_doc;
 use crate::catalog::{BoardRecord, Catalog, NewWorkshop};
+use crate::client_address::ClientAddress;
 use crate::http::ApiError;
 use crate::room::RoomCommand;
 use crate::AppState;
@@ -142,11 +143,11 @@ pub async fn get_workshop(
 
 pub async fn join(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(client): ClientAddress,
     ApiJson(request): ApiJson<JoinRequest>,
 ) -> Result<Json<Joined>, ApiError> {
-    if state.api_limits.allow_join(client.ip()).is_err() {
-        return Err(ApiError::TooManyRequests);
+    if let Err(wait) = state.api_limits.allow_join(client) {
+        return Err(ApiError::RateLimited(wait));
     }
     // A join code gives the participant token; codes are 8 characters of a 25-letter alphabet.
     let code = request.code;

@@ -2,8 +2,9 @@
 //! JSON and CSV into a board.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{BoardExport, Imported, Role};
@@ -18,7 +19,7 @@ use crate::AppState;
 use crate::{board_doc, csv_sheets, render};
 
 /// Largest import body accepted.
-const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
 
 /// The current state of a board, read through its room.
 pub async fn current_state(state: &AppState, board_id: &str) -> Result<Vec<u8>, ApiError> {
@@ -195,17 +196,22 @@ pub async fn import(
     token: Token,
     Query(query): Query<ImportQuery>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Imported>, ApiError> {
+    // The route's `DefaultBodyLimit` is `MAX_IMPORT_BYTES`; a larger body ends up here.
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(format!(
+                "Import files may be at most {} MB.",
+                MAX_IMPORT_BYTES / 1024 / 1024
+            ))
+        } else {
+            ApiError::BadRequest(rejection.body_text())
+        }
+    })?;
     let (board, _, role) = board_role(&state, &id, &token).await?;
     require(role, Role::Participant, "import into boards")?;
     require_unlocked(&board, role)?;
-    if body.len() > MAX_IMPORT_BYTES {
-        return Err(ApiError::BadRequest(format!(
-            "Import files may be at most {} MB.",
-            MAX_IMPORT_BYTES / 1024 / 1024
-        )));
-    }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())

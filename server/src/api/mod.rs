@@ -11,8 +11,9 @@ mod snapshots;
 
 use crate::room::RoomCommand;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use kartta_protocol::api::{BoardSummary, Role, SharedTokens, Workshop};
@@ -36,7 +37,11 @@ pub fn router() -> Router<AppState> {
             get(snapshots::list).post(snapshots::create),
         )
         .route("/boards/{id}/{file}", get(export::board_file))
-        .route("/boards/{id}/import", post(export::import))
+        // Import files are larger than axum's default body limit (2 MB) allows.
+        .route(
+            "/boards/{id}/import",
+            post(export::import).layer(DefaultBodyLimit::max(export::MAX_IMPORT_BYTES)),
+        )
         .route("/workshops", post(boards::create_workshop))
         .route(
             "/workshops/{id}",
@@ -110,6 +115,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(
+                ApiError::PayloadTooLarge("This request is too large.".into()),
+            ),
             Err(rejection) => Err(ApiError::Invalid {
                 code: "invalid_json",
                 message: json_problem(&rejection),

@@ -1,21 +1,27 @@
-//! Rate limits per client address for the HTTP API (GCRA, from `governor`): a steady rate with
-//! a burst for every request, where rendering, importing and copying a board cost more than
-//! reading; and a stricter limit on join attempts, so join codes cannot be guessed.
+//! Limits per client address: for the HTTP API a rate (GCRA, from `governor`) with a burst for
+//! every request, where rendering, importing and copying a board cost more than reading, and a
+//! stricter limit on join attempts, so join codes cannot be guessed; for websockets a cap on
+//! how many one address holds open.
 //!
-//! The limits are per address, and a whole class may share one address behind a school NAT:
-//! the defaults leave room for 45 people polling the overview at once.
+//! The limits are per address (see [`crate::client_address`] for proxies), and a whole class
+//! may share one address behind a school NAT: the defaults leave room for 45 people polling
+//! the overview at once.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use dashmap::DashMap;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::client_address::ClientAddress;
+use crate::config::Limits;
 use crate::http::ApiError;
 use crate::AppState;
 
@@ -28,6 +34,26 @@ pub struct ApiLimits {
     requests: DefaultKeyedRateLimiter<IpAddr>,
     joins: DefaultKeyedRateLimiter<IpAddr>,
     clock: DefaultClock,
+    /// Open websockets per address; an address leaves the map when its last one closes.
+    websockets: Arc<DashMap<IpAddr, usize>>,
+    /// 0: no cap.
+    max_websockets_per_address: usize,
+}
+
+/// One open websocket of an address, counted until it is dropped.
+pub struct WebsocketSlot {
+    websockets: Arc<DashMap<IpAddr, usize>>,
+    address: IpAddr,
+}
+
+impl Drop for WebsocketSlot {
+    fn drop(&mut self) {
+        if let Some(mut count) = self.websockets.get_mut(&self.address) {
+            *count = count.saturating_sub(1);
+        }
+        self.websockets
+            .remove_if(&self.address, |_, count| *count == 0);
+    }
 }
 
 fn at_least_one(value: u32) -> NonZeroU32 {
@@ -35,15 +61,33 @@ fn at_least_one(value: u32) -> NonZeroU32 {
 }
 
 impl ApiLimits {
-    pub fn new(requests_per_second: u32, burst: u32) -> ApiLimits {
-        let requests = Quota::per_second(at_least_one(requests_per_second))
-            .allow_burst(at_least_one(burst.max(EXPENSIVE_REQUEST_COST)));
+    pub fn new(limits: &Limits) -> ApiLimits {
+        let requests = Quota::per_second(at_least_one(limits.api_requests_per_second)).allow_burst(
+            at_least_one(limits.api_request_burst.max(EXPENSIVE_REQUEST_COST)),
+        );
         let joins = Quota::per_minute(at_least_one(JOIN_ATTEMPTS_PER_MINUTE));
         ApiLimits {
             requests: RateLimiter::keyed(requests),
             joins: RateLimiter::keyed(joins),
             clock: DefaultClock::default(),
+            websockets: Arc::new(DashMap::new()),
+            max_websockets_per_address: limits.max_websockets_per_address,
         }
+    }
+
+    /// Counts one more open websocket of `address` while the slot lives; `None` when the
+    /// address already holds `--max-websockets-per-address`.
+    pub fn open_websocket(&self, address: IpAddr) -> Option<WebsocketSlot> {
+        let mut count = self.websockets.entry(address).or_insert(0);
+        if self.max_websockets_per_address > 0 && *count >= self.max_websockets_per_address {
+            return None;
+        }
+        *count += 1;
+        drop(count);
+        Some(WebsocketSlot {
+            websockets: self.websockets.clone(),
+            address,
+        })
     }
 
     /// Counts a request of `cost` from `address`; `Err` says how long to wait.
@@ -93,12 +137,12 @@ fn cost(method: &Method, path: &str) -> u32 {
 /// Middleware for `/api`: a 429 with `Retry-After` once an address is over its rate.
 pub async fn limit_requests(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     request: Request,
     next: Next,
 ) -> Response {
     let cost = cost(request.method(), request.uri().path());
-    match state.api_limits.allow_request(client.ip(), cost) {
+    match state.api_limits.allow_request(client, cost) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
             state.metrics.rate_limited.inc();
@@ -131,7 +175,11 @@ mod tests {
 
     #[test]
     fn an_address_over_its_rate_waits_and_others_do_not() {
-        let limits = ApiLimits::new(1, 2 * EXPENSIVE_REQUEST_COST);
+        let limits = ApiLimits::new(&Limits {
+            api_requests_per_second: 1,
+            api_request_burst: 2 * EXPENSIVE_REQUEST_COST,
+            ..Limits::default()
+        });
         let busy: IpAddr = [10, 0, 0, 1].into();
         let other: IpAddr = [10, 0, 0, 2].into();
         assert!(limits.allow_request(busy, EXPENSIVE_REQUEST_COST).is_ok());
@@ -144,5 +192,35 @@ mod tests {
             "{wait:?}"
         );
         assert!(limits.allow_request(other, EXPENSIVE_REQUEST_COST).is_ok());
+    }
+
+    #[test]
+    fn websockets_per_address_are_capped_and_freed_when_they_close() {
+        let limits = ApiLimits::new(&Limits {
+            max_websockets_per_address: 2,
+            ..Limits::default()
+        });
+        let crowded: IpAddr = [10, 0, 0, 1].into();
+        let other: IpAddr = [10, 0, 0, 2].into();
+        let first = limits.open_websocket(crowded).expect("first");
+        let _second = limits.open_websocket(crowded).expect("second");
+        assert!(
+            limits.open_websocket(crowded).is_none(),
+            "a third is over the cap"
+        );
+        assert!(
+            limits.open_websocket(other).is_some(),
+            "another address has its own"
+        );
+        drop(first);
+        assert!(
+            limits.open_websocket(crowded).is_some(),
+            "a closed one frees its slot"
+        );
+        drop(_second);
+        assert!(
+            limits.websockets.is_empty(),
+            "an address without websockets is forgotten"
+        );
     }
 }

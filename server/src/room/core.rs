@@ -837,7 +837,7 @@ mod tests {
             (12, br#"{"user":{"name":"Veera"}}"#),
             (13, br#"{"user":{"name":""}}"#),
             (14, br#"{"cursor":null}"#),
-            (15, b"not json"),
+            (15, br#""a state that is not an object""#),
         ];
         for (i, (client_id, json)) in states.into_iter().enumerate() {
             let connection = if i < 3 { 1 } else { 2 };

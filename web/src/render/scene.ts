@@ -15,6 +15,21 @@ import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
 import { DrawnView } from './gesture';
 
+let sceneStylesAdopted = false;
+
+/**
+ * Gives the page the drawing's styles once, as a constructed stylesheet: a `<style>` element would
+ * need 'unsafe-inline' in the app's Content-Security-Policy. Exports embed the same rules as a
+ * `<style>` of their own (see `ui/export.ts`). Skipped where there is no CSSOM (unit tests).
+ */
+function adoptSceneStyles(): void {
+  if (sceneStylesAdopted || typeof CSSStyleSheet === 'undefined' || !('replaceSync' in CSSStyleSheet.prototype)) return;
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(SCENE_CSS);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  sceneStylesAdopted = true;
+}
+
 /** Outlines of a snapshot compared with the board now: gone since (dashed), changed since. */
 export const COMPARE_REMOVED = '#b91c1c';
 export const COMPARE_CHANGED = '#b45309';
@@ -75,8 +90,7 @@ export class SceneRenderer {
     this.root.className = 'k-scene-host';
     this.drawing = svg('svg', { class: 'k-scene', xmlns: 'http://www.w3.org/2000/svg' });
     this.cursorSvg = svg('svg', { class: 'k-scene k-cursor-layer', 'aria-hidden': 'true' });
-    const style = svg('style');
-    style.textContent = SCENE_CSS;
+    adoptSceneStyles();
     const defs = svg('defs', {}, [
       svg('pattern', { id: 'k-dots', width: 32, height: 32, patternUnits: 'userSpaceOnUse' }, [
         svg('circle', { cx: 1.5, cy: 1.5, r: 1.5, fill: '#cbd5e1' }),
@@ -98,7 +112,7 @@ export class SceneRenderer {
     // Elements drawn in the margin around the view must show when the compositor moves the drawing
     // during a pan or zoom (an inline SVG clips to its box by default); the host clips to the screen.
     this.drawing.style.overflow = 'visible';
-    this.drawing.append(style, defs, this.world);
+    this.drawing.append(defs, this.world);
     this.cursorSvg.append(this.cursors);
     // The gesture's transform is set on an HTML box around the SVG: on the SVG root itself, Chromium
     // spends several milliseconds restyling the drawing for each step.

@@ -35,7 +35,7 @@ export const STATUS_DASH: Record<RelationStatus, string> = { existing: '', desir
 
 export const FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
-/** Styles of the drawing itself; embedded in the live SVG and in exported files alike. */
+/** Styles of the drawing itself: adopted by the page (see `render/scene.ts`) and embedded in exported files. */
 export const SCENE_CSS = `
 .k-scene { font-family: ${FONT_STACK}; }
 .k-actor-body { fill: #ffffff; stroke-width: 2; }

@@ -291,7 +291,12 @@ class BoardView {
     const pageHidden = () => { if (this.presenting) this.announcePresenting(false, true); };
     window.addEventListener('pagehide', pageHidden);
     this.cleanups.push(() => window.removeEventListener('pagehide', pageHidden));
-    (window as unknown as { kartta: KarttaDebug }).kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider, role: this.role };
+    // A handle on the board's internals for tests and the console: it is not part of the product,
+    // so a production page only has it when a test asked for it before the page loaded.
+    const debugWindow = window as unknown as { kartta?: KarttaDebug; karttaDebug?: boolean };
+    if (import.meta.env.DEV || debugWindow.karttaDebug === true) {
+      debugWindow.kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider, role: this.role };
+    }
     this.timerInterval = setInterval(() => this.updateTimer(), 1000);
     this.presenting = !ctx.snapshot && Boolean(ctx.open.present) && canManage(this.role);
     this.layout();

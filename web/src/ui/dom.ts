@@ -8,6 +8,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2), value as EventListener);
     else if (name === 'value' && 'value' in el) (el as HTMLInputElement).value = String(value);
     else if (name === 'checked' && el instanceof HTMLInputElement) el.checked = Boolean(value);
+    // Through the CSSOM: a `style` attribute would need 'unsafe-inline' in the Content-Security-Policy.
+    else if (name === 'style') el.style.cssText = String(value);
     else el.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children) if (child !== null && child !== false) el.append(child);

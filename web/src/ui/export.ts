@@ -1,6 +1,7 @@
 // Export from the browser: the current view or the whole board as a standalone SVG or a PNG.
 import type { Rect } from '../render/viewport';
 import type { SceneRenderer } from '../render/scene';
+import { SCENE_CSS } from '../render/style';
 
 /** A self-contained SVG document of the drawing (without selections or cursors) showing `bounds`. */
 export function sceneSvg(renderer: SceneRenderer, bounds: Rect): string {
@@ -18,6 +19,10 @@ export function sceneSvg(renderer: SceneRenderer, bounds: Rect): string {
   clone.setAttribute('viewBox', `${bounds.x} ${bounds.y} ${bounds.w} ${bounds.h}`);
   clone.setAttribute('width', String(Math.round(bounds.w)));
   clone.setAttribute('height', String(Math.round(bounds.h)));
+  // The page has the drawing's styles as a constructed stylesheet; the file carries its own.
+  const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
+  style.textContent = SCENE_CSS;
+  clone.prepend(style);
   const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   Object.entries({ x: bounds.x, y: bounds.y, width: bounds.w, height: bounds.h, fill: '#ffffff' }).forEach(([k, v]) => background.setAttribute(k, String(v)));
   clone.querySelector('.k-world')?.prepend(background);
