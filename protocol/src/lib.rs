@@ -4,6 +4,7 @@
 pub mod api;
 pub mod close;
 pub mod codec;
+pub mod figures;
 pub mod lib0;
 pub mod schema;
 pub mod typescript;
