@@ -1,0 +1,116 @@
+// The browser's network figures against the golden graphs the server's figures are tested with.
+import goldenText from '../../protocol/tests/figures-golden.json?raw';
+import { describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { BoardModel } from '../src/model/board';
+import { FIGURES_DEBOUNCE_MS, LiveFigures } from '../src/figures/live';
+import type { WorkerAnswer, WorkerRequest } from '../src/figures/figures.worker';
+import { computeFigures } from '../src/figures/compute';
+import type { RelationEnds } from '../src/figures/compute';
+
+interface GoldenGraph {
+  name: string;
+  actors: string[];
+  relations: RelationEnds[];
+  expected: Record<string, { degree: number; inDegree: number; outDegree: number; betweenness: number; isolated: boolean; component: number }>;
+  communities?: string[][];
+}
+
+const golden: { graphs: GoldenGraph[] } = JSON.parse(goldenText);
+
+/** A partition as sorted lists, whatever the community numbers. */
+const partition = (groups: string[][]) => groups.map((group) => [...group].sort().join(' ')).sort();
+
+describe('network figures agree with the golden graphs', () => {
+  for (const graph of golden.graphs) {
+    it(graph.name, () => {
+      const figures = computeFigures({ actorIds: graph.actors, relations: graph.relations, seed: 'board-1' });
+      expect(figures.map((f) => f.actorId)).toEqual(Object.keys(graph.expected).sort());
+      for (const actor of figures) {
+        const expected = graph.expected[actor.actorId];
+        expect({ ...actor, betweenness: 0, community: 0, actorId: '' }, actor.actorId).toEqual({
+          ...expected, betweenness: 0, community: 0, actorId: '',
+        });
+        expect(actor.betweenness, `betweenness of ${actor.actorId}`).toBeCloseTo(expected.betweenness, 9);
+      }
+      if (graph.communities) {
+        const groups = new Map<number, string[]>();
+        for (const actor of figures) groups.set(actor.community, [...(groups.get(actor.community) ?? []), actor.actorId]);
+        expect(partition([...groups.values()])).toEqual(partition(graph.communities));
+      }
+    });
+  }
+
+  it('numbers communities by first appearance, whatever the seed', () => {
+    const bridge = golden.graphs.find((graph) => graph.name === 'two cliques joined by a bridge')!;
+    for (const seed of ['board-1', 'another-board', '']) {
+      const figures = computeFigures({ actorIds: bridge.actors, relations: bridge.relations, seed });
+      expect(figures.map((f) => f.community)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    }
+  });
+
+  it('gives the same clusters for the same board id', () => {
+    // A ring of small cliques: Louvain's result depends on its visiting order here.
+    const actorIds = Array.from({ length: 30 }, (_, i) => `n${String(i).padStart(2, '0')}`);
+    const relations: RelationEnds[] = actorIds.flatMap((id, i) => [
+      { from: id, to: actorIds[(i + 1) % 30], direction: 'none' as const },
+      { from: id, to: actorIds[(i + 2) % 30], direction: 'none' as const },
+    ]);
+    const once = computeFigures({ actorIds, relations, seed: 'board-x' });
+    const again = computeFigures({ actorIds: [...actorIds].reverse(), relations: [...relations].reverse(), seed: 'board-x' });
+    expect(again.map((f) => f.community)).toEqual(once.map((f) => f.community));
+  });
+});
+
+describe('live figures follow the map', () => {
+  /** Runs the worker's compute function in the page, counting requests. */
+  function inPageWorker() {
+    const worker = {
+      requests: 0,
+      onmessage: null as ((event: MessageEvent<WorkerAnswer>) => void) | null,
+      postMessage(message: WorkerRequest) {
+        worker.requests += 1;
+        const figures = computeFigures(message);
+        queueMicrotask(() => worker.onmessage?.({ data: { requestNumber: message.requestNumber, figures, milliseconds: 0 } } as MessageEvent<WorkerAnswer>));
+      },
+      terminate() {},
+    };
+    return worker;
+  }
+
+  it('recomputes after a structural change has rested, but not after a move', async () => {
+    vi.useFakeTimers();
+    try {
+      const model = new BoardModel(new Y.Doc());
+      const hub = model.addActor({ name: 'Hub', kind: 'municipality', x: 0, y: 0 });
+      const leaf = model.addActor({ name: 'Leaf', kind: 'association', x: 300, y: 0 });
+      const worker = inPageWorker();
+      const live = new LiveFigures(model, 'board-1', () => worker);
+      live.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(worker.requests).toBe(1);
+      expect(live.figures.get(hub)?.isolated).toBe(true);
+
+      const relation = model.addRelation(hub, leaf, { kind: 'collaboration' })!;
+      await vi.advanceTimersByTimeAsync(FIGURES_DEBOUNCE_MS - 100);
+      expect(worker.requests).toBe(1);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(worker.requests).toBe(2);
+      expect(live.figures.get(hub)?.degree).toBe(1);
+
+      model.moveElements([{ id: hub, x: 50, y: 50 }]);
+      model.updateActor(hub, { name: 'Hub city' });
+      await vi.advanceTimersByTimeAsync(FIGURES_DEBOUNCE_MS * 2);
+      expect(worker.requests).toBe(2);
+
+      model.deleteElements([relation]);
+      await vi.advanceTimersByTimeAsync(FIGURES_DEBOUNCE_MS + 10);
+      expect(worker.requests).toBe(3);
+      expect(live.figures.get(hub)?.isolated).toBe(true);
+      live.stop();
+      expect(live.figures.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
