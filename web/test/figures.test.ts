@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { BoardModel } from '../src/model/board';
 import { FIGURES_DEBOUNCE_MS, LiveFigures } from '../src/figures/live';
+import { EXACT_BETWEENNESS_LIMIT, betweennessIsSampled } from '../src/figures/limits';
 import type { WorkerAnswer, WorkerRequest } from '../src/figures/figures.worker';
 import { computeFigures } from '../src/figures/compute';
 import type { RelationEnds } from '../src/figures/compute';
@@ -112,5 +113,19 @@ describe('live figures follow the map', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('broker scores on a large map', () => {
+  it('are estimated from a sample of start points above the limit, close to the exact value', () => {
+    const actorIds = Array.from({ length: EXACT_BETWEENNESS_LIMIT + 101 }, (_, i) => `n${String(i).padStart(4, '0')}`);
+    const relations: RelationEnds[] = actorIds.slice(1).map((id) => ({ from: actorIds[0], to: id, direction: 'none' as const }));
+    expect(betweennessIsSampled(actorIds.length)).toBe(true);
+    expect(betweennessIsSampled(EXACT_BETWEENNESS_LIMIT)).toBe(false);
+    const figures = computeFigures({ actorIds, relations, seed: 'big' });
+    // A star's hub has exactly 1; the estimate from 100 of 601 start points lands near it.
+    expect(figures[0].betweenness).toBeGreaterThan(0.95);
+    expect(figures[0].betweenness).toBeLessThan(1.05);
+    expect(Math.max(...figures.slice(1).map((f) => f.betweenness))).toBe(0);
   });
 });
