@@ -110,3 +110,22 @@ export class LiveFigures {
     };
   }
 }
+
+/** How many of the highest broker scores get a "broker" mark. */
+export const BROKER_MARKS = 3;
+
+/**
+ * The actors with the highest broker scores, best first, with their rank (1…3). Actors with
+ * equal scores share a rank, so a tie is shown as a tie; a score of 0 is never a broker.
+ */
+export function brokerRanks(figures: Map<string, ActorFigures>): Map<string, number> {
+  const sorted = [...figures.values()].filter((f) => f.betweenness > 1e-12)
+    .sort((a, b) => b.betweenness - a.betweenness || (a.actorId < b.actorId ? -1 : 1));
+  const ranks = new Map<string, number>();
+  sorted.forEach((f, i) => {
+    const previous = sorted[i - 1];
+    const rank = previous && Math.abs(previous.betweenness - f.betweenness) < 1e-12 ? ranks.get(previous.actorId)! : i + 1;
+    if (rank <= BROKER_MARKS) ranks.set(f.actorId, rank);
+  });
+  return ranks;
+}

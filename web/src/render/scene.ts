@@ -13,6 +13,9 @@ import { templateNodes } from './template';
 import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
 import { DrawnView } from './gesture';
+import type { ActorFigures } from '../figures/compute';
+import { brokerRanks } from '../figures/live';
+import { figureMarksNode, haloNode, haloRadius } from './figures';
 
 /** Outlines of a snapshot compared with the board now: gone since (dashed), changed since. */
 export const COMPARE_REMOVED = '#b91c1c';
@@ -38,8 +41,10 @@ export class SceneRenderer {
   private readonly template: SVGGElement;
   private readonly notes: KeyedLayer;
   private readonly highlights: KeyedLayer;
+  private readonly halos: KeyedLayer;
   private readonly relations: KeyedLayer;
   private readonly actors: KeyedLayer;
+  private readonly figureMarks: KeyedLayer;
   private readonly inks: KeyedLayer;
   private readonly labels: KeyedLayer;
   private readonly overlay: SVGGElement;
@@ -54,6 +59,10 @@ export class SceneRenderer {
   private relationsByActor = new Map<string, string[]>();
   /** A snapshot compared with the board now: its gone-since and changed-since elements are outlined. */
   comparison: Pick<BoardChanges, 'removedIds' | 'changedIds'> | null = null;
+  /** Network figures shown on the map, or null while they are off (the default). */
+  private figures: Map<string, ActorFigures> | null = null;
+  private brokers = new Map<string, number>();
+  private figuresRevision = 0;
 
   constructor(
     private readonly model: BoardModel,
@@ -78,12 +87,14 @@ export class SceneRenderer {
     this.template = layer('template');
     const notes = layer('notes');
     const highlights = layer('highlights');
+    const halos = layer('halos');
     const relations = layer('relations');
     const actors = layer('actors');
+    const figureMarks = layer('figure-marks');
     const inks = layer('inks');
     const labels = layer('labels');
     this.overlay = layer('overlay');
-    this.world.append(this.template, notes, highlights, relations, actors, inks, labels, this.overlay);
+    this.world.append(this.template, notes, highlights, halos, relations, actors, figureMarks, inks, labels, this.overlay);
     this.cursors = layer('cursors');
     this.drawing.setAttribute('aria-hidden', 'true');
     // Elements drawn in the margin around the view must show when the compositor moves the drawing
@@ -101,8 +112,10 @@ export class SceneRenderer {
     this.root.append(this.frame, this.cursorSvg);
     this.notes = new KeyedLayer(notes);
     this.highlights = new KeyedLayer(highlights);
+    this.halos = new KeyedLayer(halos);
     this.relations = new KeyedLayer(relations);
     this.actors = new KeyedLayer(actors);
+    this.figureMarks = new KeyedLayer(figureMarks);
     this.inks = new KeyedLayer(inks);
     this.labels = new KeyedLayer(labels);
   }
@@ -140,7 +153,7 @@ export class SceneRenderer {
   }
 
   private cull(area: Rect): void {
-    for (const layer of [this.notes, this.highlights, this.relations, this.actors, this.inks, this.labels]) layer.cull(area);
+    for (const layer of [this.notes, this.highlights, this.halos, this.relations, this.actors, this.figureMarks, this.inks, this.labels]) layer.cull(area);
   }
 
   /**
@@ -168,6 +181,13 @@ export class SceneRenderer {
     if (key === this.templateKey) return;
     this.templateKey = key;
     this.template.replaceChildren(...templateNodes(template, this.t));
+  }
+
+  /** Shows network figures on the map (halos, broker and isolated marks), or hides them with null. */
+  showFigures(figures: Map<string, ActorFigures> | null): void {
+    this.figures = figures;
+    this.brokers = figures ? brokerRanks(figures) : new Map();
+    this.figuresRevision += 1;
   }
 
   /** Offsets of elements being dragged, by this user or by others (live, not yet in the doc). */
@@ -204,14 +224,21 @@ export class SceneRenderer {
   /** Everything besides drag offsets that the elements' look depends on. */
   private elementsKey(): string {
     const legend = [...this.editor.legend].map(([kind, mode]) => `${kind}:${mode}`).join(',');
-    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}`;
+    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}|${this.figuresRevision}`;
   }
 
   private renderAll(offsets: Offsets): void {
     const { model } = this;
     let seen = this.actors.begin();
-    for (const actor of model.actors.values()) this.putActor(seen, actor, offsets);
+    const seenHalos = this.halos.begin();
+    const seenMarks = this.figureMarks.begin();
+    for (const actor of model.actors.values()) {
+      this.putActor(seen, actor, offsets);
+      this.putFigures(seenHalos, seenMarks, actor, offsets);
+    }
     this.actors.end(seen);
+    this.halos.end(seenHalos);
+    this.figureMarks.end(seenMarks);
 
     seen = this.relations.begin();
     this.relationsByActor.clear();
@@ -252,6 +279,7 @@ export class SceneRenderer {
       const actor = model.actors.get(id);
       if (actor) {
         this.putActor(null, actor, offsets);
+        this.putFigures(null, null, actor, offsets);
         for (const relationId of this.relationsByActor.get(id) ?? []) relations.add(relationId);
         continue;
       }
@@ -273,6 +301,27 @@ export class SceneRenderer {
     const cls = mode === 'dim' ? 'k-dim' : '';
     const sig = `${actor.x + dx},${actor.y + dy},${actor.kind},${actor.name},${actor.alias},${actor.influence},${actor.stance},${cls}`;
     this.actors.put(seen, actor.id, sig, actorRect(actor, dx, dy), () => actorNode(actor, dx, dy, cls));
+  }
+
+  private putFigures(seenHalos: Set<string> | null, seenMarks: Set<string> | null, actor: Actor, offsets: Offsets): void {
+    const figures = this.figures?.get(actor.id);
+    if (!figures || this.editor.legend.get(actor.kind) === 'hide') return;
+    const off = offsets.get(actor.id);
+    const dx = off?.dx ?? 0;
+    const dy = off?.dy ?? 0;
+    const x = actor.x + dx;
+    const y = actor.y + dy;
+    if (figures.betweenness > 0) {
+      const r = haloRadius(figures.betweenness);
+      this.halos.put(seenHalos, actor.id, `${x},${y},${r}`, { x: x - r, y: y - r, w: 2 * r, h: 2 * r }, () => haloNode(actor, figures, dx, dy));
+    }
+    const rank = this.brokers.get(actor.id);
+    if (figures.isolated || rank !== undefined) {
+      const labels = { broker: this.t('figures.broker'), noRelations: this.t('figures.noRelations') };
+      const bounds = { x: x - 120, y: y - 60, w: 240, h: 120 };
+      this.figureMarks.put(seenMarks, actor.id, `${x},${y},${figures.isolated},${rank},${labels.broker},${labels.noRelations}`, bounds,
+        () => figureMarksNode(actor, figures, rank, labels, dx, dy));
+    }
   }
 
   private putRelation(seen: Set<string> | null, relation: Relation, offsets: Offsets): void {

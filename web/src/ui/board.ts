@@ -14,6 +14,8 @@ import { h, icon, ICONS } from './dom';
 import { attachCanvasInput } from './input';
 import { Inspector } from './inspector';
 import { Outline } from './outline';
+import { FiguresPanel } from './figures';
+import { LiveFigures } from '../figures/live';
 import { Legend } from './legend';
 import { helpDialog } from './help';
 import { InlineEditor } from './inline';
@@ -69,7 +71,7 @@ const MAX_AVATARS_PHONE = 2;
 const MIN_TITLE_PX = 150;
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
-export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role }
+export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role; figures: LiveFigures }
 
 type Navigate = (path: string, state?: unknown) => void;
 
@@ -162,6 +164,8 @@ class BoardView {
   private readonly renderer: SceneRenderer;
   private readonly inspector: Inspector;
   private readonly outline: Outline;
+  /** Network figures, off until someone turns them on (numbers shown while drawing steer the drawing). */
+  private readonly liveFigures: LiveFigures;
   private readonly legend: Legend;
   private readonly toolbar: Toolbar;
   private readonly inline: InlineEditor;
@@ -215,6 +219,12 @@ class BoardView {
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => this.presence.peers(), (k) => t(k));
     this.inspector = new Inspector(this.model, this.editor);
     this.outline = new Outline(this.model, this.editor);
+    this.liveFigures = new LiveFigures(this.model, boardId);
+    this.outline.figures = new FiguresPanel(this.model, this.liveFigures, () => this.toggleFigures(), (id) => this.outline.show(id), () => this.outline.update());
+    this.cleanups.push(this.liveFigures.onUpdate(() => {
+      this.renderer.showFigures(this.liveFigures.running ? this.liveFigures.figures : null);
+      this.schedule('scene', 'panels');
+    }), () => this.liveFigures.stop());
     this.legend = new Legend(this.model, this.editor);
     this.toolbar = new Toolbar(this.editor, this.viewport);
     const canvas = this.renderer.root;
@@ -278,7 +288,7 @@ class BoardView {
     const pageHidden = () => { if (this.presenting) this.announcePresenting(false, true); };
     window.addEventListener('pagehide', pageHidden);
     this.cleanups.push(() => window.removeEventListener('pagehide', pageHidden));
-    (window as unknown as { kartta: KarttaDebug }).kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider, role: this.role };
+    (window as unknown as { kartta: KarttaDebug }).kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider, role: this.role, figures: this.liveFigures };
     this.timerInterval = setInterval(() => this.updateTimer(), 1000);
     this.presenting = !ctx.snapshot && Boolean(ctx.open.present) && canManage(this.role);
     this.layout();
@@ -689,6 +699,13 @@ class BoardView {
       h('button', { type: 'button', class: 'k-small', onclick: () => notice.remove() }, [t('action.close')]),
     ]);
     this.root.querySelector('#k-banner')?.after(notice);
+  }
+
+  private toggleFigures(): void {
+    if (this.liveFigures.running) this.liveFigures.stop();
+    else this.liveFigures.start();
+    this.renderer.showFigures(this.liveFigures.running ? this.liveFigures.figures : null);
+    this.schedule('scene', 'panels');
   }
 
   private async toggleLock(): Promise<void> {
