@@ -36,6 +36,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::BoardExport;
 use crate::schema::{BoardView, Direction};
 
 /// The ends of one relation, as much as the figures need.
@@ -61,19 +62,43 @@ pub struct ActorFigures {
     pub community: u32,
 }
 
-/// The figures of every actor of a board, sorted by actor id.
-pub fn board_figures(view: &BoardView) -> Vec<ActorFigures> {
-    let actor_ids: Vec<&str> = view.actors.iter().map(|actor| actor.id.as_str()).collect();
-    let relations: Vec<RelationEnds> = view
-        .relations
+/// The JSON export as written: a [`BoardExport`] with every actor's figures beside it (sorted
+/// by actor id). Reading the file back as a `BoardExport`, as the import does, ignores them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardExportWithFigures {
+    #[serde(flatten)]
+    pub board: BoardExport,
+    pub figures: Vec<ActorFigures>,
+}
+
+impl BoardExportWithFigures {
+    pub fn new(board: BoardExport) -> BoardExportWithFigures {
+        let figures = export_figures(&board);
+        BoardExportWithFigures { board, figures }
+    }
+}
+
+/// The figures of every actor of an export, sorted by actor id.
+pub fn export_figures(board: &BoardExport) -> Vec<ActorFigures> {
+    let actor_ids: Vec<&str> = board.actors.iter().map(|actor| actor.id.as_str()).collect();
+    figures(&actor_ids, &relation_ends(&board.relations))
+}
+
+fn relation_ends(relations: &[crate::schema::RelationView]) -> Vec<RelationEnds> {
+    relations
         .iter()
         .map(|relation| RelationEnds {
             from: relation.from.clone(),
             to: relation.to.clone(),
             direction: relation.direction,
         })
-        .collect();
-    figures(&actor_ids, &relations)
+        .collect()
+}
+
+/// The figures of every actor of a board, sorted by actor id.
+pub fn board_figures(view: &BoardView) -> Vec<ActorFigures> {
+    let actor_ids: Vec<&str> = view.actors.iter().map(|actor| actor.id.as_str()).collect();
+    figures(&actor_ids, &relation_ends(&view.relations))
 }
 
 /// The figures of every actor in `actor_ids` (duplicates count once), sorted by actor id.
@@ -173,9 +198,10 @@ fn betweenness(adjacency: &[Vec<usize>]) -> Vec<f64> {
         }
     }
     if n > 2 {
-        let scale = 1.0 / ((n - 1) as f64 * (n - 2) as f64);
+        // Dividing (rather than multiplying by the reciprocal) keeps 6/20 at 0.3 in the sheets.
+        let pairs = (n - 1) as f64 * (n - 2) as f64;
         for value in &mut centrality {
-            *value *= scale;
+            *value /= pairs;
         }
     }
     centrality
