@@ -6,6 +6,11 @@ import type { ActorFigures } from '../figures/compute';
 import { svg } from './svg';
 import { textWidth } from './measure';
 
+/**
+ * Only this many of the highest broker scores get a halo: a map of hundreds of haloed actors reads
+ * as noise (people take in the top few, not a scale), and each halo is one more element to draw.
+ */
+export const HALO_COUNT = 20;
 /** The halo of the highest broker score; larger scores are capped so one actor cannot cover the map. */
 const HALO_MAX_RADIUS = 140;
 /** Broker scores from here up get the largest halo (a star's hub has 1, real maps rarely pass 0.5). */

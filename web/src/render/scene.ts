@@ -15,7 +15,7 @@ import { KeyedLayer, svg } from './svg';
 import { DrawnView } from './gesture';
 import type { ActorFigures } from '../figures/compute';
 import { brokerRanks } from '../figures/live';
-import { figureMarksNode, haloNode, haloRadius } from './figures';
+import { HALO_COUNT, figureMarksNode, haloNode, haloRadius } from './figures';
 
 /** Outlines of a snapshot compared with the board now: gone since (dashed), changed since. */
 export const COMPARE_REMOVED = '#b91c1c';
@@ -62,6 +62,8 @@ export class SceneRenderer {
   /** Network figures shown on the map, or null while they are off (the default). */
   private figures: Map<string, ActorFigures> | null = null;
   private brokers = new Map<string, number>();
+  /** The actors with the highest broker scores, which get a halo. */
+  private haloed = new Set<string>();
   private figuresRevision = 0;
 
   constructor(
@@ -187,6 +189,8 @@ export class SceneRenderer {
   showFigures(figures: Map<string, ActorFigures> | null): void {
     this.figures = figures;
     this.brokers = figures ? brokerRanks(figures) : new Map();
+    this.haloed = new Set([...(figures?.values() ?? [])].filter((f) => f.betweenness > 0)
+      .sort((a, b) => b.betweenness - a.betweenness).slice(0, HALO_COUNT).map((f) => f.actorId));
     this.figuresRevision += 1;
   }
 
@@ -311,7 +315,7 @@ export class SceneRenderer {
     const dy = off?.dy ?? 0;
     const x = actor.x + dx;
     const y = actor.y + dy;
-    if (figures.betweenness > 0) {
+    if (this.haloed.has(actor.id)) {
       const r = haloRadius(figures.betweenness);
       this.halos.put(seenHalos, actor.id, `${x},${y},${r}`, { x: x - r, y: y - r, w: 2 * r, h: 2 * r }, () => haloNode(actor, figures, dx, dy));
     }
