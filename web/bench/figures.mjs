@@ -84,6 +84,18 @@ try {
     };
   });
 
+  // The machine's own noise: the same panning with nothing computing.
+  await page.evaluate(() => performance.clearMarks());
+  const control = frameWork(await tracedEvents(page, 'figures-control', () => page.evaluate(async () => {
+    const { viewport } = window.kartta;
+    performance.mark('kartta:bench-start');
+    for (let i = 0; i < 40; i++) {
+      viewport.panBy(i % 60 < 30 ? 4 : -4, 0);
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    performance.mark('kartta:bench-end');
+  })), ['kartta:bench-start', 'kartta:bench-end']);
+
   const runs = [];
   for (let run = 0; run < RUNS; run++) {
     await page.evaluate(() => performance.clearMarks());
@@ -126,6 +138,24 @@ try {
     await page.waitForTimeout(300);
   }
 
+  // The same request again and again, straight to the worker: its time once the JIT is warm.
+  const warm = await page.evaluate(async (times) => {
+    const { model } = window.kartta;
+    const worker = window.kartta.figures.worker;
+    const request = {
+      actorIds: [...model.actors.keys()].sort(),
+      relations: model.liveRelations().map((r) => ({ from: r.from, to: r.to, direction: r.direction })),
+      seed: 'bench', requestNumber: -1,
+    };
+    const out = [];
+    for (let i = 0; i < times; i++) {
+      const answered = new Promise((r) => worker.addEventListener('message', (e) => r(e.data.milliseconds), { once: true }));
+      worker.postMessage(request);
+      out.push(await answered);
+    }
+    return out;
+  }, 8);
+
   const f = (n) => n.toFixed(1);
   console.log(`board: ${graph.actorIds.length} actors, ${graph.relations.length} relations; side panel: ${process.env.OUTLINE ? 'outline with the figures table' : 'details'}`);
   console.log(`machine load average at start: ${loadAverage}`);
@@ -135,6 +165,9 @@ try {
     console.log(`recompute ${i + 1}: worker ${f(r.workerMs)} ms, request to answer ${f(r.requestToAnswerMs)} ms; while computing: frame interval max ${f(intervals.max)} ms (n=${intervals.n}), main-thread work per frame max ${f(r.whileComputing.max ?? NaN)} ms (n=${r.whileComputing.n})`);
   });
   const worker = stats(runs.map((r) => r.workerMs));
+  const warmStats = stats(warm.slice(3));
+  console.log(`same request repeated (JIT warm, last ${warmStats.n} of ${warm.length}): worker median ${f(warmStats.median)} ms, max ${f(warmStats.max)} ms`);
+  console.log(`control, panning with nothing computing: main-thread work per frame median ${f(control.median)}  max ${f(control.max)} ms (n=${control.n})`);
   console.log(`worker recompute ms: median ${f(worker.median)}  max ${f(worker.max)}  (n=${worker.n})`);
   const worstWork = Math.max(...runs.map((r) => r.whileComputing.max ?? 0));
   console.log(`main-thread work per frame while computing, worst of all runs: ${f(worstWork)} ms`);
