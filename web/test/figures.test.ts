@@ -3,7 +3,7 @@ import goldenText from '../../protocol/tests/figures-golden.json?raw';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { BoardModel } from '../src/model/board';
-import { FIGURES_DEBOUNCE_MS, LiveFigures } from '../src/figures/live';
+import { FIGURES_DEBOUNCE_MS, LiveFigures, brokerRanks } from '../src/figures/live';
 import { EXACT_BETWEENNESS_LIMIT, betweennessIsSampled } from '../src/figures/limits';
 import type { WorkerAnswer, WorkerRequest } from '../src/figures/figures.worker';
 import { computeFigures } from '../src/figures/compute';
@@ -127,5 +127,22 @@ describe('broker scores on a large map', () => {
     expect(figures[0].betweenness).toBeGreaterThan(0.95);
     expect(figures[0].betweenness).toBeLessThan(1.05);
     expect(Math.max(...figures.slice(1).map((f) => f.betweenness))).toBe(0);
+  });
+});
+
+describe('broker marks', () => {
+  const figures = (scores: Record<string, number>) => new Map(Object.entries(scores).map(([actorId, betweenness]) => [actorId, {
+    actorId, betweenness, degree: 1, inDegree: 0, outDegree: 0, isolated: false, component: 0, community: 0,
+  }]));
+
+  it('go to the three highest scores, never to a score of 0', () => {
+    const ranks = brokerRanks(figures({ a: 0.1, b: 0.5, c: 0, d: 0.3, e: 0.2 }));
+    expect(Object.fromEntries(ranks)).toEqual({ b: 1, d: 2, e: 3 });
+    expect(brokerRanks(figures({ a: 0, b: 0 })).size).toBe(0);
+  });
+
+  it('show ties as ties', () => {
+    const ranks = brokerRanks(figures({ a: 0.4, b: 0.4, c: 0.2, d: 0.1 }));
+    expect(Object.fromEntries(ranks)).toEqual({ a: 1, b: 1, c: 3 });
   });
 });
