@@ -330,6 +330,7 @@ export const en = {
   'figures.broker': 'Broker #{rank}',
   'figures.noRelations': 'No relations',
   'figures.show': 'Show {name} on the map',
+  'figures.showAll': 'Show all {count}',
   'figures.sampled': 'Broker scores on a map this large are estimated from the routes of {count} of its {total} actors; the exports compute them exactly.',
   'help.title': 'Keyboard shortcuts',
   'help.tools': 'Tools',

@@ -176,6 +176,7 @@ export const fi: Messages = {
   'figures.broker': 'Välittäjä #{rank}',
   'figures.noRelations': 'Ei suhteita',
   'figures.show': 'Näytä {name} kartalla',
+  'figures.showAll': 'Näytä kaikki {count}',
   'figures.sampled': 'Näin suurella kartalla välittäjyys arvioidaan {count} toimijan reiteistä ({total} toimijaa); viennit laskevat sen tarkasti.',
   'help.title': 'Pikanäppäimet',
   'help.tools': 'Työkalut',

@@ -176,6 +176,7 @@ export const sv: Messages = {
   'figures.broker': 'Mäklare #{rank}',
   'figures.noRelations': 'Inga relationer',
   'figures.show': 'Visa {name} på kartan',
+  'figures.showAll': 'Visa alla {count}',
   'figures.sampled': 'På en så stor karta uppskattas mäklarvärdet från vägarna för {count} av {total} aktörer; exporterna beräknar det exakt.',
   'help.title': 'Kortkommandon',
   'help.tools': 'Verktyg',

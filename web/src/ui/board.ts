@@ -166,6 +166,7 @@ class BoardView {
   private readonly outline: Outline;
   /** Network figures, off until someone turns them on (numbers shown while drawing steer the drawing). */
   private readonly liveFigures: LiveFigures;
+  private readonly figuresPanel: FiguresPanel;
   private readonly legend: Legend;
   private readonly toolbar: Toolbar;
   private readonly inline: InlineEditor;
@@ -220,11 +221,9 @@ class BoardView {
     this.inspector = new Inspector(this.model, this.editor);
     this.outline = new Outline(this.model, this.editor);
     this.liveFigures = new LiveFigures(this.model, boardId);
-    this.outline.figures = new FiguresPanel(this.model, this.liveFigures, () => this.toggleFigures(), (id) => this.outline.show(id), () => this.outline.update());
-    this.cleanups.push(this.liveFigures.onUpdate(() => {
-      this.renderer.showFigures(this.liveFigures.running ? this.liveFigures.figures : null);
-      this.schedule('scene', 'panels');
-    }), () => this.liveFigures.stop());
+    this.figuresPanel = new FiguresPanel(this.model, this.liveFigures, () => this.toggleFigures(), (id) => this.outline.show(id));
+    this.outline.figures = this.figuresPanel;
+    this.cleanups.push(this.liveFigures.onUpdate(() => this.showFigures()), () => this.liveFigures.stop());
     this.legend = new Legend(this.model, this.editor);
     this.toolbar = new Toolbar(this.editor, this.viewport);
     const canvas = this.renderer.root;
@@ -704,8 +703,14 @@ class BoardView {
   private toggleFigures(): void {
     if (this.liveFigures.running) this.liveFigures.stop();
     else this.liveFigures.start();
+    this.showFigures();
+  }
+
+  /** New figures (or none): the map and the figures' part of the outline, not the whole outline. */
+  private showFigures(): void {
     this.renderer.showFigures(this.liveFigures.running ? this.liveFigures.figures : null);
-    this.schedule('scene', 'panels');
+    this.schedule('scene');
+    if (this.tab === 'outline') this.figuresPanel.refresh();
   }
 
   private async toggleLock(): Promise<void> {

@@ -11,10 +11,16 @@ import { SAMPLED_SOURCES, betweennessIsSampled } from '../figures/limits';
 type Column = 'actor' | 'degree' | 'inDegree' | 'outDegree' | 'betweenness' | 'community' | 'isolated';
 const COLUMNS: Column[] = ['actor', 'degree', 'inDegree', 'outDegree', 'betweenness', 'community', 'isolated'];
 
+/** Rows shown before "Show all": a table of thousands of rows takes seconds to build. */
+export const FIGURES_TABLE_ROWS = 100;
+
 export class FiguresPanel {
+  /** Kept across outline rebuilds; new figures redraw only this, not the whole outline. */
+  readonly element = h('section', { class: 'k-figures', 'aria-labelledby': 'k-figures-heading' });
   /** Sorted by broker score, highest first, until someone picks another column. */
   private sortColumn: Column = 'betweenness';
   private descending = true;
+  private showAll = false;
 
   constructor(
     private readonly model: BoardModel,
@@ -23,11 +29,17 @@ export class FiguresPanel {
     private readonly toggle: () => void,
     /** Selects and centres an actor on the map. */
     private readonly show: (id: string) => void,
-    /** Asks for the outline to be rebuilt, e.g. after a new sort. */
-    private readonly rebuild: () => void,
   ) {}
 
-  build(): Node[] {
+  /** Rebuilds the section, keeping keyboard focus on the control that had it. */
+  refresh(): void {
+    const active = document.activeElement as HTMLElement | null;
+    const focusKey = active && this.element.contains(active) ? active.dataset.key : undefined;
+    this.element.replaceChildren(...this.build());
+    if (focusKey) this.element.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+  }
+
+  private build(): Node[] {
     const on = this.live.running;
     const nodes: Node[] = [
       h('h3', { id: 'k-figures-heading' }, [t('figures.toggle')]),
@@ -47,6 +59,13 @@ export class FiguresPanel {
       nodes.push(h('p', { class: 'k-muted', id: 'k-figures-sampled' }, [t('figures.sampled', { count: SAMPLED_SOURCES, total: this.live.figures.size })]));
     }
     nodes.push(this.table());
+    const total = this.live.figures.size;
+    if (total > FIGURES_TABLE_ROWS && !this.showAll) {
+      nodes.push(h('button', {
+        type: 'button', class: 'k-small', 'data-key': 'figures-show-all',
+        onclick: () => { this.showAll = true; this.refresh(); },
+      }, [t('figures.showAll', { count: total })]));
+    }
     return nodes;
   }
 
@@ -70,7 +89,7 @@ export class FiguresPanel {
           onclick: () => {
             this.descending = sorted ? !this.descending : column !== 'actor';
             this.sortColumn = column;
-            this.rebuild();
+            this.refresh();
           },
         }, [t(`figures.${column}` as MessageKey), sorted ? (this.descending ? ' ▼' : ' ▲') : '']),
       ]);
@@ -79,7 +98,7 @@ export class FiguresPanel {
     return h('div', { class: 'k-figures-scroll' }, [h('table', { class: 'k-figures-table', id: 'k-figures-table' }, [
       h('caption', { class: 'k-sr-only' }, [t('figures.caption', { count: rows.length })]),
       h('thead', {}, [h('tr', {}, COLUMNS.map(header))]),
-      h('tbody', {}, rows.map((f) => h('tr', { 'data-id': f.actorId }, [
+      h('tbody', {}, (this.showAll ? rows : rows.slice(0, FIGURES_TABLE_ROWS)).map((f) => h('tr', { 'data-id': f.actorId }, [
         h('th', { scope: 'row' }, [h('button', {
           type: 'button', class: 'k-figures-actor', 'data-key': `figures-show:${f.actorId}`,
           'aria-label': t('figures.show', { name: name(f) }), onclick: () => this.show(f.actorId),

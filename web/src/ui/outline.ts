@@ -99,7 +99,7 @@ export class Outline {
 
     return [
       h('p', { class: 'k-muted' }, [t('outline.help')]),
-      ...(this.figures ? [h('section', { class: 'k-figures', 'aria-labelledby': 'k-figures-heading' }, this.figures.build())] : []),
+      ...(this.figures ? [this.figuresSection(this.figures)] : []),
       h('form', { class: 'k-outline-add', onsubmit: add }, [
         h('div', { class: 'k-field' }, [h('label', { for: 'k-outline-new' }, [t('outline.newActor')]), newName]),
         h('div', { class: 'k-field' }, [h('label', { for: 'k-outline-new-kind' }, [t('field.kind')]), newKind]),
@@ -138,6 +138,11 @@ export class Outline {
         ]);
       })),
     ];
+  }
+
+  private figuresSection(figures: FiguresPanel): HTMLElement {
+    figures.refresh();
+    return figures.element;
   }
 
   show(id: string): void {
