@@ -300,6 +300,8 @@ pub struct Forked {
 ///
 /// `GET /api/boards/{id}/export.json` and `GET /api/snapshots/{id}/export.json`; also the body
 /// `POST /api/boards/{id}/import` accepts as `application/json`.
+/// The export as written also carries each actor's network figures
+/// (`figures::BoardExportWithFigures`); the import ignores them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct BoardExport {
     /// Always `kartta-board`.

@@ -5,6 +5,7 @@ pub mod api;
 pub mod card;
 pub mod close;
 pub mod codec;
+pub mod figures;
 pub mod json;
 pub mod lib0;
 pub mod schema;

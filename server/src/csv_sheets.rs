@@ -5,12 +5,13 @@
 use std::collections::HashMap;
 
 use kartta_protocol::api::BoardExport;
+use kartta_protocol::figures::{export_figures, ActorFigures};
 use kartta_protocol::schema::{
     ActorKind, ActorView, Coordination, Direction, MetaView, RelationKind, RelationStatus,
     RelationView, Stance, Strength, Template,
 };
 
-const ACTOR_COLUMNS: [&str; 11] = [
+const ACTOR_COLUMNS: [&str; 17] = [
     "Label",
     "Type",
     "Description",
@@ -22,6 +23,13 @@ const ACTOR_COLUMNS: [&str; 11] = [
     "X",
     "Y",
     "ID",
+    // Network figures computed from the board (`kartta_protocol::figures`); import ignores them.
+    "Degree",
+    "In Degree",
+    "Out Degree",
+    "Betweenness",
+    "Isolated",
+    "Community",
 ];
 const RELATION_COLUMNS: [&str; 10] = [
     "From",
@@ -88,10 +96,14 @@ fn sheet(columns: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
 }
 
 pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
+    let figures: HashMap<String, ActorFigures> = export_figures(board)
+        .into_iter()
+        .map(|figures| (figures.actor_id.clone(), figures))
+        .collect();
     sheet(
         &ACTOR_COLUMNS,
         board.actors.iter().map(|actor| {
-            vec![
+            let mut row = vec![
                 text_cell(&actor.name),
                 actor.kind.code().to_owned(),
                 text_cell(&actor.description),
@@ -113,7 +125,21 @@ pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
                 format!("{}", actor.x),
                 format!("{}", actor.y),
                 text_cell(&actor.id),
-            ]
+            ];
+            if let Some(figures) = figures.get(&actor.id) {
+                row.extend([
+                    figures.degree.to_string(),
+                    figures.in_degree.to_string(),
+                    figures.out_degree.to_string(),
+                    figures.betweenness.to_string(),
+                    if figures.isolated { "yes" } else { "" }.to_owned(),
+                    // Counted from 1, as the outline's table shows clusters to people.
+                    (figures.community + 1).to_string(),
+                ]);
+            } else {
+                row.resize(ACTOR_COLUMNS.len(), String::new());
+            }
+            row
         }),
     )
 }

@@ -8,6 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{BoardExport, Imported, Role};
+use kartta_protocol::figures::BoardExportWithFigures;
 
 use super::boards::edit_board;
 use super::snapshots::{snapshot_role, snapshot_state};
@@ -52,7 +53,8 @@ async fn render_file(
         Ok(match file.as_str() {
             "export.json" => (
                 "application/json",
-                serde_json::to_vec_pretty(&board).map_err(|e| ApiError::Internal(e.to_string()))?,
+                serde_json::to_vec_pretty(&BoardExportWithFigures::new(board))
+                    .map_err(|e| ApiError::Internal(e.to_string()))?,
             ),
             "export.svg" => ("image/svg+xml", render::svg(&board).into_bytes()),
             "thumbnail.svg" => ("image/svg+xml", render::thumbnail_svg(&board).into_bytes()),
@@ -152,7 +154,8 @@ fn zip_boards(boards: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, ApiError> {
         let files: [(&str, Vec<u8>); 4] = [
             (
                 "board.json",
-                serde_json::to_vec_pretty(&board).map_err(|e| ApiError::Internal(e.to_string()))?,
+                serde_json::to_vec_pretty(&BoardExportWithFigures::new(board.clone()))
+                    .map_err(|e| ApiError::Internal(e.to_string()))?,
             ),
             ("board.svg", render::svg(&board).into_bytes()),
             ("actors.csv", csv_sheets::actors_csv(&board)),

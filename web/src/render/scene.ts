@@ -14,6 +14,9 @@ import { templateNodes } from './template';
 import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
 import { DrawnView } from './gesture';
+import type { ActorFigures } from '../figures/compute';
+import { brokerRanks } from '../figures/live';
+import { HALO_COUNT, figureMarksNode, haloNode, haloRadius } from './figures';
 
 let sceneStylesAdopted = false;
 
@@ -60,8 +63,10 @@ export class SceneRenderer {
   private readonly template: SVGGElement;
   private readonly notes: KeyedLayer;
   private readonly highlights: KeyedLayer;
+  private readonly halos: KeyedLayer;
   private readonly relations: KeyedLayer;
   private readonly actors: KeyedLayer;
+  private readonly figureMarks: KeyedLayer;
   private readonly inks: KeyedLayer;
   private readonly labels: KeyedLayer;
   private readonly overlay: SVGGElement;
@@ -78,6 +83,12 @@ export class SceneRenderer {
   comparison: Pick<BoardChanges, 'removedIds' | 'changedIds'> | null = null;
   /** Removed since the baseline of the "since last time" panel, while a line of it shows them. */
   ghosts: Ghosts | null = null;
+  /** Network figures shown on the map, or null while they are off (the default). */
+  private figures: Map<string, ActorFigures> | null = null;
+  private brokers = new Map<string, number>();
+  /** The actors with the highest broker scores, which get a halo. */
+  private haloed = new Set<string>();
+  private figuresRevision = 0;
 
   constructor(
     private readonly model: BoardModel,
@@ -101,12 +112,14 @@ export class SceneRenderer {
     this.template = layer('template');
     const notes = layer('notes');
     const highlights = layer('highlights');
+    const halos = layer('halos');
     const relations = layer('relations');
     const actors = layer('actors');
+    const figureMarks = layer('figure-marks');
     const inks = layer('inks');
     const labels = layer('labels');
     this.overlay = layer('overlay');
-    this.world.append(this.template, notes, highlights, relations, actors, inks, labels, this.overlay);
+    this.world.append(this.template, notes, highlights, halos, relations, actors, figureMarks, inks, labels, this.overlay);
     this.cursors = layer('cursors');
     this.drawing.setAttribute('aria-hidden', 'true');
     // Elements drawn in the margin around the view must show when the compositor moves the drawing
@@ -124,8 +137,10 @@ export class SceneRenderer {
     this.root.append(this.frame, this.cursorSvg);
     this.notes = new KeyedLayer(notes);
     this.highlights = new KeyedLayer(highlights);
+    this.halos = new KeyedLayer(halos);
     this.relations = new KeyedLayer(relations);
     this.actors = new KeyedLayer(actors);
+    this.figureMarks = new KeyedLayer(figureMarks);
     this.inks = new KeyedLayer(inks);
     this.labels = new KeyedLayer(labels);
   }
@@ -163,7 +178,7 @@ export class SceneRenderer {
   }
 
   private cull(area: Rect): void {
-    for (const layer of [this.notes, this.highlights, this.relations, this.actors, this.inks, this.labels]) layer.cull(area);
+    for (const layer of [this.notes, this.highlights, this.halos, this.relations, this.actors, this.figureMarks, this.inks, this.labels]) layer.cull(area);
   }
 
   /**
@@ -191,6 +206,15 @@ export class SceneRenderer {
     if (key === this.templateKey) return;
     this.templateKey = key;
     this.template.replaceChildren(...templateNodes(template, this.t));
+  }
+
+  /** Shows network figures on the map (halos, broker and isolated marks), or hides them with null. */
+  showFigures(figures: Map<string, ActorFigures> | null): void {
+    this.figures = figures;
+    this.brokers = figures ? brokerRanks(figures) : new Map();
+    this.haloed = new Set([...(figures?.values() ?? [])].filter((f) => f.betweenness > 0)
+      .sort((a, b) => b.betweenness - a.betweenness).slice(0, HALO_COUNT).map((f) => f.actorId));
+    this.figuresRevision += 1;
   }
 
   /** Offsets of elements being dragged, by this user or by others (live, not yet in the doc). */
@@ -227,14 +251,21 @@ export class SceneRenderer {
   /** Everything besides drag offsets that the elements' look depends on. */
   private elementsKey(): string {
     const legend = [...this.editor.legend].map(([kind, mode]) => `${kind}:${mode}`).join(',');
-    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}`;
+    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}|${this.figuresRevision}`;
   }
 
   private renderAll(offsets: Offsets): void {
     const { model } = this;
     let seen = this.actors.begin();
-    for (const actor of model.actors.values()) this.putActor(seen, actor, offsets);
+    const seenHalos = this.halos.begin();
+    const seenMarks = this.figureMarks.begin();
+    for (const actor of model.actors.values()) {
+      this.putActor(seen, actor, offsets);
+      this.putFigures(seenHalos, seenMarks, actor, offsets);
+    }
     this.actors.end(seen);
+    this.halos.end(seenHalos);
+    this.figureMarks.end(seenMarks);
 
     seen = this.relations.begin();
     this.relationsByActor.clear();
@@ -275,6 +306,7 @@ export class SceneRenderer {
       const actor = model.actors.get(id);
       if (actor) {
         this.putActor(null, actor, offsets);
+        this.putFigures(null, null, actor, offsets);
         for (const relationId of this.relationsByActor.get(id) ?? []) relations.add(relationId);
         continue;
       }
@@ -296,6 +328,27 @@ export class SceneRenderer {
     const cls = mode === 'dim' ? 'k-dim' : '';
     const sig = `${actor.x + dx},${actor.y + dy},${actor.kind},${actor.name},${actor.alias},${actor.influence},${actor.stance},${cls}`;
     this.actors.put(seen, actor.id, sig, actorRect(actor, dx, dy), () => actorNode(actor, dx, dy, cls));
+  }
+
+  private putFigures(seenHalos: Set<string> | null, seenMarks: Set<string> | null, actor: Actor, offsets: Offsets): void {
+    const figures = this.figures?.get(actor.id);
+    if (!figures || this.editor.legend.get(actor.kind) === 'hide') return;
+    const off = offsets.get(actor.id);
+    const dx = off?.dx ?? 0;
+    const dy = off?.dy ?? 0;
+    const x = actor.x + dx;
+    const y = actor.y + dy;
+    if (this.haloed.has(actor.id)) {
+      const r = haloRadius(figures.betweenness);
+      this.halos.put(seenHalos, actor.id, `${x},${y},${r}`, { x: x - r, y: y - r, w: 2 * r, h: 2 * r }, () => haloNode(actor, figures, dx, dy));
+    }
+    const rank = this.brokers.get(actor.id);
+    if (figures.isolated || rank !== undefined) {
+      const labels = { broker: this.t('figures.broker'), noRelations: this.t('figures.noRelations') };
+      const bounds = { x: x - 120, y: y - 60, w: 240, h: 120 };
+      this.figureMarks.put(seenMarks, actor.id, `${x},${y},${figures.isolated},${rank},${labels.broker},${labels.noRelations}`, bounds,
+        () => figureMarksNode(actor, figures, rank, labels, dx, dy));
+    }
   }
 
   private putRelation(seen: Set<string> | null, relation: Relation, offsets: Offsets): void {

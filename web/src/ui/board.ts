@@ -14,6 +14,8 @@ import { h, icon, ICONS } from './dom';
 import { attachCanvasInput } from './input';
 import { Inspector } from './inspector';
 import { Outline } from './outline';
+import { FiguresPanel } from './figures';
+import { LiveFigures } from '../figures/live';
 import { Legend } from './legend';
 import { helpDialog } from './help';
 import { InlineEditor } from './inline';
@@ -70,7 +72,7 @@ const MAX_AVATARS_PHONE = 2;
 const MIN_TITLE_PX = 150;
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
-export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role }
+export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role; figures: LiveFigures }
 
 type Navigate = (path: string, state?: unknown) => void;
 
@@ -165,6 +167,9 @@ class BoardView {
   private readonly renderer: SceneRenderer;
   private readonly inspector: Inspector;
   private readonly outline: Outline;
+  /** Network figures, off until someone turns them on (numbers shown while drawing steer the drawing). */
+  private readonly liveFigures: LiveFigures;
+  private readonly figuresPanel: FiguresPanel;
   private readonly legend: Legend;
   private readonly toolbar: Toolbar;
   private readonly inline: InlineEditor;
@@ -218,6 +223,10 @@ class BoardView {
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => this.presence.peers(), (k) => t(k));
     this.inspector = new Inspector(this.model, this.editor);
     this.outline = new Outline(this.model, this.editor);
+    this.liveFigures = new LiveFigures(this.model, boardId);
+    this.figuresPanel = new FiguresPanel(this.model, this.liveFigures, () => this.toggleFigures(), (id) => this.outline.show(id));
+    this.outline.figures = this.figuresPanel;
+    this.cleanups.push(this.liveFigures.onUpdate(() => this.showFigures()), () => this.liveFigures.stop());
     this.legend = new Legend(this.model, this.editor);
     this.toolbar = new Toolbar(this.editor, this.viewport);
     const canvas = this.renderer.root;
@@ -295,7 +304,7 @@ class BoardView {
     // so a production page only has it when a test asked for it before the page loaded.
     const debugWindow = window as unknown as { kartta?: KarttaDebug; karttaDebug?: boolean };
     if (import.meta.env.DEV || debugWindow.karttaDebug === true) {
-      debugWindow.kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider, role: this.role };
+      debugWindow.kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider: this.provider, role: this.role, figures: this.liveFigures };
     }
     this.timerInterval = setInterval(() => this.updateTimer(), 1000);
     this.presenting = !ctx.snapshot && Boolean(ctx.open.present) && canManage(this.role);
@@ -710,6 +719,19 @@ class BoardView {
       h('button', { type: 'button', class: 'k-small', onclick: () => notice.remove() }, [t('action.close')]),
     ]);
     this.root.querySelector('#k-banner')?.after(notice);
+  }
+
+  private toggleFigures(): void {
+    if (this.liveFigures.running) this.liveFigures.stop();
+    else this.liveFigures.start();
+    this.showFigures();
+  }
+
+  /** New figures (or none): the map and the figures' part of the outline, not the whole outline. */
+  private showFigures(): void {
+    this.renderer.showFigures(this.liveFigures.running ? this.liveFigures.figures : null);
+    this.schedule('scene');
+    if (this.tab === 'outline') this.figuresPanel.refresh();
   }
 
   private async toggleLock(): Promise<void> {

@@ -7,6 +7,7 @@ import { ACTOR_KIND_CODES, RELATION_KIND_CODES } from '../generated/protocol';
 import type { ActorKind, RelationKind } from '../generated/protocol';
 import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
 import { h } from './dom';
+import type { FiguresPanel } from './figures';
 
 /** A place near `center` where a new actor does not cover another one. */
 export function freeSpot(model: BoardModel, center: { x: number; y: number }): { x: number; y: number } {
@@ -31,6 +32,8 @@ export class Outline {
   readonly element = h('div', { class: 'k-outline' });
   /** Kept across rebuilds so screen readers hear the confirmation of a new relation. */
   private readonly status = h('p', { class: 'k-sr-status', role: 'status' });
+  /** The network figures' toggle and table, shown after the help text when the board has them. */
+  figures: FiguresPanel | null = null;
 
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
@@ -96,6 +99,7 @@ export class Outline {
 
     return [
       h('p', { class: 'k-muted' }, [t('outline.help')]),
+      ...(this.figures ? [this.figuresSection(this.figures)] : []),
       h('form', { class: 'k-outline-add', onsubmit: add }, [
         h('div', { class: 'k-field' }, [h('label', { for: 'k-outline-new' }, [t('outline.newActor')]), newName]),
         h('div', { class: 'k-field' }, [h('label', { for: 'k-outline-new-kind' }, [t('field.kind')]), newKind]),
@@ -136,7 +140,12 @@ export class Outline {
     ];
   }
 
-  private show(id: string): void {
+  private figuresSection(figures: FiguresPanel): HTMLElement {
+    figures.refresh();
+    return figures.element;
+  }
+
+  show(id: string): void {
     this.editor.select([id]);
     const actor = this.model.actors.get(id);
     const relation = this.model.relations.get(id);

@@ -1,0 +1,103 @@
+// End-to-end: network figures on a hand-drawn map — off while drawing, then brokers, isolated actors
+// and a sortable, keyboard-usable table in the outline, recomputed as the group keeps drawing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+useServer();
+
+async function addActorInOutline(page, name) {
+  await page.fill('#k-outline-new', name);
+  await page.press('#k-outline-new', 'Enter');
+  return waitFor(page, (n) => [...window.kartta.model.actors.values()].some((a) => a.name === n), name);
+}
+
+async function connectInOutline(page, from, to) {
+  const ids = await page.evaluate(([a, b]) => {
+    const byName = (n) => [...window.kartta.model.actors.values()].find((actor) => actor.name === n).id;
+    return [byName(a), byName(b)];
+  }, [from, to]);
+  await page.selectOption('#k-connect-from', ids[0]);
+  await page.selectOption('#k-connect-to', ids[1]);
+  await page.click('#k-connect');
+  await waitFor(page, ([a, b]) => window.kartta.model.liveRelations().some((r) => r.from === a && r.to === b), ids);
+}
+
+/** The table's cells by actor name: { name: { degree, inDegree, … } }. */
+async function tableByName(page) {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#k-figures-table tbody tr')].map((row) => [
+    row.querySelector('th').textContent,
+    Object.fromEntries([...row.querySelectorAll('td')].map((cell) => [cell.dataset.column, cell.textContent])),
+  ])));
+}
+
+test('figures show the hub of a star as a broker and an isolated actor as isolated, on the map and in the outline', async () => {
+  const { page } = await person('facilitator');
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Fasilitaattori');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-share-dialog[open]');
+  await page.click('#k-share-close');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+
+  await page.click('#k-tab-outline');
+  const hub = 'Varsinais-Suomen liitto';
+  const leaves = ['Turun kaupunki', 'Turun yliopisto', 'Sinapsi ry'];
+  const alone = 'Kyläyhdistys';
+  for (const name of [hub, ...leaves, alone]) await addActorInOutline(page, name);
+  for (const leaf of leaves) await connectInOutline(page, hub, leaf);
+
+  // Off by default while drawing: no figures on the map, none in the outline.
+  assert.equal(await page.getAttribute('#k-figures-toggle', 'aria-pressed'), 'false');
+  assert.equal(await page.locator('#k-figures-table').count(), 0);
+
+  await page.click('#k-figures-toggle');
+  assert.equal(await page.getAttribute('#k-figures-toggle', 'aria-pressed'), 'true');
+  await page.waitForSelector('#k-figures-caveat');
+  assert.match(await page.textContent('#k-figures-caveat'), /These figures describe the map we drew, not the world/);
+
+  const ids = await page.evaluate(() => Object.fromEntries([...window.kartta.model.actors.values()].map((a) => [a.name, a.id])));
+  await page.waitForSelector(`.k-figure-broker[data-id="${ids[hub]}"]`);
+  await page.waitForSelector(`.k-figure-isolated[data-id="${ids[alone]}"]`);
+  assert.equal(await page.getAttribute(`.k-figure-broker[data-id="${ids[hub]}"]`, 'data-rank'), '1');
+  assert.match(await page.textContent(`.k-figure-broker[data-id="${ids[hub]}"]`), /Broker #1/);
+  assert.match(await page.textContent(`.k-figure-isolated[data-id="${ids[alone]}"]`), /No relations/);
+  // Only the hub lies between others: the leaves and the isolated actor are no brokers.
+  assert.equal(await page.locator('.k-figure-broker').count(), 1);
+  assert.equal(await page.locator(`.k-layer-halos [data-id="${ids[hub]}"]`).count(), 1);
+
+  await page.waitForSelector('#k-figures-table');
+  const table = await tableByName(page);
+  assert.equal(table[hub].degree, '3');
+  for (const leaf of leaves) assert.equal(table[leaf].degree, '1');
+  assert.equal(table[alone].degree, '0');
+  assert.equal(table[alone].isolated, 'yes');
+  assert.equal(table[hub].isolated, '');
+  // Three pairs of leaves meet only through the hub: 6 ordered pairs of (5−1)(5−2) = 12.
+  assert.equal(table[hub].betweenness, '0.50');
+
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-figures.png` });
+  await axeScan(page, 'network figures');
+
+  // Keyboard: sort by connections (ascending after a second press), then pick a row with Enter.
+  await page.focus('[data-key="figures-sort:degree"]');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => document.querySelector('#k-figures-table tbody tr th')?.textContent === 'Varsinais-Suomen liitto');
+  await page.focus('[data-key="figures-sort:degree"]');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => document.querySelector('#k-figures-table tbody tr th')?.textContent === 'Kyläyhdistys');
+  assert.equal(await page.getAttribute('th:has([data-key="figures-sort:degree"])', 'aria-sort'), 'ascending');
+  await page.focus(`[data-key="figures-show:${ids[alone]}"]`);
+  await page.keyboard.press('Enter');
+  await waitFor(page, (id) => window.kartta.editor.selection.has(id) && window.kartta.editor.selection.size === 1, ids[alone]);
+
+  // Drawing on recomputes: tying the lone actor to a leaf takes its isolated mark away.
+  await connectInOutline(page, alone, leaves[0]);
+  await waitFor(page, (id) => !document.querySelector(`.k-figure-isolated[data-id="${id}"]`), ids[alone]);
+  await waitFor(page, (name) => [...document.querySelectorAll('#k-figures-table tbody tr')]
+    .some((row) => row.querySelector('th').textContent === name && row.querySelector('[data-column="degree"]').textContent === '1'), alone);
+
+  // Off again: the map loses its marks.
+  await page.click('#k-figures-toggle');
+  await waitFor(page, () => document.querySelectorAll('.k-figure-marks, .k-figure-halo').length === 0);
+});
