@@ -192,6 +192,12 @@ string_codes!(
 );
 
 string_codes!(
+    /// Where an actor sits on the closeness rings: in one of the [`Ring`]s or outside them all.
+    /// Derived from its position (see `placement`), never stored.
+    RingPlacement { Core = "core", Close = "close", Wider = "wider", Outside = "outside" }
+);
+
+string_codes!(
     NoteVariant { Sticky = "sticky", Label = "label" }
 );
 
@@ -214,6 +220,26 @@ pub struct MetaView {
     pub presenting: Option<String>,
 }
 
+/// Serde for fields derived from others: written like any value, but whatever a file holds
+/// there is ignored when it is read back, because the truth is what it is derived from.
+mod derived {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<T>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, T, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer)?;
+        Ok(None)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorView {
@@ -228,6 +254,15 @@ pub struct ActorView {
     pub influence: Option<u8>,
     pub stance: Option<Stance>,
     pub is_person: bool,
+    /// The closeness ring the actor sits in on a rings board: derived from the position when
+    /// the board is read, exported, and ignored on import.
+    #[serde(default, with = "derived", skip_serializing_if = "Option::is_none")]
+    #[ts(as = "Option<RingPlacement>", optional)]
+    pub ring: Option<RingPlacement>,
+    /// The sector the actor sits in on a sectors board; derived like `ring`.
+    #[serde(default, with = "derived", skip_serializing_if = "Option::is_none")]
+    #[ts(as = "Option<Sector>", optional)]
+    pub sector: Option<Sector>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -305,7 +340,11 @@ impl BoardView {
                 .as_ref()
                 .and_then(|m| string(m, txn, field::meta::PRESENTING)),
         };
-        let actors = elements(txn, root::ACTORS, read_actor);
+        let mut actors = elements(txn, root::ACTORS, read_actor);
+        for actor in &mut actors {
+            (actor.ring, actor.sector) =
+                crate::placement::placement(meta.template, actor.x, actor.y);
+        }
         let relations = elements(txn, root::RELATIONS, read_relation)
             .into_iter()
             .filter(|relation| {
@@ -414,6 +453,8 @@ fn read_actor<T: ReadTxn>(map: &MapRef, txn: &T, id: String) -> Option<ActorView
         influence: number(map, txn, INFLUENCE).map(|v| v.clamp(0.0, 5.0).round() as u8),
         stance: code(map, txn, STANCE),
         is_person: boolean(map, txn, IS_PERSON).unwrap_or(false),
+        ring: None,
+        sector: None,
     })
 }
 
@@ -495,6 +536,37 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), 10);
         assert_eq!(RelationKind::from_code("nonsense"), None);
+    }
+
+    #[test]
+    fn placements_are_read_from_positions_exported_and_ignored_when_read_back() {
+        let doc = Doc::new();
+        add_actor(&doc, "a1", "Turun kaupunki", ActorKind::Municipality);
+        let meta = doc.get_or_insert_map(root::META);
+        meta.insert(&mut doc.transact_mut(), field::meta::TEMPLATE, "rings");
+        let board = BoardView::read(&doc.transact());
+        let actor = &board.actors[0];
+        assert_eq!(
+            (actor.ring, actor.sector),
+            (Some(RingPlacement::Core), None)
+        );
+        let json = serde_json::to_value(actor).unwrap();
+        assert_eq!(json["ring"], "core");
+        assert!(json.get("sector").is_none());
+        let mut edited = json.clone();
+        edited["ring"] = serde_json::json!({"not": "a ring"});
+        let again: ActorView = serde_json::from_value(edited).unwrap();
+        assert_eq!(
+            again.ring, None,
+            "a derived field is never taken from a file"
+        );
+        meta.insert(&mut doc.transact_mut(), field::meta::TEMPLATE, "sectors");
+        let board = BoardView::read(&doc.transact());
+        assert_eq!(
+            (board.actors[0].ring, board.actors[0].sector),
+            (None, Some(Sector::Public)),
+            "(10, -4.5) lies up and right of the centre, in the first wedge"
+        );
     }
 
     #[test]

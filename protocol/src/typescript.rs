@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::{api, close, codec, schema};
+use crate::{api, close, codec, placement, schema};
 
 /// An enum that travels as string codes.
 pub trait StringCodes {
@@ -154,9 +154,30 @@ pub fn definitions() -> String {
     string_codes::<schema::Template>(&mut out);
     string_codes::<schema::Sector>(&mut out);
     string_codes::<schema::Ring>(&mut out);
+    string_codes::<schema::RingPlacement>(&mut out);
     string_codes::<schema::NoteVariant>(&mut out);
     string_codes::<schema::StrokeTool>(&mut out);
     string_codes::<schema::Locale>(&mut out);
+    const_object(
+        &mut out,
+        "TEMPLATE_GEOMETRY",
+        &[
+            (
+                "ringRadii",
+                format!(
+                    "[{}]",
+                    placement::RING_RADII
+                        .map(|radius| radius.to_string())
+                        .join(", ")
+                ),
+            ),
+            ("sectorRadius", placement::SECTOR_RADIUS.to_string()),
+            (
+                "sectorStartAngle",
+                placement::SECTOR_START_ANGLE.to_string(),
+            ),
+        ],
+    );
     declared::<schema::MetaView>(&mut out);
     declared::<schema::ActorView>(&mut out);
     declared::<schema::RelationView>(&mut out);

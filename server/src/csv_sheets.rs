@@ -10,7 +10,9 @@ use kartta_protocol::schema::{
     RelationView, Stance, Strength, Template,
 };
 
-const ACTOR_COLUMNS: [&str; 11] = [
+/// `Ring` and `Sector` are derived from the position and the board's template (see
+/// `kartta_protocol::placement`); an import ignores them.
+const ACTOR_COLUMNS: [&str; 13] = [
     "Label",
     "Type",
     "Description",
@@ -21,6 +23,8 @@ const ACTOR_COLUMNS: [&str; 11] = [
     "Person",
     "X",
     "Y",
+    "Ring",
+    "Sector",
     "ID",
 ];
 const RELATION_COLUMNS: [&str; 10] = [
@@ -82,6 +86,14 @@ pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
                 },
                 format!("{}", actor.x),
                 format!("{}", actor.y),
+                actor
+                    .ring
+                    .map(|ring| ring.code().to_owned())
+                    .unwrap_or_default(),
+                actor
+                    .sector
+                    .map(|sector| sector.code().to_owned())
+                    .unwrap_or_default(),
                 actor.id.clone(),
             ]
         }),
@@ -305,6 +317,9 @@ pub fn parse_actors(bytes: &[u8]) -> Result<BoardExport, SheetError> {
             // what is already drawn (see `board_doc::import_actors`).
             x: number(cell("x"), "X", line)?.unwrap_or(f64::NAN),
             y: number(cell("y"), "Y", line)?.unwrap_or(f64::NAN),
+            // Derived from the position on the board the actors land on, never read.
+            ring: None,
+            sector: None,
             name,
         });
     }
@@ -392,6 +407,7 @@ pub fn parse_relations(bytes: &[u8], actors: &[ActorView]) -> Result<BoardExport
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kartta_protocol::schema::{RingPlacement, Sector};
 
     #[test]
     fn sheets_round_trip() {
@@ -431,6 +447,23 @@ mod tests {
         let again = parse_relations(&relations_csv(&board), &board.actors).unwrap();
         assert_eq!(again.relations[0].from, "t1");
         assert_eq!(again.relations[0].kind, RelationKind::Funding);
+    }
+
+    #[test]
+    fn the_ring_and_sector_columns_are_exported_and_ignored_on_import() {
+        let mut board = parse_actors(b"Label,X,Y,ID\nTurku,0,-400,t1\nRaisio,700,0,t2\n").unwrap();
+        board.actors[0].ring = Some(RingPlacement::Close);
+        board.actors[1].sector = Some(Sector::Business);
+        let text = String::from_utf8(actors_csv(&board)).unwrap();
+        let mut lines = text.lines();
+        assert!(lines.next().unwrap().contains(",Ring,Sector,"));
+        assert!(lines.next().unwrap().contains(",close,,t1"), "{text}");
+        assert!(lines.next().unwrap().contains(",,business,t2"), "{text}");
+        let again = parse_actors(text.as_bytes()).unwrap();
+        assert_eq!((again.actors[0].ring, again.actors[1].sector), (None, None));
+        // A hand-edited derived column is no reason to refuse the sheet.
+        let edited = parse_actors(b"Label,Ring,Sector\nTurku,somewhere,nowhere\n").unwrap();
+        assert_eq!(edited.actors[0].ring, None);
     }
 
     #[test]

@@ -8,16 +8,15 @@
 use std::fmt::Write;
 
 use kartta_protocol::api::BoardExport;
+use kartta_protocol::placement::{sector_angles, RING_RADII, SECTOR_RADIUS};
 use kartta_protocol::schema::{
-    ActorKind, ActorView, Direction, Locale, NoteVariant, RelationKind, RelationStatus, Strength,
-    StrokeTool, Template,
+    ActorKind, ActorView, Direction, Locale, NoteVariant, RelationKind, RelationStatus, Ring,
+    Sector, Strength, StrokeTool, Template,
 };
 
 const CARD_WIDTH: f64 = 184.0;
 const CARD_HEIGHT: f64 = 44.0;
 const MARGIN: f64 = 60.0;
-const RING_RADII: [f64; 3] = [300.0, 620.0, 960.0];
-const SECTOR_RADIUS: f64 = 1000.0;
 const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, sans-serif";
 
 /// A box in board coordinates.
@@ -311,7 +310,7 @@ fn template(out: &mut String, template: Template, locale: Locale) {
                     fills[index % 2]
                 );
             }
-            for (index, key) in ["core", "close", "wider"].into_iter().enumerate() {
+            for (index, key) in Ring::ALL.iter().map(|ring| ring.code()).enumerate() {
                 let inner = if index == 0 {
                     0.0
                 } else {
@@ -322,17 +321,8 @@ fn template(out: &mut String, template: Template, locale: Locale) {
             }
         }
         Template::Sectors => {
-            let keys = [
-                "public",
-                "education_research",
-                "business",
-                "third_sector",
-                "residents",
-            ];
-            let step = std::f64::consts::TAU / keys.len() as f64;
-            for (index, key) in keys.into_iter().enumerate() {
-                let a0 = -std::f64::consts::FRAC_PI_2 + index as f64 * step;
-                let a1 = a0 + step;
+            for (index, key) in Sector::ALL.iter().map(|sector| sector.code()).enumerate() {
+                let (a0, a1) = sector_angles(index);
                 let r = SECTOR_RADIUS;
                 let _ = write!(
                     out,
@@ -585,6 +575,8 @@ mod tests {
             influence: None,
             stance: None,
             is_person: false,
+            ring: None,
+            sector: None,
         }
     }
 

@@ -47,6 +47,9 @@ export const SECTOR_CODES: readonly Sector[] = ['public', 'education_research', 
 export type Ring = 'core' | 'close' | 'wider';
 export const RING_CODES: readonly Ring[] = ['core', 'close', 'wider'];
 
+export type RingPlacement = 'core' | 'close' | 'wider' | 'outside';
+export const RING_PLACEMENT_CODES: readonly RingPlacement[] = ['core', 'close', 'wider', 'outside'];
+
 export type NoteVariant = 'sticky' | 'label';
 export const NOTE_VARIANT_CODES: readonly NoteVariant[] = ['sticky', 'label'];
 
@@ -56,9 +59,24 @@ export const STROKE_TOOL_CODES: readonly StrokeTool[] = ['pen', 'highlighter'];
 export type Locale = 'fi' | 'sv' | 'en';
 export const LOCALE_CODES: readonly Locale[] = ['fi', 'sv', 'en'];
 
+export const TEMPLATE_GEOMETRY = {
+  ringRadii: [300, 620, 960],
+  sectorRadius: 1000,
+  sectorStartAngle: -1.5707963267948966,
+} as const;
+
 export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, };
 
-export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, };
+export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, 
+/**
+ * The closeness ring the actor sits in on a rings board: derived from the position when
+ * the board is read, exported, and ignored on import.
+ */
+ring?: RingPlacement, 
+/**
+ * The sector the actor sits in on a sectors board; derived like `ring`.
+ */
+sector?: Sector, };
 
 export type RelationView = { id: string, from: string, to: string, kind: RelationKind, label: string, direction: Direction, strength: Strength, coordination: Coordination | null, status: RelationStatus, };
 
