@@ -5,6 +5,7 @@ pub mod api;
 pub mod close;
 pub mod codec;
 pub mod lib0;
+pub mod matching;
 pub mod placement;
 pub mod schema;
 pub mod typescript;

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::{api, close, codec, placement, schema};
+use crate::{api, close, codec, matching, placement, schema};
 
 /// An enum that travels as string codes.
 pub trait StringCodes {
@@ -209,6 +209,19 @@ pub fn definitions() -> String {
     declared::<api::Forked>(&mut out);
     declared::<api::BoardExport>(&mut out);
     declared::<api::Imported>(&mut out);
+    declared::<matching::MatchBand>(&mut out);
+    declared::<matching::MatchReason>(&mut out);
+    declared::<matching::MatchVerdict>(&mut out);
+    declared::<api::MapSelection>(&mut out);
+    declared::<api::MapSourceKind>(&mut out);
+    declared::<api::MapSource>(&mut out);
+    declared::<api::MatchMember>(&mut out);
+    declared::<api::MatchGroup>(&mut out);
+    declared::<api::MatchProposal>(&mut out);
+    declared::<api::MatchTable>(&mut out);
+    declared::<api::MatchDecision>(&mut out);
+    declared::<api::MatchDecisionChange>(&mut out);
+    declared::<api::MatchDecisionsUpdate>(&mut out);
     const_object(
         &mut out,
         "MESSAGE_TYPE",

@@ -222,6 +222,48 @@ version: number, meta: MetaView, actors: Array<ActorView>, relations: Array<Rela
 
 export type Imported = { actors: number, relations: number, notes: number, strokes: number, };
 
+export type MatchBand = "maybe" | "likely";
+
+export type MatchReason = "same_id" | "alias" | "same_name" | "confirmed" | "loose_spelling" | "acronym" | "contains" | "similar_spelling" | "translated_place" | "shared_abbreviation" | "generic_name" | "kind_differs";
+
+export type MatchVerdict = "same" | "different";
+
+export type MapSelection = { boardIds: Array<string>, snapshotIds: Array<string>, };
+
+export type MapSourceKind = "board" | "snapshot";
+
+export type MapSource = { 
+/**
+ * The board's or the snapshot's id: what `sources` of merged elements hold.
+ */
+id: string, kind: MapSourceKind, 
+/**
+ * The board's title; for a snapshot, "board title – snapshot name".
+ */
+title: string, };
+
+export type MatchMember = { sourceId: string, actorId: string, name: string, kind: ActorKind, 
+/**
+ * The name's strict key: what a decision about this name is stored under.
+ */
+key: string, 
+/**
+ * Relations the actor has on its map (to show how central it is there).
+ */
+relations: number, };
+
+export type MatchGroup = { members: Array<MatchMember>, reasons: Array<MatchReason>, };
+
+export type MatchProposal = { groupA: number, groupB: number, band: MatchBand, reason: MatchReason, keyA: string, keyB: string, };
+
+export type MatchTable = { sources: Array<MapSource>, groups: Array<MatchGroup>, proposals: Array<MatchProposal>, };
+
+export type MatchDecision = { keyA: string, keyB: string, verdict: MatchVerdict, };
+
+export type MatchDecisionChange = { keyA: string, keyB: string, verdict: MatchVerdict | null, };
+
+export type MatchDecisionsUpdate = { decisions: Array<MatchDecisionChange>, };
+
 export const MESSAGE_TYPE = {
   sync: 0,
   awareness: 1,
