@@ -6,6 +6,7 @@
 
 mod boards;
 mod export;
+mod matches;
 pub mod rate;
 mod snapshots;
 
@@ -53,6 +54,11 @@ pub fn router() -> Router<AppState> {
             "/workshops/{id}/snapshots",
             post(snapshots::create_for_workshop),
         )
+        .route(
+            "/workshops/{id}/matches",
+            get(matches::list).put(matches::decide),
+        )
+        .route("/workshops/{id}/matches/propose", post(matches::propose))
         .route("/join", post(boards::join))
         .route("/snapshots/{id}", get(snapshots::get))
         .route("/snapshots/{id}/state", get(snapshots::state))
