@@ -420,3 +420,25 @@ pub struct MatchDecisionChange {
 pub struct MatchDecisionsUpdate {
     pub decisions: Vec<MatchDecisionChange>,
 }
+
+/// `POST /api/workshops/{id}/merge` (facilitator): a new board in the workshop holding the
+/// union of the chosen maps, each element with its `sources` (see `kartta_protocol::merge`).
+/// The workshop's match decisions are applied; proposals are not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MergeRequest {
+    pub board_ids: Vec<String>,
+    pub snapshot_ids: Vec<String>,
+    /// The new board's title; empty: "Merged map" in the workshop's language.
+    pub title: String,
+}
+
+/// Answer to a merge: the new board (like a fork's answer), the maps merged in order (the
+/// *n* of "k of n"), and how many actors and relations the union holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Merged {
+    pub board: BoardSummary,
+    pub sources: Vec<MapSource>,
+    pub actors: u32,
+    pub relations: u32,
+}

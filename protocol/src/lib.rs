@@ -6,6 +6,7 @@ pub mod close;
 pub mod codec;
 pub mod lib0;
 pub mod matching;
+pub mod merge;
 pub mod placement;
 pub mod schema;
 pub mod typescript;

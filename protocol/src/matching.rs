@@ -978,6 +978,7 @@ mod tests {
                 locked: false,
                 timer_ends_at: None,
                 presenting: None,
+                merged_from: Vec::new(),
             },
             actors: actors
                 .iter()
@@ -995,6 +996,8 @@ mod tests {
                     is_person: false,
                     ring: None,
                     sector: None,
+                    sources: Vec::new(),
+                    support: None,
                 })
                 .collect(),
             relations: vec![],

@@ -91,6 +91,7 @@ pub fn definitions() -> String {
                     ("locked", field::meta::LOCKED),
                     ("timerEndsAt", field::meta::TIMER_ENDS_AT),
                     ("presenting", field::meta::PRESENTING),
+                    ("mergedFrom", field::meta::MERGED_FROM),
                 ]),
             ),
             (
@@ -106,6 +107,7 @@ pub fn definitions() -> String {
                     ("influence", field::actor::INFLUENCE),
                     ("stance", field::actor::STANCE),
                     ("isPerson", field::actor::IS_PERSON),
+                    ("sources", field::actor::SOURCES),
                 ]),
             ),
             (
@@ -119,6 +121,8 @@ pub fn definitions() -> String {
                     ("strength", field::relation::STRENGTH),
                     ("coordination", field::relation::COORDINATION),
                     ("status", field::relation::STATUS),
+                    ("sources", field::relation::SOURCES),
+                    ("otherKinds", field::relation::OTHER_KINDS),
                 ]),
             ),
             (
@@ -222,6 +226,8 @@ pub fn definitions() -> String {
     declared::<api::MatchDecision>(&mut out);
     declared::<api::MatchDecisionChange>(&mut out);
     declared::<api::MatchDecisionsUpdate>(&mut out);
+    declared::<api::MergeRequest>(&mut out);
+    declared::<api::Merged>(&mut out);
     const_object(
         &mut out,
         "MESSAGE_TYPE",

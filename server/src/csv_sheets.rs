@@ -11,8 +11,9 @@ use kartta_protocol::schema::{
 };
 
 /// `Ring` and `Sector` are derived from the position and the board's template (see
-/// `kartta_protocol::placement`); an import ignores them.
-const ACTOR_COLUMNS: [&str; 13] = [
+/// `kartta_protocol::placement`); `Sources` (map ids) and `Support` ("k of n") are filled on
+/// merged boards. An import ignores all four.
+const ACTOR_COLUMNS: [&str; 15] = [
     "Label",
     "Type",
     "Description",
@@ -25,9 +26,12 @@ const ACTOR_COLUMNS: [&str; 13] = [
     "Y",
     "Ring",
     "Sector",
+    "Sources",
+    "Support",
     "ID",
 ];
-const RELATION_COLUMNS: [&str; 10] = [
+/// `Other types`, `Sources` and `Support` are filled on merged boards; an import ignores them.
+const RELATION_COLUMNS: [&str; 13] = [
     "From",
     "To",
     "Type",
@@ -36,6 +40,9 @@ const RELATION_COLUMNS: [&str; 10] = [
     "Strength",
     "Coordination",
     "Status",
+    "Other types",
+    "Sources",
+    "Support",
     "From ID",
     "To ID",
 ];
@@ -94,6 +101,8 @@ pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
                     .sector
                     .map(|sector| sector.code().to_owned())
                     .unwrap_or_default(),
+                actor.sources.join(TAG_SEPARATOR),
+                actor.support.clone().unwrap_or_default(),
                 actor.id.clone(),
             ]
         }),
@@ -129,6 +138,14 @@ pub fn relations_csv(board: &BoardExport) -> Vec<u8> {
                     .map(|value| value.code().to_owned())
                     .unwrap_or_default(),
                 relation.status.code().to_owned(),
+                relation
+                    .other_kinds
+                    .iter()
+                    .map(|kind| kind.code())
+                    .collect::<Vec<_>>()
+                    .join(TAG_SEPARATOR),
+                relation.sources.join(TAG_SEPARATOR),
+                relation.support.clone().unwrap_or_default(),
                 relation.from.clone(),
                 relation.to.clone(),
             ]
@@ -265,6 +282,7 @@ fn empty_board() -> BoardExport {
             locked: false,
             timer_ends_at: None,
             presenting: None,
+            merged_from: Vec::new(),
         },
         actors: vec![],
         relations: vec![],
@@ -320,6 +338,8 @@ pub fn parse_actors(bytes: &[u8]) -> Result<BoardExport, SheetError> {
             // Derived from the position on the board the actors land on, never read.
             ring: None,
             sector: None,
+            sources: Vec::new(),
+            support: None,
             name,
         });
     }
@@ -396,6 +416,9 @@ pub fn parse_relations(bytes: &[u8], actors: &[ActorView]) -> Result<BoardExport
                 line,
             )?
             .unwrap_or(RelationStatus::Existing),
+            sources: Vec::new(),
+            other_kinds: Vec::new(),
+            support: None,
         });
     }
     // The import adds relations between existing actors: they are passed along with the
@@ -450,17 +473,26 @@ mod tests {
     }
 
     #[test]
-    fn the_ring_and_sector_columns_are_exported_and_ignored_on_import() {
+    fn derived_and_merge_columns_are_exported_and_ignored_on_import() {
         let mut board = parse_actors(b"Label,X,Y,ID\nTurku,0,-400,t1\nRaisio,700,0,t2\n").unwrap();
         board.actors[0].ring = Some(RingPlacement::Close);
         board.actors[1].sector = Some(Sector::Business);
+        board.actors[0].sources = vec!["A".into(), "B".into()];
+        board.actors[0].support = Some("2 of 3".into());
         let text = String::from_utf8(actors_csv(&board)).unwrap();
         let mut lines = text.lines();
-        assert!(lines.next().unwrap().contains(",Ring,Sector,"));
-        assert!(lines.next().unwrap().contains(",close,,t1"), "{text}");
-        assert!(lines.next().unwrap().contains(",,business,t2"), "{text}");
+        assert!(lines
+            .next()
+            .unwrap()
+            .contains(",Ring,Sector,Sources,Support,"));
+        assert!(
+            lines.next().unwrap().contains(",close,,A|B,2 of 3,t1"),
+            "{text}"
+        );
+        assert!(lines.next().unwrap().contains(",,business,,,t2"), "{text}");
         let again = parse_actors(text.as_bytes()).unwrap();
         assert_eq!((again.actors[0].ring, again.actors[1].sector), (None, None));
+        assert!(again.actors[0].sources.is_empty() && again.actors[0].support.is_none());
         // A hand-edited derived column is no reason to refuse the sheet.
         let edited = parse_actors(b"Label,Ring,Sector\nTurku,somewhere,nowhere\n").unwrap();
         assert_eq!(edited.actors[0].ring, None);

@@ -577,6 +577,8 @@ mod tests {
             is_person: false,
             ring: None,
             sector: None,
+            sources: Vec::new(),
+            support: None,
         }
     }
 
@@ -591,6 +593,7 @@ mod tests {
                 locked: false,
                 timer_ends_at: None,
                 presenting: None,
+                merged_from: Vec::new(),
             },
             actors: vec![
                 actor("a", "<script>alert('x')</script>", 0.0),
@@ -606,6 +609,9 @@ mod tests {
                 strength: Strength::Strong,
                 coordination: None,
                 status: RelationStatus::Desired,
+                sources: Vec::new(),
+                other_kinds: Vec::new(),
+                support: None,
             }],
             notes: vec![],
             strokes: vec![],

@@ -10,9 +10,9 @@ export const ROOT = {
 } as const;
 
 export const FIELD = {
-  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting' },
-  actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson' },
-  relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status' },
+  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom' },
+  actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson', sources: 'sources' },
+  relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status', sources: 'sources', otherKinds: 'otherKinds' },
   note: { x: 'x', y: 'y', width: 'w', height: 'h', color: 'color', variant: 'variant', body: 'body' },
   stroke: { tool: 'tool', color: 'color', width: 'width', points: 'points' },
 } as const;
@@ -65,7 +65,11 @@ export const TEMPLATE_GEOMETRY = {
   sectorStartAngle: -1.5707963267948966,
 } as const;
 
-export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, };
+export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, 
+/**
+ * The maps a merged board was made from (empty on other boards).
+ */
+mergedFrom?: Array<string>, };
 
 export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, 
 /**
@@ -76,9 +80,29 @@ ring?: RingPlacement,
 /**
  * The sector the actor sits in on a sectors board; derived like `ring`.
  */
-sector?: Sector, };
+sector?: Sector, 
+/**
+ * On a merged board: the maps holding this actor.
+ */
+sources?: Array<string>, 
+/**
+ * On a merged board: "k of n", derived from `sources` and `meta.mergedFrom`.
+ */
+support?: string, };
 
-export type RelationView = { id: string, from: string, to: string, kind: RelationKind, label: string, direction: Direction, strength: Strength, coordination: Coordination | null, status: RelationStatus, };
+export type RelationView = { id: string, from: string, to: string, kind: RelationKind, label: string, direction: Direction, strength: Strength, coordination: Coordination | null, status: RelationStatus, 
+/**
+ * On a merged board: the maps holding this relation.
+ */
+sources?: Array<string>, 
+/**
+ * On a merged board: kinds some maps gave it besides the majority's `kind`.
+ */
+otherKinds?: Array<RelationKind>, 
+/**
+ * On a merged board: "k of n", derived from `sources` and `meta.mergedFrom`.
+ */
+support?: string, };
 
 export type NoteView = { id: string, x: number, y: number, width: number, height: number, color: string, variant: NoteVariant, body: string, };
 
@@ -263,6 +287,14 @@ export type MatchDecision = { keyA: string, keyB: string, verdict: MatchVerdict,
 export type MatchDecisionChange = { keyA: string, keyB: string, verdict: MatchVerdict | null, };
 
 export type MatchDecisionsUpdate = { decisions: Array<MatchDecisionChange>, };
+
+export type MergeRequest = { boardIds: Array<string>, snapshotIds: Array<string>, 
+/**
+ * The new board's title; empty: "Merged map" in the workshop's language.
+ */
+title: string, };
+
+export type Merged = { board: BoardSummary, sources: Array<MapSource>, actors: number, relations: number, };
 
 export const MESSAGE_TYPE = {
   sync: 0,
