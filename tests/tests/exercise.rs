@@ -278,3 +278,181 @@ async fn the_facilitator_gets_a_match_table_and_confirmed_decisions_are_remember
     assert_eq!(group_size(&table, "VSL"), 1);
     Ok(())
 }
+
+fn add_relation(txn: &mut yrs::TransactionMut, id: &str, from: &str, to: &str, strength: &str) {
+    use kartta_protocol::schema::{field, root};
+    use yrs::{Map, MapPrelim, WriteTxn};
+    let relations = txn.get_or_insert_map(root::RELATIONS);
+    let relation = relations.insert(txn, id, MapPrelim::default());
+    relation.insert(txn, field::relation::FROM, from);
+    relation.insert(txn, field::relation::TO, to);
+    relation.insert(txn, field::relation::KIND, "collaboration");
+    relation.insert(txn, field::relation::STRENGTH, strength);
+}
+
+#[tokio::test]
+async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_sources(
+) -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    fixture
+        .draw(
+            0,
+            &[
+                ("t", "Turun kaupunki", 100.0, 0.0),
+                ("r", "Raisio", 700.0, 0.0),
+            ],
+        )
+        .await?;
+    fixture
+        .draw(
+            1,
+            &[
+                ("a", "Åbo stad", 200.0, 0.0),
+                ("s", "Sinapsi ry", 0.0, 800.0),
+            ],
+        )
+        .await?;
+    let token = &fixture.created.tokens.participant;
+    for (index, relation, from, to, strength) in
+        [(0, "x", "t", "r", "weak"), (1, "y", "a", "s", "strong")]
+    {
+        let client = Client::connect(
+            &fixture
+                .server
+                .sync_url_with_token(&fixture.board(index), token),
+        )
+        .await?;
+        client.edit(|_, txn| add_relation(txn, relation, from, to, strength));
+        client
+            .wait_for("the echo", |_, seen| seen.update_messages >= 1)
+            .await?;
+        client.close().await;
+    }
+    let path = fixture.workshop_path("/merge");
+    let request = json!({
+        "boardIds": [fixture.board(0), fixture.board(1)],
+        "title": "Foorumi",
+    });
+    let refused = fixture
+        .call(token, "POST", &path, Some(request.clone()))
+        .await?;
+    assert_eq!(refused.status, 403, "{}", refused.text());
+    let unknown = fixture
+        .facilitator(
+            "POST",
+            &path,
+            Some(json!({"boardIds": [fixture.board(0), "no-such-board"]})),
+        )
+        .await?;
+    assert_eq!(unknown.status, 404, "{}", unknown.text());
+    let unknown_snapshot = fixture
+        .facilitator(
+            "POST",
+            &path,
+            Some(json!({"snapshotIds": ["no-such-snapshot"]})),
+        )
+        .await?;
+    assert_eq!(unknown_snapshot.status, 404);
+    let nothing = fixture
+        .facilitator("POST", &path, Some(json!({"title": "Tyhjä"})))
+        .await?;
+    assert_eq!(nothing.status, 400, "{}", nothing.text());
+    let before: kartta_protocol::api::Workshop = fixture
+        .facilitator("GET", &fixture.workshop_path(""), None)
+        .await?
+        .json()?;
+    assert_eq!(before.boards.len(), 3, "refused merges made no board");
+
+    let answer = fixture.facilitator("POST", &path, Some(request)).await?;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let merged: kartta_protocol::api::Merged = answer.json()?;
+    assert_eq!((merged.actors, merged.relations), (3, 2));
+    assert_eq!(merged.board.title, "Foorumi");
+    assert_eq!(merged.board.workshop_id, fixture.created.workshop.id);
+    let ids: Vec<&str> = merged.sources.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, vec![fixture.board(0), fixture.board(1)]);
+
+    // The merged board opens over the websocket like any board and holds the union.
+    let client =
+        Client::connect(&fixture.server.sync_url_with_token(&merged.board.id, token)).await?;
+    let view = kartta_tests::board::view(&client.doc);
+    assert_eq!(view.meta.merged_from, ids);
+    assert_eq!(view.meta.title, "Foorumi");
+    assert_eq!(view.actors.len(), 3);
+    let turku = view
+        .actors
+        .iter()
+        .find(|actor| actor.name == "Turun kaupunki")
+        .expect("Turku under its most common name");
+    assert_eq!(
+        turku.sources, ids,
+        "on both maps: Turun kaupunki and Åbo stad"
+    );
+    assert_eq!(turku.support.as_deref(), Some("2 of 2"));
+    assert_eq!(turku.alias, "Åbo stad");
+    let raisio = view.actors.iter().find(|a| a.name == "Raisio").unwrap();
+    assert_eq!(raisio.sources, vec![fixture.board(0)]);
+    assert_eq!(raisio.support.as_deref(), Some("1 of 2"));
+    assert_eq!(view.relations.len(), 2);
+    assert!(view.relations.iter().all(|r| r.sources.len() == 1));
+    // It can be edited like any board.
+    client.edit(|_, txn| add_actor(txn, "new", "Naantali", -600.0));
+    client
+        .wait_for("the echo", |_, seen| seen.update_messages >= 1)
+        .await?;
+    client.close().await;
+
+    // Exports carry where each element came from, its support and its ring.
+    let export = fixture
+        .facilitator(
+            "GET",
+            &format!("/api/boards/{}/export.json", merged.board.id),
+            None,
+        )
+        .await?;
+    let export: serde_json::Value = serde_json::from_str(&export.text())?;
+    let turku = export["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|actor| actor["name"] == "Turun kaupunki")
+        .unwrap();
+    assert_eq!(turku["support"], "2 of 2");
+    assert_eq!(turku["ring"], "core");
+    assert_eq!(turku["sources"], json!(ids));
+    assert_eq!(export["meta"]["mergedFrom"], json!(ids));
+    let sheet = fixture
+        .facilitator(
+            "GET",
+            &format!("/api/boards/{}/actors.csv", merged.board.id),
+            None,
+        )
+        .await?
+        .text();
+    let header = sheet.lines().next().unwrap();
+    assert!(header.contains("Ring,Sector,Sources,Support"), "{header}");
+    let raisio_row = sheet
+        .lines()
+        .find(|line| line.starts_with("Raisio,"))
+        .unwrap();
+    assert!(
+        raisio_row.contains(&format!(",wider,,{},1 of 2,", fixture.board(0))),
+        "{raisio_row}"
+    );
+    let relations = fixture
+        .facilitator(
+            "GET",
+            &format!("/api/boards/{}/relations.csv", merged.board.id),
+            None,
+        )
+        .await?
+        .text();
+    assert!(
+        relations
+            .lines()
+            .skip(1)
+            .all(|line| line.contains(",1 of 2,")),
+        "{relations}"
+    );
+    Ok(())
+}

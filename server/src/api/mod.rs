@@ -7,6 +7,7 @@
 mod boards;
 mod export;
 mod matches;
+mod merge;
 pub mod rate;
 mod snapshots;
 
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
             get(matches::list).put(matches::decide),
         )
         .route("/workshops/{id}/matches/propose", post(matches::propose))
+        .route("/workshops/{id}/merge", post(merge::merge))
         .route("/join", post(boards::join))
         .route("/snapshots/{id}", get(snapshots::get))
         .route("/snapshots/{id}/state", get(snapshots::state))
