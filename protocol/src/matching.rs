@@ -740,7 +740,22 @@ pub fn group_actors(sources: &[Source], decisions: &Decisions) -> (Vec<Member>, 
         .collect();
     let actor =
         |member: &Member| -> &ActorView { &sources[member.source].board.actors[member.actor] };
-    let keys: Vec<String> = members.iter().map(|m| strict_key(&actor(m).name)).collect();
+    // Maps repeat names a lot: each distinct name is normalised once, with its bracketed alias.
+    let mut by_name: HashMap<&str, (String, Option<String>)> = HashMap::new();
+    for member in &members {
+        let name = actor(member).name.as_str();
+        by_name.entry(name).or_insert_with(|| {
+            let (_, bracketed) = split_brackets(name);
+            let bracketed = bracketed
+                .map(|inner| key_of_words(words(&inner)))
+                .filter(|key| !key.is_empty());
+            (strict_key(name), bracketed)
+        });
+    }
+    let keys: Vec<String> = members
+        .iter()
+        .map(|m| by_name[actor(m).name.as_str()].0.clone())
+        .collect();
     let bit_words = sources.len().div_ceil(64).max(1);
     let mut groups = UnionFind {
         parent: (0..members.len()).collect(),
@@ -801,12 +816,13 @@ pub fn group_actors(sources: &[Source], decisions: &Decisions) -> (Vec<Member>, 
         if let Some(entity) = seed_entity(&keys[index]) {
             names.push(format!("\u{0}seed{entity}"));
         }
-        let (_, bracketed) = split_brackets(&view.name);
+        let bracketed = by_name[view.name.as_str()].1.clone();
         let own = view
             .alias
             .split([',', ';', '/'])
+            .filter(|alias| !alias.trim().is_empty())
             .map(strict_key)
-            .chain(bracketed.map(|inner| key_of_words(words(&inner))));
+            .chain(bracketed);
         for alias in own.filter(|alias| !alias.is_empty()) {
             if let Some(entity) = seed_entity(&alias) {
                 names.push(format!("\u{0}seed{entity}"));
@@ -880,6 +896,11 @@ pub fn group_actors(sources: &[Source], decisions: &Decisions) -> (Vec<Member>, 
     (members, grouped)
 }
 
+/// Above this many distinct names, [`propose`] compares only names that share a block.
+const MAX_ALL_PAIRS_NAMES: usize = 1_500;
+/// A block shared by more names than this is too common to compare by.
+const MAX_BLOCK_NAMES: usize = 64;
+
 /// Near matches between the groups, best first within each pair of groups, at most one per
 /// pair. Never applied: a person confirms ("same") or rejects ("different") each.
 pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> Vec<Proposal> {
@@ -934,6 +955,40 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
             *slot = proposal;
         }
     };
+    // Beyond a forum's size, only names that share a word (also once translated), the start
+    // of their loose key or their initials are compared, so a huge selection stays linear-ish.
+    let blocks: Option<(Vec<Vec<String>>, HashMap<String, Vec<usize>>)> =
+        (names.len() > MAX_ALL_PAIRS_NAMES).then(|| {
+            let of_name: Vec<Vec<String>> = names
+                .iter()
+                .map(|(facts, _)| {
+                    let mut blocks: Vec<String> = facts
+                        .key
+                        .split([' ', '-'])
+                        .chain(translated(&facts.key).split([' ', '-']).collect::<Vec<_>>())
+                        .map(str::to_owned)
+                        .collect();
+                    blocks.push(format!(
+                        "\u{0}{}",
+                        facts.loose.chars().take(3).collect::<String>()
+                    ));
+                    blocks.push(format!("\u{1}{}", initials(&facts.key)));
+                    if let Some(acronym) = &facts.acronym {
+                        blocks.push(format!("\u{1}{acronym}"));
+                    }
+                    blocks.sort();
+                    blocks.dedup();
+                    blocks
+                })
+                .collect();
+            let mut holding: HashMap<String, Vec<usize>> = HashMap::new();
+            for (index, blocks) in of_name.iter().enumerate() {
+                for block in blocks {
+                    holding.entry(block.clone()).or_default().push(index);
+                }
+            }
+            (of_name, holding)
+        });
     for (index, (facts, holders)) in names.iter().enumerate() {
         // The same name in several groups: kept apart by kind, generic, or one map's two cards.
         if holders.len() > 1 {
@@ -945,7 +1000,24 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
                 }
             }
         }
-        for (other, other_holders) in &names[index + 1..] {
+        let candidates: Box<dyn Iterator<Item = usize>> = match &blocks {
+            None => Box::new(index + 1..names.len()),
+            Some((of_name, holding)) => {
+                let mut near: Vec<usize> = of_name[index]
+                    .iter()
+                    .map(|block| &holding[block])
+                    // A block most names share says nothing ("yhdistys"), and would make the
+                    // comparison quadratic again.
+                    .filter(|holders| holders.len() <= MAX_BLOCK_NAMES)
+                    .flat_map(|holders| holders.iter().copied())
+                    .filter(|&other| other > index)
+                    .collect();
+                near.sort_unstable();
+                near.dedup();
+                Box::new(near.into_iter())
+            }
+        };
+        for (other, other_holders) in candidates.map(|other| &names[other]) {
             if holders.iter().all(|group| other_holders.contains(group))
                 && holders.len() == 1
                 && other_holders.len() == 1
@@ -1169,6 +1241,46 @@ mod tests {
             assert_eq!(outcome(a, b), expected, "{a} / {b}");
             assert_eq!(outcome(b, a), expected, "reversed: {b} / {a}");
         }
+    }
+
+    #[test]
+    fn a_huge_selection_still_proposes_what_shares_a_word() {
+        let mut actors: Vec<(String, String)> = (0..2_000)
+            .map(|index| (format!("n{index}"), format!("Yhdistys numero {index} ry")))
+            .collect();
+        actors.push(("a".into(), "Äänekoski".into()));
+        actors.push(("v".into(), "Varsinais-Suomen liitto".into()));
+        let one: Vec<(&str, &str, ActorKind)> = actors
+            .iter()
+            .map(|(id, name)| (id.as_str(), name.as_str(), ActorKind::Other))
+            .collect();
+        let boards = [
+            board(&one),
+            board(&[
+                ("b", "Aanekoski", ActorKind::Other),
+                ("c", "VSL", ActorKind::Other),
+            ]),
+        ];
+        let sources = [
+            Source {
+                id: "1",
+                board: &boards[0],
+            },
+            Source {
+                id: "2",
+                board: &boards[1],
+            },
+        ];
+        let (_, groups) = group_actors(&sources, &Decisions::new());
+        let reasons: Vec<MatchReason> = propose(&sources, &groups, &Decisions::new())
+            .iter()
+            .filter(|proposal| proposal.band == Likely)
+            .map(|proposal| proposal.reason)
+            .collect();
+        assert!(
+            reasons.contains(&LooseSpelling) && reasons.contains(&Acronym),
+            "{reasons:?}"
+        );
     }
 
     #[test]
