@@ -1304,6 +1304,27 @@ mod tests {
     }
 
     #[test]
+    fn a_key_is_its_own_key() {
+        // Decisions arrive as keys from the match table and are normalised again on the way in.
+        for names in SEED {
+            for name in *names {
+                let key = strict_key(name);
+                assert_eq!(strict_key(&key), key, "{name}");
+            }
+        }
+        for name in [
+            "Kaupunki Oy",
+            "“Meri-Turku” ry",
+            "Oy Ab",
+            "City of Turku",
+            "(VSL)",
+        ] {
+            let key = strict_key(name);
+            assert_eq!(strict_key(&key), key, "{name}");
+        }
+    }
+
+    #[test]
     fn decisions_join_and_separate() {
         let mut decisions = Decisions::new();
         decisions.insert("vsl", "varsinais-suomi liitto", MatchVerdict::Same);
