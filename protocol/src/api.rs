@@ -303,6 +303,10 @@ pub struct Forked {
 ///
 /// `GET /api/boards/{id}/export.json` and `GET /api/snapshots/{id}/export.json`; also the body
 /// `POST /api/boards/{id}/import` accepts as `application/json`.
+///
+/// Every export of a merged board takes `?minSupport=k`: only the actors and relations at
+/// least k of its maps hold (and what was added on the merged board itself, which has no
+/// sources), as the "k of n" slider shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct BoardExport {
     /// Always `kartta-board`.

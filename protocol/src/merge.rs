@@ -422,6 +422,21 @@ fn nudge_apart(actors: &mut [ActorView], rings: &[Option<RingPlacement>]) {
     }
 }
 
+/// Keeps what at least `k` of the merged maps hold (the "k of n" slider, for exports too):
+/// actors and relations with fewer sources go, and so do relations that lose an endpoint.
+/// Elements without sources were added on the merged board itself and always stay.
+pub fn keep_supported(actors: &mut Vec<ActorView>, relations: &mut Vec<RelationView>, k: usize) {
+    let enough = |sources: &[String]| sources.is_empty() || sources.len() >= k;
+    actors.retain(|actor| enough(&actor.sources));
+    let kept: std::collections::HashSet<&str> =
+        actors.iter().map(|actor| actor.id.as_str()).collect();
+    relations.retain(|relation| {
+        enough(&relation.sources)
+            && kept.contains(relation.from.as_str())
+            && kept.contains(relation.to.as_str())
+    });
+}
+
 /// Whether any two cards overlap (for tests and checks).
 pub fn any_overlap(actors: &[ActorView]) -> bool {
     actors.iter().enumerate().any(|(index, a)| {
@@ -581,6 +596,30 @@ mod tests {
         assert_eq!(turku.sources, vec!["A", "B"]);
         assert_eq!(turku.alias, "Åbo stad", "the other spelling is kept");
         assert_eq!(turku.support.as_deref(), Some("2 of 2"));
+    }
+
+    #[test]
+    fn the_k_of_n_filter_keeps_what_enough_maps_hold() {
+        let (a, b) = (group_a(), group_b());
+        let mut all = merged(&[("A", &a), ("B", &b)]);
+        all.actors
+            .push(actor("own", "Lisätty käsin", -900.0, 900.0));
+        let (mut actors, mut relations) = (all.actors.clone(), all.relations.clone());
+        keep_supported(&mut actors, &mut relations, 1);
+        assert_eq!(
+            (actors.len(), relations.len()),
+            (5, 3),
+            "k = 1 is the union"
+        );
+        keep_supported(&mut actors, &mut relations, 2);
+        let names: Vec<&str> = actors.iter().map(|actor| actor.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec!["Turun kaupunki", "Varsinais-Suomen liitto", "Lisätty käsin"]
+        );
+        assert_eq!(relations.len(), 1, "the relation both maps drew");
+        keep_supported(&mut actors, &mut relations, 3);
+        assert_eq!((actors.len(), relations.len()), (1, 0));
     }
 
     #[test]

@@ -454,5 +454,31 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
             .all(|line| line.contains(",1 of 2,")),
         "{relations}"
     );
+
+    // The k-of-n slider's filter on exports: what both maps hold, and what was added by hand.
+    let at_least_two: kartta_protocol::api::BoardExport = fixture
+        .facilitator(
+            "GET",
+            &format!("/api/boards/{}/export.json?minSupport=2", merged.board.id),
+            None,
+        )
+        .await?
+        .json()?;
+    let names: Vec<&str> = at_least_two
+        .actors
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"Turun kaupunki") && names.contains(&"Naantali"));
+    assert!(at_least_two.relations.is_empty());
+    let bad = fixture
+        .facilitator(
+            "GET",
+            &format!("/api/boards/{}/actors.csv?minSupport=many", merged.board.id),
+            None,
+        )
+        .await?;
+    assert_eq!(bad.status, 400, "{}", bad.text());
     Ok(())
 }
