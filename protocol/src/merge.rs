@@ -14,7 +14,8 @@
 //!   others in `otherKinds`; strength is the (lower) median, direction, status, coordination
 //!   and label the majority.
 //! - **Positions**: the mean of the sources' positions; on a rings board moved radially into the
-//!   median of the rings the sources put the actor in; then nudged apart, deterministically,
+//!   median of the rings the sources put the actor in, on a sectors board turned into the
+//!   sector most sources put it in (ties: the first); then nudged apart, deterministically,
 //!   until no two cards overlap.
 //! - Notes and strokes are not merged: they are each map's own annotations.
 //!
@@ -25,10 +26,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::matching::{group_actors, Decisions, Source};
-use crate::placement::{ring_at, ring_bounds};
+use crate::placement::{ring_at, ring_bounds, sector_angles, sector_at, SECTOR_RADIUS};
 use crate::schema::{
     ActorKind, ActorView, BoardView, Direction, MetaView, RelationKind, RelationView,
-    RingPlacement, Strength, Template,
+    RingPlacement, Sector, Strength, Template,
 };
 
 /// The size of an actor card in board units (the web app's and `render.rs`'s), plus the gap
@@ -119,8 +120,8 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
     let mut merged_index: HashMap<(usize, &str), usize> = HashMap::new();
     let mut taken_ids = std::collections::HashSet::new();
     let mut actors = Vec::with_capacity(groups.len());
-    // The ring each merged actor must stay in while it is nudged (rings boards only).
-    let mut rings: Vec<Option<RingPlacement>> = Vec::with_capacity(groups.len());
+    // Where each merged actor must stay while it is nudged (rings and sectors boards).
+    let mut zones: Vec<Zone> = Vec::with_capacity(groups.len());
     for (index, group) in groups.iter().enumerate() {
         let members: Vec<(&Source, &ActorView)> = group
             .members
@@ -177,10 +178,23 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
                 placed.into_iter().find(|ring| ring_order(*ring) == median)
             })
             .flatten();
-        if let Some(ring) = ring {
-            (x, y) = into_ring(x, y, ring);
-        }
-        rings.push(ring);
+        let sector = (template == Template::Sectors)
+            .then(|| {
+                majority(
+                    members
+                        .iter()
+                        .filter(|(source, _)| source.board.meta.template == Template::Sectors)
+                        .filter_map(|(_, actor)| sector_at(actor.x, actor.y)),
+                )
+            })
+            .flatten();
+        let zone = match (ring, sector) {
+            (Some(ring), _) => Zone::Ring(ring),
+            (None, Some(sector)) => Zone::Sector(sector),
+            (None, None) => Zone::Anywhere,
+        };
+        (x, y) = zone.bring(x, y);
+        zones.push(zone);
         let mut sources_of: Vec<String> = Vec::new();
         for (source, _) in &members {
             if !sources_of.iter().any(|id| id == source.id) {
@@ -215,7 +229,7 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
             support: None,
         });
     }
-    nudge_apart(&mut actors, &rings);
+    nudge_apart(&mut actors, &zones);
 
     // Relations by identity, in the order first seen.
     type Identity = (u8, usize, usize, bool);
@@ -332,6 +346,44 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
     board
 }
 
+/// Where a merged actor belongs on the board's template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    Anywhere,
+    Ring(RingPlacement),
+    Sector(Sector),
+}
+
+impl Zone {
+    fn holds(self, x: f64, y: f64) -> bool {
+        match self {
+            Zone::Anywhere => true,
+            Zone::Ring(ring) => ring_at(x, y) == Some(ring),
+            Zone::Sector(sector) => sector_at(x, y) == Some(sector),
+        }
+    }
+
+    /// The point itself if the zone holds it, else the nearest fitting point on its ray (a
+    /// ring) or the point turned to the middle of the sector at its distance (a sector).
+    fn bring(self, x: f64, y: f64) -> (f64, f64) {
+        if self.holds(x, y) {
+            return (x, y);
+        }
+        match self {
+            Zone::Anywhere => (x, y),
+            Zone::Ring(ring) => into_ring(x, y, ring),
+            Zone::Sector(sector) => {
+                let index = Sector::ALL.iter().position(|s| *s == sector).unwrap_or(0);
+                let (start, end) = sector_angles(index);
+                let middle = (start + end) / 2.0;
+                // Away from the centre, where all wedges meet, and inside the wedge's arc.
+                let distance = x.hypot(y).clamp(SECTOR_RADIUS * 0.2, SECTOR_RADIUS * 0.95);
+                (distance * middle.cos(), distance * middle.sin())
+            }
+        }
+    }
+}
+
 /// The point moved along its ray from the centre into `ring` (to the nearest radius inside
 /// it, a little away from its edges). A point at the very centre goes straight up.
 fn into_ring(x: f64, y: f64, ring: RingPlacement) -> (f64, f64) {
@@ -381,9 +433,9 @@ fn search_offsets() -> &'static [(f64, f64)] {
 }
 
 /// Moves cards apart so that no two overlap (with a gap between them): in index order, each
-/// card keeps its spot if it is free, else takes the nearest free spot (on a rings board, one
-/// in its ring). Deterministic: the result depends only on the input.
-fn nudge_apart(actors: &mut [ActorView], rings: &[Option<RingPlacement>]) {
+/// card keeps its spot if it is free, else takes the nearest free spot (in its ring or
+/// sector, when it has one). Deterministic: the result depends only on the input.
+fn nudge_apart(actors: &mut [ActorView], zones: &[Zone]) {
     let (width, height) = (CARD_WIDTH + CARD_GAP, CARD_HEIGHT + CARD_GAP);
     let cell_of = |x: f64, y: f64| ((x / width).floor() as i64, (y / height).floor() as i64);
     let mut placed: HashMap<(i64, i64), Vec<(f64, f64)>> = HashMap::new();
@@ -399,14 +451,14 @@ fn nudge_apart(actors: &mut [ActorView], rings: &[Option<RingPlacement>]) {
             })
         })
     };
-    for (actor, ring) in actors.iter_mut().zip(rings) {
+    for (actor, zone) in actors.iter_mut().zip(zones) {
         let (x, y) = (actor.x, actor.y);
-        let fits_ring = |x: f64, y: f64| ring.is_none_or(|ring| ring_at(x, y) == Some(ring));
+
         let spot = search_offsets()
             .iter()
             .map(|(dx, dy)| (x + dx, y + dy))
-            .find(|(x, y)| fits_ring(*x, *y) && is_free(&placed, *x, *y))
-            // A ring too crowded to hold it: the nearest free spot anywhere.
+            .find(|(x, y)| zone.holds(*x, *y) && is_free(&placed, *x, *y))
+            // A zone too crowded to hold it: the nearest free spot anywhere.
             .or_else(|| {
                 search_offsets()
                     .iter()
@@ -596,6 +648,49 @@ mod tests {
         assert_eq!(turku.sources, vec!["A", "B"]);
         assert_eq!(turku.alias, "Åbo stad", "the other spelling is kept");
         assert_eq!(turku.support.as_deref(), Some("2 of 2"));
+    }
+
+    #[test]
+    fn on_sectors_an_actor_goes_to_the_sector_most_maps_put_it_in() {
+        // Public twice (just left of its edge with education and research) and business once
+        // (straight down): the mean (302, 159) lies in education and research, the majority
+        // says public.
+        let spots = [(453.0, -211.0), (453.0, -211.0), (0.0, 900.0)];
+        let maps: Vec<BoardView> = spots
+            .into_iter()
+            .map(|(x, y)| board(Template::Sectors, vec![actor("t", "Turku", x, y)], vec![]))
+            .collect();
+        let all = merged(&[("1", &maps[0]), ("2", &maps[1]), ("3", &maps[2])]);
+        assert_eq!(
+            crate::placement::sector_at(302.0, 159.0),
+            Some(Sector::EducationResearch)
+        );
+        assert_eq!(
+            all.actors[0].sector,
+            Some(Sector::Public),
+            "{:?}",
+            all.actors[0]
+        );
+        let crowd: Vec<ActorView> = (0..10)
+            .map(|index| {
+                actor(
+                    &format!("c{index}"),
+                    &format!("Yritys {index}"),
+                    700.0,
+                    200.0,
+                )
+            })
+            .collect();
+        let one = board(Template::Sectors, crowd, vec![]);
+        let all = merged(&[("1", &one)]);
+        assert!(!any_overlap(&all.actors));
+        assert!(
+            all.actors
+                .iter()
+                .all(|a| a.sector == Some(Sector::EducationResearch)),
+            "{:?}",
+            all.actors
+        );
     }
 
     #[test]
