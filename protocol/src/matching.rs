@@ -896,6 +896,9 @@ pub fn group_actors(sources: &[Source], decisions: &Decisions) -> (Vec<Member>, 
     (members, grouped)
 }
 
+/// Blocks of each distinct name, and the names in each block.
+type Blocks = (Vec<Vec<String>>, HashMap<String, Vec<usize>>);
+
 /// Above this many distinct names, [`propose`] compares only names that share a block.
 const MAX_ALL_PAIRS_NAMES: usize = 1_500;
 /// A block shared by more names than this is too common to compare by.
@@ -957,38 +960,37 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
     };
     // Beyond a forum's size, only names that share a word (also once translated), the start
     // of their loose key or their initials are compared, so a huge selection stays linear-ish.
-    let blocks: Option<(Vec<Vec<String>>, HashMap<String, Vec<usize>>)> =
-        (names.len() > MAX_ALL_PAIRS_NAMES).then(|| {
-            let of_name: Vec<Vec<String>> = names
-                .iter()
-                .map(|(facts, _)| {
-                    let mut blocks: Vec<String> = facts
-                        .key
-                        .split([' ', '-'])
-                        .chain(translated(&facts.key).split([' ', '-']).collect::<Vec<_>>())
-                        .map(str::to_owned)
-                        .collect();
-                    blocks.push(format!(
-                        "\u{0}{}",
-                        facts.loose.chars().take(3).collect::<String>()
-                    ));
-                    blocks.push(format!("\u{1}{}", initials(&facts.key)));
-                    if let Some(acronym) = &facts.acronym {
-                        blocks.push(format!("\u{1}{acronym}"));
-                    }
-                    blocks.sort();
-                    blocks.dedup();
-                    blocks
-                })
-                .collect();
-            let mut holding: HashMap<String, Vec<usize>> = HashMap::new();
-            for (index, blocks) in of_name.iter().enumerate() {
-                for block in blocks {
-                    holding.entry(block.clone()).or_default().push(index);
+    let blocks: Option<Blocks> = (names.len() > MAX_ALL_PAIRS_NAMES).then(|| {
+        let of_name: Vec<Vec<String>> = names
+            .iter()
+            .map(|(facts, _)| {
+                let mut blocks: Vec<String> = facts
+                    .key
+                    .split([' ', '-'])
+                    .chain(translated(&facts.key).split([' ', '-']).collect::<Vec<_>>())
+                    .map(str::to_owned)
+                    .collect();
+                blocks.push(format!(
+                    "\u{0}{}",
+                    facts.loose.chars().take(3).collect::<String>()
+                ));
+                blocks.push(format!("\u{1}{}", initials(&facts.key)));
+                if let Some(acronym) = &facts.acronym {
+                    blocks.push(format!("\u{1}{acronym}"));
                 }
+                blocks.sort();
+                blocks.dedup();
+                blocks
+            })
+            .collect();
+        let mut holding: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, blocks) in of_name.iter().enumerate() {
+            for block in blocks {
+                holding.entry(block.clone()).or_default().push(index);
             }
-            (of_name, holding)
-        });
+        }
+        (of_name, holding)
+    });
     for (index, (facts, holders)) in names.iter().enumerate() {
         // The same name in several groups: kept apart by kind, generic, or one map's two cards.
         if holders.len() > 1 {
