@@ -12,12 +12,12 @@ use kartta_protocol::api::{
 use kartta_protocol::matching::{self, Decisions, Source};
 use kartta_protocol::schema::BoardView;
 
-use super::export::current_state;
 use super::snapshots::snapshot_state;
 use super::{blocking, require, workshop_role, ApiJson, Token};
 use crate::board_doc;
 use crate::catalog::WorkshopRecord;
 use crate::http::ApiError;
+use crate::room::RoomCommand;
 use crate::AppState;
 
 /// Maps one selection may name: every personal board of a large workshop, with room to spare.
@@ -93,28 +93,38 @@ pub async fn load_maps(
         Ok(listed)
     })
     .await?;
-    let mut states = Vec::with_capacity(listed.len());
-    for (source, is_snapshot) in listed {
-        let bytes = if is_snapshot {
-            snapshot_state(state, &source.id).await?
+    // Boards are read in their rooms (as they are now, without encoding and decoding their
+    // whole state); snapshots are decoded from the catalog on a blocking thread.
+    let mut maps: Vec<Option<(MapSource, BoardView)>> = Vec::with_capacity(listed.len());
+    let mut snapshots = Vec::new();
+    for (index, (source, is_snapshot)) in listed.into_iter().enumerate() {
+        if is_snapshot {
+            snapshots.push((index, snapshot_state(state, &source.id).await?, source));
+            maps.push(None);
         } else {
-            current_state(state, &source.id).await?
-        };
-        states.push((source, bytes));
+            let view =
+                super::ask_room(state, &source.id, |reply| RoomCommand::View { view: reply })
+                    .await?;
+            maps.push(Some((source, view)));
+        }
     }
-    tokio::task::spawn_blocking(move || {
-        states
+    let decoded = tokio::task::spawn_blocking(move || {
+        snapshots
             .into_iter()
-            .map(|(source, bytes)| {
+            .map(|(index, bytes, source)| {
                 let doc = board_doc::load(&bytes)
                     .ok_or_else(|| ApiError::Internal(format!("{} does not load", source.id)))?;
                 let view = BoardView::read(&yrs::Transact::transact(&doc));
-                Ok((source, view))
+                Ok((index, source, view))
             })
-            .collect()
+            .collect::<Result<Vec<_>, ApiError>>()
     })
     .await
-    .map_err(|error| ApiError::Internal(error.to_string()))?
+    .map_err(|error| ApiError::Internal(error.to_string()))??;
+    for (index, source, view) in decoded {
+        maps[index] = Some((source, view));
+    }
+    Ok(maps.into_iter().flatten().collect())
 }
 
 /// The workshop's remembered decisions.
