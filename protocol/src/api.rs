@@ -10,7 +10,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::schema::{ActorView, Locale, MetaView, NoteView, RelationView, StrokeView, Template};
+use crate::matching::{MatchBand, MatchReason, MatchVerdict};
+use crate::schema::{
+    ActorKind, ActorView, Locale, MetaView, NoteView, RelationView, StrokeView, Template,
+};
 
 /// What a token lets its holder do.
 /// - `facilitator`: everything in the workshop (quick board: the creator's admin link).
@@ -300,6 +303,10 @@ pub struct Forked {
 ///
 /// `GET /api/boards/{id}/export.json` and `GET /api/snapshots/{id}/export.json`; also the body
 /// `POST /api/boards/{id}/import` accepts as `application/json`.
+///
+/// Every export of a merged board takes `?minSupport=k`: only the actors and relations at
+/// least k of its maps hold (and what was added on the merged board itself, which has no
+/// sources), as the "k of n" slider shows them.
 /// The export as written also carries each actor's network figures
 /// (`figures::BoardExportWithFigures`); the import ignores them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -322,4 +329,122 @@ pub struct Imported {
     pub relations: u32,
     pub notes: u32,
     pub strokes: u32,
+}
+
+/// Which maps a comparison, a match table or a merge is about: boards of the workshop (as they
+/// are now) and snapshots of its boards. `POST /api/workshops/{id}/matches/propose` takes this.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MapSelection {
+    pub board_ids: Vec<String>,
+    pub snapshot_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MapSourceKind {
+    Board,
+    Snapshot,
+}
+
+/// One map of a selection, in the order the selection named them (boards, then snapshots).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MapSource {
+    /// The board's or the snapshot's id: what `sources` of merged elements hold.
+    pub id: String,
+    pub kind: MapSourceKind,
+    /// The board's title; for a snapshot, "board title – snapshot name".
+    pub title: String,
+}
+
+/// One actor of one map in a match table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MatchMember {
+    pub source_id: String,
+    pub actor_id: String,
+    pub name: String,
+    pub kind: ActorKind,
+    /// The name's strict key: what a decision about this name is stored under.
+    pub key: String,
+    /// Relations the actor has on its map (to show how central it is there).
+    pub relations: u32,
+}
+
+/// Actors the server counts as one: joined automatically (same id, alias, same name) or by a
+/// confirmed decision. A group of one has no reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MatchGroup {
+    pub members: Vec<MatchMember>,
+    pub reasons: Vec<MatchReason>,
+}
+
+/// A near match between two groups (indexes into `groups`), never applied until a person
+/// confirms it with a decision on `keyA` and `keyB`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MatchProposal {
+    pub group_a: u32,
+    pub group_b: u32,
+    pub band: MatchBand,
+    pub reason: MatchReason,
+    pub key_a: String,
+    pub key_b: String,
+}
+
+/// Answer to `POST /api/workshops/{id}/matches/propose` (facilitator): the match table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MatchTable {
+    pub sources: Vec<MapSource>,
+    pub groups: Vec<MatchGroup>,
+    pub proposals: Vec<MatchProposal>,
+}
+
+/// A remembered answer about two names (strict keys) in a workshop, used by every later match
+/// and merge there. `GET /api/workshops/{id}/matches` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MatchDecision {
+    pub key_a: String,
+    pub key_b: String,
+    pub verdict: MatchVerdict,
+}
+
+/// `PUT /api/workshops/{id}/matches` (facilitator): record decisions; a `null` verdict forgets
+/// the decision about that pair (undo). Keys may also be names: they are normalised to strict
+/// keys. Answers with every decision of the workshop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MatchDecisionChange {
+    pub key_a: String,
+    pub key_b: String,
+    pub verdict: Option<MatchVerdict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MatchDecisionsUpdate {
+    pub decisions: Vec<MatchDecisionChange>,
+}
+
+/// `POST /api/workshops/{id}/merge` (facilitator): a new board in the workshop holding the
+/// union of the chosen maps, each element with its `sources` (see `kartta_protocol::merge`).
+/// The workshop's match decisions are applied; proposals are not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MergeRequest {
+    pub board_ids: Vec<String>,
+    pub snapshot_ids: Vec<String>,
+    /// The new board's title; empty: "Merged map" in the workshop's language.
+    pub title: String,
+}
+
+/// Answer to a merge: the new board (like a fork's answer), the maps merged in order (the
+/// *n* of "k of n"), and how many actors and relations the union holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Merged {
+    pub board: BoardSummary,
+    pub sources: Vec<MapSource>,
+    pub actors: u32,
+    pub relations: u32,
 }

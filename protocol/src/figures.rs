@@ -481,6 +481,10 @@ mod tests {
             influence: None,
             stance: None,
             is_person: false,
+            ring: None,
+            sector: None,
+            sources: Vec::new(),
+            support: None,
         };
         let view = BoardView {
             meta: MetaView {
@@ -490,6 +494,7 @@ mod tests {
                 locked: false,
                 timer_ends_at: None,
                 presenting: None,
+                merged_from: Vec::new(),
             },
             actors: vec![actor("a"), actor("b"), actor("c")],
             relations: vec![RelationView {
@@ -502,6 +507,9 @@ mod tests {
                 strength: Strength::Normal,
                 coordination: None,
                 status: RelationStatus::Existing,
+                other_kinds: Vec::new(),
+                sources: Vec::new(),
+                support: None,
             }],
             notes: Vec::new(),
             strokes: Vec::new(),

@@ -34,6 +34,9 @@ pub mod field {
         /// The id of the board the facilitator presents to the whole workshop; absent when
         /// nothing is presented. Written by the server for every board of a workshop at once.
         pub const PRESENTING: &str = "presenting";
+        /// On a board made by merging maps: a JSON array of the ids of the merged boards and
+        /// snapshots; its length is the *n* of "in k of n maps".
+        pub const MERGED_FROM: &str = "mergedFrom";
     }
     pub mod actor {
         pub const NAME: &str = "name";
@@ -49,6 +52,9 @@ pub mod field {
         pub const STANCE: &str = "stance";
         /// True when the actor is a private person (personal data that can be found and removed).
         pub const IS_PERSON: &str = "isPerson";
+        /// On a merged board: a JSON array of the ids of the maps (boards or snapshots) that
+        /// hold the actor.
+        pub const SOURCES: &str = "sources";
     }
     pub mod relation {
         pub const FROM: &str = "from";
@@ -59,6 +65,11 @@ pub mod field {
         pub const STRENGTH: &str = "strength";
         pub const COORDINATION: &str = "coordination";
         pub const STATUS: &str = "status";
+        /// On a merged board: a JSON array of the ids of the maps that hold the relation.
+        pub const SOURCES: &str = "sources";
+        /// On a merged board: a JSON array of the kinds some maps gave the relation besides
+        /// the majority's `kind`.
+        pub const OTHER_KINDS: &str = "otherKinds";
     }
     pub mod note {
         pub const X: &str = "x";
@@ -192,6 +203,12 @@ string_codes!(
 );
 
 string_codes!(
+    /// Where an actor sits on the closeness rings: in one of the [`Ring`]s or outside them all.
+    /// Derived from its position (see `placement`), never stored.
+    RingPlacement { Core = "core", Close = "close", Wider = "wider", Outside = "outside" }
+);
+
+string_codes!(
     NoteVariant { Sticky = "sticky", Label = "label" }
 );
 
@@ -212,6 +229,29 @@ pub struct MetaView {
     pub locked: bool,
     pub timer_ends_at: Option<f64>,
     pub presenting: Option<String>,
+    /// The maps a merged board was made from (empty on other boards).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
+}
+
+/// Serde for fields derived from others: written like any value, but whatever a file holds
+/// there is ignored when it is read back, because the truth is what it is derived from.
+mod derived {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<T>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, T, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer)?;
+        Ok(None)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -228,6 +268,22 @@ pub struct ActorView {
     pub influence: Option<u8>,
     pub stance: Option<Stance>,
     pub is_person: bool,
+    /// The closeness ring the actor sits in on a rings board: derived from the position when
+    /// the board is read, exported, and ignored on import.
+    #[serde(default, with = "derived", skip_serializing_if = "Option::is_none")]
+    #[ts(as = "Option<RingPlacement>", optional)]
+    pub ring: Option<RingPlacement>,
+    /// The sector the actor sits in on a sectors board; derived like `ring`.
+    #[serde(default, with = "derived", skip_serializing_if = "Option::is_none")]
+    #[ts(as = "Option<Sector>", optional)]
+    pub sector: Option<Sector>,
+    /// On a merged board: the maps holding this actor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// On a merged board: "k of n", derived from `sources` and `meta.mergedFrom`.
+    #[serde(default, with = "derived", skip_serializing_if = "Option::is_none")]
+    #[ts(as = "Option<String>", optional)]
+    pub support: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -242,6 +298,16 @@ pub struct RelationView {
     pub strength: Strength,
     pub coordination: Option<Coordination>,
     pub status: RelationStatus,
+    /// On a merged board: the maps holding this relation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// On a merged board: kinds some maps gave it besides the majority's `kind`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_kinds: Vec<RelationKind>,
+    /// On a merged board: "k of n", derived from `sources` and `meta.mergedFrom`.
+    #[serde(default, with = "derived", skip_serializing_if = "Option::is_none")]
+    #[ts(as = "Option<String>", optional)]
+    pub support: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -304,8 +370,21 @@ impl BoardView {
             presenting: meta
                 .as_ref()
                 .and_then(|m| string(m, txn, field::meta::PRESENTING)),
+            merged_from: meta
+                .as_ref()
+                .map(|m| strings(m, txn, field::meta::MERGED_FROM))
+                .unwrap_or_default(),
         };
-        let actors = elements(txn, root::ACTORS, read_actor);
+        let support = |sources: &[String]| {
+            (!meta.merged_from.is_empty() && !sources.is_empty())
+                .then(|| format!("{} of {}", sources.len(), meta.merged_from.len()))
+        };
+        let mut actors = elements(txn, root::ACTORS, read_actor);
+        for actor in &mut actors {
+            (actor.ring, actor.sector) =
+                crate::placement::placement(meta.template, actor.x, actor.y);
+            actor.support = support(&actor.sources);
+        }
         let relations = elements(txn, root::RELATIONS, read_relation)
             .into_iter()
             .filter(|relation| {
@@ -315,6 +394,10 @@ impl BoardView {
                         .is_ok()
                 };
                 exists(&relation.from) && exists(&relation.to)
+            })
+            .map(|mut relation: RelationView| {
+                relation.support = support(&relation.sources);
+                relation
             })
             .collect();
         let notes = elements(txn, root::NOTES, read_note);
@@ -381,6 +464,20 @@ fn boolean<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Option<bool> {
     }
 }
 
+/// A JSON array of strings (anything else in it is skipped).
+fn strings<T: ReadTxn>(map: &MapRef, txn: &T, key: &str) -> Vec<String> {
+    match any(map, txn, key) {
+        Some(Any::Array(items)) => items
+            .iter()
+            .filter_map(|item| match item {
+                Any::String(text) => Some(text.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn code<T: ReadTxn, C: crate::typescript::StringCodes + for<'de> Deserialize<'de>>(
     map: &MapRef,
     txn: &T,
@@ -392,16 +489,7 @@ fn code<T: ReadTxn, C: crate::typescript::StringCodes + for<'de> Deserialize<'de
 
 fn read_actor<T: ReadTxn>(map: &MapRef, txn: &T, id: String) -> Option<ActorView> {
     use field::actor::*;
-    let tags = match any(map, txn, TAGS) {
-        Some(Any::Array(items)) => items
-            .iter()
-            .filter_map(|item| match item {
-                Any::String(tag) => Some(tag.to_string()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let tags = strings(map, txn, TAGS);
     Some(ActorView {
         id,
         name: string(map, txn, NAME).unwrap_or_default(),
@@ -414,6 +502,10 @@ fn read_actor<T: ReadTxn>(map: &MapRef, txn: &T, id: String) -> Option<ActorView
         influence: number(map, txn, INFLUENCE).map(|v| v.clamp(0.0, 5.0).round() as u8),
         stance: code(map, txn, STANCE),
         is_person: boolean(map, txn, IS_PERSON).unwrap_or(false),
+        ring: None,
+        sector: None,
+        sources: strings(map, txn, SOURCES),
+        support: None,
     })
 }
 
@@ -429,6 +521,12 @@ fn read_relation<T: ReadTxn>(map: &MapRef, txn: &T, id: String) -> Option<Relati
         strength: code(map, txn, STRENGTH).unwrap_or(Strength::Normal),
         coordination: code(map, txn, COORDINATION),
         status: code(map, txn, STATUS).unwrap_or(RelationStatus::Existing),
+        sources: strings(map, txn, SOURCES),
+        other_kinds: strings(map, txn, OTHER_KINDS)
+            .iter()
+            .filter_map(|kind| RelationKind::from_code(kind))
+            .collect(),
+        support: None,
     })
 }
 
@@ -498,6 +596,37 @@ mod tests {
     }
 
     #[test]
+    fn placements_are_read_from_positions_exported_and_ignored_when_read_back() {
+        let doc = Doc::new();
+        add_actor(&doc, "a1", "Turun kaupunki", ActorKind::Municipality);
+        let meta = doc.get_or_insert_map(root::META);
+        meta.insert(&mut doc.transact_mut(), field::meta::TEMPLATE, "rings");
+        let board = BoardView::read(&doc.transact());
+        let actor = &board.actors[0];
+        assert_eq!(
+            (actor.ring, actor.sector),
+            (Some(RingPlacement::Core), None)
+        );
+        let json = serde_json::to_value(actor).unwrap();
+        assert_eq!(json["ring"], "core");
+        assert!(json.get("sector").is_none());
+        let mut edited = json.clone();
+        edited["ring"] = serde_json::json!({"not": "a ring"});
+        let again: ActorView = serde_json::from_value(edited).unwrap();
+        assert_eq!(
+            again.ring, None,
+            "a derived field is never taken from a file"
+        );
+        meta.insert(&mut doc.transact_mut(), field::meta::TEMPLATE, "sectors");
+        let board = BoardView::read(&doc.transact());
+        assert_eq!(
+            (board.actors[0].ring, board.actors[0].sector),
+            (None, Some(Sector::Public)),
+            "(10, -4.5) lies up and right of the centre, in the first wedge"
+        );
+    }
+
+    #[test]
     fn board_view_reads_elements_and_drops_dangling_relations() {
         let doc = Doc::new();
         add_actor(&doc, "a1", "Turun kaupunki", ActorKind::Municipality);
@@ -534,5 +663,51 @@ mod tests {
         assert_eq!(board.relations[0].strength, Strength::Normal);
         assert_eq!(board.notes[0].body, "Muistiinpano");
         assert_eq!(board.meta.template, Template::Blank);
+        // A board that was never merged has no sources and no support.
+        assert!(board.meta.merged_from.is_empty());
+        assert!(board.actors[0].sources.is_empty() && board.actors[0].support.is_none());
+        assert!(board.relations[0].support.is_none());
+    }
+
+    #[test]
+    fn merged_boards_read_their_sources_and_support() {
+        let doc = Doc::new();
+        add_actor(&doc, "a1", "Turku", ActorKind::Municipality);
+        add_actor(&doc, "a2", "Raisio", ActorKind::Municipality);
+        let meta = doc.get_or_insert_map(root::META);
+        let actors = doc.get_or_insert_map(root::ACTORS);
+        let relations = doc.get_or_insert_map(root::RELATIONS);
+        {
+            let mut txn = doc.transact_mut();
+            let three: Vec<Any> = ["b1", "b2", "s1"].into_iter().map(Any::from).collect();
+            meta.insert(&mut txn, field::meta::MERGED_FROM, Any::from(three));
+            if let Some(Out::YMap(actor)) = actors.get(&txn, "a1") {
+                let two: Vec<Any> = vec![Any::from("b1"), Any::from("s1"), Any::from(7.0)];
+                actor.insert(&mut txn, field::actor::SOURCES, Any::from(two));
+            }
+            let relation = relations.insert(&mut txn, "r1", MapPrelim::default());
+            relation.insert(&mut txn, field::relation::FROM, "a1");
+            relation.insert(&mut txn, field::relation::TO, "a2");
+            let one: Vec<Any> = vec![Any::from("b2")];
+            relation.insert(&mut txn, field::relation::SOURCES, Any::from(one));
+            let kinds: Vec<Any> = vec![Any::from("funding"), Any::from("no-such-kind")];
+            relation.insert(&mut txn, field::relation::OTHER_KINDS, Any::from(kinds));
+        }
+        let board = BoardView::read(&doc.transact());
+        assert_eq!(board.meta.merged_from, vec!["b1", "b2", "s1"]);
+        let turku = board.actor("a1").unwrap();
+        assert_eq!(
+            turku.sources,
+            vec!["b1", "s1"],
+            "what is not a string is skipped"
+        );
+        assert_eq!(turku.support.as_deref(), Some("2 of 3"));
+        assert_eq!(
+            board.actor("a2").unwrap().support,
+            None,
+            "no sources, no claim"
+        );
+        assert_eq!(board.relations[0].other_kinds, vec![RelationKind::Funding]);
+        assert_eq!(board.relations[0].support.as_deref(), Some("1 of 3"));
     }
 }

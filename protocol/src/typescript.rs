@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::{api, card, close, codec, schema};
+use crate::{api, card, close, codec, matching, placement, schema};
 
 /// An enum that travels as string codes.
 pub trait StringCodes {
@@ -91,6 +91,7 @@ pub fn definitions() -> String {
                     ("locked", field::meta::LOCKED),
                     ("timerEndsAt", field::meta::TIMER_ENDS_AT),
                     ("presenting", field::meta::PRESENTING),
+                    ("mergedFrom", field::meta::MERGED_FROM),
                 ]),
             ),
             (
@@ -106,6 +107,7 @@ pub fn definitions() -> String {
                     ("influence", field::actor::INFLUENCE),
                     ("stance", field::actor::STANCE),
                     ("isPerson", field::actor::IS_PERSON),
+                    ("sources", field::actor::SOURCES),
                 ]),
             ),
             (
@@ -119,6 +121,8 @@ pub fn definitions() -> String {
                     ("strength", field::relation::STRENGTH),
                     ("coordination", field::relation::COORDINATION),
                     ("status", field::relation::STATUS),
+                    ("sources", field::relation::SOURCES),
+                    ("otherKinds", field::relation::OTHER_KINDS),
                 ]),
             ),
             (
@@ -154,9 +158,30 @@ pub fn definitions() -> String {
     string_codes::<schema::Template>(&mut out);
     string_codes::<schema::Sector>(&mut out);
     string_codes::<schema::Ring>(&mut out);
+    string_codes::<schema::RingPlacement>(&mut out);
     string_codes::<schema::NoteVariant>(&mut out);
     string_codes::<schema::StrokeTool>(&mut out);
     string_codes::<schema::Locale>(&mut out);
+    const_object(
+        &mut out,
+        "TEMPLATE_GEOMETRY",
+        &[
+            (
+                "ringRadii",
+                format!(
+                    "[{}]",
+                    placement::RING_RADII
+                        .map(|radius| radius.to_string())
+                        .join(", ")
+                ),
+            ),
+            ("sectorRadius", placement::SECTOR_RADIUS.to_string()),
+            (
+                "sectorStartAngle",
+                placement::SECTOR_START_ANGLE.to_string(),
+            ),
+        ],
+    );
     declared::<schema::MetaView>(&mut out);
     declared::<schema::ActorView>(&mut out);
     declared::<schema::RelationView>(&mut out);
@@ -188,6 +213,21 @@ pub fn definitions() -> String {
     declared::<api::Forked>(&mut out);
     declared::<api::BoardExport>(&mut out);
     declared::<api::Imported>(&mut out);
+    declared::<matching::MatchBand>(&mut out);
+    declared::<matching::MatchReason>(&mut out);
+    declared::<matching::MatchVerdict>(&mut out);
+    declared::<api::MapSelection>(&mut out);
+    declared::<api::MapSourceKind>(&mut out);
+    declared::<api::MapSource>(&mut out);
+    declared::<api::MatchMember>(&mut out);
+    declared::<api::MatchGroup>(&mut out);
+    declared::<api::MatchProposal>(&mut out);
+    declared::<api::MatchTable>(&mut out);
+    declared::<api::MatchDecision>(&mut out);
+    declared::<api::MatchDecisionChange>(&mut out);
+    declared::<api::MatchDecisionsUpdate>(&mut out);
+    declared::<api::MergeRequest>(&mut out);
+    declared::<api::Merged>(&mut out);
     const_object(
         &mut out,
         "MESSAGE_TYPE",

@@ -64,6 +64,51 @@ pub fn fork_state(
     Some(state)
 }
 
+/// The first state of a merged board: `merged` (from `kartta_protocol::merge`) with its
+/// elements under their merged ids and the workshop's live settings of now in `meta`.
+pub fn merged_state(
+    merged: &BoardView,
+    timer_ends_at: Option<i64>,
+    presenting: Option<&str>,
+) -> Vec<u8> {
+    let doc = Doc::new();
+    let meta = doc.get_or_insert_map(root::META);
+    let mut txn = doc.transact_mut();
+    meta.insert(&mut txn, field::meta::TITLE, merged.meta.title.as_str());
+    meta.insert(&mut txn, field::meta::TEMPLATE, merged.meta.template.code());
+    if let Some(locale) = merged.meta.locale {
+        meta.insert(&mut txn, field::meta::LOCALE, locale.code());
+    }
+    meta.insert(
+        &mut txn,
+        field::meta::MERGED_FROM,
+        texts(merged.meta.merged_from.iter().map(String::as_str)),
+    );
+    if let Some(ends_at) = timer_ends_at {
+        meta.insert(&mut txn, field::meta::TIMER_ENDS_AT, ends_at as f64);
+    }
+    if let Some(board_id) = presenting {
+        meta.insert(&mut txn, field::meta::PRESENTING, board_id);
+    }
+    for actor in &merged.actors {
+        insert_actor(&mut txn, &actor.id, actor);
+    }
+    for relation in &merged.relations {
+        insert_relation(
+            &mut txn,
+            &relation.id,
+            relation,
+            &relation.from,
+            &relation.to,
+        );
+    }
+    drop(txn);
+    let state = doc
+        .transact()
+        .encode_state_as_update_v1(&StateVector::default());
+    state
+}
+
 /// A document holding `state` (a v1 update), or `None` if it does not load.
 pub fn load(state: &[u8]) -> Option<Doc> {
     let doc = Doc::new();
@@ -174,6 +219,11 @@ fn text(value: &str) -> In {
     In::Any(Any::from(value))
 }
 
+/// A JSON array of strings.
+fn texts<'a>(values: impl Iterator<Item = &'a str>) -> In {
+    In::Any(Any::from(values.map(Any::from).collect::<Vec<Any>>()))
+}
+
 fn number(value: f64) -> In {
     In::Any(Any::from(value))
 }
@@ -207,6 +257,12 @@ fn insert_actor(txn: &mut TransactionMut, id: &str, item: &ActorView) {
     if let Some(stance) = item.stance {
         fields.push((actor::STANCE, text(stance.code())));
     }
+    if !item.sources.is_empty() {
+        fields.push((
+            actor::SOURCES,
+            texts(item.sources.iter().map(String::as_str)),
+        ));
+    }
     insert_element(txn, root::ACTORS, id, fields);
 }
 
@@ -225,6 +281,18 @@ fn insert_relation(txn: &mut TransactionMut, id: &str, item: &RelationView, from
     }
     if let Some(coordination) = item.coordination {
         fields.push((relation::COORDINATION, text(coordination.code())));
+    }
+    if !item.sources.is_empty() {
+        fields.push((
+            relation::SOURCES,
+            texts(item.sources.iter().map(String::as_str)),
+        ));
+    }
+    if !item.other_kinds.is_empty() {
+        fields.push((
+            relation::OTHER_KINDS,
+            texts(item.other_kinds.iter().map(|kind| kind.code())),
+        ));
     }
     insert_element(txn, root::RELATIONS, id, fields);
 }

@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use kartta_protocol::api::{AccessTokens, BoardKind, Role, SnapshotReason, WorkshopKind};
+use kartta_protocol::matching::MatchVerdict;
 use kartta_protocol::schema::{Locale, Template};
 use rand::RngCore;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -66,6 +67,13 @@ CREATE TABLE IF NOT EXISTS snapshot (
     state      BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS snapshot_by_board ON snapshot (board_id, created_at);
+CREATE TABLE IF NOT EXISTS match_decision (
+    workshop_id TEXT NOT NULL REFERENCES workshop (id) ON DELETE CASCADE,
+    key_a       TEXT NOT NULL,
+    key_b       TEXT NOT NULL,
+    verdict     TEXT NOT NULL,
+    PRIMARY KEY (workshop_id, key_a, key_b)
+);
 CREATE TABLE IF NOT EXISTS assignment (
     workshop_id TEXT NOT NULL REFERENCES workshop (id) ON DELETE CASCADE,
     name_key    TEXT NOT NULL,
@@ -637,6 +645,53 @@ impl Catalog {
         })
     }
 
+    /// Remembers (or with `None` forgets) a decision about two name keys, stored with the
+    /// smaller key first so either order finds it.
+    pub fn set_match_decisions(
+        &self,
+        workshop_id: &str,
+        changes: &[(String, String, Option<MatchVerdict>)],
+    ) -> CatalogResult<()> {
+        self.with(|connection| {
+            let txn = connection.transaction()?;
+            for (key_a, key_b, verdict) in changes {
+                let (first, second) = if key_a <= key_b {
+                    (key_a, key_b)
+                } else {
+                    (key_b, key_a)
+                };
+                match verdict {
+                    Some(verdict) => txn.execute(
+                        "INSERT INTO match_decision (workshop_id, key_a, key_b, verdict) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (workshop_id, key_a, key_b) DO UPDATE SET verdict = excluded.verdict",
+                        params![workshop_id, first, second, code_of(verdict)],
+                    )?,
+                    None => txn.execute(
+                        "DELETE FROM match_decision WHERE workshop_id = ?1 AND key_a = ?2 AND key_b = ?3",
+                        params![workshop_id, first, second],
+                    )?,
+                };
+            }
+            txn.commit()
+        })
+    }
+
+    /// The workshop's decisions, sorted by keys.
+    pub fn match_decisions(
+        &self,
+        workshop_id: &str,
+    ) -> CatalogResult<Vec<(String, String, MatchVerdict)>> {
+        self.with(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT key_a, key_b, verdict FROM match_decision WHERE workshop_id = ?1 ORDER BY key_a, key_b",
+            )?;
+            let rows = statement.query_map([workshop_id], |row| {
+                Ok((row.get(0)?, row.get(1)?, from_code(row.get(2)?)?))
+            })?;
+            rows.collect()
+        })
+    }
+
     /// Rows in every catalog table, for tests that check deletion leaves nothing behind.
     pub fn row_counts(&self) -> CatalogResult<[i64; 3]> {
         self.with(|connection| {
@@ -734,6 +789,61 @@ mod tests {
             None
         );
         assert_eq!(tokens.facilitator.len(), 43, "256 bits in base64url");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn match_decisions_are_kept_per_workshop_in_either_order_and_can_be_undone() {
+        let (catalog, dir) = catalog();
+        let (first, _, _) = catalog
+            .create_workshop(&workshop(WorkshopKind::Workshop, 1))
+            .unwrap();
+        let (second, _, _) = catalog
+            .create_workshop(&workshop(WorkshopKind::Workshop, 1))
+            .unwrap();
+        let change = |a: &str, b: &str, verdict| (a.to_owned(), b.to_owned(), verdict);
+        catalog
+            .set_match_decisions(
+                &first.id,
+                &[
+                    change("vsl", "varsinais-suomi liitto", Some(MatchVerdict::Same)),
+                    change("yrittäjät", "yrittäjät", Some(MatchVerdict::Different)),
+                ],
+            )
+            .unwrap();
+        // The same pair the other way round overrides, it does not add.
+        catalog
+            .set_match_decisions(
+                &first.id,
+                &[change(
+                    "varsinais-suomi liitto",
+                    "vsl",
+                    Some(MatchVerdict::Different),
+                )],
+            )
+            .unwrap();
+        assert_eq!(
+            catalog.match_decisions(&first.id).unwrap(),
+            vec![
+                (
+                    "varsinais-suomi liitto".to_owned(),
+                    "vsl".to_owned(),
+                    MatchVerdict::Different
+                ),
+                (
+                    "yrittäjät".to_owned(),
+                    "yrittäjät".to_owned(),
+                    MatchVerdict::Different
+                ),
+            ]
+        );
+        assert!(catalog.match_decisions(&second.id).unwrap().is_empty());
+        catalog
+            .set_match_decisions(&first.id, &[change("yrittäjät", "yrittäjät", None)])
+            .unwrap();
+        assert_eq!(catalog.match_decisions(&first.id).unwrap().len(), 1);
+        catalog.delete_workshop(&first.id).unwrap();
+        assert!(catalog.match_decisions(&first.id).unwrap().is_empty());
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -11,7 +11,10 @@ use kartta_protocol::schema::{
     RelationView, Stance, Strength, Template,
 };
 
-const ACTOR_COLUMNS: [&str; 17] = [
+/// `Ring` and `Sector` are derived from the position and the board's template (see
+/// `kartta_protocol::placement`); `Sources` (map ids) and `Support` ("k of n") are filled on
+/// merged boards. An import ignores all four, and the network figures after `ID`.
+const ACTOR_COLUMNS: [&str; 21] = [
     "Label",
     "Type",
     "Description",
@@ -22,6 +25,10 @@ const ACTOR_COLUMNS: [&str; 17] = [
     "Person",
     "X",
     "Y",
+    "Ring",
+    "Sector",
+    "Sources",
+    "Support",
     "ID",
     // Network figures computed from the board (`kartta_protocol::figures`); import ignores them.
     "Degree",
@@ -31,7 +38,8 @@ const ACTOR_COLUMNS: [&str; 17] = [
     "Isolated",
     "Community",
 ];
-const RELATION_COLUMNS: [&str; 10] = [
+/// `Other types`, `Sources` and `Support` are filled on merged boards; an import ignores them.
+const RELATION_COLUMNS: [&str; 13] = [
     "From",
     "To",
     "Type",
@@ -40,6 +48,9 @@ const RELATION_COLUMNS: [&str; 10] = [
     "Strength",
     "Coordination",
     "Status",
+    "Other types",
+    "Sources",
+    "Support",
     "From ID",
     "To ID",
 ];
@@ -124,6 +135,16 @@ pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
                 },
                 format!("{}", actor.x),
                 format!("{}", actor.y),
+                actor
+                    .ring
+                    .map(|ring| ring.code().to_owned())
+                    .unwrap_or_default(),
+                actor
+                    .sector
+                    .map(|sector| sector.code().to_owned())
+                    .unwrap_or_default(),
+                actor.sources.join(TAG_SEPARATOR),
+                actor.support.clone().unwrap_or_default(),
                 text_cell(&actor.id),
             ];
             if let Some(figures) = figures.get(&actor.id) {
@@ -170,6 +191,14 @@ pub fn relations_csv(board: &BoardExport) -> Vec<u8> {
                     .map(|value| value.code().to_owned())
                     .unwrap_or_default(),
                 relation.status.code().to_owned(),
+                relation
+                    .other_kinds
+                    .iter()
+                    .map(|kind| kind.code())
+                    .collect::<Vec<_>>()
+                    .join(TAG_SEPARATOR),
+                relation.sources.join(TAG_SEPARATOR),
+                relation.support.clone().unwrap_or_default(),
                 text_cell(&relation.from),
                 text_cell(&relation.to),
             ]
@@ -312,6 +341,7 @@ fn empty_board() -> BoardExport {
             locked: false,
             timer_ends_at: None,
             presenting: None,
+            merged_from: Vec::new(),
         },
         actors: vec![],
         relations: vec![],
@@ -364,6 +394,11 @@ pub fn parse_actors(bytes: &[u8]) -> Result<BoardExport, SheetError> {
             // what is already drawn (see `board_doc::import_actors`).
             x: number(cell("x"), "X", line)?.unwrap_or(f64::NAN),
             y: number(cell("y"), "Y", line)?.unwrap_or(f64::NAN),
+            // Derived from the position on the board the actors land on, never read.
+            ring: None,
+            sector: None,
+            sources: Vec::new(),
+            support: None,
             name,
         });
     }
@@ -440,6 +475,9 @@ pub fn parse_relations(bytes: &[u8], actors: &[ActorView]) -> Result<BoardExport
                 line,
             )?
             .unwrap_or(RelationStatus::Existing),
+            sources: Vec::new(),
+            other_kinds: Vec::new(),
+            support: None,
         });
     }
     // The import adds relations between existing actors: they are passed along with the
@@ -451,6 +489,7 @@ pub fn parse_relations(bytes: &[u8], actors: &[ActorView]) -> Result<BoardExport
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kartta_protocol::schema::{RingPlacement, Sector};
 
     #[test]
     fn sheets_round_trip() {
@@ -584,6 +623,32 @@ mod tests {
             ),
             ("id0", "id1")
         );
+    }
+
+    #[test]
+    fn derived_and_merge_columns_are_exported_and_ignored_on_import() {
+        let mut board = parse_actors(b"Label,X,Y,ID\nTurku,0,-400,t1\nRaisio,700,0,t2\n").unwrap();
+        board.actors[0].ring = Some(RingPlacement::Close);
+        board.actors[1].sector = Some(Sector::Business);
+        board.actors[0].sources = vec!["A".into(), "B".into()];
+        board.actors[0].support = Some("2 of 3".into());
+        let text = String::from_utf8(actors_csv(&board)).unwrap();
+        let mut lines = text.lines();
+        assert!(lines
+            .next()
+            .unwrap()
+            .contains(",Ring,Sector,Sources,Support,"));
+        assert!(
+            lines.next().unwrap().contains(",close,,A|B,2 of 3,t1"),
+            "{text}"
+        );
+        assert!(lines.next().unwrap().contains(",,business,,,t2"), "{text}");
+        let again = parse_actors(text.as_bytes()).unwrap();
+        assert_eq!((again.actors[0].ring, again.actors[1].sector), (None, None));
+        assert!(again.actors[0].sources.is_empty() && again.actors[0].support.is_none());
+        // A hand-edited derived column is no reason to refuse the sheet.
+        let edited = parse_actors(b"Label,Ring,Sector\nTurku,somewhere,nowhere\n").unwrap();
+        assert_eq!(edited.actors[0].ring, None);
     }
 
     #[test]

@@ -10,15 +10,14 @@ use std::fmt::Write;
 
 use kartta_protocol::api::BoardExport;
 use kartta_protocol::card;
+use kartta_protocol::placement::{sector_angles, RING_RADII, SECTOR_RADIUS};
 use kartta_protocol::schema::{
-    ActorKind, ActorView, Direction, Locale, NoteVariant, RelationKind, RelationStatus, Strength,
-    StrokeTool, Template,
+    ActorKind, ActorView, Direction, Locale, NoteVariant, RelationKind, RelationStatus, Ring,
+    Sector, Strength, StrokeTool, Template,
 };
 
 const CARD_WIDTH: f64 = card::CARD_WIDTH as f64;
 const MARGIN: f64 = 60.0;
-const RING_RADII: [f64; 3] = [300.0, 620.0, 960.0];
-const SECTOR_RADIUS: f64 = 1000.0;
 const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, sans-serif";
 
 /// A box in board coordinates.
@@ -313,7 +312,7 @@ fn template(out: &mut String, template: Template, locale: Locale) {
                     fills[index % 2]
                 );
             }
-            for (index, key) in ["core", "close", "wider"].into_iter().enumerate() {
+            for (index, key) in Ring::ALL.iter().map(|ring| ring.code()).enumerate() {
                 let inner = if index == 0 {
                     0.0
                 } else {
@@ -324,17 +323,8 @@ fn template(out: &mut String, template: Template, locale: Locale) {
             }
         }
         Template::Sectors => {
-            let keys = [
-                "public",
-                "education_research",
-                "business",
-                "third_sector",
-                "residents",
-            ];
-            let step = std::f64::consts::TAU / keys.len() as f64;
-            for (index, key) in keys.into_iter().enumerate() {
-                let a0 = -std::f64::consts::FRAC_PI_2 + index as f64 * step;
-                let a1 = a0 + step;
+            for (index, key) in Sector::ALL.iter().map(|sector| sector.code()).enumerate() {
+                let (a0, a1) = sector_angles(index);
                 let r = SECTOR_RADIUS;
                 let _ = write!(
                     out,
@@ -625,6 +615,10 @@ mod tests {
             influence: None,
             stance: None,
             is_person: false,
+            ring: None,
+            sector: None,
+            sources: Vec::new(),
+            support: None,
         }
     }
 
@@ -639,6 +633,7 @@ mod tests {
                 locked: false,
                 timer_ends_at: None,
                 presenting: None,
+                merged_from: Vec::new(),
             },
             actors: vec![
                 actor("a", "<script>alert('x')</script>", 0.0),
@@ -654,6 +649,9 @@ mod tests {
                 strength: Strength::Strong,
                 coordination: None,
                 status: RelationStatus::Desired,
+                sources: Vec::new(),
+                other_kinds: Vec::new(),
+                support: None,
             }],
             notes: vec![],
             strokes: vec![],

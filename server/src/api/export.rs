@@ -46,10 +46,14 @@ async fn render_file(
     state: &AppState,
     state_bytes: Vec<u8>,
     file: String,
+    min_support: Option<usize>,
 ) -> Result<File, ApiError> {
     let _permit = render_permit(state).await?;
     tokio::task::spawn_blocking(move || {
-        let board = to_export(&state_bytes)?;
+        let mut board = to_export(&state_bytes)?;
+        if let Some(k) = min_support {
+            kartta_protocol::merge::keep_supported(&mut board.actors, &mut board.relations, k);
+        }
         Ok(match file.as_str() {
             "export.json" => (
                 "application/json",
@@ -91,10 +95,33 @@ fn download((content_type, bytes): File) -> Response {
         .into_response()
 }
 
+/// `?minSupport=k` on an export of a merged board: only what at least k of its maps hold.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportQuery {
+    min_support: Option<String>,
+}
+
+impl ExportQuery {
+    fn min_support(&self) -> Result<Option<usize>, ApiError> {
+        self.min_support
+            .as_deref()
+            .map(|text| {
+                text.parse::<usize>().map_err(|_| {
+                    ApiError::BadRequest(format!(
+                        "minSupport must be a whole number, not \"{text}\"."
+                    ))
+                })
+            })
+            .transpose()
+    }
+}
+
 /// `GET /api/boards/{id}/{file}`: the board as it is now.
 pub async fn board_file(
     State(state): State<AppState>,
     Path((id, file)): Path<(String, String)>,
+    Query(query): Query<ExportQuery>,
     token: Token,
 ) -> Result<Response, ApiError> {
     let (board, _, role) = board_role(&state, &id, &token).await?;
@@ -103,7 +130,13 @@ pub async fn board_file(
         require(role, Role::Participant, "export boards")?;
     }
     Ok(download(
-        render_file(&state, current_state(&state, &board.id).await?, file).await?,
+        render_file(
+            &state,
+            current_state(&state, &board.id).await?,
+            file,
+            query.min_support()?,
+        )
+        .await?,
     ))
 }
 
@@ -111,12 +144,19 @@ pub async fn board_file(
 pub async fn snapshot_file(
     State(state): State<AppState>,
     Path((id, file)): Path<(String, String)>,
+    Query(query): Query<ExportQuery>,
     token: Token,
 ) -> Result<Response, ApiError> {
     let (snapshot, _, _, role) = snapshot_role(&state, &id, &token).await?;
     require(role, Role::Participant, "export snapshots")?;
     Ok(download(
-        render_file(&state, snapshot_state(&state, &snapshot.id).await?, file).await?,
+        render_file(
+            &state,
+            snapshot_state(&state, &snapshot.id).await?,
+            file,
+            query.min_support()?,
+        )
+        .await?,
     ))
 }
 

@@ -6,6 +6,8 @@
 
 mod boards;
 mod export;
+mod matches;
+mod merge;
 pub mod rate;
 mod snapshots;
 
@@ -58,6 +60,12 @@ pub fn router() -> Router<AppState> {
             "/workshops/{id}/snapshots",
             post(snapshots::create_for_workshop),
         )
+        .route(
+            "/workshops/{id}/matches",
+            get(matches::list).put(matches::decide),
+        )
+        .route("/workshops/{id}/matches/propose", post(matches::propose))
+        .route("/workshops/{id}/merge", post(merge::merge))
         .route("/join", post(boards::join))
         .route("/snapshots/{id}", get(snapshots::get))
         .route("/snapshots/{id}/state", get(snapshots::state))

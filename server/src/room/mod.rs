@@ -102,6 +102,11 @@ pub enum RoomCommand {
     Snapshot {
         state: oneshot::Sender<Vec<u8>>,
     },
+    /// The board read as a typed view (no encoding and decoding of its state), answered once
+    /// everything in it is stored.
+    View {
+        view: oneshot::Sender<kartta_protocol::schema::BoardView>,
+    },
     /// The display names of everyone on the board now.
     People {
         names: oneshot::Sender<Vec<String>>,

@@ -258,6 +258,7 @@ impl Room {
         // Answers that may only go out once the batch is stored.
         let mut edits_done = Vec::new();
         let mut snapshots = Vec::new();
+        let mut views = Vec::new();
         let mut deleted = None;
         for command in batch.drain(..) {
             match command {
@@ -305,6 +306,12 @@ impl Room {
                 RoomCommand::Snapshot { state } => {
                     snapshots.push((state, self.core.encode_state()))
                 }
+                RoomCommand::View { view } => views.push((
+                    view,
+                    kartta_protocol::schema::BoardView::read(&yrs::Transact::transact(
+                        self.core.doc(),
+                    )),
+                )),
                 RoomCommand::People { names } => {
                     let _ = names.send(self.core.people());
                 }
@@ -354,6 +361,9 @@ impl Room {
         }
         for (reply, state) in snapshots {
             let _ = reply.send(state);
+        }
+        for (reply, view) in views {
+            let _ = reply.send(view);
         }
         self.connection_count
             .store(self.connections.len() as u32, Ordering::Relaxed);

@@ -10,9 +10,9 @@ export const ROOT = {
 } as const;
 
 export const FIELD = {
-  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting' },
-  actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson' },
-  relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status' },
+  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom' },
+  actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson', sources: 'sources' },
+  relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status', sources: 'sources', otherKinds: 'otherKinds' },
   note: { x: 'x', y: 'y', width: 'w', height: 'h', color: 'color', variant: 'variant', body: 'body' },
   stroke: { tool: 'tool', color: 'color', width: 'width', points: 'points' },
 } as const;
@@ -47,6 +47,9 @@ export const SECTOR_CODES: readonly Sector[] = ['public', 'education_research', 
 export type Ring = 'core' | 'close' | 'wider';
 export const RING_CODES: readonly Ring[] = ['core', 'close', 'wider'];
 
+export type RingPlacement = 'core' | 'close' | 'wider' | 'outside';
+export const RING_PLACEMENT_CODES: readonly RingPlacement[] = ['core', 'close', 'wider', 'outside'];
+
 export type NoteVariant = 'sticky' | 'label';
 export const NOTE_VARIANT_CODES: readonly NoteVariant[] = ['sticky', 'label'];
 
@@ -56,11 +59,50 @@ export const STROKE_TOOL_CODES: readonly StrokeTool[] = ['pen', 'highlighter'];
 export type Locale = 'fi' | 'sv' | 'en';
 export const LOCALE_CODES: readonly Locale[] = ['fi', 'sv', 'en'];
 
-export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, };
+export const TEMPLATE_GEOMETRY = {
+  ringRadii: [300, 620, 960],
+  sectorRadius: 1000,
+  sectorStartAngle: -1.5707963267948966,
+} as const;
 
-export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, };
+export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, 
+/**
+ * The maps a merged board was made from (empty on other boards).
+ */
+mergedFrom?: Array<string>, };
 
-export type RelationView = { id: string, from: string, to: string, kind: RelationKind, label: string, direction: Direction, strength: Strength, coordination: Coordination | null, status: RelationStatus, };
+export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, 
+/**
+ * The closeness ring the actor sits in on a rings board: derived from the position when
+ * the board is read, exported, and ignored on import.
+ */
+ring?: RingPlacement, 
+/**
+ * The sector the actor sits in on a sectors board; derived like `ring`.
+ */
+sector?: Sector, 
+/**
+ * On a merged board: the maps holding this actor.
+ */
+sources?: Array<string>, 
+/**
+ * On a merged board: "k of n", derived from `sources` and `meta.mergedFrom`.
+ */
+support?: string, };
+
+export type RelationView = { id: string, from: string, to: string, kind: RelationKind, label: string, direction: Direction, strength: Strength, coordination: Coordination | null, status: RelationStatus, 
+/**
+ * On a merged board: the maps holding this relation.
+ */
+sources?: Array<string>, 
+/**
+ * On a merged board: kinds some maps gave it besides the majority's `kind`.
+ */
+otherKinds?: Array<RelationKind>, 
+/**
+ * On a merged board: "k of n", derived from `sources` and `meta.mergedFrom`.
+ */
+support?: string, };
 
 export type NoteView = { id: string, x: number, y: number, width: number, height: number, color: string, variant: NoteVariant, body: string, };
 
@@ -203,6 +245,56 @@ format: string,
 version: number, meta: MetaView, actors: Array<ActorView>, relations: Array<RelationView>, notes: Array<NoteView>, strokes: Array<StrokeView>, };
 
 export type Imported = { actors: number, relations: number, notes: number, strokes: number, };
+
+export type MatchBand = "maybe" | "likely";
+
+export type MatchReason = "same_id" | "alias" | "same_name" | "confirmed" | "loose_spelling" | "acronym" | "contains" | "similar_spelling" | "translated_place" | "shared_abbreviation" | "generic_name" | "kind_differs";
+
+export type MatchVerdict = "same" | "different";
+
+export type MapSelection = { boardIds: Array<string>, snapshotIds: Array<string>, };
+
+export type MapSourceKind = "board" | "snapshot";
+
+export type MapSource = { 
+/**
+ * The board's or the snapshot's id: what `sources` of merged elements hold.
+ */
+id: string, kind: MapSourceKind, 
+/**
+ * The board's title; for a snapshot, "board title – snapshot name".
+ */
+title: string, };
+
+export type MatchMember = { sourceId: string, actorId: string, name: string, kind: ActorKind, 
+/**
+ * The name's strict key: what a decision about this name is stored under.
+ */
+key: string, 
+/**
+ * Relations the actor has on its map (to show how central it is there).
+ */
+relations: number, };
+
+export type MatchGroup = { members: Array<MatchMember>, reasons: Array<MatchReason>, };
+
+export type MatchProposal = { groupA: number, groupB: number, band: MatchBand, reason: MatchReason, keyA: string, keyB: string, };
+
+export type MatchTable = { sources: Array<MapSource>, groups: Array<MatchGroup>, proposals: Array<MatchProposal>, };
+
+export type MatchDecision = { keyA: string, keyB: string, verdict: MatchVerdict, };
+
+export type MatchDecisionChange = { keyA: string, keyB: string, verdict: MatchVerdict | null, };
+
+export type MatchDecisionsUpdate = { decisions: Array<MatchDecisionChange>, };
+
+export type MergeRequest = { boardIds: Array<string>, snapshotIds: Array<string>, 
+/**
+ * The new board's title; empty: "Merged map" in the workshop's language.
+ */
+title: string, };
+
+export type Merged = { board: BoardSummary, sources: Array<MapSource>, actors: number, relations: number, };
 
 export const MESSAGE_TYPE = {
   sync: 0,

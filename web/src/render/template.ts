@@ -1,12 +1,13 @@
 // The board's background template: closeness rings, sector wedges, a hierarchy–market–network triangle, or a dot grid.
 import type { Template } from '../generated/protocol';
-import { RING_CODES, SECTOR_CODES } from '../generated/protocol';
+import { RING_CODES, SECTOR_CODES, TEMPLATE_GEOMETRY } from '../generated/protocol';
 import type { MessageKey } from '../i18n';
 import { svg } from './svg';
 import type { Rect } from './viewport';
 
-const RING_RADII = [300, 620, 960];
-const SECTOR_RADIUS = 1000;
+// One definition with the server's drawing and the placement of actors (protocol's `placement`).
+const RING_RADII = TEMPLATE_GEOMETRY.ringRadii;
+const SECTOR_RADIUS = TEMPLATE_GEOMETRY.sectorRadius;
 
 export function templateNodes(template: Template, t: (key: MessageKey) => string): SVGElement[] {
   switch (template) {
@@ -39,7 +40,7 @@ function sectors(t: (key: MessageKey) => string): SVGElement[] {
   const out: SVGElement[] = [];
   const n = SECTOR_CODES.length;
   SECTOR_CODES.forEach((sector, i) => {
-    const a0 = -Math.PI / 2 + (i * 2 * Math.PI) / n;
+    const a0 = TEMPLATE_GEOMETRY.sectorStartAngle + (i * 2 * Math.PI) / n;
     const a1 = a0 + (2 * Math.PI) / n;
     const r = SECTOR_RADIUS;
     const d = `M0 0L${r * Math.cos(a0)} ${r * Math.sin(a0)}A${r} ${r} 0 0 1 ${r * Math.cos(a1)} ${r * Math.sin(a1)}Z`;

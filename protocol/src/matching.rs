@@ -1,0 +1,1398 @@
+//! Which actors on several maps are the same organisation: name keys, a regional alias seed,
+//! automatic groups (only on certainty) and proposals (near matches a person confirms or
+//! rejects). Pure functions over [`BoardView`]s; nothing here is ever applied without a person
+//! except what is certain.
+//!
+//! The rules (see `/work/shared/notes/compare-merge-figures.md` §3 and ARCHITECTURE.md):
+//! - The **strict key** keeps å, ä and ö, and drops what does not name the organisation: case,
+//!   spacing, punctuation, dash and quote variants, legal forms at either end (ry, oy, ab…),
+//!   municipality designators (kaupunki, stad…, but not kuntayhtymä/samkommun); it expands
+//!   "s:t" and turns the region's genitive place names into their base form (Turun → turku).
+//! - **Automatic** (in this order): the same actor id, an alias (the actor's own `alias` field,
+//!   text in brackets, or the regional seed of whole names in fi/sv/en), an equal strict key
+//!   when the kinds are compatible (equal, or one is `other`), a confirmed decision. Two cards
+//!   of one map are never put together, and a "different" decision keeps two keys apart.
+//! - **Proposed** (never applied): an equal loose key (å→a, no spaces or hyphens), an acronym,
+//!   one name containing the other, a small edit distance, a place name in another language,
+//!   a shared abbreviation. Two names whose organisation-type heads differ (liitto ≠
+//!   hyvinvointialue) are not proposed, nor two different entities of the seed; short generic
+//!   names (Yrittäjät, kirjasto) are only ever "maybe".
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::schema::{ActorKind, ActorView, BoardView};
+
+/// How sure a proposal is: `likely` is shown pre-ticked, `maybe` unticked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchBand {
+    Maybe,
+    Likely,
+}
+
+/// Why actors were grouped or proposed: a stable code the UI translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchReason {
+    /// Automatic: the same element id (maps forked from one template or snapshot).
+    SameId,
+    /// Automatic: an alias of the actor, or the regional seed of fi/sv/en names.
+    Alias,
+    /// Automatic: equal strict keys.
+    SameName,
+    /// Automatic: a person said these names are the same organisation.
+    Confirmed,
+    /// Proposed: the same letters once å/ä/ö, spaces and hyphens are ignored.
+    LooseSpelling,
+    /// Proposed: one name is the initials of the other (VSL).
+    Acronym,
+    /// Proposed: one name contains the other.
+    Contains,
+    /// Proposed: a small edit distance.
+    SimilarSpelling,
+    /// Proposed: alike once a place name is read in another language (Åbo Energi).
+    TranslatedPlace,
+    /// Proposed: both names share an abbreviation (TE-toimisto, TE-palvelut).
+    SharedAbbreviation,
+    /// Proposed: a short generic name that may mean different organisations on different maps.
+    GenericName,
+    /// Proposed: equal names, but the maps give them incompatible kinds.
+    KindDiffers,
+}
+
+/// A person's answer about two strict keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchVerdict {
+    Same,
+    Different,
+}
+
+/// The decisions of a workshop, by unordered pair of strict keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decisions {
+    verdicts: HashMap<(String, String), MatchVerdict>,
+}
+
+impl Decisions {
+    pub fn new() -> Decisions {
+        Decisions::default()
+    }
+
+    fn pair(a: &str, b: &str) -> (String, String) {
+        if a <= b {
+            (a.to_owned(), b.to_owned())
+        } else {
+            (b.to_owned(), a.to_owned())
+        }
+    }
+
+    pub fn insert(&mut self, key_a: &str, key_b: &str, verdict: MatchVerdict) {
+        self.verdicts.insert(Self::pair(key_a, key_b), verdict);
+    }
+
+    pub fn verdict(&self, key_a: &str, key_b: &str) -> Option<MatchVerdict> {
+        self.verdicts.get(&Self::pair(key_a, key_b)).copied()
+    }
+
+    fn same_pairs(&self) -> impl Iterator<Item = &(String, String)> {
+        self.verdicts
+            .iter()
+            .filter(|(_, verdict)| **verdict == MatchVerdict::Same)
+            .map(|(pair, _)| pair)
+    }
+}
+
+const LEGAL_FORMS: &[&str] = &[
+    "oy", "oyj", "ab", "abp", "ry", "rf", "sr", "ky", "kb", "ay", "öb", "tmi", "osk", "ltd", "inc",
+    "gmbh",
+];
+/// Words that say "the municipality of": dropped at either end, since Turku and Turun kaupunki
+/// are one organisation. Joint authorities (kuntayhtymä, samkommun) are other organisations
+/// and are not listed.
+const DESIGNATORS: &[&str] = &[
+    "kaupunki",
+    "stad",
+    "kunta",
+    "kommun",
+    "city",
+    "town",
+    "municipality",
+];
+/// Genitive place names of the region as they appear in organisation names (Finnish genitives
+/// cannot be derived by rule: Turku–Turun, Lieto–Liedon).
+const GENITIVES: &[(&str, &str)] = &[
+    ("turun", "turku"),
+    ("helsingin", "helsinki"),
+    ("liedon", "lieto"),
+    ("raision", "raisio"),
+    ("kaarinan", "kaarina"),
+    ("naantalin", "naantali"),
+    ("salon", "salo"),
+    ("uudenkaupungin", "uusikaupunki"),
+    ("paraisten", "parainen"),
+    ("varsinais-suomen", "varsinais-suomi"),
+    ("maskun", "masku"),
+    ("mynämäen", "mynämäki"),
+    ("nousiaisten", "nousiainen"),
+    ("ruskon", "rusko"),
+    ("auran", "aura"),
+    ("pöytyän", "pöytyä"),
+    ("loimaan", "loimaa"),
+    ("paimion", "paimio"),
+    ("sauvon", "sauvo"),
+    ("someron", "somero"),
+    ("laitilan", "laitila"),
+    ("kemiönsaaren", "kemiönsaari"),
+    ("marttilan", "marttila"),
+    ("taivassalon", "taivassalo"),
+    ("kustavin", "kustavi"),
+    ("vehmaan", "vehmaa"),
+    ("pyhärannan", "pyhäranta"),
+    ("oripään", "oripää"),
+    ("lounais-suomen", "lounais-suomi"),
+    ("suomen", "suomi"),
+    ("tampereen", "tampere"),
+    ("vaasan", "vaasa"),
+    ("porin", "pori"),
+];
+/// One organisation per row, in its fi, sv and en names and abbreviations. Matched on whole
+/// names only: "Åbo Akademi" must never become "Turku Akademi". Municipality names follow the
+/// official bilingual names as known to the author; they are to be checked against Statistics
+/// Finland's municipality classification.
+const SEED: &[&[&str]] = &[
+    &["Turku", "Åbo"],
+    &["Kaarina", "S:t Karins"],
+    &["Parainen", "Pargas"],
+    &["Naantali", "Nådendal"],
+    &["Raisio", "Reso"],
+    &["Uusikaupunki", "Nystad"],
+    &["Salo"],
+    &["Lieto", "Lundo"],
+    &["Masku", "Masko"],
+    &["Mynämäki", "Virmo"],
+    &["Nousiainen", "Nousis"],
+    &["Rusko"],
+    &["Aura"],
+    &["Pöytyä"],
+    &["Oripää"],
+    &["Loimaa"],
+    &["Marttila", "S:t Mårtens"],
+    &["Koski Tl"],
+    &["Somero"],
+    &["Kemiönsaari", "Kimitoön"],
+    &["Sauvo", "Sagu"],
+    &["Paimio", "Pemar"],
+    &["Laitila", "Letala"],
+    &["Pyhäranta"],
+    &["Taivassalo", "Tövsala"],
+    &["Kustavi", "Gustavs"],
+    &["Vehmaa", "Vemo"],
+    &["Helsinki", "Helsingfors"],
+    &["Espoo", "Esbo"],
+    &["Vantaa", "Vanda"],
+    &["Tampere", "Tammerfors"],
+    &["Oulu", "Uleåborg"],
+    &["Vaasa", "Vasa"],
+    &["Pori", "Björneborg"],
+    &["Porvoo", "Borgå"],
+    &["Kokkola", "Karleby"],
+    &["Pietarsaari", "Jakobstad"],
+    &["Raasepori", "Raseborg"],
+    &["Hanko", "Hangö"],
+    &["Lohja", "Lojo"],
+    &["Maarianhamina", "Mariehamn"],
+    &["Kemi"],
+    &["Kemijärvi"],
+    &["Äänekoski"],
+    &["Jyväskylä"],
+    &["Varsinais-Suomi", "Egentliga Finland", "Southwest Finland"],
+    &[
+        "Varsinais-Suomen liitto",
+        "Egentliga Finlands förbund",
+        "Regional Council of Southwest Finland",
+        "Council of Southwest Finland",
+    ],
+    &[
+        "Varsinais-Suomen hyvinvointialue",
+        "Egentliga Finlands välfärdsområde",
+        "Wellbeing Services County of Southwest Finland",
+        "Varha",
+    ],
+    &[
+        "Varsinais-Suomen ELY-keskus",
+        "NTM-centralen i Egentliga Finland",
+        "ELY Centre for Southwest Finland",
+        "Southwest Finland ELY Centre",
+    ],
+    &[
+        "Lounais-Suomen aluehallintovirasto",
+        "Regionförvaltningsverket i Sydvästra Finland",
+        "Regional State Administrative Agency for Southwestern Finland",
+        "Lounais-Suomen AVI",
+    ],
+    &[
+        "Turun yliopisto",
+        "Åbo universitet",
+        "University of Turku",
+        "UTU",
+    ],
+    &["Åbo Akademi", "Åbo Akademi University", "ÅA"],
+    &[
+        "Turun ammattikorkeakoulu",
+        "Åbo yrkeshögskola",
+        "Turku University of Applied Sciences",
+        "Turku AMK",
+        "TUAS",
+    ],
+    &[
+        "Yrkeshögskolan Novia",
+        "Novia",
+        "Novia University of Applied Sciences",
+        "Novian ammattikorkeakoulu",
+    ],
+    &[
+        "Turun kauppakamari",
+        "Åbo Handelskammare",
+        "Turku Chamber of Commerce",
+    ],
+    &[
+        "Varsinais-Suomen Yrittäjät",
+        "Egentliga Finlands Företagare",
+        "Entrepreneurs of Southwest Finland",
+    ],
+];
+/// Heads of organisation names (the last word of a Finnish or Swedish name, or its end in a
+/// compound): two names whose heads differ are different kinds of organisation, however alike
+/// the rest is (Varsinais-Suomen liitto, Varsinais-Suomen hyvinvointialue).
+const HEADS: &[&str] = &[
+    "liitto",
+    "hyvinvointialue",
+    "keskus",
+    "yliopisto",
+    "ammattikorkeakoulu",
+    "korkeakoulu",
+    "kuntayhtymä",
+    "yrittäjät",
+    "seurakunta",
+    "kirjasto",
+    "koulu",
+    "lukio",
+    "opisto",
+    "säätiö",
+    "yhdistys",
+    "kamari",
+    "virasto",
+    "osuuskunta",
+    "museo",
+    "sairaala",
+    "rahasto",
+    "ministeriö",
+    "förbund",
+    "välfärdsområde",
+    "centralen",
+    "universitet",
+    "akademi",
+    "yrkeshögskola",
+    "samkommun",
+    "företagare",
+    "församling",
+    "bibliotek",
+    "skola",
+    "stiftelse",
+    "förening",
+    "handelskammare",
+    "verket",
+];
+/// Names that alone say too little: "Yrittäjät" on one map may be Varsinais-Suomen Yrittäjät,
+/// on another Salon Seudun Yrittäjät.
+const GENERIC_NAMES: &[&str] = &[
+    "yrittäjät",
+    "företagare",
+    "kirjasto",
+    "bibliotek",
+    "koulu",
+    "koulut",
+    "skola",
+    "seurakunta",
+    "församling",
+    "yliopisto",
+    "asukkaat",
+    "invånare",
+    "residents",
+    "media",
+    "yritykset",
+    "företag",
+    "businesses",
+    "järjestöt",
+    "föreningar",
+    "kunta",
+    "kunnat",
+    "kaupunki",
+    "ministeriö",
+    "rahoittajat",
+    "nuoret",
+    "unga",
+];
+
+/// Dash and quote variants, turned into ASCII ones.
+fn unify_punctuation(ch: char) -> char {
+    match ch {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
+        other => other,
+    }
+}
+
+/// The name split into its main part and the text in brackets (an alias candidate such as
+/// "Varsinais-Suomen liitto (VSL)"), both lower-cased with unified punctuation.
+fn split_brackets(name: &str) -> (String, Option<String>) {
+    let unified: String = name
+        .nfc()
+        .map(unify_punctuation)
+        .collect::<String>()
+        .to_lowercase();
+    let mut main = String::with_capacity(unified.len());
+    let mut inside = String::new();
+    let mut depth = 0usize;
+    for ch in unified.chars() {
+        match ch {
+            '(' | '[' => {
+                depth += 1;
+                inside.push(' ');
+            }
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => inside.push(ch),
+            _ => main.push(ch),
+        }
+    }
+    let inside = inside.trim().to_owned();
+    (main, (!inside.is_empty()).then_some(inside))
+}
+
+/// Words of a lower-cased name: "s:t" expanded, punctuation other than inner hyphens and
+/// apostrophes removed (so "r.y." is "ry").
+fn words(lowered: &str) -> Vec<String> {
+    lowered
+        .split_whitespace()
+        .map(|word| {
+            if word == "s:t" {
+                return "sankt".to_owned();
+            }
+            let kept: String = word
+                .chars()
+                .filter(|ch| ch.is_alphanumeric() || matches!(ch, '-' | '\'' | '&'))
+                .collect();
+            kept.trim_matches(|ch| ch == '-' || ch == '\'').to_owned()
+        })
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+fn key_of_words(mut words: Vec<String>) -> String {
+    // Legal forms and designators go only from the ends, and never the last word standing.
+    loop {
+        let before = words.len();
+        for list in [LEGAL_FORMS, DESIGNATORS] {
+            if words.len() > 1 && list.contains(&words[words.len() - 1].as_str()) {
+                words.pop();
+            }
+            if words.len() > 1 && list.contains(&words[0].as_str()) {
+                words.remove(0);
+            }
+        }
+        // "city of turku", "municipality of kaarina".
+        if words.len() > 1 && words[0] == "of" {
+            words.remove(0);
+        }
+        if words.len() == before {
+            break;
+        }
+    }
+    for word in &mut words {
+        if let Some((_, base)) = GENITIVES.iter().find(|(genitive, _)| genitive == word) {
+            *word = (*base).to_owned();
+        }
+    }
+    words.join(" ")
+}
+
+/// The strict key of a name: equal keys are the same organisation (if the kinds agree).
+pub fn strict_key(name: &str) -> String {
+    let (main, bracketed) = split_brackets(name);
+    let key = key_of_words(words(&main));
+    if key.is_empty() {
+        // A name that is only brackets is its bracketed text.
+        bracketed
+            .map(|inner| key_of_words(words(&inner)))
+            .unwrap_or_default()
+    } else {
+        key
+    }
+}
+
+/// The loose key of a strict key: diacritics folded (å→a, ä→a, ö→o, é→e), spaces, hyphens and
+/// apostrophes removed. Only ever used to propose.
+pub fn loose_key(strict: &str) -> String {
+    strict
+        .nfd()
+        .filter(|ch| ch.is_alphanumeric())
+        .collect::<String>()
+        .nfc()
+        .collect()
+}
+
+/// Strict keys of seed names → the seed row they belong to.
+fn seed_index() -> &'static HashMap<String, usize> {
+    static INDEX: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = HashMap::new();
+        for (row, names) in SEED.iter().enumerate() {
+            for name in *names {
+                index.insert(strict_key(name), row);
+            }
+        }
+        index
+    })
+}
+
+/// Token-wise translations of place names between fi and sv (used only to propose).
+fn place_words() -> &'static HashMap<String, String> {
+    static WORDS: OnceLock<HashMap<String, String>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words = HashMap::new();
+        for names in SEED {
+            let keys: Vec<String> = names.iter().map(|name| strict_key(name)).collect();
+            if keys.iter().all(|key| !key.contains(' ')) {
+                for key in &keys[1..] {
+                    words.insert(key.clone(), keys[0].clone());
+                }
+            }
+        }
+        words
+    })
+}
+
+/// The seed row a strict key names, if any.
+pub fn seed_entity(key: &str) -> Option<usize> {
+    seed_index().get(key).copied()
+}
+
+fn head_of(key: &str) -> Option<&'static str> {
+    let last = key.rsplit(' ').next()?;
+    HEADS
+        .iter()
+        .filter(|head| last.ends_with(*head))
+        .max_by_key(|head| head.len())
+        .copied()
+}
+
+fn is_generic(key: &str) -> bool {
+    GENERIC_NAMES.contains(&key)
+}
+
+/// What matching knows about one name.
+#[derive(Debug, Clone)]
+struct NameFacts {
+    key: String,
+    loose: String,
+    entity: Option<usize>,
+    head: Option<&'static str>,
+    generic: bool,
+    /// Words written in capitals in the original (TE, ELY), lower-cased.
+    abbreviations: Vec<String>,
+    /// The original is a short all-capital word, lower-cased (VSL).
+    acronym: Option<String>,
+}
+
+impl NameFacts {
+    fn of(name: &str) -> NameFacts {
+        let key = strict_key(name);
+        let original: String = name.nfc().map(unify_punctuation).collect();
+        let abbreviations = original
+            .split(|ch: char| ch.is_whitespace() || ch == '-')
+            .filter(|part| {
+                part.chars().count() >= 2
+                    && part
+                        .chars()
+                        .all(|ch| ch.is_alphabetic() && ch.is_uppercase())
+            })
+            .map(str::to_lowercase)
+            .collect();
+        let trimmed = original.trim();
+        let acronym = (trimmed.chars().count() >= 2
+            && trimmed.chars().count() <= 6
+            && trimmed
+                .chars()
+                .all(|ch| ch.is_alphabetic() && ch.is_uppercase()))
+        .then(|| trimmed.to_lowercase());
+        NameFacts {
+            loose: loose_key(&key),
+            entity: seed_entity(&key),
+            head: head_of(&key),
+            generic: is_generic(&key),
+            abbreviations,
+            acronym,
+            key,
+        }
+    }
+}
+
+fn initials(key: &str) -> String {
+    key.split([' ', '-'])
+        .filter_map(|part| part.chars().next())
+        .collect()
+}
+
+fn translated(key: &str) -> String {
+    key.split(' ')
+        .map(|word| place_words().get(word).map_or(word, String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether two names that are not automatically the same should be put to a person, how
+/// strongly and why. `None`: not proposed.
+fn propose_pair(
+    a: &NameFacts,
+    b: &NameFacts,
+    decisions: &Decisions,
+) -> Option<(MatchBand, MatchReason)> {
+    if decisions.verdict(&a.key, &b.key) == Some(MatchVerdict::Different) {
+        return None;
+    }
+    // Two organisations the seed knows apart (Kemi, Kemijärvi) are different.
+    if let (Some(x), Some(y)) = (a.entity, b.entity) {
+        if x != y {
+            return None;
+        }
+    }
+    if a.generic || b.generic {
+        let alike = a.loose == b.loose
+            || a.key
+                .split(' ')
+                .any(|word| b.key.split(' ').any(|other| other == word));
+        return alike.then_some((MatchBand::Maybe, MatchReason::GenericName));
+    }
+    if a.key == b.key {
+        // Equal names kept apart: the kinds differ.
+        return Some((MatchBand::Maybe, MatchReason::KindDiffers));
+    }
+    if a.abbreviations
+        .iter()
+        .any(|word| b.abbreviations.contains(word))
+    {
+        return Some((MatchBand::Maybe, MatchReason::SharedAbbreviation));
+    }
+    if let (Some(x), Some(y)) = (a.head, b.head) {
+        if x != y {
+            return None;
+        }
+    }
+    if a.loose == b.loose {
+        return Some((MatchBand::Likely, MatchReason::LooseSpelling));
+    }
+    let acronym_of = |short: &NameFacts, long: &NameFacts| {
+        short
+            .acronym
+            .as_ref()
+            .is_some_and(|acronym| long.key.contains(' ') && initials(&long.key) == *acronym)
+    };
+    if acronym_of(a, b) || acronym_of(b, a) {
+        return Some((MatchBand::Likely, MatchReason::Acronym));
+    }
+    let (length_a, length_b) = (a.loose.chars().count(), b.loose.chars().count());
+    if length_a.min(length_b) * 4 >= length_a.max(length_b) * 3 {
+        let similarity = strsim::normalized_levenshtein(&a.loose, &b.loose);
+        if similarity >= 0.9 {
+            return Some((MatchBand::Likely, MatchReason::SimilarSpelling));
+        }
+        if similarity >= 0.75 {
+            return Some((MatchBand::Maybe, MatchReason::SimilarSpelling));
+        }
+    }
+    // A place and an organisation of that place (Turku, Turun yliopisto) are not "containing".
+    if a.head.is_none() == b.head.is_none() {
+        let words_a: HashSet<&str> = a.key.split(' ').collect();
+        let words_b: HashSet<&str> = b.key.split(' ').collect();
+        if words_a.is_subset(&words_b) || words_b.is_subset(&words_a) {
+            return Some((MatchBand::Maybe, MatchReason::Contains));
+        }
+    }
+    let (translated_a, translated_b) = (translated(&a.key), translated(&b.key));
+    if (translated_a != a.key || translated_b != b.key)
+        && strsim::normalized_levenshtein(&loose_key(&translated_a), &loose_key(&translated_b))
+            >= 0.85
+    {
+        return Some((MatchBand::Maybe, MatchReason::TranslatedPlace));
+    }
+    None
+}
+
+/// One map to match: its id (a board or a snapshot) and its content.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    pub id: &'a str,
+    pub board: &'a BoardView,
+}
+
+/// One actor of one source: indexes into the sources and their actors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Member {
+    pub source: usize,
+    pub actor: usize,
+}
+
+/// Actors the matching put together, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// In source order, then actor order.
+    pub members: Vec<Member>,
+    /// Every automatic rule that joined members (empty for a group of one).
+    pub reasons: Vec<MatchReason>,
+}
+
+/// A near match between two groups, to be confirmed by a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub group_a: usize,
+    pub group_b: usize,
+    pub band: MatchBand,
+    pub reason: MatchReason,
+    /// The two strict keys the proposal is about (what a decision is stored under).
+    pub key_a: String,
+    pub key_b: String,
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+    /// Which sources each root's group holds, as bits.
+    sources: Vec<Vec<u64>>,
+    /// The group's kind other than `other`, if any.
+    kind: Vec<Option<ActorKind>>,
+    reasons: Vec<Vec<MatchReason>>,
+}
+
+impl UnionFind {
+    fn find(&mut self, mut item: usize) -> usize {
+        while self.parent[item] != item {
+            self.parent[item] = self.parent[self.parent[item]];
+            item = self.parent[item];
+        }
+        item
+    }
+
+    /// Joins the groups of `a` and `b` unless that would put two cards of one map together or,
+    /// when `check_kinds`, mix incompatible kinds. Returns whether they are now one group.
+    fn union(&mut self, a: usize, b: usize, reason: MatchReason, check_kinds: bool) -> bool {
+        let (root_a, root_b) = (self.find(a), self.find(b));
+        if root_a == root_b {
+            return true;
+        }
+        let overlap = self.sources[root_a]
+            .iter()
+            .zip(&self.sources[root_b])
+            .any(|(x, y)| x & y != 0);
+        if overlap {
+            return false;
+        }
+        if check_kinds {
+            if let (Some(x), Some(y)) = (self.kind[root_a], self.kind[root_b]) {
+                if x != y {
+                    return false;
+                }
+            }
+        }
+        // The lower index stays the root, so the outcome does not depend on hashing.
+        let (root, child) = (root_a.min(root_b), root_a.max(root_b));
+        self.parent[child] = root;
+        let child_sources = std::mem::take(&mut self.sources[child]);
+        for (bits, other) in self.sources[root].iter_mut().zip(child_sources) {
+            *bits |= other;
+        }
+        self.kind[root] = self.kind[root].or(self.kind[child]);
+        let child_reasons = std::mem::take(&mut self.reasons[child]);
+        for reason in child_reasons.into_iter().chain([reason]) {
+            if !self.reasons[root].contains(&reason) {
+                self.reasons[root].push(reason);
+            }
+        }
+        true
+    }
+}
+
+/// The actors of all sources put into groups by the automatic rules and confirmed decisions.
+/// Deterministic: the same sources in the same order give the same groups, listed by their
+/// first member.
+pub fn group_actors(sources: &[Source], decisions: &Decisions) -> (Vec<Member>, Vec<Group>) {
+    let members: Vec<Member> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(source, view)| {
+            (0..view.board.actors.len()).map(move |actor| Member { source, actor })
+        })
+        .collect();
+    let actor =
+        |member: &Member| -> &ActorView { &sources[member.source].board.actors[member.actor] };
+    // Maps repeat names a lot: each distinct name is normalised once, with its bracketed alias.
+    let mut by_name: HashMap<&str, (String, Option<String>)> = HashMap::new();
+    for member in &members {
+        let name = actor(member).name.as_str();
+        by_name.entry(name).or_insert_with(|| {
+            let (_, bracketed) = split_brackets(name);
+            let bracketed = bracketed
+                .map(|inner| key_of_words(words(&inner)))
+                .filter(|key| !key.is_empty());
+            (strict_key(name), bracketed)
+        });
+    }
+    let keys: Vec<String> = members
+        .iter()
+        .map(|m| by_name[actor(m).name.as_str()].0.clone())
+        .collect();
+    let bit_words = sources.len().div_ceil(64).max(1);
+    let mut groups = UnionFind {
+        parent: (0..members.len()).collect(),
+        sources: members
+            .iter()
+            .map(|member| {
+                let mut bits = vec![0u64; bit_words];
+                bits[member.source / 64] |= 1 << (member.source % 64);
+                bits
+            })
+            .collect(),
+        kind: members
+            .iter()
+            .map(|member| Some(actor(member).kind).filter(|kind| *kind != ActorKind::Other))
+            .collect(),
+        reasons: vec![Vec::new(); members.len()],
+    };
+    let kept_apart =
+        |a: usize, b: usize| decisions.verdict(&keys[a], &keys[b]) == Some(MatchVerdict::Different);
+    let join_buckets = |buckets: BTreeMap<String, Vec<usize>>,
+                        reason: MatchReason,
+                        check_kinds: bool,
+                        groups: &mut UnionFind| {
+        for (_, bucket) in buckets {
+            // Each member joins the first earlier one it may; one refused (same map, other kind)
+            // may still join a later one.
+            for (index, &item) in bucket.iter().enumerate().skip(1) {
+                for &earlier in &bucket[..index] {
+                    // Equal names met through an alias were joined for their names.
+                    let reason = if reason == MatchReason::Alias && keys[earlier] == keys[item] {
+                        MatchReason::SameName
+                    } else {
+                        reason
+                    };
+                    if !kept_apart(earlier, item)
+                        && groups.union(earlier, item, reason, check_kinds)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+    };
+    // 1. The same element id.
+    let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, member) in members.iter().enumerate() {
+        by_id
+            .entry(actor(member).id.clone())
+            .or_default()
+            .push(index);
+    }
+    join_buckets(by_id, MatchReason::SameId, false, &mut groups);
+    // 2. Aliases: the seed entity, the actor's own alias field and bracketed text.
+    let mut by_alias: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, member) in members.iter().enumerate() {
+        let view = actor(member);
+        let mut names: Vec<String> = Vec::new();
+        if let Some(entity) = seed_entity(&keys[index]) {
+            names.push(format!("\u{0}seed{entity}"));
+        }
+        let bracketed = by_name[view.name.as_str()].1.clone();
+        let own = view
+            .alias
+            .split([',', ';', '/'])
+            .filter(|alias| !alias.trim().is_empty())
+            .map(strict_key)
+            .chain(bracketed);
+        for alias in own.filter(|alias| !alias.is_empty()) {
+            if let Some(entity) = seed_entity(&alias) {
+                names.push(format!("\u{0}seed{entity}"));
+            }
+            names.push(alias);
+        }
+        // An actor's own name is where others' aliases land.
+        names.push(keys[index].clone());
+        names.sort();
+        names.dedup();
+        for name in names {
+            by_alias.entry(name).or_default().push(index);
+        }
+    }
+    // A bare name alone in its bucket, or shared only by equal names, is left to rule 3.
+    let by_alias = by_alias
+        .into_iter()
+        .filter(|(name, bucket)| {
+            bucket.len() > 1
+                && (name.starts_with('\u{0}') || bucket.iter().any(|&index| keys[index] != *name))
+        })
+        .map(|(name, bucket)| {
+            let bucket = bucket
+                .into_iter()
+                .filter(|&index| !is_generic(&keys[index]) || name.starts_with('\u{0}'))
+                .collect();
+            (name, bucket)
+        })
+        .collect();
+    join_buckets(by_alias, MatchReason::Alias, true, &mut groups);
+    // 3. Equal strict keys, except short generic names.
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, key) in keys.iter().enumerate() {
+        if !key.is_empty() && !is_generic(key) {
+            by_key.entry(key.clone()).or_default().push(index);
+        }
+    }
+    join_buckets(by_key, MatchReason::SameName, true, &mut groups);
+    // 4. Confirmed decisions.
+    let mut by_own_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, key) in keys.iter().enumerate() {
+        by_own_key.entry(key.as_str()).or_default().push(index);
+    }
+    let mut by_confirmed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (key_a, key_b) in decisions.same_pairs() {
+        let holding = |key: &str| by_own_key.get(key).cloned().unwrap_or_default();
+        let mut bucket = holding(key_a);
+        if key_a != key_b {
+            bucket.extend(holding(key_b));
+        }
+        bucket.sort_unstable();
+        if bucket.len() > 1 {
+            by_confirmed.insert(format!("{key_a}\u{0}{key_b}"), bucket);
+        }
+    }
+    join_buckets(by_confirmed, MatchReason::Confirmed, false, &mut groups);
+
+    let mut by_root: BTreeMap<usize, Vec<Member>> = BTreeMap::new();
+    for (index, member) in members.iter().enumerate() {
+        let root = groups.find(index);
+        by_root.entry(root).or_default().push(*member);
+    }
+    let grouped = by_root
+        .into_iter()
+        .map(|(root, members)| {
+            let mut reasons = groups.reasons[root].clone();
+            reasons.sort();
+            Group { members, reasons }
+        })
+        .collect();
+    (members, grouped)
+}
+
+/// Blocks of each distinct name, and the names in each block.
+type Blocks = (Vec<Vec<String>>, HashMap<String, Vec<usize>>);
+
+/// Above this many distinct names, [`propose`] compares only names that share a block.
+const MAX_ALL_PAIRS_NAMES: usize = 1_500;
+/// A block shared by more names than this is too common to compare by.
+const MAX_BLOCK_NAMES: usize = 64;
+
+/// Near matches between the groups, best first within each pair of groups, at most one per
+/// pair. Never applied: a person confirms ("same") or rejects ("different") each.
+pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> Vec<Proposal> {
+    // Distinct names, each with the groups holding it.
+    let mut names: BTreeMap<String, (NameFacts, Vec<usize>)> = BTreeMap::new();
+    for (group_index, group) in groups.iter().enumerate() {
+        for member in &group.members {
+            let view = &sources[member.source].board.actors[member.actor];
+            let facts = NameFacts::of(&view.name);
+            let entry = names
+                .entry(facts.key.clone())
+                .or_insert_with(|| (facts.clone(), Vec::new()));
+            // Keep what any spelling says: "VSL" written in capitals on one map counts.
+            if entry.0.acronym.is_none() {
+                entry.0.acronym = facts.acronym.clone();
+            }
+            for word in facts.abbreviations {
+                if !entry.0.abbreviations.contains(&word) {
+                    entry.0.abbreviations.push(word);
+                }
+            }
+            if !entry.1.contains(&group_index) {
+                entry.1.push(group_index);
+            }
+        }
+    }
+    let names: Vec<(NameFacts, Vec<usize>)> = names.into_values().collect();
+    let mut best: BTreeMap<(usize, usize), Proposal> = BTreeMap::new();
+    let mut offer = |group_x: usize, group_y: usize, band, reason, a: &NameFacts, b: &NameFacts| {
+        if group_x == group_y {
+            return;
+        }
+        let (group_a, group_b, key_a, key_b) = if group_x < group_y {
+            (group_x, group_y, &a.key, &b.key)
+        } else {
+            (group_y, group_x, &b.key, &a.key)
+        };
+        let proposal = Proposal {
+            group_a,
+            group_b,
+            band,
+            reason,
+            key_a: key_a.clone(),
+            key_b: key_b.clone(),
+        };
+        let slot = best
+            .entry((group_a, group_b))
+            .or_insert_with(|| proposal.clone());
+        if (proposal.band, std::cmp::Reverse(proposal.reason))
+            > (slot.band, std::cmp::Reverse(slot.reason))
+        {
+            *slot = proposal;
+        }
+    };
+    // Beyond a forum's size, only names that share a word (also once translated), the start
+    // of their loose key or their initials are compared, so a huge selection stays linear-ish.
+    let blocks: Option<Blocks> = (names.len() > MAX_ALL_PAIRS_NAMES).then(|| {
+        let of_name: Vec<Vec<String>> = names
+            .iter()
+            .map(|(facts, _)| {
+                let mut blocks: Vec<String> = facts
+                    .key
+                    .split([' ', '-'])
+                    .chain(translated(&facts.key).split([' ', '-']).collect::<Vec<_>>())
+                    .map(str::to_owned)
+                    .collect();
+                blocks.push(format!(
+                    "\u{0}{}",
+                    facts.loose.chars().take(3).collect::<String>()
+                ));
+                blocks.push(format!("\u{1}{}", initials(&facts.key)));
+                if let Some(acronym) = &facts.acronym {
+                    blocks.push(format!("\u{1}{acronym}"));
+                }
+                blocks.sort();
+                blocks.dedup();
+                blocks
+            })
+            .collect();
+        let mut holding: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, blocks) in of_name.iter().enumerate() {
+            for block in blocks {
+                holding.entry(block.clone()).or_default().push(index);
+            }
+        }
+        (of_name, holding)
+    });
+    for (index, (facts, holders)) in names.iter().enumerate() {
+        // The same name in several groups: kept apart by kind, generic, or one map's two cards.
+        if holders.len() > 1 {
+            if let Some((band, reason)) = propose_pair(facts, facts, decisions) {
+                for (position, &x) in holders.iter().enumerate() {
+                    for &y in &holders[position + 1..] {
+                        offer(x, y, band, reason, facts, facts);
+                    }
+                }
+            }
+        }
+        let candidates: Box<dyn Iterator<Item = usize>> = match &blocks {
+            None => Box::new(index + 1..names.len()),
+            Some((of_name, holding)) => {
+                let mut near: Vec<usize> = of_name[index]
+                    .iter()
+                    .map(|block| &holding[block])
+                    // A block most names share says nothing ("yhdistys"), and would make the
+                    // comparison quadratic again.
+                    .filter(|holders| holders.len() <= MAX_BLOCK_NAMES)
+                    .flat_map(|holders| holders.iter().copied())
+                    .filter(|&other| other > index)
+                    .collect();
+                near.sort_unstable();
+                near.dedup();
+                Box::new(near.into_iter())
+            }
+        };
+        for (other, other_holders) in candidates.map(|other| &names[other]) {
+            if holders.iter().all(|group| other_holders.contains(group))
+                && holders.len() == 1
+                && other_holders.len() == 1
+            {
+                continue;
+            }
+            if let Some((band, reason)) = propose_pair(facts, other, decisions) {
+                for &x in holders {
+                    for &y in other_holders {
+                        offer(x, y, band, reason, facts, other);
+                    }
+                }
+            }
+        }
+    }
+    best.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{MetaView, Template};
+
+    fn board(actors: &[(&str, &str, ActorKind)]) -> BoardView {
+        BoardView {
+            meta: MetaView {
+                title: String::new(),
+                template: Template::Blank,
+                locale: None,
+                locked: false,
+                timer_ends_at: None,
+                presenting: None,
+                merged_from: Vec::new(),
+            },
+            actors: actors
+                .iter()
+                .map(|(id, name, kind)| ActorView {
+                    id: (*id).into(),
+                    name: (*name).into(),
+                    kind: *kind,
+                    x: 0.0,
+                    y: 0.0,
+                    description: String::new(),
+                    tags: vec![],
+                    alias: String::new(),
+                    influence: None,
+                    stance: None,
+                    is_person: false,
+                    ring: None,
+                    sector: None,
+                    sources: Vec::new(),
+                    support: None,
+                })
+                .collect(),
+            relations: vec![],
+            notes: vec![],
+            strokes: vec![],
+        }
+    }
+
+    /// What the matcher says about two names on two different maps.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Outcome {
+        Same(MatchReason),
+        Suggest(MatchBand, MatchReason),
+        Different,
+    }
+
+    fn outcome_with(a: &str, b: &str, decisions: &Decisions) -> Outcome {
+        let boards = [
+            board(&[("a", a, ActorKind::Other)]),
+            board(&[("b", b, ActorKind::Other)]),
+        ];
+        let sources = [
+            Source {
+                id: "one",
+                board: &boards[0],
+            },
+            Source {
+                id: "two",
+                board: &boards[1],
+            },
+        ];
+        let (_, groups) = group_actors(&sources, decisions);
+        if groups.len() == 1 {
+            return Outcome::Same(groups[0].reasons[0]);
+        }
+        match propose(&sources, &groups, decisions).as_slice() {
+            [] => Outcome::Different,
+            [proposal] => Outcome::Suggest(proposal.band, proposal.reason),
+            more => panic!("two groups, {} proposals", more.len()),
+        }
+    }
+
+    fn outcome(a: &str, b: &str) -> Outcome {
+        outcome_with(a, b, &Decisions::new())
+    }
+
+    use MatchBand::*;
+    use MatchReason::*;
+    use Outcome::*;
+
+    /// §3.3 of the notes: tricky Finnish and Swedish cases.
+    #[test]
+    fn the_table_of_tricky_regional_names() {
+        let table: [(u8, &str, &str, Outcome); 17] = [
+            (1, "Turun kaupunki", "Turku", Same(SameName)),
+            (2, "Turun kaupunki", "Åbo stad", Same(Alias)),
+            (
+                3,
+                "Varsinais-Suomen liitto",
+                "Egentliga Finlands förbund",
+                Same(Alias),
+            ),
+            (
+                4,
+                "Varsinais-Suomen liitto",
+                "Regional Council of Southwest Finland",
+                Same(Alias),
+            ),
+            (
+                5,
+                "Varsinais-Suomen liitto",
+                "VSL",
+                Suggest(Likely, Acronym),
+            ),
+            (
+                6,
+                "Varsinais-Suomen liitto",
+                "Varsinais-Suomen hyvinvointialue",
+                Different,
+            ),
+            (
+                7,
+                "Varsinais-Suomen liitto",
+                "Varsinais-Suomen ELY-keskus",
+                Different,
+            ),
+            (8, "Turun yliopisto", "Åbo Akademi", Different),
+            (9, "Kemi", "Kemijärvi", Different),
+            (10, "Äänekoski", "Aanekoski", Suggest(Likely, LooseSpelling)),
+            (11, "Vaasa", "Vasa", Same(Alias)),
+            (12, "Kaarina", "S:t Karins", Same(Alias)),
+            (13, "Sinapsi ry", "Sinapsi r.f.", Same(SameName)),
+            (
+                14,
+                "Yritys-Suomi",
+                "Yrityssuomi",
+                Suggest(Likely, LooseSpelling),
+            ),
+            (
+                15,
+                "Turku Energia Oy",
+                "Åbo Energi Ab",
+                Suggest(Maybe, TranslatedPlace),
+            ),
+            (16, "Yrittäjät", "Yrittäjät", Suggest(Maybe, GenericName)),
+            (
+                17,
+                "TE-toimisto",
+                "TE-palvelut",
+                Suggest(Maybe, SharedAbbreviation),
+            ),
+        ];
+        for (row, a, b, expected) in table {
+            assert_eq!(outcome(a, b), expected, "row {row}: {a} / {b}");
+            assert_eq!(outcome(b, a), expected, "row {row} reversed: {b} / {a}");
+        }
+    }
+
+    #[test]
+    fn more_names_of_the_region() {
+        let table: [(&str, &str, Outcome); 21] = [
+            ("Naantalin kaupunki", "Nådendal", Same(Alias)),
+            ("Raision kaupunki", "Reso stad", Same(Alias)),
+            ("Liedon kunta", "Lundo kommun", Same(Alias)),
+            ("Paraisten kaupunki", "Pargas stad", Same(Alias)),
+            ("Uudenkaupungin kaupunki", "Nystad", Same(Alias)),
+            ("City of Turku", "Turku", Same(SameName)),
+            ("Turun yliopisto", "University of Turku", Same(Alias)),
+            (
+                "Turun ammattikorkeakoulu",
+                "Turku University of Applied Sciences",
+                Same(Alias),
+            ),
+            ("Turun AMK", "Turku AMK", Same(SameName)),
+            (
+                "Varsinais-Suomen ELY-keskus",
+                "NTM-centralen i Egentliga Finland",
+                Same(Alias),
+            ),
+            (
+                "Varsinais-Suomen hyvinvointialue",
+                "Egentliga Finlands välfärdsområde",
+                Same(Alias),
+            ),
+            ("Turun yliopisto", "Turku", Different),
+            ("Turun yliopisto", "Turun ammattikorkeakoulu", Different),
+            (
+                "Salon seudun yrittäjät",
+                "Varsinais-Suomen Yrittäjät",
+                Different,
+            ),
+            (
+                "Yrittäjät",
+                "Varsinais-Suomen Yrittäjät",
+                Suggest(Maybe, GenericName),
+            ),
+            ("Kirjasto", "Turun kaupunginkirjasto", Different),
+            ("Kaarinan–Liedon kuntayhtymä", "Kaarina", Different),
+            (
+                "Turun seudun kehittämiskeskus",
+                "Turun seudun kehitämiskeskus",
+                Suggest(Likely, SimilarSpelling),
+            ),
+            ("Varsinais-Suomen liitto (VSL)", "VSL", Same(Alias)),
+            ("Sinapsi ry", "Sinapsi", Same(SameName)),
+            ("“Meri-Turku” ry", "Meri‐Turku", Same(SameName)),
+        ];
+        for (a, b, expected) in table {
+            assert_eq!(outcome(a, b), expected, "{a} / {b}");
+            assert_eq!(outcome(b, a), expected, "reversed: {b} / {a}");
+        }
+    }
+
+    #[test]
+    fn a_huge_selection_still_proposes_what_shares_a_word() {
+        let mut actors: Vec<(String, String)> = (0..2_000)
+            .map(|index| (format!("n{index}"), format!("Yhdistys numero {index} ry")))
+            .collect();
+        actors.push(("a".into(), "Äänekoski".into()));
+        actors.push(("v".into(), "Varsinais-Suomen liitto".into()));
+        let one: Vec<(&str, &str, ActorKind)> = actors
+            .iter()
+            .map(|(id, name)| (id.as_str(), name.as_str(), ActorKind::Other))
+            .collect();
+        let boards = [
+            board(&one),
+            board(&[
+                ("b", "Aanekoski", ActorKind::Other),
+                ("c", "VSL", ActorKind::Other),
+            ]),
+        ];
+        let sources = [
+            Source {
+                id: "1",
+                board: &boards[0],
+            },
+            Source {
+                id: "2",
+                board: &boards[1],
+            },
+        ];
+        let (_, groups) = group_actors(&sources, &Decisions::new());
+        let reasons: Vec<MatchReason> = propose(&sources, &groups, &Decisions::new())
+            .iter()
+            .filter(|proposal| proposal.band == Likely)
+            .map(|proposal| proposal.reason)
+            .collect();
+        assert!(
+            reasons.contains(&LooseSpelling) && reasons.contains(&Acronym),
+            "{reasons:?}"
+        );
+    }
+
+    #[test]
+    fn strict_keys_keep_nordic_letters_and_drop_forms() {
+        assert_eq!(strict_key("  Åbo   Akademi "), "åbo akademi");
+        assert_eq!(strict_key("Oy Turku Energia Ab"), "turku energia");
+        assert_eq!(strict_key("Oy Ab"), "oy", "a name is never emptied");
+        assert_eq!(
+            strict_key("Kaarinan–Liedon kuntayhtymä"),
+            "kaarinan-liedon kuntayhtymä",
+            "a joint authority keeps its head"
+        );
+        assert_eq!(strict_key("S:t Karins"), "sankt karins");
+        assert_eq!(
+            strict_key("Varsinais-Suomen liitto (VSL)"),
+            "varsinais-suomi liitto"
+        );
+        assert_eq!(loose_key("sää-tiö äänekoski"), "saatioaanekoski");
+        assert_eq!(strict_key(""), "");
+        assert_eq!(strict_key("()"), "");
+    }
+
+    #[test]
+    fn a_key_is_its_own_key() {
+        // Decisions arrive as keys from the match table and are normalised again on the way in.
+        for names in SEED {
+            for name in *names {
+                let key = strict_key(name);
+                assert_eq!(strict_key(&key), key, "{name}");
+            }
+        }
+        for name in [
+            "Kaupunki Oy",
+            "“Meri-Turku” ry",
+            "Oy Ab",
+            "City of Turku",
+            "(VSL)",
+        ] {
+            let key = strict_key(name);
+            assert_eq!(strict_key(&key), key, "{name}");
+        }
+    }
+
+    #[test]
+    fn decisions_join_and_separate() {
+        let mut decisions = Decisions::new();
+        decisions.insert("vsl", "varsinais-suomi liitto", MatchVerdict::Same);
+        assert_eq!(
+            outcome_with("Varsinais-Suomen liitto", "VSL", &decisions),
+            Same(Confirmed)
+        );
+        let mut decisions = Decisions::new();
+        decisions.insert("äänekoski", "aanekoski", MatchVerdict::Different);
+        assert_eq!(
+            outcome_with("Äänekoski", "Aanekoski", &decisions),
+            Different
+        );
+        decisions.insert("sinapsi", "sinapsi", MatchVerdict::Different);
+        assert_eq!(
+            outcome_with("Sinapsi ry", "Sinapsi rf", &decisions),
+            Different
+        );
+    }
+
+    #[test]
+    fn groups_never_hold_two_cards_of_one_map_and_respect_kinds() {
+        let one = board(&[
+            ("a1", "Turku", ActorKind::Municipality),
+            ("a2", "Turun kaupunki", ActorKind::Municipality),
+        ]);
+        let two = board(&[
+            ("b1", "Åbo", ActorKind::Other),
+            ("b2", "Raisio", ActorKind::Municipality),
+        ]);
+        let three = board(&[("c1", "Raisio", ActorKind::Business)]);
+        let sources = [
+            Source {
+                id: "1",
+                board: &one,
+            },
+            Source {
+                id: "2",
+                board: &two,
+            },
+            Source {
+                id: "3",
+                board: &three,
+            },
+        ];
+        let (members, groups) = group_actors(&sources, &Decisions::new());
+        assert_eq!(members.len(), 5);
+        let sizes: Vec<usize> = groups.iter().map(|group| group.members.len()).collect();
+        assert_eq!(sizes, vec![2, 1, 1, 1], "{groups:?}");
+        assert_eq!(
+            groups[0].members,
+            vec![
+                Member {
+                    source: 0,
+                    actor: 0
+                },
+                Member {
+                    source: 1,
+                    actor: 0
+                }
+            ]
+        );
+        let proposals = propose(&sources, &groups, &Decisions::new());
+        assert!(
+            proposals.iter().any(|p| p.reason == KindDiffers),
+            "Raisio the town and Raisio the business: {proposals:?}"
+        );
+    }
+}
