@@ -490,6 +490,7 @@ mod tests {
                 locked: false,
                 timer_ends_at: None,
                 presenting: None,
+                vote: None,
             },
             actors: vec![actor("a"), actor("b"), actor("c")],
             relations: vec![RelationView {

@@ -34,6 +34,9 @@ pub mod field {
         /// The id of the board the facilitator presents to the whole workshop; absent when
         /// nothing is presented. Written by the server for every board of a workshop at once.
         pub const PRESENTING: &str = "presenting";
+        /// The workshop's dot vote (`crate::vote::VoteView`), with this board's totals once
+        /// revealed; absent when no vote runs. Written by the server for every board at once.
+        pub const VOTE: &str = "vote";
     }
     pub mod actor {
         pub const NAME: &str = "name";
@@ -212,6 +215,10 @@ pub struct MetaView {
     pub locked: bool,
     pub timer_ends_at: Option<f64>,
     pub presenting: Option<String>,
+    /// Absent in files written before dot voting, and while no vote runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub vote: Option<crate::vote::VoteView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -304,6 +311,10 @@ impl BoardView {
             presenting: meta
                 .as_ref()
                 .and_then(|m| string(m, txn, field::meta::PRESENTING)),
+            vote: meta
+                .as_ref()
+                .and_then(|m| any(m, txn, field::meta::VOTE))
+                .and_then(|value| crate::vote::VoteView::from_any(&value)),
         };
         let actors = elements(txn, root::ACTORS, read_actor);
         let relations = elements(txn, root::RELATIONS, read_relation)

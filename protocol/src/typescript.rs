@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::{api, card, close, codec, schema};
+use crate::{api, card, close, codec, schema, vote};
 
 /// An enum that travels as string codes.
 pub trait StringCodes {
@@ -91,6 +91,7 @@ pub fn definitions() -> String {
                     ("locked", field::meta::LOCKED),
                     ("timerEndsAt", field::meta::TIMER_ENDS_AT),
                     ("presenting", field::meta::PRESENTING),
+                    ("vote", field::meta::VOTE),
                 ]),
             ),
             (
@@ -157,6 +158,7 @@ pub fn definitions() -> String {
     string_codes::<schema::NoteVariant>(&mut out);
     string_codes::<schema::StrokeTool>(&mut out);
     string_codes::<schema::Locale>(&mut out);
+    declared::<vote::VoteView>(&mut out);
     declared::<schema::MetaView>(&mut out);
     declared::<schema::ActorView>(&mut out);
     declared::<schema::RelationView>(&mut out);
@@ -188,6 +190,11 @@ pub fn definitions() -> String {
     declared::<api::Forked>(&mut out);
     declared::<api::BoardExport>(&mut out);
     declared::<api::Imported>(&mut out);
+    declared::<vote::StartVoteRequest>(&mut out);
+    declared::<vote::DotChange>(&mut out);
+    declared::<vote::DotRequest>(&mut out);
+    declared::<vote::VoterRequest>(&mut out);
+    declared::<vote::VoteStatus>(&mut out);
     const_object(
         &mut out,
         "MESSAGE_TYPE",

@@ -312,6 +312,7 @@ fn empty_board() -> BoardExport {
             locked: false,
             timer_ends_at: None,
             presenting: None,
+            vote: None,
         },
         actors: vec![],
         relations: vec![],

@@ -639,6 +639,7 @@ mod tests {
                 locked: false,
                 timer_ends_at: None,
                 presenting: None,
+                vote: None,
             },
             actors: vec![
                 actor("a", "<script>alert('x')</script>", 0.0),

@@ -10,7 +10,7 @@ export const ROOT = {
 } as const;
 
 export const FIELD = {
-  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting' },
+  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', vote: 'vote' },
   actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson' },
   relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status' },
   note: { x: 'x', y: 'y', width: 'w', height: 'h', color: 'color', variant: 'variant', body: 'body' },
@@ -56,7 +56,21 @@ export const STROKE_TOOL_CODES: readonly StrokeTool[] = ['pen', 'highlighter'];
 export type Locale = 'fi' | 'sv' | 'en';
 export const LOCALE_CODES: readonly Locale[] = ['fi', 'sv', 'en'];
 
-export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, };
+export type VoteView = { 
+/**
+ * Random; a device keeps its voter secret per vote id, so votes cannot be linked.
+ */
+id: string, title: string, dots: number, revealed: boolean, 
+/**
+ * Actor id → dots, only after the reveal. Actors without dots are absent.
+ */
+totals?: { [key in string]: number }, };
+
+export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, 
+/**
+ * Absent in files written before dot voting, and while no vote runs.
+ */
+vote?: VoteView, };
 
 export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, };
 
@@ -203,6 +217,24 @@ format: string,
 version: number, meta: MetaView, actors: Array<ActorView>, relations: Array<RelationView>, notes: Array<NoteView>, strokes: Array<StrokeView>, };
 
 export type Imported = { actors: number, relations: number, notes: number, strokes: number, };
+
+export type StartVoteRequest = { title: string, 
+/**
+ * Dots per person, 1 to 20.
+ */
+dots: number, };
+
+export type DotChange = "place" | "takeBack";
+
+export type DotRequest = { voter: string, actorId: string, change: DotChange, };
+
+export type VoterRequest = { voter: string, };
+
+export type VoteStatus = { vote: VoteView | null, 
+/**
+ * Actor id → this voter's dots on it, on this board.
+ */
+mine: { [key in string]: number }, left: number, totals: { [key in string]: number } | null, };
 
 export const MESSAGE_TYPE = {
   sync: 0,
