@@ -11,7 +11,7 @@ use kartta_protocol::schema::{
     RelationView, Stance, Strength, Template,
 };
 
-const ACTOR_COLUMNS: [&str; 17] = [
+const ACTOR_COLUMNS: [&str; 18] = [
     "Label",
     "Type",
     "Description",
@@ -30,6 +30,8 @@ const ACTOR_COLUMNS: [&str; 17] = [
     "Betweenness",
     "Isolated",
     "Community",
+    // Dots of the workshop's vote once revealed (`meta.vote`), empty before; import ignores it.
+    "Votes",
 ];
 const RELATION_COLUMNS: [&str; 10] = [
     "From",
@@ -137,8 +139,17 @@ pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
                     (figures.community + 1).to_string(),
                 ]);
             } else {
-                row.resize(ACTOR_COLUMNS.len(), String::new());
+                row.resize(ACTOR_COLUMNS.len() - 1, String::new());
             }
+            row.push(
+                board
+                    .meta
+                    .vote
+                    .as_ref()
+                    .and_then(|vote| vote.total_for(&actor.id))
+                    .map(|total| total.to_string())
+                    .unwrap_or_default(),
+            );
             row
         }),
     )

@@ -8,6 +8,7 @@ mod boards;
 mod export;
 pub mod rate;
 mod snapshots;
+mod votes;
 
 use crate::room::RoomCommand;
 use axum::extract::rejection::JsonRejection;
@@ -50,6 +51,13 @@ pub fn router() -> Router<AppState> {
         .route("/workshops/{id}/lock", post(boards::lock_workshop))
         .route("/workshops/{id}/timer", post(boards::set_timer))
         .route("/workshops/{id}/present", post(boards::set_presenting))
+        .route(
+            "/workshops/{id}/vote",
+            axum::routing::put(votes::start).delete(votes::end),
+        )
+        .route("/workshops/{id}/vote/reveal", post(votes::reveal))
+        .route("/boards/{id}/votes", post(votes::change))
+        .route("/boards/{id}/votes/mine", post(votes::mine))
         .route(
             "/workshops/{id}/assignments",
             get(boards::list_assignments).put(boards::set_assignment),
