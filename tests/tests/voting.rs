@@ -137,6 +137,16 @@ async fn only_the_facilitator_starts_reveals_and_ends_a_vote() -> anyhow::Result
     assert_eq!(started.status, 200, "{}", started.text());
     let vote: VoteView = started.json()?;
     assert_eq!((vote.dots, vote.revealed), (3, false));
+    let seen: Option<VoteView> = workshop
+        .call(
+            &workshop.created.tokens.viewer,
+            "GET",
+            &format!("/api/workshops/{id}/vote"),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(seen, Some(vote.clone()), "everyone may ask which vote runs");
     client
         .wait_for("the vote on the board", |doc, _| {
             view(doc).meta.vote.as_ref().map(|v| v.id.as_str()) == Some(vote.id.as_str())

@@ -53,7 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/workshops/{id}/present", post(boards::set_presenting))
         .route(
             "/workshops/{id}/vote",
-            axum::routing::put(votes::start).delete(votes::end),
+            get(votes::current).put(votes::start).delete(votes::end),
         )
         .route("/workshops/{id}/vote/reveal", post(votes::reveal))
         .route("/boards/{id}/votes", post(votes::change))

@@ -74,6 +74,17 @@ fn no_vote() -> ApiError {
     }
 }
 
+/// `GET /api/workshops/{id}/vote` (any role): the running vote, without totals, or `null`.
+pub async fn current(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+) -> Result<Json<Option<VoteView>>, ApiError> {
+    let (workshop, _) = workshop_role(&state, &id, &token).await?;
+    let vote = blocking(&state, move |catalog| Ok(catalog.vote(&workshop.id)?)).await?;
+    Ok(Json(vote))
+}
+
 /// `PUT /api/workshops/{id}/vote` (facilitator): starts a vote, ending any running one.
 pub async fn start(
     State(state): State<AppState>,
