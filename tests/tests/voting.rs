@@ -324,3 +324,61 @@ async fn results_appear_on_every_board_and_in_the_exports_only_after_the_reveal(
     assert!(after["meta"].get("vote").is_none(), "{after}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_fork_shows_the_running_vote_not_the_one_its_snapshot_kept() -> anyhow::Result<()> {
+    let (workshop, _client) = Workshop::with_actors().await?;
+    workshop.facilitator("PUT", "vote").await?;
+    workshop.dot(ANNA, "turku", "place").await?;
+    workshop.facilitator("POST", "vote/reveal").await?;
+    let snapshot: serde_json::Value = workshop
+        .call(
+            &workshop.created.tokens.participant,
+            "POST",
+            &format!("/api/boards/{}/snapshots", workshop.board()),
+            Some(json!({"name": "Tulokset"})),
+        )
+        .await?
+        .json()?;
+    let kept: serde_json::Value = workshop
+        .call(
+            &workshop.created.tokens.participant,
+            "GET",
+            &format!(
+                "/api/snapshots/{}/export.json",
+                snapshot["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await?
+        .json()?;
+    assert_eq!(
+        kept["meta"]["vote"]["totals"],
+        json!({"turku": 1}),
+        "a snapshot keeps the results"
+    );
+
+    let next: VoteView = workshop.facilitator("PUT", "vote").await?.json()?;
+    let forked: serde_json::Value = workshop
+        .call(
+            &workshop.created.tokens.participant,
+            "POST",
+            &format!("/api/snapshots/{}/fork", snapshot["id"].as_str().unwrap()),
+            None,
+        )
+        .await?
+        .json()?;
+    let fork_id = forked["board"]["id"].as_str().unwrap();
+    let fork = Client::connect(
+        &workshop
+            .server
+            .sync_url_with_token(fork_id, &workshop.created.tokens.viewer),
+    )
+    .await?;
+    let vote = view(&fork.doc).meta.vote.expect("the running vote");
+    assert_eq!(
+        (vote.id, vote.revealed, vote.totals),
+        (next.id, false, None)
+    );
+    Ok(())
+}

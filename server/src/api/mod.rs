@@ -8,7 +8,7 @@ mod boards;
 mod export;
 pub mod rate;
 mod snapshots;
-mod votes;
+pub(crate) mod votes;
 
 use crate::room::RoomCommand;
 use axum::extract::rejection::JsonRejection;

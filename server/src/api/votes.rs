@@ -160,6 +160,21 @@ pub async fn end(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Gives a board made during a vote (a fork) the workshop's vote of now rather than whatever
+/// vote its snapshot showed: a revealed vote with no dots here yet, or none.
+pub async fn mirror_into_new_board(state: &AppState, board: &BoardRecord) -> Result<(), ApiError> {
+    let workshop_id = board.workshop_id.clone();
+    let vote = blocking(state, move |catalog| Ok(catalog.vote(&workshop_id)?)).await?;
+    let value = vote.map(|vote| {
+        VoteView {
+            totals: vote.revealed.then(BTreeMap::new),
+            ..vote
+        }
+        .to_any()
+    });
+    mirror_vote(state, std::slice::from_ref(board), |_| value.clone()).await
+}
+
 fn checked_voter(secret: &str) -> Result<(), ApiError> {
     if is_valid_voter_secret(secret) {
         return Ok(());
