@@ -37,7 +37,7 @@ test('a dot vote: hidden dots before the reveal, totals on every card after', { 
   const boardId = created.workshop.boards[0].id;
   const { facilitator, participant } = created.tokens;
 
-  // The facilitator puts three actors on the board.
+  // The facilitator puts four actors on the board.
   const { page: f } = await person('Fanni', { viewport: { width: 1366, height: 900 } });
   await openBoard(f, boardId, facilitator, 'Fanni');
   await f.evaluate(() => {
@@ -45,11 +45,12 @@ test('a dot vote: hidden dots before the reveal, totals on every card after', { 
     model.addActor({ name: 'Turku', kind: 'municipality', x: -300, y: 0 });
     model.addActor({ name: 'Salo', kind: 'municipality', x: 0, y: 0 });
     model.addActor({ name: 'Åbo Akademi', kind: 'university', x: 300, y: 0 });
+    model.addActor({ name: 'Kaarina', kind: 'municipality', x: 0, y: 200 });
   });
-  // A server fact: the stored board has the three actors.
+  // A server fact: the stored board has the four actors.
   for (;;) {
     const stored = await (await api('GET', `/api/boards/${boardId}/export.json`, participant)).json();
-    if (stored.actors.length === 3) break;
+    if (stored.actors.length === 4) break;
     await new Promise((r) => setTimeout(r, 100));
   }
 
@@ -96,6 +97,15 @@ test('a dot vote: hidden dots before the reveal, totals on every card after', { 
   await waitFor(p2, () => document.querySelector('#k-vote-state')?.textContent.startsWith('You have 1 of 3 dots left'));
   await p2.getByRole('button', { name: 'Take a dot back from Salo' }).click();
   await waitFor(p2, () => document.querySelector('#k-vote-state')?.textContent.startsWith('You have 2 of 3 dots left'));
+
+  // Paula's dot on an actor Pekka then deletes is not lost: she takes it back.
+  await p2.getByRole('button', { name: 'Place a dot on Kaarina' }).click();
+  await waitFor(p2, () => document.querySelector('#k-vote-state')?.textContent.startsWith('You have 1 of 3 dots left'));
+  await p1.evaluate(() => window.kartta.model.deleteElements([[...window.kartta.model.actors.values()].find((a) => a.name === 'Kaarina').id]));
+  await waitFor(p2, () => document.querySelector('#k-vote-stranded')?.textContent.startsWith('Dots on deleted actors: 1.'));
+  await p2.click('#k-vote-stranded button');
+  await waitFor(p2, () => document.querySelector('#k-vote-state')?.textContent.startsWith('You have 2 of 3 dots left'));
+  assert.equal(await p2.locator('#k-vote-stranded').count(), 0);
 
   // Before the reveal each sees only their own dots, even after reloading (what the server hands out),
   // and no board document holds a total.

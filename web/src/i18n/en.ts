@@ -404,6 +404,9 @@ export const en = {
   'vote.end': 'End vote',
   'vote.none': 'No vote is running.',
   'vote.running': 'Voting: {title} · {dots} dots each. Results are hidden until you show them.',
+  'vote.stranded': 'Dots on deleted actors: {count}.',
+  'vote.takeBackStranded': 'Take one back',
+  'vote.removedActor': 'a deleted actor',
   'vote.shown': 'Results shown: {title}',
 } as const;
 

@@ -406,5 +406,8 @@ export const fi: Messages = {
   'vote.end': 'Lopeta äänestys',
   'vote.none': 'Äänestys ei ole käynnissä.',
   'vote.running': 'Äänestys: {title} · {dots} pistettä kullekin. Tulokset ovat piilossa, kunnes näytät ne.',
+  'vote.stranded': 'Pisteitä poistetuilla toimijoilla: {count}.',
+  'vote.takeBackStranded': 'Ota yksi takaisin',
+  'vote.removedActor': 'poistettu toimija',
   'vote.shown': 'Tulokset näytetty: {title}',
 };

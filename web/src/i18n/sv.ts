@@ -406,5 +406,8 @@ export const sv: Messages = {
   'vote.end': 'Avsluta röstningen',
   'vote.none': 'Ingen röstning pågår.',
   'vote.running': 'Röstning: {title} · {dots} prickar var. Resultatet är dolt tills du visar det.',
+  'vote.stranded': 'Prickar på borttagna aktörer: {count}.',
+  'vote.takeBackStranded': 'Ta tillbaka en',
+  'vote.removedActor': 'en borttagen aktör',
   'vote.shown': 'Resultatet visas: {title}',
 };

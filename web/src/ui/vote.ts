@@ -134,6 +134,15 @@ export class BoardVote {
       lines.push(h('p', { id: 'k-vote-state', class: 'k-vote-left' }, [t('vote.left', { left, dots: vote.dots })]));
       lines.push(h('p', { class: 'k-muted' }, [t('vote.hidden')]));
     } else lines.push(h('p', { id: 'k-vote-state' }, [t('vote.waiting')]));
+    // Dots on an actor someone deleted since would otherwise be lost to their owner until the vote ends.
+    const stranded = Object.entries(this.status?.mine ?? {}).filter(([id, count]) => count > 0 && !this.model.actors.has(id));
+    if (!vote.revealed && stranded.length > 0) {
+      const count = stranded.reduce((sum, [, n]) => sum + n, 0);
+      lines.push(h('p', { id: 'k-vote-stranded' }, [
+        t('vote.stranded', { count }), ' ',
+        h('button', { type: 'button', class: 'k-small', onclick: () => void this.change(stranded[0]![0], t('vote.removedActor'), 'takeBack') }, [t('vote.takeBackStranded')]),
+      ]));
+    }
     if (this.error) lines.push(h('p', { class: 'k-error', role: 'alert' }, [this.error]));
     lines.push(this.announcer);
     return h('section', { class: 'k-vote', 'aria-labelledby': 'k-vote-heading' }, lines);
