@@ -14,6 +14,7 @@ pub mod placement;
 pub mod schema;
 pub mod typescript;
 pub mod validate;
+pub mod vote;
 
 /// Whether `id` is acceptable as a board id: 1–128 characters of `[A-Za-z0-9_-]`.
 /// Board ids appear in URLs and database keys, so anything else is refused up front.

@@ -1053,6 +1053,7 @@ mod tests {
                 timer_ends_at: None,
                 presenting: None,
                 merged_from: Vec::new(),
+                vote: None,
             },
             actors: actors
                 .iter()

@@ -37,6 +37,9 @@ pub mod field {
         /// On a board made by merging maps: a JSON array of the ids of the merged boards and
         /// snapshots; its length is the *n* of "in k of n maps".
         pub const MERGED_FROM: &str = "mergedFrom";
+        /// The workshop's dot vote (`crate::vote::VoteView`), with this board's totals once
+        /// revealed; absent when no vote runs. Written by the server for every board at once.
+        pub const VOTE: &str = "vote";
     }
     pub mod actor {
         pub const NAME: &str = "name";
@@ -229,6 +232,10 @@ pub struct MetaView {
     pub locked: bool,
     pub timer_ends_at: Option<f64>,
     pub presenting: Option<String>,
+    /// Absent in files written before dot voting, and while no vote runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub vote: Option<crate::vote::VoteView>,
     /// The maps a merged board was made from (empty on other boards).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
@@ -374,6 +381,10 @@ impl BoardView {
                 .as_ref()
                 .map(|m| strings(m, txn, field::meta::MERGED_FROM))
                 .unwrap_or_default(),
+            vote: meta
+                .as_ref()
+                .and_then(|m| any(m, txn, field::meta::VOTE))
+                .and_then(|value| crate::vote::VoteView::from_any(&value)),
         };
         let support = |sources: &[String]| {
             (!meta.merged_from.is_empty() && !sources.is_empty())

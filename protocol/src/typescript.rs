@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::{api, card, close, codec, matching, placement, schema};
+use crate::{api, card, close, codec, matching, placement, schema, vote};
 
 /// An enum that travels as string codes.
 pub trait StringCodes {
@@ -92,6 +92,7 @@ pub fn definitions() -> String {
                     ("timerEndsAt", field::meta::TIMER_ENDS_AT),
                     ("presenting", field::meta::PRESENTING),
                     ("mergedFrom", field::meta::MERGED_FROM),
+                    ("vote", field::meta::VOTE),
                 ]),
             ),
             (
@@ -182,6 +183,7 @@ pub fn definitions() -> String {
             ),
         ],
     );
+    declared::<vote::VoteView>(&mut out);
     declared::<schema::MetaView>(&mut out);
     declared::<schema::ActorView>(&mut out);
     declared::<schema::RelationView>(&mut out);
@@ -228,6 +230,11 @@ pub fn definitions() -> String {
     declared::<api::MatchDecisionsUpdate>(&mut out);
     declared::<api::MergeRequest>(&mut out);
     declared::<api::Merged>(&mut out);
+    declared::<vote::StartVoteRequest>(&mut out);
+    declared::<vote::DotChange>(&mut out);
+    declared::<vote::DotRequest>(&mut out);
+    declared::<vote::VoterRequest>(&mut out);
+    declared::<vote::VoteStatus>(&mut out);
     const_object(
         &mut out,
         "MESSAGE_TYPE",

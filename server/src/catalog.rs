@@ -262,12 +262,13 @@ impl Catalog {
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         connection.execute_batch(SCHEMA)?;
         migrate(&connection)?;
+        crate::votes::create_tables(&connection)?;
         Ok(Catalog {
             connection: Mutex::new(connection),
         })
     }
 
-    fn with<T>(
+    pub(crate) fn with<T>(
         &self,
         work: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
     ) -> CatalogResult<T> {

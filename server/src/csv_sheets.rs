@@ -14,7 +14,7 @@ use kartta_protocol::schema::{
 /// `Ring` and `Sector` are derived from the position and the board's template (see
 /// `kartta_protocol::placement`); `Sources` (map ids) and `Support` ("k of n") are filled on
 /// merged boards. An import ignores all four, and the network figures after `ID`.
-const ACTOR_COLUMNS: [&str; 21] = [
+const ACTOR_COLUMNS: [&str; 22] = [
     "Label",
     "Type",
     "Description",
@@ -37,6 +37,8 @@ const ACTOR_COLUMNS: [&str; 21] = [
     "Betweenness",
     "Isolated",
     "Community",
+    // Dots of the workshop's vote once revealed (`meta.vote`), empty before; import ignores it.
+    "Votes",
 ];
 /// `Other types`, `Sources` and `Support` are filled on merged boards; an import ignores them.
 const RELATION_COLUMNS: [&str; 13] = [
@@ -158,8 +160,17 @@ pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
                     (figures.community + 1).to_string(),
                 ]);
             } else {
-                row.resize(ACTOR_COLUMNS.len(), String::new());
+                row.resize(ACTOR_COLUMNS.len() - 1, String::new());
             }
+            row.push(
+                board
+                    .meta
+                    .vote
+                    .as_ref()
+                    .and_then(|vote| vote.total_for(&actor.id))
+                    .map(|total| total.to_string())
+                    .unwrap_or_default(),
+            );
             row
         }),
     )
@@ -342,6 +353,7 @@ fn empty_board() -> BoardExport {
             timer_ends_at: None,
             presenting: None,
             merged_from: Vec::new(),
+            vote: None,
         },
         actors: vec![],
         relations: vec![],
@@ -573,6 +585,9 @@ mod tests {
             strength: Strength::Normal,
             coordination: None,
             status: RelationStatus::Existing,
+            other_kinds: Vec::new(),
+            sources: Vec::new(),
+            support: None,
         }];
 
         let actors_sheet = actors_csv(&board);

@@ -15,6 +15,7 @@ pub mod persist;
 pub mod render;
 pub mod room;
 pub mod storage;
+pub mod votes;
 mod web;
 mod ws;
 

@@ -634,6 +634,7 @@ mod tests {
                 timer_ends_at: None,
                 presenting: None,
                 merged_from: Vec::new(),
+                vote: None,
             },
             actors: vec![
                 actor("a", "<script>alert('x')</script>", 0.0),

@@ -10,6 +10,7 @@ mod matches;
 mod merge;
 pub mod rate;
 mod snapshots;
+pub(crate) mod votes;
 
 use crate::room::RoomCommand;
 use axum::extract::rejection::JsonRejection;
@@ -52,6 +53,13 @@ pub fn router() -> Router<AppState> {
         .route("/workshops/{id}/lock", post(boards::lock_workshop))
         .route("/workshops/{id}/timer", post(boards::set_timer))
         .route("/workshops/{id}/present", post(boards::set_presenting))
+        .route(
+            "/workshops/{id}/vote",
+            get(votes::current).put(votes::start).delete(votes::end),
+        )
+        .route("/workshops/{id}/vote/reveal", post(votes::reveal))
+        .route("/boards/{id}/votes", post(votes::change))
+        .route("/boards/{id}/votes/mine", post(votes::mine))
         .route(
             "/workshops/{id}/assignments",
             get(boards::list_assignments).put(boards::set_assignment),

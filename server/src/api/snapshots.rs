@@ -234,6 +234,7 @@ pub async fn fork(
         Ok(())
     })
     .await?;
+    super::votes::mirror_into_new_board(&state, &forked).await?;
     Ok((
         StatusCode::CREATED,
         Json(Forked {

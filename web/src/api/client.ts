@@ -2,6 +2,7 @@
 import type {
   Assignment, BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
   Forked, Imported, Joined, JoinRequest, Restored, Snapshot, UpdateBoardRequest, Workshop,
+  DotRequest, StartVoteRequest, VoterRequest, VoteStatus, VoteView,
 } from '../generated/protocol';
 import { withToken } from '../access/links';
 
@@ -101,6 +102,33 @@ export class Api {
   /** Presents `boardId` to everyone in the workshop, or stops presenting with null. */
   async setPresenting(workshopId: string, token: string, boardId: string | null, keepalive = false): Promise<void> {
     await this.request('POST', `/api/workshops/${enc(workshopId)}/present`, token, { json: { boardId } }, keepalive);
+  }
+
+  /** The workshop's running dot vote, or null. */
+  vote(workshopId: string, token: string): Promise<VoteView | null> {
+    return this.json('GET', `/api/workshops/${enc(workshopId)}/vote`, token);
+  }
+
+  startVote(workshopId: string, token: string, request: StartVoteRequest): Promise<VoteView> {
+    return this.json('PUT', `/api/workshops/${enc(workshopId)}/vote`, token, { json: request });
+  }
+
+  async revealVote(workshopId: string, token: string): Promise<void> {
+    await this.request('POST', `/api/workshops/${enc(workshopId)}/vote/reveal`, token);
+  }
+
+  async endVote(workshopId: string, token: string): Promise<void> {
+    await this.request('DELETE', `/api/workshops/${enc(workshopId)}/vote`, token);
+  }
+
+  /** This device's dots on the board; `voter` is its secret for the vote. */
+  myDots(boardId: string, token: string, voter: string): Promise<VoteStatus> {
+    const request: VoterRequest = { voter };
+    return this.json('POST', `/api/boards/${enc(boardId)}/votes/mine`, token, { json: request });
+  }
+
+  changeDot(boardId: string, token: string, request: DotRequest): Promise<VoteStatus> {
+    return this.json('POST', `/api/boards/${enc(boardId)}/votes`, token, { json: request });
   }
 
   async deleteWorkshop(workshopId: string, token: string): Promise<void> {

@@ -10,7 +10,7 @@ export const ROOT = {
 } as const;
 
 export const FIELD = {
-  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom' },
+  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom', vote: 'vote' },
   actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson', sources: 'sources' },
   relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status', sources: 'sources', otherKinds: 'otherKinds' },
   note: { x: 'x', y: 'y', width: 'w', height: 'h', color: 'color', variant: 'variant', body: 'body' },
@@ -65,7 +65,21 @@ export const TEMPLATE_GEOMETRY = {
   sectorStartAngle: -1.5707963267948966,
 } as const;
 
+export type VoteView = { 
+/**
+ * Random; a device keeps its voter secret per vote id, so votes cannot be linked.
+ */
+id: string, title: string, dots: number, revealed: boolean, 
+/**
+ * Actor id → dots, only after the reveal. Actors without dots are absent.
+ */
+totals?: { [key in string]: number }, };
+
 export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, 
+/**
+ * Absent in files written before dot voting, and while no vote runs.
+ */
+vote?: VoteView, 
 /**
  * The maps a merged board was made from (empty on other boards).
  */
@@ -295,6 +309,24 @@ export type MergeRequest = { boardIds: Array<string>, snapshotIds: Array<string>
 title: string, };
 
 export type Merged = { board: BoardSummary, sources: Array<MapSource>, actors: number, relations: number, };
+
+export type StartVoteRequest = { title: string, 
+/**
+ * Dots per person, 1 to 20.
+ */
+dots: number, };
+
+export type DotChange = "place" | "takeBack";
+
+export type DotRequest = { voter: string, actorId: string, change: DotChange, };
+
+export type VoterRequest = { voter: string, };
+
+export type VoteStatus = { vote: VoteView | null, 
+/**
+ * Actor id → this voter's dots on it, on this board.
+ */
+mine: { [key in string]: number }, left: number, totals: { [key in string]: number } | null, };
 
 export const MESSAGE_TYPE = {
   sync: 0,

@@ -5,6 +5,7 @@ import {
   RELATION_STATUS_CODES, STANCE_CODES, TEMPLATE_CODES, LOCALE_CODES, NOTE_VARIANT_CODES, STROKE_TOOL_CODES,
 } from '../generated/protocol';
 import type { Actor, Meta, Note, Relation, Stroke } from './types';
+import type { VoteView } from '../generated/protocol';
 
 type Fields = Y.Map<unknown>;
 
@@ -104,5 +105,30 @@ export function readMeta(map: Fields): Meta {
     locked: map.get(f.locked) === true,
     timerEndsAt: num(map, f.timerEndsAt) ?? null,
     presenting: str(map, f.presenting) || null,
+    vote: readVote(map.get(f.vote)),
   };
+}
+
+/** A count the server wrote (yrs may send a whole number as a bigint), or undefined. */
+function count(value: unknown): number | undefined {
+  if (typeof value === 'bigint') value = Number(value);
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** `meta.vote` as the server writes it (protocol/src/vote.rs); anything else reads as no vote. */
+export function readVote(value: unknown): VoteView | null {
+  if (!value || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  const dots = count(v.dots);
+  if (typeof v.id !== 'string' || dots === undefined) return null;
+  const vote: VoteView = { id: v.id, title: typeof v.title === 'string' ? v.title : '', dots, revealed: v.revealed === true };
+  if (v.totals && typeof v.totals === 'object') {
+    const totals: Record<string, number> = {};
+    for (const [actorId, n] of Object.entries(v.totals as Record<string, unknown>)) {
+      const total = count(n);
+      if (total !== undefined) totals[actorId] = total;
+    }
+    vote.totals = totals;
+  }
+  return vote;
 }

@@ -1,6 +1,6 @@
 // Plain, read-only views of board elements as the model hands them to the renderer and the tools.
 import type {
-  ActorKind, Coordination, Direction, NoteVariant, RelationKind, RelationStatus, Stance, Strength, StrokeTool, Template, Locale,
+  ActorKind, Coordination, Direction, NoteVariant, RelationKind, RelationStatus, Stance, Strength, StrokeTool, Template, Locale, VoteView,
 } from '../generated/protocol';
 import { CARD } from '../generated/protocol';
 
@@ -60,6 +60,8 @@ export interface Meta {
   timerEndsAt: number | null;
   /** The board the facilitator presents to the whole workshop (the server writes it), or null. */
   presenting: string | null;
+  /** The workshop's dot vote (the server writes it), with this board's totals once revealed, or null. */
+  vote: VoteView | null;
 }
 
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';

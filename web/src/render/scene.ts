@@ -17,6 +17,8 @@ import { DrawnView } from './gesture';
 import type { ActorFigures } from '../figures/compute';
 import { brokerRanks } from '../figures/live';
 import { HALO_COUNT, figureMarksNode, haloNode, haloRadius } from './figures';
+import { voteBadgeCenter, voteBadgeNode, voteBadgeRadius } from './votes';
+import type { VoteBadge } from '../ui/vote';
 
 let sceneStylesAdopted = false;
 
@@ -67,6 +69,7 @@ export class SceneRenderer {
   private readonly relations: KeyedLayer;
   private readonly actors: KeyedLayer;
   private readonly figureMarks: KeyedLayer;
+  private readonly voteBadges: KeyedLayer;
   private readonly inks: KeyedLayer;
   private readonly labels: KeyedLayer;
   private readonly overlay: SVGGElement;
@@ -89,6 +92,9 @@ export class SceneRenderer {
   /** The actors with the highest broker scores, which get a halo. */
   private haloed = new Set<string>();
   private figuresRevision = 0;
+  /** Dot-vote badges by actor id (own dots before the reveal, totals after). */
+  private votes = new Map<string, VoteBadge>();
+  private votesRevision = 0;
 
   constructor(
     private readonly model: BoardModel,
@@ -116,10 +122,11 @@ export class SceneRenderer {
     const relations = layer('relations');
     const actors = layer('actors');
     const figureMarks = layer('figure-marks');
+    const voteBadges = layer('votes');
     const inks = layer('inks');
     const labels = layer('labels');
     this.overlay = layer('overlay');
-    this.world.append(this.template, notes, highlights, halos, relations, actors, figureMarks, inks, labels, this.overlay);
+    this.world.append(this.template, notes, highlights, halos, relations, actors, figureMarks, voteBadges, inks, labels, this.overlay);
     this.cursors = layer('cursors');
     this.drawing.setAttribute('aria-hidden', 'true');
     // Elements drawn in the margin around the view must show when the compositor moves the drawing
@@ -141,6 +148,7 @@ export class SceneRenderer {
     this.relations = new KeyedLayer(relations);
     this.actors = new KeyedLayer(actors);
     this.figureMarks = new KeyedLayer(figureMarks);
+    this.voteBadges = new KeyedLayer(voteBadges);
     this.inks = new KeyedLayer(inks);
     this.labels = new KeyedLayer(labels);
   }
@@ -217,6 +225,12 @@ export class SceneRenderer {
     this.figuresRevision += 1;
   }
 
+  /** Shows dot-vote badges on the cards (an empty map shows none). */
+  showVotes(votes: Map<string, VoteBadge>): void {
+    this.votes = votes;
+    this.votesRevision += 1;
+  }
+
   /** Offsets of elements being dragged, by this user or by others (live, not yet in the doc). */
   private dragOffsets(peers: Peer[]): Offsets {
     const offsets: Offsets = new Map();
@@ -251,7 +265,7 @@ export class SceneRenderer {
   /** Everything besides drag offsets that the elements' look depends on. */
   private elementsKey(): string {
     const legend = [...this.editor.legend].map(([kind, mode]) => `${kind}:${mode}`).join(',');
-    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}|${this.figuresRevision}`;
+    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}|${this.figuresRevision}|${this.votesRevision}`;
   }
 
   private renderAll(offsets: Offsets): void {
@@ -259,13 +273,16 @@ export class SceneRenderer {
     let seen = this.actors.begin();
     const seenHalos = this.halos.begin();
     const seenMarks = this.figureMarks.begin();
+    const seenVotes = this.voteBadges.begin();
     for (const actor of model.actors.values()) {
       this.putActor(seen, actor, offsets);
       this.putFigures(seenHalos, seenMarks, actor, offsets);
+      this.putVote(seenVotes, actor, offsets);
     }
     this.actors.end(seen);
     this.halos.end(seenHalos);
     this.figureMarks.end(seenMarks);
+    this.voteBadges.end(seenVotes);
 
     seen = this.relations.begin();
     this.relationsByActor.clear();
@@ -307,6 +324,7 @@ export class SceneRenderer {
       if (actor) {
         this.putActor(null, actor, offsets);
         this.putFigures(null, null, actor, offsets);
+        this.putVote(null, actor, offsets);
         for (const relationId of this.relationsByActor.get(id) ?? []) relations.add(relationId);
         continue;
       }
@@ -349,6 +367,19 @@ export class SceneRenderer {
       this.figureMarks.put(seenMarks, actor.id, `${x},${y},${figures.isolated},${rank},${labels.broker},${labels.noRelations}`, bounds,
         () => figureMarksNode(actor, figures, rank, labels, dx, dy));
     }
+  }
+
+  private putVote(seen: Set<string> | null, actor: Actor, offsets: Offsets): void {
+    const badge = this.votes.get(actor.id);
+    if (!badge || this.editor.legend.get(actor.kind) === 'hide') return;
+    const off = offsets.get(actor.id);
+    const dx = off?.dx ?? 0;
+    const dy = off?.dy ?? 0;
+    const { x, y } = voteBadgeCenter(actor, dx, dy);
+    const r = voteBadgeRadius(badge.count, badge.revealed);
+    const mine = this.t('vote.badgeMine');
+    this.voteBadges.put(seen, actor.id, `${x},${y},${badge.count},${badge.revealed},${mine}`, { x: x - r, y: y - r, w: 2 * r, h: 2 * r },
+      () => voteBadgeNode(actor, badge.count, badge.revealed, mine, dx, dy));
   }
 
   private putRelation(seen: Set<string> | null, relation: Relation, offsets: Offsets): void {

@@ -15,6 +15,7 @@ import { attachCanvasInput } from './input';
 import { Inspector } from './inspector';
 import { Outline } from './outline';
 import { FiguresPanel } from './figures';
+import { BoardVote } from './vote';
 import { LiveFigures } from '../figures/live';
 import { Legend } from './legend';
 import { helpDialog } from './help';
@@ -170,6 +171,8 @@ class BoardView {
   /** Network figures, off until someone turns them on (numbers shown while drawing steer the drawing). */
   private readonly liveFigures: LiveFigures;
   private readonly figuresPanel: FiguresPanel;
+  /** The workshop's dot vote on this board; a snapshot shows only the totals it kept. */
+  private readonly vote: BoardVote;
   private readonly legend: Legend;
   private readonly toolbar: Toolbar;
   private readonly inline: InlineEditor;
@@ -226,6 +229,9 @@ class BoardView {
     this.liveFigures = new LiveFigures(this.model, boardId);
     this.figuresPanel = new FiguresPanel(this.model, this.liveFigures, () => this.toggleFigures(), (id) => this.outline.show(id));
     this.outline.figures = this.figuresPanel;
+    this.vote = new BoardVote(boardId, ctx.token, ctx.snapshot ? 'viewer' : this.role, this.model, () => this.voteChanged());
+    this.outline.vote = this.vote;
+    this.inspector.vote = this.vote;
     this.cleanups.push(this.liveFigures.onUpdate(() => this.showFigures()), () => this.liveFigures.stop());
     this.legend = new Legend(this.model, this.editor);
     this.toolbar = new Toolbar(this.editor, this.viewport);
@@ -363,6 +369,7 @@ class BoardView {
       this.layout();
     }
     this.updateTimer();
+    this.vote.metaChanged();
     this.followWorkshopPresenting();
     this.updateFollow();
   }
@@ -725,6 +732,13 @@ class BoardView {
     if (this.liveFigures.running) this.liveFigures.stop();
     else this.liveFigures.start();
     this.showFigures();
+  }
+
+  /** Dots placed or taken back, or the vote started, revealed or ended: the cards and the panels. */
+  private voteChanged(): void {
+    this.renderer.showVotes(this.vote.badges());
+    this.inspector.update(true);
+    this.schedule('scene', 'panels');
   }
 
   /** New figures (or none): the map and the figures' part of the outline, not the whole outline. */

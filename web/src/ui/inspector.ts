@@ -11,6 +11,7 @@ import { NOTE_COLORS } from '../model/types';
 import { h, icon, ICONS } from './dom';
 import { MIXED, checkField, selectField, textField } from './fields';
 import type { Binding } from './fields';
+import type { BoardVote } from './vote';
 
 export const NOTE_COLOR_KEYS: MessageKey[] = ['color.yellow', 'color.green', 'color.blue', 'color.pink', 'color.lilac'];
 
@@ -23,6 +24,8 @@ export class Inspector {
   readonly element = h('div', { class: 'k-inspector' });
   private bindings: Binding[] = [];
   private shownFor = '';
+  /** The workshop's dot vote, whose dots can be placed on the selected actor from here. */
+  vote: BoardVote | null = null;
 
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
@@ -42,7 +45,11 @@ export class Inspector {
 
   private build(): Node[] {
     const ids = [...this.editor.selection];
-    if (ids.length === 0) return [h('p', { class: 'k-muted' }, [t('inspector.empty')])];
+    if (ids.length === 0) {
+      // A running vote says so here too, where a participant looks first.
+      const summary = this.vote?.summary();
+      return [h('p', { class: 'k-muted' }, [t('inspector.empty')]), ...(summary ? [summary] : [])];
+    }
     const fieldset = (title: string, nodes: [HTMLElement, Binding][]) => {
       this.bindings.push(...nodes.map((n) => n[1]));
       const set = h('fieldset', { disabled: !this.model.canWrite() }, [h('legend', {}, [title]), ...nodes.map((n) => n[0])]);
@@ -58,10 +65,14 @@ export class Inspector {
     const type = this.model.typeOf(id);
     if (type === 'actor') {
       const a = () => this.model.actors.get(id)!;
-      return fieldset(t('inspector.actor'), [
+      const fields = fieldset(t('inspector.actor'), [
         textField(t('field.name'), () => a().name, (v) => this.model.updateActor(id, { name: v }), { key: 'name' }),
         ...this.actorFields([id]),
       ]);
+      const summary = this.vote?.summary();
+      if (!summary) return fields;
+      summary.append(this.vote?.actorCell(id, a().name || t('outline.unnamed')) ?? '');
+      return [...fields, summary];
     }
     if (type === 'relation') {
       const r = () => this.model.relations.get(id)!;

@@ -8,6 +8,7 @@ import type { ActorKind, RelationKind } from '../generated/protocol';
 import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
 import { h } from './dom';
 import type { FiguresPanel } from './figures';
+import type { BoardVote } from './vote';
 
 /** A place near `center` where a new actor does not cover another one. */
 export function freeSpot(model: BoardModel, center: { x: number; y: number }): { x: number; y: number } {
@@ -34,6 +35,8 @@ export class Outline {
   private readonly status = h('p', { class: 'k-sr-status', role: 'status' });
   /** The network figures' toggle and table, shown after the help text when the board has them. */
   figures: FiguresPanel | null = null;
+  /** The workshop's dot vote: its question above the actors, and a dots column in their rows. */
+  vote: BoardVote | null = null;
 
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
@@ -105,6 +108,7 @@ export class Outline {
         h('div', { class: 'k-field' }, [h('label', { for: 'k-outline-new-kind' }, [t('field.kind')]), newKind]),
         h('button', { type: 'submit', id: 'k-outline-add', disabled: locked }, [t('outline.add')]),
       ]),
+      ...[this.vote?.summary()].filter((node): node is HTMLElement => Boolean(node)),
       h('h3', {}, [t('outline.actors', { count: actors.length })]),
       actors.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noActors')]) : h('ul', { class: 'k-outline-list' }, actors.map((a) => {
         const label = a.name || t('outline.unnamed');
@@ -115,7 +119,7 @@ export class Outline {
         kindSelect.value = a.kind;
         kindSelect.addEventListener('change', () => model.updateActor(a.id, { kind: kindSelect.value as ActorKind }));
         return h('li', { 'data-id': a.id }, [
-          name, kindSelect,
+          name, kindSelect, this.vote?.actorCell(a.id, label) ?? null,
           h('button', { type: 'button', class: 'k-small', 'data-key': `show:${a.id}`, onclick: () => this.show(a.id) }, [t('outline.show')]),
           h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `del:${a.id}`, 'aria-label': t('outline.deleteActor', { name: label }), disabled: locked, onclick: () => model.deleteElements([a.id]) }, ['✕']),
         ]);

@@ -12,6 +12,7 @@ import { assignmentRows, cleanAssignedName } from '../access/assign';
 import { boardPath, joinLink, workshopLink } from '../access/links';
 import { h, icon, ICONS } from './dom';
 import { languageSelect } from './language';
+import { VoteControls } from './vote';
 import { accessMessage, confirmDialog, copyField, errorText, formatClock, formatDate, formatRemaining, messagePage } from './common';
 
 type Navigate = (path: string, state?: unknown) => void;
@@ -211,6 +212,8 @@ class WorkshopPage {
         h('label', { for: 'k-snapshot-all-name' }, [t('workshop.snapshotName')]),
         h('div', { class: 'k-row' }, [snapshotName, h('button', { type: 'submit', id: 'k-snapshot-all' }, [t('workshop.snapshotAll')])]),
       ]),
+      // Built anew with each render (a language switch), asking the server which vote runs.
+      new VoteControls(w.id, this.token).element,
       h('div', { class: 'k-row k-wrap' }, [
         h('button', { type: 'button', id: 'k-lock-all', onclick: () => void this.lockAll(!allLocked) }, [allLocked ? t('workshop.unlockAll') : t('workshop.lockAll')]),
         h('a', { class: 'k-button', id: 'k-export-zip', href: workshopZipUrl(w.id, this.token), download: '' }, [t('workshop.export')]),

@@ -1,0 +1,38 @@
+// Dot-vote badges on actor cards: this device's own dots before the reveal (blue), everyone's
+// totals after (a red disc whose area grows with the count, so the favourites stand out).
+import type { Actor } from '../model/types';
+import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import { svg } from './svg';
+
+/** The totals' disc: a single dot's radius, and where growth stops so a winner cannot cover its card. */
+const BADGE_MIN_RADIUS = 14;
+const BADGE_MAX_RADIUS = 40;
+/** A count from here up gets the largest disc. */
+const BADGE_CAP = 25;
+
+export function voteBadgeRadius(count: number, revealed: boolean): number {
+  if (!revealed) return BADGE_MIN_RADIUS;
+  const share = Math.sqrt(Math.min(Math.max(count, 1), BADGE_CAP) / BADGE_CAP);
+  return BADGE_MIN_RADIUS + (BADGE_MAX_RADIUS - BADGE_MIN_RADIUS) * share;
+}
+
+/** The badge sits on the card's top-right corner, where names and kind icons never are. */
+export function voteBadgeCenter(actor: Actor, dx: number, dy: number): { x: number; y: number } {
+  return { x: actor.x + dx + ACTOR_WIDTH / 2 - 4, y: actor.y + dy - ACTOR_HEIGHT / 2 + 4 };
+}
+
+export function voteBadgeNode(actor: Actor, count: number, revealed: boolean, mineLabel: string, dx: number, dy: number): SVGGElement {
+  const { x, y } = voteBadgeCenter(actor, dx, dy);
+  const r = voteBadgeRadius(count, revealed);
+  const g = svg('g', { class: 'k-vote-badge', 'data-actor': actor.id, 'data-count': String(count), 'data-revealed': String(revealed) });
+  const title = svg('title', {});
+  title.textContent = revealed ? String(count) : `${count} ${mineLabel}`;
+  g.append(
+    title,
+    svg('circle', { cx: x, cy: y, r, fill: revealed ? '#b42318' : '#1d4ed8', stroke: '#ffffff', 'stroke-width': 3 }),
+  );
+  const label = svg('text', { x, y: y + r * 0.36, 'text-anchor': 'middle', fill: '#ffffff', 'font-size': Math.round(r * 1.0), 'font-weight': 700 });
+  label.textContent = String(count);
+  g.append(label);
+  return g;
+}
