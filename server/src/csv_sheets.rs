@@ -573,6 +573,9 @@ mod tests {
             strength: Strength::Normal,
             coordination: None,
             status: RelationStatus::Existing,
+            other_kinds: Vec::new(),
+            sources: Vec::new(),
+            support: None,
         }];
 
         let actors_sheet = actors_csv(&board);
