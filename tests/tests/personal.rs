@@ -132,25 +132,30 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
     );
 
     // Others of the workshop neither see nor open it before it is shared.
-    for token in [&tokens.participant, &tokens.viewer, &bertil_capability] {
+    // (Not found for the workshop's tokens, so a client does not take them for wrong ones.)
+    for (token, status) in [
+        (&tokens.participant, 404),
+        (&tokens.viewer, 404),
+        (&bertil_capability, 403),
+    ] {
         assert_eq!(
             refused_upgrade(server.sync_url_with_token(&aino_board, token)).await,
-            403
+            status
         );
-        assert_eq!(board_status(&server, &aino_board, token).await?, 403);
+        assert_eq!(board_status(&server, &aino_board, token).await?, status);
         let thumbnail = format!("/api/boards/{aino_board}/thumbnail.svg");
         assert_eq!(
             http(server.port, "GET", &thumbnail, Some(token), None)
                 .await?
                 .status,
-            403
+            status
         );
         let snapshots = format!("/api/boards/{aino_board}/snapshots");
         assert_eq!(
             http(server.port, "GET", &snapshots, Some(token), None)
                 .await?
                 .status,
-            403
+            status
         );
     }
     for token in [&tokens.participant, &tokens.viewer] {
@@ -176,7 +181,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         body(json!({"shared": true})),
     )
     .await?;
-    assert_eq!(refused.status, 403);
+    assert_eq!(refused.status, 404, "unshared, it is not there for them");
     let refused = http(
         server.port,
         "PATCH",
@@ -221,7 +226,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
     assert_eq!(access.role, kartta_protocol::api::Role::Viewer);
     assert_eq!(
         refused_upgrade(server.sync_url_with_token(&bertil_board, &tokens.participant)).await,
-        403
+        404
     );
     // The owner still writes after sharing, and the reader sees it; the refused actor is not there.
     owner.edit(|_, txn| add_actor(txn, "after-sharing", "Åbo Akademi", 10.0));
@@ -415,7 +420,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
     // Presented to everyone: readable by the participants while it is presented.
     assert_eq!(
         board_status(&server, &board, &tokens.participant).await?,
-        403
+        404
     );
     let present = format!("/api/workshops/{workshop}/present");
     assert_eq!(
@@ -455,7 +460,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
     );
     assert_eq!(
         board_status(&server, &board, &tokens.participant).await?,
-        403
+        404
     );
     Ok(())
 }

@@ -199,7 +199,8 @@ pub async fn board_role(
 /// What a caller may do on a board, from their workshop role and whether they hold the board's
 /// owner's capability. A personal board made at join is edited by its owner (as a participant,
 /// so the lock still holds) and the facilitator; anyone else of the workshop reads it only once
-/// the facilitator shared or presents it, and never writes to it (read-only as a viewer).
+/// the facilitator shared or presents it (404 before), and never writes to it (read-only as a
+/// viewer).
 /// The owner's capability gives nothing on any other board.
 pub fn role_on_board(
     board: &BoardRecord,
@@ -217,12 +218,12 @@ pub fn role_on_board(
     if !board.owned {
         return Ok(role);
     }
+    // Not found rather than forbidden: the token is right for the workshop, so a client must not
+    // take the refusal for a wrong token and forget it; and an unshared board stays unlisted.
     if readable_by_everyone(board, workshop) {
         Ok(Role::Viewer)
     } else {
-        Err(ApiError::Forbidden(
-            "This personal board is not shared yet.".into(),
-        ))
+        Err(ApiError::NotFound)
     }
 }
 
