@@ -45,6 +45,7 @@ export const en = {
   'join.title': 'Join a workshop',
   'join.help': 'Type the code the facilitator shows, and your name.',
   'join.notFound': 'No workshop has that code. Check it with the facilitator.',
+  'join.nameNote': 'In a workshop with personal boards, your name is also the title of your own board, which the facilitator sees.',
   'access.loading': 'Opening…',
   'access.noToken': 'You need a link to open this. Ask the facilitator, or whoever shared it with you.',
   'access.notFound': 'This does not exist, or it has been deleted.',

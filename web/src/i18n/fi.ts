@@ -242,6 +242,7 @@ export const fi: Messages = {
   'join.title': 'Liity työpajaan',
   'join.help': 'Kirjoita fasilitaattorin näyttämä koodi ja nimesi.',
   'join.notFound': 'Tällä koodilla ei löydy työpajaa. Tarkista koodi fasilitaattorilta.',
+  'join.nameNote': 'Jos työpajassa on henkilökohtaiset taulut, nimesi on myös oman taulusi otsikko, jonka ohjaaja näkee.',
   'access.loading': 'Avataan…',
   'access.noToken': 'Tarvitset linkin avataksesi tämän. Pyydä se fasilitaattorilta tai siltä, joka jakoi taulun.',
   'access.notFound': 'Tätä ei ole olemassa, tai se on poistettu.',

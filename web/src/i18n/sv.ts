@@ -242,6 +242,7 @@ export const sv: Messages = {
   'join.title': 'Anslut till en workshop',
   'join.help': 'Skriv koden som facilitatorn visar, och ditt namn.',
   'join.notFound': 'Ingen workshop har den koden. Kontrollera den med facilitatorn.',
+  'join.nameNote': 'Om verkstaden har personliga tavlor blir ditt namn också rubriken på din egen tavla, som handledaren ser.',
   'access.loading': 'Öppnar…',
   'access.noToken': 'Du behöver en länk för att öppna detta. Fråga facilitatorn eller den som delade tavlan.',
   'access.notFound': 'Det här finns inte, eller så har det raderats.',

@@ -19,7 +19,7 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
     const focusedId = document.activeElement?.id;
     const codeInput = h('input', { id: 'k-join-code', type: 'text', value: code, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', maxlength: 40, class: 'k-code-input', required: true });
     codeInput.addEventListener('input', () => (code = codeInput.value));
-    const nameInput = h('input', { id: 'k-join-name', type: 'text', value: name, autocomplete: 'nickname', maxlength: 40, required: true });
+    const nameInput = h('input', { id: 'k-join-name', type: 'text', value: name, autocomplete: 'nickname', maxlength: 40, required: true, 'aria-describedby': 'k-join-name-note' });
     nameInput.addEventListener('input', () => (name = nameInput.value));
     const error = h('p', { class: 'k-error', role: 'alert', id: 'k-join-error' }, [message]);
     const submit = async (event: Event) => {
@@ -72,6 +72,7 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
         codeInput,
         h('label', { for: 'k-join-name' }, [t('landing.name')]),
         nameInput,
+        h('p', { class: 'k-muted k-small-text', id: 'k-join-name-note' }, [t('join.nameNote')]),
         h('button', { type: 'submit', class: 'k-primary', id: 'k-join' }, [t('landing.joinButton')]),
         error,
       ]),
