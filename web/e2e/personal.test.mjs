@@ -98,6 +98,21 @@ test('personal boards: made at join, private to their owners, shared by the faci
   await f.screenshot({ path: `${ARTIFACTS}/e2e-personal-overview.png` });
   await axeScan(f, 'workshop page with personal boards');
 
+  // Presenting Bertil's board, unshared, shows it to everyone while it is presented.
+  const workshopPath = new URL(f.url()).pathname;
+  await f.click(`[data-present="${bBoard}"]`);
+  await f.waitForSelector('#k-canvas');
+  await a.waitForSelector('#k-presented-go', { timeout: 15_000 });
+  await a.click('#k-presented-go');
+  await waitFor(a, (id) => location.pathname === `/b/${id}` && [...(window.kartta?.model.actors.values() ?? [])].some((x) => x.name === 'Kyläyhdistys'), bBoard, 15_000);
+  assert.equal(await a.evaluate(() => window.kartta.role), 'viewer', 'a presented personal board is read-only for others');
+  // Leaving the board ends the presentation; Aino goes back to her own board.
+  await f.goto(`${server.origin}${workshopPath}`);
+  await f.waitForSelector(`[data-share="${aBoard}"]`);
+  await a.goto(`${server.origin}/b/${aBoard}`);
+  await a.waitForSelector('#k-canvas');
+  await waitFor(a, () => window.kartta.role === 'participant' && document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+
   // Share all: the cards say so, and Bertil reads Aino's board, read-only.
   await f.click('#k-share-all');
   await waitFor(f, (id) => /Shared, read-only/.test(document.querySelector(`[data-board="${id}"] .k-board-meta`)?.textContent ?? ''), aBoard);
@@ -105,7 +120,6 @@ test('personal boards: made at join, private to their owners, shared by the faci
   await f.evaluate(() => document.querySelector('.k-overview').scrollIntoView());
   await f.screenshot({ path: `${ARTIFACTS}/e2e-personal-shared.png` });
   // Bertil's workshop page now lists Aino's board; he opens it from there.
-  const workshopPath = new URL(f.url()).pathname;
   await b.goto(`${server.origin}${workshopPath}`);
   await b.waitForSelector(`[data-open="${aBoard}"]`);
   await b.click(`[data-open="${aBoard}"]`);
