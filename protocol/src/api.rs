@@ -95,7 +95,8 @@ pub struct CreateBoardRequest {
 }
 
 /// `POST /api/workshops` (no token needed): a workshop with `groupCount` group boards and one
-/// personal board per name in `personalBoards`.
+/// personal board per name in `personalBoards`, and with `personalBoardsAtJoin` a personal board
+/// for each participant who joins with a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateWorkshopRequest {
@@ -105,6 +106,12 @@ pub struct CreateWorkshopRequest {
     pub group_count: u32,
     #[serde(default)]
     pub personal_boards: Vec<String>,
+    /// Each participant who joins with a name gets a personal board of their own, created at
+    /// join, which only they (and the facilitator) edit; others read it once it is shared.
+    /// Off when absent, so older clients keep their workshops as they were.
+    #[serde(default)]
+    #[ts(optional)]
+    pub personal_boards_at_join: Option<bool>,
     /// Days until the workshop and all its data are purged (default 180, at most 730).
     #[serde(default)]
     #[ts(optional)]
@@ -150,6 +157,25 @@ pub struct Workshop {
     pub presenting: Option<String>,
     /// The participant and viewer tokens, for the facilitator to share again; absent for others.
     pub shared_tokens: Option<SharedTokens>,
+    /// Joining with a name creates a personal board (see `CreateWorkshopRequest`).
+    #[serde(default)]
+    pub personal_boards_at_join: bool,
+}
+
+/// `PATCH /api/workshops/{id}` (facilitator): change the workshop's options.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UpdateWorkshopRequest {
+    #[ts(optional)]
+    pub personal_boards_at_join: Option<bool>,
+}
+
+/// `POST /api/workshops/{id}/share` (facilitator): share every personal board made at join
+/// with the workshop (participants and viewers read them, read-only), or stop sharing them.
+/// `PATCH /api/boards/{id}` with `shared` does it for one board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ShareRequest {
+    pub shared: bool,
 }
 
 /// The links a facilitator hands out: `/w/{id}#t={participant}` and `/w/{id}#t={viewer}`.
@@ -177,6 +203,13 @@ pub struct BoardSummary {
     /// Unix seconds of the board's creation.
     #[ts(type = "number")]
     pub created_at: i64,
+    /// A personal board created at join: only its owner's capability (and the facilitator)
+    /// edits it, and others see it only once it is shared.
+    #[serde(default)]
+    pub owned: bool,
+    /// An owned personal board the facilitator shared: participants and viewers read it.
+    #[serde(default)]
+    pub shared: bool,
 }
 
 /// `GET /api/boards/{id}`.
@@ -191,14 +224,21 @@ pub struct BoardAccess {
 
 /// `POST /api/join`: a participant joins with the code read aloud.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct JoinRequest {
     /// Case and separators do not matter: `krta7mxp` and `KRTA-7MXP` are the same code.
     pub code: String,
-    /// The participant's display name, used only to find the board the facilitator assigned
-    /// to that name (or the personal board with that name). Not stored.
+    /// The participant's display name, used to find the board the facilitator assigned to that
+    /// name (or the personal board with that name). Stored only as the title of the personal
+    /// board a workshop with `personalBoardsAtJoin` creates for it.
     #[serde(default)]
     #[ts(optional)]
     pub name: Option<String>,
+    /// A personal capability this device got at an earlier join: when it still owns a personal
+    /// board of this workshop, that board is handed back instead of a new one.
+    #[serde(default)]
+    #[ts(optional)]
+    pub personal_token: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -209,6 +249,12 @@ pub struct Joined {
     pub token: String,
     /// The board assigned to the given name, if any: open it directly.
     pub board_id: Option<String>,
+    /// The joiner's own personal board (workshops with `personalBoardsAtJoin`, joined with a
+    /// name), and the capability that alone edits it: keep it on this device.
+    #[serde(default)]
+    pub personal_board_id: Option<String>,
+    #[serde(default)]
+    pub personal_token: Option<String>,
 }
 
 /// `PUT /api/workshops/{id}/assignments` (facilitator): send the participant called `name` to
@@ -230,6 +276,9 @@ pub struct UpdateBoardRequest {
     pub title: Option<String>,
     #[ts(optional)]
     pub locked: Option<bool>,
+    /// Shares (or stops sharing) a personal board made at join; see `ShareRequest`.
+    #[ts(optional)]
+    pub shared: Option<bool>,
 }
 
 /// `POST /api/workshops/{id}/lock` (facilitator): lock or unlock every board.

@@ -208,6 +208,8 @@ pub fn definitions() -> String {
     declared::<api::Assignment>(&mut out);
     declared::<api::UpdateBoardRequest>(&mut out);
     declared::<api::LockRequest>(&mut out);
+    declared::<api::UpdateWorkshopRequest>(&mut out);
+    declared::<api::ShareRequest>(&mut out);
     declared::<api::TimerRequest>(&mut out);
     declared::<api::CreateSnapshotRequest>(&mut out);
     declared::<api::Snapshot>(&mut out);

@@ -4,8 +4,10 @@
 //! Tokens are 256-bit random secrets compared through their SHA-256 hashes in constant time.
 //! The facilitator token is stored only as a hash. The participant and viewer tokens are also
 //! kept in clear: the join code hands out the participant token, and the facilitator must be
-//! able to show both links again weeks later. Ids of workshops, boards and
-//! snapshots are 128-bit random, so they cannot be guessed either.
+//! able to show both links again weeks later. A personal board made at join has a fourth kind of
+//! token, its owner's capability, stored only as a hash in the board's row and valid for that
+//! board alone. Ids of workshops, boards and snapshots are 128-bit random, so they cannot be
+//! guessed either.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -46,7 +48,8 @@ CREATE TABLE IF NOT EXISTS workshop (
     created_at       INTEGER NOT NULL,
     retention_until  INTEGER NOT NULL,
     timer_ends_at    INTEGER,
-    presenting_board TEXT
+    presenting_board TEXT,
+    personal_at_join INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS board (
     id          TEXT PRIMARY KEY,
@@ -54,7 +57,9 @@ CREATE TABLE IF NOT EXISTS board (
     title       TEXT NOT NULL,
     kind        TEXT NOT NULL,
     locked      INTEGER NOT NULL DEFAULT 0,
-    created_at  INTEGER NOT NULL
+    created_at  INTEGER NOT NULL,
+    owner_hash  BLOB,
+    shared      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS board_by_workshop ON board (workshop_id, created_at);
 CREATE TABLE IF NOT EXISTS snapshot (
@@ -158,6 +163,8 @@ pub struct WorkshopRecord {
     pub timer_ends_at: Option<i64>,
     /// The board the facilitator presents to everyone in the workshop.
     pub presenting_board: Option<String>,
+    /// Joining with a name creates a personal board with its own capability.
+    pub personal_boards_at_join: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +175,10 @@ pub struct BoardRecord {
     pub kind: BoardKind,
     pub locked: bool,
     pub created_at: i64,
+    /// A personal board made at join: it has an owner's capability (only its hash is stored).
+    pub owned: bool,
+    /// The facilitator shared this owned board with the workshop, to read.
+    pub shared: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,6 +200,7 @@ pub struct NewWorkshop {
     pub locale: Locale,
     pub template: Template,
     pub retention_days: u32,
+    pub personal_boards_at_join: bool,
     /// `(title, kind)` of each board.
     pub boards: Vec<(String, BoardKind)>,
 }
@@ -222,6 +234,7 @@ fn workshop_from_row(row: &rusqlite::Row) -> rusqlite::Result<WorkshopRecord> {
         retention_until: row.get(7)?,
         timer_ends_at: row.get(8)?,
         presenting_board: row.get(9)?,
+        personal_boards_at_join: row.get(10)?,
     })
 }
 
@@ -233,6 +246,8 @@ fn board_from_row(row: &rusqlite::Row) -> rusqlite::Result<BoardRecord> {
         kind: from_code(row.get(3)?)?,
         locked: row.get(4)?,
         created_at: row.get(5)?,
+        owned: row.get(6)?,
+        shared: row.get(7)?,
     })
 }
 
@@ -249,8 +264,9 @@ fn snapshot_from_row(row: &rusqlite::Row) -> rusqlite::Result<SnapshotRecord> {
 }
 
 const WORKSHOP_COLUMNS: &str =
-    "id, kind, title, locale, template, join_code, created_at, retention_until, timer_ends_at, presenting_board";
-const BOARD_COLUMNS: &str = "id, workshop_id, title, kind, locked, created_at";
+    "id, kind, title, locale, template, join_code, created_at, retention_until, timer_ends_at, presenting_board, personal_at_join";
+const BOARD_COLUMNS: &str =
+    "id, workshop_id, title, kind, locked, created_at, owner_hash IS NOT NULL, shared";
 const SNAPSHOT_COLUMNS: &str = "id, board_id, name, reason, author, created_at, length(state)";
 
 impl Catalog {
@@ -298,6 +314,7 @@ impl Catalog {
             retention_until: now + i64::from(new.retention_days) * 86_400,
             timer_ends_at: None,
             presenting_board: None,
+            personal_boards_at_join: new.personal_boards_at_join,
         };
         let boards: Vec<BoardRecord> = new
             .boards
@@ -311,14 +328,17 @@ impl Catalog {
                 locked: false,
                 // Keeps the boards in the order they were asked for.
                 created_at: now + index as i64,
+                owned: false,
+                shared: false,
             })
             .collect();
         self.with(|connection| {
             let txn = connection.transaction()?;
             txn.execute(
                 "INSERT INTO workshop (id, kind, title, locale, template, join_code, facilitator_hash,
-                     participant_hash, viewer_hash, participant_token, viewer_token, created_at, retention_until)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                     participant_hash, viewer_hash, participant_token, viewer_token, created_at, retention_until,
+                     personal_at_join)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 params![
                     record.id,
                     code_of(record.kind),
@@ -333,6 +353,7 @@ impl Catalog {
                     tokens.viewer,
                     record.created_at,
                     record.retention_until,
+                    record.personal_boards_at_join,
                 ],
             )?;
             for board in &boards {
@@ -345,6 +366,119 @@ impl Catalog {
 
     pub fn add_board(&self, board: &BoardRecord) -> CatalogResult<()> {
         self.with(|connection| insert_board(connection, board))
+    }
+
+    /// Adds a personal board titled `title` with a fresh owner's capability, unless the workshop
+    /// already has `limit` of them (`None` then). Returns the board and the capability, which is
+    /// shown only now: the catalog keeps its hash.
+    pub fn add_owned_board(
+        &self,
+        workshop_id: &str,
+        title: &str,
+        limit: usize,
+    ) -> CatalogResult<Option<(BoardRecord, String)>> {
+        let capability = random_token();
+        let board = BoardRecord {
+            id: random_id(),
+            workshop_id: workshop_id.to_owned(),
+            title: title.to_owned(),
+            kind: BoardKind::Personal,
+            locked: false,
+            created_at: unix_now(),
+            owned: true,
+            shared: false,
+        };
+        let added = self.with(|connection| {
+            let txn = connection.transaction()?;
+            let owned: i64 = txn.query_row(
+                "SELECT count(*) FROM board WHERE workshop_id = ?1 AND owner_hash IS NOT NULL",
+                [workshop_id],
+                |row| row.get(0),
+            )?;
+            if owned as usize >= limit {
+                return Ok(false);
+            }
+            insert_board(&txn, &board)?;
+            txn.execute(
+                "UPDATE board SET owner_hash = ?2 WHERE id = ?1",
+                params![board.id, token_hash(&capability).as_slice()],
+            )?;
+            txn.commit()?;
+            Ok(true)
+        })?;
+        Ok(added.then_some((board, capability)))
+    }
+
+    /// Whether `token` is the owner's capability of board `board_id`, compared in constant time.
+    pub fn owns_board(&self, board_id: &str, token: &str) -> CatalogResult<bool> {
+        let stored: Option<Option<Vec<u8>>> = self.with(|connection| {
+            connection
+                .query_row(
+                    "SELECT owner_hash FROM board WHERE id = ?1",
+                    [board_id],
+                    |row| row.get(0),
+                )
+                .optional()
+        })?;
+        let presented = token_hash(token);
+        Ok(stored
+            .flatten()
+            .is_some_and(|stored| bool::from(stored.ct_eq(presented.as_slice()))))
+    }
+
+    /// The owned personal board of workshop `workshop_id` whose capability is `token`, if any.
+    /// Every owner's hash is compared in constant time, not looked up by value.
+    pub fn board_owned_by(&self, workshop_id: &str, token: &str) -> CatalogResult<Option<String>> {
+        let owned: Vec<(String, Vec<u8>)> = self.with(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT id, owner_hash FROM board WHERE workshop_id = ?1 AND owner_hash IS NOT NULL",
+            )?;
+            let rows = statement.query_map([workshop_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect()
+        })?;
+        let presented = token_hash(token);
+        let mut found = None;
+        for (id, stored) in owned {
+            if bool::from(stored.ct_eq(presented.as_slice())) {
+                found = Some(id);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Shares (or stops sharing) one owned personal board.
+    pub fn set_board_shared(&self, board_id: &str, shared: bool) -> CatalogResult<()> {
+        self.with(|connection| {
+            connection
+                .execute(
+                    "UPDATE board SET shared = ?2 WHERE id = ?1 AND owner_hash IS NOT NULL",
+                    params![board_id, shared],
+                )
+                .map(|_| ())
+        })
+    }
+
+    /// Shares (or stops sharing) every owned personal board of a workshop.
+    pub fn set_personal_boards_shared(&self, workshop_id: &str, shared: bool) -> CatalogResult<()> {
+        self.with(|connection| {
+            connection
+                .execute(
+                    "UPDATE board SET shared = ?2 WHERE workshop_id = ?1 AND owner_hash IS NOT NULL",
+                    params![workshop_id, shared],
+                )
+                .map(|_| ())
+        })
+    }
+
+    pub fn set_personal_boards_at_join(&self, workshop_id: &str, on: bool) -> CatalogResult<()> {
+        self.with(|connection| {
+            connection
+                .execute(
+                    "UPDATE workshop SET personal_at_join = ?2 WHERE id = ?1",
+                    params![workshop_id, on],
+                )
+                .map(|_| ())
+        })
     }
 
     pub fn workshop(&self, id: &str) -> CatalogResult<Option<WorkshopRecord>> {
@@ -494,7 +628,8 @@ impl Catalog {
     }
 
     /// The board a participant called `name` should open: the facilitator's assignment, else the
-    /// personal board with that name.
+    /// listed personal board with that name. Never a board made at join: another person may
+    /// join with the same name, and such a board is found by its capability only.
     pub fn board_for_name(&self, workshop_id: &str, name: &str) -> CatalogResult<Option<String>> {
         let key = name_key(name);
         if key.is_empty() {
@@ -514,7 +649,7 @@ impl Catalog {
             // Compared here, not in SQL: SQLite's lower() folds only ASCII, and names are Finnish
             // and Swedish.
             let mut statement = connection
-                .prepare_cached("SELECT id, title FROM board WHERE workshop_id = ?1 AND kind = 'personal' ORDER BY created_at")?;
+                .prepare_cached("SELECT id, title FROM board WHERE workshop_id = ?1 AND kind = 'personal' AND owner_hash IS NULL ORDER BY created_at")?;
             let boards = statement.query_map([workshop_id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
             for board in boards {
                 let (id, title) = board?;
@@ -720,6 +855,23 @@ fn migrate(connection: &Connection) -> rusqlite::Result<()> {
     if !has_presenting {
         connection.execute_batch("ALTER TABLE workshop ADD COLUMN presenting_board TEXT")?;
     }
+    let has_personal_at_join: bool = connection
+        .prepare("SELECT 1 FROM pragma_table_info('workshop') WHERE name = 'personal_at_join'")?
+        .exists([])?;
+    if !has_personal_at_join {
+        connection.execute_batch(
+            "ALTER TABLE workshop ADD COLUMN personal_at_join INTEGER NOT NULL DEFAULT 0",
+        )?;
+    }
+    let has_owner: bool = connection
+        .prepare("SELECT 1 FROM pragma_table_info('board') WHERE name = 'owner_hash'")?
+        .exists([])?;
+    if !has_owner {
+        connection.execute_batch(
+            "ALTER TABLE board ADD COLUMN owner_hash BLOB;
+             ALTER TABLE board ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;",
+        )?;
+    }
     Ok(())
 }
 
@@ -749,6 +901,7 @@ mod tests {
             locale: Locale::Fi,
             template: Template::Rings,
             retention_days: 30,
+            personal_boards_at_join: true,
             boards: (0..boards)
                 .map(|i| (format!("Ryhmä {}", i + 1), BoardKind::Group))
                 .collect(),
@@ -845,6 +998,82 @@ mod tests {
         assert_eq!(catalog.match_decisions(&first.id).unwrap().len(), 1);
         catalog.delete_workshop(&first.id).unwrap();
         assert!(catalog.match_decisions(&first.id).unwrap().is_empty());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_owners_capability_opens_its_own_board_and_nothing_else() {
+        let (catalog, dir) = catalog();
+        let (record, groups, tokens) = catalog
+            .create_workshop(&workshop(WorkshopKind::Workshop, 1))
+            .unwrap();
+        assert!(record.personal_boards_at_join);
+        let (aino, aino_capability) = catalog
+            .add_owned_board(&record.id, "Aino", 3)
+            .unwrap()
+            .unwrap();
+        let (bertil, bertil_capability) = catalog
+            .add_owned_board(&record.id, "Bertil", 3)
+            .unwrap()
+            .unwrap();
+        assert_eq!(aino_capability.len(), 43, "256 bits in base64url");
+        assert_ne!(aino_capability, bertil_capability);
+        assert!(catalog.owns_board(&aino.id, &aino_capability).unwrap());
+        assert!(!catalog.owns_board(&aino.id, &bertil_capability).unwrap());
+        assert!(!catalog.owns_board(&groups[0].id, &aino_capability).unwrap());
+        assert!(!catalog.owns_board(&aino.id, &tokens.participant).unwrap());
+        assert!(!catalog.owns_board(&aino.id, &tokens.facilitator).unwrap());
+        assert!(!catalog.owns_board(&aino.id, "").unwrap());
+        assert_eq!(
+            catalog.role(&record.id, &aino_capability).unwrap(),
+            None,
+            "a capability is no workshop token"
+        );
+        assert_eq!(
+            catalog
+                .board_owned_by(&record.id, &bertil_capability)
+                .unwrap(),
+            Some(bertil.id.clone())
+        );
+        assert_eq!(
+            catalog
+                .board_owned_by(&record.id, &tokens.participant)
+                .unwrap(),
+            None
+        );
+        let stored = catalog.board(&aino.id).unwrap().unwrap();
+        assert!(stored.owned && !stored.shared);
+        assert!(!catalog.board(&groups[0].id).unwrap().unwrap().owned);
+        // Only the hash is kept: the capability appears in no column.
+        let clear: i64 = catalog
+            .with(|connection| {
+                connection.query_row(
+                    "SELECT count(*) FROM board WHERE instr(CAST(owner_hash AS TEXT), ?1) > 0 OR instr(title, ?1) > 0",
+                    [&aino_capability],
+                    |row| row.get(0),
+                )
+            })
+            .unwrap();
+        assert_eq!(clear, 0);
+        catalog
+            .add_owned_board(&record.id, "Cecilia", 3)
+            .unwrap()
+            .unwrap();
+        assert!(
+            catalog
+                .add_owned_board(&record.id, "Daniel", 3)
+                .unwrap()
+                .is_none(),
+            "no more than the limit"
+        );
+        catalog
+            .set_personal_boards_shared(&record.id, true)
+            .unwrap();
+        assert!(catalog.board(&bertil.id).unwrap().unwrap().shared);
+        assert!(
+            !catalog.board(&groups[0].id).unwrap().unwrap().shared,
+            "sharing concerns owned boards only"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 

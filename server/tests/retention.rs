@@ -15,6 +15,7 @@ fn workshop(retention_days: u32) -> NewWorkshop {
         locale: Locale::Fi,
         template: Template::Rings,
         retention_days,
+        personal_boards_at_join: false,
         boards: vec![
             ("Ryhmä 1".into(), BoardKind::Group),
             ("Ryhmä 2".into(), BoardKind::Group),

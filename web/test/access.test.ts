@@ -97,6 +97,28 @@ describe('tokens kept on this device', () => {
     expect(store.bestForBoard('B')).toBeNull();
   });
 
+  it('opens the personal board with its capability and the others with the participant token', () => {
+    const store = new AccessStore(memoryStorage());
+    store.saveToken('W', 'participant', 'p');
+    store.mapBoard('G', 'W');
+    store.savePersonal('W', 'krta 7mxp', { boardId: 'MINE', token: 'cap' });
+    expect(store.bestForBoard('MINE')).toEqual({ role: 'participant', token: 'cap' });
+    expect(store.bestForBoard('G')).toEqual({ role: 'participant', token: 'p' });
+    expect(store.personalForCode('KRTA-7MXP')).toEqual({ boardId: 'MINE', token: 'cap' });
+    expect(store.personalForCode('AAAA-AAAA')).toBeNull();
+    // A facilitator on the same device keeps their own token everywhere.
+    store.saveToken('W', 'facilitator', 'f');
+    expect(store.bestForBoard('MINE')).toEqual({ role: 'facilitator', token: 'f' });
+    store.forgetToken('W', 'f');
+    // A refused capability is forgotten; the participant token stays.
+    store.forgetToken('W', 'cap');
+    expect(store.personal('W')).toBeNull();
+    expect(store.bestForBoard('G')).toEqual({ role: 'participant', token: 'p' });
+    store.savePersonal('W', 'KRTA7MXP', { boardId: 'MINE', token: 'cap' });
+    store.forgetWorkshop('W');
+    expect(store.personalForCode('KRTA7MXP')).toBeNull();
+  });
+
   it('lists recently opened places newest first, and reads entries from before workshops', () => {
     const storage = memoryStorage();
     storage.setItem('kartta.recent', JSON.stringify([{ id: 'old', title: 'Vanha', openedAt: 1 }]));
@@ -112,7 +134,7 @@ describe('tokens kept on this device', () => {
 
 function boardAccess(role: Role, workshopId = 'W'): BoardAccess {
   return {
-    board: { id: 'B', workshopId, title: '', kind: 'group', locked: false, connections: 0, people: [], snapshots: 0, createdAt: 0 },
+    board: { id: 'B', workshopId, title: '', kind: 'group', locked: false, connections: 0, people: [], snapshots: 0, createdAt: 0, owned: false, shared: false },
     workshopTitle: 'T', workshopKind: 'workshop', role,
   };
 }

@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{
     Assignment, BoardAccess, BoardKind, BoardSummary, CreateBoardRequest, CreateWorkshopRequest,
-    Created, JoinRequest, Joined, LockRequest, PresentRequest, Role, TimerRequest,
-    UpdateBoardRequest, Workshop, WorkshopKind,
+    Created, JoinRequest, Joined, LockRequest, PresentRequest, Role, ShareRequest, TimerRequest,
+    UpdateBoardRequest, UpdateWorkshopRequest, Workshop, WorkshopKind,
 };
 use kartta_protocol::schema::{field, root, Locale, Template};
 use yrs::{Any, Map, WriteTxn};
@@ -17,7 +17,7 @@ use super::{
     Token,
 };
 use crate::board_doc;
-use crate::catalog::{BoardRecord, Catalog, NewWorkshop};
+use crate::catalog::{BoardRecord, Catalog, NewWorkshop, WorkshopRecord};
 use crate::client_address::ClientAddress;
 use crate::http::ApiError;
 use crate::room::RoomCommand;
@@ -26,6 +26,9 @@ use crate::AppState;
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_GROUPS: u32 = 50;
 const MAX_PERSONAL_BOARDS: usize = 100;
+/// Personal boards one workshop makes at join: a training day of 45 rejoining from new devices
+/// stays far below it, a script joining in a loop is stopped (beside the join rate limit).
+const MAX_PERSONAL_BOARDS_AT_JOIN: usize = 300;
 const DEFAULT_RETENTION_DAYS: u32 = 180;
 const MAX_RETENTION_DAYS: u32 = 730;
 
@@ -81,6 +84,7 @@ pub async fn create_quick_board(
         locale: request.locale.unwrap_or(Locale::Fi),
         template: request.template.unwrap_or(Template::Blank),
         retention_days: DEFAULT_RETENTION_DAYS,
+        personal_boards_at_join: false,
         boards: vec![(title, BoardKind::Quick)],
     };
     create(&state, new).await
@@ -101,7 +105,9 @@ pub async fn create_workshop(
             "A workshop can have at most {MAX_PERSONAL_BOARDS} personal boards."
         )));
     }
-    if request.group_count == 0 && request.personal_boards.is_empty() {
+    let personal_boards_at_join = request.personal_boards_at_join.unwrap_or(false);
+    // With personal boards at join the workshop may start empty: each joiner brings a board.
+    if request.group_count == 0 && request.personal_boards.is_empty() && !personal_boards_at_join {
         return Err(ApiError::BadRequest(
             "A workshop needs at least one board.".into(),
         ));
@@ -127,6 +133,7 @@ pub async fn create_workshop(
         locale: request.locale,
         template: request.template,
         retention_days,
+        personal_boards_at_join,
         boards,
     };
     create(&state, new).await
@@ -158,6 +165,7 @@ pub async fn join(
     let workshop = found.ok_or(ApiError::NotFound)?;
     let workshop_id = workshop.id.clone();
     let name = request.name.unwrap_or_default();
+    let personal_title = checked_title(&name, "name")?;
     let (token, board_id) = blocking(&state, move |catalog| {
         let (participant, _) = catalog
             .shareable_tokens(&workshop_id)?
@@ -165,12 +173,65 @@ pub async fn join(
         Ok((participant, catalog.board_for_name(&workshop_id, &name)?))
     })
     .await?;
+    let personal = if workshop.personal_boards_at_join && !personal_title.is_empty() {
+        Some(
+            personal_board_at_join(&state, &workshop, personal_title, request.personal_token)
+                .await?,
+        )
+    } else {
+        None
+    };
     let view = workshop_view(&state, workshop, Role::Participant).await?;
+    let (personal_board_id, personal_token) = personal.unzip();
     Ok(Json(Joined {
         workshop: view,
         token,
         board_id,
+        personal_board_id,
+        personal_token,
     }))
+}
+
+/// The joiner's personal board and its capability: the one this device already owns in the
+/// workshop (its capability sent back), else a new board titled with the name. A name alone
+/// never finds a board: someone else may join with the same name.
+async fn personal_board_at_join(
+    state: &AppState,
+    workshop: &WorkshopRecord,
+    title: String,
+    kept_capability: Option<String>,
+) -> Result<(String, String), ApiError> {
+    let workshop_id = workshop.id.clone();
+    let first = board_doc::fork_state(
+        &board_doc::initial_state(&title, workshop.template, workshop.locale),
+        workshop.timer_ends_at,
+        workshop.presenting_board.as_deref(),
+    )
+    .ok_or_else(|| ApiError::Internal("a new board's state does not load".into()))?;
+    let store = state.rooms.store().clone();
+    blocking(state, move |catalog| {
+        if let Some(capability) = kept_capability.filter(|token| !token.is_empty()) {
+            if let Some(board_id) = catalog.board_owned_by(&workshop_id, &capability)? {
+                return Ok((board_id, capability));
+            }
+        }
+        let (board, capability) = catalog
+            .add_owned_board(&workshop_id, &title, MAX_PERSONAL_BOARDS_AT_JOIN)?
+            .ok_or_else(|| ApiError::Invalid {
+                code: "workshop_full",
+                message: format!(
+                    "This workshop already has {MAX_PERSONAL_BOARDS_AT_JOIN} personal boards."
+                ),
+            })?;
+        // Nobody knows the new id before this answer, so no room can load the board before
+        // its first state is stored.
+        if let Err(error) = store.compact(&board.id, &first, 0) {
+            catalog.delete_board(&board.id)?;
+            return Err(error.into());
+        }
+        Ok((board.id, capability))
+    })
+    .await
 }
 
 pub async fn get_board(
@@ -225,7 +286,7 @@ pub async fn update_board(
     ApiJson(request): ApiJson<UpdateBoardRequest>,
 ) -> Result<Json<BoardSummary>, ApiError> {
     let (board, _, role) = board_role(&state, &id, &token).await?;
-    require(role, Role::Facilitator, "rename or lock a board")?;
+    require(role, Role::Facilitator, "rename, lock or share a board")?;
     if let Some(title) = &request.title {
         let title = checked_title(title, "title")?;
         let board_id = board.id.clone();
@@ -246,6 +307,18 @@ pub async fn update_board(
     if let Some(locked) = request.locked {
         set_locked(&state, &board.id, locked).await?;
     }
+    if let Some(shared) = request.shared {
+        if !board.owned {
+            return Err(ApiError::BadRequest(
+                "Only personal boards made at join are shared.".into(),
+            ));
+        }
+        let board_id = board.id.clone();
+        blocking(&state, move |catalog| {
+            Ok(catalog.set_board_shared(&board_id, shared)?)
+        })
+        .await?;
+    }
     let board_id = board.id.clone();
     let (board, snapshots) = blocking(&state, move |catalog| {
         Ok((
@@ -255,6 +328,43 @@ pub async fn update_board(
     })
     .await?;
     Ok(Json(board_summary(&state, &board, snapshots)))
+}
+
+pub async fn update_workshop(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+    ApiJson(request): ApiJson<UpdateWorkshopRequest>,
+) -> Result<Json<Workshop>, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "change the workshop")?;
+    if let Some(on) = request.personal_boards_at_join {
+        let workshop_id = workshop.id.clone();
+        blocking(&state, move |catalog| {
+            Ok(catalog.set_personal_boards_at_join(&workshop_id, on)?)
+        })
+        .await?;
+    }
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    Ok(Json(workshop_view(&state, workshop, role).await?))
+}
+
+/// Shares every personal board made at join with the workshop (or stops sharing them).
+pub async fn share_personal_boards(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+    ApiJson(request): ApiJson<ShareRequest>,
+) -> Result<Json<Workshop>, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "share personal boards")?;
+    let workshop_id = workshop.id.clone();
+    blocking(&state, move |catalog| {
+        Ok(catalog.set_personal_boards_shared(&workshop_id, request.shared)?)
+    })
+    .await?;
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    Ok(Json(workshop_view(&state, workshop, role).await?))
 }
 
 pub async fn lock_workshop(

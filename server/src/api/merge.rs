@@ -81,6 +81,8 @@ pub async fn merge(
         kind: BoardKind::Group,
         locked: false,
         created_at: unix_now(),
+        owned: false,
+        shared: false,
     };
     let store = state.rooms.store().clone();
     let stored = record.clone();
@@ -91,6 +93,8 @@ pub async fn merge(
         Ok(())
     })
     .await?;
+    // A forum map made while a dot vote runs takes part in it, as the other boards do.
+    super::votes::mirror_into_new_board(&state, &record).await?;
     Ok((
         StatusCode::CREATED,
         Json(Merged {

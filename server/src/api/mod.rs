@@ -48,8 +48,11 @@ pub fn router() -> Router<AppState> {
         .route("/workshops", post(boards::create_workshop))
         .route(
             "/workshops/{id}",
-            get(boards::get_workshop).delete(boards::delete_workshop),
+            get(boards::get_workshop)
+                .patch(boards::update_workshop)
+                .delete(boards::delete_workshop),
         )
+        .route("/workshops/{id}/share", post(boards::share_personal_boards))
         .route("/workshops/{id}/lock", post(boards::lock_workshop))
         .route("/workshops/{id}/timer", post(boards::set_timer))
         .route("/workshops/{id}/present", post(boards::set_presenting))
@@ -183,7 +186,8 @@ pub async fn blocking<T: Send + 'static>(
 }
 
 /// The board, its workshop and what `token` may do there. No token: 401. A token of another
-/// workshop, or none of this one's: 403. No such board: 404.
+/// workshop, or none of this one's: 403. No such board: 404. On a personal board made at join
+/// see [`role_on_board`].
 pub async fn board_role(
     state: &AppState,
     board_id: &str,
@@ -200,12 +204,48 @@ pub async fn board_role(
             .workshop(&board.workshop_id)?
             .ok_or(ApiError::NotFound)?;
         let token = token.ok_or(ApiError::Unauthorized)?;
-        let role = catalog
-            .role(&workshop.id, &token)?
-            .ok_or_else(wrong_token)?;
+        let workshop_role = catalog.role(&workshop.id, &token)?;
+        let owner = board.owned && catalog.owns_board(&board.id, &token)?;
+        let role = role_on_board(&board, &workshop, workshop_role, owner)?;
         Ok((board, workshop, role))
     })
     .await
+}
+
+/// What a caller may do on a board, from their workshop role and whether they hold the board's
+/// owner's capability. A personal board made at join is edited by its owner (as a participant,
+/// so the lock still holds) and the facilitator; anyone else of the workshop reads it only once
+/// the facilitator shared or presents it (404 before), and never writes to it (read-only as a
+/// viewer).
+/// The owner's capability gives nothing on any other board.
+pub fn role_on_board(
+    board: &BoardRecord,
+    workshop: &WorkshopRecord,
+    workshop_role: Option<Role>,
+    owner: bool,
+) -> Result<Role, ApiError> {
+    if workshop_role == Some(Role::Facilitator) {
+        return Ok(Role::Facilitator);
+    }
+    if owner {
+        return Ok(Role::Participant);
+    }
+    let role = workshop_role.ok_or_else(wrong_token)?;
+    if !board.owned {
+        return Ok(role);
+    }
+    // Not found rather than forbidden: the token is right for the workshop, so a client must not
+    // take the refusal for a wrong token and forget it; and an unshared board stays unlisted.
+    if readable_by_everyone(board, workshop) {
+        Ok(Role::Viewer)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// An owned personal board others may read: shared, or presented to everyone right now.
+fn readable_by_everyone(board: &BoardRecord, workshop: &WorkshopRecord) -> bool {
+    board.shared || workshop.presenting_board.as_deref() == Some(board.id.as_str())
 }
 
 pub async fn workshop_role(
@@ -264,6 +304,8 @@ pub fn board_summary(state: &AppState, board: &BoardRecord, snapshots: u32) -> B
         people: Vec::new(),
         snapshots,
         created_at: board.created_at,
+        owned: board.owned,
+        shared: board.shared,
     }
 }
 
@@ -288,8 +330,13 @@ pub async fn workshop_view(
             .find(|(id, _)| id == board_id)
             .map_or(0, |(_, count)| *count)
     };
+    // Others' personal boards are not even listed until they are shared; each owner finds
+    // their own through the capability kept on their device.
     let mut summaries: Vec<BoardSummary> = boards
         .iter()
+        .filter(|board| {
+            role == Role::Facilitator || !board.owned || readable_by_everyone(board, &workshop)
+        })
         .map(|board| board_summary(state, board, count_of(&board.id)))
         .collect();
     if role >= Role::Participant {
@@ -310,6 +357,7 @@ pub async fn workshop_view(
         boards: summaries,
         timer_ends_at: workshop.timer_ends_at,
         presenting: workshop.presenting_board,
+        personal_boards_at_join: workshop.personal_boards_at_join,
         shared_tokens: shared
             .filter(|_| role == Role::Facilitator)
             .map(|(participant, viewer)| SharedTokens {

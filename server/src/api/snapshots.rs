@@ -224,6 +224,8 @@ pub async fn fork(
         kind: BoardKind::Fork,
         locked: false,
         created_at: unix_now(),
+        owned: false,
+        shared: false,
     };
     let store = state.rooms.store().clone();
     let record = forked.clone();

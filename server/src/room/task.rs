@@ -626,6 +626,7 @@ mod tests {
                 locale: Locale::Fi,
                 template: Template::Blank,
                 retention_days: 1,
+                personal_boards_at_join: false,
                 boards: vec![("Testi".into(), BoardKind::Group)],
             })
             .unwrap();

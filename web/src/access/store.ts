@@ -3,6 +3,9 @@
 // Everything lives in localStorage (nothing leaves the device). Tokens are workshop-wide, so a board
 // is mapped to its workshop once the server has told us which one it belongs to. The creator of a
 // workshop or quick board keeps all three tokens: the server returns them only once, at creation.
+// A participant of a workshop with personal boards also keeps the capability of their own board,
+// which opens that board alone, and which join code led there, so joining again on this device
+// hands the same board back.
 import type { AccessTokens, Role } from '../generated/protocol';
 
 export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem'>;
@@ -15,6 +18,17 @@ const ROLES_BEST_FIRST: Role[] = ['facilitator', 'participant', 'viewer'];
 interface AccessData {
   workshops: Record<string, Partial<Record<Role, string>>>;
   boards: Record<string, string>;
+  /** Per workshop: this device's personal board and its owner's capability. */
+  personal: Record<string, PersonalBoard>;
+  /** Join code (as typed, normalised) → workshop, to find the capability before joining. */
+  codes: Record<string, string>;
+}
+
+export interface PersonalBoard { boardId: string; token: string }
+
+/** `krta 7mxp` and `KRTA-7MXP` are the same code. */
+function codeKey(code: string): string {
+  return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
 export interface RecentPlace { kind: 'board' | 'workshop'; id: string; title: string; role: Role | null; openedAt: number }
@@ -52,6 +66,26 @@ export class AccessStore {
     for (const id of boardIds) this.mapBoard(id, workshopId);
   }
 
+  /** Keeps the personal board this device got when joining with `code`. */
+  savePersonal(workshopId: string, code: string, personal: PersonalBoard): void {
+    const data = this.read();
+    data.personal[workshopId] = personal;
+    data.codes[codeKey(code)] = workshopId;
+    data.boards[personal.boardId] = workshopId;
+    this.write(data);
+  }
+
+  personal(workshopId: string): PersonalBoard | null {
+    return this.read().personal[workshopId] ?? null;
+  }
+
+  /** The personal board kept for the workshop reached with `code`, to send when joining again. */
+  personalForCode(code: string): PersonalBoard | null {
+    const data = this.read();
+    const workshopId = data.codes[codeKey(code)];
+    return workshopId ? data.personal[workshopId] ?? null : null;
+  }
+
   mapBoard(boardId: string, workshopId: string): void {
     const data = this.read();
     data.boards[boardId] = workshopId;
@@ -76,23 +110,34 @@ export class AccessStore {
     return null;
   }
 
+  /**
+   * The token to open a board with: the facilitator's if kept, else the owner's capability when
+   * this is the device's personal board (the participant token does not open it), else the best.
+   */
   bestForBoard(boardId: string): { role: Role; token: string } | null {
     const workshopId = this.workshopOf(boardId);
-    return workshopId ? this.best(workshopId) : null;
+    if (!workshopId) return null;
+    const best = this.best(workshopId);
+    if (best?.role === 'facilitator') return best;
+    const personal = this.personal(workshopId);
+    if (personal?.boardId === boardId) return { role: 'participant', token: personal.token };
+    return best;
   }
 
   /** Forgets a token the server refused (the workshop was deleted, or the token is wrong). */
   forgetToken(workshopId: string, token: string): void {
     const data = this.read();
+    if (data.personal[workshopId]?.token === token) delete data.personal[workshopId];
     const tokens = data.workshops[workshopId];
-    if (!tokens) return;
-    for (const role of ROLES_BEST_FIRST) if (tokens[role] === token) delete tokens[role];
+    if (tokens) for (const role of ROLES_BEST_FIRST) if (tokens[role] === token) delete tokens[role];
     this.write(data);
   }
 
   forgetWorkshop(workshopId: string): void {
     const data = this.read();
     delete data.workshops[workshopId];
+    delete data.personal[workshopId];
+    for (const [code, id] of Object.entries(data.codes)) if (id === workshopId) delete data.codes[code];
     const boards = new Set(Object.entries(data.boards).filter(([, w]) => w === workshopId).map(([b]) => b));
     for (const board of boards) delete data.boards[board];
     this.write(data);
@@ -133,9 +178,9 @@ export class AccessStore {
   private read(): AccessData {
     try {
       const data = JSON.parse(this.storage.getItem(ACCESS_KEY) ?? '{}') as Partial<AccessData>;
-      return { workshops: data.workshops ?? {}, boards: data.boards ?? {} };
+      return { workshops: data.workshops ?? {}, boards: data.boards ?? {}, personal: data.personal ?? {}, codes: data.codes ?? {} };
     } catch {
-      return { workshops: {}, boards: {} };
+      return { workshops: {}, boards: {}, personal: {}, codes: {} };
     }
   }
 

@@ -1,7 +1,7 @@
 // The HTTP API (protocol/src/api.rs): one typed function per endpoint, tokens as Bearer headers.
 import type {
   Assignment, BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
-  Forked, Imported, Joined, JoinRequest, Restored, Snapshot, UpdateBoardRequest, Workshop,
+  Forked, Imported, Joined, JoinRequest, Restored, Snapshot, UpdateBoardRequest, UpdateWorkshopRequest, Workshop,
   DotRequest, StartVoteRequest, VoterRequest, VoteStatus, VoteView,
 } from '../generated/protocol';
 import { withToken } from '../access/links';
@@ -76,10 +76,25 @@ export class Api {
     return this.json('GET', `/api/workshops/${enc(workshopId)}`, token);
   }
 
-  /** With a display name, `boardId` of the answer is the board assigned to that name (or null). */
-  join(code: string, name?: string): Promise<Joined> {
+  /**
+   * With a display name, `boardId` of the answer is the board assigned to that name (or null), and
+   * in a workshop with personal boards `personalBoardId` is the joiner's own; `personalToken` is
+   * the capability this device kept from an earlier join, to get the same board back.
+   */
+  join(code: string, name?: string, personalToken?: string): Promise<Joined> {
     const request: JoinRequest = name && name.trim() ? { code, name: name.trim() } : { code };
+    if (personalToken) request.personalToken = personalToken;
     return this.json('POST', '/api/join', null, { json: request });
+  }
+
+  /** Changes the workshop's options (facilitator). */
+  updateWorkshop(workshopId: string, token: string, patch: UpdateWorkshopRequest): Promise<Workshop> {
+    return this.json('PATCH', `/api/workshops/${enc(workshopId)}`, token, { json: patch });
+  }
+
+  /** Shares every personal board made at join with the workshop, read-only (or stops). */
+  sharePersonalBoards(workshopId: string, token: string, shared: boolean): Promise<Workshop> {
+    return this.json('POST', `/api/workshops/${enc(workshopId)}/share`, token, { json: { shared } });
   }
 
   assignments(workshopId: string, token: string): Promise<Assignment[]> {

@@ -146,6 +146,12 @@ export type CreateBoardRequest = { title?: string, template?: Template, locale?:
 
 export type CreateWorkshopRequest = { title: string, locale: Locale, template: Template, groupCount: number, personalBoards: Array<string>, 
 /**
+ * Each participant who joins with a name gets a personal board of their own, created at
+ * join, which only they (and the facilitator) edit; others read it once it is shared.
+ * Off when absent, so older clients keep their workshops as they were.
+ */
+personalBoardsAtJoin?: boolean, 
+/**
  * Days until the workshop and all its data are purged (default 180, at most 730).
  */
 retentionDays?: number, };
@@ -178,7 +184,11 @@ presenting: string | null,
 /**
  * The participant and viewer tokens, for the facilitator to share again; absent for others.
  */
-sharedTokens: SharedTokens | null, };
+sharedTokens: SharedTokens | null, 
+/**
+ * Joining with a name creates a personal board (see `CreateWorkshopRequest`).
+ */
+personalBoardsAtJoin: boolean, };
 
 export type SharedTokens = { participant: string, viewer: string, };
 
@@ -195,7 +205,16 @@ people: Array<string>, snapshots: number,
 /**
  * Unix seconds of the board's creation.
  */
-createdAt: number, };
+createdAt: number, 
+/**
+ * A personal board created at join: only its owner's capability (and the facilitator)
+ * edits it, and others see it only once it is shared.
+ */
+owned: boolean, 
+/**
+ * An owned personal board the facilitator shared: participants and viewers read it.
+ */
+shared: boolean, };
 
 export type BoardAccess = { board: BoardSummary, workshopTitle: string, workshopKind: WorkshopKind, role: Role, };
 
@@ -205,10 +224,16 @@ export type JoinRequest = {
  */
 code: string, 
 /**
- * The participant's display name, used only to find the board the facilitator assigned
- * to that name (or the personal board with that name). Not stored.
+ * The participant's display name, used to find the board the facilitator assigned to that
+ * name (or the personal board with that name). Stored only as the title of the personal
+ * board a workshop with `personalBoardsAtJoin` creates for it.
  */
-name?: string, };
+name?: string, 
+/**
+ * A personal capability this device got at an earlier join: when it still owns a personal
+ * board of this workshop, that board is handed back instead of a new one.
+ */
+personalToken?: string, };
 
 export type Joined = { workshop: Workshop, 
 /**
@@ -218,13 +243,26 @@ token: string,
 /**
  * The board assigned to the given name, if any: open it directly.
  */
-boardId: string | null, };
+boardId: string | null, 
+/**
+ * The joiner's own personal board (workshops with `personalBoardsAtJoin`, joined with a
+ * name), and the capability that alone edits it: keep it on this device.
+ */
+personalBoardId: string | null, personalToken: string | null, };
 
 export type Assignment = { name: string, boardId: string | null, };
 
-export type UpdateBoardRequest = { title?: string, locked?: boolean, };
+export type UpdateBoardRequest = { title?: string, locked?: boolean, 
+/**
+ * Shares (or stops sharing) a personal board made at join; see `ShareRequest`.
+ */
+shared?: boolean, };
 
 export type LockRequest = { locked: boolean, };
+
+export type UpdateWorkshopRequest = { personalBoardsAtJoin?: boolean, };
+
+export type ShareRequest = { shared: boolean, };
 
 export type TimerRequest = { 
 /**

@@ -854,7 +854,9 @@ class BoardView {
   private presentedTitle(boardId: string): string | null {
     if (!this.presentedTitles.has(boardId)) {
       this.presentedTitles.set(boardId, '');
-      api.board(boardId, this.ctx.token).then((access) => {
+      // On one's own personal board the token is its capability, which opens no other board.
+      const token = accessStore.best(this.ctx.access.board.workshopId)?.token ?? this.ctx.token;
+      api.board(boardId, token).then((access) => {
         this.presentedTitles.set(boardId, access.board.title || t('board.untitled'));
         this.updateFollow();
       }).catch(() => {});
@@ -863,6 +865,9 @@ class BoardView {
   }
 
   private goToPresented(boardId: string): void {
+    // The presented board is of this workshop, though this device may never have listed it (an
+    // unshared personal board is listed to others only while it is presented).
+    accessStore.mapBoard(boardId, this.ctx.access.board.workshopId);
     this.navigate(boardPath(boardId), { follow: true });
   }
 

@@ -1,8 +1,9 @@
-// Joining a workshop with the code read aloud (/join/{CODE}): a name, then the workshop's boards.
+// Joining a workshop with the code read aloud (/join/{CODE}): a name, then the joiner's own
+// personal board (workshops with personal boards at join), the assigned board, or the list.
 import { t, onLocaleChange } from '../i18n';
 import { api, ApiError } from '../api/client';
 import { accessStore } from '../access/store';
-import { formatJoinCode } from '../access/links';
+import { boardPath, formatJoinCode } from '../access/links';
 import { joinDestination } from '../access/assign';
 import { displayName, setDisplayName } from './identity';
 import { h } from './dom';
@@ -18,7 +19,7 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
     const focusedId = document.activeElement?.id;
     const codeInput = h('input', { id: 'k-join-code', type: 'text', value: code, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', maxlength: 40, class: 'k-code-input', required: true });
     codeInput.addEventListener('input', () => (code = codeInput.value));
-    const nameInput = h('input', { id: 'k-join-name', type: 'text', value: name, autocomplete: 'nickname', maxlength: 40, required: true });
+    const nameInput = h('input', { id: 'k-join-name', type: 'text', value: name, autocomplete: 'nickname', maxlength: 40, required: true, 'aria-describedby': 'k-join-name-note' });
     nameInput.addEventListener('input', () => (name = nameInput.value));
     const error = h('p', { class: 'k-error', role: 'alert', id: 'k-join-error' }, [message]);
     const submit = async (event: Event) => {
@@ -40,11 +41,19 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
       busy = true;
       error.textContent = t('common.working');
       try {
-        const joined = await api.join(formatted, displayName());
+        // The capability kept from an earlier join on this device gets the same board back.
+        const kept = accessStore.personalForCode(formatted);
+        const joined = await api.join(formatted, displayName(), kept?.token);
         const w = joined.workshop;
         accessStore.saveToken(w.id, 'participant', joined.token);
         for (const board of w.boards) accessStore.mapBoard(board.id, w.id);
         accessStore.remember({ kind: 'workshop', id: w.id, title: w.title, role: w.role });
+        if (joined.personalBoardId && joined.personalToken) {
+          // The personal phase comes first: straight to the joiner's own board.
+          accessStore.savePersonal(w.id, formatted, { boardId: joined.personalBoardId, token: joined.personalToken });
+          navigate(boardPath(joined.personalBoardId));
+          return;
+        }
         // A name the facilitator assigned to a board opens that board; its header links back to the list.
         navigate(joinDestination(joined));
       } catch (e) {
@@ -63,6 +72,7 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
         codeInput,
         h('label', { for: 'k-join-name' }, [t('landing.name')]),
         nameInput,
+        h('p', { class: 'k-muted k-small-text', id: 'k-join-name-note' }, [t('join.nameNote')]),
         h('button', { type: 'submit', class: 'k-primary', id: 'k-join' }, [t('landing.joinButton')]),
         error,
       ]),

@@ -64,6 +64,10 @@ export function mountLanding(root: HTMLElement, navigate: Navigate): () => void 
     const wTemplate = field(h('select', { id: 'k-w-template' }, TEMPLATE_CODES.map((c) => h('option', { value: c }, [t(`template.${c}`)]))), 'rings');
     const wGroups = field(h('input', { id: 'k-w-groups', type: 'number', min: 0, max: MAX_GROUPS, required: true, inputmode: 'numeric' }), '4');
     const wPersonal = field(h('textarea', { id: 'k-w-personal', rows: 3 }));
+    // Off unless asked for, as the API's default: a group-only day stays as it was.
+    const wAtJoin = h('input', { id: 'k-w-personal-at-join', type: 'checkbox', 'aria-describedby': 'k-w-personal-at-join-help' });
+    wAtJoin.checked = kept[wAtJoin.id] === '1';
+    wAtJoin.addEventListener('change', () => (kept[wAtJoin.id] = wAtJoin.checked ? '1' : ''));
     const wRetention = field(h('select', { id: 'k-w-retention' }, RETENTION_CHOICES.map((d) => h('option', { value: d }, [t('workshopForm.days', { count: d })]))), String(DEFAULT_RETENTION));
     const wError = h('p', { class: 'k-error', role: 'alert', id: 'k-w-error' });
     const createWorkshop = async (event: Event) => {
@@ -77,6 +81,7 @@ export function mountLanding(root: HTMLElement, navigate: Navigate): () => void 
         const created = await api.createWorkshop({
           title: wTitle.value.trim(), locale: wLocale.value as Locale, template: wTemplate.value as Template,
           groupCount, personalBoards: personalNames(wPersonal.value), retentionDays: Number(wRetention.value),
+          personalBoardsAtJoin: wAtJoin.checked,
         });
         const w = created.workshop;
         accessStore.saveCreated(w.id, created.tokens, w.boards.map((b) => b.id));
@@ -165,6 +170,8 @@ export function mountLanding(root: HTMLElement, navigate: Navigate): () => void 
               h('div', {}, [h('label', { for: 'k-w-groups' }, [t('workshopForm.groups')]), wGroups]),
               h('div', {}, [h('label', { for: 'k-w-retention' }, [t('workshopForm.retention')]), wRetention]),
             ]),
+            h('div', { class: 'k-field k-check' }, [wAtJoin, h('label', { for: 'k-w-personal-at-join' }, [t('workshopForm.personalAtJoin')])]),
+            h('p', { class: 'k-muted k-small-text', id: 'k-w-personal-at-join-help' }, [t('workshopForm.personalAtJoinHelp')]),
             h('label', { for: 'k-w-personal' }, [t('workshopForm.personal')]), wPersonal,
             h('button', { type: 'submit', class: 'k-primary', id: 'k-w-create' }, [t('workshopForm.create')]),
             wError,

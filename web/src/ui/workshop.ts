@@ -1,6 +1,7 @@
 // The workshop page (/w/{id}). The facilitator gets the join code, its QR code and links, the live
 // overview of every board (thumbnails the server renders, who is on each), locks, snapshots of all
-// boards, the timer, export and deletion; participants pick their board; viewers see the list.
+// boards, the timer, export and deletion, and shares the personal boards made at join; participants
+// pick their board (or open their own personal board); viewers see the list.
 import qrcode from 'qrcode-generator';
 import type { Assignment, BoardSummary, Role, Workshop } from '../generated/protocol';
 import { t, onLocaleChange } from '../i18n';
@@ -127,6 +128,7 @@ class WorkshopPage {
         h('p', { class: 'k-error', role: 'alert', id: 'k-workshop-error' }, [this.error]),
         manage ? h('div', { class: 'k-workshop-top' }, [this.joinSection(), this.controlSection()]) : null,
         manage ? this.assignSection() : null,
+        manage ? null : this.myBoardSection(),
         h('section', { class: 'k-overview', 'aria-labelledby': 'k-boards-heading' }, [
           h('h2', { id: 'k-boards-heading' }, [manage ? t('workshop.boards', { count: w.boards.length }) : this.role === 'participant' ? t('workshop.pick') : t('workshop.viewerHelp')]),
           this.grid,
@@ -138,6 +140,18 @@ class WorkshopPage {
     this.updateBoards();
     document.title = `${w.title} · ${t('app.name')}`;
     if (focusedId) document.getElementById(focusedId)?.focus();
+  }
+
+  /** A participant's own personal board, kept on this device since they joined (others are not listed). */
+  private myBoardSection(): HTMLElement | null {
+    const personal = accessStore.personal(this.workshop.id);
+    if (!personal) return null;
+    const path = boardPath(personal.boardId);
+    return h('section', { class: 'k-card k-my-board', 'aria-labelledby': 'k-my-board-heading' }, [
+      h('h2', { id: 'k-my-board-heading' }, [t('workshop.myBoard')]),
+      h('p', { class: 'k-muted' }, [t('workshop.myBoardHelp')]),
+      h('a', { class: 'k-button k-primary', id: 'k-my-board', href: path, onclick: (e: Event) => { e.preventDefault(); this.navigate(path); } }, [t('workshop.myBoard')]),
+    ]);
   }
 
   private joinSection(): HTMLElement {
@@ -197,6 +211,9 @@ class WorkshopPage {
     const minutes = h('input', { id: 'k-timer-minutes', type: 'number', min: 1, max: 240, value: 10, inputmode: 'numeric' });
     const snapshotName = h('input', { id: 'k-snapshot-all-name', type: 'text', maxlength: 120, value: t('workshop.snapshotDefault') });
     const allLocked = w.boards.length > 0 && w.boards.every((b) => b.locked);
+    const atJoin = h('input', { id: 'k-personal-at-join', type: 'checkbox', 'aria-describedby': 'k-personal-at-join-help' });
+    atJoin.checked = w.personalBoardsAtJoin;
+    atJoin.addEventListener('change', () => void this.setPersonalAtJoin(atJoin.checked));
     return h('section', { class: 'k-card k-controls', 'aria-labelledby': 'k-controls-heading' }, [
       h('h2', { id: 'k-controls-heading' }, [t('workshop.manage')]),
       h('form', { class: 'k-control-row', onsubmit: (e: Event) => { e.preventDefault(); void this.startTimer(Number(minutes.value)); } }, [
@@ -214,6 +231,11 @@ class WorkshopPage {
       ]),
       // Built anew with each render (a language switch), asking the server which vote runs.
       new VoteControls(w.id, this.token).element,
+      h('div', { class: 'k-control-row' }, [
+        h('div', { class: 'k-field k-check' }, [atJoin, h('label', { for: 'k-personal-at-join' }, [t('workshopForm.personalAtJoin')])]),
+        h('p', { class: 'k-muted k-small-text', id: 'k-personal-at-join-help' }, [t('workshopForm.personalAtJoinHelp')]),
+        h('div', { class: 'k-row' }, [h('button', { type: 'button', id: 'k-share-all', onclick: () => void this.shareAll(!this.allShared()) }, [this.allShared() ? t('workshop.unshareAll') : t('workshop.shareAll')])]),
+      ]),
       h('div', { class: 'k-row k-wrap' }, [
         h('button', { type: 'button', id: 'k-lock-all', onclick: () => void this.lockAll(!allLocked) }, [allLocked ? t('workshop.unlockAll') : t('workshop.lockAll')]),
         h('a', { class: 'k-button', id: 'k-export-zip', href: workshopZipUrl(w.id, this.token), download: '' }, [t('workshop.export')]),
@@ -247,6 +269,14 @@ class WorkshopPage {
       lockAll.textContent = all ? t('workshop.unlockAll') : t('workshop.lockAll');
       lockAll.onclick = () => void this.lockAll(!all);
     }
+    const shareAll = this.root.querySelector<HTMLButtonElement>('#k-share-all');
+    if (shareAll) {
+      const all = this.allShared();
+      shareAll.textContent = all ? t('workshop.unshareAll') : t('workshop.shareAll');
+      shareAll.disabled = !this.workshop.boards.some((b) => b.owned);
+    }
+    const atJoin = this.root.querySelector<HTMLInputElement>('#k-personal-at-join');
+    if (atJoin && document.activeElement !== atJoin) atJoin.checked = this.workshop.personalBoardsAtJoin;
     this.updateAssignments();
     const heading = this.root.querySelector('#k-boards-heading');
     if (heading && canManage(this.role)) heading.textContent = t('workshop.boards', { count: this.workshop.boards.length });
@@ -350,6 +380,7 @@ class WorkshopPage {
         h('button', { type: 'button', class: 'k-small k-toggle', 'data-lock': board.id, 'aria-describedby': titleId, onclick: () => void this.toggleLock(board.id) }, []),
         h('button', { type: 'button', class: 'k-small', 'data-present': board.id, 'aria-describedby': titleId, onclick: () => this.navigate(path, { present: true }) }, [icon(ICONS.present, 16), t('workshop.present')]),
         h('button', { type: 'button', class: 'k-small', 'data-stop-present': board.id, 'aria-describedby': titleId, hidden: true, onclick: () => void this.stopPresenting() }, [t('present.stop')]),
+        board.owned ? h('button', { type: 'button', class: 'k-small k-toggle', 'data-share': board.id, 'aria-describedby': titleId, onclick: () => void this.toggleShared(board.id) }, []) : null,
       ]) : null,
     ]);
   }
@@ -358,7 +389,8 @@ class WorkshopPage {
     const title = board.title || t('board.untitled');
     const link = card.querySelector<HTMLElement>('[data-open]')!;
     if (link.textContent !== title) link.textContent = title;
-    const meta = [t(`boardKind.${board.kind}`), t('workshop.people', { count: board.connections }), t('workshop.snapshots', { count: board.snapshots }), board.locked ? t('board.locked') : ''].filter(Boolean).join(' · ');
+    const sharing = board.owned ? (board.shared ? t('workshop.shared') : t('workshop.private')) : '';
+    const meta = [t(`boardKind.${board.kind}`), sharing, t('workshop.people', { count: board.connections }), t('workshop.snapshots', { count: board.snapshots }), board.locked ? t('board.locked') : ''].filter(Boolean).join(' · ');
     const metaEl = card.querySelector('.k-board-meta')!;
     if (metaEl.textContent !== meta) metaEl.textContent = meta;
     // Who is here, by the names they gave (live presence; a board with people but no names shows the count only).
@@ -376,6 +408,12 @@ class WorkshopPage {
     if (lock) {
       lock.setAttribute('aria-pressed', String(board.locked));
       lock.replaceChildren(icon(board.locked ? ICONS.lock : ICONS.unlock, 16), t('board.lock'));
+    }
+    const share = card.querySelector<HTMLButtonElement>('[data-share]');
+    if (share) {
+      share.setAttribute('aria-pressed', String(board.shared));
+      const label = board.shared ? t('workshop.unshare') : t('workshop.share');
+      if (share.textContent !== label) share.textContent = label;
     }
     const img = card.querySelector<HTMLImageElement>('img[data-thumb]');
     if (img) img.alt = t('workshop.thumbnail', { title });
@@ -429,6 +467,33 @@ class WorkshopPage {
     if (!board) return Promise.resolve();
     return this.act(async () => {
       await api.updateBoard(boardId, this.token, { locked: !board.locked });
+    });
+  }
+
+  /** Every personal board made at join is shared (and there is at least one). */
+  private allShared(): boolean {
+    const owned = this.workshop.boards.filter((b) => b.owned);
+    return owned.length > 0 && owned.every((b) => b.shared);
+  }
+
+  private toggleShared(boardId: string): Promise<void> {
+    const board = this.workshop.boards.find((b) => b.id === boardId);
+    if (!board) return Promise.resolve();
+    return this.act(async () => {
+      await api.updateBoard(boardId, this.token, { shared: !board.shared });
+    });
+  }
+
+  private shareAll(shared: boolean): Promise<void> {
+    return this.act(async () => {
+      await api.sharePersonalBoards(this.workshop.id, this.token, shared);
+      return shared ? t('workshop.sharedAll') : t('workshop.unsharedAll');
+    });
+  }
+
+  private setPersonalAtJoin(on: boolean): Promise<void> {
+    return this.act(async () => {
+      await api.updateWorkshop(this.workshop.id, this.token, { personalBoardsAtJoin: on });
     });
   }
 

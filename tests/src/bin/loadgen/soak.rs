@@ -188,6 +188,7 @@ async fn create_workshop(port: u16) -> Result<Created> {
         template: Template::Rings,
         group_count: 2,
         personal_boards: Vec::new(),
+        personal_boards_at_join: None,
         retention_days: None,
     };
     let body = serde_json::to_vec(&request)?;

@@ -1,0 +1,523 @@
+//! The personal phase over the real HTTP API and websocket: a personal board made at join, its
+//! owner's capability, and who may see, read and write it before and after sharing.
+
+use kartta_protocol::api::{BoardSummary, Created, Joined, Workshop};
+use kartta_tests::board::{add_actor, view};
+use kartta_tests::{http, Client, ServerProcess};
+use serde_json::json;
+use tokio_tungstenite::tungstenite;
+
+fn body(value: serde_json::Value) -> Option<(&'static str, Vec<u8>)> {
+    Some(("application/json", value.to_string().into_bytes()))
+}
+
+/// A workshop with one group board whose joiners get personal boards.
+async fn personal_workshop(server: &ServerProcess) -> anyhow::Result<Created> {
+    let request = json!({"title": "Kumppanuusfoorumi", "locale": "fi", "template": "rings",
+                         "groupCount": 1, "personalBoardsAtJoin": true});
+    http(server.port, "POST", "/api/workshops", None, body(request))
+        .await?
+        .json()
+}
+
+async fn join(
+    server: &ServerProcess,
+    created: &Created,
+    name: &str,
+    kept: Option<&str>,
+) -> anyhow::Result<Joined> {
+    let code = created.workshop.join_code.clone().expect("a join code");
+    let request = json!({"code": code, "name": name, "personalToken": kept});
+    let response = http(server.port, "POST", "/api/join", None, body(request)).await?;
+    assert_eq!(response.status, 200, "{}", response.text());
+    response.json()
+}
+
+async fn workshop_as(
+    server: &ServerProcess,
+    created: &Created,
+    token: &str,
+) -> anyhow::Result<Workshop> {
+    let path = format!("/api/workshops/{}", created.workshop.id);
+    http(server.port, "GET", &path, Some(token), None)
+        .await?
+        .json()
+}
+
+fn personal_titles(workshop: &Workshop) -> Vec<String> {
+    let mut titles: Vec<String> = workshop
+        .boards
+        .iter()
+        .filter(|board| board.owned)
+        .map(|board| board.title.clone())
+        .collect();
+    titles.sort();
+    titles
+}
+
+/// The HTTP status of a websocket upgrade that must be refused.
+async fn refused_upgrade(url: String) -> u16 {
+    match tokio_tungstenite::connect_async(url).await {
+        Err(tungstenite::Error::Http(response)) => response.status().as_u16(),
+        other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+    }
+}
+
+async fn board_status(server: &ServerProcess, board_id: &str, token: &str) -> anyhow::Result<u16> {
+    let path = format!("/api/boards/{board_id}");
+    Ok(http(server.port, "GET", &path, Some(token), None)
+        .await?
+        .status)
+}
+
+#[tokio::test]
+async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_shares_it(
+) -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let created = personal_workshop(&server).await?;
+    assert!(created.workshop.personal_boards_at_join);
+    let tokens = &created.tokens;
+    let group = created.workshop.boards[0].id.clone();
+
+    let aino = join(&server, &created, "Aino Virtanen", None).await?;
+    let aino_board = aino.personal_board_id.clone().expect("a personal board");
+    let aino_capability = aino.personal_token.clone().expect("a capability");
+    assert_eq!(
+        aino.token, tokens.participant,
+        "the group phase still needs it"
+    );
+    assert_eq!(aino_capability.len(), 43, "256 bits in base64url");
+    assert!(
+        !aino.workshop.boards.iter().any(|board| board.owned),
+        "the joiner's workshop lists no personal boards, not even theirs"
+    );
+    let bertil = join(&server, &created, "Bertil", None).await?;
+    let bertil_board = bertil.personal_board_id.clone().unwrap();
+    let bertil_capability = bertil.personal_token.clone().unwrap();
+
+    // Titled with the name, on the workshop's template and language.
+    let owner = Client::connect(&server.sync_url_with_token(&aino_board, &aino_capability)).await?;
+    let meta = view(&owner.doc).meta;
+    assert_eq!(meta.title, "Aino Virtanen");
+    assert_eq!(meta.template, kartta_protocol::schema::Template::Rings);
+    assert_eq!(meta.locale, Some(kartta_protocol::schema::Locale::Fi));
+
+    // The owner edits; the facilitator sees it live.
+    let facilitator =
+        Client::connect(&server.sync_url_with_token(&aino_board, &tokens.facilitator)).await?;
+    owner.edit(|_, txn| add_actor(txn, "turku", "Turun kaupunki", 0.0));
+    facilitator
+        .wait_for("the owner's actor", |doc, _| {
+            view(doc).actor("turku").is_some()
+        })
+        .await?;
+
+    // The capability opens nothing else: not another personal board, not a group board, not
+    // the workshop (the participant token does those).
+    assert_eq!(
+        refused_upgrade(server.sync_url_with_token(&bertil_board, &aino_capability)).await,
+        403
+    );
+    assert_eq!(
+        refused_upgrade(server.sync_url_with_token(&group, &aino_capability)).await,
+        403
+    );
+    assert_eq!(board_status(&server, &group, &aino_capability).await?, 403);
+    let path = format!("/api/workshops/{}", created.workshop.id);
+    assert_eq!(
+        http(server.port, "GET", &path, Some(&aino_capability), None)
+            .await?
+            .status,
+        403
+    );
+
+    // Others of the workshop neither see nor open it before it is shared.
+    // (Not found for the workshop's tokens, so a client does not take them for wrong ones.)
+    for (token, status) in [
+        (&tokens.participant, 404),
+        (&tokens.viewer, 404),
+        (&bertil_capability, 403),
+    ] {
+        assert_eq!(
+            refused_upgrade(server.sync_url_with_token(&aino_board, token)).await,
+            status
+        );
+        assert_eq!(board_status(&server, &aino_board, token).await?, status);
+        let thumbnail = format!("/api/boards/{aino_board}/thumbnail.svg");
+        assert_eq!(
+            http(server.port, "GET", &thumbnail, Some(token), None)
+                .await?
+                .status,
+            status
+        );
+        let snapshots = format!("/api/boards/{aino_board}/snapshots");
+        assert_eq!(
+            http(server.port, "GET", &snapshots, Some(token), None)
+                .await?
+                .status,
+            status
+        );
+    }
+    for token in [&tokens.participant, &tokens.viewer] {
+        let seen = workshop_as(&server, &created, token).await?;
+        assert_eq!(personal_titles(&seen), Vec::<String>::new());
+        assert!(seen.boards.iter().any(|board| board.id == group));
+    }
+    // The facilitator sees and opens all of them.
+    let overview = workshop_as(&server, &created, &tokens.facilitator).await?;
+    assert_eq!(personal_titles(&overview), ["Aino Virtanen", "Bertil"]);
+    assert_eq!(
+        board_status(&server, &bertil_board, &tokens.facilitator).await?,
+        200
+    );
+
+    // Only the facilitator shares.
+    let share_one = format!("/api/boards/{aino_board}");
+    let refused = http(
+        server.port,
+        "PATCH",
+        &share_one,
+        Some(&tokens.participant),
+        body(json!({"shared": true})),
+    )
+    .await?;
+    assert_eq!(refused.status, 404, "unshared, it is not there for them");
+    let refused = http(
+        server.port,
+        "PATCH",
+        &share_one,
+        Some(&aino_capability),
+        body(json!({"shared": true})),
+    )
+    .await?;
+    assert_eq!(refused.status, 403, "the owner does not share either");
+    let shared: BoardSummary = http(
+        server.port,
+        "PATCH",
+        &share_one,
+        Some(&tokens.facilitator),
+        body(json!({"shared": true})),
+    )
+    .await?
+    .json()?;
+    assert!(shared.shared && shared.owned);
+
+    // Shared: another participant reads it, read-only; Bertil's stays closed.
+    let seen = workshop_as(&server, &created, &tokens.participant).await?;
+    assert_eq!(personal_titles(&seen), ["Aino Virtanen"]);
+    let reader =
+        Client::connect(&server.sync_url_with_token(&aino_board, &tokens.participant)).await?;
+    assert!(view(&reader.doc).actor("turku").is_some());
+    reader.edit(|_, txn| add_actor(txn, "from-reader", "x", 0.0));
+    reader
+        .wait_for("the refusal", |_, seen| {
+            seen.permission_denied.as_deref() == Some("read-only")
+        })
+        .await?;
+    let access: kartta_protocol::api::BoardAccess = http(
+        server.port,
+        "GET",
+        &share_one,
+        Some(&tokens.participant),
+        None,
+    )
+    .await?
+    .json()?;
+    assert_eq!(access.role, kartta_protocol::api::Role::Viewer);
+    assert_eq!(
+        refused_upgrade(server.sync_url_with_token(&bertil_board, &tokens.participant)).await,
+        404
+    );
+    // The owner still writes after sharing, and the reader sees it; the refused actor is not there.
+    owner.edit(|_, txn| add_actor(txn, "after-sharing", "Åbo Akademi", 10.0));
+    reader
+        .wait_for("the owner's later actor", |doc, _| {
+            view(doc).actor("after-sharing").is_some()
+        })
+        .await?;
+    assert!(view(&facilitator.doc).actor("from-reader").is_none());
+
+    // Share all: the viewer reads Bertil's board too.
+    let share_all = format!("/api/workshops/{}/share", created.workshop.id);
+    assert_eq!(
+        http(
+            server.port,
+            "POST",
+            &share_all,
+            Some(&tokens.participant),
+            body(json!({"shared": true}))
+        )
+        .await?
+        .status,
+        403
+    );
+    let all: Workshop = http(
+        server.port,
+        "POST",
+        &share_all,
+        Some(&tokens.facilitator),
+        body(json!({"shared": true})),
+    )
+    .await?
+    .json()?;
+    assert!(all
+        .boards
+        .iter()
+        .filter(|board| board.owned)
+        .all(|board| board.shared));
+    assert_eq!(
+        board_status(&server, &bertil_board, &tokens.viewer).await?,
+        200
+    );
+    assert_eq!(
+        personal_titles(&workshop_as(&server, &created, &tokens.viewer).await?),
+        ["Aino Virtanen", "Bertil"]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_not(
+) -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let created = personal_workshop(&server).await?;
+    let first = join(&server, &created, "Aino", None).await?;
+    let board = first.personal_board_id.clone().unwrap();
+    let capability = first.personal_token.clone().unwrap();
+
+    let again = join(&server, &created, "Aino", Some(&capability)).await?;
+    assert_eq!(again.personal_board_id.as_deref(), Some(board.as_str()));
+    assert_eq!(again.personal_token.as_deref(), Some(capability.as_str()));
+
+    let elsewhere = join(&server, &created, "Aino", None).await?;
+    let other_board = elsewhere.personal_board_id.clone().unwrap();
+    assert_ne!(
+        other_board, board,
+        "a name alone never hands out someone's board"
+    );
+    assert_ne!(
+        elsewhere.personal_token.as_deref(),
+        Some(capability.as_str())
+    );
+    assert_eq!(
+        elsewhere.board_id, None,
+        "nor as the board assigned to the name"
+    );
+    assert_eq!(
+        board_status(
+            &server,
+            &board,
+            elsewhere.personal_token.as_deref().unwrap()
+        )
+        .await?,
+        403
+    );
+
+    // A capability of another workshop is no key here: a new board is made.
+    let other = personal_workshop(&server).await?;
+    let foreign = join(&server, &other, "Aino", None).await?;
+    let stranger = join(&server, &created, "Aino", foreign.personal_token.as_deref()).await?;
+    assert_ne!(stranger.personal_board_id.as_deref(), Some(board.as_str()));
+    assert_ne!(stranger.personal_board_id, foreign.personal_board_id);
+
+    // Without a name, or in a workshop without the option, nobody gets a personal board.
+    let nameless = join(&server, &created, "  ", None).await?;
+    assert_eq!(nameless.personal_board_id, None);
+    let request = json!({"title": "Ilman", "locale": "sv", "template": "blank", "groupCount": 1});
+    let plain: Created = http(server.port, "POST", "/api/workshops", None, body(request))
+        .await?
+        .json()?;
+    assert!(!plain.workshop.personal_boards_at_join);
+    let joined = join(&server, &plain, "Aino", None).await?;
+    assert_eq!(
+        (joined.personal_board_id, joined.personal_token),
+        (None, None)
+    );
+
+    // The facilitator turns the option on later.
+    let path = format!("/api/workshops/{}", plain.workshop.id);
+    let on = json!({"personalBoardsAtJoin": true});
+    assert_eq!(
+        http(
+            server.port,
+            "PATCH",
+            &path,
+            Some(&plain.tokens.participant),
+            body(on.clone())
+        )
+        .await?
+        .status,
+        403
+    );
+    let updated: Workshop = http(
+        server.port,
+        "PATCH",
+        &path,
+        Some(&plain.tokens.facilitator),
+        body(on),
+    )
+    .await?
+    .json()?;
+    assert!(updated.personal_boards_at_join);
+    assert!(join(&server, &plain, "Aino", None)
+        .await?
+        .personal_board_id
+        .is_some());
+    Ok(())
+}
+
+#[tokio::test]
+async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let created = personal_workshop(&server).await?;
+    let tokens = &created.tokens;
+    let workshop = &created.workshop.id;
+    // A timer running before the join is on the new board from its first state.
+    let ends_at = 4_102_444_800_000_i64;
+    let timer = format!("/api/workshops/{workshop}/timer");
+    assert_eq!(
+        http(
+            server.port,
+            "POST",
+            &timer,
+            Some(&tokens.facilitator),
+            body(json!({"endsAt": ends_at}))
+        )
+        .await?
+        .status,
+        204
+    );
+    let joined = join(&server, &created, "Aino", None).await?;
+    let board = joined.personal_board_id.unwrap();
+    let capability = joined.personal_token.unwrap();
+    let owner = Client::connect(&server.sync_url_with_token(&board, &capability)).await?;
+    assert_eq!(view(&owner.doc).meta.timer_ends_at, Some(ends_at as f64));
+
+    // Locked: the owner is refused like any participant.
+    let lock = format!("/api/workshops/{workshop}/lock");
+    assert_eq!(
+        http(
+            server.port,
+            "POST",
+            &lock,
+            Some(&tokens.facilitator),
+            body(json!({"locked": true}))
+        )
+        .await?
+        .status,
+        200
+    );
+    owner
+        .wait_for("meta.locked", |doc, _| view(doc).meta.locked)
+        .await?;
+    owner.edit(|_, txn| add_actor(txn, "while-locked", "x", 0.0));
+    owner
+        .wait_for("the refusal", |_, seen| {
+            seen.permission_denied.as_deref() == Some("locked")
+        })
+        .await?;
+
+    // Presented to everyone: readable by the participants while it is presented.
+    assert_eq!(
+        board_status(&server, &board, &tokens.participant).await?,
+        404
+    );
+    let present = format!("/api/workshops/{workshop}/present");
+    assert_eq!(
+        http(
+            server.port,
+            "POST",
+            &present,
+            Some(&tokens.facilitator),
+            body(json!({"boardId": board}))
+        )
+        .await?
+        .status,
+        204
+    );
+    owner
+        .wait_for("meta.presenting", |doc, _| {
+            view(doc).meta.presenting.as_deref() == Some(board.as_str())
+        })
+        .await?;
+    assert_eq!(
+        board_status(&server, &board, &tokens.participant).await?,
+        200
+    );
+    let reader = Client::connect(&server.sync_url_with_token(&board, &tokens.participant)).await?;
+    assert_eq!(view(&reader.doc).meta.title, "Aino");
+    assert_eq!(
+        http(
+            server.port,
+            "POST",
+            &present,
+            Some(&tokens.facilitator),
+            body(json!({"boardId": null}))
+        )
+        .await?
+        .status,
+        204
+    );
+    assert_eq!(
+        board_status(&server, &board, &tokens.participant).await?,
+        404
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn forty_five_joins_make_forty_five_boards_in_the_overview() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let created = personal_workshop(&server).await?;
+    let mut boards = std::collections::HashSet::new();
+    let mut capabilities = std::collections::HashSet::new();
+    for number in 1..=45 {
+        let joined = join(&server, &created, &format!("Osallistuja {number}"), None).await?;
+        boards.insert(joined.personal_board_id.unwrap());
+        capabilities.insert(joined.personal_token.unwrap());
+    }
+    assert_eq!((boards.len(), capabilities.len()), (45, 45));
+    let overview = workshop_as(&server, &created, &created.tokens.facilitator).await?;
+    let listed: std::collections::HashSet<String> = overview
+        .boards
+        .iter()
+        .filter(|board| board.owned)
+        .map(|board| board.id.clone())
+        .collect();
+    assert_eq!(listed, boards);
+    assert!(overview
+        .boards
+        .iter()
+        .any(|board| board.title == "Osallistuja 45"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_join_over_the_limit_is_told_to_wait_and_makes_no_board() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let created = personal_workshop(&server).await?;
+    let code = created.workshop.join_code.clone().unwrap();
+    let mut joined = 0;
+    let refused = loop {
+        let request = json!({"code": code, "name": format!("Nimi {joined}")});
+        let response = http(server.port, "POST", "/api/join", None, body(request)).await?;
+        if response.status != 200 {
+            break response;
+        }
+        joined += 1;
+        assert!(joined < 300, "the join limit never answered");
+    };
+    assert_eq!(refused.status, 429, "{}", refused.text());
+    let wait: u64 = refused
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()?;
+    assert!(wait >= 1);
+    let overview = workshop_as(&server, &created, &created.tokens.facilitator).await?;
+    assert_eq!(
+        overview.boards.iter().filter(|board| board.owned).count(),
+        joined,
+        "the refused join made no board"
+    );
+    Ok(())
+}

@@ -1,0 +1,138 @@
+// End-to-end: the personal phase. A facilitator creates a workshop with personal boards at join; two
+// participants join with their names in browsers of their own, each lands on a board of their own and
+// draws; neither can open the other's; the facilitator sees both and shares them; then they read each
+// other's board, read-only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+useServer();
+
+async function placeActor(page, name, dx = 0, dy = 0) {
+  await page.locator('#k-canvas').focus();
+  await page.keyboard.press('a');
+  const box = await page.locator('#k-canvas').boundingBox();
+  await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+  await page.waitForSelector('input.k-inline-name:focus', { timeout: 5000 });
+  await page.keyboard.type(name);
+  await page.keyboard.press('Enter');
+  await waitFor(page, (n) => [...window.kartta.model.actors.values()].some((a) => a.name === n), name);
+}
+
+const actorNames = (page) => page.evaluate(() => [...window.kartta.model.actors.values()].map((a) => a.name).sort());
+
+/** Joins with the code and a name; returns the id of the board the join page opened. */
+async function joinWithName(page, code, name) {
+  await page.goto(`${server.origin}/join/${code}`);
+  await page.fill('#k-join-name', name);
+  await page.click('#k-join');
+  await page.waitForSelector('#k-canvas');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  return new URL(page.url()).pathname.split('/')[2];
+}
+
+test('personal boards: made at join, private to their owners, shared by the facilitator', { timeout: 180_000 }, async () => {
+  const { page: f } = await person('Fanni', { viewport: { width: 1366, height: 900 } });
+  await f.goto(`${server.origin}/`);
+  await f.fill('#k-name', 'Fanni');
+  await f.click('#k-workshop-details summary');
+  await f.fill('#k-w-title', 'Kumppanuusfoorumi');
+  await f.fill('#k-w-groups', '1');
+  await f.check('#k-w-personal-at-join');
+  await f.click('#k-w-create');
+  await f.waitForSelector('#k-join-code-display');
+  const code = (await f.textContent('#k-join-code-display')).trim();
+  assert.equal(await f.isChecked('#k-personal-at-join'), true, 'the facilitator page shows the option on');
+  assert.equal(await f.locator('.k-board-card').count(), 1, 'only the group board before anyone joins');
+
+  // Two participants join with their names and land on boards of their own.
+  const { page: a } = await person('Aino');
+  const { page: b } = await person('Bertil');
+  const aBoard = await joinWithName(a, code, 'Aino');
+  const bBoard = await joinWithName(b, code, 'Bertil');
+  assert.notEqual(aBoard, bBoard);
+  assert.equal(await a.evaluate(() => window.kartta.role), 'participant');
+  assert.equal(await a.evaluate(() => window.kartta.model.meta.title), 'Aino');
+  await placeActor(a, 'Turun kaupunki', -120, -40);
+  await placeActor(b, 'Kyläyhdistys', 120, 40);
+
+  // Bertil's workshop page lists the group board and his own, and offers no way to Aino's.
+  await b.click('#k-workshop-link');
+  await b.waitForSelector('.k-board-card');
+  assert.equal(await b.locator('.k-board-card').count(), 1, 'others\u2019 personal boards are not listed');
+  assert.equal(await b.locator(`[data-board="${aBoard}"]`).count(), 0);
+  assert.equal(await b.getAttribute('#k-my-board', 'href'), `/b/${bBoard}`);
+  // Typing the address of Aino's board gives an error page, and keeps Bertil's own access.
+  await b.goto(`${server.origin}/b/${aBoard}`);
+  await b.waitForSelector('.k-page-title');
+  // (His device does not know which workshop the board is in, so it has no token to try.)
+  assert.match(await b.textContent('.k-page-title'), /You need a link to open this|This does not exist/);
+  assert.equal(await b.locator('#k-canvas').count(), 0);
+  await b.goto(`${server.origin}/b/${bBoard}`);
+  await b.waitForSelector('#k-canvas');
+  await waitFor(b, () => [...window.kartta.model.actors.values()].some((x) => x.name === 'Kyläyhdistys'));
+  assert.equal(await b.evaluate(() => window.kartta.role), 'participant', 'his own board opens with his capability');
+
+  // The facilitator sees both personal boards, named, with live thumbnails.
+  await waitFor(f, (ids) => ids.every((id) => document.querySelector(`[data-board="${id}"]`)), [aBoard, bBoard], 15_000);
+  assert.equal(await f.textContent(`[data-open="${aBoard}"]`), 'Aino');
+  assert.equal(await f.textContent(`[data-open="${bBoard}"]`), 'Bertil');
+  assert.match(await f.textContent(`[data-board="${aBoard}"] .k-board-meta`), /Personal board · Not shared/);
+  const thumbnails = () => f.evaluate(async (ids) => Promise.all(ids.map(async (id) => {
+    const img = document.querySelector(`img[data-thumb="${id}"]`);
+    const response = img ? await fetch(img.src, { cache: 'no-store' }) : null;
+    return response ? await response.text() : '';
+  })), [aBoard, bBoard]);
+  let thumbs = [];
+  for (let i = 0; i < 40; i++) {
+    thumbs = await thumbnails();
+    if (thumbs[0].includes('Turun kaupunki') && thumbs[1].includes('Kyläyhdistys')) break;
+    await f.waitForTimeout(500);
+  }
+  assert.ok(thumbs[0].includes('Turun kaupunki'), 'Aino\u2019s thumbnail shows her actor');
+  assert.ok(thumbs[1].includes('Kyläyhdistys'), 'Bertil\u2019s thumbnail shows his actor');
+  // Wait for the page's own images to show the drawings before the screenshot.
+  await waitFor(f, () => [...document.querySelectorAll('img[data-thumb]')].every((img) => img.complete && img.naturalWidth > 0), undefined, 15_000);
+  await f.waitForTimeout(5500);
+  await f.evaluate(() => document.querySelector('.k-overview').scrollIntoView());
+  await f.screenshot({ path: `${ARTIFACTS}/e2e-personal-overview.png` });
+  await axeScan(f, 'workshop page with personal boards');
+
+  // Presenting Bertil's board, unshared, shows it to everyone while it is presented.
+  const workshopPath = new URL(f.url()).pathname;
+  await f.click(`[data-present="${bBoard}"]`);
+  await f.waitForSelector('#k-canvas');
+  await a.waitForSelector('#k-presented-go', { timeout: 15_000 });
+  await a.click('#k-presented-go');
+  await waitFor(a, (id) => location.pathname === `/b/${id}` && [...(window.kartta?.model.actors.values() ?? [])].some((x) => x.name === 'Kyläyhdistys'), bBoard, 15_000);
+  assert.equal(await a.evaluate(() => window.kartta.role), 'viewer', 'a presented personal board is read-only for others');
+  // Leaving the board ends the presentation; Aino goes back to her own board.
+  await f.goto(`${server.origin}${workshopPath}`);
+  await f.waitForSelector(`[data-share="${aBoard}"]`);
+  await a.goto(`${server.origin}/b/${aBoard}`);
+  await a.waitForSelector('#k-canvas');
+  await waitFor(a, () => window.kartta.role === 'participant' && document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+
+  // Share all: the cards say so, and Bertil reads Aino's board, read-only.
+  await f.click('#k-share-all');
+  await waitFor(f, (id) => /Shared, read-only/.test(document.querySelector(`[data-board="${id}"] .k-board-meta`)?.textContent ?? ''), aBoard);
+  assert.equal(await f.getAttribute(`[data-share="${aBoard}"]`, 'aria-pressed'), 'true');
+  await f.evaluate(() => document.querySelector('.k-overview').scrollIntoView());
+  await f.screenshot({ path: `${ARTIFACTS}/e2e-personal-shared.png` });
+  // Bertil's workshop page now lists Aino's board; he opens it from there.
+  await b.goto(`${server.origin}${workshopPath}`);
+  await b.waitForSelector(`[data-open="${aBoard}"]`);
+  await b.click(`[data-open="${aBoard}"]`);
+  await b.waitForSelector('#k-canvas');
+  await waitFor(b, () => [...window.kartta.model.actors.values()].some((x) => x.name === 'Turun kaupunki'));
+  assert.equal(await b.evaluate(() => window.kartta.role), 'viewer', 'a shared personal board is read-only for others');
+  assert.deepEqual(await actorNames(b), ['Turun kaupunki']);
+  // Aino keeps editing; Bertil sees it.
+  await placeActor(a, 'Åbo Akademi', 0, 120);
+  await waitFor(b, () => [...window.kartta.model.actors.values()].some((x) => x.name === 'Åbo Akademi'));
+
+  // Joining again on the same device gets the same board back.
+  const again = await joinWithName(a, code, 'Aino');
+  assert.equal(again, aBoard);
+  assert.deepEqual(await actorNames(a), ['Turun kaupunki', 'Åbo Akademi']);
+});
