@@ -274,6 +274,7 @@ mod tests {
                 template: Template::Blank,
                 retention_days: 30,
                 boards: vec![("Ryhmä 1".into(), BoardKind::Group)],
+                personal_boards_at_join: false,
             })
             .unwrap();
         (catalog, workshop.id, boards[0].id.clone(), dir)
