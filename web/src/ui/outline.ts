@@ -34,6 +34,8 @@ export class Outline {
   private readonly status = h('p', { class: 'k-sr-status', role: 'status' });
   /** The network figures' toggle and table, shown after the help text when the board has them. */
   figures: FiguresPanel | null = null;
+  /** On a merged board: "in 3 of 5 maps" for an actor or relation (ui/support.ts). */
+  support: ((id: string) => string | null) | null = null;
 
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
@@ -114,8 +116,10 @@ export class Outline {
           ACTOR_KIND_CODES.map((k) => h('option', { value: k }, [t(`actorKind.${k}`)])));
         kindSelect.value = a.kind;
         kindSelect.addEventListener('change', () => model.updateActor(a.id, { kind: kindSelect.value as ActorKind }));
+        const support = this.support?.(a.id);
         return h('li', { 'data-id': a.id }, [
           name, kindSelect,
+          support ? h('span', { class: 'k-support-text', 'data-support': a.id }, [support]) : null,
           h('button', { type: 'button', class: 'k-small', 'data-key': `show:${a.id}`, onclick: () => this.show(a.id) }, [t('outline.show')]),
           h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `del:${a.id}`, 'aria-label': t('outline.deleteActor', { name: label }), disabled: locked, onclick: () => model.deleteElements([a.id]) }, ['✕']),
         ]);
@@ -130,7 +134,8 @@ export class Outline {
       ]),
       relations.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noRelations')]) : h('ul', { class: 'k-outline-list' }, relations.map((r) => {
         const text = t('outline.relation', { from: nameOf(r.from), to: nameOf(r.to), kind: t(`relationKind.${r.kind}`) })
-          + (r.status !== 'existing' ? ` (${t(`status.${r.status}` as MessageKey)})` : '') + (r.label ? ` – ${r.label}` : '');
+          + (r.status !== 'existing' ? ` (${t(`status.${r.status}` as MessageKey)})` : '') + (r.label ? ` – ${r.label}` : '')
+          + (this.support?.(r.id) ? ` (${this.support(r.id)})` : '');
         return h('li', { 'data-id': r.id }, [
           h('span', {}, [text]),
           h('button', { type: 'button', class: 'k-small', 'data-key': `showr:${r.id}`, onclick: () => this.show(r.id) }, [t('outline.show')]),
