@@ -7,6 +7,8 @@ import { h } from './dom';
 export interface MatchActions {
   /** Save a verdict for the proposal at `index`; null forgets the saved one. */
   decide: (index: number, verdict: MatchVerdict | null) => void;
+  /** "Same as…": the groups at these indexes are one organisation, though nothing proposed it. */
+  sameAs: (groupA: number, groupB: number) => void;
 }
 
 /** "38 actors → 29; 12 merged; 3 undecided". */
@@ -24,6 +26,29 @@ export class MatchTableView {
       h('p', { class: 'k-merge-preview', id: 'k-merge-preview' }, [previewText(table, decisions)]),
       this.automatic(),
       this.proposals(),
+      this.sameAsForm(),
+    ]);
+  }
+
+  /** Two names of the table, chosen freely, said to be one organisation. */
+  private sameAsForm(): HTMLElement {
+    const options = () => this.table.groups
+      .map((group, index) => ({ index, label: groupLabel(group, (id) => this.titleOf(id)) }))
+      .sort((x, y) => x.label.localeCompare(y.label))
+      .map((o) => h('option', { value: o.index }, [o.label]));
+    const first = h('select', { id: 'k-same-as-a' }, options());
+    const second = h('select', { id: 'k-same-as-b' }, options());
+    if (second.options.length > 1) second.selectedIndex = 1;
+    return h('form', { class: 'k-same-as', id: 'k-same-as', onsubmit: (e: Event) => {
+      e.preventDefault();
+      if (first.value !== second.value) this.actions.sameAs(Number(first.value), Number(second.value));
+    } }, [
+      h('h4', {}, [t('merge.sameAsHeading')]),
+      h('div', { class: 'k-row k-wrap' }, [
+        h('div', { class: 'k-control-row' }, [h('label', { for: 'k-same-as-a' }, [t('merge.sameAsFirst')]), first]),
+        h('div', { class: 'k-control-row' }, [h('label', { for: 'k-same-as-b' }, [t('merge.sameAsSecond')]), second]),
+        h('button', { type: 'submit', id: 'k-same-as-submit' }, [t('merge.sameAsButton')]),
+      ]),
     ]);
   }
 
@@ -95,6 +120,13 @@ export class MatchTableView {
       ]),
     ]);
   }
+}
+
+/** "Turku (Group 1, Group 2)": a group's first spelling and the maps it is on. */
+function groupLabel(group: MatchGroup, titleOf: (sourceId: string) => string): string {
+  const names = [...new Set(group.members.map((m) => m.name))].join(' / ');
+  const maps = [...new Set(group.members.map((m) => titleOf(m.sourceId)))].join(', ');
+  return `${names} (${maps})`;
 }
 
 function reasonsText(group: MatchGroup): string {

@@ -1,5 +1,5 @@
 //! The facilitator's "Merge maps" on the workshop page: choose maps, answer the match table, merge them into a forum board.
-import type { BoardSummary, MatchTable, MatchVerdict, Merged } from '../generated/protocol';
+import type { BoardSummary, MapSelection, MatchTable, MatchVerdict, Merged } from '../generated/protocol';
 import { t, tn } from '../i18n';
 import { api } from '../api/client';
 import { boardPath } from '../access/links';
@@ -26,8 +26,11 @@ export class MergePanel {
   private boards: BoardSummary[] = [];
   private readonly chosen = new Set<string>();
   private title = '';
+  /** Snapshots of the workshop's boards, once asked for (most merges are of boards as they are now). */
+  private snapshots: { id: string; label: string }[] | null = null;
+  private readonly chosenSnapshots = new Set<string>();
   private table: MatchTable | null = null;
-  private chosenForTable: string[] = [];
+  private chosenForTable: MapSelection = { boardIds: [], snapshotIds: [] };
   private readonly decisions = new Map<number, MatchVerdict>();
   private result: Merged | null = null;
   private status = '';
@@ -62,6 +65,9 @@ export class MergePanel {
           h('button', { type: 'button', class: 'k-small', id: 'k-merge-none', onclick: () => this.chooseKind(null) }, [t('merge.none')]),
         ]),
         h('ul', { class: 'k-merge-boards', id: 'k-merge-boards' }),
+        this.snapshots === null
+          ? h('button', { type: 'button', class: 'k-small k-merge-add-snapshots', id: 'k-merge-load-snapshots', onclick: () => void this.loadSnapshots() }, [t('merge.addSnapshots')])
+          : this.snapshotChoices(),
       ]),
       h('div', { class: 'k-control-row' }, [h('label', { for: 'k-merge-title' }, [t('merge.title')]), titleInput]),
       h('div', { class: 'k-row k-wrap' }, [
@@ -95,6 +101,33 @@ export class MergePanel {
     }));
   }
 
+  private snapshotChoices(): HTMLElement {
+    const snapshots = this.snapshots ?? [];
+    if (snapshots.length === 0) return h('p', { class: 'k-muted', id: 'k-merge-snapshots' }, [t('merge.noSnapshots')]);
+    return h('ul', { class: 'k-merge-boards', id: 'k-merge-snapshots', 'aria-label': t('merge.snapshots') }, snapshots.map((snapshot) => {
+      const id = `k-merge-snapshot-${snapshot.id}`;
+      const box = h('input', { type: 'checkbox', id, 'data-merge-snapshot': snapshot.id, checked: this.chosenSnapshots.has(snapshot.id) });
+      box.addEventListener('change', () => {
+        if (box.checked) this.chosenSnapshots.add(snapshot.id);
+        else this.chosenSnapshots.delete(snapshot.id);
+      });
+      return h('li', {}, [box, h('label', { for: id }, [snapshot.label])]);
+    }));
+  }
+
+  /** Lists every board's snapshots ("Group 1 – End of day 1"), to merge a day's state rather than now's. */
+  private async loadSnapshots(): Promise<void> {
+    await this.act(async () => {
+      const lists = await Promise.all(this.boards.map(async (board) => (await api.snapshots(board.id, this.ctx.token)).map((snapshot) => ({
+        id: snapshot.id, label: `${board.title || t('board.untitled')} – ${snapshot.name}`,
+      }))));
+      this.snapshots = lists.flat();
+      this.render();
+      this.element.querySelector<HTMLElement>('#k-merge-snapshots input, #k-merge-snapshots')?.focus();
+      return '';
+    });
+  }
+
   private chooseKind(kind: BoardSummary['kind'] | null): void {
     this.chosen.clear();
     if (kind) for (const board of this.boards) if (board.kind === kind) this.chosen.add(board.id);
@@ -107,14 +140,14 @@ export class MergePanel {
   }
 
   private async propose(): Promise<void> {
-    const boardIds = this.chosenIds();
-    if (boardIds.length < 2) {
+    const selection: MapSelection = { boardIds: this.chosenIds(), snapshotIds: (this.snapshots ?? []).filter((s) => this.chosenSnapshots.has(s.id)).map((s) => s.id) };
+    if (selection.boardIds.length + selection.snapshotIds.length < 2) {
       this.setMessage('', t('merge.needTwo'));
       return;
     }
     await this.act(async () => {
-      this.table = await api.proposeMatches(this.ctx.workshopId, this.ctx.token, { boardIds, snapshotIds: [] });
-      this.chosenForTable = boardIds;
+      this.table = await api.proposeMatches(this.ctx.workshopId, this.ctx.token, selection);
+      this.chosenForTable = selection;
       this.decisions.clear();
       this.result = null;
       this.renderTable();
@@ -137,6 +170,26 @@ export class MergePanel {
     });
   }
 
+  /**
+   * "Same as…": two groups the table did not propose are the same organisation. Saved like any
+   * decision; the table is asked for again, where they then show as one group ("confirmed").
+   */
+  private async sameAs(groupA: number, groupB: number): Promise<void> {
+    const table = this.table;
+    const a = table?.groups[groupA]?.members[0];
+    const b = table?.groups[groupB]?.members[0];
+    if (!table || !a || !b || groupA === groupB) return;
+    await this.act(async () => {
+      await api.decideMatches(this.ctx.workshopId, this.ctx.token, [{ keyA: a.key, keyB: b.key, verdict: 'same' }]);
+      // The answers given so far are saved on the server; the new table holds them as groups or leaves them out.
+      this.table = await api.proposeMatches(this.ctx.workshopId, this.ctx.token, this.chosenForTable);
+      this.decisions.clear();
+      this.renderTable();
+      this.element.querySelector<HTMLElement>('#k-same-as-a')?.focus();
+      return t('merge.savedSameAs', { a: a.name, b: b.name });
+    });
+  }
+
   private async merge(): Promise<void> {
     const table = this.table;
     if (!table) return;
@@ -147,7 +200,7 @@ export class MergePanel {
         await api.decideMatches(this.ctx.workshopId, this.ctx.token, ticked.map((p) => ({ keyA: p.keyA, keyB: p.keyB, verdict: 'same' as const })));
         for (const p of ticked) this.decisions.set(p.index, 'same');
       }
-      this.result = await api.merge(this.ctx.workshopId, this.ctx.token, { boardIds: this.chosenForTable, snapshotIds: [], title: this.title.trim() });
+      this.result = await api.merge(this.ctx.workshopId, this.ctx.token, { ...this.chosenForTable, title: this.title.trim() });
       this.renderTable();
       this.ctx.merged();
       this.element.querySelector<HTMLElement>('#k-merged-open')?.focus();
@@ -164,13 +217,14 @@ export class MergePanel {
     }
     const view = new MatchTableView(this.table, this.decisions, {
       decide: (index, verdict) => void this.decide(index, verdict),
+      sameAs: (groupA, groupB) => void this.sameAs(groupA, groupB),
     });
     const result = this.result;
     const path = result ? boardPath(result.board.id) : '';
     region.replaceChildren(
       view.element,
       h('div', { class: 'k-row k-wrap k-merge-actions' }, [
-        h('button', { type: 'button', class: 'k-primary', id: 'k-merge-run', onclick: () => void this.merge() }, [tn('merge.run', this.chosenForTable.length)]),
+        h('button', { type: 'button', class: 'k-primary', id: 'k-merge-run', onclick: () => void this.merge() }, [tn('merge.run', this.chosenForTable.boardIds.length + this.chosenForTable.snapshotIds.length)]),
         result ? h('a', { class: 'k-button', id: 'k-merged-open', href: path, 'data-open': result.board.id, onclick: (e: Event) => { e.preventDefault(); this.ctx.navigate(path); } }, [t('merge.open', { title: result.board.title })]) : null,
       ]),
     );
@@ -181,7 +235,8 @@ export class MergePanel {
     this.busy = true;
     this.setMessage('', '');
     try {
-      this.setMessage(await action(), '');
+      const message = await action();
+      if (message) this.setMessage(message, '');
     } catch (error) {
       this.setMessage('', t('merge.failed', { message: errorText(error) }));
     } finally {
