@@ -3,7 +3,16 @@
 // it "3/3" shows on the actor every map had; the "at least k of n" slider hides what one map alone had.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+/** The guide's screenshots of this step, written into docs/screenshots with KARTTA_GUIDE_SHOTS=1 (as guide.test.mjs does). */
+const GUIDE_SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1'
+  ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
+  : resolve(ARTIFACTS, 'guide');
+mkdirSync(GUIDE_SHOTS, { recursive: true });
 
 useServer();
 
@@ -112,6 +121,7 @@ test('a facilitator merges three maps: match table, merge, "k of n" on the forum
   assert.deepEqual(await decisions(f), ['different', 'same']);
   assert.match(await f.textContent('#k-merge-preview'), /^10 actors → 6; 1 merged; 0 undecided$/);
   await f.screenshot({ path: `${ARTIFACTS}/e2e-merge-match-table.png`, fullPage: true });
+  await f.locator('#k-match-region').screenshot({ path: `${GUIDE_SHOTS}/07-match-table.png` });
 
   // Undo forgets the saved decision; answering again saves it again.
   await rowOf(f, ['Yrittäjät', 'Varsinais-Suomen Yrittäjät']).locator('[data-decide="undo"]').click();
@@ -165,6 +175,7 @@ test('a facilitator merges three maps: match table, merge, "k of n" on the forum
     window.kartta.viewport.fit({ x: Math.min(...xs) - 150, y: Math.min(...ys) - 100, w: Math.max(...xs) - Math.min(...xs) + 300, h: Math.max(...ys) - Math.min(...ys) + 200 });
   });
   await f.screenshot({ path: `${ARTIFACTS}/e2e-merge-board.png` });
+  await f.screenshot({ path: `${GUIDE_SHOTS}/08-merged-map.png` });
   await axeScan(f, 'merged board');
 
   // At least 2 of 3: what one map alone had disappears, from the map and from the exports.
