@@ -248,6 +248,7 @@ class BoardView {
       model: this.model, workshopId: ctx.access.board.workshopId, token: ctx.token,
       apply: (hidden) => {
         this.renderer.hideBySupport(hidden);
+        this.outline.hidden = hidden;
         this.updateExportLinks();
         this.schedule('scene', 'panels');
       },

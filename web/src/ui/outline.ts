@@ -36,6 +36,8 @@ export class Outline {
   figures: FiguresPanel | null = null;
   /** On a merged board: "in 3 of 5 maps" for an actor or relation (ui/support.ts). */
   support: ((id: string) => string | null) | null = null;
+  /** On a merged board: what the "at least k of n maps" slider hides, left out here as on the map. */
+  hidden: ReadonlySet<string> = new Set();
 
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
@@ -66,8 +68,8 @@ export class Outline {
   private build(): Node[] {
     const model = this.model;
     const locked = !model.canWrite();
-    const actors = [...model.actors.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    const relations = model.liveRelations();
+    const actors = [...model.actors.values()].filter((a) => !this.hidden.has(a.id)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const relations = model.liveRelations().filter((r) => !this.hidden.has(r.id));
     const nameOf = (id: string) => model.actors.get(id)?.name || t('outline.unnamed');
 
     const newName = h('input', { id: 'k-outline-new', type: 'text', 'data-key': 'new-name', autocomplete: 'off' });
