@@ -7,6 +7,7 @@ import type { MatchGroup, MatchProposal, MatchTable, MatchVerdict } from '../src
 import { MATCH_REASONS, hiddenBelow, matchPreview, reasonKey, supportBadge } from '../src/model/support';
 import { MESSAGES, setLocale, t } from '../src/i18n';
 import { previewText } from '../src/ui/matches';
+import { elementsInRect, hitTest } from '../src/tools/hit';
 
 afterEach(() => setLocale('en'));
 
@@ -65,6 +66,15 @@ describe('k of n on a merged board', () => {
   it('hides what fewer maps hold, relations whose end is hidden, and keeps what was added on the merged board', () => {
     expect([...hiddenBelow(view(model), 2)].sort()).toEqual(['common-two', 'only', 'two-only']);
     expect([...hiddenBelow(view(model), 3)].sort()).toEqual(['common-two', 'only', 'two', 'two-only']);
+  });
+
+  it('what the slider hides cannot be clicked or box-selected', () => {
+    const hidden = hiddenBelow(view(model), 2);
+    // Every actor of this board sits at (0, 0): the topmost shown one is hit, never a hidden one.
+    const hit = hitTest(model, 0, 0, 1, new Set(), hidden);
+    expect(hit && hidden.has(hit.id)).toBe(false);
+    expect(hitTest(model, 0, 0, 1, new Set(), new Set([...model.actors.keys(), ...model.relations.keys()]))).toBeNull();
+    expect(elementsInRect(model, { x: -500, y: -500, w: 1000, h: 1000 }, new Set(), hidden).sort()).toEqual(['added-here', 'common', 'two']);
   });
 
   it('counts a source only once and ignores ids that are not among the merged maps', () => {

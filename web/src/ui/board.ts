@@ -249,6 +249,10 @@ class BoardView {
       apply: (hidden) => {
         this.renderer.hideBySupport(hidden);
         this.outline.hidden = hidden;
+        this.editor.hiddenIds = hidden;
+        // What is no longer shown is no longer selected (a Delete would otherwise reach it unseen).
+        const shown = [...this.editor.selection].filter((id) => !hidden.has(id));
+        if (shown.length !== this.editor.selection.size) this.editor.select(shown);
         this.updateExportLinks();
         this.schedule('scene', 'panels');
       },
