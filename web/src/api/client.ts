@@ -1,7 +1,8 @@
 // The HTTP API (protocol/src/api.rs): one typed function per endpoint, tokens as Bearer headers.
 import type {
   Assignment, BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
-  Forked, Imported, Joined, JoinRequest, Restored, Snapshot, UpdateBoardRequest, UpdateWorkshopRequest, Workshop,
+  Forked, Imported, Joined, JoinRequest, MapSelection, MatchDecision, MatchDecisionChange, MatchTable, Merged, MergeRequest, Restored, Snapshot,
+  UpdateBoardRequest, UpdateWorkshopRequest, Workshop,
   DotRequest, StartVoteRequest, VoterRequest, VoteStatus, VoteView,
 } from '../generated/protocol';
 import { withToken } from '../access/links';
@@ -183,6 +184,21 @@ export class Api {
   importJson(boardId: string, token: string, board: BoardExport | string): Promise<Imported> {
     const text = typeof board === 'string' ? board : JSON.stringify(board);
     return this.json('POST', `/api/boards/${enc(boardId)}/import`, token, { text, contentType: 'application/json' });
+  }
+
+  /** The match table of the chosen maps: automatic groups and proposals (facilitator). */
+  proposeMatches(workshopId: string, token: string, selection: MapSelection): Promise<MatchTable> {
+    return this.json('POST', `/api/workshops/${enc(workshopId)}/matches/propose`, token, { json: selection });
+  }
+
+  /** Records (or, with a null verdict, forgets) decisions; answers with every decision of the workshop. */
+  decideMatches(workshopId: string, token: string, decisions: MatchDecisionChange[]): Promise<MatchDecision[]> {
+    return this.json('PUT', `/api/workshops/${enc(workshopId)}/matches`, token, { json: { decisions } });
+  }
+
+  /** A new board of the workshop holding the union of the chosen maps. */
+  merge(workshopId: string, token: string, request: MergeRequest): Promise<Merged> {
+    return this.json('POST', `/api/workshops/${enc(workshopId)}/merge`, token, { json: request });
   }
 
   importCsv(boardId: string, token: string, sheet: 'actors' | 'relations', csv: string): Promise<Imported> {

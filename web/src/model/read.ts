@@ -6,6 +6,7 @@ import {
 } from '../generated/protocol';
 import type { Actor, Meta, Note, Relation, Stroke } from './types';
 import type { VoteView } from '../generated/protocol';
+import type { RelationKind } from '../generated/protocol';
 
 type Fields = Y.Map<unknown>;
 
@@ -19,6 +20,13 @@ function str(map: Fields, key: string): string | undefined {
 function num(map: Fields, key: string): number | undefined {
   const value = map.get(key);
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** A list of strings (merge provenance); anything else in the list is skipped. */
+function strings(map: Fields, key: string): string[] {
+  const value = map.get(key);
+  const list = value instanceof Y.Array ? value.toArray() : value;
+  return Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
 }
 
 function code<C extends string>(map: Fields, key: string, codes: readonly C[]): C | undefined {
@@ -45,6 +53,7 @@ export function readActor(id: string, map: Fields): Actor | null {
     influence: influence === undefined ? null : Math.round(Math.min(5, Math.max(0, influence))),
     stance: code(map, f.stance, STANCE_CODES) ?? null,
     isPerson: map.get(f.isPerson) === true,
+    sources: strings(map, f.sources),
   };
 }
 
@@ -63,6 +72,8 @@ export function readRelation(id: string, map: Fields): Relation | null {
     strength: code(map, f.strength, STRENGTH_CODES) ?? 'normal',
     coordination: code(map, f.coordination, COORDINATION_CODES) ?? null,
     status: code(map, f.status, RELATION_STATUS_CODES) ?? 'existing',
+    sources: strings(map, f.sources),
+    otherKinds: strings(map, f.otherKinds).filter((k): k is RelationKind => (RELATION_KIND_CODES as readonly string[]).includes(k)),
   };
 }
 
@@ -106,6 +117,7 @@ export function readMeta(map: Fields): Meta {
     timerEndsAt: num(map, f.timerEndsAt) ?? null,
     presenting: str(map, f.presenting) || null,
     vote: readVote(map.get(f.vote)),
+    mergedFrom: strings(map, f.mergedFrom),
   };
 }
 

@@ -17,6 +17,8 @@ export interface Actor {
   influence: number | null;
   stance: Stance | null;
   isPerson: boolean;
+  /** On a merged board: the ids of the maps that hold the actor (empty elsewhere). */
+  sources?: string[];
 }
 
 export interface Relation {
@@ -29,6 +31,10 @@ export interface Relation {
   strength: Strength;
   coordination: Coordination | null;
   status: RelationStatus;
+  /** On a merged board: the ids of the maps that hold the relation (empty elsewhere). */
+  sources?: string[];
+  /** On a merged board: kinds some maps gave the relation besides the majority's `kind`. */
+  otherKinds?: RelationKind[];
 }
 
 export interface Note {
@@ -62,6 +68,8 @@ export interface Meta {
   presenting: string | null;
   /** The workshop's dot vote (the server writes it), with this board's totals once revealed, or null. */
   vote: VoteView | null;
+  /** On a merged board: the ids of the maps it was made from (the n of "k of n"); empty elsewhere. */
+  mergedFrom: string[];
 }
 
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';

@@ -155,3 +155,17 @@ export function strokeNode(stroke: Pick<Stroke, 'tool' | 'color' | 'width' | 'po
     ...(stroke.tool === 'highlighter' ? { 'fill-opacity': 0.4 } : {}),
   });
 }
+
+/**
+ * "3/5" in a dark pill at (x, y), its top-left corner: how many of a merged board's maps hold
+ * the element. A number, never colour alone, readable on any actor kind's colour.
+ */
+export function supportBadgeNode(text: string, x: number, y: number): SVGGElement {
+  const width = 10 + text.length * 7.5;
+  const badge = svg('g', { class: 'k-support-badge', 'data-support': text, transform: `translate(${x} ${y - 9})` });
+  badge.append(svg('rect', { width, height: 18, rx: 9, fill: '#1e3a8a', stroke: '#ffffff', 'stroke-width': 1.5 }));
+  const label = svg('text', { x: width / 2, y: 13, 'text-anchor': 'middle', fill: '#ffffff', 'font-size': 12, 'font-weight': 700 });
+  label.textContent = text;
+  badge.append(label);
+  return badge;
+}

@@ -8,7 +8,9 @@ import type { Actor, Note, Relation } from '../model/types';
 import type { BoardChanges } from '../model/compare';
 import { actorRect, connectHandle, noteRect, relationEnds, strokeBounds, HANDLE_RADIUS_PX } from '../tools/hit';
 import type { Viewport, Rect } from './viewport';
-import { actorNode, cardExit, noteNode, relationNode, strokeNode } from './elements';
+import { actorNode, cardExit, noteNode, relationNode, strokeNode, supportBadgeNode } from './elements';
+import { supportBadge } from '../model/support';
+import { ACTOR_WIDTH } from '../model/types';
 import { actorCardHeight } from './card';
 import { templateNodes } from './template';
 import { SCENE_CSS } from './style';
@@ -95,6 +97,9 @@ export class SceneRenderer {
   /** Dot-vote badges by actor id (own dots before the reveal, totals after). */
   private votes = new Map<string, VoteBadge>();
   private votesRevision = 0;
+  /** On a merged board: elements below the "k of n" slider's threshold, not drawn (see model/support.ts). */
+  private hiddenBySupport = new Set<string>();
+  private supportRevision = 0;
 
   constructor(
     private readonly model: BoardModel,
@@ -231,6 +236,12 @@ export class SceneRenderer {
     this.votesRevision += 1;
   }
 
+  /** Hides these elements (the "at least k of n maps" slider of a merged board). */
+  hideBySupport(ids: Set<string>): void {
+    this.hiddenBySupport = ids;
+    this.supportRevision += 1;
+  }
+
   /** Offsets of elements being dragged, by this user or by others (live, not yet in the doc). */
   private dragOffsets(peers: Peer[]): Offsets {
     const offsets: Offsets = new Map();
@@ -265,7 +276,7 @@ export class SceneRenderer {
   /** Everything besides drag offsets that the elements' look depends on. */
   private elementsKey(): string {
     const legend = [...this.editor.legend].map(([kind, mode]) => `${kind}:${mode}`).join(',');
-    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}|${this.figuresRevision}|${this.votesRevision}`;
+    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}|${this.figuresRevision}|${this.votesRevision}|${this.supportRevision}`;
   }
 
   private renderAll(offsets: Offsets): void {
@@ -339,18 +350,23 @@ export class SceneRenderer {
 
   private putActor(seen: Set<string> | null, actor: Actor, offsets: Offsets): void {
     const mode = this.editor.legend.get(actor.kind);
-    if (mode === 'hide') return;
+    if (mode === 'hide' || this.hiddenBySupport.has(actor.id)) return;
     const off = offsets.get(actor.id);
     const dx = off?.dx ?? 0;
     const dy = off?.dy ?? 0;
     const cls = mode === 'dim' ? 'k-dim' : '';
-    const sig = `${actor.x + dx},${actor.y + dy},${actor.kind},${actor.name},${actor.alias},${actor.influence},${actor.stance},${cls}`;
-    this.actors.put(seen, actor.id, sig, actorRect(actor, dx, dy), () => actorNode(actor, dx, dy, cls));
+    const support = supportBadge(actor.sources, this.model.meta);
+    const sig = `${actor.x + dx},${actor.y + dy},${actor.kind},${actor.name},${actor.alias},${actor.influence},${actor.stance},${cls},${support}`;
+    this.actors.put(seen, actor.id, sig, actorRect(actor, dx, dy), () => {
+      const node = actorNode(actor, dx, dy, cls);
+      if (support) node.append(supportBadgeNode(support, -ACTOR_WIDTH / 2 + 4, -actorCardHeight(actor) / 2));
+      return node;
+    });
   }
 
   private putFigures(seenHalos: Set<string> | null, seenMarks: Set<string> | null, actor: Actor, offsets: Offsets): void {
     const figures = this.figures?.get(actor.id);
-    if (!figures || this.editor.legend.get(actor.kind) === 'hide') return;
+    if (!figures || this.editor.legend.get(actor.kind) === 'hide' || this.hiddenBySupport.has(actor.id)) return;
     const off = offsets.get(actor.id);
     const dx = off?.dx ?? 0;
     const dy = off?.dy ?? 0;
@@ -386,7 +402,7 @@ export class SceneRenderer {
     const { model, editor } = this;
     const a = model.actors.get(relation.from);
     const b = model.actors.get(relation.to);
-    if (!a || !b) return;
+    if (!a || !b || this.hiddenBySupport.has(relation.id)) return;
     const modeA = editor.legend.get(a.kind);
     const modeB = editor.legend.get(b.kind);
     if (modeA === 'hide' || modeB === 'hide') return;
@@ -395,9 +411,15 @@ export class SceneRenderer {
     const ob = offsets.get(b.id);
     const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0), h: actorCardHeight(a) };
     const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0), h: actorCardHeight(b) };
-    const sig = `${pa.x},${pa.y},${pa.h},${pb.x},${pb.y},${pb.h},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls}`;
+    const support = supportBadge(relation.sources, model.meta);
+    const sig = `${pa.x},${pa.y},${pa.h},${pb.x},${pb.y},${pb.h},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls},${support}`;
     const bounds = { x: Math.min(pa.x, pb.x) - 100, y: Math.min(pa.y, pb.y) - 40, w: Math.abs(pa.x - pb.x) + 200, h: Math.abs(pa.y - pb.y) + 80 };
-    this.relations.put(seen, relation.id, sig, bounds, () => relationNode(relation, pa, pb, relation.label, cls));
+    this.relations.put(seen, relation.id, sig, bounds, () => {
+      const node = relationNode(relation, pa, pb, relation.label, cls);
+      // Beside the line's middle, clear of a label written on it.
+      if (support) node.append(supportBadgeNode(support, (pa.x + pb.x) / 2 - 17, (pa.y + pb.y) / 2 + 8));
+      return node;
+    });
   }
 
   private putNote(seen: Set<string> | null, note: Note, offsets: Offsets): void {

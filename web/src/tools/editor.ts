@@ -37,6 +37,8 @@ export class Editor {
   ink: LiveInk | null = null;
   erasing = new Set<string>();
   readonly legend = new Map<ActorKind, LegendMode>();
+  /** Elements not drawn (a merged board's "at least k of n maps" slider): they cannot be hit or box-selected either. */
+  hiddenIds: ReadonlySet<string> = new Set();
 
   actorKind: ActorKind = 'municipality';
   inkColor: string = INK_COLORS[0];
@@ -214,7 +216,7 @@ export class Editor {
   }
 
   hit(x: number, y: number): Hit | null {
-    return hitTest(this.model, x, y, 6 / this.viewport.zoom, this.hiddenKinds);
+    return hitTest(this.model, x, y, 6 / this.viewport.zoom, this.hiddenKinds, this.hiddenIds);
   }
 
   /** The single selected actor whose connect handle is at this point, if any. */

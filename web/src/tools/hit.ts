@@ -60,10 +60,11 @@ export function strokeNear(stroke: Stroke, x: number, y: number, tolerance: numb
  */
 export function hitTest(
   model: BoardModel, x: number, y: number, tolerance: number, hiddenKinds: ReadonlySet<ActorKind> = new Set(),
+  hiddenIds: ReadonlySet<string> = new Set(),
 ): Hit | null {
   const actors = [...model.actors.values()].reverse();
   for (const actor of actors) {
-    if (!hiddenKinds.has(actor.kind) && inside(actorRect(actor), x, y)) return { type: 'actor', id: actor.id };
+    if (!hiddenKinds.has(actor.kind) && !hiddenIds.has(actor.id) && inside(actorRect(actor), x, y)) return { type: 'actor', id: actor.id };
   }
   for (const note of model.notes.values()) {
     if (note.variant === 'label' && inside(noteRect(note), x, y)) return { type: 'note', id: note.id };
@@ -71,7 +72,7 @@ export function hitTest(
   for (const relation of model.liveRelations()) {
     const a = model.actors.get(relation.from)!;
     const b = model.actors.get(relation.to)!;
-    if (hiddenKinds.has(a.kind) || hiddenKinds.has(b.kind)) continue;
+    if (hiddenKinds.has(a.kind) || hiddenKinds.has(b.kind) || hiddenIds.has(relation.id)) continue;
     if (distanceToSegment(x, y, a.x, a.y, b.x, b.y) <= tolerance) return { type: 'relation', id: relation.id };
   }
   for (const stroke of [...model.strokes.values()].reverse()) {
@@ -84,10 +85,12 @@ export function hitTest(
 }
 
 /** Everything whose bounds meet a rectangle (box selection). Relations are not box-selected. */
-export function elementsInRect(model: BoardModel, rect: Rect, hiddenKinds: ReadonlySet<ActorKind> = new Set()): string[] {
+export function elementsInRect(
+  model: BoardModel, rect: Rect, hiddenKinds: ReadonlySet<ActorKind> = new Set(), hiddenIds: ReadonlySet<string> = new Set(),
+): string[] {
   const out: string[] = [];
   for (const actor of model.actors.values()) {
-    if (!hiddenKinds.has(actor.kind) && intersects(actorRect(actor), rect)) out.push(actor.id);
+    if (!hiddenKinds.has(actor.kind) && !hiddenIds.has(actor.id) && intersects(actorRect(actor), rect)) out.push(actor.id);
   }
   for (const note of model.notes.values()) if (intersects(noteRect(note), rect)) out.push(note.id);
   for (const stroke of model.strokes.values()) if (intersects(strokeBounds(stroke), rect)) out.push(stroke.id);

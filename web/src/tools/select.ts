@@ -136,7 +136,7 @@ class Brushing implements ToolState {
   pointerMove(input: PointerInput): void {
     const rect = normalizeRect(this.start.x, this.start.y, input.x, input.y);
     this.editor.brush = rect;
-    this.editor.select(new Set([...this.before, ...elementsInRect(this.editor.model, rect, this.editor.hiddenKinds)]));
+    this.editor.select(new Set([...this.before, ...elementsInRect(this.editor.model, rect, this.editor.hiddenKinds, this.editor.hiddenIds)]));
   }
 
   pointerUp(): void {

@@ -36,6 +36,7 @@ import { resolveBoard, sharedTokensOf } from '../access/resolve';
 import { accessMessage, copyField, errorText, formatDateTime, formatRemaining, messagePage } from './common';
 import { EXPORT_LABELS, SnapshotsPanel, confirmRestore, exportDownloadName, forkSnapshot } from './snapshots';
 import { SincePanel } from './since';
+import { SupportPanel } from './support';
 import type { PresentedView } from '../model/presence';
 import { READ_ONLY_TOOLS } from '../tools/editor';
 
@@ -148,6 +149,8 @@ class BoardView {
   private readonly snapshots: SnapshotsPanel | null;
   /** "What changed since last time", on a live board for everyone but viewers (a projector follows the presenter). */
   private readonly since: SincePanel | null;
+  /** On a merged board: the "at least k of n maps" slider and each element's sources. */
+  private readonly support: SupportPanel;
   /** Whether the first sync has arrived; until then the lock comes from what the API said. */
   private synced = false;
   private readOnlyShown: string | null = null;
@@ -247,6 +250,21 @@ class BoardView {
       },
       focusCanvas: () => canvas.focus({ preventScroll: true }),
     });
+    this.support = new SupportPanel({
+      model: this.model, workshopId: ctx.access.board.workshopId, token: ctx.token,
+      apply: (hidden) => {
+        this.renderer.hideBySupport(hidden);
+        this.outline.hidden = hidden;
+        this.editor.hiddenIds = hidden;
+        // What is no longer shown is no longer selected (a Delete would otherwise reach it unseen).
+        const shown = [...this.editor.selection].filter((id) => !hidden.has(id));
+        if (shown.length !== this.editor.selection.size) this.editor.select(shown);
+        this.updateExportLinks();
+        this.schedule('scene', 'panels');
+      },
+    });
+    this.inspector.provenance = (id) => this.support.details(id);
+    this.outline.support = (id) => this.support.outlineText(id);
     this.inline = new InlineEditor(this.inlineLayer, this.model, this.viewport, () => canvas.focus({ preventScroll: true }));
     this.editor.host = { editActorName: (id) => this.inline.editActorName(id), editNote: (id) => this.inline.editNote(id) };
     this.stage.append(canvas, this.inlineLayer, this.toolbar.zoomControls);
@@ -255,6 +273,7 @@ class BoardView {
       this.model.onChange((change) => {
         this.schedule('scene', 'panels');
         this.since?.modelChanged();
+        this.support.modelChanged();
         if (change.meta) this.metaChanged();
       }),
       this.editor.onChange(() => this.schedule('scene', 'panels')),
@@ -439,6 +458,7 @@ class BoardView {
       this.header,
       this.buildBanner(),
       this.since?.element ?? '',
+      this.support.element,
       this.buildComparison(),
       h('div', { class: 'k-follow-bar', id: 'k-follow', role: 'status' }),
       h('div', { class: `k-body${this.sideOpen ? ' k-side-open' : ''}` }, [
@@ -454,6 +474,7 @@ class BoardView {
     this.updateTimer();
     this.inspector.update(true);
     this.since?.render();
+    this.support.render();
     this.updatePanels();
     this.schedule('scene');
     if (focusedId) document.getElementById(focusedId)?.focus();
@@ -679,7 +700,7 @@ class BoardView {
       const title = snapshot ? snapshot.meta?.name || this.model.meta.title || t('board.untitled') : this.model.meta.title || t('board.untitled');
       items.push(h('p', { class: 'k-menu-heading' }, [t(snapshot ? 'export.snapshot' : 'export.board')]));
       for (const format of EXPORT_FORMATS) {
-        const href = snapshot ? snapshotExportUrl(snapshot.id, format, this.ctx.token) : boardExportUrl(this.boardId, format, this.ctx.token);
+        const href = snapshot ? snapshotExportUrl(snapshot.id, format, this.ctx.token) : boardExportUrl(this.boardId, format, this.ctx.token, this.support.exportParams());
         items.push(h('a', { href, download: exportDownloadName(title, format), 'data-export': format }, [t(EXPORT_LABELS[format])]));
       }
       if (!snapshot && canManage(this.role) && this.ctx.access.workshopKind === 'workshop') {
@@ -704,6 +725,15 @@ class BoardView {
       if ((e.target as HTMLElement).closest('a')) menu.removeAttribute('open');
     });
     return menu;
+  }
+
+  /** A merged board's exports take what the "k of n" slider shows. */
+  private updateExportLinks(): void {
+    if (this.ctx.snapshot) return;
+    this.root.querySelectorAll<HTMLAnchorElement>('#k-export-menu a[data-export]').forEach((link) => {
+      const format = link.dataset.export as (typeof EXPORT_FORMATS)[number];
+      if (EXPORT_FORMATS.includes(format)) link.href = boardExportUrl(this.boardId, format, this.ctx.token, this.support.exportParams());
+    });
   }
 
   private async importFile(file: File): Promise<void> {

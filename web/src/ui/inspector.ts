@@ -26,6 +26,8 @@ export class Inspector {
   private shownFor = '';
   /** The workshop's dot vote, whose dots can be placed on the selected actor from here. */
   vote: BoardVote | null = null;
+  /** On a merged board: how many and which maps hold the element (ui/support.ts). */
+  provenance: ((id: string) => HTMLElement | null) | null = null;
 
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
@@ -65,10 +67,10 @@ export class Inspector {
     const type = this.model.typeOf(id);
     if (type === 'actor') {
       const a = () => this.model.actors.get(id)!;
-      const fields = fieldset(t('inspector.actor'), [
+      const fields = [...this.provenanceOf(id), ...fieldset(t('inspector.actor'), [
         textField(t('field.name'), () => a().name, (v) => this.model.updateActor(id, { name: v }), { key: 'name' }),
         ...this.actorFields([id]),
-      ]);
+      ])];
       const summary = this.vote?.summary();
       if (!summary) return fields;
       summary.append(this.vote?.actorCell(id, a().name || t('outline.unnamed')) ?? '');
@@ -89,6 +91,7 @@ export class Inspector {
       this.bindings.push({ refresh: () => { if (this.model.relations.has(id)) ends.textContent = endsText(); } });
       return [
         ends,
+        ...this.provenanceOf(id),
         ...fieldset(t('inspector.relation'), [end('from'), end('to'), ...this.relationFields([id])]),
       ];
     }
@@ -137,6 +140,17 @@ export class Inspector {
       selectField(t('field.coordination'), options(COORDINATION_CODES, 'coordination', true), () => value((r) => r.coordination ?? ''), (v) => up({ coordination: v || null }), 'coordination', mixedLabel),
       selectField(t('field.status'), options(RELATION_STATUS_CODES, 'status'), () => value((r) => r.status), (v) => v && up({ status: v }), 'status', mixedLabel),
     ];
+  }
+
+  /** The provenance lines, kept current (board titles arrive after the panel is built). */
+  private provenanceOf(id: string): Node[] {
+    const provenance = this.provenance;
+    if (!provenance) return [];
+    const box = h('div', {});
+    const fill = () => box.replaceChildren(...[provenance(id)].filter((n): n is HTMLElement => n !== null));
+    fill();
+    this.bindings.push({ refresh: fill });
+    return [box];
   }
 
   private deleteButton(): HTMLElement {

@@ -37,6 +37,10 @@ export class Outline {
   figures: FiguresPanel | null = null;
   /** The workshop's dot vote: its question above the actors, and a dots column in their rows. */
   vote: BoardVote | null = null;
+  /** On a merged board: "in 3 of 5 maps" for an actor or relation (ui/support.ts). */
+  support: ((id: string) => string | null) | null = null;
+  /** On a merged board: what the "at least k of n maps" slider hides, left out here as on the map. */
+  hidden: ReadonlySet<string> = new Set();
 
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
@@ -67,8 +71,8 @@ export class Outline {
   private build(): Node[] {
     const model = this.model;
     const locked = !model.canWrite();
-    const actors = [...model.actors.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    const relations = model.liveRelations();
+    const actors = [...model.actors.values()].filter((a) => !this.hidden.has(a.id)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const relations = model.liveRelations().filter((r) => !this.hidden.has(r.id));
     const nameOf = (id: string) => model.actors.get(id)?.name || t('outline.unnamed');
 
     const newName = h('input', { id: 'k-outline-new', type: 'text', 'data-key': 'new-name', autocomplete: 'off' });
@@ -118,8 +122,10 @@ export class Outline {
           ACTOR_KIND_CODES.map((k) => h('option', { value: k }, [t(`actorKind.${k}`)])));
         kindSelect.value = a.kind;
         kindSelect.addEventListener('change', () => model.updateActor(a.id, { kind: kindSelect.value as ActorKind }));
+        const support = this.support?.(a.id);
         return h('li', { 'data-id': a.id }, [
           name, kindSelect, this.vote?.actorCell(a.id, label) ?? null,
+          support ? h('span', { class: 'k-support-text', 'data-support': a.id }, [support]) : null,
           h('button', { type: 'button', class: 'k-small', 'data-key': `show:${a.id}`, onclick: () => this.show(a.id) }, [t('outline.show')]),
           h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `del:${a.id}`, 'aria-label': t('outline.deleteActor', { name: label }), disabled: locked, onclick: () => model.deleteElements([a.id]) }, ['✕']),
         ]);
@@ -134,7 +140,8 @@ export class Outline {
       ]),
       relations.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noRelations')]) : h('ul', { class: 'k-outline-list' }, relations.map((r) => {
         const text = t('outline.relation', { from: nameOf(r.from), to: nameOf(r.to), kind: t(`relationKind.${r.kind}`) })
-          + (r.status !== 'existing' ? ` (${t(`status.${r.status}` as MessageKey)})` : '') + (r.label ? ` – ${r.label}` : '');
+          + (r.status !== 'existing' ? ` (${t(`status.${r.status}` as MessageKey)})` : '') + (r.label ? ` – ${r.label}` : '')
+          + (this.support?.(r.id) ? ` (${this.support(r.id)})` : '');
         return h('li', { 'data-id': r.id }, [
           h('span', {}, [text]),
           h('button', { type: 'button', class: 'k-small', 'data-key': `showr:${r.id}`, onclick: () => this.show(r.id) }, [t('outline.show')]),

@@ -14,6 +14,7 @@ import { boardPath, joinLink, workshopLink } from '../access/links';
 import { h, icon, ICONS } from './dom';
 import { languageSelect } from './language';
 import { VoteControls } from './vote';
+import { MergePanel } from './merge';
 import { accessMessage, confirmDialog, copyField, errorText, formatClock, formatDate, formatRemaining, messagePage } from './common';
 
 type Navigate = (path: string, state?: unknown) => void;
@@ -66,9 +67,12 @@ class WorkshopPage {
   private busy = false;
   private assignments: Assignment[] = [];
   private boardOptions = '';
+  /** "Merge maps" (facilitator): keeps its choices and match table across re-renders. */
+  private readonly mergePanel: MergePanel;
 
   constructor(private readonly root: HTMLElement, private workshop: Workshop, private readonly token: string, private readonly navigate: Navigate) {
     this.role = workshop.role;
+    this.mergePanel = new MergePanel({ workshopId: workshop.id, token, navigate, merged: () => void this.poll() });
     // The server remembers the timer, so a reloaded facilitator page still shows it running.
     this.timerEndsAt = workshop.timerEndsAt;
     accessStore.remember({ kind: 'workshop', id: workshop.id, title: workshop.title, role: this.role });
@@ -133,10 +137,12 @@ class WorkshopPage {
           h('h2', { id: 'k-boards-heading' }, [manage ? t('workshop.boards', { count: w.boards.length }) : this.role === 'participant' ? t('workshop.pick') : t('workshop.viewerHelp')]),
           this.grid,
         ]),
+        manage ? this.mergePanel.element : null,
         manage ? h('p', { class: 'k-fineprint' }, [t('workshop.retention', { date: formatDate(w.retentionUntil) })]) : null,
       ]),
     );
     this.boardOptions = '';
+    if (manage) this.mergePanel.render();
     this.updateBoards();
     document.title = `${w.title} · ${t('app.name')}`;
     if (focusedId) document.getElementById(focusedId)?.focus();
@@ -278,6 +284,7 @@ class WorkshopPage {
     const atJoin = this.root.querySelector<HTMLInputElement>('#k-personal-at-join');
     if (atJoin && document.activeElement !== atJoin) atJoin.checked = this.workshop.personalBoardsAtJoin;
     this.updateAssignments();
+    if (canManage(this.role)) this.mergePanel.updateBoards(this.workshop.boards);
     const heading = this.root.querySelector('#k-boards-heading');
     if (heading && canManage(this.role)) heading.textContent = t('workshop.boards', { count: this.workshop.boards.length });
   }
