@@ -1,7 +1,7 @@
 // The HTTP API (protocol/src/api.rs): one typed function per endpoint, tokens as Bearer headers.
 import type {
   Assignment, BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
-  Forked, Imported, Joined, JoinRequest, Restored, Snapshot, UpdateBoardRequest, Workshop,
+  Forked, Imported, Joined, JoinRequest, MapSelection, MatchTable, Restored, Snapshot, UpdateBoardRequest, Workshop,
 } from '../generated/protocol';
 import { withToken } from '../access/links';
 
@@ -117,6 +117,15 @@ export class Api {
 
   snapshotWorkshop(workshopId: string, token: string, name: string): Promise<Snapshot[]> {
     return this.json('POST', `/api/workshops/${enc(workshopId)}/snapshots`, token, { json: { name } });
+  }
+
+  snapshot(snapshotId: string, token: string): Promise<Snapshot> {
+    return this.json('GET', `/api/snapshots/${enc(snapshotId)}`, token);
+  }
+
+  /** The match table of the chosen maps: automatic groups (decisions applied) and open proposals. Facilitator only. */
+  proposeMatches(workshopId: string, token: string, selection: MapSelection): Promise<MatchTable> {
+    return this.json('POST', `/api/workshops/${enc(workshopId)}/matches/propose`, token, { json: selection });
   }
 
   async snapshotState(snapshotId: string, token: string): Promise<Uint8Array> {
