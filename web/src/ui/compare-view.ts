@@ -7,7 +7,7 @@ import type { MapRef } from '../access/links';
 import { canManage } from '../access/roles';
 import { onLocaleChange, t } from '../i18n';
 import type { MessageKey } from '../i18n';
-import type { Role, Workshop } from '../generated/protocol';
+import type { MatchTable, Role, Workshop } from '../generated/protocol';
 import { COMPARE_CATEGORIES, compareMaps, itemsOf, pairsFromMatchTable } from '../model/compare-maps';
 import type { ActorMatching, CompareCategory, ComparedItem, Difference, MapComparison } from '../model/compare-maps';
 import { unionRect } from '../render/viewport';
@@ -93,6 +93,8 @@ class CompareView {
   private comparison: MapComparison | null = null;
   private matching: ActorMatching | null = null;
   private matchNote = '';
+  /** The workshop's match table of the two maps, asked for as soon as the page opens (facilitator only). */
+  private matchTable: Promise<MatchTable> | null = null;
   private focusedKey: string | null = null;
   /** Where the right view's centre is relative to the left one's, in board units (kept while panning). */
   private offset = { x: 0, y: 0 };
@@ -104,7 +106,7 @@ class CompareView {
   private readonly status = h('p', { class: 'k-cmp-summary', id: 'k-cmp-summary', role: 'status' });
 
   constructor(
-    private readonly root: HTMLElement, private readonly workshop: Workshop, private readonly token: string, private readonly role: Role,
+    private readonly root: HTMLElement, private readonly workshop: Workshop, token: string, private readonly role: Role,
     private readonly left: Side, private readonly right: Side, private readonly navigate: Navigate,
   ) {
     left.pane.enableNavigation(t('compareMaps.paneLabel', { title: left.title }));
@@ -119,6 +121,14 @@ class CompareView {
       onLocaleChange(() => this.layout()),
     );
     this.layout();
+    // The match table takes the server a while on large maps: ask for it while the boards load, and
+    // drop it if the maps turn out to share history.
+    if (left.boardId !== right.boardId && canManage(role)) {
+      const selection = { boardIds: [] as string[], snapshotIds: [] as string[] };
+      for (const side of [left, right]) (side.ref.kind === 'board' ? selection.boardIds : selection.snapshotIds).push(side.ref.id);
+      this.matchTable = api.proposeMatches(workshop.id, token, selection);
+      this.matchTable.catch(() => undefined);
+    }
     let waiting = 2;
     const ready = () => {
       waiting -= 1;
@@ -204,10 +214,9 @@ class CompareView {
       this.matchNote = t('compareMaps.noMatching');
       return { by: 'id' };
     }
-    const selection = { boardIds: [] as string[], snapshotIds: [] as string[] };
-    for (const side of [this.left, this.right]) (side.ref.kind === 'board' ? selection.boardIds : selection.snapshotIds).push(side.ref.id);
     try {
-      const table = await api.proposeMatches(this.workshop.id, this.token, selection);
+      if (!this.matchTable) throw new Error(t('access.denied'));
+      const table = await this.matchTable;
       const undecided = table.proposals.length;
       this.matchNote = [t('compareMaps.byMatches'), undecided ? t('compareMaps.undecided', { count: undecided }) : ''].filter(Boolean).join(' ');
       return { by: 'pairs', pairs: pairsFromMatchTable(table, this.left.ref.id, this.right.ref.id) };
