@@ -9,6 +9,8 @@ export type Route =
   | { page: 'board'; boardId: string }
   | { page: 'snapshot'; boardId: string; snapshotId: string }
   | { page: 'workshop'; workshopId: string }
+  | { page: 'compare'; workshopId: string }
+  | { page: 'wall'; workshopId: string }
   | { page: 'join'; code: string };
 
 export function parseRoute(pathname: string): Route {
@@ -25,6 +27,7 @@ export function parseRoute(pathname: string): Route {
     if (parts.length === 4 && parts[2] === 's' && valid(parts[3])) return { page: 'snapshot', boardId: parts[1], snapshotId: parts[3] };
   }
   if (parts[0] === 'w' && valid(parts[1]) && parts.length === 2) return { page: 'workshop', workshopId: parts[1] };
+  if (parts[0] === 'w' && valid(parts[1]) && parts.length === 3 && (parts[2] === 'compare' || parts[2] === 'wall')) return { page: parts[2], workshopId: parts[1] };
   if (parts[0] === 'join') return { page: 'join', code: parts[1] ?? '' };
   return { page: 'landing' };
 }
@@ -54,6 +57,35 @@ export function snapshotPath(boardId: string, snapshotId: string): string {
 
 export function workshopPath(workshopId: string): string {
   return `/w/${encodeURIComponent(workshopId)}`;
+}
+
+/** One side of a comparison: a board as it is now, or a snapshot. */
+export type MapRef = { kind: 'board' | 'snapshot'; id: string };
+
+/** `b:{id}` or `s:{id}`, as the compare page's address carries a side. */
+export function parseMapRef(text: string | null): MapRef | null {
+  const match = /^([bs]):(.+)$/.exec(text ?? '');
+  if (!match || !isValidBoardId(match[2]!)) return null;
+  return { kind: match[1] === 'b' ? 'board' : 'snapshot', id: match[2]! };
+}
+
+export function mapRefText(ref: MapRef): string {
+  return `${ref.kind === 'board' ? 'b' : 's'}:${ref.id}`;
+}
+
+export function comparePath(workshopId: string, left: MapRef, right: MapRef): string {
+  const query = new URLSearchParams({ left: mapRefText(left), right: mapRefText(right) });
+  return `${workshopPath(workshopId)}/compare?${query.toString()}`;
+}
+
+/** The boards of a wall, in order, from its address (`?boards=a,b,c`; unknown ids are dropped later). */
+export function wallBoards(search: string): string[] {
+  const list = new URLSearchParams(search).get('boards') ?? '';
+  return [...new Set(list.split(',').filter(isValidBoardId))].slice(0, 4);
+}
+
+export function wallPath(workshopId: string, boardIds: readonly string[]): string {
+  return `${workshopPath(workshopId)}/wall?${new URLSearchParams({ boards: boardIds.join(',') }).toString()}`;
 }
 
 export function boardLink(origin: string, boardId: string, token: string): string {

@@ -223,7 +223,7 @@ class BoardView {
     this.presence = new Presence(this.provider?.awareness ?? new Awareness(this.doc), { name, color: cursorColor() });
     this.snapshots = ctx.snapshot ? null : new SnapshotsPanel({
       boardId, token: ctx.token, role: this.role, author: () => displayName(),
-      canRestore: () => canEdit(this.role, this.isLocked()), navigate,
+      canRestore: () => canEdit(this.role, this.isLocked()), navigate, workshopId: ctx.access.board.workshopId,
     });
     this.editor = new Editor(this.model, this.viewport, this.presence);
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => this.presence.peers(), (k) => t(k));

@@ -3,7 +3,7 @@ import type { Role, Snapshot } from '../generated/protocol';
 import { api, EXPORT_FORMATS, snapshotExportUrl } from '../api/client';
 import type { ExportFormat } from '../api/client';
 import { canExport, canFork, canSnapshot } from '../access/roles';
-import { boardPath, snapshotPath } from '../access/links';
+import { boardPath, comparePath, snapshotPath } from '../access/links';
 import { accessStore } from '../access/store';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
@@ -29,6 +29,8 @@ export interface SnapshotsContext {
   canRestore: () => boolean;
   author: () => string;
   navigate: (path: string, state?: unknown) => void;
+  /** The board's workshop, for comparing a snapshot with the board side by side. */
+  workshopId?: string;
 }
 
 export class SnapshotsPanel {
@@ -83,12 +85,14 @@ export class SnapshotsPanel {
     const restore = ctx.canRestore() ? h('button', { type: 'button', class: 'k-small', 'data-restore': s.id, disabled: this.busy, onclick: () => void this.restore(s) }, [t('snapshots.restore')]) : null;
     const fork = canFork(ctx.role) ? h('button', { type: 'button', class: 'k-small', 'data-fork': s.id, disabled: this.busy, onclick: () => void this.fork(s) }, [t('snapshots.fork')]) : null;
     const open = h('a', { class: 'k-button k-small', href: snapshotPath(ctx.boardId, s.id), 'data-open': s.id, onclick: (e: Event) => { e.preventDefault(); ctx.navigate(snapshotPath(ctx.boardId, s.id)); } }, [t('snapshots.open')]);
+    const comparePage = ctx.workshopId ? comparePath(ctx.workshopId, { kind: 'snapshot', id: s.id }, { kind: 'board', id: ctx.boardId }) : null;
+    const compare = comparePage ? h('a', { class: 'k-button k-small', href: comparePage, 'data-compare': s.id, onclick: (e: Event) => { e.preventDefault(); ctx.navigate(comparePage); } }, [t('compareMaps.withNow')]) : null;
     return h('li', { class: 'k-snapshot', 'data-snapshot': s.id }, [
       h('div', { class: 'k-snapshot-name' }, [s.name]),
       h('div', { class: 'k-muted k-small-text' }, [
         [formatDateTime(s.createdAt), t(`snapshots.reason.${s.reason}`), s.author ? t('snapshots.by', { name: s.author }) : ''].filter(Boolean).join(' · '),
       ]),
-      h('div', { class: 'k-snapshot-actions' }, [open, exportMenu ?? '', fork ?? '', restore ?? '']),
+      h('div', { class: 'k-snapshot-actions' }, [open, compare ?? '', exportMenu ?? '', fork ?? '', restore ?? '']),
     ]);
   }
 

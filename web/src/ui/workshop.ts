@@ -9,6 +9,7 @@ import { api, boardThumbnailUrl, workshopZipUrl } from '../api/client';
 import { accessStore } from '../access/store';
 import { resolveWorkshop } from '../access/resolve';
 import { canManage } from '../access/roles';
+import { compareAndWallSection } from './compare-picker';
 import { assignmentRows, cleanAssignedName } from '../access/assign';
 import { boardPath, joinLink, workshopLink } from '../access/links';
 import { h, icon, ICONS } from './dom';
@@ -133,6 +134,7 @@ class WorkshopPage {
         manage ? h('div', { class: 'k-workshop-top' }, [this.joinSection(), this.controlSection()]) : null,
         manage ? this.assignSection() : null,
         manage ? null : this.myBoardSection(),
+        manage ? compareAndWallSection(w, this.token, this.navigate) : null,
         h('section', { class: 'k-overview', 'aria-labelledby': 'k-boards-heading' }, [
           h('h2', { id: 'k-boards-heading' }, [manage ? t('workshop.boards', { count: w.boards.length }) : this.role === 'participant' ? t('workshop.pick') : t('workshop.viewerHelp')]),
           this.grid,

@@ -1,0 +1,176 @@
+// End-to-end: two group maps side by side (what only one group drew, what both drew differently,
+// including the ring an actor sits in), views that move together, and the live wall for the plenary.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+useServer();
+
+/** With KARTTA_GUIDE_SHOTS=1 the screenshots also refresh the workshop guide's (as guide.test.mjs does). */
+const GUIDE_SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1' ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots') : null;
+
+async function shoot(page, artifact, guideName) {
+  await page.screenshot({ path: `${ARTIFACTS}/${artifact}` });
+  if (GUIDE_SHOTS) await page.screenshot({ path: `${GUIDE_SHOTS}/${guideName}` });
+}
+
+async function api(method, path, token, body) {
+  const response = await fetch(`${server.serverOrigin}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+const actor = (id, name, kind, x, y) => ({ id, name, kind, x, y, description: '', tags: [], alias: '', influence: null, stance: null, isPerson: false });
+const relation = (id, from, to, kind) => ({ id, from, to, kind, label: '', direction: 'none', strength: 'normal', coordination: null, status: 'existing' });
+
+/** Puts actors and relations on a board through the import API (what a group would have drawn). */
+async function seed(boardId, token, actors, relations) {
+  const meta = { title: '', template: 'rings', locale: null, locked: false, timerEndsAt: null, presenting: null };
+  await api('POST', `/api/boards/${boardId}/import`, token, { format: 'kartta-board', version: 1, meta, actors, relations, notes: [], strokes: [] });
+}
+
+async function workshopWithGroups(groupCount) {
+  const created = await api('POST', '/api/workshops', null, { title: 'Forum day', locale: 'en', template: 'rings', groupCount, personalBoards: [] });
+  return { workshop: created.workshop, token: created.tokens.facilitator };
+}
+
+test('two group maps compared side by side: the list, centring on both sides, panning together', { timeout: 150_000 }, async () => {
+  const { workshop, token } = await workshopWithGroups(2);
+  const [one, two] = workshop.boards;
+  // Turku sits in the core on group 1's map and in the wider network on group 2's.
+  await seed(one.id, token, [
+    actor('a1', 'Turku', 'municipality', 0, 100),
+    actor('a2', 'Varsinais-Suomen liitto', 'regional_authority', 450, 0),
+    actor('a3', 'ELY-keskus', 'state_agency', -450, 0),
+  ], [relation('r1', 'a1', 'a2', 'collaboration'), relation('r2', 'a1', 'a3', 'information')]);
+  await seed(two.id, token, [
+    actor('b1', 'Turku', 'municipality', 0, 800),
+    actor('b2', 'Varsinais-Suomen liitto', 'regional_authority', 450, 0),
+    actor('b3', 'Yrittäjät', 'business', -450, 0),
+  ], [relation('s1', 'b1', 'b2', 'funding'), relation('s2', 'b2', 'b3', 'collaboration')]);
+
+  const { page } = await person('Fasilitaattori');
+  await page.goto(`${server.origin}/w/${workshop.id}#t=${token}`);
+  // From the facilitator page: group 1 on the left, group 2 on the right (the defaults).
+  await page.waitForSelector('#k-compare-open');
+  await page.selectOption('#k-compare-left', `b:${one.id}`);
+  await page.selectOption('#k-compare-right', `b:${two.id}`);
+  await page.click('#k-compare-open');
+  await page.waitForSelector('.k-cmp-item');
+  assert.match(new URL(page.url()).pathname, /\/w\/.+\/compare$/);
+
+  const itemsIn = (type, category) => page.locator(`section[aria-labelledby="k-cmp-${type}"] .k-cmp-${category} .k-cmp-label`).allTextContents();
+  assert.deepEqual(await itemsIn('actors', 'onlyLeft'), ['ELY-keskus']);
+  assert.deepEqual(await itemsIn('actors', 'onlyRight'), ['Yrittäjät']);
+  assert.deepEqual(await itemsIn('actors', 'different'), ['Turku']);
+  assert.deepEqual(await itemsIn('actors', 'both'), ['Varsinais-Suomen liitto']);
+  assert.deepEqual(await itemsIn('relations', 'onlyLeft'), ['Turku – ELY-keskus']);
+  assert.deepEqual(await itemsIn('relations', 'onlyRight'), ['Varsinais-Suomen liitto – Yrittäjät']);
+  assert.deepEqual(await itemsIn('relations', 'different'), ['Turku – Varsinais-Suomen liitto']);
+  const turku = page.locator('.k-cmp-different .k-cmp-item', { hasText: 'Turku' }).first();
+  assert.equal(await turku.locator('.k-cmp-diff').textContent(), `Ring: Core for ${one.title}, Wider network for ${two.title}`);
+  assert.equal(await page.locator('section[aria-labelledby="k-cmp-relations"] .k-cmp-different .k-cmp-diff').textContent(),
+    `Kind: Collaboration for ${one.title}, Funding for ${two.title}`);
+  // Both drawings carry the marks: ELY only on the left, Yrittäjät only on the right, Turku on both.
+  const marked = (side) => page.evaluate((which) => {
+    const { model } = window.karttaCompare[which];
+    const nameOf = (id) => model.actors.get(id)?.name ?? id;
+    return [...document.querySelectorAll(`#k-cmp-${which} .k-cmp-mark`)].map((n) => n.getAttribute('data-id'))
+      .map((id) => (model.relations.has(id) ? `${nameOf(model.relations.get(id).from)} – ${nameOf(model.relations.get(id).to)}` : nameOf(id))).sort();
+  }, side);
+  assert.deepEqual(await marked('left'), ['ELY-keskus', 'Turku', 'Turku – ELY-keskus', 'Turku – Varsinais-Suomen liitto']);
+  assert.deepEqual(await marked('right'), ['Turku', 'Turku – Varsinais-Suomen liitto', 'Varsinais-Suomen liitto – Yrittäjät', 'Yrittäjät']);
+
+  await shoot(page, 'compare-1280x800.png', '07-compare.png');
+  await axeScan(page, 'compare page');
+
+  // Choosing Turku (by keyboard) centres each side on its own Turku and highlights it.
+  await turku.focus();
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => document.querySelector('#k-cmp-left .k-cmp-focus') && document.querySelector('#k-cmp-right .k-cmp-focus'));
+  const centres = () => page.evaluate(() => {
+    const { left, right } = window.karttaCompare;
+    return { left: left.viewport.center(), right: right.viewport.center(), zooms: [left.viewport.zoom, right.viewport.zoom] };
+  });
+  const focused = await centres();
+  assert.ok(Math.hypot(focused.left.x - 0, focused.left.y - 100) < 1, JSON.stringify(focused));
+  assert.ok(Math.hypot(focused.right.x - 0, focused.right.y - 800) < 1, JSON.stringify(focused));
+  assert.equal(await turku.getAttribute('aria-pressed'), 'true');
+
+  // Dragging the left map moves the right one by as much (same zoom, same distance in board units).
+  const box = await page.locator('#k-cmp-left').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 - 60, { steps: 6 });
+  await page.mouse.up();
+  const panned = await centres();
+  const zoom = panned.zooms[0];
+  assert.equal(panned.zooms[1], zoom);
+  assert.ok(Math.abs(panned.left.x - focused.left.x - 120 / zoom) < 1, JSON.stringify(panned));
+  assert.ok(Math.abs(panned.right.x - focused.right.x - 120 / zoom) < 1, JSON.stringify(panned));
+  assert.ok(Math.abs(panned.right.y - focused.right.y - 60 / zoom) < 1, JSON.stringify(panned));
+
+  // Zooming the right map with the keyboard zooms the left one too.
+  await page.focus('#k-cmp-right');
+  await page.keyboard.press('+');
+  await waitFor(page, (z) => window.karttaCompare.left.viewport.zoom > z * 1.2, zoom);
+});
+
+test('a board compared with its own snapshot pairs elements by identity', { timeout: 120_000 }, async () => {
+  const { workshop, token } = await workshopWithGroups(1);
+  const [board] = workshop.boards;
+  await seed(board.id, token, [actor('a1', 'Turku', 'municipality', 0, 100), actor('a2', 'Kaarina', 'municipality', 200, 0)], []);
+  const snapshot = await api('POST', `/api/boards/${board.id}/snapshots`, token, { name: 'End of day 1' });
+  await seed(board.id, token, [actor('a3', 'Turun yliopisto', 'education_research', 0, -500)], []);
+  const { page } = await person('Outi');
+  await page.goto(`${server.origin}/w/${workshop.id}/compare?left=s:${snapshot.id}&right=b:${board.id}#t=${token}`);
+  await page.waitForSelector('.k-cmp-item');
+  assert.equal(await page.textContent('#k-cmp-left-title'), `${board.title} – End of day 1`);
+  assert.match(await page.textContent('#k-cmp-note'), /same board|one board/);
+  const itemsIn = (category) => page.locator(`section[aria-labelledby="k-cmp-actors"] .k-cmp-${category} .k-cmp-label`).allTextContents();
+  assert.deepEqual(await itemsIn('onlyRight'), ['Turun yliopisto']);
+  assert.deepEqual((await itemsIn('both')).sort(), ['Kaarina', 'Turku']);
+});
+
+test('the wall shows three boards large and live', { timeout: 150_000 }, async () => {
+  const { workshop, token } = await workshopWithGroups(3);
+  for (const [i, board] of workshop.boards.entries()) {
+    await seed(board.id, token, [
+      actor(`w${i}a`, `Kaupunki ${i + 1}`, 'municipality', 0, 0),
+      actor(`w${i}b`, 'Varsinais-Suomen elinkeino-, liikenne- ja ympäristökeskus', 'state_agency', 320, 160),
+      actor(`w${i}c`, 'Turun ammattikorkeakoulu', 'education_research', -320, 160),
+    ], [relation(`w${i}r`, `w${i}a`, `w${i}b`, 'collaboration')]);
+  }
+  const { page } = await person('Fasilitaattori', { viewport: { width: 1920, height: 1080 } });
+  await page.goto(`${server.origin}/w/${workshop.id}#t=${token}`);
+  await page.waitForSelector('#k-wall-open');
+  // The first three boards are chosen already; the wall opens with them.
+  await page.click('#k-wall-open');
+  await page.waitForSelector('.k-wall-board');
+  assert.deepEqual(await page.locator('.k-wall-title').allTextContents(), workshop.boards.map((b) => b.title));
+  await waitFor(page, () => document.querySelectorAll('.k-wall .k-actor').length === 9);
+
+  // Someone draws on the third board from their own browser: the wall shows it.
+  const { page: other } = await person('Ryhmä 3');
+  await other.addInitScript(() => localStorage.setItem('kartta.name', 'Ryhmä 3'));
+  await other.goto(`${server.origin}/b/${workshop.boards[2].id}#t=${token}`);
+  await waitFor(other, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  await waitFor(other, () => window.kartta.model.actors.size === 3);
+  await other.evaluate(() => window.kartta.model.addActor({ name: 'Lounais-Suomen Partiolaiset', kind: 'association', x: 0, y: 360 }));
+  await waitFor(page, () => [...document.querySelectorAll('.k-wall-board')[2].querySelectorAll('.k-actor')].some((n) => n.textContent.includes('Partiolaiset')));
+  // The wall keeps the board fitted: the new actor is inside the third board's box.
+  await waitFor(page, () => {
+    const box = document.querySelectorAll('.k-wall-board .k-pane-box')[2].getBoundingClientRect();
+    const node = [...document.querySelectorAll('.k-wall-board')[2].querySelectorAll('.k-actor')].find((n) => n.textContent.includes('Partiolaiset'));
+    const r = node.getBoundingClientRect();
+    return r.top >= box.top && r.bottom <= box.bottom && r.left >= box.left && r.right <= box.right;
+  });
+  await shoot(page, 'wall-1920x1080.png', '08-wall.png');
+  await axeScan(page, 'wall');
+});

@@ -1,0 +1,252 @@
+//! A read-only drawing of one board or snapshot in a box of its own, for the compare page and the wall.
+// It reuses the board's model, renderer and viewport; nothing here writes the document, and a live
+// board's connection announces no presence (a wall or a comparison is not a participant).
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { Awareness } from 'y-protocols/awareness';
+import { BoardModel } from '../model/board';
+import { Viewport } from '../render/viewport';
+import { SceneRenderer } from '../render/scene';
+import { svg } from '../render/svg';
+import { Editor } from '../tools/editor';
+import { actorRect, boardBounds, cardExit } from '../tools/hit';
+import { actorCardHeight } from '../render/card';
+import { locale, t } from '../i18n';
+import { h } from './dom';
+
+/** A mark drawn over one element: its colour, its outline's pattern, and a one-character badge. */
+export interface ElementMark {
+  id: string;
+  color: string;
+  /** The outline's dash pattern in board units, or null for a solid line. */
+  dash: string | null;
+  badge: string;
+}
+
+/** Screen pixels one arrow key press or wheel notch moves the view. */
+const KEY_PAN_PX = 60;
+
+export class MapPane {
+  readonly doc = new Y.Doc();
+  readonly model = new BoardModel(this.doc);
+  readonly viewport = new Viewport();
+  readonly renderer: SceneRenderer;
+  /** The host element: the drawing fills it. */
+  readonly root: HTMLDivElement;
+  private readonly editor: Editor;
+  private readonly provider: WebsocketProvider | null = null;
+  private readonly marksLayer: SVGGElement;
+  private marks: ElementMark[] = [];
+  /** The zoom the marks were drawn for: they keep one size on screen, so a new zoom redraws them. */
+  private marksZoom = 0;
+  private focused: string | null = null;
+  private frame = 0;
+  private sceneDirty = false;
+  private readonly cleanups: (() => void)[] = [];
+  private readonly syncedListeners: (() => void)[] = [];
+  synced = false;
+
+  /** A snapshot's stored state (`state`), or a live board over the websocket (`live`). */
+  constructor(source: { state: Uint8Array } | { live: { boardId: string; token: string } }, label: string) {
+    this.model.canWrite = () => false;
+    if ('state' in source) {
+      Y.applyUpdate(this.doc, source.state);
+      this.synced = true;
+    } else {
+      const awareness = new Awareness(this.doc);
+      awareness.setLocalState(null);
+      const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+      this.provider = new WebsocketProvider(url, source.live.boardId, this.doc, { params: { token: source.live.token }, awareness });
+      this.provider.on('sync', (synced: boolean) => {
+        if (!synced || this.synced) return;
+        this.synced = true;
+        this.syncedListeners.forEach((l) => l());
+      });
+    }
+    this.editor = new Editor(this.model, this.viewport, null);
+    this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => [], (k) => t(k));
+    this.marksLayer = svg('g', { class: 'k-layer-compare' });
+    this.renderer.world.append(this.marksLayer);
+    this.root = this.renderer.root;
+    this.root.classList.add('k-map-pane');
+    this.root.setAttribute('role', 'img');
+    this.root.setAttribute('aria-label', label);
+    this.cleanups.push(
+      this.model.onChange(() => this.schedule(true)),
+      this.viewport.onChange(() => this.schedule(false)),
+    );
+    const resize = new ResizeObserver(() => {
+      const rect = this.root.getBoundingClientRect();
+      if (rect.width > 0 && rect.height > 0) this.viewport.setSize(rect.width, rect.height);
+    });
+    resize.observe(this.root);
+    this.cleanups.push(() => resize.disconnect());
+    this.schedule(true);
+  }
+
+  /** Runs once the live board's first state arrived (at once for a snapshot). */
+  whenSynced(listener: () => void): void {
+    if (this.synced) listener();
+    else this.syncedListeners.push(listener);
+  }
+
+  /** Lets the pane be panned with a pointer, zoomed with the wheel (or a pinch) and moved with keys. */
+  enableNavigation(label: string): void {
+    const host = this.root;
+    host.setAttribute('tabindex', '0');
+    host.setAttribute('role', 'group');
+    host.setAttribute('aria-roledescription', t('compareMaps.paneRole'));
+    host.setAttribute('aria-label', label);
+    let drag: { id: number; x: number; y: number } | null = null;
+    const down = (e: PointerEvent) => {
+      drag = { id: e.pointerId, x: e.clientX, y: e.clientY };
+      host.setPointerCapture(e.pointerId);
+    };
+    const move = (e: PointerEvent) => {
+      if (!drag || drag.id !== e.pointerId) return;
+      this.viewport.panBy(e.clientX - drag.x, e.clientY - drag.y);
+      drag = { id: e.pointerId, x: e.clientX, y: e.clientY };
+    };
+    const up = (e: PointerEvent) => {
+      if (drag?.id === e.pointerId) drag = null;
+    };
+    const wheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const rect = host.getBoundingClientRect();
+      const scale = e.deltaMode === 1 ? 16 : 1;
+      if (e.ctrlKey || e.metaKey) this.viewport.zoomAt(e.clientX - rect.left, e.clientY - rect.top, Math.exp((-e.deltaY * scale) / 300));
+      else this.viewport.panBy(-e.deltaX * scale, -e.deltaY * scale);
+    };
+    const key = (e: KeyboardEvent) => {
+      const moves: Record<string, () => void> = {
+        ArrowLeft: () => this.viewport.panBy(KEY_PAN_PX, 0),
+        ArrowRight: () => this.viewport.panBy(-KEY_PAN_PX, 0),
+        ArrowUp: () => this.viewport.panBy(0, KEY_PAN_PX),
+        ArrowDown: () => this.viewport.panBy(0, -KEY_PAN_PX),
+        '+': () => this.viewport.zoomBy(1.25),
+        '=': () => this.viewport.zoomBy(1.25),
+        '-': () => this.viewport.zoomBy(0.8),
+      };
+      const action = moves[e.key];
+      if (!action || e.altKey || e.ctrlKey || e.metaKey) return;
+      e.preventDefault();
+      action();
+    };
+    host.addEventListener('pointerdown', down);
+    host.addEventListener('pointermove', move);
+    host.addEventListener('pointerup', up);
+    host.addEventListener('pointercancel', up);
+    host.addEventListener('wheel', wheel, { passive: false });
+    host.addEventListener('keydown', key);
+    this.cleanups.push(() => {
+      host.removeEventListener('pointerdown', down);
+      host.removeEventListener('pointermove', move);
+      host.removeEventListener('pointerup', up);
+      host.removeEventListener('pointercancel', up);
+      host.removeEventListener('wheel', wheel);
+      host.removeEventListener('keydown', key);
+    });
+  }
+
+  /**
+   * Fits the view to what is drawn, never the whole background: on a projector the names must stay
+   * readable, and a closeness-rings background alone would shrink a small map below that.
+   */
+  fitToContent(padding = 32): void {
+    this.viewport.fit(boardBounds(this.model), padding);
+  }
+
+  contentBounds() {
+    return boardBounds(this.model);
+  }
+
+  /** Where an element is on this board (an actor's centre, the middle of a relation), or null. */
+  positionOf(id: string): { x: number; y: number } | null {
+    const actor = this.model.actors.get(id);
+    if (actor) return { x: actor.x, y: actor.y };
+    const relation = this.model.relations.get(id);
+    const a = relation && this.model.actors.get(relation.from);
+    const b = relation && this.model.actors.get(relation.to);
+    return a && b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } : null;
+  }
+
+  setMarks(marks: ElementMark[], focused: string | null): void {
+    this.marks = marks;
+    this.focused = focused;
+    this.drawMarks();
+  }
+
+  destroy(): void {
+    cancelAnimationFrame(this.frame);
+    this.cleanups.forEach((c) => c());
+    this.provider?.destroy();
+    this.doc.destroy();
+  }
+
+  private schedule(scene: boolean): void {
+    this.sceneDirty ||= scene;
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
+  }
+
+  private draw(): void {
+    this.frame = 0;
+    if (this.sceneDirty) {
+      this.sceneDirty = false;
+      this.renderer.render(locale());
+      this.drawMarks();
+    } else {
+      this.renderer.renderViewport();
+      if (this.marks.length && this.viewport.zoom !== this.marksZoom) this.drawMarks();
+    }
+  }
+
+  /**
+   * Marks in board units, so they need no redraw while the view moves: never colour alone — each
+   * has an outline (dashed or solid) and a badge with a sign, and the list says the same in words.
+   */
+  private drawMarks(): void {
+    const nodes: SVGElement[] = [];
+    this.marksZoom = this.viewport.zoom;
+    // Screen pixels in board units: outlines and badges stay legible however far out the view is.
+    const px = 1 / Math.max(this.viewport.zoom, 0.05);
+    for (const mark of this.marks) {
+      const focused = mark.id === this.focused;
+      const actor = this.model.actors.get(mark.id);
+      const dash: Record<string, string> = mark.dash ? { 'stroke-dasharray': mark.dash.split(' ').map((n) => Number(n) * px).join(' ') } : {};
+      if (actor) {
+        const r = actorRect(actor);
+        const pad = (focused ? 8 : 4) * px;
+        const glow = 14 * px;
+        if (focused) nodes.push(svg('rect', { class: 'k-cmp-focus', x: r.x - glow, y: r.y - glow, width: r.w + 2 * glow, height: r.h + 2 * glow, rx: 12 * px, fill: mark.color, 'fill-opacity': 0.2, stroke: 'none' }));
+        nodes.push(svg('rect', { class: 'k-cmp-mark', 'data-id': mark.id, x: r.x - pad, y: r.y - pad, width: r.w + 2 * pad, height: r.h + 2 * pad, rx: 8 * px, fill: 'none', stroke: mark.color, 'stroke-width': (focused ? 4 : 2.5) * px, ...dash }));
+        nodes.push(badge(r.x - pad, r.y - pad, mark, px));
+        continue;
+      }
+      const relation = this.model.relations.get(mark.id);
+      const a = relation && this.model.actors.get(relation.from);
+      const b = relation && this.model.actors.get(relation.to);
+      if (!a || !b) continue;
+      const start = cardExit(a.x, a.y, b.x, b.y, actorCardHeight(a));
+      const end = cardExit(b.x, b.y, a.x, a.y, actorCardHeight(b));
+      if (!start || !end) continue;
+      nodes.push(svg('path', {
+        class: 'k-cmp-mark', 'data-id': mark.id, d: `M${start.x} ${start.y}L${end.x} ${end.y}`, fill: 'none', stroke: mark.color,
+        'stroke-opacity': focused ? 0.6 : 0.4, 'stroke-width': (focused ? 12 : 7) * px, 'stroke-linecap': 'round', ...dash,
+      }));
+      nodes.push(badge((start.x + end.x) / 2, (start.y + end.y) / 2, mark, px));
+    }
+    this.marksLayer.replaceChildren(...nodes);
+  }
+}
+
+/** A round badge with a sign, `px` board units to a screen pixel. */
+function badge(x: number, y: number, mark: ElementMark, px: number): SVGElement {
+  const sign = svg('text', { 'text-anchor': 'middle', y: 4.5 * px, fill: '#ffffff', 'font-size': 13 * px, 'font-weight': 700 });
+  sign.textContent = mark.badge;
+  return svg('g', { class: 'k-cmp-badge', transform: `translate(${x} ${y})` }, [svg('circle', { r: 9 * px, fill: mark.color, stroke: '#ffffff', 'stroke-width': 1.5 * px }), sign]);
+}
+
+/** A heading over a pane. */
+export function paneTitle(id: string, text: string): HTMLElement {
+  return h('h2', { class: 'k-pane-title', id }, [text]);
+}
