@@ -167,11 +167,6 @@ export class Api {
     return this.json('GET', `/api/snapshots/${enc(snapshotId)}`, token);
   }
 
-  /** The match table of the chosen maps: automatic groups (decisions applied) and open proposals. Facilitator only. */
-  proposeMatches(workshopId: string, token: string, selection: MapSelection): Promise<MatchTable> {
-    return this.json('POST', `/api/workshops/${enc(workshopId)}/matches/propose`, token, { json: selection });
-  }
-
   async snapshotState(snapshotId: string, token: string): Promise<Uint8Array> {
     const response = await this.request('GET', `/api/snapshots/${enc(snapshotId)}/state`, token);
     return new Uint8Array(await response.arrayBuffer());
