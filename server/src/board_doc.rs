@@ -1,5 +1,8 @@
 //! Server-side changes to board documents: the first state of a new board, restoring a
 //! snapshot's content, reading a stored state, and importing elements.
+//!
+//! Pure code over `yrs` and `kartta-protocol` only: the fuzz crate compiles this very file
+//! (`fuzz/src/lib.rs`), so it must not use anything else of the server crate.
 
 use std::collections::{HashMap, HashSet};
 
@@ -297,6 +300,25 @@ fn insert_relation(txn: &mut TransactionMut, id: &str, item: &RelationView, from
     insert_element(txn, root::RELATIONS, id, fields);
 }
 
+/// Why a body is not a board export that can be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportFileError {
+    /// The body is not JSON of the export's shape; the message names the line and column.
+    #[error("Line {line}, column {column}: {0}", line = .0.line(), column = .0.column())]
+    NotJson(#[from] serde_json::Error),
+    #[error("This is not a Kartta board export (format \"kartta-board\", version 1).")]
+    NotABoardExport,
+}
+
+/// Parses an uploaded JSON export, refusing other formats and versions.
+pub fn parse_export(body: &[u8]) -> Result<BoardExport, ExportFileError> {
+    let export: BoardExport = serde_json::from_slice(body)?;
+    if export.format != "kartta-board" || export.version != 1 {
+        return Err(ExportFileError::NotABoardExport);
+    }
+    Ok(export)
+}
+
 /// Adds the elements of `export` to the board under new ids (relations follow their actors).
 /// Returns how many of each were added.
 pub fn import(
@@ -521,6 +543,23 @@ mod tests {
             view.actor("csv1").unwrap().x,
             "side by side"
         );
+    }
+
+    #[test]
+    fn an_uploaded_export_is_parsed_or_refused_with_where_and_why() {
+        let error = parse_export(b"{\n  \"format\": \"kartta-board\",\n  oops").unwrap_err();
+        assert!(
+            error.to_string().starts_with("Line 3, column 3: "),
+            "{error}"
+        );
+        let other = br#"{"format":"something-else","version":1,"meta":{"title":"","template":"blank","locked":false},"actors":[],"relations":[],"notes":[],"strokes":[]}"#;
+        assert!(matches!(
+            parse_export(other),
+            Err(ExportFileError::NotABoardExport)
+        ));
+        let board = export(&initial_state("Kartta", Template::Rings, Locale::Fi)).unwrap();
+        let parsed = parse_export(&serde_json::to_vec(&board).unwrap()).unwrap();
+        assert_eq!(parsed.meta.title, "Kartta");
     }
 
     #[test]

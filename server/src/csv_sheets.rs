@@ -1,6 +1,9 @@
 //! Actors and relations as two CSV sheets, in the shape network-mapping tools exchange (an
 //! element sheet with `Label` and `Type`, a connection sheet with `From` and `To`, as Kumu's
 //! spreadsheet import reads them), and back.
+//!
+//! Pure code over `csv` and `kartta-protocol` only: the fuzz crate compiles this very file
+//! (`fuzz/src/lib.rs`), so it must not use anything else of the server crate.
 
 use std::collections::HashMap;
 

@@ -340,21 +340,8 @@ fn invalid_csv(error: csv_sheets::SheetError) -> ApiError {
 
 /// Parses an export, naming the line and column of the first problem.
 fn parse_json(body: &[u8]) -> Result<BoardExport, ApiError> {
-    let export: BoardExport = serde_json::from_slice(body).map_err(|error| ApiError::Invalid {
+    board_doc::parse_export(body).map_err(|error| ApiError::Invalid {
         code: "invalid_json",
-        message: format!(
-            "Line {}, column {}: {}",
-            error.line(),
-            error.column(),
-            error
-        ),
-    })?;
-    if export.format != "kartta-board" || export.version != 1 {
-        return Err(ApiError::Invalid {
-            code: "invalid_json",
-            message: "This is not a Kartta board export (format \"kartta-board\", version 1)."
-                .into(),
-        });
-    }
-    Ok(export)
+        message: error.to_string(),
+    })
 }
