@@ -68,13 +68,15 @@ node -e '
 const fs = require("fs");
 const soak = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
 const base = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-console.log("| minute | RSS MB | open fds | rooms | connections |\n|---|---|---|---|---|");
-for (const r of soak.readings) {
-  console.log(`| ${(r.at_s / 60).toFixed(0)} | ${(r.rss_kb / 1024).toFixed(1)} | ${r.open_fds} | ${r.rooms_loaded ?? "?"} | ${r.connections ?? "?"} |`);
+const mb = (kb) => (kb / 1024).toFixed(1);
+console.log("| minute | RSS MB at rest (lowest reading) | RSS MB highest reading | open fds | rooms | connections |\n|---|---|---|---|---|---|");
+for (const m of soak.minutes) {
+  console.log(`| ${m.minute} | ${mb(m.rss_min_kb)} | ${mb(m.rss_max_kb)} | ${m.fds_max} | ${m.rooms_loaded ?? "?"} | ${m.connections ?? "?"} |`);
 }
 const w = soak.workshop, a = soak.after_warm_up;
-console.log(`\nafter warm-up: RSS max/min ${a.rss_max_over_min}, fds ${a.fds_first} -> ${a.fds_last} (max ${a.fds_max})`);
+console.log(`\nafter warm-up (${a.minutes} minutes): RSS at rest max/min ${a.rss_at_rest_max_over_min} (${mb(a.rss_at_rest_first_kb)} -> ${mb(a.rss_at_rest_last_kb)} MB), highest readings max/min ${a.rss_peak_max_over_min} (peak ${mb(a.rss_peak_max_kb)} MB); fds ${a.fds_first} -> ${a.fds_last} (max ${a.fds_max})`);
 console.log(`workshop clients: lost ${w.lost_updates} of ${w.updates_expected_deliveries}, p99 ${w.latency.p99_ms} ms (plain workshop run: ${base.latency.p99_ms} ms, ratio ${(w.latency.p99_ms / base.latency.p99_ms).toFixed(2)}), disconnects ${w.client_disconnects}`);
+console.log(`other processes used ${(100 * w.other_processes_cpu_s / w.wall_s).toFixed(0)} % of a core during the soak, ${(100 * base.other_processes_cpu_s / base.wall_s).toFixed(0)} % during the plain run`);
 console.log(`churn: ${soak.churn_joined} joined, ${soak.churn_failed} failed; snapshots ${soak.snapshots_ok} ok, ${soak.snapshots_failed} failed; PNG exports ${soak.png_exports_ok} ok, ${soak.png_exports_failed} failed; flood: ${soak.flood_messages_sent} messages sent, ${soak.flood_disconnects} disconnects`);
 ' "$OUT/soak.json" "$OUT/soak-baseline-workshop.json" | tee "$OUT/soak-summary.md"
 exit $status

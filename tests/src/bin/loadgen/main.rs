@@ -205,7 +205,7 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
             workshop.overwrite = true;
             let cfg = soak::SoakConfig {
                 traffic: workshop,
-                sample_every_s: 60.0,
+                sample_every_s: 10.0,
                 warm_up_s: 300.0_f64.min(args.duration_s.unwrap_or(1800.0) / 6.0),
                 churn_every_s: 3.0,
                 churn_stay_s: 10.0,
