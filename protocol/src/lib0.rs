@@ -23,6 +23,8 @@ pub enum Lib0Error {
     ClientIdTooLarge(u64),
     #[error("{0} trailing bytes after the message")]
     TrailingBytes(usize),
+    #[error("client {0} has more than one group of blocks in the update")]
+    RepeatedClient(u64),
 }
 
 /// A cursor over a borrowed byte slice.
