@@ -12,6 +12,7 @@ pub mod matching;
 pub mod merge;
 pub mod placement;
 pub mod schema;
+pub mod style;
 pub mod typescript;
 pub mod validate;
 pub mod vote;

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::{api, card, close, codec, matching, placement, schema, vote};
+use crate::{api, card, close, codec, matching, placement, schema, style, vote};
 
 /// An enum that travels as string codes.
 pub trait StringCodes {
@@ -50,6 +50,26 @@ fn const_object(out: &mut String, name: &str, entries: &[(&str, String)]) {
         let _ = writeln!(out, "  {key}: {value},");
     }
     let _ = writeln!(out, "}} as const;\n");
+}
+
+/// A record from each code of a string-code enum to a value, typed as such.
+fn record(
+    out: &mut String,
+    doc: &str,
+    name: &str,
+    key_type: &str,
+    value_type: &str,
+    entries: &[(&str, String)],
+) {
+    let _ = writeln!(out, "/** {doc} */");
+    let _ = writeln!(
+        out,
+        "export const {name}: Readonly<Record<{key_type}, {value_type}>> = {{"
+    );
+    for (key, value) in entries {
+        let _ = writeln!(out, "  {key}: {value},");
+    }
+    let _ = writeln!(out, "}};\n");
 }
 
 fn quoted(text: &str) -> String {
@@ -182,6 +202,69 @@ pub fn definitions() -> String {
                 placement::SECTOR_START_ANGLE.to_string(),
             ),
         ],
+    );
+    let actor_styles: Vec<(&str, String)> = schema::ActorKind::ALL
+        .iter()
+        .map(|kind| {
+            let style = style::actor_style(*kind);
+            (
+                kind.code(),
+                format!(
+                    "{{ color: {}, shape: {} }}",
+                    quoted(style.color),
+                    quoted(style.shape)
+                ),
+            )
+        })
+        .collect();
+    record(
+        &mut out,
+        "Colour and shape of each actor kind (protocol/src/style.rs).",
+        "ACTOR_STYLE",
+        "ActorKind",
+        "{ color: string; shape: string }",
+        &actor_styles,
+    );
+    let relation_colors: Vec<(&str, String)> = schema::RelationKind::ALL
+        .iter()
+        .map(|kind| (kind.code(), quoted(style::relation_color(*kind))))
+        .collect();
+    record(
+        &mut out,
+        "Line colour of each relation kind.",
+        "RELATION_COLOR",
+        "RelationKind",
+        "string",
+        &relation_colors,
+    );
+    let widths: Vec<(&str, String)> = schema::Strength::ALL
+        .iter()
+        .map(|strength| {
+            (
+                strength.code(),
+                style::strength_width(*strength).to_string(),
+            )
+        })
+        .collect();
+    record(
+        &mut out,
+        "Line width of each strength, in board units.",
+        "STRENGTH_WIDTH",
+        "Strength",
+        "number",
+        &widths,
+    );
+    let dashes: Vec<(&str, String)> = schema::RelationStatus::ALL
+        .iter()
+        .map(|status| (status.code(), quoted(style::status_dash(*status))))
+        .collect();
+    record(
+        &mut out,
+        "`stroke-dasharray` of each status; empty for a solid line.",
+        "STATUS_DASH",
+        "RelationStatus",
+        "string",
+        &dashes,
     );
     declared::<vote::VoteView>(&mut out);
     declared::<schema::MetaView>(&mut out);

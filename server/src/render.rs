@@ -12,9 +12,9 @@ use kartta_protocol::api::BoardExport;
 use kartta_protocol::card;
 use kartta_protocol::placement::{sector_angles, RING_RADII, SECTOR_RADIUS};
 use kartta_protocol::schema::{
-    ActorKind, ActorView, Direction, Locale, NoteVariant, RelationKind, RelationStatus, Ring,
-    Sector, Strength, StrokeTool, Template,
+    ActorView, Direction, Locale, NoteVariant, RelationStatus, Ring, Sector, StrokeTool, Template,
 };
+use kartta_protocol::style::{actor_style, relation_color, status_dash, strength_width};
 
 const CARD_WIDTH: f64 = card::CARD_WIDTH as f64;
 const MARGIN: f64 = 60.0;
@@ -51,47 +51,10 @@ impl Bounds {
     }
 }
 
-fn actor_style(kind: ActorKind) -> (&'static str, &'static str) {
-    // (colour, shape path): each kind has both, so no kind is told apart by colour alone.
-    match kind {
-        ActorKind::Municipality => ("#1d4ed8", "M-9-9H9V9H-9Z"),
-        ActorKind::RegionalAuthority => ("#4338ca", "M0-10L8.7-5V5L0 10L-8.7 5V-5Z"),
-        ActorKind::StateAgency => ("#334155", "M0-10L9.5-3.1L5.9 8.1H-5.9L-9.5-3.1Z"),
-        ActorKind::Business => ("#b45309", "M0-11L11 0L0 11L-11 0Z"),
-        ActorKind::EducationResearch => ("#7e22ce", "M0-10L10 8H-10Z"),
-        ActorKind::Association => ("#be185d", "M-10 0A10 10 0 1 0 10 0A10 10 0 1 0-10 0Z"),
-        ActorKind::Residents => ("#15803d", "M-9.5 9A4.5 4.5 0 0 1-0.5 9ZM0.5 9A4.5 4.5 0 0 1 9.5 9ZM-8-3.5A3 3 0 1 1-2-3.5A3 3 0 1 1-8-3.5ZM2-3.5A3 3 0 1 1 8-3.5A3 3 0 1 1 2-3.5Z"),
-        ActorKind::Funder => ("#0e7490", "M0-11L3-3.5L11-3.5L4.5 1.5L7 9.5L0 4.5L-7 9.5L-4.5 1.5L-11-3.5L-3-3.5Z"),
-        ActorKind::Media => ("#c2410c", "M-10-8H10V5H-2L-7 10V5H-10Z"),
-        ActorKind::Other => ("#57534e", "M-10 0A10 10 0 1 0 10 0A10 10 0 1 0-10 0ZM-5 0A5 5 0 1 1 5 0A5 5 0 1 1-5 0Z"),
-    }
-}
-
-fn relation_color(kind: RelationKind) -> &'static str {
-    match kind {
-        RelationKind::Collaboration => "#334155",
-        RelationKind::Information => "#2563eb",
-        RelationKind::Funding => "#15803d",
-        RelationKind::Agreement => "#7c3aed",
-        RelationKind::Membership => "#0e7490",
-        RelationKind::Conflict => "#b91c1c",
-        RelationKind::Other => "#57534e",
-    }
-}
-
-fn strength_width(strength: Strength) -> f64 {
-    match strength {
-        Strength::Weak => 1.5,
-        Strength::Normal => 2.5,
-        Strength::Strong => 5.0,
-    }
-}
-
-fn status_dash(status: RelationStatus) -> &'static str {
-    match status {
-        RelationStatus::Existing => "",
-        RelationStatus::Desired => " stroke-dasharray=\"9 6\"",
-        RelationStatus::Weakening => " stroke-dasharray=\"2 6\"",
+fn dash_attribute(status: RelationStatus) -> String {
+    match status_dash(status) {
+        "" => String::new(),
+        dash => format!(" stroke-dasharray=\"{dash}\""),
     }
 }
 
@@ -417,7 +380,7 @@ fn relation_line(
         start.1,
         end.0,
         end.1,
-        status_dash(relation.status)
+        dash_attribute(relation.status)
     );
     if matches!(relation.direction, Direction::OneWay | Direction::BothWays) {
         arrowhead(out, end, (dx, dy), color, width);
@@ -516,7 +479,8 @@ fn details_text(actor: &ActorView) -> String {
 }
 
 fn actor_card(out: &mut String, actor: &ActorView) {
-    let (color, shape) = actor_style(actor.kind);
+    let style = actor_style(actor.kind);
+    let (color, shape) = (style.color, style.shape);
     let layout = card::name_layout(&actor.name);
     let details = has_details(actor);
     let height = f64::from(card::card_height(layout.lines.len(), details));
@@ -600,7 +564,7 @@ pub fn png(svg: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kartta_protocol::schema::{MetaView, RelationView};
+    use kartta_protocol::schema::{ActorKind, MetaView, RelationKind, RelationView, Strength};
 
     fn actor(id: &str, name: &str, x: f64) -> ActorView {
         ActorView {
