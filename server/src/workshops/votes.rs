@@ -12,7 +12,7 @@ use kartta_protocol::vote::{apply_dot_change, DotChange, DotRefused, VoteView};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use crate::catalog::{random_id, Catalog, CatalogResult};
+use crate::workshops::catalog::{random_id, Catalog, CatalogResult};
 
 /// Distinct voters one vote accepts. A workshop has about 45 people; this only bounds what a
 /// participant who keeps clearing their device's secret can add (see ARCHITECTURE.md).
@@ -258,7 +258,7 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::NewWorkshop;
+    use crate::workshops::catalog::NewWorkshop;
     use kartta_protocol::api::{BoardKind, WorkshopKind};
     use kartta_protocol::schema::{Locale, Template};
 

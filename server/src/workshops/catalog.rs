@@ -278,7 +278,7 @@ impl Catalog {
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         connection.execute_batch(SCHEMA)?;
         migrate(&connection)?;
-        crate::votes::create_tables(&connection)?;
+        crate::workshops::votes::create_tables(&connection)?;
         Ok(Catalog {
             connection: Mutex::new(connection),
         })
