@@ -5,4 +5,3 @@
 pub mod api;
 pub mod board_doc;
 pub mod catalog;
-pub mod votes;

@@ -20,8 +20,8 @@ use super::export::current_state;
 use super::{blocking, board_role, require, workshop_role, ApiJson, Token};
 use crate::http::ApiError;
 use crate::workshops::board_doc;
+use crate::workshops::catalog::votes::{voter_key, DotOutcome};
 use crate::workshops::catalog::{BoardRecord, WorkshopRecord};
-use crate::workshops::votes::{voter_key, DotOutcome};
 use crate::AppState;
 
 const MAX_QUESTION_CHARS: usize = 200;
