@@ -99,14 +99,6 @@ impl Server {
         let catalog = Arc::new(
             Catalog::open(&database).with_context(|| format!("opening {}", database.display()))?,
         );
-        Server::start_with_stores(config, store, catalog).await
-    }
-
-    pub async fn start_with_stores(
-        config: ServeConfig,
-        store: Arc<dyn BoardStore>,
-        catalog: Arc<Catalog>,
-    ) -> anyhow::Result<Server> {
         let metrics = Arc::new(Metrics::new());
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
