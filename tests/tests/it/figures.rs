@@ -4,27 +4,20 @@
 
 use std::collections::HashMap;
 
-use kartta_protocol::api::{BoardExport, Created, Imported};
+use kartta_protocol::api::{BoardExport, Imported};
 use kartta_tests::board::add_actor;
+use kartta_tests::fixture::create_quick_board;
 use kartta_tests::{http, Client, ServerProcess};
 use serde_json::json;
 
 #[tokio::test]
 async fn exports_carry_the_network_figures_and_import_ignores_them() -> anyhow::Result<()> {
     let server = ServerProcess::start(&[]).await?;
-    let create = |title: &str| {
-        let body = json!({ "title": title, "template": "blank" }).to_string();
-        http(
-            server.port,
-            "POST",
-            "/api/boards",
-            None,
-            Some(("application/json", body.into_bytes())),
-        )
-    };
-    let source: Created = create("Tähti").await?.json()?;
-    let target: Created = create("Kopio").await?.json()?;
-    let sheet_target: Created = create("Taulukosta").await?.json()?;
+    let create =
+        |title: &str| create_quick_board(&server, json!({ "title": title, "template": "blank" }));
+    let source = create("Tähti").await?;
+    let target = create("Kopio").await?;
+    let sheet_target = create("Taulukosta").await?;
     let (board, token) = (&source.workshop.boards[0].id, &source.tokens.participant);
 
     // A funder with three one-way grants, a partner of one grantee, and an actor on its own.
