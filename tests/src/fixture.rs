@@ -170,12 +170,11 @@ impl Fixture {
         self.call(caller, "GET", &path, None).await?.json()
     }
 
-    /// Connects to board `index` over the websocket as `caller`.
-    pub async fn connect(&self, index: usize, caller: Caller) -> anyhow::Result<Client> {
-        let board = self.board(index);
+    /// Connects to board `board` over the websocket as `caller`.
+    pub async fn connect(&self, board: &str, caller: Caller) -> anyhow::Result<Client> {
         let url = match self.token(caller) {
-            Some(token) => self.server.sync_url_with_token(&board, &token),
-            None => self.server.sync_url(&board),
+            Some(token) => self.server.sync_url_with_token(board, &token),
+            None => self.server.sync_url(board),
         };
         Client::connect(&url).await
     }
@@ -187,16 +186,15 @@ impl Fixture {
         index: usize,
         actors: &[(&str, &str, f64, f64)],
     ) -> anyhow::Result<()> {
-        let client = self.connect(index, Caller::Participant).await?;
-        client.edit(|_, txn| {
-            for (id, name, x, y) in actors {
-                add_actor(txn, id, name, *x);
-                set_actor_field(txn, id, "y", *y);
-            }
-        });
+        let client = self
+            .connect(&self.board(index), Caller::Participant)
+            .await?;
         client
-            .wait_for("the echo: the server has it", |_, seen| {
-                seen.update_messages >= 1
+            .edit_and_wait_stored(|_, txn| {
+                for (id, name, x, y) in actors {
+                    add_actor(txn, id, name, *x);
+                    set_actor_field(txn, id, "y", *y);
+                }
             })
             .await?;
         client.close().await;

@@ -12,17 +12,16 @@ async fn json_export_imports_back_and_a_bad_file_changes_nothing() -> anyhow::Re
     let participant = fixture.token(Caller::Participant).unwrap();
     let client =
         Client::connect(&fixture.server.sync_url_with_token(&source, &participant)).await?;
-    client.edit(|_, txn| {
-        add_actor(txn, "a", "<script>alert(1)</script>", 0.0);
-        add_actor(txn, "b", "Åbo Akademi", 10.0);
-        let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
-        let relation = yrs::Map::insert(&relations, txn, "r", yrs::MapPrelim::default());
-        yrs::Map::insert(&relation, txn, "from", "a");
-        yrs::Map::insert(&relation, txn, "to", "b");
-        yrs::Map::insert(&relation, txn, "kind", "funding");
-    });
     client
-        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| {
+            add_actor(txn, "a", "<script>alert(1)</script>", 0.0);
+            add_actor(txn, "b", "Åbo Akademi", 10.0);
+            let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
+            let relation = yrs::Map::insert(&relations, txn, "r", yrs::MapPrelim::default());
+            yrs::Map::insert(&relation, txn, "from", "a");
+            yrs::Map::insert(&relation, txn, "to", "b");
+            yrs::Map::insert(&relation, txn, "kind", "funding");
+        })
         .await?;
     let export = fixture
         .call(
@@ -170,21 +169,20 @@ async fn boards_export_as_svg_png_csv_and_zip_and_csv_imports_back() -> anyhow::
         "Turku & Co \"Oy\"",
         "Kirkko, seurakunta",
     ];
-    client.edit(|_, txn| {
-        for (index, name) in names.iter().enumerate() {
-            add_actor(txn, &format!("a{index}"), name, index as f64 * 250.0);
-        }
-        let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
-        for (id, from, to) in [("r1", "a0", "a1"), ("r2", "a2", "a3")] {
-            let relation = yrs::Map::insert(&relations, txn, id, yrs::MapPrelim::default());
-            yrs::Map::insert(&relation, txn, "from", from);
-            yrs::Map::insert(&relation, txn, "to", to);
-            yrs::Map::insert(&relation, txn, "kind", "information");
-            yrs::Map::insert(&relation, txn, "direction", "both_ways");
-        }
-    });
     client
-        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| {
+            for (index, name) in names.iter().enumerate() {
+                add_actor(txn, &format!("a{index}"), name, index as f64 * 250.0);
+            }
+            let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
+            for (id, from, to) in [("r1", "a0", "a1"), ("r2", "a2", "a3")] {
+                let relation = yrs::Map::insert(&relations, txn, id, yrs::MapPrelim::default());
+                yrs::Map::insert(&relation, txn, "from", from);
+                yrs::Map::insert(&relation, txn, "to", to);
+                yrs::Map::insert(&relation, txn, "kind", "information");
+                yrs::Map::insert(&relation, txn, "direction", "both_ways");
+            }
+        })
         .await?;
     let get = |file: &'static str| {
         let path = format!("/api/boards/{source}/{file}");

@@ -233,10 +233,11 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
     for (index, relation, from, to, strength) in
         [(0, "x", "t", "r", "weak"), (1, "y", "a", "s", "strong")]
     {
-        let client = fixture.connect(index, Caller::Participant).await?;
-        client.edit(|_, txn| add_relation(txn, relation, from, to, strength));
+        let client = fixture
+            .connect(&fixture.board(index), Caller::Participant)
+            .await?;
         client
-            .wait_for("the echo", |_, seen| seen.update_messages >= 1)
+            .edit_and_wait_stored(|_, txn| add_relation(txn, relation, from, to, strength))
             .await?;
         client.close().await;
     }
@@ -306,9 +307,8 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
     assert_eq!(view.relations.len(), 2);
     assert!(view.relations.iter().all(|r| r.sources.len() == 1));
     // It can be edited like any board.
-    client.edit(|_, txn| add_actor(txn, "new", "Naantali", -600.0));
     client
-        .wait_for("the echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "new", "Naantali", -600.0))
         .await?;
     client.close().await;
 

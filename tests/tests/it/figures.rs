@@ -22,30 +22,29 @@ async fn exports_carry_the_network_figures_and_import_ignores_them() -> anyhow::
 
     // A funder with three one-way grants, a partner of one grantee, and an actor on its own.
     let client = Client::connect(&server.sync_url_with_token(board, token)).await?;
-    client.edit(|_, txn| {
-        for (index, id) in ["fund", "city", "uni", "club", "partner", "alone"]
-            .iter()
-            .enumerate()
-        {
-            add_actor(txn, id, &format!("Actor {id}"), index as f64 * 250.0);
-        }
-        let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
-        let ties = [
-            ("r1", "fund", "city", "one_way"),
-            ("r2", "fund", "uni", "one_way"),
-            ("r3", "fund", "club", "one_way"),
-            ("r4", "club", "partner", "none"),
-        ];
-        for (id, from, to, direction) in ties {
-            let relation = yrs::Map::insert(&relations, txn, id, yrs::MapPrelim::default());
-            yrs::Map::insert(&relation, txn, "from", from);
-            yrs::Map::insert(&relation, txn, "to", to);
-            yrs::Map::insert(&relation, txn, "kind", "funding");
-            yrs::Map::insert(&relation, txn, "direction", direction);
-        }
-    });
     client
-        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| {
+            for (index, id) in ["fund", "city", "uni", "club", "partner", "alone"]
+                .iter()
+                .enumerate()
+            {
+                add_actor(txn, id, &format!("Actor {id}"), index as f64 * 250.0);
+            }
+            let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
+            let ties = [
+                ("r1", "fund", "city", "one_way"),
+                ("r2", "fund", "uni", "one_way"),
+                ("r3", "fund", "club", "one_way"),
+                ("r4", "club", "partner", "none"),
+            ];
+            for (id, from, to, direction) in ties {
+                let relation = yrs::Map::insert(&relations, txn, id, yrs::MapPrelim::default());
+                yrs::Map::insert(&relation, txn, "from", from);
+                yrs::Map::insert(&relation, txn, "to", to);
+                yrs::Map::insert(&relation, txn, "kind", "funding");
+                yrs::Map::insert(&relation, txn, "direction", direction);
+            }
+        })
         .await?;
     let get = |file: &'static str| {
         let path = format!("/api/boards/{board}/{file}");

@@ -113,11 +113,9 @@ async fn idle_boards_are_compacted_unloaded_and_reloaded_intact() -> anyhow::Res
 async fn deleting_a_workshop_leaves_no_rows_behind() -> anyhow::Result<()> {
     let mut fixture = Fixture::new().await?;
     let board = fixture.board(0);
-    let participant = fixture.token(Caller::Participant).unwrap();
-    let client = Client::connect(&fixture.server.sync_url_with_token(&board, &participant)).await?;
-    client.edit(|_, txn| add_actor(txn, "a", "Turku", 0.0));
+    let client = fixture.connect(&board, Caller::Participant).await?;
     client
-        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "a", "Turku", 0.0))
         .await?;
     let taken = fixture
         .call(

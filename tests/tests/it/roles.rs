@@ -299,11 +299,9 @@ async fn a_locked_board_refuses_import_and_restore_except_from_the_facilitator(
     assert_eq!(taken.status, 201, "{}", taken.text());
     let snapshot: Snapshot = taken.json()?;
     // After the snapshot the board changes, so a restore would change it back.
-    let participant = fixture.token(Caller::Participant).unwrap();
-    let client = Client::connect(&fixture.server.sync_url_with_token(&board, &participant)).await?;
-    client.edit(|_, txn| add_actor(txn, "after", "Salon kaupunki", 0.0));
+    let client = fixture.connect(&board, Caller::Participant).await?;
     client
-        .wait_for("the echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "after", "Salon kaupunki", 0.0))
         .await?;
     let locked = fixture
         .call(

@@ -13,13 +13,10 @@ async fn snapshots_restore_exactly_keep_what_was_replaced_and_forks_are_independ
     let board = fixture.board(0);
     let participant = fixture.token(Caller::Participant).unwrap();
     let client = Client::connect(&fixture.server.sync_url_with_token(&board, &participant)).await?;
-    client.edit(|_, txn| {
-        add_actor(txn, "a", "Turun kaupunki", 1.0);
-        add_actor(txn, "b", "Turun yliopisto", 1.0);
-    });
     client
-        .wait_for("the echo: the server has it", |_, seen| {
-            seen.update_messages >= 1
+        .edit_and_wait_stored(|_, txn| {
+            add_actor(txn, "a", "Turun kaupunki", 1.0);
+            add_actor(txn, "b", "Turun yliopisto", 1.0);
         })
         .await?;
     let taken = fixture
@@ -118,9 +115,8 @@ async fn snapshots_restore_exactly_keep_what_was_replaced_and_forks_are_independ
     )
     .await?;
     assert_eq!(actor_count(&fork_client.doc), 2);
-    fork_client.edit(|_, txn| add_actor(txn, "only-in-fork", "x", 0.0));
     fork_client
-        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "only-in-fork", "x", 0.0))
         .await?;
     let source: BoardExport = fixture
         .call(

@@ -69,9 +69,8 @@ async fn three_clients_converge_a_late_joiner_gets_everything_and_boards_are_iso
     // Another board: once its own marker has come back through the server, it holds that
     // marker and nothing of the first board.
     let elsewhere = Client::connect(&server.sync_url(&new_board_id())).await?;
-    elsewhere.edit(|_, txn| add_actor(txn, "marker", "Muu taulu", 0.0));
     elsewhere
-        .wait_for("the marker's echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "marker", "Muu taulu", 0.0))
         .await?;
     assert_eq!(
         actor_count(&elsewhere.doc),
@@ -403,9 +402,8 @@ async fn two_hundred_clients_in_one_room_converge() -> anyhow::Result<()> {
 async fn health_and_metrics_report_the_server_state() -> anyhow::Result<()> {
     let server = ServerProcess::start_open(&[]).await?;
     let client = Client::connect(&server.sync_url(&new_board_id())).await?;
-    client.edit(|_, txn| add_actor(txn, "a", "Turku", 0.0));
     client
-        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "a", "Turku", 0.0))
         .await?;
     let (status, health) = http_get(server.port, "/healthz").await?;
     assert_eq!(status, 200);

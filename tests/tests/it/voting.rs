@@ -20,14 +20,15 @@ async fn workshop_with_actors() -> anyhow::Result<(Fixture, Client)> {
         json!({"title": "Foorumi", "locale": "fi", "template": "blank", "groupCount": 2}),
     )
     .await?;
-    let client = workshop.connect(0, Caller::Participant).await?;
-    client.edit(|_, txn| {
-        for (index, id) in ["turku", "salo", "uni"].iter().enumerate() {
-            add_actor(txn, id, id, index as f64 * 250.0);
-        }
-    });
+    let client = workshop
+        .connect(&workshop.board(0), Caller::Participant)
+        .await?;
     client
-        .wait_for("the actors stored", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| {
+            for (index, id) in ["turku", "salo", "uni"].iter().enumerate() {
+                add_actor(txn, id, id, index as f64 * 250.0);
+            }
+        })
         .await?;
     Ok((workshop, client))
 }
