@@ -6,9 +6,9 @@
 //! sanitizer build of the whole server (axum, tokio, SQLite, resvg) would take many minutes on
 //! a small machine, and the targets reach exactly the functions the import handler calls.
 
-#[path = "../../server/src/board_doc.rs"]
+#[path = "../../server/src/workshops/board_doc.rs"]
 pub mod board_doc;
-#[path = "../../server/src/csv_sheets.rs"]
+#[path = "../../server/src/exchange/csv_sheets.rs"]
 pub mod csv_sheets;
 
 use kartta_protocol::schema::{Locale, Template};

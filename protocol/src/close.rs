@@ -21,8 +21,6 @@ pub enum CloseReason {
     BoardFull,
     /// The board would grow past the board size limit.
     BoardTooLarge,
-    /// The client sent updates faster than the per-connection rate limit.
-    RateLimited,
     /// Too many updates waiting for missing dependencies, or too many awareness client ids.
     TooManyPending,
     /// The board id is not a valid id, or the board was deleted.
@@ -42,7 +40,6 @@ impl CloseReason {
         CloseReason::TooSlow,
         CloseReason::BoardFull,
         CloseReason::BoardTooLarge,
-        CloseReason::RateLimited,
         CloseReason::TooManyPending,
         CloseReason::InvalidBoard,
         CloseReason::MissingDependencies,
@@ -58,7 +55,6 @@ impl CloseReason {
             CloseReason::TooSlow => 4008,
             CloseReason::BoardFull => 4009,
             CloseReason::BoardTooLarge => 4013,
-            CloseReason::RateLimited => 4029,
             CloseReason::TooManyPending => 4030,
             CloseReason::InvalidBoard => 4004,
             CloseReason::MissingDependencies => 4031,
@@ -76,7 +72,6 @@ impl CloseReason {
             CloseReason::TooSlow => "tooSlow",
             CloseReason::BoardFull => "boardFull",
             CloseReason::BoardTooLarge => "boardTooLarge",
-            CloseReason::RateLimited => "rateLimited",
             CloseReason::TooManyPending => "tooManyPending",
             CloseReason::InvalidBoard => "invalidBoard",
             CloseReason::MissingDependencies => "missingDependencies",

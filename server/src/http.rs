@@ -38,14 +38,14 @@ pub enum ApiError {
     Internal(String),
 }
 
-impl From<crate::catalog::CatalogError> for ApiError {
-    fn from(error: crate::catalog::CatalogError) -> Self {
+impl From<crate::workshops::catalog::CatalogError> for ApiError {
+    fn from(error: crate::workshops::catalog::CatalogError) -> Self {
         ApiError::Internal(error.to_string())
     }
 }
 
-impl From<crate::storage::StoreError> for ApiError {
-    fn from(error: crate::storage::StoreError) -> Self {
+impl From<crate::sync::storage::StoreError> for ApiError {
+    fn from(error: crate::sync::storage::StoreError) -> Self {
         ApiError::Internal(error.to_string())
     }
 }

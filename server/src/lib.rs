@@ -1,23 +1,22 @@
-//! The Kartta server: HTTP routes, the websocket sync endpoint, rooms and storage.
+//! The Kartta server: live sync (`sync/`, `room/`), workshops and access (`workshops/`) and
+//! exchange (`exchange/`), behind one router.
 //!
 //! `main.rs` only parses the command line; [`serve`] runs a server and [`app`] builds its
 //! router, so tests can run the real thing on `127.0.0.1:0`.
 
-pub mod api;
-pub mod board_doc;
-pub mod catalog;
 pub mod client_address;
 pub mod config;
-pub mod csv_sheets;
+pub mod exchange;
 pub mod http;
-pub mod metrics;
-pub mod persist;
-pub mod render;
 pub mod room;
-pub mod storage;
-pub mod votes;
+pub mod sync;
 mod web;
-mod ws;
+pub mod workshops;
+
+// `room/` still names these by their paths from before the folders; it moves under `sync/`
+// once its extraction into a crate of its own is merged, and these aliases go with that.
+use sync::{metrics, persist, storage};
+use workshops::catalog;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,12 +28,12 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::catalog::Catalog;
 use crate::config::ServeConfig;
-use crate::metrics::Metrics;
-use crate::persist::Persister;
 use crate::room::{RoomContext, Rooms};
-use crate::storage::{BoardStore, SqliteStore};
+use crate::sync::metrics::Metrics;
+use crate::sync::persist::Persister;
+use crate::sync::storage::{BoardStore, SqliteStore};
+use crate::workshops::catalog::Catalog;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -44,8 +43,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub catalog: Arc<Catalog>,
     /// Request and join-attempt rates and open websockets per client address.
-    pub api_limits: Arc<api::rate::ApiLimits>,
-    /// Permits to write a large message (see `ws::LARGE_MESSAGE_BYTES`): bounds how many
+    pub api_limits: Arc<workshops::api::rate::ApiLimits>,
+    /// Permits to write a large message (see `sync::ws::LARGE_MESSAGE_BYTES`): bounds how many
     /// copies of a big board sit in write buffers at once.
     pub large_sends: Arc<tokio::sync::Semaphore>,
     /// Permits to render an export (SVG, PNG, ZIP) on a blocking thread: all cores but one,
@@ -62,13 +61,13 @@ const CONCURRENT_LARGE_SENDS: usize = 4;
 
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/sync/{board_id}", get(ws::sync_handler))
+        .route("/sync/{board_id}", get(sync::ws::sync_handler))
         .merge(http::router())
         .nest(
             "/api",
-            api::router().layer(axum::middleware::from_fn_with_state(
+            workshops::api::router().layer(axum::middleware::from_fn_with_state(
                 state.clone(),
-                api::rate::limit_requests,
+                workshops::api::rate::limit_requests,
             )),
         )
         .fallback(web::static_file)
@@ -100,14 +99,6 @@ impl Server {
         let catalog = Arc::new(
             Catalog::open(&database).with_context(|| format!("opening {}", database.display()))?,
         );
-        Server::start_with_stores(config, store, catalog).await
-    }
-
-    pub async fn start_with_stores(
-        config: ServeConfig,
-        store: Arc<dyn BoardStore>,
-        catalog: Arc<Catalog>,
-    ) -> anyhow::Result<Server> {
         let metrics = Arc::new(Metrics::new());
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
@@ -127,7 +118,7 @@ impl Server {
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let address = listener.local_addr()?;
-        let api_limits = Arc::new(api::rate::ApiLimits::new(&config.limits));
+        let api_limits = Arc::new(workshops::api::rate::ApiLimits::new(&config.limits));
         let state = AppState {
             config: Arc::new(config),
             rooms,
@@ -188,7 +179,7 @@ async fn purge_periodically(state: AppState, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => return,
             _ = every.tick() => {
                 state.api_limits.forget_idle();
-                if let Err(error) = api::purge_expired(&state, catalog::unix_now()).await {
+                if let Err(error) = workshops::api::purge_expired(&state, workshops::catalog::unix_now()).await {
                     tracing::error!(%error, "retention purge failed");
                 }
             }

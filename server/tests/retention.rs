@@ -3,9 +3,9 @@
 
 use kartta_protocol::api::{BoardKind, SnapshotReason, WorkshopKind};
 use kartta_protocol::schema::{Locale, Template};
-use kartta_server::catalog::{random_id, unix_now, NewWorkshop, SnapshotRecord};
 use kartta_server::config::ServeConfig;
-use kartta_server::storage::AppendRequest;
+use kartta_server::sync::storage::AppendRequest;
+use kartta_server::workshops::catalog::{random_id, unix_now, NewWorkshop, SnapshotRecord};
 use kartta_server::Server;
 
 fn workshop(retention_days: u32) -> NewWorkshop {
@@ -53,7 +53,7 @@ async fn workshops_past_their_retention_date_are_purged_completely() -> anyhow::
 
     // Nothing is due yet.
     assert_eq!(
-        kartta_server::api::purge_expired(&state, unix_now())
+        kartta_server::workshops::api::purge_expired(&state, unix_now())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?,
         0
@@ -61,7 +61,7 @@ async fn workshops_past_their_retention_date_are_purged_completely() -> anyhow::
     // Two days later the one-day workshop is due, the thirty-day one is not.
     let later = unix_now() + 2 * 86_400;
     assert_eq!(
-        kartta_server::api::purge_expired(&state, later)
+        kartta_server::workshops::api::purge_expired(&state, later)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?,
         1

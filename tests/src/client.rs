@@ -140,6 +140,20 @@ impl Client {
         update
     }
 
+    /// Makes a change and waits for the server to echo it back, which it does only once the
+    /// change is stored.
+    pub async fn edit_and_wait_stored(
+        &self,
+        change: impl FnOnce(&Doc, &mut TransactionMut),
+    ) -> anyhow::Result<()> {
+        let echoes_before = self.seen(|seen| seen.update_messages);
+        self.edit(change);
+        self.wait_for("the echo: the server has stored the change", |_, seen| {
+            seen.update_messages > echoes_before
+        })
+        .await
+    }
+
     /// Sets this client's awareness state (a JSON text) under its document's client id.
     pub fn set_awareness(&self, clock: u32, state_json: &str) {
         let id = self.client_id();

@@ -1,7 +1,9 @@
 //! Test support for Kartta's end-to-end tests: start the real `kartta` binary on
-//! `127.0.0.1:0`, and a small Yjs client built on `yrs` and `tokio-tungstenite`.
+//! `127.0.0.1:0`, a small Yjs client built on `yrs` and `tokio-tungstenite`, and the one fixture
+//! the tests set up workshops with.
 
 pub mod client;
+pub mod fixture;
 pub mod server;
 
 pub use client::{Client, RawSocket};

@@ -446,7 +446,6 @@ export const CLOSE_CODE = {
   tooSlow: 4008,
   boardFull: 4009,
   boardTooLarge: 4013,
-  rateLimited: 4029,
   tooManyPending: 4030,
   invalidBoard: 4004,
   missingDependencies: 4031,

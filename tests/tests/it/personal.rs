@@ -3,21 +3,18 @@
 
 use kartta_protocol::api::{BoardSummary, Created, Joined, Workshop};
 use kartta_tests::board::{add_actor, view};
+use kartta_tests::fixture::{create_workshop, json_body, workshop_as, Fixture};
 use kartta_tests::{http, Client, ServerProcess};
 use serde_json::json;
 use tokio_tungstenite::tungstenite;
 
-fn body(value: serde_json::Value) -> Option<(&'static str, Vec<u8>)> {
-    Some(("application/json", value.to_string().into_bytes()))
-}
-
-/// A workshop with one group board whose joiners get personal boards.
-async fn personal_workshop(server: &ServerProcess) -> anyhow::Result<Created> {
-    let request = json!({"title": "Kumppanuusfoorumi", "locale": "fi", "template": "rings",
-                         "groupCount": 1, "personalBoardsAtJoin": true});
-    http(server.port, "POST", "/api/workshops", None, body(request))
-        .await?
-        .json()
+/// A server with two workshops of one group board each, whose joiners get personal boards.
+async fn personal_workshops() -> anyhow::Result<Fixture> {
+    Fixture::start(
+        json!({"title": "Kumppanuusfoorumi", "locale": "fi", "template": "rings",
+                          "groupCount": 1, "personalBoardsAtJoin": true}),
+    )
+    .await
 }
 
 async fn join(
@@ -28,20 +25,9 @@ async fn join(
 ) -> anyhow::Result<Joined> {
     let code = created.workshop.join_code.clone().expect("a join code");
     let request = json!({"code": code, "name": name, "personalToken": kept});
-    let response = http(server.port, "POST", "/api/join", None, body(request)).await?;
+    let response = http(server.port, "POST", "/api/join", None, json_body(request)).await?;
     assert_eq!(response.status, 200, "{}", response.text());
     response.json()
-}
-
-async fn workshop_as(
-    server: &ServerProcess,
-    created: &Created,
-    token: &str,
-) -> anyhow::Result<Workshop> {
-    let path = format!("/api/workshops/{}", created.workshop.id);
-    http(server.port, "GET", &path, Some(token), None)
-        .await?
-        .json()
 }
 
 fn personal_titles(workshop: &Workshop) -> Vec<String> {
@@ -73,8 +59,8 @@ async fn board_status(server: &ServerProcess, board_id: &str, token: &str) -> an
 #[tokio::test]
 async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_shares_it(
 ) -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
-    let created = personal_workshop(&server).await?;
+    let fixture = personal_workshops().await?;
+    let (server, created) = (&fixture.server, &fixture.created);
     assert!(created.workshop.personal_boards_at_join);
     let tokens = &created.tokens;
     let group = created.workshop.boards[0].id.clone();
@@ -178,7 +164,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         "PATCH",
         &share_one,
         Some(&tokens.participant),
-        body(json!({"shared": true})),
+        json_body(json!({"shared": true})),
     )
     .await?;
     assert_eq!(refused.status, 404, "unshared, it is not there for them");
@@ -187,7 +173,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         "PATCH",
         &share_one,
         Some(&aino_capability),
-        body(json!({"shared": true})),
+        json_body(json!({"shared": true})),
     )
     .await?;
     assert_eq!(refused.status, 403, "the owner does not share either");
@@ -196,7 +182,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         "PATCH",
         &share_one,
         Some(&tokens.facilitator),
-        body(json!({"shared": true})),
+        json_body(json!({"shared": true})),
     )
     .await?
     .json()?;
@@ -245,7 +231,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
             "POST",
             &share_all,
             Some(&tokens.participant),
-            body(json!({"shared": true}))
+            json_body(json!({"shared": true}))
         )
         .await?
         .status,
@@ -256,7 +242,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         "POST",
         &share_all,
         Some(&tokens.facilitator),
-        body(json!({"shared": true})),
+        json_body(json!({"shared": true})),
     )
     .await?
     .json()?;
@@ -279,8 +265,8 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
 #[tokio::test]
 async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_not(
 ) -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
-    let created = personal_workshop(&server).await?;
+    let fixture = personal_workshops().await?;
+    let (server, created) = (&fixture.server, &fixture.created);
     let first = join(&server, &created, "Aino", None).await?;
     let board = first.personal_board_id.clone().unwrap();
     let capability = first.personal_token.clone().unwrap();
@@ -314,7 +300,7 @@ async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_no
     );
 
     // A capability of another workshop is no key here: a new board is made.
-    let other = personal_workshop(&server).await?;
+    let other = &fixture.other;
     let foreign = join(&server, &other, "Aino", None).await?;
     let stranger = join(&server, &created, "Aino", foreign.personal_token.as_deref()).await?;
     assert_ne!(stranger.personal_board_id.as_deref(), Some(board.as_str()));
@@ -324,9 +310,7 @@ async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_no
     let nameless = join(&server, &created, "  ", None).await?;
     assert_eq!(nameless.personal_board_id, None);
     let request = json!({"title": "Ilman", "locale": "sv", "template": "blank", "groupCount": 1});
-    let plain: Created = http(server.port, "POST", "/api/workshops", None, body(request))
-        .await?
-        .json()?;
+    let plain = create_workshop(&server, request).await?;
     assert!(!plain.workshop.personal_boards_at_join);
     let joined = join(&server, &plain, "Aino", None).await?;
     assert_eq!(
@@ -343,7 +327,7 @@ async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_no
             "PATCH",
             &path,
             Some(&plain.tokens.participant),
-            body(on.clone())
+            json_body(on.clone())
         )
         .await?
         .status,
@@ -354,7 +338,7 @@ async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_no
         "PATCH",
         &path,
         Some(&plain.tokens.facilitator),
-        body(on),
+        json_body(on),
     )
     .await?
     .json()?;
@@ -368,8 +352,8 @@ async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_no
 
 #[tokio::test]
 async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
-    let created = personal_workshop(&server).await?;
+    let fixture = personal_workshops().await?;
+    let (server, created) = (&fixture.server, &fixture.created);
     let tokens = &created.tokens;
     let workshop = &created.workshop.id;
     // A timer running before the join is on the new board from its first state.
@@ -381,7 +365,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
             "POST",
             &timer,
             Some(&tokens.facilitator),
-            body(json!({"endsAt": ends_at}))
+            json_body(json!({"endsAt": ends_at}))
         )
         .await?
         .status,
@@ -401,7 +385,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
             "POST",
             &lock,
             Some(&tokens.facilitator),
-            body(json!({"locked": true}))
+            json_body(json!({"locked": true}))
         )
         .await?
         .status,
@@ -429,7 +413,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
             "POST",
             &present,
             Some(&tokens.facilitator),
-            body(json!({"boardId": board}))
+            json_body(json!({"boardId": board}))
         )
         .await?
         .status,
@@ -452,7 +436,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
             "POST",
             &present,
             Some(&tokens.facilitator),
-            body(json!({"boardId": null}))
+            json_body(json!({"boardId": null}))
         )
         .await?
         .status,
@@ -467,8 +451,8 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
 
 #[tokio::test]
 async fn forty_five_joins_make_forty_five_boards_in_the_overview() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
-    let created = personal_workshop(&server).await?;
+    let fixture = personal_workshops().await?;
+    let (server, created) = (&fixture.server, &fixture.created);
     let mut boards = std::collections::HashSet::new();
     let mut capabilities = std::collections::HashSet::new();
     for number in 1..=45 {
@@ -494,13 +478,13 @@ async fn forty_five_joins_make_forty_five_boards_in_the_overview() -> anyhow::Re
 
 #[tokio::test]
 async fn a_join_over_the_limit_is_told_to_wait_and_makes_no_board() -> anyhow::Result<()> {
-    let server = ServerProcess::start(&[]).await?;
-    let created = personal_workshop(&server).await?;
+    let fixture = personal_workshops().await?;
+    let (server, created) = (&fixture.server, &fixture.created);
     let code = created.workshop.join_code.clone().unwrap();
     let mut joined = 0;
     let refused = loop {
         let request = json!({"code": code, "name": format!("Nimi {joined}")});
-        let response = http(server.port, "POST", "/api/join", None, body(request)).await?;
+        let response = http(server.port, "POST", "/api/join", None, json_body(request)).await?;
         if response.status != 200 {
             break response;
         }

@@ -1,7 +1,9 @@
 //! The server's edge against the real binary: client addresses behind trusted proxies, the
 //! per-address limits and their 429s, and the security headers of each kind of response.
 
-use kartta_tests::{http, http_with_headers, new_board_id, Response, ServerProcess};
+use kartta_tests::board::{actor_count, add_actor};
+use kartta_tests::fixture::{create_quick_board, json_body, Fixture};
+use kartta_tests::{http, http_with_headers, new_board_id, Client, Response, ServerProcess};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Error as WsError;
@@ -249,12 +251,7 @@ async fn every_kind_of_response_carries_its_security_headers() -> anyhow::Result
         "POST",
         "/api/boards",
         None,
-        Some((
-            "application/json",
-            json!({"title": "Otsakkeet", "locale": "fi", "template": "blank"})
-                .to_string()
-                .into_bytes(),
-        )),
+        json_body(json!({"title": "Otsakkeet", "locale": "fi", "template": "blank"})),
     )
     .await?;
     assert_eq!(created.status, 201, "{}", created.text());
@@ -305,5 +302,101 @@ async fn every_kind_of_response_carries_its_security_headers() -> anyhow::Result
     .await?;
     assert_eq!(refused.status, 401, "{}", refused.text());
     assert_common_headers(&refused, "a refused websocket upgrade");
+    Ok(())
+}
+
+#[tokio::test]
+async fn guessing_join_codes_is_slowed_down() -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let port = fixture.server.port;
+    let code = fixture
+        .created
+        .workshop
+        .join_code
+        .clone()
+        .expect("a join code");
+    let mut statuses = Vec::new();
+    while statuses.len() < 200 && statuses.last() != Some(&429) {
+        let attempt = http(
+            port,
+            "POST",
+            "/api/join",
+            None,
+            json_body(json!({"code": "AAAA-AAAA"})),
+        )
+        .await?;
+        statuses.push(attempt.status);
+    }
+    assert!(
+        statuses[..100].iter().all(|status| *status == 404),
+        "a class behind one address can join"
+    );
+    assert!(
+        statuses.len() < 140 && statuses.last() == Some(&429),
+        "then the address waits, after {} attempts",
+        statuses.len()
+    );
+    let refused = http(
+        port,
+        "POST",
+        "/api/join",
+        None,
+        json_body(json!({"code": code})),
+    )
+    .await?;
+    assert_eq!(
+        refused.status, 429,
+        "even the right code waits out the minute"
+    );
+    let error: kartta_protocol::api::ErrorBody = refused.json()?;
+    assert_eq!(error.error, "too_many_requests");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_address_over_its_api_rate_is_told_to_wait_and_sync_goes_on() -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[
+        "--api-requests-per-second",
+        "1",
+        "--api-request-burst",
+        "41",
+    ])
+    .await?;
+    let request = json!({"title": "Nopea", "locale": "fi", "template": "blank"});
+    let created = create_quick_board(&server, request).await?;
+    let board = created.workshop.boards[0].id.clone();
+    let token = created.tokens.facilitator.clone();
+    let png = format!("/api/boards/{board}/export.png");
+    // Creating the board took one request and a PNG render costs 20: two renders use up the
+    // burst of 41, and a third needs 20 s of refill at 1 request per second (so a slow machine
+    // cannot make this pass by accident).
+    for _ in 0..2 {
+        let rendered = http(server.port, "GET", &png, Some(&token), None).await?;
+        assert_eq!(rendered.status, 200, "{}", rendered.text());
+    }
+    let third = http(server.port, "GET", &png, Some(&token), None).await?;
+    assert_eq!(third.status, 429, "{}", third.text());
+    let retry_after: u64 = third
+        .header("retry-after")
+        .and_then(|value| value.parse().ok())
+        .expect("a Retry-After header in thirds");
+    assert!((1..=20).contains(&retry_after), "{retry_after}");
+    let error: kartta_protocol::api::ErrorBody = third.json()?;
+    assert_eq!(error.error, "too_many_requests");
+    assert!(error.message.contains("try again in"), "{}", error.message);
+    // The board itself still syncs: the limit is on the HTTP API only.
+    let client = Client::connect(&server.sync_url_with_token(&board, &token)).await?;
+    client.edit(|_, txn| add_actor(txn, "a1", "Kunta", 0.0));
+    let other = Client::connect(&server.sync_url_with_token(&board, &token)).await?;
+    other
+        .wait_for("the edit", |doc, _| actor_count(doc) == 1)
+        .await?;
+    let metrics = http(server.port, "GET", "/metrics", None, None)
+        .await?
+        .text();
+    assert!(
+        metrics.contains("kartta_rate_limited_requests_total 1"),
+        "{metrics}"
+    );
     Ok(())
 }

@@ -18,10 +18,10 @@ use yrs::{Any, Map, WriteTxn};
 use super::boards::edit_board;
 use super::export::current_state;
 use super::{blocking, board_role, require, workshop_role, ApiJson, Token};
-use crate::board_doc;
-use crate::catalog::{BoardRecord, WorkshopRecord};
 use crate::http::ApiError;
-use crate::votes::{voter_key, DotOutcome};
+use crate::workshops::board_doc;
+use crate::workshops::catalog::votes::{voter_key, DotOutcome};
+use crate::workshops::catalog::{BoardRecord, WorkshopRecord};
 use crate::AppState;
 
 const MAX_QUESTION_CHARS: usize = 200;

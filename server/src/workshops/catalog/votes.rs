@@ -4,7 +4,8 @@
 //! A voter is known only by `SHA-256(vote id, 0, device secret)`: the secret is random per
 //! device and per vote, so the key names nobody, cannot be linked to another vote, and cannot
 //! be turned back into the secret that would let someone else take the voter's dots back.
-//! Nothing here stores a name, a token or an address.
+//! Nothing here stores a name, a token or an address. The tables are made by the catalog's
+//! migrations.
 
 use std::collections::BTreeMap;
 
@@ -12,35 +13,11 @@ use kartta_protocol::vote::{apply_dot_change, DotChange, DotRefused, VoteView};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use crate::catalog::{random_id, Catalog, CatalogResult};
+use super::{random_id, Catalog, CatalogResult};
 
 /// Distinct voters one vote accepts. A workshop has about 45 people; this only bounds what a
 /// participant who keeps clearing their device's secret can add (see ARCHITECTURE.md).
 pub const MAX_VOTERS_PER_VOTE: u32 = 500;
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS vote (
-    workshop_id TEXT PRIMARY KEY REFERENCES workshop (id) ON DELETE CASCADE,
-    id          TEXT NOT NULL UNIQUE,
-    title       TEXT NOT NULL,
-    dots        INTEGER NOT NULL,
-    revealed    INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS vote_dot (
-    vote_id    TEXT NOT NULL REFERENCES vote (id) ON DELETE CASCADE,
-    board_id   TEXT NOT NULL REFERENCES board (id) ON DELETE CASCADE,
-    voter_key  BLOB NOT NULL,
-    actor_id   TEXT NOT NULL,
-    count      INTEGER NOT NULL,
-    PRIMARY KEY (vote_id, voter_key, board_id, actor_id)
-);
-CREATE INDEX IF NOT EXISTS vote_dot_by_board ON vote_dot (vote_id, board_id);
-";
-
-/// Creates the vote tables; called when the catalog opens.
-pub fn create_tables(connection: &Connection) -> rusqlite::Result<()> {
-    connection.execute_batch(SCHEMA)
-}
 
 /// The anonymous key a voter's dots are counted under.
 pub fn voter_key(vote_id: &str, secret: &str) -> [u8; 32] {
@@ -257,8 +234,8 @@ impl Catalog {
 
 #[cfg(test)]
 mod tests {
+    use super::super::NewWorkshop;
     use super::*;
-    use crate::catalog::NewWorkshop;
     use kartta_protocol::api::{BoardKind, WorkshopKind};
     use kartta_protocol::schema::{Locale, Template};
 

@@ -11,9 +11,9 @@ use kartta_protocol::schema::Locale;
 
 use super::matches::{decisions_of, load_maps};
 use super::{blocking, board_summary, require, workshop_role, ApiJson, Token};
-use crate::board_doc;
-use crate::catalog::{random_id, unix_now, BoardRecord};
 use crate::http::ApiError;
+use crate::workshops::board_doc;
+use crate::workshops::catalog::{random_id, unix_now, BoardRecord};
 use crate::AppState;
 
 const MAX_TITLE_CHARS: usize = 200;

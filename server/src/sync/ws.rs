@@ -81,7 +81,7 @@ fn websocket_accept(headers: &HeaderMap) -> Option<String> {
 pub async fn sync_handler(
     Path(board_id): Path<String>,
     State(state): State<AppState>,
-    token: crate::api::Token,
+    token: crate::workshops::api::Token,
     ClientAddress(client_address): ClientAddress,
     mut request: Request,
 ) -> Response {
@@ -95,7 +95,7 @@ pub async fn sync_handler(
     let role = if state.config.open_boards {
         Role::Participant
     } else {
-        match crate::api::board_role(&state, &board_id, &token).await {
+        match crate::workshops::api::board_role(&state, &board_id, &token).await {
             Ok((_, _, role)) => role,
             Err(error) => return error.into_response(),
         }

@@ -4,107 +4,71 @@
 
 use std::collections::HashMap;
 
-use kartta_protocol::api::Created;
 use kartta_protocol::vote::{VoteStatus, VoteView};
 use kartta_tests::board::{add_actor, view};
-use kartta_tests::{http, Client, Response, ServerProcess};
+use kartta_tests::fixture::{Caller, Fixture};
+use kartta_tests::{http, Client, Response};
 use serde_json::json;
-
-struct Workshop {
-    server: ServerProcess,
-    created: Created,
-}
 
 const ANNA: &str = "anna-device-secret-for-this-vote-0001";
 const BEN: &str = "ben-device-secret-for-this-vote-00002";
 
-impl Workshop {
-    /// A workshop whose first board has the actors `turku`, `salo` and `uni`.
-    async fn with_actors() -> anyhow::Result<(Workshop, Client)> {
-        let server = ServerProcess::start(&[]).await?;
-        let request =
-            json!({"title": "Foorumi", "locale": "fi", "template": "blank", "groupCount": 2});
-        let created: Created = http(
-            server.port,
-            "POST",
-            "/api/workshops",
-            None,
-            Some(("application/json", request.to_string().into_bytes())),
-        )
-        .await?
-        .json()?;
-        let workshop = Workshop { server, created };
-        let client = Client::connect(
-            &workshop
-                .server
-                .sync_url_with_token(&workshop.board(), &workshop.created.tokens.participant),
-        )
+/// A workshop of two boards whose first board has the actors `turku`, `salo` and `uni`, and a
+/// participant's client on that board.
+async fn workshop_with_actors() -> anyhow::Result<(Fixture, Client)> {
+    let workshop = Fixture::start(
+        json!({"title": "Foorumi", "locale": "fi", "template": "blank", "groupCount": 2}),
+    )
+    .await?;
+    let client = workshop
+        .connect(&workshop.board(0), Caller::Participant)
         .await?;
-        client.edit(|_, txn| {
+    client
+        .edit_and_wait_stored(|_, txn| {
             for (index, id) in ["turku", "salo", "uni"].iter().enumerate() {
                 add_actor(txn, id, id, index as f64 * 250.0);
             }
-        });
-        client
-            .wait_for("the actors stored", |_, seen| seen.update_messages >= 1)
-            .await?;
-        Ok((workshop, client))
-    }
+        })
+        .await?;
+    Ok((workshop, client))
+}
 
-    fn board(&self) -> String {
-        self.created.workshop.boards[0].id.clone()
-    }
-
-    async fn call(
-        &self,
-        token: &str,
-        method: &str,
-        path: &str,
-        body: Option<serde_json::Value>,
-    ) -> anyhow::Result<Response> {
-        http(
-            self.server.port,
-            method,
-            path,
-            Some(token),
-            body.map(|body| ("application/json", body.to_string().into_bytes())),
-        )
+/// Starts (`PUT vote`), reveals (`POST vote/reveal`) or ends (`DELETE vote`) the workshop's
+/// vote as the facilitator.
+async fn run_vote(workshop: &Fixture, method: &str, action: &str) -> anyhow::Result<Response> {
+    let body = (method == "PUT").then(|| json!({"title": "Kuka on tärkein?", "dots": 3}));
+    workshop
+        .facilitator(method, &workshop.workshop_path(&format!("/{action}")), body)
         .await
-    }
+}
 
-    async fn facilitator(&self, method: &str, action: &str) -> anyhow::Result<Response> {
-        let workshop = &self.created.workshop.id;
-        let body = (method == "PUT").then(|| json!({"title": "Kuka on tärkein?", "dots": 3}));
-        self.call(
-            &self.created.tokens.facilitator,
-            method,
-            &format!("/api/workshops/{workshop}/{action}"),
-            body,
-        )
-        .await
-    }
-
-    /// Places (`place`) or takes back (`takeBack`) one dot as `voter`, with the participant link.
-    async fn dot(&self, voter: &str, actor: &str, change: &str) -> anyhow::Result<Response> {
-        self.call(
-            &self.created.tokens.participant,
+/// Places (`place`) or takes back (`takeBack`) one dot as `voter`, with the participant link.
+async fn dot(
+    workshop: &Fixture,
+    voter: &str,
+    actor: &str,
+    change: &str,
+) -> anyhow::Result<Response> {
+    workshop
+        .call(
+            Caller::Participant,
             "POST",
-            &format!("/api/boards/{}/votes", self.board()),
+            &format!("/api/boards/{}/votes", workshop.board(0)),
             Some(json!({"voter": voter, "actorId": actor, "change": change})),
         )
         .await
-    }
+}
 
-    async fn mine(&self, voter: &str) -> anyhow::Result<VoteStatus> {
-        self.call(
-            &self.created.tokens.participant,
+async fn mine(workshop: &Fixture, voter: &str) -> anyhow::Result<VoteStatus> {
+    workshop
+        .call(
+            Caller::Participant,
             "POST",
-            &format!("/api/boards/{}/votes/mine", self.board()),
+            &format!("/api/boards/{}/votes/mine", workshop.board(0)),
             Some(json!({ "voter": voter })),
         )
         .await?
         .json()
-    }
 }
 
 fn code_of(response: &Response) -> String {
@@ -114,32 +78,29 @@ fn code_of(response: &Response) -> String {
 
 #[tokio::test]
 async fn only_the_facilitator_starts_reveals_and_ends_a_vote() -> anyhow::Result<()> {
-    let (workshop, client) = Workshop::with_actors().await?;
+    let (workshop, client) = workshop_with_actors().await?;
     let id = &workshop.created.workshop.id;
-    for token in [
-        &workshop.created.tokens.participant,
-        &workshop.created.tokens.viewer,
-    ] {
+    for caller in [Caller::Participant, Caller::Viewer] {
         for (method, path, body) in [
             ("PUT", "vote", Some(json!({"title": "x", "dots": 3}))),
             ("POST", "vote/reveal", None),
             ("DELETE", "vote", None),
         ] {
             let refused = workshop
-                .call(token, method, &format!("/api/workshops/{id}/{path}"), body)
+                .call(caller, method, &format!("/api/workshops/{id}/{path}"), body)
                 .await?;
             assert_eq!(refused.status, 403, "{method} {path}: {}", refused.text());
         }
     }
     assert!(view(&client.doc).meta.vote.is_none(), "nothing started");
 
-    let started = workshop.facilitator("PUT", "vote").await?;
+    let started = run_vote(&workshop, "PUT", "vote").await?;
     assert_eq!(started.status, 200, "{}", started.text());
     let vote: VoteView = started.json()?;
     assert_eq!((vote.dots, vote.revealed), (3, false));
     let seen: Option<VoteView> = workshop
         .call(
-            &workshop.created.tokens.viewer,
+            Caller::Viewer,
             "GET",
             &format!("/api/workshops/{id}/vote"),
             None,
@@ -167,7 +128,7 @@ async fn only_the_facilitator_starts_reveals_and_ends_a_vote() -> anyhow::Result
 
     let too_many = workshop
         .call(
-            &workshop.created.tokens.facilitator,
+            Caller::Facilitator,
             "PUT",
             &format!("/api/workshops/{id}/vote"),
             Some(json!({"title": "x", "dots": 1000})),
@@ -175,24 +136,24 @@ async fn only_the_facilitator_starts_reveals_and_ends_a_vote() -> anyhow::Result
         .await?;
     assert_eq!(too_many.status, 400, "{}", too_many.text());
 
-    assert_eq!(workshop.facilitator("DELETE", "vote").await?.status, 204);
+    assert_eq!(run_vote(&workshop, "DELETE", "vote").await?.status, 204);
     client
         .wait_for("the vote gone", |doc, _| view(doc).meta.vote.is_none())
         .await?;
-    let no_vote = workshop.dot(ANNA, "turku", "place").await?;
+    let no_vote = dot(&workshop, ANNA, "turku", "place").await?;
     assert_eq!((no_vote.status, code_of(&no_vote)), (400, "no_vote".into()));
     Ok(())
 }
 
 #[tokio::test]
 async fn a_participant_keeps_to_their_dots_and_cannot_take_back_anothers() -> anyhow::Result<()> {
-    let (workshop, _client) = Workshop::with_actors().await?;
-    workshop.facilitator("PUT", "vote").await?;
+    let (workshop, _client) = workshop_with_actors().await?;
+    run_vote(&workshop, "PUT", "vote").await?;
 
     for _ in 0..2 {
-        assert_eq!(workshop.dot(ANNA, "turku", "place").await?.status, 200);
+        assert_eq!(dot(&workshop, ANNA, "turku", "place").await?.status, 200);
     }
-    let placed = workshop.dot(ANNA, "salo", "place").await?;
+    let placed = dot(&workshop, ANNA, "salo", "place").await?;
     let status: VoteStatus = placed.json()?;
     assert_eq!(status.left, 0);
     assert_eq!(status.mine.get("turku"), Some(&2));
@@ -200,45 +161,45 @@ async fn a_participant_keeps_to_their_dots_and_cannot_take_back_anothers() -> an
         status.totals, None,
         "a participant sees no totals before the reveal"
     );
-    let fourth = workshop.dot(ANNA, "uni", "place").await?;
+    let fourth = dot(&workshop, ANNA, "uni", "place").await?;
     assert_eq!(
         (fourth.status, code_of(&fourth)),
         (400, "no_dots_left".into())
     );
 
     // Ben has dots of his own but none of Anna's to take.
-    let theft = workshop.dot(BEN, "turku", "takeBack").await?;
+    let theft = dot(&workshop, BEN, "turku", "takeBack").await?;
     assert_eq!(
         (theft.status, code_of(&theft)),
         (400, "no_dot_to_take_back".into())
     );
-    assert_eq!(workshop.mine(ANNA).await?.mine.get("turku"), Some(&2));
-    assert_eq!(workshop.mine(BEN).await?.left, 3);
+    assert_eq!(mine(&workshop, ANNA).await?.mine.get("turku"), Some(&2));
+    assert_eq!(mine(&workshop, BEN).await?.left, 3);
 
     // Anna takes one back and may place it elsewhere.
-    let back: VoteStatus = workshop.dot(ANNA, "turku", "takeBack").await?.json()?;
+    let back: VoteStatus = dot(&workshop, ANNA, "turku", "takeBack").await?.json()?;
     assert_eq!((back.left, back.mine.get("turku")), (1, Some(&1)));
-    assert_eq!(workshop.dot(ANNA, "uni", "place").await?.status, 200);
+    assert_eq!(dot(&workshop, ANNA, "uni", "place").await?.status, 200);
 
     // Hostile input: an actor not on the board, a name for a voter key, a viewer.
-    let nowhere = workshop.dot(BEN, "no-such-actor", "place").await?;
+    let nowhere = dot(&workshop, BEN, "no-such-actor", "place").await?;
     assert_eq!(nowhere.status, 400);
-    let named = workshop.dot("Ben Virtanen", "turku", "place").await?;
+    let named = dot(&workshop, "Ben Virtanen", "turku", "place").await?;
     assert_eq!(
         (named.status, code_of(&named)),
         (400, "invalid_voter".into())
     );
     let viewer = workshop
         .call(
-            &workshop.created.tokens.viewer,
+            Caller::Viewer,
             "POST",
-            &format!("/api/boards/{}/votes", workshop.board()),
+            &format!("/api/boards/{}/votes", workshop.board(0)),
             Some(json!({"voter": BEN, "actorId": "turku", "change": "place"})),
         )
         .await?;
     assert_eq!(viewer.status, 403);
     assert_eq!(
-        workshop.mine(BEN).await?.left,
+        mine(&workshop, BEN).await?.left,
         3,
         "nothing refused was counted"
     );
@@ -248,18 +209,18 @@ async fn a_participant_keeps_to_their_dots_and_cannot_take_back_anothers() -> an
 #[tokio::test]
 async fn results_appear_on_every_board_and_in_the_exports_only_after_the_reveal(
 ) -> anyhow::Result<()> {
-    let (workshop, client) = Workshop::with_actors().await?;
-    workshop.facilitator("PUT", "vote").await?;
+    let (workshop, client) = workshop_with_actors().await?;
+    run_vote(&workshop, "PUT", "vote").await?;
     for (voter, actor) in [
         (ANNA, "turku"),
         (ANNA, "turku"),
         (BEN, "turku"),
         (BEN, "salo"),
     ] {
-        assert_eq!(workshop.dot(voter, actor, "place").await?.status, 200);
+        assert_eq!(dot(&workshop, voter, actor, "place").await?.status, 200);
     }
     let export = |file: &'static str| {
-        let path = format!("/api/boards/{}/{file}", workshop.board());
+        let path = format!("/api/boards/{}/{file}", workshop.board(0));
         let token = workshop.created.tokens.participant.clone();
         let port = workshop.server.port;
         async move { http(port, "GET", &path, Some(&token), None).await }
@@ -267,11 +228,11 @@ async fn results_appear_on_every_board_and_in_the_exports_only_after_the_reveal(
     let hidden: serde_json::Value = export("export.json").await?.json()?;
     assert_eq!(hidden["meta"]["vote"]["revealed"], json!(false));
     assert!(hidden["meta"]["vote"].get("totals").is_none(), "{hidden}");
-    assert_eq!(workshop.mine(BEN).await?.totals, None);
+    assert_eq!(mine(&workshop, BEN).await?.totals, None);
     assert!(view(&client.doc).meta.vote.unwrap().totals.is_none());
 
     assert_eq!(
-        workshop.facilitator("POST", "vote/reveal").await?.status,
+        run_vote(&workshop, "POST", "vote/reveal").await?.status,
         204
     );
     client
@@ -288,9 +249,9 @@ async fn results_appear_on_every_board_and_in_the_exports_only_after_the_reveal(
         ),
         (Some(3), Some(1), Some(0))
     );
-    let seen = workshop.mine(BEN).await?;
+    let seen = mine(&workshop, BEN).await?;
     assert_eq!(seen.totals.unwrap().get("turku"), Some(&3));
-    let late = workshop.dot(BEN, "uni", "place").await?;
+    let late = dot(&workshop, BEN, "uni", "place").await?;
     assert_eq!((late.status, code_of(&late)), (400, "vote_closed".into()));
 
     let json: serde_json::Value = export("export.json").await?.json()?;
@@ -316,7 +277,7 @@ async fn results_appear_on_every_board_and_in_the_exports_only_after_the_reveal(
     assert_eq!(votes["uni"], "0");
 
     // Ending the vote takes the results off the boards and out of the exports.
-    assert_eq!(workshop.facilitator("DELETE", "vote").await?.status, 204);
+    assert_eq!(run_vote(&workshop, "DELETE", "vote").await?.status, 204);
     client
         .wait_for("the vote gone", |doc, _| view(doc).meta.vote.is_none())
         .await?;
@@ -327,22 +288,22 @@ async fn results_appear_on_every_board_and_in_the_exports_only_after_the_reveal(
 
 #[tokio::test]
 async fn a_fork_shows_the_running_vote_not_the_one_its_snapshot_kept() -> anyhow::Result<()> {
-    let (workshop, _client) = Workshop::with_actors().await?;
-    workshop.facilitator("PUT", "vote").await?;
-    workshop.dot(ANNA, "turku", "place").await?;
-    workshop.facilitator("POST", "vote/reveal").await?;
+    let (workshop, _client) = workshop_with_actors().await?;
+    run_vote(&workshop, "PUT", "vote").await?;
+    dot(&workshop, ANNA, "turku", "place").await?;
+    run_vote(&workshop, "POST", "vote/reveal").await?;
     let snapshot: serde_json::Value = workshop
         .call(
-            &workshop.created.tokens.participant,
+            Caller::Participant,
             "POST",
-            &format!("/api/boards/{}/snapshots", workshop.board()),
+            &format!("/api/boards/{}/snapshots", workshop.board(0)),
             Some(json!({"name": "Tulokset"})),
         )
         .await?
         .json()?;
     let kept: serde_json::Value = workshop
         .call(
-            &workshop.created.tokens.participant,
+            Caller::Participant,
             "GET",
             &format!(
                 "/api/snapshots/{}/export.json",
@@ -358,10 +319,10 @@ async fn a_fork_shows_the_running_vote_not_the_one_its_snapshot_kept() -> anyhow
         "a snapshot keeps the results"
     );
 
-    let next: VoteView = workshop.facilitator("PUT", "vote").await?.json()?;
+    let next: VoteView = run_vote(&workshop, "PUT", "vote").await?.json()?;
     let forked: serde_json::Value = workshop
         .call(
-            &workshop.created.tokens.participant,
+            Caller::Participant,
             "POST",
             &format!("/api/snapshots/{}/fork", snapshot["id"].as_str().unwrap()),
             None,

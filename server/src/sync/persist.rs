@@ -12,8 +12,8 @@ use std::time::Instant;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::metrics::Metrics;
-use crate::storage::{AppendRequest, BoardStore, StoreError};
+use crate::sync::metrics::Metrics;
+use crate::sync::storage::{AppendRequest, BoardStore, StoreError};
 
 /// Most jobs folded into one transaction; bounds the latency one commit adds to the next.
 const MAX_JOBS_PER_COMMIT: usize = 512;

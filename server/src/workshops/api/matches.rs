@@ -14,10 +14,10 @@ use kartta_protocol::schema::BoardView;
 
 use super::snapshots::snapshot_state;
 use super::{blocking, require, workshop_role, ApiJson, Token};
-use crate::board_doc;
-use crate::catalog::WorkshopRecord;
 use crate::http::ApiError;
 use crate::room::RoomCommand;
+use crate::workshops::board_doc;
+use crate::workshops::catalog::WorkshopRecord;
 use crate::AppState;
 
 /// Maps one selection may name: every personal board of a large workshop, with room to spare.

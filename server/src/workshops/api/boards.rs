@@ -16,11 +16,11 @@ use super::{
     ask_room, blocking, board_role, board_summary, require, workshop_role, workshop_view, ApiJson,
     Token,
 };
-use crate::board_doc;
-use crate::catalog::{BoardRecord, Catalog, NewWorkshop, WorkshopRecord};
 use crate::client_address::ClientAddress;
 use crate::http::ApiError;
 use crate::room::RoomCommand;
+use crate::workshops::board_doc;
+use crate::workshops::catalog::{BoardRecord, Catalog, NewWorkshop, WorkshopRecord};
 use crate::AppState;
 
 const MAX_TITLE_CHARS: usize = 200;

@@ -22,8 +22,8 @@ use axum::Router;
 use kartta_protocol::api::{BoardSummary, Role, SharedTokens, Workshop};
 use serde::de::DeserializeOwned;
 
-use crate::catalog::{format_join_code, BoardRecord, Catalog, WorkshopRecord};
 use crate::http::ApiError;
+use crate::workshops::catalog::{format_join_code, BoardRecord, Catalog, WorkshopRecord};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

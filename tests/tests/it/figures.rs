@@ -4,55 +4,47 @@
 
 use std::collections::HashMap;
 
-use kartta_protocol::api::{BoardExport, Created, Imported};
+use kartta_protocol::api::{BoardExport, Imported};
 use kartta_tests::board::add_actor;
+use kartta_tests::fixture::create_quick_board;
 use kartta_tests::{http, Client, ServerProcess};
 use serde_json::json;
 
 #[tokio::test]
 async fn exports_carry_the_network_figures_and_import_ignores_them() -> anyhow::Result<()> {
     let server = ServerProcess::start(&[]).await?;
-    let create = |title: &str| {
-        let body = json!({ "title": title, "template": "blank" }).to_string();
-        http(
-            server.port,
-            "POST",
-            "/api/boards",
-            None,
-            Some(("application/json", body.into_bytes())),
-        )
-    };
-    let source: Created = create("Tähti").await?.json()?;
-    let target: Created = create("Kopio").await?.json()?;
-    let sheet_target: Created = create("Taulukosta").await?.json()?;
+    let create =
+        |title: &str| create_quick_board(&server, json!({ "title": title, "template": "blank" }));
+    let source = create("Tähti").await?;
+    let target = create("Kopio").await?;
+    let sheet_target = create("Taulukosta").await?;
     let (board, token) = (&source.workshop.boards[0].id, &source.tokens.participant);
 
     // A funder with three one-way grants, a partner of one grantee, and an actor on its own.
     let client = Client::connect(&server.sync_url_with_token(board, token)).await?;
-    client.edit(|_, txn| {
-        for (index, id) in ["fund", "city", "uni", "club", "partner", "alone"]
-            .iter()
-            .enumerate()
-        {
-            add_actor(txn, id, &format!("Actor {id}"), index as f64 * 250.0);
-        }
-        let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
-        let ties = [
-            ("r1", "fund", "city", "one_way"),
-            ("r2", "fund", "uni", "one_way"),
-            ("r3", "fund", "club", "one_way"),
-            ("r4", "club", "partner", "none"),
-        ];
-        for (id, from, to, direction) in ties {
-            let relation = yrs::Map::insert(&relations, txn, id, yrs::MapPrelim::default());
-            yrs::Map::insert(&relation, txn, "from", from);
-            yrs::Map::insert(&relation, txn, "to", to);
-            yrs::Map::insert(&relation, txn, "kind", "funding");
-            yrs::Map::insert(&relation, txn, "direction", direction);
-        }
-    });
     client
-        .wait_for("echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| {
+            for (index, id) in ["fund", "city", "uni", "club", "partner", "alone"]
+                .iter()
+                .enumerate()
+            {
+                add_actor(txn, id, &format!("Actor {id}"), index as f64 * 250.0);
+            }
+            let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
+            let ties = [
+                ("r1", "fund", "city", "one_way"),
+                ("r2", "fund", "uni", "one_way"),
+                ("r3", "fund", "club", "one_way"),
+                ("r4", "club", "partner", "none"),
+            ];
+            for (id, from, to, direction) in ties {
+                let relation = yrs::Map::insert(&relations, txn, id, yrs::MapPrelim::default());
+                yrs::Map::insert(&relation, txn, "from", from);
+                yrs::Map::insert(&relation, txn, "to", to);
+                yrs::Map::insert(&relation, txn, "kind", "funding");
+                yrs::Map::insert(&relation, txn, "direction", direction);
+            }
+        })
         .await?;
     let get = |file: &'static str| {
         let path = format!("/api/boards/{board}/{file}");

@@ -13,11 +13,12 @@ use kartta_protocol::figures::BoardExportWithFigures;
 use super::boards::edit_board;
 use super::snapshots::{snapshot_role, snapshot_state};
 use super::{blocking, board_role, require, require_unlocked, workshop_role, Token};
-use crate::catalog::random_id;
+use crate::exchange::{csv_sheets, render};
 use crate::http::ApiError;
 use crate::room::RoomCommand;
+use crate::workshops::board_doc;
+use crate::workshops::catalog::random_id;
 use crate::AppState;
-use crate::{board_doc, csv_sheets, render};
 
 /// Largest import body accepted.
 pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;

@@ -1,102 +1,20 @@
 //! The exercise over the real HTTP API and websocket: matching actors across maps, remembered
 //! decisions, and merging maps into one.
 
-use kartta_protocol::api::{Created, MatchDecision, MatchTable, Snapshot};
+use kartta_protocol::api::{MatchDecision, MatchTable, Snapshot};
 use kartta_protocol::matching::{MatchBand, MatchReason, MatchVerdict};
 use kartta_tests::board::add_actor;
-use kartta_tests::{http, Client, Response, ServerProcess};
+use kartta_tests::fixture::{Caller, Fixture};
+use kartta_tests::Client;
 use serde_json::json;
 
-fn body(value: serde_json::Value) -> Option<(&'static str, Vec<u8>)> {
-    Some(("application/json", value.to_string().into_bytes()))
-}
-
-/// A workshop of three group boards on the rings template, and a second workshop whose ids
-/// must not be reachable from the first.
-struct Fixture {
-    server: ServerProcess,
-    created: Created,
-    other: Created,
-}
-
-impl Fixture {
-    async fn new() -> anyhow::Result<Fixture> {
-        let server = ServerProcess::start(&[]).await?;
-        let request =
-            json!({"title": "Foorumi", "locale": "fi", "template": "rings", "groupCount": 3});
-        let created: Created = http(
-            server.port,
-            "POST",
-            "/api/workshops",
-            None,
-            body(request.clone()),
-        )
-        .await?
-        .json()?;
-        let other: Created = http(server.port, "POST", "/api/workshops", None, body(request))
-            .await?
-            .json()?;
-        Ok(Fixture {
-            server,
-            created,
-            other,
-        })
-    }
-
-    fn board(&self, index: usize) -> String {
-        self.created.workshop.boards[index].id.clone()
-    }
-
-    fn workshop_path(&self, rest: &str) -> String {
-        format!("/api/workshops/{}{rest}", self.created.workshop.id)
-    }
-
-    async fn call(
-        &self,
-        token: &str,
-        method: &str,
-        path: &str,
-        payload: Option<serde_json::Value>,
-    ) -> anyhow::Result<Response> {
-        http(
-            self.server.port,
-            method,
-            path,
-            Some(token),
-            payload.and_then(body),
-        )
-        .await
-    }
-
-    async fn facilitator(
-        &self,
-        method: &str,
-        path: &str,
-        payload: Option<serde_json::Value>,
-    ) -> anyhow::Result<Response> {
-        self.call(&self.created.tokens.facilitator, method, path, payload)
-            .await
-    }
-
-    /// Draws `actors` (id, name, x, y) on board `index` and waits until the server has them.
-    async fn draw(&self, index: usize, actors: &[(&str, &str, f64, f64)]) -> anyhow::Result<()> {
-        let token = &self.created.tokens.participant;
-        let client =
-            Client::connect(&self.server.sync_url_with_token(&self.board(index), token)).await?;
-        client.edit(|_, txn| {
-            for (id, name, x, y) in actors {
-                add_actor(txn, id, name, *x);
-                kartta_tests::board::set_actor_field(txn, id, "y", *y);
-            }
-        });
-        client
-            .wait_for("the echo: the server has it", |_, seen| {
-                seen.update_messages >= 1
-            })
-            .await?;
-        client.close().await;
-        Ok(())
-    }
+/// A workshop of three group boards on the rings template (and a second workshop whose ids
+/// must not be reachable from the first).
+async fn three_group_boards() -> anyhow::Result<Fixture> {
+    Fixture::start(
+        json!({"title": "Foorumi", "locale": "fi", "template": "rings", "groupCount": 3}),
+    )
+    .await
 }
 
 fn reasons_of(table: &MatchTable, name: &str) -> Vec<MatchReason> {
@@ -119,7 +37,7 @@ fn group_size(table: &MatchTable, name: &str) -> usize {
 #[tokio::test]
 async fn the_facilitator_gets_a_match_table_and_confirmed_decisions_are_remembered(
 ) -> anyhow::Result<()> {
-    let mut fixture = Fixture::new().await?;
+    let mut fixture = three_group_boards().await?;
     fixture
         .draw(
             0,
@@ -138,7 +56,7 @@ async fn the_facilitator_gets_a_match_table_and_confirmed_decisions_are_remember
     // A snapshot of board 2 taken before anything is drawn there: an empty map.
     let snapshot: Snapshot = fixture
         .call(
-            &fixture.created.tokens.participant,
+            Caller::Participant,
             "POST",
             &format!("/api/boards/{}/snapshots", fixture.board(2)),
             Some(json!({"name": "Alku"})),
@@ -151,13 +69,13 @@ async fn the_facilitator_gets_a_match_table_and_confirmed_decisions_are_remember
     });
     let propose = fixture.workshop_path("/matches/propose");
 
-    for (token, expected) in [
-        (&fixture.created.tokens.participant, 403),
-        (&fixture.created.tokens.viewer, 403),
-        (&fixture.other.tokens.facilitator, 403),
+    for (caller, expected) in [
+        (Caller::Participant, 403),
+        (Caller::Viewer, 403),
+        (Caller::OtherWorkshop, 403),
     ] {
         let refused = fixture
-            .call(token, "POST", &propose, Some(selection.clone()))
+            .call(caller, "POST", &propose, Some(selection.clone()))
             .await?;
         assert_eq!(refused.status, expected, "{}", refused.text());
     }
@@ -213,7 +131,7 @@ async fn the_facilitator_gets_a_match_table_and_confirmed_decisions_are_remember
     let decisions = fixture.workshop_path("/matches");
     let refused = fixture
         .call(
-            &fixture.created.tokens.participant,
+            Caller::Participant,
             "PUT",
             &decisions,
             Some(json!({"decisions": []})),
@@ -293,7 +211,7 @@ fn add_relation(txn: &mut yrs::TransactionMut, id: &str, from: &str, to: &str, s
 #[tokio::test]
 async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_sources(
 ) -> anyhow::Result<()> {
-    let fixture = Fixture::new().await?;
+    let fixture = three_group_boards().await?;
     fixture
         .draw(
             0,
@@ -312,19 +230,14 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
             ],
         )
         .await?;
-    let token = &fixture.created.tokens.participant;
     for (index, relation, from, to, strength) in
         [(0, "x", "t", "r", "weak"), (1, "y", "a", "s", "strong")]
     {
-        let client = Client::connect(
-            &fixture
-                .server
-                .sync_url_with_token(&fixture.board(index), token),
-        )
-        .await?;
-        client.edit(|_, txn| add_relation(txn, relation, from, to, strength));
+        let client = fixture
+            .connect(&fixture.board(index), Caller::Participant)
+            .await?;
         client
-            .wait_for("the echo", |_, seen| seen.update_messages >= 1)
+            .edit_and_wait_stored(|_, txn| add_relation(txn, relation, from, to, strength))
             .await?;
         client.close().await;
     }
@@ -334,7 +247,7 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
         "title": "Foorumi",
     });
     let refused = fixture
-        .call(token, "POST", &path, Some(request.clone()))
+        .call(Caller::Participant, "POST", &path, Some(request.clone()))
         .await?;
     assert_eq!(refused.status, 403, "{}", refused.text());
     let unknown = fixture
@@ -357,10 +270,7 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
         .facilitator("POST", &path, Some(json!({"title": "Tyhjä"})))
         .await?;
     assert_eq!(nothing.status, 400, "{}", nothing.text());
-    let before: kartta_protocol::api::Workshop = fixture
-        .facilitator("GET", &fixture.workshop_path(""), None)
-        .await?
-        .json()?;
+    let before = fixture.workshop_as(Caller::Facilitator).await?;
     assert_eq!(before.boards.len(), 3, "refused merges made no board");
 
     let answer = fixture.facilitator("POST", &path, Some(request)).await?;
@@ -373,6 +283,7 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
     assert_eq!(ids, vec![fixture.board(0), fixture.board(1)]);
 
     // The merged board opens over the websocket like any board and holds the union.
+    let token = &fixture.created.tokens.participant;
     let client =
         Client::connect(&fixture.server.sync_url_with_token(&merged.board.id, token)).await?;
     let view = kartta_tests::board::view(&client.doc);
@@ -396,9 +307,8 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
     assert_eq!(view.relations.len(), 2);
     assert!(view.relations.iter().all(|r| r.sources.len() == 1));
     // It can be edited like any board.
-    client.edit(|_, txn| add_actor(txn, "new", "Naantali", -600.0));
     client
-        .wait_for("the echo", |_, seen| seen.update_messages >= 1)
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "new", "Naantali", -600.0))
         .await?;
     client.close().await;
 

@@ -12,9 +12,9 @@ use super::boards::edit_board;
 use super::{
     blocking, board_role, board_summary, require, require_unlocked, workshop_role, ApiJson, Token,
 };
-use crate::board_doc;
-use crate::catalog::{random_id, unix_now, BoardRecord, SnapshotRecord, WorkshopRecord};
 use crate::http::ApiError;
+use crate::workshops::board_doc;
+use crate::workshops::catalog::{random_id, unix_now, BoardRecord, SnapshotRecord, WorkshopRecord};
 use crate::AppState;
 
 const MAX_NAME_CHARS: usize = 200;

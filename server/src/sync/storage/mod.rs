@@ -3,7 +3,7 @@
 //!
 //! A board is stored as one compacted state blob plus a log of updates appended since. Loading
 //! returns both; the room applies them in order. Every method is blocking: callers run them on a
-//! blocking thread (see [`crate::persist`]).
+//! blocking thread (see [`crate::sync::persist`]).
 
 mod memory;
 mod sqlite;
