@@ -7,7 +7,8 @@
 //!   storage answers and ticks in ([`Input`]), effects out ([`Effect`]): persist, deliver,
 //!   close, compact, unload.
 //!
-//! This crate depends on `yrs`, `bytes` and `kartta-protocol` only.
+//! This crate depends on `yrs`, `bytes` and `kartta-protocol` only; `scripts/check-core-deps.sh`
+//! fails the tests when tokio, axum, hyper or mio enter its dependency tree.
 
 pub mod lifecycle;
 pub mod room_core;
