@@ -142,9 +142,10 @@ pub enum Effect<R: Replies> {
         reply: R::Snapshot,
         state: Vec<u8>,
     },
+    /// Boxed: a board's view is far larger than every other effect.
     ViewRead {
         reply: R::View,
-        view: BoardView,
+        view: Box<BoardView>,
     },
     PeopleListed {
         reply: R::People,
@@ -643,11 +644,10 @@ impl<R: Replies> RoomLifecycle<R> {
                 .into_iter()
                 .map(|(reply, state)| Effect::SnapshotTaken { reply, state }),
         );
-        out.extend(
-            views
-                .into_iter()
-                .map(|(reply, view)| Effect::ViewRead { reply, view }),
-        );
+        out.extend(views.into_iter().map(|(reply, view)| Effect::ViewRead {
+            reply,
+            view: Box::new(view),
+        }));
         if self.logged_updates >= self.settings.compact_after_updates {
             self.start_compaction(AfterCompaction::Continue, now, out);
         } else {

@@ -100,7 +100,8 @@ pub(super) async fn run(
         generation,
         connection_count,
     };
-    let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Handed to the lifecycle whole each time; `recv_many` grows a fresh one as it fills it.
+    let mut batch = Vec::new();
     // One timer, moved only when the lifecycle's next wake-up changes.
     let wake = tokio::time::sleep(Duration::ZERO);
     tokio::pin!(wake);
@@ -120,7 +121,7 @@ pub(super) async fn run(
                 if received == 0 {
                     Input::Shutdown
                 } else {
-                    Input::Commands(batch.drain(..).collect())
+                    Input::Commands(std::mem::take(&mut batch))
                 }
             }
             _ = &mut wake, if wake_at.is_some() => {
@@ -223,7 +224,7 @@ impl Room {
                 let _ = reply.send(state);
             }
             Effect::ViewRead { reply, view } => {
-                let _ = reply.send(view);
+                let _ = reply.send(*view);
             }
             Effect::PeopleListed { reply, names } => {
                 let _ = reply.send(names);
