@@ -35,6 +35,8 @@ export KARTTA_BIN="$root/target/debug/kartta"
 run "cargo tests (protocol, sync core, storage, end-to-end against the binary)" \
   cargo test --workspace --locked
 run "every path ARCHITECTURE.md names exists" scripts/check-architecture-paths.sh
+run "kartta-core depends on no IO runtime (tokio, axum, hyper, mio)" \
+  scripts/check-core-deps.sh
 
 if [ -f web/package.json ]; then
   npm_install web

@@ -1,4 +1,5 @@
-//! A JSON well-formedness check that never allocates, for awareness states.
+//! JSON of awareness states: a well-formedness check that never allocates, and the user name
+//! the facilitator's overview reads (`awareness_user_name`).
 //!
 //! The server relays awareness states as opaque text, but every stock client calls
 //! `JSON.parse` on each one and throws on the first that is not JSON, losing the whole
@@ -229,6 +230,19 @@ impl Scanner<'_> {
     }
 }
 
+/// The trimmed `user.name` of a stock Yjs awareness state (at most 60 characters), if it has a
+/// non-empty one. The room reads names only when the overview asks who is on a board, so the
+/// cursor traffic never builds a JSON value.
+pub fn awareness_user_name(state_json: &[u8]) -> Option<String> {
+    const LONGEST: usize = 60;
+    let state: serde_json::Value = serde_json::from_slice(state_json).ok()?;
+    let name = state.get("user")?.get("name")?.as_str()?.trim();
+    if name.is_empty() {
+        return None;
+    }
+    Some(name.chars().take(LONGEST).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +350,29 @@ mod tests {
                     .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
             ]
         })
+    }
+
+    #[test]
+    fn the_user_name_is_read_from_a_stock_awareness_state() {
+        let long = format!(r#"{{"user":{{"name":"{}"}}}}"#, "x".repeat(100));
+        for (state, name) in [
+            (
+                r##"{"user":{"name":" Veera ","color":"#123456"}}"##,
+                Some("Veera"),
+            ),
+            (r#"{"user":{"name":""}}"#, None),
+            (r#"{"user":{"name":42}}"#, None),
+            (r#"{"cursor":null}"#, None),
+            (r#""not an object""#, None),
+            ("{", None),
+        ] {
+            assert_eq!(
+                awareness_user_name(state.as_bytes()).as_deref(),
+                name,
+                "{state}"
+            );
+        }
+        assert_eq!(awareness_user_name(long.as_bytes()).unwrap().len(), 60);
     }
 
     proptest! {

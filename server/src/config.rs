@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use kartta_protocol::codec::DecodeLimits;
 
 use crate::client_address::Cidr;
-use crate::room::RoomLimits;
+use crate::sync::room::RoomLimits;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -1,4 +1,4 @@
-//! The Kartta server: live sync (`sync/`, `room/`), workshops and access (`workshops/`) and
+//! The Kartta server: live sync (`sync/`, with the rooms in `sync/room/`), workshops and access (`workshops/`) and
 //! exchange (`exchange/`), behind one router.
 //!
 //! `main.rs` only parses the command line; [`serve`] runs a server and [`app`] builds its
@@ -8,15 +8,9 @@ pub mod client_address;
 pub mod config;
 pub mod exchange;
 pub mod http;
-pub mod room;
 pub mod sync;
 mod web;
 pub mod workshops;
-
-// `room/` still names these by their paths from before the folders; it moves under `sync/`
-// once its extraction into a crate of its own is merged, and these aliases go with that.
-use sync::{metrics, persist, storage};
-use workshops::catalog;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,9 +23,9 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::ServeConfig;
-use crate::room::{RoomContext, Rooms};
 use crate::sync::metrics::Metrics;
 use crate::sync::persist::Persister;
+use crate::sync::room::{RoomContext, Rooms};
 use crate::sync::storage::{BoardStore, SqliteStore};
 use crate::workshops::catalog::Catalog;
 

@@ -28,7 +28,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::client_address::ClientAddress;
 use crate::http::ApiError;
-use crate::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
+use crate::sync::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
 use crate::AppState;
 use kartta_protocol::api::Role;
 

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::client_address::ClientAddress;
 use crate::http::ApiError;
-use crate::room::RoomCommand;
+use crate::sync::room::RoomCommand;
 use crate::workshops::board_doc;
 use crate::workshops::catalog::{BoardRecord, Catalog, NewWorkshop, WorkshopRecord};
 use crate::AppState;
@@ -257,7 +257,7 @@ pub async fn get_board(
 pub async fn edit_board(
     state: &AppState,
     board_id: &str,
-    change: impl Fn() -> crate::room::ServerEdit,
+    change: impl Fn() -> crate::sync::room::ServerEdit,
 ) -> Result<(), ApiError> {
     ask_room(state, board_id, |done| RoomCommand::Edit {
         change: change(),

@@ -15,7 +15,7 @@ use super::snapshots::{snapshot_role, snapshot_state};
 use super::{blocking, board_role, require, require_unlocked, workshop_role, Token};
 use crate::exchange::{csv_sheets, render};
 use crate::http::ApiError;
-use crate::room::RoomCommand;
+use crate::sync::room::RoomCommand;
 use crate::workshops::board_doc;
 use crate::workshops::catalog::random_id;
 use crate::AppState;

@@ -15,7 +15,7 @@ use kartta_protocol::schema::BoardView;
 use super::snapshots::snapshot_state;
 use super::{blocking, require, workshop_role, ApiJson, Token};
 use crate::http::ApiError;
-use crate::room::RoomCommand;
+use crate::sync::room::RoomCommand;
 use crate::workshops::board_doc;
 use crate::workshops::catalog::WorkshopRecord;
 use crate::AppState;

@@ -12,7 +12,7 @@ pub mod rate;
 mod snapshots;
 pub(crate) mod votes;
 
-use crate::room::RoomCommand;
+use crate::sync::room::RoomCommand;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -158,7 +158,7 @@ fn json_problem(rejection: &JsonRejection) -> String {
 pub async fn ask_room<T>(
     state: &AppState,
     board_id: &str,
-    command: impl Fn(tokio::sync::oneshot::Sender<T>) -> crate::room::RoomCommand,
+    command: impl Fn(tokio::sync::oneshot::Sender<T>) -> crate::sync::room::RoomCommand,
 ) -> Result<T, ApiError> {
     if let Some(answer) = state.rooms.request(board_id, command).await {
         return Ok(answer);

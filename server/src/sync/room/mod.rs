@@ -1,11 +1,11 @@
 //! Rooms: one task per loaded board, found through a registry.
 //!
-//! - [`core`] is the sans-IO sync logic of one board.
-//! - [`task`] drives a core: it batches commands, persists before it broadcasts, and unloads
-//!   the room when it has been idle.
+//! - The sync logic and the room's policy (when to persist, deliver, compact, unload) live in
+//!   the tokio-free crate `kartta-core` (`RoomCore`, `RoomLifecycle`).
+//! - [`task`] is the shell that runs a lifecycle: it feeds it commands, storage answers and
+//!   ticks, and performs the effects it asks for (storage, queues, timers).
 //! - [`Rooms`] is the registry (a `DashMap`, no global lock) that starts rooms on demand.
 
-pub mod core;
 mod task;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,16 +15,14 @@ use std::time::Duration;
 use bytes::Bytes;
 use dashmap::DashMap;
 use kartta_protocol::close::CloseReason;
-use kartta_protocol::codec::Message;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-pub use self::core::{ConnectionId, RoomLimits};
-use crate::catalog::Catalog;
-use crate::metrics::Metrics;
-use crate::persist::Persister;
-use kartta_protocol::api::Role;
+use crate::sync::metrics::Metrics;
+use crate::sync::persist::Persister;
+use crate::workshops::catalog::Catalog;
+pub use kartta_core::{ConnectionId, JoinError, RoomLimits, ServerEdit};
 
 /// Commands a room task accepts. When its queue is full, senders wait: a connection that
 /// floods the room slows down its own reading, not the other connections' writes.
@@ -64,58 +62,22 @@ pub struct ConnectionHandle {
     pub closer: Arc<Closer>,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub enum JoinError {
-    /// The room was unloading; look it up again.
-    Retry,
-    Refused(CloseReason),
+/// How a room answers: the channels its requesters wait on. A join carries the connection's
+/// handle along, so the connection joins the room task's map exactly when it is accepted.
+#[derive(Debug)]
+pub struct ChannelReplies;
+
+impl kartta_core::Replies for ChannelReplies {
+    type Handle = ConnectionHandle;
+    type Joined = oneshot::Sender<Result<(), JoinError>>;
+    type Done = oneshot::Sender<()>;
+    type Snapshot = oneshot::Sender<Vec<u8>>;
+    type View = oneshot::Sender<kartta_protocol::schema::BoardView>;
+    type People = oneshot::Sender<Vec<String>>;
 }
 
-/// A change the server makes to a board itself (lock, timer, restore, import).
-pub type ServerEdit = Box<dyn FnOnce(&mut yrs::TransactionMut) + Send>;
-
-pub enum RoomCommand {
-    Join {
-        connection: ConnectionId,
-        role: Role,
-        handle: ConnectionHandle,
-        joined: oneshot::Sender<Result<(), JoinError>>,
-    },
-    Messages {
-        connection: ConnectionId,
-        messages: Vec<Message>,
-    },
-    Leave {
-        connection: ConnectionId,
-    },
-    /// Applies `change`; `done` resolves once it is stored and broadcast.
-    Edit {
-        change: ServerEdit,
-        done: oneshot::Sender<()>,
-    },
-    /// Locks or unlocks the board (also written into `meta.locked`).
-    SetLocked {
-        locked: bool,
-        done: oneshot::Sender<()>,
-    },
-    /// The whole board as one v1 update, answered once everything in it is stored.
-    Snapshot {
-        state: oneshot::Sender<Vec<u8>>,
-    },
-    /// The board read as a typed view (no encoding and decoding of its state), answered once
-    /// everything in it is stored.
-    View {
-        view: oneshot::Sender<kartta_protocol::schema::BoardView>,
-    },
-    /// The display names of everyone on the board now.
-    People {
-        names: oneshot::Sender<Vec<String>>,
-    },
-    /// The board was deleted: close every connection and unload without writing anything.
-    Delete {
-        done: oneshot::Sender<()>,
-    },
-}
+/// What connections and the API ask of a room (see `kartta_core::Command`).
+pub type RoomCommand = kartta_core::Command<ChannelReplies>;
 
 /// Everything a room task needs from the server.
 #[derive(Clone)]
@@ -164,7 +126,7 @@ impl Rooms {
         self.rooms.len()
     }
 
-    pub fn store(&self) -> &Arc<dyn crate::storage::BoardStore> {
+    pub fn store(&self) -> &Arc<dyn crate::sync::storage::BoardStore> {
         self.context.persister.store()
     }
 

@@ -1,56 +1,46 @@
-//! The task that owns one board's [`RoomCore`]: the only place its document is touched.
+//! The task that runs one board's [`RoomLifecycle`]: a thin shell that performs its effects.
 //!
-//! Each wake-up takes every command already queued (up to [`MAX_BATCH`]), applies them, commits
-//! the resulting document updates to storage, and only then sends anything: replies, the
-//! batch's updates merged into one broadcast, and one merged awareness message. So batching
-//! grows with load and costs nothing when the server is idle, and no client ever sees an
-//! update that is not stored.
+//! Each wake-up takes every command already queued (up to [`MAX_BATCH`]) and hands them to the
+//! lifecycle as one batch; then it does what the lifecycle asks, in order: answer, store (and
+//! wait for the store before anything else), send, close, compact (on a blocking thread),
+//! unload. What to do when is decided in `kartta-core`; here live only the channels, the
+//! connections' queues, storage, metrics, logs and tokio's clock (the system clock outside
+//! tests, so the tests below drive idleness and expiry with paused time).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-// tokio's clock (the system clock outside tests), so tests can drive idleness and expiry with
-// paused time.
+use bytes::Bytes;
+use kartta_core::{
+    BoardLookup, Effect, Input, LoadedBoard, Note, RoomLifecycle, RoomSettings, UnloadReason,
+    MAX_BATCH,
+};
+use kartta_protocol::close::CloseReason;
+use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::time::Instant;
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use super::{ChannelReplies, ConnectionHandle, ConnectionId, JoinError, RoomCommand, Rooms};
+use crate::sync::storage::BoardStore;
+use crate::workshops::catalog::Catalog;
 
-use bytes::Bytes;
-use kartta_protocol::close::CloseReason;
-use kartta_protocol::codec;
-use tokio::sync::mpsc::error::TrySendError;
-use tokio::sync::{mpsc, oneshot};
-
-use super::core::{ConnectionId, Effects, RoomCore};
-use super::{ConnectionHandle, JoinError, RoomCommand, Rooms};
-use crate::catalog::Catalog;
-use crate::storage::{BoardStore, StoredBoard};
-
-/// Most commands handled between two commits.
-const MAX_BATCH: usize = 256;
-/// In a room of more than this many connections, awareness changes (cursors, selections) are
-/// gathered for `RoomContext::awareness_window` and sent as one message: with 150 people moving
-/// their cursors, one merged message per window instead of one per move cuts the frames the
-/// room writes by an order of magnitude. Document updates are never held back.
-const AWARENESS_IMMEDIATE_UP_TO: usize = 4;
-/// How often stale awareness states are swept and idleness is checked, at most.
-const SWEEP_INTERVAL: Duration = Duration::from_secs(5);
+/// Now, as the lifecycle takes time: a plain value from tokio's clock.
+fn now() -> std::time::Instant {
+    Instant::now().into_std()
+}
 
 struct Room {
     board_id: Arc<str>,
-    core: RoomCore,
+    lifecycle: RoomLifecycle<ChannelReplies>,
+    /// How to reach each connection the lifecycle accepted and has not forgotten.
     connections: HashMap<ConnectionId, ConnectionHandle>,
+    commands: mpsc::Receiver<RoomCommand>,
     rooms: Arc<Rooms>,
-    /// Id of the newest update of this board in storage.
-    last_update_id: i64,
-    /// Updates in the stored log since the last compaction.
-    logged_updates: usize,
-    idle_since: Option<Instant>,
+    generation: u64,
     /// Shared with the registry so the overview can show who is on each board.
     connection_count: Arc<AtomicU32>,
-    /// When the gathered awareness changes are due to go out.
-    awareness_due: Option<Instant>,
 }
 
 pub(super) async fn run(
@@ -72,144 +62,102 @@ pub(super) async fn run(
     let catalog = context.catalog.clone();
     let load_id = board_id.clone();
     let open_boards = context.open_boards;
-    let loaded =
-        tokio::task::spawn_blocking(move || load_board(&catalog, &*store, &load_id, open_boards))
-            .await
-            .unwrap_or_else(|error| Err(error.to_string()));
-    let core = match loaded {
-        Ok(LoadedBoard::Unknown) => {
-            tracing::info!(board = %board_id, "not loading a board the catalog does not know");
+    let lookup = tokio::task::spawn_blocking(move || {
+        look_up_board(&catalog, &*store, &load_id, open_boards)
+    })
+    .await
+    .unwrap_or_else(|error| BoardLookup::Unreadable(error.to_string()));
+    let settings = RoomSettings {
+        limits: context.limits.clone(),
+        idle_unload_after: context.idle_unload_after,
+        compact_after_updates: context.compact_after_updates,
+        awareness_window: context.awareness_window,
+    };
+    let lifecycle = match RoomLifecycle::start(lookup, settings, now()) {
+        Ok(lifecycle) => lifecycle,
+        Err(reason) => {
+            match &reason {
+                UnloadReason::Unreadable(error) => {
+                    tracing::error!(board = %board_id, %error, "could not load board")
+                }
+                _ => {
+                    tracing::info!(board = %board_id, "not loading a board the catalog does not know")
+                }
+            }
             rooms.remove(&board_id, generation);
             commands.close();
-            refuse_remaining(&mut commands, JoinError::Refused(CloseReason::InvalidBoard));
-            return;
-        }
-        Ok(LoadedBoard::Known { stored, locked }) => RoomCore::load(
-            stored.state.as_deref(),
-            &stored.updates,
-            context.limits.clone(),
-        )
-        .map(|mut core| {
-            core.restore_lock(locked);
-            (core, stored.last_update_id, stored.updates.len())
-        })
-        .map_err(|error| error.to_string()),
-        Err(error) => Err(error),
-    };
-    let (core, last_update_id, logged_updates) = match core {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            tracing::error!(board = %board_id, %error, "could not load board");
-            rooms.remove(&board_id, generation);
-            refuse_remaining(
-                &mut commands,
-                JoinError::Refused(CloseReason::InternalError),
-            );
+            refuse_remaining(&mut commands, reason.join_refusal());
             return;
         }
     };
-    tracing::debug!(board = %board_id, bytes = core.board_bytes(), "room loaded");
+    tracing::debug!(board = %board_id, bytes = lifecycle.board_bytes(), "room loaded");
     let mut room = Room {
         board_id,
-        core,
+        lifecycle,
         connections: HashMap::new(),
-        rooms: rooms.clone(),
-        last_update_id,
-        logged_updates,
-        idle_since: Some(Instant::now()),
+        commands,
+        rooms,
+        generation,
         connection_count,
-        awareness_due: None,
     };
-    // Sweep often enough that a short idle time (as tests use) is honoured within half of it.
-    let sweep_every = SWEEP_INTERVAL
-        .min(context.idle_unload_after / 2)
-        .max(Duration::from_millis(100));
-    let mut sweep = tokio::time::interval(sweep_every);
-    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    let outcome = loop {
-        tokio::select! {
+    // Handed to the lifecycle whole each time; `recv_many` grows a fresh one as it fills it.
+    let mut batch = Vec::new();
+    // One timer, moved only when the lifecycle's next wake-up changes.
+    let wake = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(wake);
+    let mut wake_at = None;
+    while !room.lifecycle.has_ended() {
+        let next_wake = room.lifecycle.next_wake();
+        if next_wake != wake_at {
+            if let Some(at) = next_wake {
+                wake.as_mut().reset(Instant::from_std(at));
+            }
+            wake_at = next_wake;
+        }
+        let input = tokio::select! {
             biased;
-            _ = context.shutdown.cancelled() => break Unload::Shutdown,
-            received = commands.recv_many(&mut batch, MAX_BATCH) => {
+            _ = context.shutdown.cancelled() => Input::Shutdown,
+            received = room.commands.recv_many(&mut batch, MAX_BATCH) => {
                 if received == 0 {
-                    break Unload::Shutdown;
-                }
-                if let Err(failure) = room.handle_batch(&mut batch).await {
-                    break failure;
-                }
-            }
-            _ = tokio::time::sleep_until(room.awareness_due.unwrap_or_else(Instant::now)),
-                if room.awareness_due.is_some() => {
-                room.flush_awareness();
-            }
-            _ = sweep.tick() => {
-                room.core.expire_awareness(Instant::now().into_std());
-                room.deliver(Effects::default());
-                if room.idle_for() >= context.idle_unload_after {
-                    // Compact while still registered, then unload only if nobody came meanwhile.
-                    room.compact().await;
-                    if commands.is_empty() && room.connections.is_empty() {
-                        break Unload::Idle;
-                    }
+                    Input::Shutdown
+                } else {
+                    Input::Commands(std::mem::take(&mut batch))
                 }
             }
-        }
-    };
-    rooms.remove(&room.board_id, generation);
-    commands.close();
-    tracing::debug!(board = %room.board_id, ?outcome, "room unloading");
-    match outcome {
-        Unload::Idle => refuse_remaining(&mut commands, JoinError::Retry),
-        Unload::Shutdown => {
-            refuse_remaining(&mut commands, JoinError::Refused(CloseReason::GoingAway));
-            room.compact().await;
-            room.close_all(CloseReason::GoingAway);
-        }
-        Unload::Deleted(done) => {
-            refuse_remaining(&mut commands, JoinError::Refused(CloseReason::InvalidBoard));
-            room.close_all(CloseReason::InvalidBoard);
-            let _ = done.send(());
-        }
-        Unload::StorageFailed | Unload::Poisoned => {
-            // The document holds updates that are not stored: drop it without compacting, and
-            // make every client reconnect; they still have their edits and resend them.
-            refuse_remaining(
-                &mut commands,
-                JoinError::Refused(CloseReason::InternalError),
-            );
-            room.close_all(CloseReason::InternalError);
-        }
+            _ = &mut wake, if wake_at.is_some() => {
+                // Fired: the lifecycle names the next time after this tick.
+                wake_at = None;
+                Input::Tick
+            }
+        };
+        room.step(input).await;
     }
-}
-
-/// What the catalog and storage hold for a board about to be loaded.
-enum LoadedBoard {
-    /// The catalog does not know the board (and `--open-boards` is off).
-    Unknown,
-    Known {
-        stored: StoredBoard,
-        locked: bool,
-    },
 }
 
 /// Reads a board for a room. The catalog is asked first: a board it does not know (deleted a
 /// moment ago) is never loaded, so nothing can be written for it after its data was purged.
-fn load_board(
+fn look_up_board(
     catalog: &Catalog,
     store: &dyn BoardStore,
     board_id: &str,
     open_boards: bool,
-) -> Result<LoadedBoard, String> {
-    let board = catalog.board(board_id).map_err(|error| error.to_string())?;
+) -> BoardLookup {
+    let board = match catalog.board(board_id) {
+        Ok(board) => board,
+        Err(error) => return BoardLookup::Unreadable(error.to_string()),
+    };
     if board.is_none() && !open_boards {
-        return Ok(LoadedBoard::Unknown);
+        return BoardLookup::Unknown;
     }
-    let stored = store.load(board_id).map_err(|error| error.to_string())?;
-    Ok(LoadedBoard::Known {
-        stored,
-        locked: board.is_some_and(|board| board.locked),
-    })
+    match store.load(board_id) {
+        Ok(stored) => BoardLookup::Found(LoadedBoard {
+            state: stored.state,
+            updates: stored.updates,
+            last_update_id: stored.last_update_id,
+            locked: board.is_some_and(|board| board.locked),
+        }),
+        Err(error) => BoardLookup::Unreadable(error.to_string()),
+    }
 }
 
 struct Registration {
@@ -227,17 +175,6 @@ impl Drop for Registration {
     }
 }
 
-#[derive(Debug)]
-enum Unload {
-    Idle,
-    Shutdown,
-    StorageFailed,
-    /// yrs panicked inside the document.
-    Poisoned,
-    /// The board was deleted; nothing may be written for it any more.
-    Deleted(oneshot::Sender<()>),
-}
-
 fn refuse_remaining(commands: &mut mpsc::Receiver<RoomCommand>, error: JoinError) {
     while let Ok(command) = commands.try_recv() {
         if let RoomCommand::Join { joined, .. } = command {
@@ -247,192 +184,125 @@ fn refuse_remaining(commands: &mut mpsc::Receiver<RoomCommand>, error: JoinError
 }
 
 impl Room {
-    fn idle_for(&self) -> Duration {
-        self.idle_since
-            .map_or(Duration::ZERO, |since| since.elapsed())
-    }
-
-    async fn handle_batch(&mut self, batch: &mut Vec<RoomCommand>) -> Result<(), Unload> {
-        let now = Instant::now().into_std();
-        let mut effects = Effects::default();
-        // Answers that may only go out once the batch is stored.
-        let mut edits_done = Vec::new();
-        let mut snapshots = Vec::new();
-        let mut views = Vec::new();
-        let mut deleted = None;
-        for command in batch.drain(..) {
-            match command {
-                RoomCommand::Join {
-                    connection,
-                    role,
-                    handle,
-                    joined,
-                } => match self.core.join(connection, role) {
-                    Ok(first_messages) => {
-                        effects.replies.extend(
-                            first_messages
-                                .into_iter()
-                                .map(|message| (connection, message)),
-                        );
-                        self.connections.insert(connection, handle);
-                        self.idle_since = None;
-                        let _ = joined.send(Ok(()));
-                    }
-                    Err(reason) => {
-                        let _ = joined.send(Err(JoinError::Refused(reason)));
-                    }
-                },
-                RoomCommand::Messages {
-                    connection,
-                    messages,
-                } => {
-                    for message in messages {
-                        self.core.handle(connection, message, now, &mut effects);
-                    }
-                }
-                RoomCommand::Leave { connection } => self.drop_connection(connection),
-                // An edit the poisoned document refused is dropped unanswered: nothing of it is
-                // stored, so `Rooms::request` makes it again on the reloaded board.
-                RoomCommand::Edit { change, done } => {
-                    if self.core.edit(&mut effects, change) {
-                        edits_done.push(done);
-                    }
-                }
-                RoomCommand::SetLocked { locked, done } => {
-                    if self.core.set_locked(locked, &mut effects) {
-                        edits_done.push(done);
-                    }
-                }
-                RoomCommand::Snapshot { state } => {
-                    snapshots.push((state, self.core.encode_state()))
-                }
-                RoomCommand::View { view } => views.push((
-                    view,
-                    kartta_protocol::schema::BoardView::read(&yrs::Transact::transact(
-                        self.core.doc(),
-                    )),
-                )),
-                RoomCommand::People { names } => {
-                    let _ = names.send(self.core.people());
-                }
-                RoomCommand::Delete { done } => deleted = Some(done),
-            }
-        }
-        if let Some(done) = deleted {
-            // Nothing of this batch is stored: the board is gone.
-            return Err(Unload::Deleted(done));
-        }
-        if !effects.updates.is_empty() {
-            let context = &self.rooms.context;
-            match context
-                .persister
-                .append(self.board_id.clone(), effects.updates.clone())
-                .await
-            {
-                Ok(last_id) => {
-                    self.last_update_id = last_id;
-                    self.logged_updates += effects.updates.len();
-                }
-                Err(error) => {
-                    tracing::error!(board = %self.board_id, %error, "could not store updates; unloading the room");
-                    return Err(Unload::StorageFailed);
+    /// Hands `input` to the lifecycle and performs what it asks, feeding back what storage and
+    /// the connections' queues answered, until nothing is left to do.
+    async fn step(&mut self, input: Input<ChannelReplies>) {
+        let mut effects: VecDeque<Effect<ChannelReplies>> =
+            self.lifecycle.step(input, now()).into();
+        while let Some(effect) = effects.pop_front() {
+            let answers = self.perform(effect).await;
+            // What an effect's performance reported comes before the rest of the list: a slow
+            // connection is closed before anything else is sent to it.
+            for answer in answers.into_iter().rev() {
+                for effect in self.lifecycle.step(answer, now()).into_iter().rev() {
+                    effects.push_front(effect);
                 }
             }
-        }
-        if self.core.is_poisoned() {
-            // What was applied before the panic is stored above; the rest of the batch is
-            // dropped with the document, and every client resyncs against the reloaded board.
-            // The offender hears why first (a closer keeps the first reason it is given).
-            for (connection, reason) in &effects.closes {
-                if let Some(handle) = self.connections.get(connection) {
-                    handle.closer.close(*reason);
-                }
-            }
-            // The edits applied before the panic are stored: say so, or their callers would make
-            // them a second time on the reloaded board.
-            for done in edits_done {
-                let _ = done.send(());
-            }
-            return Err(Unload::Poisoned);
-        }
-        self.deliver(effects);
-        for done in edits_done {
-            let _ = done.send(());
-        }
-        for (reply, state) in snapshots {
-            let _ = reply.send(state);
-        }
-        for (reply, view) in views {
-            let _ = reply.send(view);
         }
         self.connection_count
             .store(self.connections.len() as u32, Ordering::Relaxed);
-        if self.logged_updates >= self.rooms.context.compact_after_updates {
-            self.compact().await;
-        }
-        Ok(())
     }
 
-    /// Sends what a batch produced. Updates are already stored when this runs.
-    fn deliver(&mut self, effects: Effects) {
-        let Effects {
-            replies,
-            updates,
-            closes,
-        } = effects;
-        for (connection, message) in replies {
-            self.send(connection, message);
-        }
-        for message in broadcast_messages(&updates) {
-            self.broadcast(&message);
-        }
-        for (connection, reason) in closes {
-            if let Some(handle) = self.connections.get(&connection) {
-                self.rooms.context.metrics.protocol_errors.inc();
-                tracing::info!(board = %self.board_id, connection, reason = reason.name(), "closing connection");
-                handle.closer.close(reason);
+    /// Performs one effect; returns what the lifecycle must hear about it.
+    async fn perform(&mut self, effect: Effect<ChannelReplies>) -> Vec<Input<ChannelReplies>> {
+        match effect {
+            Effect::Joined {
+                connection,
+                handle,
+                reply: joined,
+                outcome,
+            } => {
+                if outcome.is_ok() {
+                    self.connections.insert(connection, handle);
+                }
+                let _ = joined.send(outcome);
             }
-            self.drop_connection(connection);
-        }
-        if self.core.has_awareness_changes() {
-            if self.connections.len() <= AWARENESS_IMMEDIATE_UP_TO {
-                self.flush_awareness();
-            } else if self.awareness_due.is_none() {
-                self.awareness_due = Some(Instant::now() + self.rooms.context.awareness_window);
+            Effect::Done { reply } => {
+                let _ = reply.send(());
             }
+            Effect::SnapshotTaken { reply, state } => {
+                let _ = reply.send(state);
+            }
+            Effect::ViewRead { reply, view } => {
+                let _ = reply.send(*view);
+            }
+            Effect::PeopleListed { reply, names } => {
+                let _ = reply.send(names);
+            }
+            Effect::Forget { connection } => {
+                self.connections.remove(&connection);
+            }
+            Effect::Send {
+                connection,
+                message,
+            } => {
+                if let Some(handle) = self.connections.get(&connection) {
+                    if !self.try_send(handle, message) {
+                        return vec![Input::QueueFull { connection }];
+                    }
+                }
+            }
+            Effect::Broadcast { message } => {
+                return self
+                    .connections
+                    .iter()
+                    .filter(|(_, handle)| !self.try_send(handle, message.clone()))
+                    .map(|(connection, _)| Input::QueueFull {
+                        connection: *connection,
+                    })
+                    .collect();
+            }
+            Effect::Close { connection, reason } => {
+                if let Some(handle) = self.connections.remove(&connection) {
+                    let metrics = &self.rooms.context.metrics;
+                    if reason == CloseReason::TooSlow {
+                        metrics.slow_client_disconnects.inc();
+                        tracing::info!(board = %self.board_id, connection, "closing a connection that does not keep up");
+                    } else {
+                        metrics.protocol_errors.inc();
+                        tracing::info!(board = %self.board_id, connection, reason = reason.name(), "closing connection");
+                    }
+                    handle.closer.close(reason);
+                }
+            }
+            Effect::CloseAll { reason } => {
+                for (_, handle) in self.connections.drain() {
+                    handle.closer.close(reason);
+                }
+            }
+            Effect::Persist { updates } => {
+                let persister = &self.rooms.context.persister;
+                return match persister.append(self.board_id.clone(), updates).await {
+                    Ok(last_update_id) => vec![Input::Stored { last_update_id }],
+                    Err(error) => {
+                        tracing::error!(board = %self.board_id, %error, "could not store updates; unloading the room");
+                        vec![Input::StoreFailed]
+                    }
+                };
+            }
+            Effect::Compact {
+                state,
+                through_update_id,
+            } => return vec![self.compact(state, through_update_id).await],
+            Effect::Unregister { reason } => {
+                tracing::debug!(board = %self.board_id, ?reason, "room unloading");
+                self.rooms.remove(&self.board_id, self.generation);
+                self.commands.close();
+                refuse_remaining(&mut self.commands, reason.join_refusal());
+            }
+            Effect::Log(note) => match note {
+                Note::UpdateRefused { connection, why } => {
+                    tracing::info!(board = %self.board_id, connection, %why, "refused an update")
+                }
+                Note::UpdatePanicked { connection } => {
+                    tracing::error!(board = %self.board_id, connection, "an update made yrs panic; reloading the board")
+                }
+            },
         }
+        Vec::new()
     }
 
-    /// Sends every awareness change gathered so far as one message.
-    fn flush_awareness(&mut self) {
-        self.awareness_due = None;
-        if let Some(awareness) = self.core.take_awareness_message() {
-            self.broadcast(&awareness);
-        }
-    }
-
-    fn send(&mut self, connection: ConnectionId, message: Bytes) {
-        let Some(handle) = self.connections.get(&connection) else {
-            return;
-        };
-        if !self.try_send(handle, message) {
-            self.drop_slow(connection);
-        }
-    }
-
-    fn broadcast(&mut self, message: &Bytes) {
-        let slow: Vec<ConnectionId> = self
-            .connections
-            .iter()
-            .filter(|(_, handle)| !self.try_send(handle, message.clone()))
-            .map(|(connection, _)| *connection)
-            .collect();
-        for connection in slow {
-            self.drop_slow(connection);
-        }
-    }
-
-    /// Queues `message`; false when the connection's queue is full or gone.
+    /// Queues `message`; false when the connection's queue is full.
     fn try_send(&self, handle: &ConnectionHandle, message: Bytes) -> bool {
         let metrics = &self.rooms.context.metrics;
         let size = message.len() as u64;
@@ -448,71 +318,26 @@ impl Room {
         }
     }
 
-    fn drop_slow(&mut self, connection: ConnectionId) {
-        if let Some(handle) = self.connections.get(&connection) {
-            self.rooms.context.metrics.slow_client_disconnects.inc();
-            tracing::info!(board = %self.board_id, connection, "closing a connection that does not keep up");
-            handle.closer.close(CloseReason::TooSlow);
-        }
-        self.drop_connection(connection);
-    }
-
-    fn drop_connection(&mut self, connection: ConnectionId) {
-        self.connections.remove(&connection);
-        self.core.leave(connection);
-        if self.connections.is_empty() && self.idle_since.is_none() {
-            self.idle_since = Some(Instant::now());
-        }
-    }
-
-    fn close_all(&mut self, reason: CloseReason) {
-        for handle in self.connections.values() {
-            handle.closer.close(reason);
-        }
-        self.connections.clear();
-    }
-
-    /// Folds the stored log into one state blob.
-    async fn compact(&mut self) {
-        if self.logged_updates == 0 {
-            return;
-        }
-        let state = self.core.encode_state();
-        let state_bytes = state.len();
+    /// Folds the stored log into one state blob, on a blocking thread.
+    async fn compact(&mut self, state: Vec<u8>, through_update_id: i64) -> Input<ChannelReplies> {
         let store = self.rooms.context.persister.store().clone();
         let board_id = self.board_id.clone();
-        let through = self.last_update_id;
-        let result =
-            tokio::task::spawn_blocking(move || store.compact(&board_id, &state, through)).await;
+        let result = tokio::task::spawn_blocking(move || {
+            store.compact(&board_id, &state, through_update_id)
+        })
+        .await;
         match result {
             Ok(Ok(())) => {
-                self.logged_updates = 0;
-                // Compaction runs between batches, when every applied update is stored and
-                // `through` is the newest: the log is empty now and the state is all there is.
-                self.core.compacted(state_bytes);
                 self.rooms.context.metrics.compactions.inc();
+                Input::Compacted
             }
             Ok(Err(error)) => {
-                tracing::warn!(board = %self.board_id, %error, "compaction failed; the log is kept")
+                tracing::warn!(board = %self.board_id, %error, "compaction failed; the log is kept");
+                Input::CompactionFailed
             }
-            Err(error) => tracing::warn!(board = %self.board_id, %error, "compaction task failed"),
-        }
-    }
-}
-
-/// The sync-update messages for a batch's updates: one merged message when they merge.
-fn broadcast_messages(updates: &[Bytes]) -> Vec<Bytes> {
-    let encode = |update: &[u8]| Bytes::from(codec::encode_update(update));
-    match updates {
-        [] => Vec::new(),
-        [single] => vec![encode(single)],
-        many => {
-            let parts: Vec<&[u8]> = many.iter().map(|update| update.as_ref()).collect();
-            match yrs::merge_updates_v1(&parts) {
-                Ok(merged) => vec![encode(&merged)],
-                // Updates the document produced always merge; if not, send them one by one
-                // (stock clients read one message per frame).
-                Err(_) => many.iter().map(|update| encode(update)).collect(),
+            Err(error) => {
+                tracing::warn!(board = %self.board_id, %error, "compaction task failed");
+                Input::CompactionFailed
             }
         }
     }
@@ -526,21 +351,26 @@ mod tests {
     use std::sync::atomic::{AtomicBool, AtomicUsize};
     use std::sync::{Condvar, Mutex};
 
+    use kartta_core::testing::{
+        counted_edit as append_entry, counted_edits, written_value, ValueWriter as Writer,
+        YRS_PANIC_FRAME,
+    };
     use kartta_protocol::api::{BoardKind, Role, WorkshopKind};
     use kartta_protocol::codec::{decode_frame, DecodeLimits, Message};
     use kartta_protocol::schema::{Locale, Template};
     use tokio::sync::mpsc::error::TryRecvError;
+    use tokio::sync::oneshot;
     use tokio_util::sync::CancellationToken;
     use tokio_util::task::TaskTracker;
     use yrs::updates::decoder::Decode;
-    use yrs::{Array, Doc, Map, Transact, Update, WriteTxn};
+    use yrs::{Doc, Transact, Update};
 
     use super::*;
-    use crate::catalog::{random_id, NewWorkshop};
-    use crate::metrics::Metrics;
-    use crate::persist::Persister;
-    use crate::room::{Closer, RoomContext, RoomLimits, ServerEdit};
-    use crate::storage::{AppendRequest, MemoryStore, StoreError};
+    use crate::sync::metrics::Metrics;
+    use crate::sync::persist::Persister;
+    use crate::sync::room::{Closer, RoomContext, RoomLimits};
+    use crate::sync::storage::{AppendRequest, MemoryStore, StoreError, StoredBoard};
+    use crate::workshops::catalog::{random_id, NewWorkshop};
 
     const IDLE_UNLOAD_AFTER: Duration = Duration::from_secs(30);
 
@@ -703,24 +533,6 @@ mod tests {
         room.commands.send(command).await.unwrap();
     }
 
-    /// A client's document that writes `value` under one key, again and again.
-    struct Writer {
-        doc: Doc,
-    }
-
-    impl Writer {
-        fn new() -> Writer {
-            Writer { doc: Doc::new() }
-        }
-
-        fn set(&self, value: i64) -> Message {
-            let map = self.doc.get_or_insert_map("test");
-            let mut txn = self.doc.transact_mut();
-            map.insert(&mut txn, "value", value);
-            Message::Update(Bytes::from(txn.encode_update_v1()))
-        }
-    }
-
     /// The board as storage holds it now.
     fn stored_doc(h: &Harness) -> Doc {
         let stored = h.store.memory.load(&h.board_id).unwrap();
@@ -824,13 +636,7 @@ mod tests {
             "stored: {}",
             stored.total_bytes()
         );
-        let doc = stored_doc(&h);
-        let map = doc.get_or_insert_map("test");
-        assert_eq!(
-            map.get(&doc.transact(), "value")
-                .and_then(|v| v.cast::<i64>().ok()),
-            Some(999)
-        );
+        assert_eq!(written_value(&stored_doc(&h)), Some(999));
     }
 
     #[tokio::test(start_paused = true)]
@@ -891,14 +697,6 @@ mod tests {
         assert_eq!(h.metrics.rooms_loaded.get(), 0);
     }
 
-    /// A frame the fuzzer found that makes yrs 0.28 panic (see the core's poisoning test).
-    const YRS_PANIC_FRAME: &[u8] = &[
-        3, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2, 0, 1, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3, 0,
-        1, 16, 3, 0, 1, 0, 0, 0, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3, 3, 0, 1, 16, 3, 0,
-        5, 2, 0, 1, 49, 1, 4, 247, 255, 255, 0, 0, 96, 0, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2, 0, 1, 49,
-        1, 4, 255, 255, 255, 1, 0, 96, 0,
-    ];
-
     fn poisoning_messages() -> Vec<Message> {
         decode_frame(
             &Bytes::from_static(YRS_PANIC_FRAME),
@@ -907,19 +705,8 @@ mod tests {
         .unwrap()
     }
 
-    /// A server edit that appends one entry to a list, so each application is counted.
-    fn append_entry() -> ServerEdit {
-        Box::new(|txn| {
-            let list = txn.get_or_insert_array("edits");
-            list.push_back(txn, "made");
-        })
-    }
-
     fn stored_entries(h: &Harness) -> u32 {
-        let doc = stored_doc(h);
-        let list = doc.get_or_insert_array("edits");
-        let count = list.len(&doc.transact());
-        count
+        counted_edits(&stored_doc(h))
     }
 
     fn panic_prone(context: &mut RoomContext) {

@@ -1,6 +1,7 @@
 //! The sync core of one board: the document, the awareness states and the connections' view
 //! of them. Sans-IO: it takes decoded messages in and returns the bytes to send, to whom, and
-//! what to persist; it knows nothing of sockets, tasks or storage (see [`super::task`]).
+//! what to persist; it knows nothing of sockets, tasks, storage or time (the caller passes the
+//! time in). When to persist, deliver, compact and unload is [`crate::lifecycle`]'s.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -17,7 +18,7 @@ use yrs::{Doc, Map, ReadTxn, StateVector, Transact, TransactionMut, Update, Writ
 
 pub type ConnectionId = u64;
 
-/// Limits one room enforces. Defaults come from [`crate::config::Limits`].
+/// Limits one room enforces. The server fills them from its configuration.
 #[derive(Debug, Clone)]
 pub struct RoomLimits {
     pub max_connections: usize,
@@ -47,9 +48,9 @@ impl Default for RoomLimits {
     }
 }
 
-/// What the room asks its driver to do after a message.
+/// What the sync core asks of its caller after a message.
 #[derive(Debug, Default)]
-pub struct Effects {
+pub struct SyncEffects {
     /// Messages for one connection, in order.
     pub replies: Vec<(ConnectionId, Bytes)>,
     /// Document updates that changed the board: persist them, then broadcast them to every
@@ -57,11 +58,28 @@ pub struct Effects {
     pub updates: Vec<Bytes>,
     /// Connections to close, and why.
     pub closes: Vec<(ConnectionId, CloseReason)>,
+    /// What the log should say about refused input.
+    pub notes: Vec<Note>,
 }
 
-impl Effects {
+/// Something worth a log line, for the caller to write (the core has no logger).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// An update was refused and its sender closed; `why` is the refusal in words.
+    UpdateRefused {
+        connection: ConnectionId,
+        why: String,
+    },
+    /// yrs panicked while applying an update of `connection`: the room reloads the board.
+    UpdatePanicked { connection: ConnectionId },
+}
+
+impl SyncEffects {
     pub fn is_empty(&self) -> bool {
-        self.replies.is_empty() && self.updates.is_empty() && self.closes.is_empty()
+        self.replies.is_empty()
+            && self.updates.is_empty()
+            && self.closes.is_empty()
+            && self.notes.is_empty()
     }
 
     fn close(&mut self, connection: ConnectionId, reason: CloseReason) {
@@ -84,17 +102,6 @@ struct AwarenessState {
     state_json: Bytes,
     renewed_at: Instant,
     owner: ConnectionId,
-}
-
-/// The trimmed `user.name` of a stock Yjs awareness state, if it has a non-empty one.
-fn display_name(state_json: &[u8]) -> Option<String> {
-    const LONGEST: usize = 60;
-    let state: serde_json::Value = serde_json::from_slice(state_json).ok()?;
-    let name = state.get("user")?.get("name")?.as_str()?.trim();
-    if name.is_empty() {
-        return None;
-    }
-    Some(name.chars().take(LONGEST).collect())
 }
 
 pub struct RoomCore {
@@ -126,9 +133,16 @@ const EMPTY_UPDATE: &[u8] = &[0, 0];
 const SERVER_ORIGIN: &str = "kartta-server";
 
 /// A stored board that does not load.
-#[derive(Debug, thiserror::Error)]
-#[error("stored board does not load: {0}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError(String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "stored board does not load: {}", self.0)
+    }
+}
+
+impl std::error::Error for LoadError {}
 
 impl RoomCore {
     /// A room for a board whose stored form is `state` followed by `updates`.
@@ -180,7 +194,7 @@ impl RoomCore {
     /// Locks or unlocks the board, and writes the state into `meta.locked` so every client
     /// shows it.
     /// Like [`RoomCore::edit`], returns false when the poisoned document could not be changed.
-    pub fn set_locked(&mut self, locked: bool, effects: &mut Effects) -> bool {
+    pub fn set_locked(&mut self, locked: bool, effects: &mut SyncEffects) -> bool {
         self.locked = locked;
         for state in self.connections.values_mut() {
             state.told_read_only = false;
@@ -206,7 +220,7 @@ impl RoomCore {
     /// the edit must be made again on the reloaded board (see `Rooms::request`).
     pub fn edit(
         &mut self,
-        effects: &mut Effects,
+        effects: &mut SyncEffects,
         change: impl FnOnce(&mut TransactionMut),
     ) -> bool {
         if self.poisoned {
@@ -294,7 +308,7 @@ impl RoomCore {
         connection: ConnectionId,
         message: Message,
         now: Instant,
-        effects: &mut Effects,
+        effects: &mut SyncEffects,
     ) {
         if self.poisoned || !self.connections.contains_key(&connection) {
             return;
@@ -314,7 +328,7 @@ impl RoomCore {
         connection: ConnectionId,
         message: Message,
         now: Instant,
-        effects: &mut Effects,
+        effects: &mut SyncEffects,
     ) {
         match message {
             Message::SyncStep1(state_vector) => {
@@ -361,7 +375,7 @@ impl RoomCore {
         Some(Bytes::from(codec::encode_sync_step2(&update)))
     }
 
-    fn apply_update(&mut self, connection: ConnectionId, bytes: &[u8], effects: &mut Effects) {
+    fn apply_update(&mut self, connection: ConnectionId, bytes: &[u8], effects: &mut SyncEffects) {
         let Some(state) = self.connections.get_mut(&connection) else {
             return;
         };
@@ -393,7 +407,10 @@ impl RoomCore {
             match missing {
                 Ok(None) => {}
                 Ok(Some(what)) => {
-                    tracing::info!(connection, %what, "refused an update the board cannot integrate");
+                    effects.notes.push(Note::UpdateRefused {
+                        connection,
+                        why: format!("the board cannot integrate it: {what}"),
+                    });
                     effects.close(connection, CloseReason::MissingDependencies);
                     return;
                 }
@@ -406,7 +423,10 @@ impl RoomCore {
         let update = match Update::decode_v1(bytes) {
             Ok(update) => update,
             Err(error) => {
-                tracing::info!(connection, %error, "refused an update that does not decode");
+                effects.notes.push(Note::UpdateRefused {
+                    connection,
+                    why: format!("it does not decode: {error}"),
+                });
                 effects.close(connection, CloseReason::MalformedMessage);
                 return;
             }
@@ -443,7 +463,7 @@ impl RoomCore {
                 applied
             }
             Err(_) => {
-                tracing::error!(connection, "an update made yrs panic; reloading the board");
+                effects.notes.push(Note::UpdatePanicked { connection });
                 self.poisoned = true;
                 if let Ok(mut observed) = self.observed_updates.lock() {
                     observed.clear();
@@ -453,14 +473,17 @@ impl RoomCore {
             }
         };
         if let Err(error) = applied {
-            tracing::info!(connection, %error, "refused an update that does not apply");
+            effects.notes.push(Note::UpdateRefused {
+                connection,
+                why: format!("it does not apply: {error}"),
+            });
             effects.close(connection, CloseReason::MalformedMessage);
         }
         // Whatever did integrate (even before an error) was observed and must be kept.
         self.collect_observed(effects);
     }
 
-    fn collect_observed(&mut self, effects: &mut Effects) {
+    fn collect_observed(&mut self, effects: &mut SyncEffects) {
         let observed = match self.observed_updates.lock() {
             Ok(mut observed) => std::mem::take(&mut *observed),
             Err(_) => Vec::new(),
@@ -573,7 +596,7 @@ impl RoomCore {
         let mut names: Vec<String> = self
             .awareness
             .values()
-            .filter_map(|state| display_name(&state.state_json))
+            .filter_map(|state| kartta_protocol::json::awareness_user_name(&state.state_json))
             .collect();
         names.sort_by_key(|name| name.to_lowercase());
         names.dedup();
@@ -652,7 +675,7 @@ mod tests {
             [Message::SyncStep1(_)]
         ));
         assert_eq!(first.len(), 1, "no awareness yet");
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         let awareness = codec::encode_awareness([(42, 1, br#"{"name":"Aino"}"#.as_slice())]);
         for message in decode(&Bytes::from(awareness)) {
             room.handle(1, message, Instant::now(), &mut effects);
@@ -671,21 +694,21 @@ mod tests {
         let mut room = room();
         room.join(1, Role::Participant).unwrap();
         let update = update_adding_actor("a1", "Turku");
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         for message in decode(&Bytes::from(codec::encode_update(&update))) {
             room.handle(1, message, Instant::now(), &mut effects);
         }
         assert_eq!(effects.updates.len(), 1);
         assert!(effects.closes.is_empty());
         // The same update again changes nothing and is not reported again.
-        let mut again = Effects::default();
+        let mut again = SyncEffects::default();
         for message in decode(&Bytes::from(codec::encode_update(&update))) {
             room.handle(1, message, Instant::now(), &mut again);
         }
         assert!(again.updates.is_empty());
         // A joiner's empty step 1 gets the whole board.
         room.join(2, Role::Participant).unwrap();
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         let step1 = codec::encode_sync_step1(&StateVector::default().encode_v1());
         for message in decode(&Bytes::from(step1)) {
             room.handle(2, message, Instant::now(), &mut effects);
@@ -709,7 +732,7 @@ mod tests {
     fn read_only_connections_cannot_change_the_board() {
         let mut room = room();
         room.join(1, Role::Viewer).unwrap();
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         for _ in 0..2 {
             for message in decode(&Bytes::from(codec::encode_update(&update_adding_actor(
                 "a1", "X",
@@ -731,7 +754,7 @@ mod tests {
         let mut room = room();
         room.join(1, Role::Participant).unwrap();
         room.join(2, Role::Facilitator).unwrap();
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         room.set_locked(true, &mut effects);
         assert_eq!(
             effects.updates.len(),
@@ -739,7 +762,7 @@ mod tests {
             "the lock is written into the document"
         );
         assert!(BoardView::read(&room.doc().transact()).meta.locked);
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         for (connection, id) in [(1, "from-participant"), (2, "from-facilitator")] {
             for message in decode(&Bytes::from(codec::encode_update(&update_adding_actor(
                 id, "x",
@@ -754,7 +777,7 @@ mod tests {
         assert!(
             matches!(only(&effects.replies[0].1), Message::Auth(Some(reason)) if reason == "locked")
         );
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         room.set_locked(false, &mut effects);
         for message in decode(&Bytes::from(codec::encode_update(&update_adding_actor(
             "later", "x",
@@ -772,7 +795,7 @@ mod tests {
         room.join(1, Role::Participant).unwrap();
         room.join(2, Role::Participant).unwrap();
         let start = Instant::now();
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         let mine = codec::encode_awareness([(7, 1, b"{}".as_slice())]);
         for message in decode(&Bytes::from(mine)) {
             room.handle(1, message, start, &mut effects);
@@ -830,7 +853,7 @@ mod tests {
         let mut room = room();
         room.join(1, Role::Participant).unwrap();
         room.join(2, Role::Viewer).unwrap();
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         let states: [(u64, &[u8]); 6] = [
             (10, br##"{"user":{"name":" Veera ","color":"#123456"}}"##),
             (11, br#"{"user":{"name":"aino"}}"#),
@@ -862,7 +885,7 @@ mod tests {
         let mut room = RoomCore::load(None, &[], limits).unwrap();
         room.join(1, Role::Participant).unwrap();
         assert_eq!(room.join(2, Role::Participant), Err(CloseReason::BoardFull));
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         let big = update_adding_actor("a1", &"x".repeat(100));
         for message in decode(&Bytes::from(codec::encode_update(&big))) {
             room.handle(1, message, Instant::now(), &mut effects);
@@ -874,7 +897,7 @@ mod tests {
             "a closed connection is forgotten"
         );
         room.join(1, Role::Participant).unwrap();
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         let two_ids = codec::encode_awareness([(1, 1, b"{}".as_slice()), (2, 1, b"{}".as_slice())]);
         for message in decode(&Bytes::from(two_ids)) {
             room.handle(1, message, Instant::now(), &mut effects);
@@ -884,21 +907,14 @@ mod tests {
 
     #[test]
     fn an_update_that_makes_yrs_panic_poisons_the_room_instead_of_the_process() {
-        // A frame the fuzzer found: its updates make yrs subtract past zero while it
-        // integrates blocks into a skipped range.
-        let frame: &[u8] = &[
-            3, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2, 0, 1, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3,
-            0, 1, 16, 3, 0, 1, 0, 0, 0, 49, 1, 4, 255, 255, 255, 0, 0, 96, 0, 3, 3, 3, 3, 0, 1, 16,
-            3, 0, 5, 2, 0, 1, 49, 1, 4, 247, 255, 255, 0, 0, 96, 0, 3, 3, 3, 0, 1, 16, 3, 0, 5, 2,
-            0, 1, 49, 1, 4, 255, 255, 255, 1, 0, 96, 0,
-        ];
+        let frame = crate::testing::YRS_PANIC_FRAME;
         let limits = RoomLimits {
             refuse_incomplete_updates: false,
             ..RoomLimits::default()
         };
         let mut room = RoomCore::load(None, &[], limits).unwrap();
         room.join(1, Role::Participant).unwrap();
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         for message in decode(&Bytes::copy_from_slice(frame)) {
             room.handle(1, message, Instant::now(), &mut effects);
         }
@@ -931,7 +947,7 @@ mod tests {
         .unwrap();
         room.join(1, Role::Participant).unwrap();
         let mut value = 0;
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         // Overwrites until the traffic since loading reaches the limit.
         while effects.closes.is_empty() && value < 100 {
             let update = if value == 0 {
@@ -957,7 +973,7 @@ mod tests {
         other_map.insert(&mut txn, "value", value);
         let update = Bytes::from(codec::encode_update(&txn.encode_update_v1()));
         drop(txn);
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         for message in decode(&update) {
             room.handle(2, message, Instant::now(), &mut effects);
         }
@@ -978,7 +994,7 @@ mod tests {
                 txn.encode_update_v1()
             })
             .collect();
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         for message in decode(&Bytes::from(codec::encode_update(&pieces[1]))) {
             room.handle(1, message, Instant::now(), &mut effects);
         }
@@ -986,7 +1002,7 @@ mod tests {
         assert!(effects.updates.is_empty());
         // In order, both go in.
         room.join(2, Role::Participant).unwrap();
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         for piece in &pieces {
             for message in decode(&Bytes::from(codec::encode_update(piece))) {
                 room.handle(2, message, Instant::now(), &mut effects);
@@ -1016,7 +1032,7 @@ mod tests {
             body.insert(&mut txn, i * 10, "0123456789");
             later.push(txn.encode_update_v1());
         }
-        let mut effects = Effects::default();
+        let mut effects = SyncEffects::default();
         for update in &later[1..] {
             for message in decode(&Bytes::from(codec::encode_update(update))) {
                 room.handle(1, message, Instant::now(), &mut effects);

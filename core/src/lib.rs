@@ -1,0 +1,21 @@
+//! The room of one Kartta board without IO: what the server does with a board's commands,
+//! decided by code that never touches a socket, a task, a clock or storage.
+//!
+//! - [`room_core`]: [`RoomCore`], the sync logic of one board (document, awareness, permission
+//!   checks, limits): decoded messages in, bytes to send and updates to store out.
+//! - [`lifecycle`]: [`RoomLifecycle`], the room's policy around it as a step function: commands,
+//!   storage answers and ticks in ([`Input`]), effects out ([`Effect`]): persist, deliver,
+//!   close, compact, unload.
+//!
+//! This crate depends on `yrs`, `bytes` and `kartta-protocol` only; `scripts/check-core-deps.sh`
+//! fails the tests when tokio, axum, hyper or mio enter its dependency tree.
+
+pub mod lifecycle;
+pub mod room_core;
+pub mod testing;
+
+pub use lifecycle::{
+    BoardLookup, Command, Effect, Input, JoinError, LoadedBoard, Replies, RoomLifecycle,
+    RoomSettings, ServerEdit, UnloadReason, MAX_BATCH,
+};
+pub use room_core::{ConnectionId, LoadError, Note, RoomCore, RoomLimits, SyncEffects};
