@@ -95,7 +95,7 @@ const member = (name: string, sourceId = 's1') => ({ sourceId, actorId: name, na
 const group = (...members: string[]): MatchGroup => ({
   members: members.map((m) => member(m.split('@')[0]!, m.split('@')[1]!)), reasons: members.length > 1 ? ['same_name'] : [],
 });
-const proposal = (groupA: number, groupB: number, band: MatchProposal['band']): MatchProposal => ({ groupA, groupB, band, reason: 'contains', keyA: `${groupA}`, keyB: `${groupB}` });
+const proposal = (groupA: number, groupB: number, band: MatchProposal['band']): MatchProposal => ({ groupA, groupB, band, reason: 'contains', keyA: `${groupA}`, keyB: `${groupB}`, sharedMaps: [] });
 
 describe('the match preview', () => {
   // Turku (on three maps, joined already), Turun kaupunki, Åbo stad, VSL, Varsinais-Suomen liitto, Kela.
