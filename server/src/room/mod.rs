@@ -111,6 +111,11 @@ pub enum RoomCommand {
     People {
         names: oneshot::Sender<Vec<String>>,
     },
+    /// Readers lost their access (a personal board no longer shared): close every read-only
+    /// connection; those with a token that still reads it reconnect at once.
+    CloseReaders {
+        done: oneshot::Sender<()>,
+    },
     /// The board was deleted: close every connection and unload without writing anything.
     Delete {
         done: oneshot::Sender<()>,

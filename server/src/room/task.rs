@@ -17,6 +17,7 @@ use tokio::time::Instant;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use bytes::Bytes;
+use kartta_protocol::api::Role;
 use kartta_protocol::close::CloseReason;
 use kartta_protocol::codec;
 use tokio::sync::mpsc::error::TrySendError;
@@ -314,6 +315,15 @@ impl Room {
                 )),
                 RoomCommand::People { names } => {
                     let _ = names.send(self.core.people());
+                }
+                RoomCommand::CloseReaders { done } => {
+                    for connection in self.core.connections_with_role(Role::Viewer) {
+                        if let Some(handle) = self.connections.get(&connection) {
+                            handle.closer.close(CloseReason::AccessWithdrawn);
+                        }
+                        self.drop_connection(connection);
+                    }
+                    let _ = done.send(());
                 }
                 RoomCommand::Delete { done } => deleted = Some(done),
             }
