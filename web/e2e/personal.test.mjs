@@ -131,8 +131,16 @@ test('personal boards: made at join, private to their owners, shared by the faci
   await placeActor(a, 'Åbo Akademi', 0, 120);
   await waitFor(b, () => [...window.kartta.model.actors.values()].some((x) => x.name === 'Åbo Akademi'));
 
+  // Stopping sharing closes Bertil's view of it at once, and his page says why; Aino keeps hers.
+  await f.click('#k-share-all');
+  await waitFor(f, (id) => !/Shared, read-only/.test(document.querySelector(`[data-board="${id}"] .k-board-meta`)?.textContent ?? ''), aBoard);
+  await waitFor(b, () => /no longer shown to you/.test(document.querySelector('#k-conn')?.textContent ?? ''), undefined, 15_000);
+  assert.match(await b.getAttribute('#k-conn', 'class'), /k-conn-disconnected/);
+  await placeActor(a, 'Turun ammattikorkeakoulu', 0, 240);
+  assert.ok(await a.evaluate(() => document.querySelector('#k-conn').classList.contains('k-conn-connected')));
+
   // Joining again on the same device gets the same board back.
   const again = await joinWithName(a, code, 'Aino');
   assert.equal(again, aBoard);
-  assert.deepEqual(await actorNames(a), ['Turun kaupunki', 'Åbo Akademi']);
+  assert.deepEqual(await actorNames(a), ['Turun ammattikorkeakoulu', 'Turun kaupunki', 'Åbo Akademi']);
 });
