@@ -39,6 +39,7 @@ export class MapPane {
   private marks: ElementMark[] = [];
   /** The zoom the marks were drawn for: they keep one size on screen, so a new zoom redraws them. */
   private marksZoom = 0;
+  private marksDirty = false;
   private focused: string | null = null;
   private frame = 0;
   private sceneDirty = false;
@@ -170,10 +171,12 @@ export class MapPane {
     return a && b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } : null;
   }
 
+  /** Marks are drawn with the next frame, once, however often they were set before it. */
   setMarks(marks: ElementMark[], focused: string | null): void {
     this.marks = marks;
     this.focused = focused;
-    this.drawMarks();
+    this.marksDirty = true;
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
   }
 
   destroy(): void {
@@ -196,7 +199,7 @@ export class MapPane {
       this.drawMarks();
     } else {
       this.renderer.renderViewport();
-      if (this.marks.length && this.viewport.zoom !== this.marksZoom) this.drawMarks();
+      if (this.marksDirty || (this.marks.length && this.viewport.zoom !== this.marksZoom)) this.drawMarks();
     }
   }
 
@@ -205,6 +208,7 @@ export class MapPane {
    * has an outline (dashed or solid) and a badge with a sign, and the list says the same in words.
    */
   private drawMarks(): void {
+    this.marksDirty = false;
     const nodes: SVGElement[] = [];
     this.marksZoom = this.viewport.zoom;
     // Screen pixels in board units: outlines and badges stay legible however far out the view is.
