@@ -617,13 +617,21 @@ fn translated(key: &str) -> String {
         .join(" ")
 }
 
+/// How alike a proposal's names are, in thousandths: what orders the proposals of one group.
+/// Rules other than a spelling distance are as sure as a proposal gets.
+const CERTAIN: u16 = 1000;
+
+fn thousandths(similarity: f64) -> u16 {
+    (similarity.clamp(0.0, 1.0) * 1000.0).round() as u16
+}
+
 /// Whether two names that are not automatically the same should be put to a person, how
-/// strongly and why. `None`: not proposed.
+/// strongly, why, and how alike (thousandths). `None`: not proposed.
 fn propose_pair(
     a: &NameFacts,
     b: &NameFacts,
     decisions: &Decisions,
-) -> Option<(MatchBand, MatchReason)> {
+) -> Option<(MatchBand, MatchReason, u16)> {
     if decisions.verdict(&a.key, &b.key) == Some(MatchVerdict::Different) {
         return None;
     }
@@ -638,17 +646,17 @@ fn propose_pair(
             || a.key_words
                 .iter()
                 .any(|word| b.key_words.binary_search(word).is_ok());
-        return alike.then_some((MatchBand::Maybe, MatchReason::GenericName));
+        return alike.then_some((MatchBand::Maybe, MatchReason::GenericName, CERTAIN));
     }
     if a.key == b.key {
         // Equal names kept apart: the kinds differ.
-        return Some((MatchBand::Maybe, MatchReason::KindDiffers));
+        return Some((MatchBand::Maybe, MatchReason::KindDiffers, CERTAIN));
     }
     if a.abbreviations
         .iter()
         .any(|word| b.abbreviations.contains(word))
     {
-        return Some((MatchBand::Maybe, MatchReason::SharedAbbreviation));
+        return Some((MatchBand::Maybe, MatchReason::SharedAbbreviation, CERTAIN));
     }
     if let (Some(x), Some(y)) = (a.head, b.head) {
         if x != y {
@@ -656,7 +664,7 @@ fn propose_pair(
         }
     }
     if a.loose == b.loose {
-        return Some((MatchBand::Likely, MatchReason::LooseSpelling));
+        return Some((MatchBand::Likely, MatchReason::LooseSpelling, CERTAIN));
     }
     let acronym_of = |short: &NameFacts, long: &NameFacts| {
         short
@@ -665,7 +673,7 @@ fn propose_pair(
             .is_some_and(|acronym| long.key.contains(' ') && long.initials == *acronym)
     };
     if acronym_of(a, b) || acronym_of(b, a) {
-        return Some((MatchBand::Likely, MatchReason::Acronym));
+        return Some((MatchBand::Likely, MatchReason::Acronym, CERTAIN));
     }
     let (length_a, length_b) = (a.loose_chars, b.loose_chars);
     if length_a.min(length_b) * 4 >= length_a.max(length_b) * 3 {
@@ -675,7 +683,7 @@ fn propose_pair(
             } else {
                 MatchBand::Maybe
             };
-            return Some((band, MatchReason::SimilarSpelling));
+            return Some((band, MatchReason::SimilarSpelling, thousandths(similarity)));
         }
     }
     // A place and an organisation of that place (Turku, Turun yliopisto) are not "containing".
@@ -687,14 +695,19 @@ fn propose_pair(
                 .all(|word| large.key_words.binary_search(word).is_ok())
         };
         if within(a, b) || within(b, a) {
-            return Some((MatchBand::Maybe, MatchReason::Contains));
+            return Some((MatchBand::Maybe, MatchReason::Contains, CERTAIN));
         }
     }
     if a.translated_loose.is_some() || b.translated_loose.is_some() {
         let translated_a = a.translated_loose.as_deref().unwrap_or(&a.loose);
         let translated_b = b.translated_loose.as_deref().unwrap_or(&b.loose);
-        if strsim::normalized_levenshtein(translated_a, translated_b) >= 0.85 {
-            return Some((MatchBand::Maybe, MatchReason::TranslatedPlace));
+        let similarity = strsim::normalized_levenshtein(translated_a, translated_b);
+        if similarity >= 0.85 {
+            return Some((
+                MatchBand::Maybe,
+                MatchReason::TranslatedPlace,
+                thousandths(similarity),
+            ));
         }
     }
     None
@@ -737,6 +750,8 @@ pub struct Proposal {
     /// together, so "same" cannot join these groups ("VSL" beside "Varsinais-Suomen liitto" on
     /// one board). Empty when the merge can follow a "same".
     pub shared_sources: Vec<usize>,
+    /// How alike the two names are, in thousandths (1000 for rules other than spelling).
+    pub closeness: u16,
 }
 
 /// The sources holding a member of both groups, in order.
@@ -984,6 +999,9 @@ type Blocks = (Vec<Vec<String>>, HashMap<String, Vec<usize>>);
 const MAX_ALL_PAIRS_NAMES: usize = 1_500;
 /// A block shared by more names than this is too common to compare by.
 const MAX_BLOCK_NAMES: usize = 64;
+/// Proposals kept for each group: its best ones (a person answers them, and the next table
+/// brings the next ones, since a "different" is never proposed again).
+const MAX_PROPOSALS_PER_GROUP: usize = 5;
 
 /// Near matches between the groups, best first within each pair of groups, at most one per
 /// pair. Never applied: a person confirms ("same") or rejects ("different") each.
@@ -1013,7 +1031,11 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
     }
     let names: Vec<(NameFacts, Vec<usize>)> = names.into_values().collect();
     let mut best: BTreeMap<(usize, usize), Proposal> = BTreeMap::new();
-    let mut offer = |group_x: usize, group_y: usize, band, reason, a: &NameFacts, b: &NameFacts| {
+    let mut offer = |group_x: usize,
+                     group_y: usize,
+                     (band, reason, closeness): (MatchBand, MatchReason, u16),
+                     a: &NameFacts,
+                     b: &NameFacts| {
         if group_x == group_y {
             return;
         }
@@ -1030,12 +1052,16 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
             key_a: key_a.clone(),
             key_b: key_b.clone(),
             shared_sources: Vec::new(),
+            closeness,
         };
         let slot = best
             .entry((group_a, group_b))
             .or_insert_with(|| proposal.clone());
-        if (proposal.band, std::cmp::Reverse(proposal.reason))
-            > (slot.band, std::cmp::Reverse(slot.reason))
+        if (
+            proposal.band,
+            std::cmp::Reverse(proposal.reason),
+            proposal.closeness,
+        ) > (slot.band, std::cmp::Reverse(slot.reason), slot.closeness)
         {
             *slot = proposal;
         }
@@ -1076,10 +1102,10 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
     for (index, (facts, holders)) in names.iter().enumerate() {
         // The same name in several groups: kept apart by kind, generic, or one map's two cards.
         if holders.len() > 1 {
-            if let Some((band, reason)) = propose_pair(facts, facts, decisions) {
+            if let Some(found) = propose_pair(facts, facts, decisions) {
                 for (position, &x) in holders.iter().enumerate() {
                     for &y in &holders[position + 1..] {
-                        offer(x, y, band, reason, facts, facts);
+                        offer(x, y, found, facts, facts);
                     }
                 }
             }
@@ -1108,21 +1134,53 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
             {
                 continue;
             }
-            if let Some((band, reason)) = propose_pair(facts, other, decisions) {
+            if let Some(found) = propose_pair(facts, other, decisions) {
                 for &x in holders {
                     for &y in other_holders {
-                        offer(x, y, band, reason, facts, other);
+                        offer(x, y, found, facts, other);
                     }
                 }
             }
         }
     }
-    best.into_values()
+    best_per_group(best.into_values().collect(), groups.len())
+        .into_iter()
         .map(|mut proposal| {
             proposal.shared_sources =
                 shared_sources(&groups[proposal.group_a], &groups[proposal.group_b]);
             proposal
         })
+        .collect()
+}
+
+/// The proposals that are among the [`MAX_PROPOSALS_PER_GROUP`] best of either of their groups,
+/// in their original order. A name with hundreds of near matches (numbered names, "Yhdistys 12")
+/// would otherwise fill the table with rows nobody can answer, and its answer with megabytes.
+fn best_per_group(proposals: Vec<Proposal>, group_count: usize) -> Vec<Proposal> {
+    let rank = |proposal: &Proposal| {
+        (
+            std::cmp::Reverse(proposal.band),
+            std::cmp::Reverse(proposal.closeness),
+            proposal.reason,
+        )
+    };
+    let mut of_group: Vec<Vec<usize>> = vec![Vec::new(); group_count];
+    for (index, proposal) in proposals.iter().enumerate() {
+        of_group[proposal.group_a].push(index);
+        of_group[proposal.group_b].push(index);
+    }
+    let mut kept = vec![false; proposals.len()];
+    for indexes in &mut of_group {
+        // Stable: equally good proposals keep their order (by group), so the outcome is fixed.
+        indexes.sort_by_key(|&index| rank(&proposals[index]));
+        for &index in indexes.iter().take(MAX_PROPOSALS_PER_GROUP) {
+            kept[index] = true;
+        }
+    }
+    proposals
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(proposal, kept)| kept.then_some(proposal))
         .collect()
 }
 
@@ -1483,6 +1541,57 @@ mod tests {
             proposals.iter().any(|p| p.reason == KindDiffers),
             "Raisio the town and Raisio the business: {proposals:?}"
         );
+    }
+
+    #[test]
+    fn a_name_with_many_near_matches_keeps_its_best_few() {
+        // A hundred numbered clubs are all within two letters of each other: 4,950 near pairs.
+        let names: Vec<(String, String)> = (100..200)
+            .map(|number| (format!("m{number}"), format!("Meriklubi {number}")))
+            .collect();
+        let one: Vec<(&str, &str, ActorKind)> = names
+            .iter()
+            .map(|(id, name)| (id.as_str(), name.as_str(), ActorKind::Association))
+            .collect();
+        let boards = [
+            board(&one),
+            board(&[("x", "Meriklubi 150", ActorKind::Association)]),
+        ];
+        let sources = [
+            Source {
+                id: "1",
+                board: &boards[0],
+            },
+            Source {
+                id: "2",
+                board: &boards[1],
+            },
+        ];
+        let (_, groups) = group_actors(&sources, &Decisions::new());
+        let proposals = propose(&sources, &groups, &Decisions::new());
+        assert!(
+            proposals.len() <= MAX_PROPOSALS_PER_GROUP * groups.len(),
+            "{} proposals for {} groups",
+            proposals.len(),
+            groups.len()
+        );
+        // Meriklubi 150 keeps its closest ones: one letter apart (151, 160…), all likely.
+        let club = groups
+            .iter()
+            .position(|group| group.members.len() == 2)
+            .expect("Meriklubi 150 on both maps");
+        let mut of_club: Vec<&Proposal> = proposals
+            .iter()
+            .filter(|proposal| proposal.group_a == club || proposal.group_b == club)
+            .collect();
+        of_club.sort_by_key(|proposal| std::cmp::Reverse((proposal.band, proposal.closeness)));
+        assert!(of_club.len() >= MAX_PROPOSALS_PER_GROUP, "{of_club:?}");
+        for proposal in &of_club[..MAX_PROPOSALS_PER_GROUP] {
+            assert_eq!(
+                (proposal.band, proposal.reason, proposal.closeness),
+                (Likely, SimilarSpelling, 917)
+            );
+        }
     }
 
     #[test]
