@@ -4,7 +4,12 @@
 // other's board, read-only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+/** With KARTTA_GUIDE_SHOTS=1 this step's screenshot also refreshes the workshop guide's (as guide.test.mjs does). */
+const GUIDE_SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1' ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots') : null;
 
 useServer();
 
@@ -96,6 +101,7 @@ test('personal boards: made at join, private to their owners, shared by the faci
   await f.waitForTimeout(5500);
   await f.evaluate(() => document.querySelector('.k-overview').scrollIntoView());
   await f.screenshot({ path: `${ARTIFACTS}/e2e-personal-overview.png` });
+  if (GUIDE_SHOTS) await f.screenshot({ path: `${GUIDE_SHOTS}/09-personal-boards.png` });
   await axeScan(f, 'workshop page with personal boards');
 
   // Presenting Bertil's board, unshared, shows it to everyone while it is presented.
