@@ -3,7 +3,7 @@
 // outline (in Finnish here), and the server's export derives the same ring from the stored position.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, person, screenOf, waitFor } from './harness.mjs';
+import { useServer, server, person, screenOf, axeScan, waitFor } from './harness.mjs';
 
 useServer();
 
@@ -54,6 +54,7 @@ test('moving an actor to an outer ring shows its new ring in the details and the
   assert.doesNotMatch(row, /Ydin/);
   await page.click('#k-tab-details');
   await waitFor(page, () => document.querySelector('#k-placement')?.textContent === 'Kehä: Laajempi verkosto');
+  await axeScan(page, 'details panel with the ring, in Finnish');
 
   // The server derives the same ring from the stored position.
   for (;;) {

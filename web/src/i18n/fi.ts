@@ -19,7 +19,7 @@ export const fi: Messages = {
   'board.untitled': 'Nimetön kartta',
   'board.titleLabel': 'Taulun nimi',
   'board.canvas': 'Karttapohja. Kartan tekstiversio löytyy jäsennyksestä.',
-  'board.home': 'Kartan etusivu',
+  'board.home': 'Kartta – etusivu',
   'board.locked': 'Lukittu: vain luku',
   'board.toolbar': 'Työkalut',
   'board.template': 'Tausta',
