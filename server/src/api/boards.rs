@@ -235,8 +235,12 @@ async fn personal_board_at_join(
     let (board_id, capability, new_board) = made;
     // A vote started before this board was in the catalog did not reach it: the board gets the
     // vote of now, as a fork does. One started later finds the board in the catalog itself.
+    // Failing here must not fail the join: the board exists, and only this answer hands its
+    // owner the capability to it.
     if let Some(board) = new_board {
-        super::votes::mirror_into_new_board(state, &board).await?;
+        if let Err(error) = super::votes::mirror_into_new_board(state, &board).await {
+            tracing::warn!(board = %board.id, ?error, "could not show the running vote on a new personal board");
+        }
     }
     Ok((board_id, capability))
 }
