@@ -99,6 +99,11 @@ pub enum Command<R: Replies> {
     People {
         names: R::People,
     },
+    /// Readers lost their access (a personal board no longer shared): close every read-only
+    /// connection with `AccessWithdrawn`; `done` is answered at once.
+    CloseReaders {
+        done: R::Done,
+    },
     /// The board was deleted: close every connection and end without writing anything.
     Delete {
         done: R::Done,
@@ -580,6 +585,17 @@ impl<R: Replies> RoomLifecycle<R> {
                     reply,
                     names: self.sync.people(),
                 }),
+                Command::CloseReaders { done: reply } => {
+                    for connection in self.sync.connections_with_role(Role::Viewer) {
+                        self.sync.leave(connection);
+                        out.push(Effect::Close {
+                            connection,
+                            reason: CloseReason::AccessWithdrawn,
+                        });
+                    }
+                    self.mark_idle_if_empty(now);
+                    out.push(Effect::Done { reply });
+                }
                 Command::Delete { done: reply } => deleted = Some(reply),
             }
         }

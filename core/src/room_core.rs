@@ -292,6 +292,15 @@ impl RoomCore {
         Ok(first)
     }
 
+    /// The connections that joined with `role`.
+    pub fn connections_with_role(&self, role: Role) -> Vec<ConnectionId> {
+        self.connections
+            .iter()
+            .filter(|(_, state)| state.role == role)
+            .map(|(connection, _)| *connection)
+            .collect()
+    }
+
     /// Forgets a connection and removes every awareness state it announced.
     pub fn leave(&mut self, connection: ConnectionId) {
         if let Some(state) = self.connections.remove(&connection) {

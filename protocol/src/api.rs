@@ -440,6 +440,11 @@ pub struct MatchProposal {
     pub reason: MatchReason,
     pub key_a: String,
     pub key_b: String,
+    /// Ids of the maps holding a card of each group: a merge keeps two cards of one map apart,
+    /// so "same" does not join these (the table says why and offers "different"). Empty when
+    /// a "same" would be followed.
+    #[serde(default)]
+    pub shared_maps: Vec<String>,
 }
 
 /// Answer to `POST /api/workshops/{id}/matches/propose` (facilitator): the match table.

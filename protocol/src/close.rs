@@ -28,6 +28,9 @@ pub enum CloseReason {
     /// An update that relies on content the board does not have (it would have to wait inside
     /// the document for content that may never come). The client resyncs on reconnect.
     MissingDependencies,
+    /// The connection's access ended: a personal board it read is no longer shared. It is not
+    /// an error of the client, which should say so rather than reconnect in silence.
+    AccessWithdrawn,
 }
 
 impl CloseReason {
@@ -43,6 +46,7 @@ impl CloseReason {
         CloseReason::TooManyPending,
         CloseReason::InvalidBoard,
         CloseReason::MissingDependencies,
+        CloseReason::AccessWithdrawn,
     ];
 
     pub fn code(self) -> u16 {
@@ -58,6 +62,7 @@ impl CloseReason {
             CloseReason::TooManyPending => 4030,
             CloseReason::InvalidBoard => 4004,
             CloseReason::MissingDependencies => 4031,
+            CloseReason::AccessWithdrawn => 4003,
         }
     }
 
@@ -75,6 +80,7 @@ impl CloseReason {
             CloseReason::TooManyPending => "tooManyPending",
             CloseReason::InvalidBoard => "invalidBoard",
             CloseReason::MissingDependencies => "missingDependencies",
+            CloseReason::AccessWithdrawn => "accessWithdrawn",
         }
     }
 

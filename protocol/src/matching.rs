@@ -18,7 +18,7 @@
 //!   hyvinvointialue) are not proposed, nor two different entities of the seed; short generic
 //!   names (Yrittäjät, kirjasto) are only ever "maybe".
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -97,6 +97,10 @@ impl Decisions {
     }
 
     pub fn verdict(&self, key_a: &str, key_b: &str) -> Option<MatchVerdict> {
+        // Most tables are made with few or no decisions: skip building the pair of keys then.
+        if self.verdicts.is_empty() {
+            return None;
+        }
         self.verdicts.get(&Self::pair(key_a, key_b)).copied()
     }
 
@@ -509,6 +513,47 @@ struct NameFacts {
     abbreviations: Vec<String>,
     /// The original is a short all-capital word, lower-cased (VSL).
     acronym: Option<String>,
+    // Derived from `key` once per name rather than once per pair of names: `propose` compares
+    // every pair of distinct names, and these were most of its time.
+    /// The words of `key`, sorted and without repeats.
+    key_words: Vec<String>,
+    /// The first letter of each word of `key` (what an acronym of it is).
+    initials: String,
+    /// Characters in `loose`.
+    loose_chars: usize,
+    /// How many characters of `loose` fall into each of 64 buckets: the buckets two loose keys
+    /// differ in bound their edit distance from below, so most pairs skip computing it.
+    loose_histogram: [u16; 64],
+    /// The loose key once place names are read in the other language, if that changes the key.
+    translated_loose: Option<String>,
+}
+
+/// A lower bound of the edit distance between two strings from their character histograms:
+/// each edit changes the count of at most one bucket up and one down.
+fn histogram_distance(a: &[u16; 64], b: &[u16; 64]) -> usize {
+    let (mut more, mut fewer) = (0usize, 0usize);
+    for (x, y) in a.iter().zip(b) {
+        if x > y {
+            more += usize::from(x - y);
+        } else {
+            fewer += usize::from(y - x);
+        }
+    }
+    more.max(fewer)
+}
+
+/// Whether two loose keys are at least `threshold` alike (`strsim::normalized_levenshtein`),
+/// computing the distance only when the histograms leave it possible.
+fn alike_at_least(a: &NameFacts, b: &NameFacts, threshold: f64) -> Option<f64> {
+    let longest = a.loose_chars.max(b.loose_chars);
+    if longest > 0 {
+        let bound = histogram_distance(&a.loose_histogram, &b.loose_histogram);
+        if 1.0 - (bound as f64) / (longest as f64) < threshold {
+            return None;
+        }
+    }
+    let similarity = strsim::normalized_levenshtein(&a.loose, &b.loose);
+    (similarity >= threshold).then_some(similarity)
 }
 
 impl NameFacts {
@@ -532,13 +577,28 @@ impl NameFacts {
                 .chars()
                 .all(|ch| ch.is_alphabetic() && ch.is_uppercase()))
         .then(|| trimmed.to_lowercase());
+        let loose = loose_key(&key);
+        let mut loose_histogram = [0u16; 64];
+        for ch in loose.chars() {
+            let bucket = &mut loose_histogram[(ch as usize) % 64];
+            *bucket = bucket.saturating_add(1);
+        }
+        let mut key_words: Vec<String> = key.split(' ').map(str::to_owned).collect();
+        key_words.sort();
+        key_words.dedup();
+        let translated_key = translated(&key);
         NameFacts {
-            loose: loose_key(&key),
             entity: seed_entity(&key),
             head: head_of(&key),
             generic: is_generic(&key),
             abbreviations,
             acronym,
+            key_words,
+            initials: initials(&key),
+            loose_chars: loose.chars().count(),
+            loose_histogram,
+            translated_loose: (translated_key != key).then(|| loose_key(&translated_key)),
+            loose,
             key,
         }
     }
@@ -557,13 +617,21 @@ fn translated(key: &str) -> String {
         .join(" ")
 }
 
+/// How alike a proposal's names are, in thousandths: what orders the proposals of one group.
+/// Rules other than a spelling distance are as sure as a proposal gets.
+const CERTAIN: u16 = 1000;
+
+fn thousandths(similarity: f64) -> u16 {
+    (similarity.clamp(0.0, 1.0) * 1000.0).round() as u16
+}
+
 /// Whether two names that are not automatically the same should be put to a person, how
-/// strongly and why. `None`: not proposed.
+/// strongly, why, and how alike (thousandths). `None`: not proposed.
 fn propose_pair(
     a: &NameFacts,
     b: &NameFacts,
     decisions: &Decisions,
-) -> Option<(MatchBand, MatchReason)> {
+) -> Option<(MatchBand, MatchReason, u16)> {
     if decisions.verdict(&a.key, &b.key) == Some(MatchVerdict::Different) {
         return None;
     }
@@ -575,20 +643,20 @@ fn propose_pair(
     }
     if a.generic || b.generic {
         let alike = a.loose == b.loose
-            || a.key
-                .split(' ')
-                .any(|word| b.key.split(' ').any(|other| other == word));
-        return alike.then_some((MatchBand::Maybe, MatchReason::GenericName));
+            || a.key_words
+                .iter()
+                .any(|word| b.key_words.binary_search(word).is_ok());
+        return alike.then_some((MatchBand::Maybe, MatchReason::GenericName, CERTAIN));
     }
     if a.key == b.key {
         // Equal names kept apart: the kinds differ.
-        return Some((MatchBand::Maybe, MatchReason::KindDiffers));
+        return Some((MatchBand::Maybe, MatchReason::KindDiffers, CERTAIN));
     }
     if a.abbreviations
         .iter()
         .any(|word| b.abbreviations.contains(word))
     {
-        return Some((MatchBand::Maybe, MatchReason::SharedAbbreviation));
+        return Some((MatchBand::Maybe, MatchReason::SharedAbbreviation, CERTAIN));
     }
     if let (Some(x), Some(y)) = (a.head, b.head) {
         if x != y {
@@ -596,41 +664,51 @@ fn propose_pair(
         }
     }
     if a.loose == b.loose {
-        return Some((MatchBand::Likely, MatchReason::LooseSpelling));
+        return Some((MatchBand::Likely, MatchReason::LooseSpelling, CERTAIN));
     }
     let acronym_of = |short: &NameFacts, long: &NameFacts| {
         short
             .acronym
             .as_ref()
-            .is_some_and(|acronym| long.key.contains(' ') && initials(&long.key) == *acronym)
+            .is_some_and(|acronym| long.key.contains(' ') && long.initials == *acronym)
     };
     if acronym_of(a, b) || acronym_of(b, a) {
-        return Some((MatchBand::Likely, MatchReason::Acronym));
+        return Some((MatchBand::Likely, MatchReason::Acronym, CERTAIN));
     }
-    let (length_a, length_b) = (a.loose.chars().count(), b.loose.chars().count());
+    let (length_a, length_b) = (a.loose_chars, b.loose_chars);
     if length_a.min(length_b) * 4 >= length_a.max(length_b) * 3 {
-        let similarity = strsim::normalized_levenshtein(&a.loose, &b.loose);
-        if similarity >= 0.9 {
-            return Some((MatchBand::Likely, MatchReason::SimilarSpelling));
-        }
-        if similarity >= 0.75 {
-            return Some((MatchBand::Maybe, MatchReason::SimilarSpelling));
+        if let Some(similarity) = alike_at_least(a, b, 0.75) {
+            let band = if similarity >= 0.9 {
+                MatchBand::Likely
+            } else {
+                MatchBand::Maybe
+            };
+            return Some((band, MatchReason::SimilarSpelling, thousandths(similarity)));
         }
     }
     // A place and an organisation of that place (Turku, Turun yliopisto) are not "containing".
     if a.head.is_none() == b.head.is_none() {
-        let words_a: HashSet<&str> = a.key.split(' ').collect();
-        let words_b: HashSet<&str> = b.key.split(' ').collect();
-        if words_a.is_subset(&words_b) || words_b.is_subset(&words_a) {
-            return Some((MatchBand::Maybe, MatchReason::Contains));
+        let within = |small: &NameFacts, large: &NameFacts| {
+            small
+                .key_words
+                .iter()
+                .all(|word| large.key_words.binary_search(word).is_ok())
+        };
+        if within(a, b) || within(b, a) {
+            return Some((MatchBand::Maybe, MatchReason::Contains, CERTAIN));
         }
     }
-    let (translated_a, translated_b) = (translated(&a.key), translated(&b.key));
-    if (translated_a != a.key || translated_b != b.key)
-        && strsim::normalized_levenshtein(&loose_key(&translated_a), &loose_key(&translated_b))
-            >= 0.85
-    {
-        return Some((MatchBand::Maybe, MatchReason::TranslatedPlace));
+    if a.translated_loose.is_some() || b.translated_loose.is_some() {
+        let translated_a = a.translated_loose.as_deref().unwrap_or(&a.loose);
+        let translated_b = b.translated_loose.as_deref().unwrap_or(&b.loose);
+        let similarity = strsim::normalized_levenshtein(translated_a, translated_b);
+        if similarity >= 0.85 {
+            return Some((
+                MatchBand::Maybe,
+                MatchReason::TranslatedPlace,
+                thousandths(similarity),
+            ));
+        }
     }
     None
 }
@@ -668,6 +746,24 @@ pub struct Proposal {
     /// The two strict keys the proposal is about (what a decision is stored under).
     pub key_a: String,
     pub key_b: String,
+    /// Sources (indexes) holding a card of each group: a merge never puts two cards of one map
+    /// together, so "same" cannot join these groups ("VSL" beside "Varsinais-Suomen liitto" on
+    /// one board). Empty when the merge can follow a "same".
+    pub shared_sources: Vec<usize>,
+    /// How alike the two names are, in thousandths (1000 for rules other than spelling).
+    pub closeness: u16,
+}
+
+/// The sources holding a member of both groups, in order.
+fn shared_sources(a: &Group, b: &Group) -> Vec<usize> {
+    let mut shared: Vec<usize> = a
+        .members
+        .iter()
+        .map(|member| member.source)
+        .filter(|source| b.members.iter().any(|other| other.source == *source))
+        .collect();
+    shared.dedup();
+    shared
 }
 
 struct UnionFind {
@@ -903,6 +999,9 @@ type Blocks = (Vec<Vec<String>>, HashMap<String, Vec<usize>>);
 const MAX_ALL_PAIRS_NAMES: usize = 1_500;
 /// A block shared by more names than this is too common to compare by.
 const MAX_BLOCK_NAMES: usize = 64;
+/// Proposals kept for each group: its best ones (a person answers them, and the next table
+/// brings the next ones, since a "different" is never proposed again).
+const MAX_PROPOSALS_PER_GROUP: usize = 5;
 
 /// Near matches between the groups, best first within each pair of groups, at most one per
 /// pair. Never applied: a person confirms ("same") or rejects ("different") each.
@@ -932,7 +1031,11 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
     }
     let names: Vec<(NameFacts, Vec<usize>)> = names.into_values().collect();
     let mut best: BTreeMap<(usize, usize), Proposal> = BTreeMap::new();
-    let mut offer = |group_x: usize, group_y: usize, band, reason, a: &NameFacts, b: &NameFacts| {
+    let mut offer = |group_x: usize,
+                     group_y: usize,
+                     (band, reason, closeness): (MatchBand, MatchReason, u16),
+                     a: &NameFacts,
+                     b: &NameFacts| {
         if group_x == group_y {
             return;
         }
@@ -948,12 +1051,17 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
             reason,
             key_a: key_a.clone(),
             key_b: key_b.clone(),
+            shared_sources: Vec::new(),
+            closeness,
         };
         let slot = best
             .entry((group_a, group_b))
             .or_insert_with(|| proposal.clone());
-        if (proposal.band, std::cmp::Reverse(proposal.reason))
-            > (slot.band, std::cmp::Reverse(slot.reason))
+        if (
+            proposal.band,
+            std::cmp::Reverse(proposal.reason),
+            proposal.closeness,
+        ) > (slot.band, std::cmp::Reverse(slot.reason), slot.closeness)
         {
             *slot = proposal;
         }
@@ -994,10 +1102,10 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
     for (index, (facts, holders)) in names.iter().enumerate() {
         // The same name in several groups: kept apart by kind, generic, or one map's two cards.
         if holders.len() > 1 {
-            if let Some((band, reason)) = propose_pair(facts, facts, decisions) {
+            if let Some(found) = propose_pair(facts, facts, decisions) {
                 for (position, &x) in holders.iter().enumerate() {
                     for &y in &holders[position + 1..] {
-                        offer(x, y, band, reason, facts, facts);
+                        offer(x, y, found, facts, facts);
                     }
                 }
             }
@@ -1026,16 +1134,54 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
             {
                 continue;
             }
-            if let Some((band, reason)) = propose_pair(facts, other, decisions) {
+            if let Some(found) = propose_pair(facts, other, decisions) {
                 for &x in holders {
                     for &y in other_holders {
-                        offer(x, y, band, reason, facts, other);
+                        offer(x, y, found, facts, other);
                     }
                 }
             }
         }
     }
-    best.into_values().collect()
+    best_per_group(best.into_values().collect(), groups.len())
+        .into_iter()
+        .map(|mut proposal| {
+            proposal.shared_sources =
+                shared_sources(&groups[proposal.group_a], &groups[proposal.group_b]);
+            proposal
+        })
+        .collect()
+}
+
+/// The proposals that are among the [`MAX_PROPOSALS_PER_GROUP`] best of either of their groups,
+/// in their original order. A name with hundreds of near matches (numbered names, "Yhdistys 12")
+/// would otherwise fill the table with rows nobody can answer, and its answer with megabytes.
+fn best_per_group(proposals: Vec<Proposal>, group_count: usize) -> Vec<Proposal> {
+    let rank = |proposal: &Proposal| {
+        (
+            std::cmp::Reverse(proposal.band),
+            std::cmp::Reverse(proposal.closeness),
+            proposal.reason,
+        )
+    };
+    let mut of_group: Vec<Vec<usize>> = vec![Vec::new(); group_count];
+    for (index, proposal) in proposals.iter().enumerate() {
+        of_group[proposal.group_a].push(index);
+        of_group[proposal.group_b].push(index);
+    }
+    let mut kept = vec![false; proposals.len()];
+    for indexes in &mut of_group {
+        // Stable: equally good proposals keep their order (by group), so the outcome is fixed.
+        indexes.sort_by_key(|&index| rank(&proposals[index]));
+        for &index in indexes.iter().take(MAX_PROPOSALS_PER_GROUP) {
+            kept[index] = true;
+        }
+    }
+    proposals
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(proposal, kept)| kept.then_some(proposal))
+        .collect()
 }
 
 #[cfg(test)]
@@ -1395,5 +1541,95 @@ mod tests {
             proposals.iter().any(|p| p.reason == KindDiffers),
             "Raisio the town and Raisio the business: {proposals:?}"
         );
+    }
+
+    #[test]
+    fn a_name_with_many_near_matches_keeps_its_best_few() {
+        // A hundred numbered clubs are all within two letters of each other: 4,950 near pairs.
+        let names: Vec<(String, String)> = (100..200)
+            .map(|number| (format!("m{number}"), format!("Meriklubi {number}")))
+            .collect();
+        let one: Vec<(&str, &str, ActorKind)> = names
+            .iter()
+            .map(|(id, name)| (id.as_str(), name.as_str(), ActorKind::Association))
+            .collect();
+        let boards = [
+            board(&one),
+            board(&[("x", "Meriklubi 150", ActorKind::Association)]),
+        ];
+        let sources = [
+            Source {
+                id: "1",
+                board: &boards[0],
+            },
+            Source {
+                id: "2",
+                board: &boards[1],
+            },
+        ];
+        let (_, groups) = group_actors(&sources, &Decisions::new());
+        let proposals = propose(&sources, &groups, &Decisions::new());
+        assert!(
+            proposals.len() <= MAX_PROPOSALS_PER_GROUP * groups.len(),
+            "{} proposals for {} groups",
+            proposals.len(),
+            groups.len()
+        );
+        // Meriklubi 150 keeps its closest ones: one letter apart (151, 160…), all likely.
+        let club = groups
+            .iter()
+            .position(|group| group.members.len() == 2)
+            .expect("Meriklubi 150 on both maps");
+        let mut of_club: Vec<&Proposal> = proposals
+            .iter()
+            .filter(|proposal| proposal.group_a == club || proposal.group_b == club)
+            .collect();
+        of_club.sort_by_key(|proposal| std::cmp::Reverse((proposal.band, proposal.closeness)));
+        assert!(of_club.len() >= MAX_PROPOSALS_PER_GROUP, "{of_club:?}");
+        for proposal in &of_club[..MAX_PROPOSALS_PER_GROUP] {
+            assert_eq!(
+                (proposal.band, proposal.reason, proposal.closeness),
+                (Likely, SimilarSpelling, 917)
+            );
+        }
+    }
+
+    #[test]
+    fn a_proposal_the_merge_would_refuse_names_the_map_holding_both() {
+        // Group 1 drew the regional council twice, once by its acronym; group 2 once.
+        let one = board(&[
+            ("a1", "VSL", ActorKind::RegionalAuthority),
+            (
+                "a2",
+                "Varsinais-Suomen liitto",
+                ActorKind::RegionalAuthority,
+            ),
+        ]);
+        let two = board(&[("b1", "VSL", ActorKind::RegionalAuthority)]);
+        let three = board(&[(
+            "c1",
+            "Varsinais-Suomen liitto",
+            ActorKind::RegionalAuthority,
+        )]);
+        let source = |id, board| Source { id, board };
+        let sources = [source("1", &one), source("2", &two), source("3", &three)];
+        let (_, groups) = group_actors(&sources, &Decisions::new());
+        let proposals = propose(&sources, &groups, &Decisions::new());
+        let [proposal] = proposals.as_slice() else {
+            panic!("one proposal between the two spellings: {proposals:?}");
+        };
+        assert_eq!((proposal.band, proposal.reason), (Likely, Acronym));
+        assert_eq!(
+            proposal.shared_sources,
+            vec![0],
+            "map 1 holds both cards, so the merge keeps them apart"
+        );
+
+        // Across two maps that each hold one spelling, nothing stands in the way.
+        let sources = [source("2", &two), source("3", &three)];
+        let (_, groups) = group_actors(&sources, &Decisions::new());
+        let proposals = propose(&sources, &groups, &Decisions::new());
+        assert_eq!(proposals.len(), 1, "{proposals:?}");
+        assert!(proposals[0].shared_sources.is_empty());
     }
 }

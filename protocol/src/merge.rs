@@ -341,8 +341,27 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
         (actor.ring, actor.sector) = crate::placement::placement(template, actor.x, actor.y);
         actor.support = Some(format!("{} of {n}", actor.sources.len()));
     }
-    for relation in &mut board.relations {
-        relation.support = Some(format!("{} of {n}", relation.sources.len()));
+    let actor_sources: std::collections::HashMap<&str, &[String]> = board
+        .actors
+        .iter()
+        .map(|actor| (actor.id.as_str(), actor.sources.as_slice()))
+        .collect();
+    let relation_supports: Vec<Option<String>> = board
+        .relations
+        .iter()
+        .map(|relation| {
+            let sources_of = |id: &str| actor_sources.get(id).copied().unwrap_or(&[]);
+            crate::schema::relation_support(
+                &relation.sources,
+                sources_of(relation.from.as_str()),
+                sources_of(relation.to.as_str()),
+                &board.meta.merged_from,
+            )
+            .map(|(k, m)| format!("{k} of {m}"))
+        })
+        .collect();
+    for (relation, support) in board.relations.iter_mut().zip(relation_supports) {
+        relation.support = support;
     }
     board
 }
@@ -739,6 +758,72 @@ mod tests {
             assert_eq!(merged_relation.sources, vec!["A", "A2"]);
             assert!(merged_relation.other_kinds.is_empty());
         }
+    }
+
+    #[test]
+    fn a_relation_counts_in_the_maps_that_hold_both_its_actors() {
+        let turku = || actor("t", "Turku", 0.0, 0.0);
+        let council = || actor("v", "Varsinais-Suomen liitto", 400.0, 0.0);
+        let tie = || relation("r", "t", "v", RelationKind::Funding, Strength::Normal);
+        // Map 1 draws the tie; map 2 has both actors but no tie; map 3 lacks the council.
+        let one = board(Template::Blank, vec![turku(), council()], vec![tie()]);
+        let two = board(Template::Blank, vec![turku(), council()], vec![]);
+        let three = board(Template::Blank, vec![turku()], vec![]);
+        let all = merged(&[("1", &one), ("2", &two), ("3", &three)]);
+        let support = |name: &str| {
+            all.actors
+                .iter()
+                .find(|actor| actor.name == name)
+                .and_then(|actor| actor.support.clone())
+        };
+        assert_eq!(support("Turku").as_deref(), Some("3 of 3"));
+        assert_eq!(
+            support("Varsinais-Suomen liitto").as_deref(),
+            Some("2 of 3")
+        );
+        assert_eq!(
+            all.relations[0].support.as_deref(),
+            Some("1 of 2"),
+            "map 3 could not draw it: it has no council"
+        );
+
+        // Both maps that hold both actors draw it: full support, though one map of three lacks it.
+        let two = board(Template::Blank, vec![turku(), council()], vec![tie()]);
+        let all = merged(&[("1", &one), ("2", &two), ("3", &three)]);
+        assert_eq!(all.relations[0].support.as_deref(), Some("2 of 2"));
+    }
+
+    #[test]
+    fn relation_support_counts_only_merged_maps_and_never_falls_below_k() {
+        use crate::schema::relation_support;
+        let ids = |list: &[&str]| list.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+        let maps = ids(&["1", "2", "3", "4"]);
+        let check = |relation: &[&str], from: &[&str], to: &[&str], expected| {
+            assert_eq!(
+                relation_support(&ids(relation), &ids(from), &ids(to), &maps),
+                expected,
+                "relation {relation:?}, from {from:?}, to {to:?}"
+            );
+        };
+        check(&["1"], &["1", "2", "3"], &["1", "3", "4"], Some((1, 2)));
+        check(
+            &["1", "3"],
+            &["1", "2", "3"],
+            &["1", "3", "4"],
+            Some((2, 2)),
+        );
+        // An end added on the merged board itself: nothing known, so all the maps.
+        check(&["1"], &["1", "2"], &[], Some((1, 4)));
+        // An end moved onto an actor of other maps: m is at least k.
+        check(&["1", "2"], &["3"], &["3", "4"], Some((2, 2)));
+        // A source that is not one of the merged maps does not count.
+        check(&["1", "x"], &["1", "x"], &["1", "x"], Some((1, 1)));
+        // Drawn on the merged board itself, or not a merged board: no claim.
+        check(&[], &["1"], &["1"], None);
+        assert_eq!(
+            relation_support(&ids(&["1"]), &ids(&["1"]), &ids(&["1"]), &[]),
+            None
+        );
     }
 
     #[test]

@@ -311,7 +311,8 @@ pub struct RelationView {
     /// On a merged board: kinds some maps gave it besides the majority's `kind`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_kinds: Vec<RelationKind>,
-    /// On a merged board: "k of n", derived from `sources` and `meta.mergedFrom`.
+    /// On a merged board: "k of m", where k maps hold the relation and m maps hold both of
+    /// its actors ([`relation_support`]); derived from the sources and `meta.mergedFrom`.
     #[serde(default, with = "derived", skip_serializing_if = "Option::is_none")]
     #[ts(as = "Option<String>", optional)]
     pub support: Option<String>,
@@ -338,6 +339,35 @@ pub struct StrokeView {
     pub color: String,
     pub width: f64,
     pub points: Vec<f64>,
+}
+
+/// "k of m" for a relation of a merged board: `k` of the merged maps hold the relation, `m` hold
+/// both of its actors (a map without one of them could not have drawn it, so it does not count
+/// against the relation). Sources outside `merged_from` are ignored. When an end was added on
+/// the merged board itself (no sources) nothing is known of where it was, so `m` is then all
+/// the merged maps; `m` is never below `k` (an end moved onto another actor may have fewer
+/// maps). `None` off a merged board and for a relation drawn on the merged board itself.
+pub fn relation_support(
+    relation: &[String],
+    from: &[String],
+    to: &[String],
+    merged_from: &[String],
+) -> Option<(usize, usize)> {
+    if merged_from.is_empty() || relation.is_empty() {
+        return None;
+    }
+    let mut maps: Vec<&String> = merged_from.iter().collect();
+    maps.sort();
+    maps.dedup();
+    let k = maps.iter().filter(|&&map| relation.contains(map)).count();
+    let m = if from.is_empty() || to.is_empty() {
+        maps.len()
+    } else {
+        maps.iter()
+            .filter(|&&map| from.contains(map) && to.contains(map))
+            .count()
+    };
+    Some((k, m.max(k)))
 }
 
 /// A whole board as plain data, read in one transaction. Elements are sorted by id so that two
@@ -407,7 +437,18 @@ impl BoardView {
                 exists(&relation.from) && exists(&relation.to)
             })
             .map(|mut relation: RelationView| {
-                relation.support = support(&relation.sources);
+                let sources_of = |id: &str| {
+                    actors
+                        .binary_search_by(|actor| actor.id.as_str().cmp(id))
+                        .map_or(&[][..], |index| actors[index].sources.as_slice())
+                };
+                relation.support = relation_support(
+                    &relation.sources,
+                    sources_of(relation.from.as_str()),
+                    sources_of(relation.to.as_str()),
+                    &meta.merged_from,
+                )
+                .map(|(k, m)| format!("{k} of {m}"));
                 relation
             })
             .collect();

@@ -64,15 +64,25 @@ try {
   const url = `${server.origin}/w/${created.workshop.id}/compare?left=${left}&right=b:${PAIR === 'snapshot' ? one.id : two.id}#t=${token}`;
   const times = [];
   const proposeTimes = [];
+  const stepTimes = [];
+  let proposeBytes = 0;
   let items = 0;
   for (let run = 0; run <= RUNS; run++) {
     await page.goto('about:blank');
     await page.goto(url);
     await page.waitForFunction(() => document.getElementById('app')?.dataset.compared === 'ready', undefined, { timeout: 60_000, polling: 50 });
     const ready = await page.evaluate(() => performance.getEntriesByName('kartta:compare-ready')[0].startTime);
+    // Where the time went: both boards synced, the pairs known, the list and marks made, drawn.
+    const steps = await page.evaluate(() => Object.fromEntries(['synced', 'matched', 'listed', 'ready']
+      .map((step) => [step, performance.getEntriesByName(`kartta:compare-${step}`)[0]?.startTime ?? null])));
+    if (run > 0) stepTimes.push(steps);
     // The server's share: the match table of both boards (names, aliases, proposals).
-    const propose = await page.evaluate(() => performance.getEntriesByType('resource').find((e) => e.name.includes('/matches/propose'))?.duration ?? 0);
-    if (run > 0) proposeTimes.push(propose);
+    const proposeEntry = await page.evaluate(() => {
+      const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/matches/propose'));
+      return { duration: entry?.duration ?? 0, bytes: entry?.decodedBodySize ?? 0 };
+    });
+    if (run > 0) proposeTimes.push(proposeEntry.duration);
+    proposeBytes = proposeEntry.bytes;
     items = await page.locator('.k-cmp-item').count();
     // The first load warms the server's rooms and the browser's cache, as a facilitator's second look would.
     if (run > 0) times.push(ready);
@@ -81,7 +91,10 @@ try {
   console.log(JSON.stringify({
     benchmark: 'compare two 500-actor boards', pair: PAIR, actors: ACTORS, relationsPerBoard: RELATIONS, listItems: items,
     navigationToReadyMs: { median: Math.round(s.median), p95: Math.round(s.p95), max: Math.round(s.max), runs: s.n },
-    proposeMs: { median: Math.round(stats(proposeTimes).median) },
+    proposeMs: { median: Math.round(stats(proposeTimes).median) }, proposeBytes,
+    // Medians of navigation start → each step (synced: both boards' first state; matched: the pairs
+    // known; listed: compared, list and marks made; ready: both drawings and the list on screen).
+    stepsMs: Object.fromEntries(['synced', 'matched', 'listed', 'ready'].map((step) => [step, Math.round(stats(stepTimes.map((s) => s[step])).median)])),
     all: times.map((t) => Math.round(t)), loadAverage,
   }, null, 1));
 } finally {

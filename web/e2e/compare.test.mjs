@@ -69,6 +69,13 @@ test('two group maps compared side by side: the list, centring on both sides, pa
   assert.deepEqual(await itemsIn('actors', 'onlyLeft'), ['ELY-keskus']);
   assert.deepEqual(await itemsIn('actors', 'onlyRight'), ['Yrittäjät']);
   assert.deepEqual(await itemsIn('actors', 'different'), ['Turku']);
+  // What is on both maps is a count until opened.
+  const bothToggle = page.locator('#k-cmp-actors-both-toggle');
+  assert.equal(await bothToggle.getAttribute('aria-expanded'), 'false');
+  assert.match(await bothToggle.textContent(), /On both \(1\)/);
+  assert.deepEqual(await itemsIn('actors', 'both'), []);
+  await bothToggle.click();
+  assert.equal(await bothToggle.getAttribute('aria-expanded'), 'true');
   assert.deepEqual(await itemsIn('actors', 'both'), ['Varsinais-Suomen liitto']);
   assert.deepEqual(await itemsIn('relations', 'onlyLeft'), ['Turku – ELY-keskus']);
   assert.deepEqual(await itemsIn('relations', 'onlyRight'), ['Varsinais-Suomen liitto – Yrittäjät']);
@@ -135,7 +142,36 @@ test('a board compared with its own snapshot pairs elements by identity', { time
   assert.match(await page.textContent('#k-cmp-note'), /same board|one board/);
   const itemsIn = (category) => page.locator(`section[aria-labelledby="k-cmp-actors"] .k-cmp-${category} .k-cmp-label`).allTextContents();
   assert.deepEqual(await itemsIn('onlyRight'), ['Turun yliopisto']);
+  await page.click('#k-cmp-actors-both-toggle');
   assert.deepEqual((await itemsIn('both')).sort(), ['Kaarina', 'Turku']);
+});
+
+test('a long list of differences shows a page at a time, and more on request by keyboard', { timeout: 120_000 }, async () => {
+  const { workshop, token } = await workshopWithGroups(2);
+  const [one, two] = workshop.boards;
+  const many = Array.from({ length: 120 }, (_, i) => actor(`m${i}`, `Yhdistys ${String(i).padStart(3, '0')}`, 'association', (i % 12) * 260 - 1500, Math.floor(i / 12) * 160 - 800));
+  await seed(one.id, token, many, []);
+  await seed(two.id, token, [actor('k1', 'Kaarina', 'municipality', 0, 0)], []);
+  const { page } = await person('Fasilitaattori');
+  await page.goto(`${server.origin}/w/${workshop.id}/compare?left=b:${one.id}&right=b:${two.id}#t=${token}`);
+  await waitFor(page, () => document.getElementById('app')?.dataset.compared === 'ready', undefined, 30_000);
+  const onlyLeft = page.locator('section[aria-labelledby="k-cmp-actors"] .k-cmp-onlyLeft .k-cmp-item');
+  assert.match(await page.textContent('#k-cmp-actors-onlyLeft-toggle'), /\(120\)/, 'the heading counts them all');
+  assert.equal(await onlyLeft.count(), 50);
+  assert.equal(await page.textContent('#k-cmp-actors-onlyLeft-more'), 'Show 50 more (70 not shown)');
+  await page.focus('#k-cmp-actors-onlyLeft-more');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => document.querySelectorAll('section[aria-labelledby="k-cmp-actors"] .k-cmp-onlyLeft .k-cmp-item').length === 100);
+  // Focus lands on the first item just shown, so a keyboard or screen-reader user reads on from there.
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Yhdistys 050');
+  await page.click('#k-cmp-actors-onlyLeft-more');
+  await waitFor(page, () => document.querySelectorAll('section[aria-labelledby="k-cmp-actors"] .k-cmp-onlyLeft .k-cmp-item').length === 120);
+  assert.equal(await page.locator('#k-cmp-actors-onlyLeft-more').count(), 0);
+  // Closing a category keeps its count in the heading and drops its buttons.
+  await page.click('#k-cmp-actors-onlyLeft-toggle');
+  assert.equal(await onlyLeft.count(), 0);
+  assert.equal(await page.getAttribute('#k-cmp-actors-onlyLeft-toggle', 'aria-expanded'), 'false');
+  await axeScan(page, 'compare page with a long list');
 });
 
 test('the wall shows three boards large and live', { timeout: 150_000 }, async () => {

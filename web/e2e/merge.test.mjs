@@ -204,3 +204,45 @@ test('a facilitator merges three maps: match table, merge, "k of n" on the forum
   await waitFor(f, () => document.querySelectorAll('.k-support-text').length === 5);
   assert.match(await f.textContent('.k-outline'), /Yrittäjät/);
 });
+
+test('a proposal the merge would refuse says why and is answered "different"', { timeout: 120_000 }, async () => {
+  const response = await fetch(`${server.serverOrigin}/api/workshops`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Foorumi', locale: 'en', template: 'blank', groupCount: 2, personalBoards: [] }),
+  });
+  const created = await response.json();
+  const token = created.tokens.facilitator;
+  const { page } = await person('Fanni', { viewport: { width: 1366, height: 900 } });
+  await page.goto(`${server.origin}/w/${created.workshop.id}#t=${token}`);
+  await page.waitForSelector('#k-merge-all-group');
+  const boardIds = created.workshop.boards.map((b) => b.id);
+  // Group 1 drew the regional council twice, once by its acronym; group 2 only as "VSL".
+  const twice = [actor('g1-s', 'VSL', 'regional_authority', 0, 0), actor('g1-v', 'Varsinais-Suomen liitto', 'regional_authority', 400, 0)];
+  await page.evaluate(async ([ids, maps, bearer]) => {
+    for (const [i, id] of ids.entries()) {
+      const board = { format: 'kartta-board', version: 1, meta: { title: '', template: 'blank', locale: null, locked: false, timerEndsAt: null, presenting: null }, actors: maps[i], relations: [], notes: [], strokes: [] };
+      const answer = await fetch(`/api/boards/${id}/import`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(board) });
+      if (!answer.ok) throw new Error(`import: ${answer.status}`);
+    }
+  }, [boardIds, [twice, [actor('g2-s', 'VSL', 'regional_authority', 0, 0)]], token]);
+  await page.click('#k-merge-all-group');
+  await page.click('#k-merge-propose');
+  await page.waitForSelector('#k-match-table');
+
+  const row = rowOf(page, ['VSL', 'Varsinais-Suomen liitto']);
+  assert.equal(await row.count(), 1);
+  assert.equal(await row.getAttribute('data-blocked'), 'same-map');
+  assert.match(await row.locator('.k-match-why').textContent(), /Both are on Group 1: a merge never joins two cards of one map/);
+  const same = row.locator('[data-decide="same"]');
+  assert.equal(await same.getAttribute('aria-disabled'), 'true');
+  assert.equal(await same.getAttribute('aria-describedby'), await row.locator('.k-match-why').getAttribute('id'));
+  assert.match(await row.textContent(), /A merge keeps these apart/);
+  // The merge's own count: three cards, two actors, nothing joined by the proposal.
+  assert.equal(await page.textContent('#k-merge-preview'), '3 actors → 2; 0 merged; 0 undecided');
+  await axeScan(page, 'match table with a proposal the merge refuses');
+
+  // "Different" is the answer, saved for the workshop.
+  await row.locator('[data-decide="different"]').click();
+  await waitFor(page, () => /Saved: different/.test(document.querySelector('#k-merge-status').textContent));
+  assert.deepEqual(await decisions(page), ['different']);
+});

@@ -4,7 +4,12 @@
 // other's board, read-only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+/** With KARTTA_GUIDE_SHOTS=1 this step's screenshot also refreshes the workshop guide's (as guide.test.mjs does). */
+const GUIDE_SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1' ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots') : null;
 
 useServer();
 
@@ -96,6 +101,7 @@ test('personal boards: made at join, private to their owners, shared by the faci
   await f.waitForTimeout(5500);
   await f.evaluate(() => document.querySelector('.k-overview').scrollIntoView());
   await f.screenshot({ path: `${ARTIFACTS}/e2e-personal-overview.png` });
+  if (GUIDE_SHOTS) await f.screenshot({ path: `${GUIDE_SHOTS}/09-personal-boards.png` });
   await axeScan(f, 'workshop page with personal boards');
 
   // Presenting Bertil's board, unshared, shows it to everyone while it is presented.
@@ -131,8 +137,16 @@ test('personal boards: made at join, private to their owners, shared by the faci
   await placeActor(a, 'Åbo Akademi', 0, 120);
   await waitFor(b, () => [...window.kartta.model.actors.values()].some((x) => x.name === 'Åbo Akademi'));
 
+  // Stopping sharing closes Bertil's view of it at once, and his page says why; Aino keeps hers.
+  await f.click('#k-share-all');
+  await waitFor(f, (id) => !/Shared, read-only/.test(document.querySelector(`[data-board="${id}"] .k-board-meta`)?.textContent ?? ''), aBoard);
+  await waitFor(b, () => /no longer shown to you/.test(document.querySelector('#k-conn')?.textContent ?? ''), undefined, 15_000);
+  assert.match(await b.getAttribute('#k-conn', 'class'), /k-conn-disconnected/);
+  await placeActor(a, 'Turun ammattikorkeakoulu', 0, 240);
+  assert.ok(await a.evaluate(() => document.querySelector('#k-conn').classList.contains('k-conn-connected')));
+
   // Joining again on the same device gets the same board back.
   const again = await joinWithName(a, code, 'Aino');
   assert.equal(again, aBoard);
-  assert.deepEqual(await actorNames(a), ['Turun kaupunki', 'Åbo Akademi']);
+  assert.deepEqual(await actorNames(a), ['Turun ammattikorkeakoulu', 'Turun kaupunki', 'Åbo Akademi']);
 });

@@ -3,7 +3,12 @@
 // it both see the totals on the cards, in the outline and in the actor sheet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+/** With KARTTA_GUIDE_SHOTS=1 this step's screenshot also refreshes the workshop guide's (as guide.test.mjs does). */
+const GUIDE_SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1' ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots') : null;
 
 useServer();
 
@@ -138,6 +143,7 @@ test('a dot vote: hidden dots before the reveal, totals on every card after', { 
   await p1.evaluate(() => window.kartta.viewport.fit(null));
   await waitFor(p1, () => document.querySelectorAll('.k-vote-badge[data-revealed="true"]').length === 2);
   await p1.screenshot({ path: `${ARTIFACTS}/e2e-voting-results.png` });
+  if (GUIDE_SHOTS) await p1.screenshot({ path: `${GUIDE_SHOTS}/10-vote-results.png` });
 
   // The actor sheet carries the totals.
   const sheet = await (await api('GET', `/api/boards/${boardId}/actors.csv`, participant)).text();

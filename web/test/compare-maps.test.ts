@@ -143,7 +143,7 @@ describe('comparing two groups\' boards (by matches)', () => {
         { members: [member('left', l.ely)], reasons: [] },
         { members: [member('right', r.yrittajat)], reasons: [] },
       ],
-      proposals: [{ groupA: 2, groupB: 3, band: 'maybe', reason: 'similar_spelling', keyA: 'a', keyB: 'b' }],
+      proposals: [{ groupA: 2, groupB: 3, band: 'maybe', reason: 'similar_spelling', keyA: 'a', keyB: 'b', sharedMaps: [] }],
     };
     const pairs = pairsFromMatchTable(table, 'left', 'right');
     expect(pairs).toEqual([[l.liitto, r.liitto], [l.turku, r.turku]]);

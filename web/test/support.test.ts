@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { BoardModel } from '../src/model/board';
 import { FIELD, ROOT } from '../src/generated/protocol';
 import type { MatchGroup, MatchProposal, MatchTable, MatchVerdict } from '../src/generated/protocol';
-import { MATCH_REASONS, hiddenBelow, matchPreview, reasonKey, supportBadge } from '../src/model/support';
+import { MATCH_REASONS, hiddenBelow, matchPreview, reasonKey, relationSupport, relationSupportBadge, supportBadge } from '../src/model/support';
 import { MESSAGES, setLocale, t } from '../src/i18n';
 import { previewText } from '../src/ui/matches';
 import { elementsInRect, hitTest } from '../src/tools/hit';
@@ -95,7 +95,7 @@ const member = (name: string, sourceId = 's1') => ({ sourceId, actorId: name, na
 const group = (...members: string[]): MatchGroup => ({
   members: members.map((m) => member(m.split('@')[0]!, m.split('@')[1]!)), reasons: members.length > 1 ? ['same_name'] : [],
 });
-const proposal = (groupA: number, groupB: number, band: MatchProposal['band']): MatchProposal => ({ groupA, groupB, band, reason: 'contains', keyA: `${groupA}`, keyB: `${groupB}` });
+const proposal = (groupA: number, groupB: number, band: MatchProposal['band']): MatchProposal => ({ groupA, groupB, band, reason: 'contains', keyA: `${groupA}`, keyB: `${groupB}`, sharedMaps: [] });
 
 describe('the match preview', () => {
   // Turku (on three maps, joined already), Turun kaupunki, Åbo stad, VSL, Varsinais-Suomen liitto, Kela.
@@ -144,5 +144,28 @@ describe('match reasons in words', () => {
     expect(t(reasonKey('acronym'))).toBe('One name is the initials of the other');
     setLocale('fi');
     expect(t(reasonKey('contains'))).toBe('Toinen nimi sisältää toisen');
+  });
+});
+
+describe('"k of m" of a relation', () => {
+  // The cases of protocol/src/merge.rs `relation_support_counts_only_merged_maps_and_never_falls_below_k`.
+  const maps = ['1', '2', '3', '4'];
+  it.each([
+    [['1'], ['1', '2', '3'], ['1', '3', '4'], { k: 1, m: 2 }],
+    [['1', '3'], ['1', '2', '3'], ['1', '3', '4'], { k: 2, m: 2 }],
+    [['1'], ['1', '2'], [], { k: 1, m: 4 }],
+    [['1', '2'], ['3'], ['3', '4'], { k: 2, m: 2 }],
+    [['1', 'x'], ['1', 'x'], ['1', 'x'], { k: 1, m: 1 }],
+    [[], ['1'], ['1'], null],
+  ])('relation %j between %j and %j', (relation, from, to, expected) => {
+    expect(relationSupport(relation, from, to, maps)).toEqual(expected);
+  });
+
+  it('counts only the maps holding both actors, on the badge and in words', () => {
+    // Map m3 has no council, so it could not have drawn the tie: "1 of 2", not "1 of 3".
+    const model = mergedBoard(['m1', 'm2', 'm3'], [['turku', ['m1', 'm2', 'm3']], ['council', ['m1', 'm2']]], [['tie', 'turku', 'council', ['m1']]]);
+    expect(relationSupportBadge(model.relations.get('tie')!, model.actors, model.meta)).toBe('1/2');
+    expect(supportBadge(model.actors.get('turku')!.sources, model.meta)).toBe('3/3');
+    expect(t('support.inMapsWithBoth', { k: 1, m: 2 })).toBe('in 1 of the 2 maps that have both actors');
   });
 });

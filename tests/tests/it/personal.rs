@@ -1,7 +1,10 @@
 //! The personal phase over the real HTTP API and websocket: a personal board made at join, its
-//! owner's capability, and who may see, read and write it before and after sharing.
+//! owner's capability, who may see, read and write it before and after sharing, readers closed
+//! when sharing stops, and the running vote on a board made at join.
 
 use kartta_protocol::api::{BoardSummary, Created, Joined, Workshop};
+use kartta_protocol::close::CloseReason;
+use kartta_protocol::vote::VoteView;
 use kartta_tests::board::{add_actor, view};
 use kartta_tests::fixture::{create_workshop, json_body, workshop_as, Fixture};
 use kartta_tests::{http, Client, ServerProcess};
@@ -503,5 +506,122 @@ async fn a_join_over_the_limit_is_told_to_wait_and_makes_no_board() -> anyhow::R
         joined,
         "the refused join made no board"
     );
+    Ok(())
+}
+
+/// A facilitator's call that must succeed.
+async fn facilitated(
+    fixture: &Fixture,
+    method: &str,
+    path: &str,
+    payload: Option<serde_json::Value>,
+) -> anyhow::Result<kartta_tests::Response> {
+    let response = fixture.facilitator(method, path, payload).await?;
+    assert!(
+        response.status < 300,
+        "{method} {path}: {} {}",
+        response.status,
+        response.text()
+    );
+    Ok(response)
+}
+
+#[tokio::test]
+async fn a_personal_board_made_during_a_vote_shows_the_vote() -> anyhow::Result<()> {
+    let fixture = personal_workshops().await?;
+    let (server, created) = (&fixture.server, &fixture.created);
+    let workshop = &created.workshop.id;
+    let before = join(server, created, "Aino", None).await?;
+    let started: VoteView = facilitated(
+        &fixture,
+        "PUT",
+        &format!("/api/workshops/{workshop}/vote"),
+        Some(json!({"title": "Kuka on tärkein?", "dots": 3})),
+    )
+    .await?
+    .json()?;
+
+    // One who joins while the vote runs gets a new board: it must carry the vote too, or its
+    // owner cannot place a dot on their own map.
+    let during = join(server, created, "Bertil", None).await?;
+    for joined in [&before, &during] {
+        let board = joined
+            .personal_board_id
+            .as_deref()
+            .expect("a personal board");
+        let capability = joined.personal_token.as_deref().expect("a capability");
+        let owner = Client::connect(&server.sync_url_with_token(board, capability)).await?;
+        let vote = view(&owner.doc)
+            .meta
+            .vote
+            .expect("a board made at join shows the running vote");
+        assert_eq!(
+            (vote.id, vote.title, vote.dots, vote.revealed),
+            (started.id.clone(), started.title.clone(), 3, false)
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn stopping_sharing_closes_the_readers_of_a_personal_board() -> anyhow::Result<()> {
+    let fixture = personal_workshops().await?;
+    let (server, created) = (&fixture.server, &fixture.created);
+    let workshop = &created.workshop.id;
+    let aino = join(server, created, "Aino", None).await?;
+    let board = aino.personal_board_id.clone().unwrap();
+    let capability = aino.personal_token.clone().unwrap();
+    let bertil = join(server, created, "Bertil", None).await?;
+    let other_board = bertil.personal_board_id.clone().unwrap();
+
+    let owner = Client::connect(&server.sync_url_with_token(&board, &capability)).await?;
+    let facilitator =
+        Client::connect(&server.sync_url_with_token(&board, &created.tokens.facilitator)).await?;
+    let share = |shared: bool| json!({ "shared": shared });
+
+    // Shared one board at a time: a participant and a viewer read it.
+    facilitated(
+        &fixture,
+        "PATCH",
+        &format!("/api/boards/{board}"),
+        Some(share(true)),
+    )
+    .await?;
+    let reader =
+        Client::connect(&server.sync_url_with_token(&board, &created.tokens.participant)).await?;
+    let viewer =
+        Client::connect(&server.sync_url_with_token(&board, &created.tokens.viewer)).await?;
+    facilitated(
+        &fixture,
+        "PATCH",
+        &format!("/api/boards/{board}"),
+        Some(share(false)),
+    )
+    .await?;
+    let withdrawn = Some(CloseReason::AccessWithdrawn.code());
+    assert_eq!(reader.wait_for_close().await?, withdrawn);
+    assert_eq!(viewer.wait_for_close().await?, withdrawn);
+
+    // Shared all at once, then all stopped: the readers of every personal board go.
+    let share_all = format!("/api/workshops/{workshop}/share");
+    facilitated(&fixture, "POST", &share_all, Some(share(true))).await?;
+    let reader =
+        Client::connect(&server.sync_url_with_token(&board, &created.tokens.participant)).await?;
+    let other_reader =
+        Client::connect(&server.sync_url_with_token(&other_board, &created.tokens.participant))
+            .await?;
+    facilitated(&fixture, "POST", &share_all, Some(share(false))).await?;
+    assert_eq!(reader.wait_for_close().await?, withdrawn);
+    assert_eq!(other_reader.wait_for_close().await?, withdrawn);
+
+    // The owner and the facilitator stay: an edit of the owner still reaches the facilitator.
+    owner.edit(|_, txn| kartta_tests::board::add_actor(txn, "turku", "Turku", 0.0));
+    facilitator
+        .wait_for("the owner's edit after the readers left", |doc, _| {
+            view(doc).actor("turku").is_some()
+        })
+        .await?;
+    assert_eq!(owner.seen(|seen| seen.close_code), None);
+    assert_eq!(facilitator.seen(|seen| seen.close_code), None);
     Ok(())
 }

@@ -153,7 +153,8 @@ sources?: Array<string>,
  */
 otherKinds?: Array<RelationKind>, 
 /**
- * On a merged board: "k of n", derived from `sources` and `meta.mergedFrom`.
+ * On a merged board: "k of m", where k maps hold the relation and m maps hold both of
+ * its actors ([`relation_support`]); derived from the sources and `meta.mergedFrom`.
  */
 support?: string, };
 
@@ -369,7 +370,13 @@ relations: number, };
 
 export type MatchGroup = { members: Array<MatchMember>, reasons: Array<MatchReason>, };
 
-export type MatchProposal = { groupA: number, groupB: number, band: MatchBand, reason: MatchReason, keyA: string, keyB: string, };
+export type MatchProposal = { groupA: number, groupB: number, band: MatchBand, reason: MatchReason, keyA: string, keyB: string, 
+/**
+ * Ids of the maps holding a card of each group: a merge keeps two cards of one map apart,
+ * so "same" does not join these (the table says why and offers "different"). Empty when
+ * a "same" would be followed.
+ */
+sharedMaps: Array<string>, };
 
 export type MatchTable = { sources: Array<MapSource>, groups: Array<MatchGroup>, proposals: Array<MatchProposal>, };
 
@@ -449,4 +456,5 @@ export const CLOSE_CODE = {
   tooManyPending: 4030,
   invalidBoard: 4004,
   missingDependencies: 4031,
+  accessWithdrawn: 4003,
 } as const;

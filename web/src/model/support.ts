@@ -16,6 +16,32 @@ export function supportBadge(sources: readonly string[] | undefined, meta: Pick<
   return k === null ? null : `${k}/${meta.mergedFrom.length}`;
 }
 
+/**
+ * "k of m" of a relation on a merged board, as protocol/src/schema.rs `relation_support` says: k of
+ * the merged maps hold it, m hold both of its actors (a map without one of them could not have drawn
+ * it). An end without sources (added on the merged board) gives m = n; m is never below k.
+ */
+export function relationSupport(
+  relationSources: readonly string[] | undefined, fromSources: readonly string[] | undefined, toSources: readonly string[] | undefined,
+  mergedFrom: readonly string[],
+): { k: number; m: number } | null {
+  const k = supportCount(relationSources, mergedFrom);
+  if (k === null) return null;
+  const maps = [...new Set(mergedFrom)];
+  const m = !fromSources?.length || !toSources?.length
+    ? maps.length
+    : maps.filter((id) => fromSources.includes(id) && toSources.includes(id)).length;
+  return { k, m: Math.max(k, m) };
+}
+
+/** The "k/m" badge text of a relation of a merged board, or null when it has no sources. */
+export function relationSupportBadge(
+  relation: Pick<Relation, 'sources' | 'from' | 'to'>, actors: ReadonlyMap<string, Pick<Actor, 'sources'>>, meta: Pick<Meta, 'mergedFrom'>,
+): string | null {
+  const support = relationSupport(relation.sources, actors.get(relation.from)?.sources, actors.get(relation.to)?.sources, meta.mergedFrom);
+  return support === null ? null : `${support.k}/${support.m}`;
+}
+
 export interface SupportView {
   actors: ReadonlyMap<string, Pick<Actor, 'id' | 'sources'>>;
   relations: Iterable<Pick<Relation, 'id' | 'from' | 'to' | 'sources'>>;

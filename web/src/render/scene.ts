@@ -9,7 +9,7 @@ import type { BoardChanges } from '../model/compare';
 import { actorRect, connectHandle, noteRect, relationEnds, strokeBounds, HANDLE_RADIUS_PX } from '../tools/hit';
 import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode, supportBadgeNode } from './elements';
-import { supportBadge } from '../model/support';
+import { relationSupportBadge, supportBadge } from '../model/support';
 import { ACTOR_WIDTH } from '../model/types';
 import { actorCardHeight } from './card';
 import { templateNodes } from './template';
@@ -411,7 +411,7 @@ export class SceneRenderer {
     const ob = offsets.get(b.id);
     const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0), h: actorCardHeight(a) };
     const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0), h: actorCardHeight(b) };
-    const support = supportBadge(relation.sources, model.meta);
+    const support = relationSupportBadge(relation, model.actors, model.meta);
     const sig = `${pa.x},${pa.y},${pa.h},${pb.x},${pb.y},${pb.h},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls},${support}`;
     const bounds = { x: Math.min(pa.x, pb.x) - 100, y: Math.min(pa.y, pb.y) - 40, w: Math.abs(pa.x - pb.x) + 200, h: Math.abs(pa.y - pb.y) + 80 };
     this.relations.put(seen, relation.id, sig, bounds, () => {

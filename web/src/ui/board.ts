@@ -52,11 +52,13 @@ interface BoardContext { boardId: string; token: string; access: BoardAccess; sn
 
 const OUTLINE_IMMEDIATE_LIMIT = 300;
 const OUTLINE_COALESCE_MS = 400;
-const TERMINAL_CLOSE_CODES = new Set<number>([CLOSE_CODE.invalidBoard, CLOSE_CODE.boardTooLarge]);
+const TERMINAL_CLOSE_CODES = new Set<number>([CLOSE_CODE.invalidBoard, CLOSE_CODE.boardTooLarge, CLOSE_CODE.accessWithdrawn]);
 const CLOSE_MESSAGES: Record<number, MessageKey> = {
   [CLOSE_CODE.boardFull]: 'conn.boardFull',
   [CLOSE_CODE.boardTooLarge]: 'conn.boardTooLarge',
   [CLOSE_CODE.invalidBoard]: 'conn.invalidBoard',
+  // A personal board stopped being shared: reconnecting would only be refused.
+  [CLOSE_CODE.accessWithdrawn]: 'conn.accessWithdrawn',
   [CLOSE_CODE.tooSlow]: 'conn.slow',
   [CLOSE_CODE.tooManyPending]: 'conn.slow',
   // The server refused an update that relies on content it lacks; y-websocket reconnects and resyncs.

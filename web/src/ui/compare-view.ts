@@ -33,6 +33,15 @@ export const CATEGORY_LOOK: Record<CompareCategory, { color: string; sign: strin
 /** Edits are gathered this long before the list is worked out again (a live board keeps changing). */
 const RECOMPARE_MS = 250;
 
+/**
+ * Items of one category drawn at first, and added by each "show more": two 500-actor maps differ in
+ * a thousand or more items, and a button for each took seconds to lay out; nobody reads past the
+ * first screenfuls before choosing one.
+ */
+const LIST_PAGE = 50;
+/** Categories open when the page opens: what differs. What is on both is a count until opened. */
+const OPEN_AT_FIRST: ReadonlySet<CompareCategory> = new Set(['onlyLeft', 'onlyRight', 'different']);
+
 interface Side {
   ref: MapRef;
   /** The board the map is (or is a snapshot of). */
@@ -103,6 +112,8 @@ class CompareView {
   private recompareTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly cleanups: (() => void)[] = [];
   private readonly list = h('div', { class: 'k-cmp-items', id: 'k-cmp-items' });
+  /** How many items each list (`actors-onlyLeft`…) shows; 0 is closed. Kept while the maps change. */
+  private readonly shown = new Map<string, number>();
   private readonly status = h('p', { class: 'k-cmp-summary', id: 'k-cmp-summary', role: 'status' });
 
   constructor(
@@ -132,7 +143,10 @@ class CompareView {
     let waiting = 2;
     const ready = () => {
       waiting -= 1;
-      if (waiting === 0) void this.start();
+      if (waiting === 0) {
+        performance.mark('kartta:compare-synced');
+        void this.start();
+      }
     };
     left.pane.whenSynced(ready);
     right.pane.whenSynced(ready);
@@ -189,7 +203,10 @@ class CompareView {
     // The panes learn their size from a ResizeObserver, which reports after the next frame's rAF callbacks.
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     this.matching = await this.findMatching();
+    // Marks of the first comparison's steps, for the benchmark's breakdown (bench/compare.mjs).
+    if (!this.fitted) performance.mark('kartta:compare-matched');
     this.recompare();
+    if (!this.fitted) performance.mark('kartta:compare-listed');
     if (!this.fitted) {
       this.fitted = true;
       this.fitBoth();
@@ -279,20 +296,57 @@ class CompareView {
     });
     const group = (type: 'actors' | 'relations', items: ComparedItem[]) => h('section', { class: 'k-cmp-group', 'aria-labelledby': `k-cmp-${type}` }, [
       h('h3', { id: `k-cmp-${type}` }, [t(type === 'actors' ? 'compareMaps.actors' : 'compareMaps.relations')]),
-      ...COMPARE_CATEGORIES.map((category) => {
-        const these = itemsOf(items, category);
-        const headingId = `k-cmp-${type}-${category}`;
-        return h('div', { class: `k-cmp-category k-cmp-${category}`, 'data-category': category }, [
-          h('h4', { id: headingId }, [signOf(category), this.categoryTitle(category, these.length)]),
-          these.length
-            ? h('ul', { 'aria-labelledby': headingId }, these.map((i) => h('li', {}, [this.itemButton(i)])))
-            : h('p', { class: 'k-cmp-none' }, [t('compareMaps.none')]),
-        ]);
-      }),
+      ...COMPARE_CATEGORIES.map((category) => this.categoryBlock(type, category, itemsOf(items, category))),
     ]);
-    const focused = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
+    const active = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement : null;
+    const focused = active?.dataset.key ?? active?.id;
     this.list.replaceChildren(group('actors', comparison.actors), group('relations', comparison.relations));
-    if (focused) this.list.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+    if (focused) this.list.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"], #${CSS.escape(focused)}`)?.focus();
+  }
+
+  /**
+   * One category of the list: its heading is a button that opens or closes it (with the count, so a
+   * closed one still says how many), and an open one draws its first items with "show more" after.
+   */
+  private categoryBlock(type: 'actors' | 'relations', category: CompareCategory, these: ComparedItem[]): HTMLElement {
+    const listKey = `${type}-${category}`;
+    const headingId = `k-cmp-${listKey}`;
+    const listId = `k-cmp-${listKey}-list`;
+    const title = [signOf(category), this.categoryTitle(category, these.length)];
+    if (these.length === 0) {
+      return h('div', { class: `k-cmp-category k-cmp-${category}`, 'data-category': category }, [
+        h('h4', { id: headingId }, title),
+        h('p', { class: 'k-cmp-none' }, [t('compareMaps.none')]),
+      ]);
+    }
+    if (!this.shown.has(listKey)) this.shown.set(listKey, OPEN_AT_FIRST.has(category) ? LIST_PAGE : 0);
+    const count = Math.min(this.shown.get(listKey)!, these.length);
+    const open = count > 0;
+    const toggle = h('button', {
+      type: 'button', class: 'k-cmp-toggle', id: `${headingId}-toggle`, 'aria-expanded': String(open), 'aria-controls': listId,
+      onclick: () => {
+        this.shown.set(listKey, open ? 0 : LIST_PAGE);
+        this.renderList();
+      },
+    }, [h('span', { class: 'k-cmp-chevron', 'aria-hidden': 'true' }, [open ? '▾' : '▸']), ...title]);
+    const rest = these.length - count;
+    const more = open && rest > 0
+      ? h('button', {
+        type: 'button', class: 'k-small k-cmp-more', id: `${headingId}-more`,
+        onclick: () => {
+          this.shown.set(listKey, count + LIST_PAGE);
+          this.renderList();
+          // The first of the items just shown takes the focus, so a keyboard user reads on from there.
+          const next = these[count];
+          if (next) this.list.querySelector<HTMLElement>(`[data-key="${CSS.escape(next.key)}"]`)?.focus();
+        },
+      }, [t('compareMaps.showMore', { count: Math.min(LIST_PAGE, rest), rest })])
+      : null;
+    return h('div', { class: `k-cmp-category k-cmp-${category}`, 'data-category': category, 'data-open': String(open) }, [
+      h('h4', { id: headingId }, [toggle]),
+      h('ul', { id: listId, 'aria-labelledby': headingId, hidden: !open }, these.slice(0, count).map((i) => h('li', {}, [this.itemButton(i)]))),
+      more,
+    ]);
   }
 
   private categoryTitle(category: CompareCategory, count: number): string {

@@ -9,6 +9,7 @@ import {
 } from '../generated/protocol';
 import { NOTE_COLORS } from '../model/types';
 import { h, icon, ICONS } from './dom';
+import { placementText } from './placement-text';
 import { MIXED, checkField, selectField, textField } from './fields';
 import type { Binding } from './fields';
 import type { BoardVote } from './vote';
@@ -67,7 +68,7 @@ export class Inspector {
     const type = this.model.typeOf(id);
     if (type === 'actor') {
       const a = () => this.model.actors.get(id)!;
-      const fields = [...this.provenanceOf(id), ...fieldset(t('inspector.actor'), [
+      const fields = [...this.provenanceOf(id), ...this.placementOf(id), ...fieldset(t('inspector.actor'), [
         textField(t('field.name'), () => a().name, (v) => this.model.updateActor(id, { name: v }), { key: 'name' }),
         ...this.actorFields([id]),
       ])];
@@ -140,6 +141,20 @@ export class Inspector {
       selectField(t('field.coordination'), options(COORDINATION_CODES, 'coordination', true), () => value((r) => r.coordination ?? ''), (v) => up({ coordination: v || null }), 'coordination', mixedLabel),
       selectField(t('field.status'), options(RELATION_STATUS_CODES, 'status'), () => value((r) => r.status), (v) => v && up({ status: v }), 'status', mixedLabel),
     ];
+  }
+
+  /** The actor's ring or sector on those backgrounds, kept current as it is moved or the background changes. */
+  private placementOf(id: string): Node[] {
+    const line = h('p', { class: 'k-placement', id: 'k-placement', 'aria-live': 'polite' });
+    const fill = () => {
+      const actor = this.model.actors.get(id);
+      const text = actor ? placementText(this.model.meta.template, actor.x, actor.y) : null;
+      line.hidden = text === null;
+      if (line.textContent !== (text ?? '')) line.textContent = text ?? '';
+    };
+    fill();
+    this.bindings.push({ refresh: fill });
+    return [line];
   }
 
   /** The provenance lines, kept current (board titles arrive after the panel is built). */

@@ -23,6 +23,13 @@ export interface ElementMark {
   badge: string;
 }
 
+/**
+ * Above this many marks, the outlines of one look are drawn as one path and relations get no badge
+ * of their own (their line's colour and dash pattern say the category): two 500-actor maps differ
+ * in over a thousand elements, and four SVG nodes for each made drawing them take seconds.
+ */
+const MANY_MARKS = 300;
+
 /** Screen pixels one arrow key press or wheel notch moves the view. */
 const KEY_PAN_PX = 60;
 
@@ -39,6 +46,7 @@ export class MapPane {
   private marks: ElementMark[] = [];
   /** The zoom the marks were drawn for: they keep one size on screen, so a new zoom redraws them. */
   private marksZoom = 0;
+  private marksDirty = false;
   private focused: string | null = null;
   private frame = 0;
   private sceneDirty = false;
@@ -170,10 +178,12 @@ export class MapPane {
     return a && b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } : null;
   }
 
+  /** Marks are drawn with the next frame, once, however often they were set before it. */
   setMarks(marks: ElementMark[], focused: string | null): void {
     this.marks = marks;
     this.focused = focused;
-    this.drawMarks();
+    this.marksDirty = true;
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
   }
 
   destroy(): void {
@@ -196,7 +206,7 @@ export class MapPane {
       this.drawMarks();
     } else {
       this.renderer.renderViewport();
-      if (this.marks.length && this.viewport.zoom !== this.marksZoom) this.drawMarks();
+      if (this.marksDirty || (this.marks.length && this.viewport.zoom !== this.marksZoom)) this.drawMarks();
     }
   }
 
@@ -205,20 +215,32 @@ export class MapPane {
    * has an outline (dashed or solid) and a badge with a sign, and the list says the same in words.
    */
   private drawMarks(): void {
+    this.marksDirty = false;
     const nodes: SVGElement[] = [];
     this.marksZoom = this.viewport.zoom;
     // Screen pixels in board units: outlines and badges stay legible however far out the view is.
     const px = 1 / Math.max(this.viewport.zoom, 0.05);
+    const many = this.marks.length > MANY_MARKS;
+    // With many marks: path data per look ("colour|dash|actor or relation"), drawn as one path each.
+    const merged = new Map<string, { mark: ElementMark; relation: boolean; d: string[] }>();
+    const dashOf = (mark: ElementMark): Record<string, string> => (mark.dash ? { 'stroke-dasharray': mark.dash.split(' ').map((n) => Number(n) * px).join(' ') } : {});
+    const addMerged = (mark: ElementMark, relation: boolean, d: string) => {
+      const key = `${mark.color}|${mark.dash}|${relation}`;
+      const entry = merged.get(key);
+      if (entry) entry.d.push(d);
+      else merged.set(key, { mark, relation, d: [d] });
+    };
     for (const mark of this.marks) {
       const focused = mark.id === this.focused;
       const actor = this.model.actors.get(mark.id);
-      const dash: Record<string, string> = mark.dash ? { 'stroke-dasharray': mark.dash.split(' ').map((n) => Number(n) * px).join(' ') } : {};
+      const dash = dashOf(mark);
       if (actor) {
         const r = actorRect(actor);
         const pad = (focused ? 8 : 4) * px;
         const glow = 14 * px;
         if (focused) nodes.push(svg('rect', { class: 'k-cmp-focus', x: r.x - glow, y: r.y - glow, width: r.w + 2 * glow, height: r.h + 2 * glow, rx: 12 * px, fill: mark.color, 'fill-opacity': 0.2, stroke: 'none' }));
-        nodes.push(svg('rect', { class: 'k-cmp-mark', 'data-id': mark.id, x: r.x - pad, y: r.y - pad, width: r.w + 2 * pad, height: r.h + 2 * pad, rx: 8 * px, fill: 'none', stroke: mark.color, 'stroke-width': (focused ? 4 : 2.5) * px, ...dash }));
+        if (many && !focused) addMerged(mark, false, `M${r.x - pad} ${r.y - pad}h${r.w + 2 * pad}v${r.h + 2 * pad}h${-(r.w + 2 * pad)}z`);
+        else nodes.push(svg('rect', { class: 'k-cmp-mark', 'data-id': mark.id, x: r.x - pad, y: r.y - pad, width: r.w + 2 * pad, height: r.h + 2 * pad, rx: 8 * px, fill: 'none', stroke: mark.color, 'stroke-width': (focused ? 4 : 2.5) * px, ...dash }));
         nodes.push(badge(r.x - pad, r.y - pad, mark, px));
         continue;
       }
@@ -229,13 +251,21 @@ export class MapPane {
       const start = cardExit(a.x, a.y, b.x, b.y, actorCardHeight(a));
       const end = cardExit(b.x, b.y, a.x, a.y, actorCardHeight(b));
       if (!start || !end) continue;
+      if (many && !focused) {
+        addMerged(mark, true, `M${start.x} ${start.y}L${end.x} ${end.y}`);
+        continue;
+      }
       nodes.push(svg('path', {
         class: 'k-cmp-mark', 'data-id': mark.id, d: `M${start.x} ${start.y}L${end.x} ${end.y}`, fill: 'none', stroke: mark.color,
         'stroke-opacity': focused ? 0.6 : 0.4, 'stroke-width': (focused ? 12 : 7) * px, 'stroke-linecap': 'round', ...dash,
       }));
       nodes.push(badge((start.x + end.x) / 2, (start.y + end.y) / 2, mark, px));
     }
-    this.marksLayer.replaceChildren(...nodes);
+    // Merged outlines go first, under the badges and the chosen element's own mark.
+    const mergedNodes = [...merged.values()].map(({ mark, relation, d }) => svg('path', relation
+      ? { class: 'k-cmp-marks', d: d.join(''), fill: 'none', stroke: mark.color, 'stroke-opacity': 0.4, 'stroke-width': 7 * px, 'stroke-linecap': 'round', ...dashOf(mark) }
+      : { class: 'k-cmp-marks', d: d.join(''), fill: 'none', stroke: mark.color, 'stroke-width': 2.5 * px, 'stroke-linejoin': 'round', ...dashOf(mark) }));
+    this.marksLayer.replaceChildren(...mergedNodes, ...nodes);
   }
 }
 

@@ -86,20 +86,37 @@ export class MatchTableView {
       const saved = this.decisions.get(index);
       const state = effectiveVerdict(proposal.band, saved);
       const names = members.map((m) => m.name).join(' / ');
+      // Both groups have a card on one map: the merge never joins two cards of one map, so a
+      // "same" here would be silently kept apart. Say so and leave "different" to answer it.
+      const sharedMaps = proposal.sharedMaps ?? [];
+      const blocked = sharedMaps.length > 0;
+      const blockedId = `k-match-blocked-${index}`;
+      // "Same" stays focusable (aria-disabled, not disabled) so a screen reader finds it and hears why.
+      const refused = (verdict: MatchVerdict) => blocked && verdict === 'same';
       const button = (verdict: MatchVerdict) => h('button', {
-        type: 'button', class: `k-small k-toggle k-decide-${verdict}`, 'data-decide': verdict, 'aria-pressed': String(state === verdict),
+        type: 'button', class: `k-small k-toggle k-decide-${verdict}`, 'data-decide': verdict, 'aria-pressed': String(state === verdict && !refused(verdict)),
         'aria-label': t(verdict === 'same' ? 'merge.sameLabel' : 'merge.differentLabel', { names }),
-        onclick: () => this.actions.decide(index, verdict),
+        'aria-disabled': refused(verdict) ? 'true' : null, 'aria-describedby': refused(verdict) ? blockedId : null,
+        onclick: () => { if (!refused(verdict)) this.actions.decide(index, verdict); },
       }, [t(verdict === 'same' ? 'merge.same' : 'merge.different')]);
-      const stateText = saved ? t('merge.stateSaved') : state === 'same' ? t('merge.statePreticked') : t('merge.stateOpen');
-      return h('tr', { 'data-proposal': index, 'data-state': state }, [
-        h('th', { scope: 'row' }, [h('ul', { class: 'k-match-spellings' }, members.map((m) => this.spelling(m)))]),
+      const stateText = blocked && saved !== 'different'
+        ? t('merge.stateBlocked')
+        : saved ? t('merge.stateSaved') : state === 'same' ? t('merge.statePreticked') : t('merge.stateOpen');
+      const same = button('same');
+      return h('tr', { 'data-proposal': index, 'data-state': state, 'data-blocked': blocked ? 'same-map' : null, class: blocked ? 'k-match-blocked' : null }, [
+        h('th', { scope: 'row' }, [
+          h('ul', { class: 'k-match-spellings' }, members.map((m) => this.spelling(m))),
+          blocked ? h('p', { class: 'k-match-why', id: blockedId }, [
+            h('span', { 'aria-hidden': 'true' }, ['⚠ ']),
+            t('merge.blocked', { maps: sharedMaps.map((id) => this.titleOf(id)).join(', ') }),
+          ]) : null,
+        ]),
         h('td', {}, [kinds]),
         h('td', {}, [h('span', { class: `k-badge k-band-${proposal.band}` }, [t(`merge.band.${proposal.band}`)])]),
         h('td', {}, [t(reasonKey(proposal.reason))]),
         h('td', {}, [
           h('div', { class: 'k-row k-wrap', role: 'group', 'aria-label': t('merge.decision') }, [
-            button('same'), button('different'),
+            same, button('different'),
             saved ? h('button', { type: 'button', class: 'k-small', 'data-decide': 'undo', 'aria-label': t('merge.undoLabel', { names }), onclick: () => this.actions.decide(index, null) }, [t('merge.undo')]) : null,
           ]),
           h('p', { class: 'k-muted k-small-text' }, [stateText]),

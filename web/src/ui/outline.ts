@@ -7,6 +7,7 @@ import { ACTOR_KIND_CODES, RELATION_KIND_CODES } from '../generated/protocol';
 import type { ActorKind, RelationKind } from '../generated/protocol';
 import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
 import { h } from './dom';
+import { placementText } from './placement-text';
 import type { FiguresPanel } from './figures';
 import type { BoardVote } from './vote';
 
@@ -123,8 +124,11 @@ export class Outline {
         kindSelect.value = a.kind;
         kindSelect.addEventListener('change', () => model.updateActor(a.id, { kind: kindSelect.value as ActorKind }));
         const support = this.support?.(a.id);
+        const placement = placementText(model.meta.template, a.x, a.y);
         return h('li', { 'data-id': a.id }, [
-          name, kindSelect, this.vote?.actorCell(a.id, label) ?? null,
+          name, kindSelect,
+          placement ? h('span', { class: 'k-placement-text', 'data-placement': a.id }, [placement]) : null,
+          this.vote?.actorCell(a.id, label) ?? null,
           support ? h('span', { class: 'k-support-text', 'data-support': a.id }, [support]) : null,
           h('button', { type: 'button', class: 'k-small', 'data-key': `show:${a.id}`, onclick: () => this.show(a.id) }, [t('outline.show')]),
           h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `del:${a.id}`, 'aria-label': t('outline.deleteActor', { name: label }), disabled: locked, onclick: () => model.deleteElements([a.id]) }, ['✕']),

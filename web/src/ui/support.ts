@@ -1,6 +1,6 @@
 //! On a merged board: the "show what at least k of n maps contain" slider, and each element's sources for the details and the outline.
 import type { BoardModel } from '../model/board';
-import { hiddenBelow, supportCount } from '../model/support';
+import { hiddenBelow, relationSupport, supportCount } from '../model/support';
 import { t } from '../i18n';
 import { api } from '../api/client';
 import { h } from './dom';
@@ -77,10 +77,15 @@ export class SupportPanel {
     this.ctx.apply(hidden);
   }
 
-  /** "In 2 of 3 maps" for the outline, or null on an element without sources. */
+  /** "In 2 of 3 maps" for the outline (a relation: of the maps with both its actors), or null on an element without sources. */
   outlineText(id: string): string | null {
-    const element = this.ctx.model.actors.get(id) ?? this.ctx.model.relations.get(id);
-    const k = supportCount(element?.sources, this.ctx.model.meta.mergedFrom);
+    const model = this.ctx.model;
+    const relation = model.relations.get(id);
+    if (relation) {
+      const support = relationSupport(relation.sources, model.actors.get(relation.from)?.sources, model.actors.get(relation.to)?.sources, model.meta.mergedFrom);
+      return support === null ? null : t('support.inMapsWithBoth', support);
+    }
+    const k = supportCount(model.actors.get(id)?.sources, model.meta.mergedFrom);
     return k === null ? null : t('support.inMaps', { k, n: this.mapCount });
   }
 

@@ -258,6 +258,8 @@ impl Room {
                     if reason == CloseReason::TooSlow {
                         metrics.slow_client_disconnects.inc();
                         tracing::info!(board = %self.board_id, connection, "closing a connection that does not keep up");
+                    } else if reason == CloseReason::AccessWithdrawn {
+                        tracing::info!(board = %self.board_id, connection, "closing a reader whose access was withdrawn");
                     } else {
                         metrics.protocol_errors.inc();
                         tracing::info!(board = %self.board_id, connection, reason = reason.name(), "closing connection");

@@ -209,10 +209,10 @@ async fn personal_board_at_join(
     )
     .ok_or_else(|| ApiError::Internal("a new board's state does not load".into()))?;
     let store = state.rooms.store().clone();
-    blocking(state, move |catalog| {
+    let made = blocking(state, move |catalog| {
         if let Some(capability) = kept_capability.filter(|token| !token.is_empty()) {
             if let Some(board_id) = catalog.board_owned_by(&workshop_id, &capability)? {
-                return Ok((board_id, capability));
+                return Ok((board_id, capability, None));
             }
         }
         let (board, capability) = catalog
@@ -229,9 +229,20 @@ async fn personal_board_at_join(
             catalog.delete_board(&board.id)?;
             return Err(error.into());
         }
-        Ok((board.id, capability))
+        Ok((board.id.clone(), capability, Some(board)))
     })
-    .await
+    .await?;
+    let (board_id, capability, new_board) = made;
+    // A vote started before this board was in the catalog did not reach it: the board gets the
+    // vote of now, as a fork does. One started later finds the board in the catalog itself.
+    // Failing here must not fail the join: the board exists, and only this answer hands its
+    // owner the capability to it.
+    if let Some(board) = new_board {
+        if let Err(error) = super::votes::mirror_into_new_board(state, &board).await {
+            tracing::warn!(board = %board.id, ?error, "could not show the running vote on a new personal board");
+        }
+    }
+    Ok((board_id, capability))
 }
 
 pub async fn get_board(
@@ -318,6 +329,9 @@ pub async fn update_board(
             Ok(catalog.set_board_shared(&board_id, shared)?)
         })
         .await?;
+        if !shared {
+            close_withdrawn_readers(&state, &board.workshop_id).await?;
+        }
     }
     let board_id = board.id.clone();
     let (board, snapshots) = blocking(&state, move |catalog| {
@@ -363,6 +377,9 @@ pub async fn share_personal_boards(
         Ok(catalog.set_personal_boards_shared(&workshop_id, request.shared)?)
     })
     .await?;
+    if !request.shared {
+        close_withdrawn_readers(&state, &workshop.id).await?;
+    }
     let (workshop, role) = workshop_role(&state, &id, &token).await?;
     Ok(Json(workshop_view(&state, workshop, role).await?))
 }
@@ -477,7 +494,32 @@ pub async fn set_presenting(
     let (workshop, role) = workshop_role(&state, &id, &token).await?;
     require(role, Role::Facilitator, "present a board")?;
     present(&state, &workshop.id, request.board_id).await?;
+    // A personal board read only because it was presented is closed to its readers again.
+    close_withdrawn_readers(&state, &workshop.id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Closes the read-only connections of every personal board of the workshop that others may no
+/// longer read (not shared, not presented): the websocket checked the access only when it
+/// opened, and a reader must not keep following a board its owner no longer shows.
+async fn close_withdrawn_readers(state: &AppState, workshop_id: &str) -> Result<(), ApiError> {
+    let id = workshop_id.to_owned();
+    let (workshop, boards) = blocking(state, move |catalog| {
+        let workshop = catalog.workshop(&id)?.ok_or(ApiError::NotFound)?;
+        Ok((workshop, catalog.boards_of(&id)?))
+    })
+    .await?;
+    for board in boards
+        .iter()
+        .filter(|board| board.owned && !super::readable_by_everyone(board, &workshop))
+    {
+        // A board nobody has open has no readers to close; it is not loaded for this.
+        state
+            .rooms
+            .ask_if_loaded(&board.id, |done| RoomCommand::CloseReaders { done })
+            .await;
+    }
+    Ok(())
 }
 
 pub async fn list_assignments(

@@ -1,7 +1,7 @@
 //! The match table of a workshop: which actors on several maps are the same organisation
 //! (`kartta_protocol::matching`), and the facilitator's remembered decisions about names.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use axum::extract::{Path, State};
 use axum::Json;
@@ -153,6 +153,20 @@ pub fn match_table(maps: &[(MapSource, BoardView)], decisions: &Decisions) -> Ma
         .collect();
     let (_, groups) = matching::group_actors(&sources, decisions);
     let proposals = matching::propose(&sources, &groups, decisions);
+    // Relations per actor of each map, counted once (not once per actor over all relations).
+    let relation_counts: Vec<HashMap<&str, u32>> = maps
+        .iter()
+        .map(|(_, board)| {
+            let mut counts: HashMap<&str, u32> = HashMap::new();
+            for relation in &board.relations {
+                *counts.entry(relation.from.as_str()).or_default() += 1;
+                if relation.to != relation.from {
+                    *counts.entry(relation.to.as_str()).or_default() += 1;
+                }
+            }
+            counts
+        })
+        .collect();
     let member = |member: &matching::Member| {
         let board = &maps[member.source].1;
         let actor = &board.actors[member.actor];
@@ -162,11 +176,10 @@ pub fn match_table(maps: &[(MapSource, BoardView)], decisions: &Decisions) -> Ma
             name: actor.name.clone(),
             kind: actor.kind,
             key: matching::strict_key(&actor.name),
-            relations: board
-                .relations
-                .iter()
-                .filter(|relation| relation.from == actor.id || relation.to == actor.id)
-                .count() as u32,
+            relations: relation_counts[member.source]
+                .get(actor.id.as_str())
+                .copied()
+                .unwrap_or(0),
         }
     };
     MatchTable {
@@ -187,6 +200,11 @@ pub fn match_table(maps: &[(MapSource, BoardView)], decisions: &Decisions) -> Ma
                 reason: proposal.reason,
                 key_a: proposal.key_a,
                 key_b: proposal.key_b,
+                shared_maps: proposal
+                    .shared_sources
+                    .iter()
+                    .map(|&source| maps[source].0.id.clone())
+                    .collect(),
             })
             .collect(),
     }
