@@ -1,85 +1,133 @@
-// Presenting a board to the workshop and following a presenter's view: the follow bar and the view it applies.
+// Presenting a board to the workshop and following a presenter: renders the state machine of
+// `model/presenting.ts` (the follow bar, the present button) and carries out its effects.
 import { t } from '../../i18n';
 import { api } from '../../api/client';
 import { canManage } from '../../access/roles';
 import { boardPath } from '../../access/links';
 import { accessStore } from '../../access/store';
 import type { PresentedView } from '../../model/presence';
+import { followBar, initialPresenting, step } from '../../model/presenting';
+import type { PresentingEffect, PresentingEvent, PresentingMachine } from '../../model/presenting';
 import { h } from '../dom';
 import type { BoardPage } from './page';
 
 /** Session storage: the presented board a viewer chose not to follow. */
 const DECLINED_PRESENTATION_KEY = 'kartta.declinedPresentation';
 
+interface Presenter { clientId: number; name: string; view: PresentedView }
+
 export class Presentation {
-  presenting = false;
-  /** Whether the workshop has shown this board as presented since presenting began. */
-  private presentingConfirmed = false;
-  /** The presenter being followed (their awareness client id), or null. */
-  following: number | null = null;
-  /** A viewer follows a presenter by default, until they choose not to. */
-  private declinedFollow = false;
+  private machine: PresentingMachine;
+  /** Who presents this board now, as awareness last said. */
+  private presenterNow: Presenter | null = null;
   /** Titles of boards presented elsewhere in the workshop, looked up once each. */
   private readonly presentedTitles = new Map<string, string>();
+  /** The view last applied from the presenter: a view that differs was moved by hand. */
   private lastApplied: { zoom: number; tx: number; ty: number } | null = null;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(private readonly page: BoardPage) {
-    const pageHidden = () => { if (this.presenting) this.announcePresenting(false, true); };
+    this.machine = initialPresenting(page.role === 'viewer' || Boolean(page.ctx.open.follow));
+    const pageHidden = () => this.leavePage();
     window.addEventListener('pagehide', pageHidden);
     this.cleanups.push(() => window.removeEventListener('pagehide', pageHidden));
   }
 
-  /** Starts presenting when the page was opened to present (by a facilitator, on a live board). */
-  start(): void {
-    const { ctx, role } = this.page;
-    this.presenting = !ctx.snapshot && Boolean(ctx.open.present) && canManage(role);
+  get presenting(): boolean {
+    return this.machine.state.id === 'presenting';
   }
 
-  /** Announces a presentation the page was opened with, once the chrome exists. */
-  announceOpened(): void {
-    if (!this.presenting) return;
-    this.viewChanged();
-    this.announcePresenting(true);
+  get following(): boolean {
+    return this.machine.state.id === 'following';
+  }
+
+  /** Presents at once when the page was opened to present (by a facilitator, on a live board). */
+  start(): void {
+    const { ctx, role } = this.page;
+    if (!ctx.snapshot && ctx.open.present && canManage(role)) this.dispatch({ type: 'present' });
   }
 
   destroy(): void {
-    // Leaving the presented board ends the presentation: nobody should follow a view that is gone.
-    if (this.presenting) this.announcePresenting(false, true);
+    this.leavePage();
     this.cleanups.forEach((c) => c());
   }
 
   toggle(): void {
-    this.presenting = !this.presenting;
-    this.presentingConfirmed = false;
-    this.page.root.querySelector('#k-present')?.setAttribute('aria-pressed', String(this.presenting));
-    if (this.presenting) this.viewChanged();
-    else this.page.presence.set({ present: null });
-    this.announcePresenting(this.presenting);
-    this.update();
+    this.dispatch({ type: this.presenting ? 'stopPresenting' : 'present' });
+  }
+
+  /** The document's presented board changed: presenting may have been stopped from elsewhere. */
+  workshopChanged(): void {
+    this.dispatch({ type: 'workshopPresents', boardId: this.page.model.meta.presenting, thisBoard: this.page.boardId });
+  }
+
+  /** Awareness changed: someone may have started, moved or stopped presenting. */
+  update(): void {
+    const presenter = this.page.ctx.snapshot ? null : this.presenter();
+    this.presenterNow = presenter;
+    this.dispatch({ type: 'presenter', clientId: presenter?.clientId ?? null });
+  }
+
+  viewChanged(): void {
+    const viewport = this.page.viewport;
+    if (this.presenting) this.shareView();
+    // Panning or zooming by hand while following stops following.
+    const a = this.lastApplied;
+    if (this.following && a && (Math.abs(viewport.zoom - a.zoom) > 1e-6 || Math.abs(viewport.tx - a.tx) > 0.5 || Math.abs(viewport.ty - a.ty) > 0.5)) {
+      this.dispatch({ type: 'unfollow' });
+    }
+  }
+
+  private dispatch(event: PresentingEvent): void {
+    const next = step(this.machine, event);
+    this.machine = next.machine;
+    for (const effect of next.effects) this.perform(effect);
+    this.render();
+  }
+
+  private perform(effect: PresentingEffect): void {
+    const { presence, model } = this.page;
+    switch (effect) {
+      case 'shareView': return this.shareView();
+      case 'clearView': return presence.set({ present: null });
+      case 'announceStart': return this.announce(true, false);
+      case 'announceStop': return this.announce(false, false);
+      case 'applyPresenterView':
+        if (this.presenterNow) this.applyView(this.presenterNow.view);
+        return;
+      case 'rememberDeclined': {
+        this.lastApplied = null;
+        // A viewer who stopped following is not sent back to this presentation from other boards.
+        const presented = model.meta.presenting;
+        if (presented) sessionStorage.setItem(DECLINED_PRESENTATION_KEY, presented);
+        return;
+      }
+    }
+  }
+
+  /** Leaving the presented board ends the presentation: nobody should follow a view that is gone. */
+  private leavePage(): void {
+    if (this.presenting) this.announce(false, true);
+  }
+
+  private shareView(): void {
+    const { viewport, presence } = this.page;
+    const c = viewport.center();
+    presence.set({ present: { x: Math.round(c.x), y: Math.round(c.y), zoom: Math.round(viewport.zoom * 1000) / 1000 } });
   }
 
   /** A workshop board presented (or no longer) to everyone in the workshop, on every board of it. */
-  private announcePresenting(on: boolean, leavingPage = false): void {
+  private announce(on: boolean, leavingPage: boolean): void {
     const { ctx, role, boardId } = this.page;
-    const board = ctx.access.board;
     if (ctx.access.workshopKind === 'quick' || !canManage(role)) return;
-    api.setPresenting(board.workshopId, ctx.token, on ? boardId : null, leavingPage).catch(() => {
+    api.setPresenting(ctx.access.board.workshopId, ctx.token, on ? boardId : null, leavingPage).catch(() => {
       if (!leavingPage) this.page.showNotice(t('present.failed'), true);
     });
   }
 
-  /** Presenting stopped from elsewhere (the overview, or another board presented): stop here too. */
-  followWorkshopPresenting(): void {
-    if (!this.presenting) return;
-    const presented = this.page.model.meta.presenting;
-    if (presented === this.page.boardId) this.presentingConfirmed = true;
-    else if (this.presentingConfirmed) {
-      this.presenting = false;
-      this.presentingConfirmed = false;
-      this.page.root.querySelector('#k-present')?.setAttribute('aria-pressed', 'false');
-      this.page.presence.set({ present: null });
-    }
+  private presenter(): Presenter | null {
+    const peer = this.page.presence.peers().find((p) => p.present);
+    return peer && peer.present ? { clientId: peer.clientId, name: peer.user.name, view: peer.present } : null;
   }
 
   /** The board another one of the workshop presents, when it is not this one. */
@@ -97,7 +145,7 @@ export class Presentation {
       const token = accessStore.best(ctx.access.board.workshopId)?.token ?? ctx.token;
       api.board(boardId, token).then((access) => {
         this.presentedTitles.set(boardId, access.board.title || t('board.untitled'));
-        this.update();
+        this.render();
       }).catch(() => {});
     }
     return this.presentedTitles.get(boardId) || null;
@@ -110,53 +158,42 @@ export class Presentation {
     this.page.navigate(boardPath(boardId), { follow: true });
   }
 
-  viewChanged(): void {
-    const { viewport, presence } = this.page;
-    if (this.presenting) {
-      const c = viewport.center();
-      presence.set({ present: { x: Math.round(c.x), y: Math.round(c.y), zoom: Math.round(viewport.zoom * 1000) / 1000 } });
-    }
-    // Panning or zooming by hand while following stops following.
-    if (this.following !== null && this.lastApplied) {
-      const v = viewport;
-      const a = this.lastApplied;
-      if (Math.abs(v.zoom - a.zoom) > 1e-6 || Math.abs(v.tx - a.tx) > 0.5 || Math.abs(v.ty - a.ty) > 0.5) this.stopFollowing(true);
-    }
-  }
-
-  private presenter(): { clientId: number; name: string; view: PresentedView } | null {
-    const peer = this.page.presence.peers().find((p) => p.present);
-    return peer && peer.present ? { clientId: peer.clientId, name: peer.user.name, view: peer.present } : null;
-  }
-
-  /** The follow bar (`#k-follow`): presenting, following, an offer to follow, or the board presented elsewhere. */
-  update(): void {
-    const { root, ctx, role } = this.page;
+  /** The present button's state and the follow bar (`#k-follow`). */
+  private render(): void {
+    const root = this.page.root;
+    root.querySelector('#k-present')?.setAttribute('aria-pressed', String(this.presenting));
     const bar = root.querySelector<HTMLElement>('#k-follow');
     if (!bar) return;
-    const presenter = ctx.snapshot ? null : this.presenter();
-    if (!presenter && this.following !== null) this.following = null;
-    const followsByDefault = role === 'viewer' || Boolean(ctx.open.follow);
-    if (presenter && this.following === null && followsByDefault && !this.declinedFollow) this.following = presenter.clientId;
-    if (presenter && this.following !== null) this.applyView(presenter.view);
+    const elsewhere = this.presentedElsewhere();
+    const shown = followBar(this.machine, elsewhere === null ? null : {
+      boardId: elsewhere, viewer: this.page.role === 'viewer', declined: sessionStorage.getItem(DECLINED_PRESENTATION_KEY) === elsewhere,
+    });
+    const name = this.presenterNow?.name ?? '';
     let content: (Node | string)[] = [];
-    if (this.presenting) content = [t('present.on'), h('button', { type: 'button', class: 'k-small', id: 'k-present-stop', onclick: () => this.toggle() }, [t('present.stop')])];
-    else if (presenter && this.following !== null) content = [t('follow.following', { name: presenter.name }), h('button', { type: 'button', class: 'k-small', id: 'k-follow-stop', onclick: () => this.stopFollowing(true) }, [t('follow.stop')])];
-    else if (presenter) content = [t('follow.offer', { name: presenter.name }), h('button', { type: 'button', class: 'k-small k-primary', id: 'k-follow-start', onclick: () => this.startFollowing() }, [t('follow.start')])];
-    else {
-      const elsewhere = this.presentedElsewhere();
-      if (elsewhere && role === 'viewer' && sessionStorage.getItem(DECLINED_PRESENTATION_KEY) !== elsewhere) {
+    switch (shown.kind) {
+      case 'presenting':
+        content = [t('present.on'), h('button', { type: 'button', class: 'k-small', id: 'k-present-stop', onclick: () => this.toggle() }, [t('present.stop')])];
+        break;
+      case 'following':
+        content = [t('follow.following', { name }), h('button', { type: 'button', class: 'k-small', id: 'k-follow-stop', onclick: () => this.dispatch({ type: 'unfollow' }) }, [t('follow.stop')])];
+        break;
+      case 'offer':
+        content = [t('follow.offer', { name }), h('button', { type: 'button', class: 'k-small k-primary', id: 'k-follow-start', onclick: () => this.startFollowing() }, [t('follow.start')])];
+        break;
+      case 'goToPresented':
         // A projector or an observer goes where the facilitator presents.
-        this.goToPresented(elsewhere);
+        this.goToPresented(shown.boardId);
         return;
-      }
-      if (elsewhere) {
-        const title = this.presentedTitle(elsewhere);
+      case 'elsewhere': {
+        const title = this.presentedTitle(shown.boardId);
         content = [
           title ? t('present.elsewhere', { title }) : t('present.elsewhereUntitled'),
-          h('button', { type: 'button', class: 'k-small k-primary', id: 'k-presented-go', 'data-board': elsewhere, onclick: () => this.goToPresented(elsewhere) }, [t('present.go')]),
+          h('button', { type: 'button', class: 'k-small k-primary', id: 'k-presented-go', 'data-board': shown.boardId, onclick: () => this.goToPresented(shown.boardId) }, [t('present.go')]),
         ];
+        break;
       }
+      case 'none':
+        break;
     }
     const signature = content.map((c) => (typeof c === 'string' ? c : (c as HTMLElement).id)).join('|');
     if (bar.dataset.shown === signature) return;
@@ -166,25 +203,8 @@ export class Presentation {
   }
 
   private startFollowing(): void {
-    const presenter = this.presenter();
-    if (!presenter) return;
-    this.following = presenter.clientId;
-    this.declinedFollow = false;
-    this.applyView(presenter.view);
-    this.update();
+    this.dispatch({ type: 'follow' });
     this.page.root.querySelector<HTMLElement>('#k-follow-stop')?.focus();
-  }
-
-  private stopFollowing(byUser: boolean): void {
-    this.following = null;
-    this.lastApplied = null;
-    if (byUser) {
-      this.declinedFollow = true;
-      // A viewer who stopped following is not sent back to this presentation from other boards.
-      const presented = this.page.model.meta.presenting;
-      if (presented) sessionStorage.setItem(DECLINED_PRESENTATION_KEY, presented);
-    }
-    this.update();
   }
 
   private applyView(view: PresentedView): void {

@@ -202,7 +202,6 @@ export class BoardView implements BoardPage {
     } else {
       this.remember();
     }
-    this.presentation.announceOpened();
     if (ctx.open.share) requestAnimationFrame(() => openShare(this, true));
     if (ctx.open.notice) {
       this.showNotice(ctx.open.notice, false);
@@ -228,7 +227,7 @@ export class BoardView implements BoardPage {
     if (synced && !this.fitted) {
       this.fitted = true;
       // Someone already following a presenter keeps the presenter's view rather than the whole board.
-      if (this.presentation.following === null) this.fit();
+      if (!this.presentation.following) this.fit();
       void this.since?.start();
     }
     if (synced) {
@@ -261,7 +260,7 @@ export class BoardView implements BoardPage {
     }
     this.header.updateTimer();
     this.vote.metaChanged();
-    this.presentation.followWorkshopPresenting();
+    this.presentation.workshopChanged();
     this.presentation.update();
   }
 
