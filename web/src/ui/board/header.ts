@@ -10,6 +10,8 @@ import { errorText, formatRemaining } from '../common';
 import { EXPORT_LABELS, exportDownloadName } from '../snapshots';
 import { download, exportFilename, sceneSvg, svgToPngBlob } from '../export';
 import { languageSelect } from '../language';
+import { boardAction } from '../../actions/board-actions';
+import { actionTitle } from '../../actions/action';
 import { h, icon, ICONS } from '../dom';
 import type { BoardPage } from './page';
 
@@ -24,7 +26,6 @@ export interface HeaderCommands {
   presenting(): boolean;
   togglePresent(): void;
   openShare(): void;
-  openHelp(): void;
   sideOpen(): boolean;
   toggleSide(): void;
   /** The query of a merged board's "k of n" slider, for the export links. */
@@ -68,6 +69,7 @@ export class BoardHeader {
     const present = canManage(role) && !snapshot
       ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-present', 'aria-label': t('present.start'), title: t('present.start'), 'aria-pressed': String(this.commands.presenting()), onclick: () => this.commands.togglePresent() }, [icon(ICONS.present, 18), h('span', { class: 'k-hide-narrow' }, [t('present.start')])])
       : null;
+    const help = boardAction('help');
     const share = snapshot ? null : h('button', { type: 'button', class: 'k-ghost', id: 'k-share', 'aria-label': t('share.button'), title: t('share.button'), 'aria-haspopup': 'dialog', onclick: () => this.commands.openShare() }, [icon(ICONS.link, 18), h('span', { class: 'k-hide-narrow' }, [t('share.button')])]);
     // The board's actions: in the header on wide screens (labels dropping to icons as it narrows),
     // behind a "More" button on phones, as one list (the same elements, so ids and focus stay put).
@@ -79,7 +81,7 @@ export class BoardHeader {
       share,
       this.buildExportMenu(),
       languageSelect(),
-      h('button', { type: 'button', class: 'k-icon-button', id: 'k-help-button', 'aria-label': t('action.help'), title: `${t('action.help')} (?)`, onclick: () => { this.closeMore(false); this.commands.openHelp(); } }, [icon(ICONS.help), h('span', { class: 'k-more-only' }, [t('action.help')])]),
+      h('button', { type: 'button', class: 'k-icon-button', id: 'k-help-button', 'aria-label': t(help.label), title: actionTitle(t(help.label), help), 'data-action': help.id, onclick: () => { this.closeMore(false); if (help.enabled(editor)) help.perform(editor); } }, [icon(ICONS.help), h('span', { class: 'k-more-only' }, [t(help.label)])]),
     ]);
     actions.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.moreOpen && !(e.target as HTMLElement).closest('details[open]')) {

@@ -122,7 +122,6 @@ export class BoardView implements BoardPage {
       presenting: () => this.presentation.presenting,
       togglePresent: () => this.presentation.toggle(),
       openShare: () => openShare(this, false),
-      openHelp: () => this.openHelp(),
       sideOpen: () => this.side.open,
       toggleSide: () => this.side.toggle(),
       exportParams: () => this.support.exportParams(),
@@ -155,7 +154,12 @@ export class BoardView implements BoardPage {
     this.inspector.provenance = (id) => this.support.details(id);
     this.outline.support = (id) => this.support.outlineText(id);
     this.inline = new InlineEditor(this.inlineLayer, this.model, this.viewport, () => canvas.focus({ preventScroll: true }));
-    this.editor.host = { editActorName: (id) => this.inline.editActorName(id), editNote: (id) => this.inline.editNote(id) };
+    this.editor.host = {
+      editActorName: (id, placed) => this.inline.editActorName(id, placed),
+      editNote: (id) => this.inline.editNote(id),
+      showOutline: () => this.showOutline(),
+      openHelp: () => this.openHelp(),
+    };
     this.stage.append(canvas, this.inlineLayer, this.toolbar.zoomControls);
 
     this.cleanups.push(
@@ -175,7 +179,7 @@ export class BoardView implements BoardPage {
         this.presentation.update();
       }),
       onLocaleChange(() => this.layout()),
-      attachCanvasInput(canvas, this.editor, (e) => this.uiKey(e)),
+      attachCanvasInput(canvas, this.editor, () => this.inline.open),
     );
     const resize = new ResizeObserver(() => {
       const rect = this.stage.getBoundingClientRect();
@@ -367,18 +371,10 @@ export class BoardView implements BoardPage {
     this.announcer.textContent = text;
   }
 
-  private uiKey(e: KeyboardEvent): boolean {
-    if (e.ctrlKey || e.metaKey || e.altKey) return false;
-    if (e.key === '?') {
-      this.openHelp();
-      return true;
-    }
-    if (e.key === 'o' || e.key === 'O') {
-      this.side.showTab('outline');
-      this.root.querySelector<HTMLInputElement>('#k-outline-new')?.focus();
-      return true;
-    }
-    return false;
+  /** The outline, with focus in its new-actor field (the keyboard's way to add actors). */
+  private showOutline(): void {
+    this.side.showTab('outline');
+    this.root.querySelector<HTMLInputElement>('#k-outline-new')?.focus();
   }
 
   private openHelp(): void {
