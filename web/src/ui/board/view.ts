@@ -33,6 +33,7 @@ import { BoardBanner } from './banner';
 import { Presentation } from './presenting';
 import { SidePanels } from './side';
 import { openShare } from './share';
+import { SelectionAnnouncer } from './announcer';
 import type { BoardContext, BoardPage, DirtyPart, Navigate } from './page';
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
@@ -73,9 +74,7 @@ export class BoardView implements BoardPage {
   private readonly side: SidePanels;
   private readonly stage = h('div', { class: 'k-stage' });
   private readonly inlineLayer = h('div', { class: 'k-inline-layer' });
-  /** Tells screen-reader users what the canvas selection is when it changes (e.g. stepping with [ and ]). */
-  private readonly announcer = h('p', { class: 'k-sr-only', role: 'status', id: 'k-announce' });
-  private announced = '';
+  private readonly announcer: SelectionAnnouncer;
   private frame = 0;
   private dirty: Record<DirtyPart, boolean> = { scene: false, view: false, panels: false, presence: false };
   private readonly cleanups: (() => void)[] = [];
@@ -114,6 +113,7 @@ export class BoardView implements BoardPage {
     this.inspector.vote = this.vote;
     this.cleanups.push(this.liveFigures.onUpdate(() => this.showFigures()), () => this.liveFigures.stop());
     this.legend = new Legend(this.model, this.editor);
+    this.announcer = new SelectionAnnouncer(this.model, this.editor);
     this.toolbar = new Toolbar(this.editor, this.viewport);
     this.presentation = new Presentation(this);
     this.side = new SidePanels({ root, model: this.model, inspector: this.inspector, outline: this.outline, legend: this.legend, snapshots: this.snapshots, updatePanels: () => this.updatePanels() });
@@ -297,7 +297,7 @@ export class BoardView implements BoardPage {
     else if (d.view) this.renderer.renderViewport();
     if (d.panels) {
       this.updatePanels();
-      this.announceSelection();
+      this.announcer.update();
     }
     if (d.presence) this.header.updatePeople();
   }
@@ -326,7 +326,7 @@ export class BoardView implements BoardPage {
         side,
       ]),
       helpDialog(),
-      this.announcer,
+      this.announcer.element,
     );
     this.connection?.render();
     this.header.updatePeople();
@@ -350,25 +350,6 @@ export class BoardView implements BoardPage {
     document.title = `${this.model.meta.title || t('board.untitled')} · ${t('app.name')}`;
     const heading = this.root.querySelector('#k-board-heading');
     if (heading) heading.textContent = this.model.meta.title || t('board.untitled');
-  }
-
-  private announceSelection(): void {
-    const key = [...this.editor.selection].join(',');
-    if (key === this.announced) return;
-    this.announced = key;
-    const ids = [...this.editor.selection];
-    const name = (id: string) => this.model.actors.get(id)?.name || t('outline.unnamed');
-    let text = '';
-    if (ids.length > 1) text = t('inspector.many', { count: ids.length });
-    else if (ids.length === 1) {
-      const id = ids[0]!;
-      const actor = this.model.actors.get(id);
-      const relation = this.model.relations.get(id);
-      if (actor) text = t('announce.selected', { name: `${name(id)}, ${t(`actorKind.${actor.kind}`)}` });
-      else if (relation) text = t('announce.selected', { name: t('outline.relation', { from: name(relation.from), to: name(relation.to), kind: t(`relationKind.${relation.kind}`) }) });
-      else if (this.model.notes.has(id)) text = t('announce.selected', { name: t('inspector.note') });
-    }
-    this.announcer.textContent = text;
   }
 
   /** The outline, with focus in its new-actor field (the keyboard's way to add actors). */
