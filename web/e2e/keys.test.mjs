@@ -81,7 +81,10 @@ test('Escape on a freshly placed actor removes it; on an existing one it keeps t
   await page.keyboard.press('Enter');
   await waitFor(page, () => [...window.kartta.model.actors.values()].some((a) => a.name === 'Kunta'));
 
-  // Placed, then Escape with or without a name typed: no empty "…" card is left behind.
+  // Placed, then Escape with or without a name typed: no empty "…" card is left behind, and no undo
+  // step either (Ctrl+Z must not bring the empty card back).
+  const undoSteps = () => page.evaluate(() => window.kartta.model.undoManager.undoStack.length);
+  const stepsBefore = await undoSteps();
   await place(150);
   assert.equal(await page.evaluate(() => window.kartta.model.actors.size), 2, 'the placed actor is on the board while named');
   await page.keyboard.press('Escape');
@@ -91,6 +94,7 @@ test('Escape on a freshly placed actor removes it; on an existing one it keeps t
   await page.keyboard.press('Escape');
   await waitFor(page, () => window.kartta.model.actors.size === 1 && !document.querySelector('input.k-inline-name'));
   assert.deepEqual(await page.evaluate(() => [...window.kartta.model.actors.values()].map((a) => a.name)), ['Kunta']);
+  assert.equal(await undoSteps(), stepsBefore);
 
   // Renaming an existing actor and pressing Escape keeps the actor and its old name.
   await page.mouse.dblclick(box.x + box.width / 2 - 150, box.y + box.height / 2);

@@ -47,7 +47,7 @@ export class InlineEditor {
       if (done) return;
       done = true;
       if (save && this.model.actors.get(id)?.name !== input.value.trim()) this.model.updateActor(id, { name: input.value.trim() });
-      if (!save && placed) this.model.deleteElements([id]);
+      if (!save && placed) this.model.discardPlacedActor(id);
       input.remove();
       this.current = null;
       this.refocus();
