@@ -63,6 +63,14 @@ test('a name typed after picking a kind in the palette triggers no shortcut', { 
   assert.deepEqual(after.actors, ['Varsinais-Suomen Yrittäjät ry']);
   assert.equal(after.tool, 'select');
   assert.equal(after.outlineShown, false);
+
+  // "?" on the canvas opens the shortcut sheet, drawn from the action registry.
+  await page.locator('#k-canvas').focus();
+  await page.keyboard.press('?');
+  await page.waitForSelector('#k-help[open]');
+  const sheet = await page.$$eval('#k-help kbd', (keys) => keys.map((k) => k.textContent));
+  for (const shortcut of ['A', 'Ctrl Z', 'Esc', '+', '−', 'Shift 1', 'O', '?']) assert.ok(sheet.includes(shortcut), `the sheet lists ${shortcut}`);
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-keys-sheet.png` });
 });
 
 test('Escape on a freshly placed actor removes it; on an existing one it keeps the name', { timeout: 90_000 }, async () => {
