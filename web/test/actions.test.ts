@@ -1,4 +1,4 @@
-// The action registry: one definition drives the key handler and the shortcut sheet; a disabled action's key does nothing.
+// The action registry: one definition drives the key handler, the buttons and the shortcut sheet; a disabled action does nothing.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
@@ -8,6 +8,8 @@ import { Viewport } from '../src/render/viewport';
 import { Editor } from '../src/tools/editor';
 import type { KeyInput } from '../src/tools/tool';
 import { BOARD_ACTIONS } from '../src/actions/board-actions';
+import { PAGE_ACTIONS } from '../src/actions/page-actions';
+import type { BoardPageCommands } from '../src/actions/page-actions';
 import { helpDialog } from '../src/ui/help';
 import { StandInElement, standInDocument } from './standin-dom';
 
@@ -107,5 +109,39 @@ describe('board actions from the keyboard', () => {
     expect(asked).toEqual([]);
     // Space is held, not pressed: it performs nothing through the editor.
     expect(editor.keyDown(key(' '))).toBe(false);
+  });
+});
+
+describe('the header\'s page actions', () => {
+  function page(manages: boolean, live: boolean) {
+    const done: string[] = [];
+    let locked = false;
+    const commands: BoardPageCommands = {
+      manages, live,
+      presenting: () => false,
+      togglePresent: () => done.push('present'),
+      locked: () => locked,
+      toggleLock: () => { locked = !locked; done.push('lock'); },
+      openShare: () => done.push('share'),
+    };
+    return { commands, done };
+  }
+
+  it('offer lock and present to a facilitator on a live board, sharing to anyone on one', () => {
+    const enabledFor = (manages: boolean, live: boolean) => PAGE_ACTIONS.filter((a) => a.enabled(page(manages, live).commands)).map((a) => a.id);
+    expect(enabledFor(true, true)).toEqual(['lock', 'present', 'share']);
+    expect(enabledFor(false, true)).toEqual(['share']);
+    expect(enabledFor(false, false)).toEqual([]);
+  });
+
+  it('perform the page\'s command and show its state', () => {
+    const { commands, done } = page(true, true);
+    const lock = PAGE_ACTIONS.find((a) => a.id === 'lock')!;
+    expect(lock.icon(commands)).toBe('unlock');
+    lock.perform(commands);
+    expect(lock.pressed?.(commands)).toBe(true);
+    expect(lock.icon(commands)).toBe('lock');
+    for (const action of PAGE_ACTIONS.filter((a) => a.id !== 'lock')) action.perform(commands);
+    expect(done).toEqual(['lock', 'present', 'share']);
   });
 });

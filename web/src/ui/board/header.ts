@@ -12,6 +12,8 @@ import { download, exportFilename, sceneSvg, svgToPngBlob } from '../export';
 import { languageSelect } from '../language';
 import { boardAction } from '../../actions/board-actions';
 import { actionTitle } from '../../actions/action';
+import { pageAction } from '../../actions/page-actions';
+import type { BoardPageCommands } from '../../actions/page-actions';
 import { h, icon, ICONS } from '../dom';
 import type { BoardPage } from './page';
 
@@ -62,23 +64,15 @@ export class BoardHeader {
     const workshop = ctx.access.workshopKind === 'workshop' && !snapshot
       ? h('a', { class: 'k-button k-ghost', id: 'k-workshop-link', href: workshopPath(ctx.access.board.workshopId), 'aria-label': t('board.workshop'), title: t('board.workshop'), onclick: (e: Event) => { e.preventDefault(); navigate(workshopPath(ctx.access.board.workshopId)); } }, [icon(ICONS.workshop, 18), h('span', { class: 'k-hide-narrow' }, [t('board.workshop')])])
       : null;
-    const locked = this.page.isLocked();
-    const lock = canManage(role) && !snapshot
-      ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-lock', 'aria-label': t('board.lock'), title: t('board.lock'), 'aria-pressed': String(locked), onclick: () => void this.toggleLock() }, [icon(locked ? ICONS.lock : ICONS.unlock, 18), h('span', { class: 'k-hide-narrow' }, [t('board.lock')])])
-      : null;
-    const present = canManage(role) && !snapshot
-      ? h('button', { type: 'button', class: 'k-ghost k-toggle', id: 'k-present', 'aria-label': t('present.start'), title: t('present.start'), 'aria-pressed': String(this.commands.presenting()), onclick: () => this.commands.togglePresent() }, [icon(ICONS.present, 18), h('span', { class: 'k-hide-narrow' }, [t('present.start')])])
-      : null;
     const help = boardAction('help');
-    const share = snapshot ? null : h('button', { type: 'button', class: 'k-ghost', id: 'k-share', 'aria-label': t('share.button'), title: t('share.button'), 'aria-haspopup': 'dialog', onclick: () => this.commands.openShare() }, [icon(ICONS.link, 18), h('span', { class: 'k-hide-narrow' }, [t('share.button')])]);
     // The board's actions: in the header on wide screens (labels dropping to icons as it narrows),
     // behind a "More" button on phones, as one list (the same elements, so ids and focus stay put).
     const actions = h('div', { class: 'k-header-actions', id: 'k-header-actions' }, [
       workshop,
-      lock,
-      present,
+      this.pageButton('lock'),
+      this.pageButton('present'),
       snapshot ? null : template,
-      share,
+      this.pageButton('share'),
       this.buildExportMenu(),
       languageSelect(),
       h('button', { type: 'button', class: 'k-icon-button', id: 'k-help-button', 'aria-label': t(help.label), title: actionTitle(t(help.label), help), 'data-action': help.id, onclick: () => { this.closeMore(false); if (help.enabled(editor)) help.perform(editor); } }, [icon(ICONS.help), h('span', { class: 'k-more-only' }, [t(help.label)])]),
@@ -111,6 +105,33 @@ export class BoardHeader {
 
   destroy(): void {
     this.moreCleanup();
+  }
+
+  /** A header button for one of the page's actions, or nothing where it does not apply (a role, a snapshot). */
+  private pageButton(id: string): HTMLElement | null {
+    const action = pageAction(id);
+    const page = this.pageCommands();
+    if (!action.enabled(page)) return null;
+    const label = t(action.label);
+    return h('button', {
+      type: 'button', class: action.pressed ? 'k-ghost k-toggle' : 'k-ghost', id: action.elementId, 'data-action': action.id,
+      'aria-label': label, title: actionTitle(label, action), 'aria-pressed': action.pressed ? String(action.pressed(page)) : null,
+      'aria-haspopup': action.opensDialog ? 'dialog' : null,
+      onclick: () => { if (action.enabled(page)) action.perform(page); },
+    }, [icon(ICONS[action.icon(page)], 18), h('span', { class: 'k-hide-narrow' }, [label])]);
+  }
+
+  private pageCommands(): BoardPageCommands {
+    const { ctx, role } = this.page;
+    return {
+      manages: canManage(role) && !ctx.snapshot,
+      live: !ctx.snapshot,
+      presenting: () => this.commands.presenting(),
+      togglePresent: () => this.commands.togglePresent(),
+      locked: () => this.page.isLocked(),
+      toggleLock: () => void this.toggleLock(),
+      openShare: () => this.commands.openShare(),
+    };
   }
 
   /**
