@@ -188,3 +188,29 @@ describe('note typing', () => {
     expect(model.notes.has(id)).toBe(false);
   });
 });
+
+describe('taking back a just-placed actor', () => {
+  it('leaves neither the actor nor an undo step behind', () => {
+    const [model, peer] = connectedPair();
+    const kept = model.addActor({ name: 'Kunta', kind: 'municipality', x: 0, y: 0 });
+    const placed = model.addActor({ name: '', kind: 'business', x: 200, y: 0 });
+    expect(peer.actors.has(placed)).toBe(true);
+    model.discardPlacedActor(placed);
+    expect(model.actors.has(placed)).toBe(false);
+    expect(peer.actors.has(placed)).toBe(false);
+    expect(model.canRedo()).toBe(false);
+    // The next undo is the step before the placing, not the empty card coming back.
+    model.undo();
+    expect(model.actors.size).toBe(0);
+    expect(model.actors.has(kept)).toBe(false);
+  });
+
+  it('deletes as usual when something else was done since the placing', () => {
+    const model = new BoardModel();
+    const placed = model.addActor({ name: '', kind: 'business', x: 0, y: 0 });
+    const other = model.addActor({ name: 'Yhdistys', kind: 'association', x: 300, y: 0 });
+    model.discardPlacedActor(placed);
+    expect(model.actors.has(placed)).toBe(false);
+    expect(model.actors.has(other)).toBe(true);
+  });
+});

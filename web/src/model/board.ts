@@ -133,6 +133,20 @@ export class BoardModel {
     });
   }
 
+  /**
+   * Takes back an actor this client has just placed, as if it had never been: gone from the board
+   * and from undo, so Ctrl+Z does not bring back an empty card (Escape on a new card's first name).
+   * When the last undo step is not that placing, the actor is deleted as usual.
+   */
+  discardPlacedActor(id: string): void {
+    const item = this.roots.actors.get(id)?._item;
+    if (!item || !this.canWrite()) return;
+    const last = this.undoManager.undoStack[this.undoManager.undoStack.length - 1];
+    if (!last || !Y.isDeleted(last.insertions, item.id)) return this.deleteElements([id]);
+    this.undoManager.undo();
+    this.undoManager.redoStack.pop();
+  }
+
   /** Deletes elements; an actor takes all its relations with it in the same transaction. */
   deleteElements(ids: Iterable<string>): void {
     const wanted = new Set(ids);

@@ -9,21 +9,24 @@ import { templateBounds } from '../render/template';
 import { unionRect } from '../render/viewport';
 import type { Hit } from './hit';
 import type { KeyInput, PointerInput, ToolName, ToolState } from './tool';
-import { TOOL_KEYS } from './tool';
 import { createToolState } from './registry';
+import { BOARD_ACTIONS } from '../actions/board-actions';
+import { performShortcut } from '../actions/action';
 
 export type LegendMode = 'dim' | 'hide';
 
 /** Below this zoom, actor names are too small to read (and the renderer hides them). */
 const READABLE_ZOOM = 0.3;
 
-/** The tools that change nothing, all that a read-only board offers. */
-export const READ_ONLY_TOOLS: readonly ToolName[] = ['select', 'hand'];
+export { READ_ONLY_TOOLS } from './tool';
 
-/** Requests the editor makes of the surrounding UI (inline editors, dialogs). */
+/** Requests the editor makes of the surrounding UI (inline editors, dialogs, panels). */
 export interface EditorHost {
-  editActorName?(id: string): void;
+  /** `placed`: the actor was just put on the board, so cancelling the name takes it off again. */
+  editActorName?(id: string, placed?: boolean): void;
   editNote?(id: string): void;
+  showOutline?(): void;
+  openHelp?(): void;
 }
 
 export class Editor {
@@ -133,55 +136,10 @@ export class Editor {
     this.state.cancel?.();
   }
 
+  /** The tool's state first (a gesture in progress, Enter placing), then the board's actions (`BOARD_ACTIONS`). */
   keyDown(input: KeyInput): boolean {
     if (this.state.keyDown?.(input)) return true;
-    const key = input.key.length === 1 ? input.key.toLowerCase() : input.key;
-    if (input.mod && key === 'z') {
-      if (input.shift) this.redo();
-      else this.undo();
-      return true;
-    }
-    if (input.mod && key === 'y') {
-      this.redo();
-      return true;
-    }
-    if (input.mod && key === 'a') {
-      this.select([...this.model.actors.keys(), ...this.model.notes.keys(), ...this.model.strokes.keys()]);
-      return true;
-    }
-    if (input.mod || input.alt) return false;
-    if (key === 'Escape') {
-      this.cancel();
-      if (this.tool !== 'select') this.setTool('select');
-      else this.select([]);
-      return true;
-    }
-    if (key === 'Delete' || key === 'Backspace') {
-      this.deleteSelection();
-      return true;
-    }
-    if (key === '+' || key === '=') {
-      this.viewport.zoomBy(1.25);
-      return true;
-    }
-    if (key === '-' || key === '_') {
-      this.viewport.zoomBy(0.8);
-      return true;
-    }
-    if (key === '!' || (input.shift && key === '1')) {
-      this.zoomToFit();
-      return true;
-    }
-    if (key === '0') {
-      this.viewport.zoomBy(1 / this.viewport.zoom);
-      return true;
-    }
-    const tool = TOOL_KEYS[key];
-    if (tool && !input.shift && (!this.locked || READ_ONLY_TOOLS.includes(tool))) {
-      this.setTool(tool);
-      return true;
-    }
-    return false;
+    return performShortcut(BOARD_ACTIONS, this, input);
   }
 
   // ---- actions ----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ export class PlaceActor extends PlaceAtPoint {
     const id = editor.model.addActor({ name: '', kind: editor.actorKind, x, y });
     editor.setTool('select');
     editor.select([id]);
-    editor.host.editActorName?.(id);
+    editor.host.editActorName?.(id, true);
   }
 }
 

@@ -1,6 +1,6 @@
 // The select tool: select.idle → select.pointing → select.dragging | select.brushing, plus keyboard moves.
 import type { Editor } from './editor';
-import type { KeyInput, PointerInput, ToolState } from './tool';
+import type { PointerInput, ToolState } from './tool';
 import { DRAG_THRESHOLD_PX } from './tool';
 import { elementsInRect } from './hit';
 import { normalizeRect } from '../render/viewport';
@@ -40,31 +40,6 @@ export class SelectIdle implements ToolState {
     const hit = this.editor.hit(input.x, input.y);
     if (hit?.type === 'actor') this.editor.host.editActorName?.(hit.id);
     if (hit?.type === 'note') this.editor.host.editNote?.(hit.id);
-  }
-
-  keyDown(input: KeyInput): boolean {
-    const editor = this.editor;
-    const step = input.shift ? 50 : 10;
-    const arrows: Record<string, [number, number]> = {
-      ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step],
-    };
-    const arrow = arrows[input.key];
-    if (arrow && !input.mod && editor.selection.size > 0) {
-      moveSelection(editor, arrow[0], arrow[1]);
-      return true;
-    }
-    if (input.key === 'Enter' && editor.selection.size === 1) {
-      const [id] = editor.selection;
-      const type = editor.model.typeOf(id!);
-      if (type === 'actor') editor.host.editActorName?.(id!);
-      if (type === 'note') editor.host.editNote?.(id!);
-      return type === 'actor' || type === 'note';
-    }
-    if ((input.key === ']' || input.key === '[') && !input.mod) {
-      cycleActors(editor, input.key === ']' ? 1 : -1);
-      return true;
-    }
-    return false;
   }
 }
 
@@ -159,13 +134,13 @@ function moveElements(editor: Editor, ids: string[], dx: number, dy: number): vo
   editor.model.moveElements(moves);
 }
 
-function moveSelection(editor: Editor, dx: number, dy: number): void {
+export function moveSelection(editor: Editor, dx: number, dy: number): void {
   if (editor.locked) return;
   moveElements(editor, [...editor.selection], dx, dy);
 }
 
 /** Keyboard users step through actors in reading order and the view follows. */
-function cycleActors(editor: Editor, direction: 1 | -1): void {
+export function cycleActors(editor: Editor, direction: 1 | -1): void {
   const actors = [...editor.model.actors.values()].sort((a, b) => a.y - b.y || a.x - b.x);
   if (actors.length === 0) return;
   const [current] = editor.selection;

@@ -38,6 +38,9 @@ export type ToolName = 'select' | 'hand' | 'actor' | 'relation' | 'note' | 'labe
 
 export const TOOL_NAMES: readonly ToolName[] = ['select', 'hand', 'actor', 'relation', 'note', 'label', 'pen', 'highlighter', 'eraser'];
 
+/** The tools that change nothing, all that a read-only board offers. */
+export const READ_ONLY_TOOLS: readonly ToolName[] = ['select', 'hand'];
+
 /** Single-key shortcuts that pick a tool. */
 export const TOOL_KEYS: Record<string, ToolName> = {
   v: 'select', h: 'hand', a: 'actor', r: 'relation', n: 'note', t: 'label', p: 'pen', m: 'highlighter', e: 'eraser',

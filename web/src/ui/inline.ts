@@ -17,7 +17,16 @@ export class InlineEditor {
     this.current?.close();
   }
 
-  editActorName(id: string): void {
+  /** Whether a name or a note is being typed here (no key is then a shortcut). */
+  get open(): boolean {
+    return this.current !== null;
+  }
+
+  /**
+   * Edits an actor's name in place. `placed`: the actor was just put on the board, so Escape takes
+   * it off again rather than leaving a card without a name.
+   */
+  editActorName(id: string, placed = false): void {
     this.close();
     const actor = this.model.actors.get(id);
     if (!actor || !this.model.canWrite()) return;
@@ -38,12 +47,15 @@ export class InlineEditor {
       if (done) return;
       done = true;
       if (save && this.model.actors.get(id)?.name !== input.value.trim()) this.model.updateActor(id, { name: input.value.trim() });
+      if (!save && placed) this.model.discardPlacedActor(id);
       input.remove();
       this.current = null;
       this.refocus();
     };
     input.addEventListener('keydown', (e) => {
       e.stopPropagation();
+      // Enter or Escape inside an IME's composition confirm or drop the candidate, not the name.
+      if (e.isComposing) return;
       if (e.key === 'Enter') finish(true);
       if (e.key === 'Escape') finish(false);
     });

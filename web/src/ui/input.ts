@@ -2,10 +2,21 @@
 import type { Editor } from '../tools/editor';
 import type { PointerInput } from '../tools/tool';
 import { Panning } from '../tools/hand';
+import { heldShortcut } from '../actions/board-actions';
 import { isTextEntry } from './dom';
 
-export function attachCanvasInput(canvas: HTMLElement, editor: Editor, uiKeys: (e: KeyboardEvent) => boolean): () => void {
+/**
+ * `textBeingEntered` says whether an editor of the page's own (the inline name or note field) is
+ * open; while it is, no key is a shortcut.
+ */
+export function attachCanvasInput(canvas: HTMLElement, editor: Editor, textBeingEntered: () => boolean): () => void {
   const viewport = editor.viewport;
+  /**
+   * Whether the last press was outside the canvas (the tool rail, the palette, a panel). A press on
+   * something that takes no focus leaves focus on the page body; keys typed then are meant for
+   * that part of the page (a name after picking a kind in the palette), not shortcuts.
+   */
+  let pressedOutsideCanvas = false;
   const touches = new Map<number, { x: number; y: number }>();
   let pinch: { distance: number; cx: number; cy: number } | null = null;
   let spaceHeld = false;
@@ -97,25 +108,26 @@ export function attachCanvasInput(canvas: HTMLElement, editor: Editor, uiKeys: (
   };
 
   const keydown = (e: KeyboardEvent) => {
-    if (isTextEntry(e.target) || document.querySelector('dialog[open]')) return;
-    if (e.key === ' ' && !isButton(e.target)) {
+    // Keys that compose text (an IME's candidate, a dead key) or go into a field are never shortcuts.
+    if (e.isComposing || e.key === 'Process' || e.key === 'Dead') return;
+    if (isTextEntry(e.target) || textBeingEntered() || document.querySelector('dialog[open]')) return;
+    const mod = e.ctrlKey || e.metaKey;
+    // Single keys act only when focus is on the canvas (or, before anything else was pressed, nowhere),
+    // so buttons keep their keys and typing elsewhere changes nothing; Ctrl shortcuts act from anywhere.
+    const onCanvas = e.target === canvas || (e.target === document.body && !pressedOutsideCanvas);
+    if (!onCanvas && !mod) return;
+    const input = { key: e.key, shift: e.shiftKey, mod, alt: e.altKey };
+    if (heldShortcut('pan', input)) {
       spaceHeld = true;
       canvas.classList.add('k-panning');
       e.preventDefault();
       return;
     }
-    if (uiKeys(e)) {
-      e.preventDefault();
-      return;
-    }
-    // Editing keys act on the canvas only when focus is on it (or nowhere), so buttons keep their keys.
-    const onCanvas = e.target === canvas || e.target === document.body;
-    if (!onCanvas && !e.ctrlKey && !e.metaKey) return;
-    if (editor.keyDown({ key: e.key, shift: e.shiftKey, mod: e.ctrlKey || e.metaKey, alt: e.altKey })) e.preventDefault();
+    if (editor.keyDown(input)) e.preventDefault();
   };
 
   const keyup = (e: KeyboardEvent) => {
-    if (e.key === ' ') {
+    if (spaceHeld && heldShortcut('pan', { key: e.key, shift: e.shiftKey, mod: false, alt: false })) {
       spaceHeld = false;
       canvas.classList.remove('k-panning');
     }
@@ -127,7 +139,15 @@ export function attachCanvasInput(canvas: HTMLElement, editor: Editor, uiKeys: (
   // Focus is managed in `down`; the mousedown that follows must not move it back to the canvas, or it
   // would steal it from an inline editor that the press just opened (and typed keys would become shortcuts).
   const mousedown = (e: MouseEvent) => e.preventDefault();
+  const anyPress = (e: PointerEvent) => {
+    pressedOutsideCanvas = !(e.target instanceof Node && canvas.contains(e.target));
+  };
+  const canvasFocused = () => {
+    pressedOutsideCanvas = false;
+  };
   canvas.addEventListener('mousedown', mousedown);
+  canvas.addEventListener('focus', canvasFocused);
+  document.addEventListener('pointerdown', anyPress, true);
   canvas.addEventListener('pointerdown', down);
   canvas.addEventListener('pointermove', move);
   canvas.addEventListener('pointerup', up);
@@ -138,11 +158,9 @@ export function attachCanvasInput(canvas: HTMLElement, editor: Editor, uiKeys: (
   window.addEventListener('keydown', keydown);
   window.addEventListener('keyup', keyup);
   return () => {
+    document.removeEventListener('pointerdown', anyPress, true);
     window.removeEventListener('keydown', keydown);
     window.removeEventListener('keyup', keyup);
   };
 }
 
-function isButton(target: EventTarget | null): boolean {
-  return target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement || (target instanceof HTMLElement && target.tagName === 'SUMMARY');
-}

@@ -1,8 +1,9 @@
 // The tool rail, the contextual palette (actor kinds, ink and note colours) and the zoom buttons.
 import type { Editor } from '../tools/editor';
 import type { Viewport } from '../render/viewport';
-import { TOOL_KEYS, TOOL_NAMES } from '../tools/tool';
-import { READ_ONLY_TOOLS } from '../tools/editor';
+import { TOOL_NAMES } from '../tools/tool';
+import { boardAction } from '../actions/board-actions';
+import { actionTitle } from '../actions/action';
 import type { ToolName } from '../tools/tool';
 import { locale, t } from '../i18n';
 import type { MessageKey } from '../i18n';
@@ -12,7 +13,6 @@ import { h, icon, ICONS } from './dom';
 import { kindSwatch } from './legend';
 import { NOTE_COLOR_KEYS } from './inspector';
 
-const KEY_OF = Object.fromEntries(Object.entries(TOOL_KEYS).map(([k, tool]) => [tool, k.toUpperCase()])) as Record<ToolName, string>;
 const INK_COLOR_KEYS: MessageKey[] = ['color.black', 'color.orange', 'color.blue', 'color.green', 'color.purple'];
 
 export class Toolbar {
@@ -29,38 +29,44 @@ export class Toolbar {
   build(): void {
     const e = this.editor;
     this.element = h('nav', { class: 'k-tools', 'aria-label': t('board.toolbar') }, [
-      ...TOOL_NAMES.map((tool) => h('button', {
-        type: 'button', class: 'k-tool', 'data-tool': tool, 'aria-pressed': String(e.tool === tool),
-        'aria-label': t(`tool.${tool}`), title: `${t(`tool.${tool}`)} (${KEY_OF[tool]})`,
-        onclick: () => e.setTool(tool),
-      }, [icon(ICONS[tool])])),
+      ...TOOL_NAMES.map((tool) => this.actionButton(`tool.${tool}`, { class: 'k-tool', 'data-tool': tool, 'aria-pressed': String(e.tool === tool) }, [icon(ICONS[tool])])),
       h('span', { class: 'k-tools-sep', 'aria-hidden': 'true' }),
-      h('button', { type: 'button', class: 'k-tool', id: 'k-undo', 'aria-label': t('action.undo'), title: `${t('action.undo')} (Ctrl Z)`, onclick: () => e.undo() }, [icon(ICONS.undo)]),
-      h('button', { type: 'button', class: 'k-tool', id: 'k-redo', 'aria-label': t('action.redo'), title: `${t('action.redo')} (Ctrl Shift Z)`, onclick: () => e.redo() }, [icon(ICONS.redo)]),
+      this.actionButton('undo', { class: 'k-tool', id: 'k-undo' }, [icon(ICONS.undo)]),
+      this.actionButton('redo', { class: 'k-tool', id: 'k-redo' }, [icon(ICONS.redo)]),
     ]);
-    this.zoomLabel = h('button', { type: 'button', class: 'k-zoom-level', title: t('action.zoomReset'), onclick: () => this.viewport.zoomBy(1 / this.viewport.zoom) });
+    this.zoomLabel = this.actionButton('zoomReset', { class: 'k-zoom-level' }, []);
     this.zoomControls.replaceChildren(
-      h('button', { type: 'button', 'aria-label': t('action.zoomOut'), title: `${t('action.zoomOut')} (−)`, id: 'k-zoom-out', onclick: () => this.viewport.zoomBy(0.8) }, [icon(ICONS.minus)]),
+      this.actionButton('zoomOut', { id: 'k-zoom-out' }, [icon(ICONS.minus)]),
       this.zoomLabel,
-      h('button', { type: 'button', 'aria-label': t('action.zoomIn'), title: `${t('action.zoomIn')} (+)`, id: 'k-zoom-in', onclick: () => this.viewport.zoomBy(1.25) }, [icon(ICONS.plus)]),
-      h('button', { type: 'button', 'aria-label': t('action.fit'), title: `${t('action.fit')} (Shift 1)`, id: 'k-fit', onclick: () => e.zoomToFit() }, [icon(ICONS.fit)]),
+      this.actionButton('zoomIn', { id: 'k-zoom-in' }, [icon(ICONS.plus)]),
+      this.actionButton('fit', { id: 'k-fit' }, [icon(ICONS.fit)]),
     );
     this.shownTool = null;
     this.update();
     this.updateZoom();
   }
 
+  /** A button for one of the board's actions: its name, its shortcut in the tooltip, and what it does. */
+  private actionButton(id: string, attrs: Record<string, string>, children: Node[]): HTMLButtonElement {
+    const action = boardAction(id);
+    const label = t(action.label);
+    return h('button', {
+      type: 'button', 'aria-label': label, title: actionTitle(label, action), 'data-action': id,
+      onclick: () => { if (action.enabled(this.editor)) action.perform(this.editor); },
+      ...attrs,
+    }, children);
+  }
+
   update(): void {
     const e = this.editor;
     this.element.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.tool === e.tool)));
-    const undo = this.element.querySelector<HTMLButtonElement>('#k-undo');
-    const redo = this.element.querySelector<HTMLButtonElement>('#k-redo');
-    if (undo) undo.disabled = !e.model.canUndo();
-    if (redo) redo.disabled = !e.model.canRedo();
-    // A read-only board (a viewer, or locked) offers only the tools that change nothing.
-    const readOnly = e.locked;
-    this.element.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach((b) => (b.hidden = readOnly && !READ_ONLY_TOOLS.includes(b.dataset.tool as ToolName)));
-    this.element.querySelectorAll<HTMLElement>('#k-undo, #k-redo, .k-tools-sep').forEach((b) => (b.hidden = readOnly));
+    for (const id of ['undo', 'redo']) {
+      const button = this.element.querySelector<HTMLButtonElement>(`[data-action="${id}"]`);
+      if (button) button.disabled = !boardAction(id).enabled(e);
+    }
+    // A read-only board (a viewer, or locked) offers only the tools that change nothing: the others' actions are disabled.
+    this.element.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach((b) => (b.hidden = !boardAction(`tool.${b.dataset.tool}`).enabled(e)));
+    this.element.querySelectorAll<HTMLElement>('#k-undo, #k-redo, .k-tools-sep').forEach((b) => (b.hidden = e.locked));
     if (this.shownTool === e.tool) return;
     this.shownTool = e.tool;
     this.palette.replaceChildren(...this.paletteFor(e.tool));

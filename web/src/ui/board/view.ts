@@ -1,0 +1,393 @@
+// The board page: the Y.Doc, model, editor, renderer and canvas wired together, with the page's parts
+// (connection, header, banner, presenting, side panels) and one animation frame that redraws them.
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import type { WebsocketProvider } from 'y-websocket';
+import { BoardModel } from '../../model/board';
+import { Presence } from '../../model/presence';
+import { Viewport } from '../../render/viewport';
+import { SceneRenderer } from '../../render/scene';
+import { Editor, READ_ONLY_TOOLS } from '../../tools/editor';
+import { locale, onLocaleChange, t } from '../../i18n';
+import type { Role } from '../../generated/protocol';
+import { canEdit } from '../../access/roles';
+import { accessStore } from '../../access/store';
+import { LiveFigures } from '../../figures/live';
+import { h } from '../dom';
+import { attachCanvasInput } from '../input';
+import { Inspector } from '../inspector';
+import { Outline } from '../outline';
+import { FiguresPanel } from '../figures';
+import { BoardVote } from '../vote';
+import { Legend } from '../legend';
+import { helpDialog } from '../help';
+import { InlineEditor } from '../inline';
+import { Toolbar } from '../toolbar';
+import { cursorColor, displayName } from '../identity';
+import { SnapshotsPanel } from '../snapshots';
+import { SincePanel } from '../since';
+import { SupportPanel } from '../support';
+import { BoardConnection } from './connection';
+import { BoardHeader } from './header';
+import { BoardBanner } from './banner';
+import { Presentation } from './presenting';
+import { SidePanels } from './side';
+import { openShare } from './share';
+import { SelectionAnnouncer } from './announcer';
+import type { BoardContext, BoardPage, DirtyPart, Navigate } from './page';
+
+/** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
+export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role; figures: LiveFigures }
+
+export class BoardView implements BoardPage {
+  private readonly doc = new Y.Doc();
+  readonly model = new BoardModel(this.doc);
+  readonly viewport = new Viewport();
+  private readonly connection: BoardConnection | null;
+  readonly presence: Presence;
+  readonly boardId: string;
+  readonly role: Role;
+  readonly editor: Editor;
+  readonly renderer: SceneRenderer;
+  private readonly snapshots: SnapshotsPanel | null;
+  /** "What changed since last time", on a live board for everyone but viewers (a projector follows the presenter). */
+  private readonly since: SincePanel | null;
+  /** On a merged board: the "at least k of n maps" slider and each element's sources. */
+  private readonly support: SupportPanel;
+  /** Whether the first sync has arrived; until then the lock comes from what the API said. */
+  private synced = false;
+  private readOnlyShown: string | null = null;
+  private timerInterval: ReturnType<typeof setInterval> | null = null;
+  private readonly inspector: Inspector;
+  private readonly outline: Outline;
+  /** Network figures, off until someone turns them on (numbers shown while drawing steer the drawing). */
+  private readonly liveFigures: LiveFigures;
+  private readonly figuresPanel: FiguresPanel;
+  /** The workshop's dot vote on this board; a snapshot shows only the totals it kept. */
+  private readonly vote: BoardVote;
+  private readonly legend: Legend;
+  private readonly toolbar: Toolbar;
+  private readonly inline: InlineEditor;
+  private readonly header: BoardHeader;
+  private readonly banner: BoardBanner;
+  private readonly presentation: Presentation;
+  private readonly side: SidePanels;
+  private readonly stage = h('div', { class: 'k-stage' });
+  private readonly inlineLayer = h('div', { class: 'k-inline-layer' });
+  private readonly announcer: SelectionAnnouncer;
+  private frame = 0;
+  private dirty: Record<DirtyPart, boolean> = { scene: false, view: false, panels: false, presence: false };
+  private readonly cleanups: (() => void)[] = [];
+  private fitted = false;
+  private contentShown = false;
+
+  constructor(readonly root: HTMLElement, readonly ctx: BoardContext, readonly navigate: Navigate, name: string) {
+    const boardId = ctx.boardId;
+    this.boardId = boardId;
+    this.role = ctx.access.role;
+    if (ctx.snapshot) {
+      // A snapshot is shown from its stored state alone: no connection, nothing can change it.
+      Y.applyUpdate(this.doc, ctx.snapshot.state);
+      this.model.canWrite = () => false;
+      this.connection = null;
+      this.synced = true;
+    } else {
+      this.model.canWrite = () => canEdit(this.role, this.isLocked());
+      this.connection = new BoardConnection(root, boardId, this.doc, ctx.token, (synced) => this.syncChanged(synced));
+    }
+    const provider = this.connection?.provider ?? null;
+    this.presence = new Presence(provider?.awareness ?? new Awareness(this.doc), { name, color: cursorColor() });
+    this.snapshots = ctx.snapshot ? null : new SnapshotsPanel({
+      boardId, token: ctx.token, role: this.role, author: () => displayName(),
+      canRestore: () => canEdit(this.role, this.isLocked()), navigate, workshopId: ctx.access.board.workshopId,
+    });
+    this.editor = new Editor(this.model, this.viewport, this.presence);
+    this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => this.presence.peers(), (k) => t(k));
+    this.inspector = new Inspector(this.model, this.editor);
+    this.outline = new Outline(this.model, this.editor);
+    this.liveFigures = new LiveFigures(this.model, boardId);
+    this.figuresPanel = new FiguresPanel(this.model, this.liveFigures, () => this.toggleFigures(), (id) => this.outline.show(id));
+    this.outline.figures = this.figuresPanel;
+    this.vote = new BoardVote(boardId, ctx.token, ctx.snapshot ? 'viewer' : this.role, this.model, () => this.voteChanged());
+    this.outline.vote = this.vote;
+    this.inspector.vote = this.vote;
+    this.cleanups.push(this.liveFigures.onUpdate(() => this.showFigures()), () => this.liveFigures.stop());
+    this.legend = new Legend(this.model, this.editor);
+    this.announcer = new SelectionAnnouncer(this.model, this.editor);
+    this.toolbar = new Toolbar(this.editor, this.viewport);
+    this.presentation = new Presentation(this);
+    this.side = new SidePanels({ root, model: this.model, inspector: this.inspector, outline: this.outline, legend: this.legend, snapshots: this.snapshots, updatePanels: () => this.updatePanels() });
+    this.banner = new BoardBanner(this);
+    this.header = new BoardHeader(this, {
+      presenting: () => this.presentation.presenting,
+      togglePresent: () => this.presentation.toggle(),
+      openShare: () => openShare(this, false),
+      sideOpen: () => this.side.open,
+      toggleSide: () => this.side.toggle(),
+      exportParams: () => this.support.exportParams(),
+    });
+    const canvas = this.renderer.root;
+    canvas.setAttribute('tabindex', '0');
+    canvas.setAttribute('role', 'application');
+    canvas.setAttribute('id', 'k-canvas');
+    this.since = ctx.snapshot || this.role === 'viewer' ? null : new SincePanel({
+      boardId, token: ctx.token, role: this.role, model: this.model, editor: this.editor, viewport: this.viewport,
+      setGhosts: (ghosts) => {
+        this.renderer.ghosts = ghosts;
+        this.schedule('scene');
+      },
+      focusCanvas: () => canvas.focus({ preventScroll: true }),
+    });
+    this.support = new SupportPanel({
+      model: this.model, workshopId: ctx.access.board.workshopId, token: ctx.token,
+      apply: (hidden) => {
+        this.renderer.hideBySupport(hidden);
+        this.outline.hidden = hidden;
+        this.editor.hiddenIds = hidden;
+        // What is no longer shown is no longer selected (a Delete would otherwise reach it unseen).
+        const shown = [...this.editor.selection].filter((id) => !hidden.has(id));
+        if (shown.length !== this.editor.selection.size) this.editor.select(shown);
+        this.header.updateExportLinks();
+        this.schedule('scene', 'panels');
+      },
+    });
+    this.inspector.provenance = (id) => this.support.details(id);
+    this.outline.support = (id) => this.support.outlineText(id);
+    this.inline = new InlineEditor(this.inlineLayer, this.model, this.viewport, () => canvas.focus({ preventScroll: true }));
+    this.editor.host = {
+      editActorName: (id, placed) => this.inline.editActorName(id, placed),
+      editNote: (id) => this.inline.editNote(id),
+      showOutline: () => this.showOutline(),
+      openHelp: () => this.openHelp(),
+    };
+    this.stage.append(canvas, this.inlineLayer, this.toolbar.zoomControls);
+
+    this.cleanups.push(
+      this.model.onChange((change) => {
+        this.schedule('scene', 'panels');
+        this.since?.modelChanged();
+        this.support.modelChanged();
+        if (change.meta) this.metaChanged();
+      }),
+      this.editor.onChange(() => this.schedule('scene', 'panels')),
+      this.viewport.onChange(() => {
+        this.schedule('view');
+        this.presentation.viewChanged();
+      }),
+      this.presence.onChange(() => {
+        this.schedule('presence');
+        this.presentation.update();
+      }),
+      onLocaleChange(() => this.layout()),
+      attachCanvasInput(canvas, this.editor, () => this.inline.open),
+    );
+    const resize = new ResizeObserver(() => {
+      const rect = this.stage.getBoundingClientRect();
+      const first = this.viewport.width === 800 && this.viewport.height === 600 && !this.fitted;
+      this.viewport.setSize(rect.width, rect.height);
+      this.header.updatePeople();
+      this.header.fit();
+      if (first) this.viewport.fit(null);
+    });
+    resize.observe(this.stage);
+    this.cleanups.push(() => resize.disconnect());
+    // A handle on the board's internals for tests and the console: it is not part of the product,
+    // so a production page only has it when a test asked for it before the page loaded.
+    const debugWindow = window as unknown as { kartta?: KarttaDebug; karttaDebug?: boolean };
+    if (import.meta.env.DEV || debugWindow.karttaDebug === true) {
+      debugWindow.kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider, role: this.role, figures: this.liveFigures };
+    }
+    this.timerInterval = setInterval(() => this.header.updateTimer(), 1000);
+    this.presentation.start();
+    this.layout();
+    if (ctx.snapshot) {
+      this.fitted = true;
+      requestAnimationFrame(() => this.fit());
+    } else {
+      this.remember();
+    }
+    if (ctx.open.share) requestAnimationFrame(() => openShare(this, true));
+    if (ctx.open.notice) {
+      this.showNotice(ctx.open.notice, false);
+      // Shown once: a reload or going back here later does not repeat it.
+      history.replaceState({ ...(history.state ?? {}), notice: undefined }, '');
+    }
+  }
+
+  readonly destroy = (): void => {
+    this.presentation.destroy();
+    cancelAnimationFrame(this.frame);
+    this.since?.destroy();
+    this.side.destroy();
+    if (this.timerInterval !== null) clearInterval(this.timerInterval);
+    this.cleanups.forEach((c) => c());
+    this.header.destroy();
+    this.root.querySelector<HTMLDialogElement>('#k-share-dialog')?.close();
+    this.connection?.destroy();
+    this.doc.destroy();
+  };
+
+  private syncChanged(synced: boolean): void {
+    if (synced && !this.fitted) {
+      this.fitted = true;
+      // Someone already following a presenter keeps the presenter's view rather than the whole board.
+      if (!this.presentation.following) this.fit();
+      void this.since?.start();
+    }
+    if (synced) {
+      this.synced = true;
+      this.metaChanged();
+      this.remember();
+    }
+  }
+
+  private remember(): void {
+    const title = this.model.meta.title || this.ctx.access.board.title;
+    accessStore.remember({ kind: 'board', id: this.boardId, title, role: this.role });
+  }
+
+  isLocked(): boolean {
+    return this.model.meta.locked || (!this.synced && this.ctx.access.board.locked);
+  }
+
+  canEditNow(): boolean {
+    return this.model.canWrite();
+  }
+
+  /** The lock or the timer changed (or the first sync arrived): rebuild the chrome when read-only changed. */
+  private metaChanged(): void {
+    const key = this.readOnlyKey();
+    if (key !== this.readOnlyShown) {
+      if (this.editor.locked && !READ_ONLY_TOOLS.includes(this.editor.tool)) this.editor.setTool('select');
+      this.inline.close();
+      this.layout();
+    }
+    this.header.updateTimer();
+    this.vote.metaChanged();
+    this.presentation.workshopChanged();
+    this.presentation.update();
+  }
+
+  private readOnlyKey(): string {
+    return `${this.canEditNow()}|${this.isLocked()}`;
+  }
+
+  private fit(): void {
+    this.editor.zoomToFit();
+  }
+
+  schedule(...parts: DirtyPart[]): void {
+    for (const part of parts) this.dirty[part] = true;
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
+  }
+
+  private draw(): void {
+    this.frame = 0;
+    const d = this.dirty;
+    this.dirty = { scene: false, view: false, panels: false, presence: false };
+    if (d.scene) {
+      this.renderer.render(locale());
+      // The benchmark measures load time up to the first frame that shows the board's content.
+      if (!this.contentShown && this.model.actors.size > 0) {
+        this.contentShown = true;
+        performance.mark('kartta:first-content');
+      }
+    }
+    else if (d.presence) this.renderer.renderPresence();
+    else if (d.view) this.renderer.renderViewport();
+    if (d.panels) {
+      this.updatePanels();
+      this.announcer.update();
+    }
+    if (d.presence) this.header.updatePeople();
+  }
+
+  private layout(): void {
+    // After a language switch the chrome is rebuilt; focus returns to the control that had it.
+    const focusedId = document.activeElement?.id;
+    this.root.classList.add('k-column');
+    document.documentElement.lang = locale();
+    this.renderer.root.setAttribute('aria-label', t('board.canvas'));
+    const header = this.header.build();
+    this.toolbar.build();
+    const side = this.side.build();
+    this.readOnlyShown = this.readOnlyKey();
+    const title = this.model.meta.title || t('board.untitled');
+    this.root.replaceChildren(
+      h('a', { class: 'k-skip', href: '#k-side' }, [t('action.outline')]),
+      header,
+      this.banner.build(),
+      this.since?.element ?? '',
+      this.support.element,
+      this.banner.buildComparison(),
+      h('div', { class: 'k-follow-bar', id: 'k-follow', role: 'status' }),
+      h('div', { class: `k-body${this.side.open ? ' k-side-open' : ''}` }, [
+        h('main', { class: 'k-main', 'aria-label': title }, [h('h1', { class: 'k-sr-only', id: 'k-board-heading' }, [title]), this.toolbar.element, this.toolbar.palette, this.stage]),
+        side,
+      ]),
+      helpDialog(),
+      this.announcer.element,
+    );
+    this.connection?.render();
+    this.header.updatePeople();
+    this.presentation.update();
+    this.header.updateTimer();
+    this.inspector.update(true);
+    this.since?.render();
+    this.support.render();
+    this.updatePanels();
+    this.schedule('scene');
+    if (focusedId) document.getElementById(focusedId)?.focus();
+  }
+
+  private updatePanels(): void {
+    this.side.update();
+    this.toolbar.update();
+    const title = this.root.querySelector<HTMLInputElement>('#k-title');
+    if (title && document.activeElement !== title) title.value = this.model.meta.title;
+    const template = this.root.querySelector<HTMLSelectElement>('#k-template');
+    if (template) template.value = this.model.meta.template;
+    document.title = `${this.model.meta.title || t('board.untitled')} · ${t('app.name')}`;
+    const heading = this.root.querySelector('#k-board-heading');
+    if (heading) heading.textContent = this.model.meta.title || t('board.untitled');
+  }
+
+  /** The outline, with focus in its new-actor field (the keyboard's way to add actors). */
+  private showOutline(): void {
+    this.side.showTab('outline');
+    this.root.querySelector<HTMLInputElement>('#k-outline-new')?.focus();
+  }
+
+  private openHelp(): void {
+    this.root.querySelector<HTMLDialogElement>('#k-help')?.showModal();
+  }
+
+  showNotice(text: string, isError: boolean): void {
+    this.root.querySelector('#k-notice')?.remove();
+    const notice = h('div', { class: `k-banner ${isError ? 'k-banner-error' : 'k-banner-info'}`, id: 'k-notice', role: isError ? 'alert' : 'status' }, [
+      h('span', {}, [text]),
+      h('button', { type: 'button', class: 'k-small', onclick: () => notice.remove() }, [t('action.close')]),
+    ]);
+    this.root.querySelector('#k-banner')?.after(notice);
+  }
+
+  private toggleFigures(): void {
+    if (this.liveFigures.running) this.liveFigures.stop();
+    else this.liveFigures.start();
+    this.showFigures();
+  }
+
+  /** Dots placed or taken back, or the vote started, revealed or ended: the cards and the panels. */
+  private voteChanged(): void {
+    this.renderer.showVotes(this.vote.badges());
+    this.inspector.update(true);
+    this.schedule('scene', 'panels');
+  }
+
+  /** New figures (or none): the map and the figures' part of the outline, not the whole outline. */
+  private showFigures(): void {
+    this.renderer.showFigures(this.liveFigures.running ? this.liveFigures.figures : null);
+    this.schedule('scene');
+    if (this.side.tab === 'outline') this.figuresPanel.refresh();
+  }
+}
