@@ -138,6 +138,10 @@ fn report(cfg: &SoakConfig, workshop: Value, readings: Vec<Reading>, counters: &
     let judged: Vec<&Minute> = minutes
         .iter()
         .filter(|minute| f64::from(minute.minute) * 60.0 >= cfg.warm_up_s)
+        // The last reading falls at the very end, alone in a minute of its own and at the
+        // moment of that minute's snapshot and renders: its "lowest reading" is no reading
+        // at rest, so only minutes with at least half their readings are judged.
+        .filter(|minute| minute.readings as f64 >= 30.0 / cfg.sample_every_s)
         .collect();
     // Snapshots and PNG exports allocate for a moment every minute; the lowest reading of each
     // minute is the server at rest, the highest includes whatever was rendering then.
@@ -183,6 +187,7 @@ fn report(cfg: &SoakConfig, workshop: Value, readings: Vec<Reading>, counters: &
 #[derive(Debug, Clone, Serialize)]
 struct Minute {
     minute: u32,
+    readings: usize,
     rss_min_kb: u64,
     rss_max_kb: u64,
     fds_max: usize,
@@ -196,6 +201,7 @@ fn per_minute(readings: &[Reading]) -> Vec<Minute> {
         let minute = (reading.at_s / 60.0) as u32;
         match minutes.last_mut().filter(|last| last.minute == minute) {
             Some(last) => {
+                last.readings += 1;
                 last.rss_min_kb = last.rss_min_kb.min(reading.rss_kb);
                 last.rss_max_kb = last.rss_max_kb.max(reading.rss_kb);
                 last.fds_max = last.fds_max.max(reading.open_fds);
@@ -204,6 +210,7 @@ fn per_minute(readings: &[Reading]) -> Vec<Minute> {
             }
             None => minutes.push(Minute {
                 minute,
+                readings: 1,
                 rss_min_kb: reading.rss_kb,
                 rss_max_kb: reading.rss_kb,
                 fds_max: reading.open_fds,
