@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use yrs::{Any, GetString, Map, MapRef, Out, ReadTxn};
+use yrs::{Any, GetString, Map, MapRef, Out, ReadTxn, WriteTxn};
 
 /// Names of the root `Y.Map`s of a board document.
 pub mod root {
@@ -40,6 +40,9 @@ pub mod field {
         /// The workshop's dot vote (`crate::vote::VoteView`), with this board's totals once
         /// revealed; absent when no vote runs. Written by the server for every board at once.
         pub const VOTE: &str = "vote";
+        /// The layout of the document as a number (`CURRENT_SCHEMA_VERSION`); absent on boards
+        /// written before it existed. Written by the server only, see [`crate::schema::upgrade`].
+        pub const SCHEMA_VERSION: &str = "schemaVersion";
     }
     pub mod actor {
         pub const NAME: &str = "name";
@@ -91,6 +94,69 @@ pub mod field {
         /// A flat JSON array of numbers: x, y, pressure, x, y, pressure, …
         pub const POINTS: &str = "points";
     }
+}
+
+/// The layout of the board document this code writes and reads: 1 is the layout of
+/// [`root`] and [`field`] as they are. The JSON export's `version` is the same number.
+pub const CURRENT_SCHEMA_VERSION: u32 = 1;
+
+/// One step of [`upgrade`]: rewrites a document of layout `from` into layout `from + 1`.
+struct UpgradeStep {
+    from: u32,
+    apply: fn(&mut yrs::TransactionMut),
+}
+
+/// Every change of layout, oldest first; a future change appends one step here and raises
+/// [`CURRENT_SCHEMA_VERSION`]. Boards without a version are layout 0, which is layout 1 without
+/// the version field, so its step changes nothing but the number [`upgrade`] writes.
+const UPGRADE_STEPS: &[UpgradeStep] = &[UpgradeStep {
+    from: 0,
+    apply: |_| {},
+}];
+
+/// The layout version `meta.schemaVersion` names: 0 when it is absent, `None` when it is not a
+/// whole number (a version nobody wrote, so nothing may be assumed about the document).
+pub fn schema_version<T: ReadTxn>(txn: &T) -> Option<u32> {
+    let Some(meta) = txn.get_map(root::META) else {
+        return Some(0);
+    };
+    match meta.get(txn, field::meta::SCHEMA_VERSION) {
+        None => Some(0),
+        Some(Out::Any(Any::Number(number))) => number
+            .as_f64()
+            .filter(|number| number.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(number))
+            .map(|number| number as u32),
+        Some(_) => None,
+    }
+}
+
+/// The one place a loaded board is brought up to the layout this code writes: runs the steps of
+/// [`UPGRADE_STEPS`] from the board's version on and writes [`CURRENT_SCHEMA_VERSION`]. Returns
+/// the version the board had when it changed anything, `None` when it wrote nothing: the board
+/// is current, newer than this code (left as it is: its clients know better), unreadable as a
+/// version, or holds no board at all (every board is created with its `meta`, so an empty
+/// document is not an old board).
+pub fn upgrade(txn: &mut yrs::TransactionMut) -> Option<u32> {
+    let meta_is_empty = txn
+        .get_map(root::META)
+        .map_or(true, |meta| meta.len(txn) == 0);
+    if meta_is_empty {
+        return None;
+    }
+    let from = schema_version(txn)?;
+    if from >= CURRENT_SCHEMA_VERSION {
+        return None;
+    }
+    for step in UPGRADE_STEPS.iter().filter(|step| step.from >= from) {
+        (step.apply)(txn);
+    }
+    let meta = txn.get_or_insert_map(root::META);
+    meta.insert(
+        txn,
+        field::meta::SCHEMA_VERSION,
+        f64::from(CURRENT_SCHEMA_VERSION),
+    );
+    Some(from)
 }
 
 /// Declares an enum whose variants travel as stable string codes in documents, JSON and CSV.
@@ -761,5 +827,86 @@ mod tests {
         );
         assert_eq!(board.relations[0].other_kinds, vec![RelationKind::Funding]);
         assert_eq!(board.relations[0].support.as_deref(), Some("1 of 3"));
+    }
+
+    /// A board as today's server creates it, before the version existed: `meta` and one actor.
+    fn unversioned_board() -> Doc {
+        let doc = Doc::new();
+        let meta = doc.get_or_insert_map(root::META);
+        {
+            let mut txn = doc.transact_mut();
+            meta.insert(&mut txn, field::meta::TITLE, "Kumppanuudet");
+            meta.insert(&mut txn, field::meta::TEMPLATE, Template::Sectors.code());
+            meta.insert(&mut txn, field::meta::LOCALE, Locale::Fi.code());
+        }
+        add_actor(&doc, "a1", "Turun kaupunki", ActorKind::Municipality);
+        doc
+    }
+
+    /// Runs [`upgrade`] and returns what it answered with the update it wrote (empty: nothing).
+    fn run_upgrade(doc: &Doc) -> (Option<u32>, Vec<u8>) {
+        let before = doc.transact().state_vector();
+        let from = upgrade(&mut doc.transact_mut());
+        let written = doc.transact().encode_state_as_update_v1(&before);
+        let nothing = doc
+            .transact()
+            .encode_state_as_update_v1(&doc.transact().state_vector());
+        (
+            from,
+            if written == nothing {
+                Vec::new()
+            } else {
+                written
+            },
+        )
+    }
+
+    #[test]
+    fn upgrade_versions_a_board_of_today_and_changes_nothing_else() {
+        let doc = unversioned_board();
+        assert_eq!(schema_version(&doc.transact()), Some(0));
+        let view_before = BoardView::read(&doc.transact());
+
+        let (from, written) = run_upgrade(&doc);
+        assert_eq!(from, Some(0));
+        assert!(!written.is_empty());
+        assert_eq!(
+            schema_version(&doc.transact()),
+            Some(CURRENT_SCHEMA_VERSION)
+        );
+        assert_eq!(CURRENT_SCHEMA_VERSION, 1);
+        assert_eq!(BoardView::read(&doc.transact()), view_before);
+
+        let (again, written_again) = run_upgrade(&doc);
+        assert_eq!(again, None);
+        assert!(
+            written_again.is_empty(),
+            "a current board must not be written"
+        );
+    }
+
+    #[test]
+    fn upgrade_leaves_a_newer_board_an_odd_version_and_an_empty_document_alone() {
+        let newer = unversioned_board();
+        {
+            let meta = newer.get_or_insert_map(root::META);
+            let mut txn = newer.transact_mut();
+            meta.insert(&mut txn, field::meta::SCHEMA_VERSION, 7.0);
+        }
+        let (from, written) = run_upgrade(&newer);
+        assert_eq!(from, None);
+        assert!(written.is_empty());
+        assert_eq!(schema_version(&newer.transact()), Some(7));
+
+        let odd = unversioned_board();
+        {
+            let meta = odd.get_or_insert_map(root::META);
+            let mut txn = odd.transact_mut();
+            meta.insert(&mut txn, field::meta::SCHEMA_VERSION, "one");
+        }
+        assert_eq!(schema_version(&odd.transact()), None);
+        assert_eq!(run_upgrade(&odd), (None, Vec::new()));
+
+        assert_eq!(run_upgrade(&Doc::new()), (None, Vec::new()));
     }
 }

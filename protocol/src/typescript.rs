@@ -113,6 +113,7 @@ pub fn definitions() -> String {
                     ("presenting", field::meta::PRESENTING),
                     ("mergedFrom", field::meta::MERGED_FROM),
                     ("vote", field::meta::VOTE),
+                    ("schemaVersion", field::meta::SCHEMA_VERSION),
                 ]),
             ),
             (

@@ -10,7 +10,7 @@ export const ROOT = {
 } as const;
 
 export const FIELD = {
-  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom', vote: 'vote' },
+  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom', vote: 'vote', schemaVersion: 'schemaVersion' },
   actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson', sources: 'sources' },
   relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status', sources: 'sources', otherKinds: 'otherKinds' },
   note: { x: 'x', y: 'y', width: 'w', height: 'h', color: 'color', variant: 'variant', body: 'body' },
