@@ -20,7 +20,7 @@ use bytes::Bytes;
 use kartta_protocol::api::Role;
 use kartta_protocol::close::CloseReason;
 use kartta_protocol::codec::{self, Message};
-use kartta_protocol::schema::BoardView;
+use kartta_protocol::schema::{self, BoardView, CURRENT_SCHEMA_VERSION};
 use yrs::Transact;
 
 use crate::room_core::{ConnectionId, Note, RoomCore, RoomLimits, SyncEffects};
@@ -385,6 +385,8 @@ pub struct RoomLifecycle<R: Replies> {
     sweep_every: Duration,
     /// After an idle compaction: when to unload if the room is still quiet.
     unload_if_quiet_due: Option<Instant>,
+    /// Effects of loading (storing the board's upgrade), handed out by the first step.
+    startup: Vec<Effect<R>>,
 }
 
 impl<R: Replies> RoomLifecycle<R> {
@@ -407,6 +409,25 @@ impl<R: Replies> RoomLifecycle<R> {
         )
         .map_err(|error| UnloadReason::Unreadable(error.to_string()))?;
         sync.restore_lock(board.locked);
+        let mut startup = Vec::new();
+        let mut phase = Phase::Running;
+        // The board is brought up to this code's layout before anyone sees it, and the upgrade
+        // is stored like any update: the room starts with it at storage, so every command waits
+        // until it is confirmed. A current board writes nothing.
+        let mut upgrade = HeldBatch::<R>::new();
+        sync.edit(&mut upgrade.sync, |txn| {
+            schema::upgrade(txn);
+        });
+        if !upgrade.sync.updates.is_empty() {
+            startup.push(Effect::Persist {
+                updates: upgrade.sync.updates.clone(),
+            });
+            phase = Phase::Storing(upgrade);
+        } else if let Some(version) = schema::schema_version(&sync.doc().transact())
+            .filter(|version| *version > CURRENT_SCHEMA_VERSION)
+        {
+            startup.push(Effect::Log(Note::NewerSchema { version }));
+        }
         // Sweep often enough that a short idle time (as tests use) is honoured within half of it.
         let sweep_every = SWEEP_INTERVAL
             .min(settings.idle_unload_after / 2)
@@ -414,7 +435,7 @@ impl<R: Replies> RoomLifecycle<R> {
         Ok(RoomLifecycle {
             settings,
             sync,
-            phase: Phase::Running,
+            phase,
             unloading: None,
             waiting: VecDeque::new(),
             shutdown_requested: false,
@@ -425,13 +446,14 @@ impl<R: Replies> RoomLifecycle<R> {
             next_sweep: now,
             sweep_every,
             unload_if_quiet_due: None,
+            startup,
         })
     }
 
     /// The one entry point: what `input` means for the room at `now`, as effects to perform in
     /// order.
     pub fn step(&mut self, input: Input<R>, now: Instant) -> Vec<Effect<R>> {
-        let mut out = Vec::new();
+        let mut out = std::mem::take(&mut self.startup);
         match input {
             Input::Commands(commands) => self.take_commands(commands, now, &mut out),
             Input::Stored { last_update_id } => self.stored(last_update_id, now, &mut out),

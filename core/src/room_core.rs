@@ -72,6 +72,9 @@ pub enum Note {
     },
     /// yrs panicked while applying an update of `connection`: the room reloads the board.
     UpdatePanicked { connection: ConnectionId },
+    /// The stored board was written in a newer layout (`meta.schemaVersion`) than this server
+    /// knows; it is served as it is, not upgraded.
+    NewerSchema { version: u32 },
 }
 
 impl SyncEffects {

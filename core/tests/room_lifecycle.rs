@@ -700,3 +700,89 @@ fn a_connection_that_does_not_keep_up_is_closed_and_its_presence_removed() {
         .expect("the others hear that client 9 is gone");
     assert!(removal.entries[0].is_removal());
 }
+
+/// A board as today's server writes it but without `meta.schemaVersion`, as boards created
+/// before the version existed are stored: one update holding `meta` and a title.
+fn unversioned_board_update() -> Vec<u8> {
+    use kartta_protocol::schema::{field, root};
+    use yrs::{Map, StateVector};
+    let doc = Doc::new();
+    let meta = doc.get_or_insert_map(root::META);
+    let mut txn = doc.transact_mut();
+    meta.insert(&mut txn, field::meta::TITLE, "Kumppanuudet");
+    meta.insert(&mut txn, field::meta::TEMPLATE, "blank");
+    drop(txn);
+    let update = doc
+        .transact()
+        .encode_state_as_update_v1(&StateVector::default());
+    update
+}
+
+fn stored_schema_version(driver: &Driver) -> Option<u32> {
+    kartta_protocol::schema::schema_version(&driver.stored_doc().transact())
+}
+
+#[test]
+fn an_unversioned_board_stores_its_upgrade_before_the_first_join_is_answered() {
+    let board = LoadedBoard {
+        updates: vec![unversioned_board_update()],
+        last_update_id: 1,
+        ..LoadedBoard::default()
+    };
+    let mut d = Driver::load(board, settings());
+    assert_eq!(stored_schema_version(&d), Some(0));
+    d.storage = Storage::Hold;
+    d.join(1);
+    assert_eq!(d.trace, vec!["Persist(1 updates)".to_string()]);
+    assert!(
+        d.connected.is_empty(),
+        "the join waits for the upgrade to be stored"
+    );
+
+    d.confirm_held_write();
+    assert!(d.connected.contains_key(&1), "{:?}", d.trace);
+    assert_eq!(d.stored_log.len(), 2);
+    assert_eq!(stored_schema_version(&d), Some(1));
+    d.assert_everything_delivered_is_stored();
+
+    // The stored board is current now: loading it again writes nothing.
+    let upgraded = LoadedBoard {
+        updates: d
+            .stored_log
+            .values()
+            .map(|update| update.to_vec())
+            .collect(),
+        last_update_id: 2,
+        ..LoadedBoard::default()
+    };
+    let mut again = Driver::load(upgraded, settings());
+    again.join(1);
+    assert!(again.connected.contains_key(&1), "{:?}", again.trace);
+    assert!(!again.has_effect("Persist"), "{:?}", again.trace);
+    assert_eq!(again.stored_log.len(), 2);
+}
+
+#[test]
+fn a_board_of_a_newer_layout_is_served_unchanged_and_the_load_says_so() {
+    use kartta_protocol::schema::{field, root};
+    use yrs::{Map, StateVector};
+    let doc = Doc::new();
+    doc.transact_mut()
+        .apply_update(Update::decode_v1(&unversioned_board_update()).unwrap())
+        .unwrap();
+    let meta = doc.get_or_insert_map(root::META);
+    meta.insert(&mut doc.transact_mut(), field::meta::SCHEMA_VERSION, 9.0);
+    let board = LoadedBoard {
+        updates: vec![doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default())],
+        last_update_id: 1,
+        ..LoadedBoard::default()
+    };
+    let mut d = Driver::load(board, settings());
+    d.join(1);
+    assert_eq!(d.trace[0], "Log(NewerSchema { version: 9 })");
+    assert!(d.connected.contains_key(&1), "{:?}", d.trace);
+    assert!(!d.has_effect("Persist"), "{:?}", d.trace);
+    assert_eq!(stored_schema_version(&d), Some(9));
+}

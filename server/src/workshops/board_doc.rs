@@ -7,7 +7,9 @@
 use std::collections::{HashMap, HashSet};
 
 use kartta_protocol::api::BoardExport;
-use kartta_protocol::schema::{field, root, ActorView, BoardView, Locale, RelationView, Template};
+use kartta_protocol::schema::{
+    self, field, root, ActorView, BoardView, Locale, RelationView, Template, CURRENT_SCHEMA_VERSION,
+};
 use yrs::types::ToJson;
 use yrs::updates::decoder::Decode;
 use yrs::{
@@ -26,6 +28,7 @@ pub fn initial_state(title: &str, template: Template, locale: Locale) -> Vec<u8>
     meta.insert(&mut txn, field::meta::TITLE, title);
     meta.insert(&mut txn, field::meta::TEMPLATE, template.code());
     meta.insert(&mut txn, field::meta::LOCALE, locale.code());
+    schema::upgrade(&mut txn);
     drop(txn);
     let state = doc
         .transact()
@@ -60,6 +63,8 @@ pub fn fork_state(
             meta.remove(&mut txn, field::meta::PRESENTING);
         }
     }
+    // A snapshot taken before boards carried a version becomes a current board.
+    schema::upgrade(&mut txn);
     drop(txn);
     let state = doc
         .transact()
@@ -105,6 +110,7 @@ pub fn merged_state(
             &relation.to,
         );
     }
+    schema::upgrade(&mut txn);
     drop(txn);
     let state = doc
         .transact()
@@ -126,7 +132,7 @@ pub fn export(state: &[u8]) -> Option<BoardExport> {
     let view = BoardView::read(&doc.transact());
     Some(BoardExport {
         format: "kartta-board".into(),
-        version: 1,
+        version: CURRENT_SCHEMA_VERSION,
         meta: view.meta,
         actors: view.actors,
         relations: view.relations,
@@ -313,7 +319,7 @@ pub enum ExportFileError {
 /// Parses an uploaded JSON export, refusing other formats and versions.
 pub fn parse_export(body: &[u8]) -> Result<BoardExport, ExportFileError> {
     let export: BoardExport = serde_json::from_slice(body)?;
-    if export.format != "kartta-board" || export.version != 1 {
+    if export.format != "kartta-board" || export.version != CURRENT_SCHEMA_VERSION {
         return Err(ExportFileError::NotABoardExport);
     }
     Ok(export)
@@ -599,5 +605,31 @@ mod tests {
             "the relation points at the new actor ids"
         );
         assert!(view.actors.iter().all(|actor| actor.id.starts_with("new")));
+    }
+
+    #[test]
+    fn boards_the_server_creates_are_of_the_current_layout() {
+        let version = |state: &[u8]| schema::schema_version(&load(state).unwrap().transact());
+        let new_board = initial_state("Kartta", Template::Rings, Locale::Fi);
+        assert_eq!(version(&new_board), Some(CURRENT_SCHEMA_VERSION));
+
+        // A snapshot stored before boards carried a version forks into a current board.
+        let old_snapshot = Doc::new();
+        old_snapshot.get_or_insert_map(root::META).insert(
+            &mut old_snapshot.transact_mut(),
+            field::meta::TITLE,
+            "Vanha",
+        );
+        let old_state = old_snapshot
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        assert_eq!(version(&old_state), Some(0));
+        let fork = fork_state(&old_state, None, None).unwrap();
+        assert_eq!(version(&fork), Some(CURRENT_SCHEMA_VERSION));
+
+        let merged = BoardView::read(&load(&new_board).unwrap().transact());
+        let merged = merged_state(&merged, None, None);
+        assert_eq!(version(&merged), Some(CURRENT_SCHEMA_VERSION));
+        assert_eq!(export(&new_board).unwrap().version, CURRENT_SCHEMA_VERSION);
     }
 }

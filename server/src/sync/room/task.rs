@@ -299,6 +299,9 @@ impl Room {
                 Note::UpdatePanicked { connection } => {
                     tracing::error!(board = %self.board_id, connection, "an update made yrs panic; reloading the board")
                 }
+                Note::NewerSchema { version } => {
+                    tracing::warn!(board = %self.board_id, version, "board written in a newer layout than this server knows; serving it unchanged")
+                }
             },
         }
         Vec::new()
