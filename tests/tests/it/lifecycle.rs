@@ -309,3 +309,81 @@ async fn a_board_deleted_while_its_thumbnail_is_fetched_leaves_nothing_behind() 
     }
     Ok(())
 }
+
+/// The board's stored form: its compacted state and how many updates follow it.
+fn stored_board(data_dir: &std::path::Path, board: &str) -> anyhow::Result<(Vec<u8>, i64)> {
+    let database = rusqlite::Connection::open_with_flags(
+        data_dir.join("kartta.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    let state: Vec<u8> = database.query_row(
+        "SELECT state FROM board_state WHERE board_id = ?1",
+        [board],
+        |row| row.get(0),
+    )?;
+    let updates: i64 = database.query_row(
+        "SELECT count(*) FROM board_update WHERE board_id = ?1",
+        [board],
+        |row| row.get(0),
+    )?;
+    Ok((state, updates))
+}
+
+#[tokio::test]
+async fn a_board_stored_without_a_schema_version_is_upgraded_once_when_opened() -> anyhow::Result<()>
+{
+    use kartta_protocol::schema::{field, root, schema_version};
+    use yrs::{Map, ReadTxn, StateVector, Transact};
+
+    let mut fixture = Fixture::new().await?;
+    let board = fixture.board(0);
+    // The board as this code writes it, but without `meta.schemaVersion`, as every board
+    // created before the version existed is stored.
+    let unversioned = yrs::Doc::new();
+    {
+        let meta = unversioned.get_or_insert_map(root::META);
+        let mut txn = unversioned.transact_mut();
+        meta.insert(&mut txn, field::meta::TITLE, "Ryhmä 1");
+        meta.insert(&mut txn, field::meta::TEMPLATE, "rings");
+        meta.insert(&mut txn, field::meta::LOCALE, "fi");
+        add_actor(&mut txn, "a1", "Turun kaupunki", 40.0);
+    }
+    let state = unversioned
+        .transact()
+        .encode_state_as_update_v1(&StateVector::default());
+    fixture.server.terminate().await?;
+    {
+        let database = rusqlite::Connection::open(fixture.server.data_dir.join("kartta.db"))?;
+        database.execute("DELETE FROM board_update WHERE board_id = ?1", [&board])?;
+        let replaced = database.execute(
+            "UPDATE board_state SET state = ?2 WHERE board_id = ?1",
+            rusqlite::params![board, state],
+        )?;
+        assert_eq!(replaced, 1, "the fixture's board has a stored state");
+    }
+    fixture.server.restart().await?;
+
+    let client = fixture.connect(&board, Caller::Participant).await?;
+    let seen = view(&client.doc);
+    assert_eq!(seen.meta.title, "Ryhmä 1");
+    assert_eq!(seen.actors.len(), 1);
+    assert_eq!(seen.actors[0].name, "Turun kaupunki");
+    assert_eq!(schema_version(&client.doc.transact()), Some(1));
+    // The client was sent the board only once its upgrade was stored.
+    let (_, updates) = stored_board(&fixture.server.data_dir, &board)?;
+    assert_eq!(updates, 1, "the upgrade is stored as one update");
+    client.close().await;
+
+    fixture.server.terminate().await?;
+    let stored_before = stored_board(&fixture.server.data_dir, &board)?;
+    fixture.server.restart().await?;
+    let reopened = fixture.connect(&board, Caller::Participant).await?;
+    assert_eq!(view(&reopened.doc), seen);
+    assert_eq!(schema_version(&reopened.doc.transact()), Some(1));
+    assert_eq!(
+        stored_board(&fixture.server.data_dir, &board)?,
+        stored_before,
+        "opening a current board writes nothing"
+    );
+    Ok(())
+}
