@@ -391,7 +391,8 @@ pub struct RoomLifecycle<R: Replies> {
 
 impl<R: Replies> RoomLifecycle<R> {
     /// A room for the board `lookup` found, or why there is none (joins are then answered with
-    /// [`UnloadReason::join_refusal`]).
+    /// [`UnloadReason::join_refusal`]). When loading upgraded the board (`schema::upgrade`), the
+    /// first step's effects begin with storing that upgrade.
     pub fn start(
         lookup: BoardLookup,
         settings: RoomSettings,
