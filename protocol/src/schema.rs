@@ -139,7 +139,7 @@ pub fn schema_version<T: ReadTxn>(txn: &T) -> Option<u32> {
 pub fn upgrade(txn: &mut yrs::TransactionMut) -> Option<u32> {
     let meta_is_empty = txn
         .get_map(root::META)
-        .map_or(true, |meta| meta.len(txn) == 0);
+        .is_none_or(|meta| meta.len(txn) == 0);
     if meta_is_empty {
         return None;
     }
