@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use kartta_protocol::api::BoardExport;
 use kartta_protocol::figures::{export_figures, ActorFigures};
 use kartta_protocol::schema::{
-    ActorKind, ActorView, Coordination, Direction, MetaView, RelationKind, RelationStatus,
+    ActorKind, ActorView, Coordination, Direction, Locale, MetaView, RelationKind, RelationStatus,
     RelationView, Stance, Strength, Template,
 };
 
@@ -102,22 +102,110 @@ fn from_text_cell(cell: &str) -> &str {
     }
 }
 
-fn sheet(columns: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+/// The cell separator of an exported sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Separator {
+    #[default]
+    Comma,
+    /// Finnish and Swedish spreadsheets expect `;`, since `,` is their decimal separator.
+    Semicolon,
+}
+
+impl Separator {
+    /// `?separator=semicolon` or `comma`; `None` for anything else.
+    pub fn from_code(code: &str) -> Option<Separator> {
+        match code {
+            "comma" => Some(Separator::Comma),
+            "semicolon" => Some(Separator::Semicolon),
+            _ => None,
+        }
+    }
+
+    fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+        }
+    }
+}
+
+/// How a sheet is written: its separator and the language of its label columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SheetOptions {
+    pub separator: Separator,
+    pub locale: Locale,
+}
+
+impl SheetOptions {
+    /// Commas, labels in the board's own language (English when it has none).
+    pub fn for_board(board: &BoardExport) -> SheetOptions {
+        SheetOptions {
+            separator: Separator::Comma,
+            locale: board.meta.locale.unwrap_or(Locale::En),
+        }
+    }
+}
+
+/// Spreadsheets (Excel above all) read a file as UTF-8 only when it starts with this mark;
+/// without it "Ryhmä" opens as "RyhmÃ¤". The import strips it.
+const BYTE_ORDER_MARK: &str = "\u{feff}";
+
+fn sheet(
+    columns: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+    separator: Separator,
+) -> Vec<u8> {
+    let mut buffer = BYTE_ORDER_MARK.as_bytes().to_vec();
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(separator.byte())
+        .from_writer(&mut buffer);
     let _ = writer.write_record(columns);
     for row in rows {
         let _ = writer.write_record(&row);
     }
-    writer.into_inner().unwrap_or_default()
+    drop(writer);
+    buffer
 }
 
+/// The header of a label column: the code column it explains and the language, e.g.
+/// `Type (fi)`. It differs from every code column, so an import ignores it and the codes win.
+fn label_column(code_column: &str, locale: Locale) -> String {
+    format!("{code_column} ({})", locale.code())
+}
+
+/// The code columns, then one label column for each coded column in `labelled`.
+fn header(code_columns: &[&str], labelled: &[&str], locale: Locale) -> Vec<String> {
+    code_columns
+        .iter()
+        .map(|column| (*column).to_owned())
+        .chain(labelled.iter().map(|column| label_column(column, locale)))
+        .collect()
+}
+
+/// Coded actor columns that get a label column, in this order.
+const LABELLED_ACTOR_COLUMNS: [&str; 4] = ["Type", "Stance", "Ring", "Sector"];
+/// Coded relation columns that get a label column, in this order.
+const LABELLED_RELATION_COLUMNS: [&str; 5] =
+    ["Type", "Direction", "Strength", "Coordination", "Status"];
+
+/// The actor sheet with commas and labels in the board's language.
 pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
+    actors_sheet(board, SheetOptions::for_board(board))
+}
+
+/// The relation sheet with commas and labels in the board's language.
+pub fn relations_csv(board: &BoardExport) -> Vec<u8> {
+    relations_sheet(board, SheetOptions::for_board(board))
+}
+
+pub fn actors_sheet(board: &BoardExport, options: SheetOptions) -> Vec<u8> {
+    let locale = options.locale;
     let figures: HashMap<String, ActorFigures> = export_figures(board)
         .into_iter()
         .map(|figures| (figures.actor_id.clone(), figures))
         .collect();
     sheet(
-        &ACTOR_COLUMNS,
+        &header(&ACTOR_COLUMNS, &LABELLED_ACTOR_COLUMNS, locale),
         board.actors.iter().map(|actor| {
             let mut row = vec![
                 text_cell(&actor.name),
@@ -174,19 +262,39 @@ pub fn actors_csv(board: &BoardExport) -> Vec<u8> {
                     .map(|total| total.to_string())
                     .unwrap_or_default(),
             );
+            row.extend([
+                labels::actor_kind(actor.kind, locale).to_owned(),
+                actor
+                    .stance
+                    .map(|stance| labels::stance(stance, locale))
+                    .unwrap_or_default()
+                    .to_owned(),
+                actor
+                    .ring
+                    .map(|ring| labels::ring(ring, locale))
+                    .unwrap_or_default()
+                    .to_owned(),
+                actor
+                    .sector
+                    .map(|sector| labels::sector(sector, locale))
+                    .unwrap_or_default()
+                    .to_owned(),
+            ]);
             row
         }),
+        options.separator,
     )
 }
 
-pub fn relations_csv(board: &BoardExport) -> Vec<u8> {
+pub fn relations_sheet(board: &BoardExport, options: SheetOptions) -> Vec<u8> {
+    let locale = options.locale;
     let names: HashMap<&str, &str> = board
         .actors
         .iter()
         .map(|actor| (actor.id.as_str(), actor.name.as_str()))
         .collect();
     sheet(
-        &RELATION_COLUMNS,
+        &header(&RELATION_COLUMNS, &LABELLED_RELATION_COLUMNS, locale),
         board.relations.iter().map(|relation| {
             vec![
                 text_cell(
@@ -215,9 +323,211 @@ pub fn relations_csv(board: &BoardExport) -> Vec<u8> {
                 relation.support.clone().unwrap_or_default(),
                 text_cell(&relation.from),
                 text_cell(&relation.to),
+                labels::relation_kind(relation.kind, locale).to_owned(),
+                labels::direction(relation.direction, locale).to_owned(),
+                labels::strength(relation.strength, locale).to_owned(),
+                relation
+                    .coordination
+                    .map(|value| labels::coordination(value, locale))
+                    .unwrap_or_default()
+                    .to_owned(),
+                labels::status(relation.status, locale).to_owned(),
             ]
         }),
+        options.separator,
     )
+}
+
+/// The words people read for the codes, in the label columns. The same words as the web app's
+/// (`web/src/i18n/*.ts`, the keys below), which a test checks.
+mod labels {
+    use kartta_protocol::schema::{
+        ActorKind, Coordination, Direction, Locale, RelationKind, RelationStatus, RingPlacement,
+        Sector, Stance, Strength,
+    };
+
+    /// `(web app message key, [fi, sv, en])`; `ring.outside` is the web app's
+    /// `compareMaps.outside`.
+    pub(super) const LABELS: [(&str, [&str; 3]); 42] = [
+        (
+            "actorKind.municipality",
+            ["Kunta", "Kommun", "Municipality"],
+        ),
+        (
+            "actorKind.regional_authority",
+            [
+                "Alueviranomainen",
+                "Regional myndighet",
+                "Regional authority",
+            ],
+        ),
+        (
+            "actorKind.state_agency",
+            ["Valtion virasto", "Statlig myndighet", "State agency"],
+        ),
+        ("actorKind.business", ["Yritys", "Företag", "Business"]),
+        (
+            "actorKind.education_research",
+            [
+                "Koulutus tai tutkimus",
+                "Utbildning eller forskning",
+                "Education or research",
+            ],
+        ),
+        (
+            "actorKind.association",
+            [
+                "Yhdistys tai järjestö",
+                "Förening eller organisation",
+                "Association or NGO",
+            ],
+        ),
+        ("actorKind.residents", ["Asukkaat", "Invånare", "Residents"]),
+        ("actorKind.funder", ["Rahoittaja", "Finansiär", "Funder"]),
+        ("actorKind.media", ["Media", "Medier", "Media"]),
+        ("actorKind.other", ["Muu", "Annan", "Other"]),
+        (
+            "relationKind.collaboration",
+            ["Yhteistyö", "Samarbete", "Collaboration"],
+        ),
+        (
+            "relationKind.information",
+            ["Tiedonvaihto", "Information", "Information"],
+        ),
+        (
+            "relationKind.funding",
+            ["Rahoitus", "Finansiering", "Funding"],
+        ),
+        (
+            "relationKind.agreement",
+            ["Sopimus", "Avtal", "Agreement or contract"],
+        ),
+        (
+            "relationKind.membership",
+            ["Jäsenyys", "Medlemskap", "Membership"],
+        ),
+        (
+            "relationKind.conflict",
+            [
+                "Ristiriita tai jännite",
+                "Konflikt eller spänning",
+                "Conflict or tension",
+            ],
+        ),
+        ("relationKind.other", ["Muu", "Annan", "Other"]),
+        (
+            "direction.none",
+            ["Ei suuntaa", "Ingen riktning", "No direction"],
+        ),
+        (
+            "direction.one_way",
+            ["Yksisuuntainen", "Enkelriktad", "One way"],
+        ),
+        (
+            "direction.both_ways",
+            ["Molempiin suuntiin", "Dubbelriktad", "Both ways"],
+        ),
+        ("strength.weak", ["Heikko", "Svag", "Weak"]),
+        ("strength.normal", ["Tavallinen", "Normal", "Normal"]),
+        ("strength.strong", ["Vahva", "Stark", "Strong"]),
+        (
+            "coordination.hierarchy",
+            ["Hierarkia", "Hierarki", "Hierarchy"],
+        ),
+        ("coordination.market", ["Markkinat", "Marknad", "Market"]),
+        ("coordination.network", ["Verkosto", "Nätverk", "Network"]),
+        (
+            "coordination.ecosystem",
+            ["Ekosysteemi", "Ekosystem", "Ecosystem"],
+        ),
+        ("status.existing", ["Nykyinen", "Befintlig", "Existing"]),
+        ("status.desired", ["Toivottu", "Önskad", "Desired"]),
+        ("status.weakening", ["Heikkenevä", "Försvagas", "Weakening"]),
+        ("stance.supports", ["Tukee", "Stöder", "Supports"]),
+        ("stance.neutral", ["Neutraali", "Neutral", "Neutral"]),
+        ("stance.opposes", ["Vastustaa", "Motsätter sig", "Opposes"]),
+        (
+            "sector.public",
+            ["Julkinen sektori", "Offentlig sektor", "Public sector"],
+        ),
+        (
+            "sector.education_research",
+            [
+                "Koulutus ja tutkimus",
+                "Utbildning och forskning",
+                "Education and research",
+            ],
+        ),
+        ("sector.business", ["Yritykset", "Näringsliv", "Business"]),
+        (
+            "sector.third_sector",
+            ["Kolmas sektori", "Tredje sektorn", "Third sector"],
+        ),
+        ("sector.residents", ["Asukkaat", "Invånare", "Residents"]),
+        ("ring.core", ["Ydin", "Kärna", "Core"]),
+        (
+            "ring.close",
+            ["Läheiset kumppanit", "Nära partner", "Close partners"],
+        ),
+        (
+            "ring.wider",
+            ["Laajempi verkosto", "Bredare nätverk", "Wider network"],
+        ),
+        (
+            "ring.outside",
+            [
+                "kehien ulkopuolella",
+                "utanför ringarna",
+                "outside the rings",
+            ],
+        ),
+    ];
+
+    /// The label of `prefix.code` in `locale`; the code itself if the table lacks it, so a new
+    /// code still exports.
+    fn label(prefix: &str, code: &'static str, locale: Locale) -> &'static str {
+        let column = match locale {
+            Locale::Fi => 0,
+            Locale::Sv => 1,
+            Locale::En => 2,
+        };
+        LABELS
+            .iter()
+            .find(|(key, _)| {
+                key.strip_prefix(prefix)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    == Some(code)
+            })
+            .map_or(code, |(_, words)| words[column])
+    }
+
+    pub(super) fn actor_kind(kind: ActorKind, locale: Locale) -> &'static str {
+        label("actorKind", kind.code(), locale)
+    }
+    pub(super) fn stance(stance: Stance, locale: Locale) -> &'static str {
+        label("stance", stance.code(), locale)
+    }
+    pub(super) fn ring(ring: RingPlacement, locale: Locale) -> &'static str {
+        label("ring", ring.code(), locale)
+    }
+    pub(super) fn sector(sector: Sector, locale: Locale) -> &'static str {
+        label("sector", sector.code(), locale)
+    }
+    pub(super) fn relation_kind(kind: RelationKind, locale: Locale) -> &'static str {
+        label("relationKind", kind.code(), locale)
+    }
+    pub(super) fn direction(direction: Direction, locale: Locale) -> &'static str {
+        label("direction", direction.code(), locale)
+    }
+    pub(super) fn strength(strength: Strength, locale: Locale) -> &'static str {
+        label("strength", strength.code(), locale)
+    }
+    pub(super) fn coordination(coordination: Coordination, locale: Locale) -> &'static str {
+        label("coordination", coordination.code(), locale)
+    }
+    pub(super) fn status(status: RelationStatus, locale: Locale) -> &'static str {
+        label("status", status.code(), locale)
+    }
 }
 
 /// One row of a sheet: cell text by lower-case column name.
@@ -544,6 +854,150 @@ mod tests {
         let again = parse_relations(&relations_csv(&board), &board.actors).unwrap();
         assert_eq!(again.relations[0].from, "t1");
         assert_eq!(again.relations[0].kind, RelationKind::Funding);
+    }
+
+    /// The board of `sheets_round_trip`, with a formula-looking name and a relation.
+    fn finnish_board() -> BoardExport {
+        let mut board = parse_actors(
+            "Label,Type,Stance,X,Y,ID\n\"Turku, kaupunki\",municipality,supports,10.5,20,t1\n\
+             =Åbo; Akademi,education_research,,-300,40,t2\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        board.meta.locale = Some(Locale::Fi);
+        board.relations = parse_relations(
+            "From ID,To ID,From,To,Type,Direction,Strength,Status,Label\n\
+             t1,t2,x,y,funding,one_way,strong,desired,\"-5 %; tai enemmän\"\n"
+                .as_bytes(),
+            &board.actors,
+        )
+        .unwrap()
+        .relations;
+        board
+    }
+
+    #[test]
+    fn a_semicolon_sheet_with_a_byte_order_mark_imports_as_the_same_board() {
+        let board = finnish_board();
+        let options = SheetOptions {
+            separator: Separator::Semicolon,
+            locale: Locale::Fi,
+        };
+        let actors = actors_sheet(&board, options);
+        let relations = relations_sheet(&board, options);
+        for sheet in [&actors, &relations] {
+            assert!(
+                sheet.starts_with("\u{feff}".as_bytes()),
+                "a BOM comes first"
+            );
+            let header = std::str::from_utf8(sheet).unwrap().lines().next().unwrap();
+            assert!(header.contains(';') && !header.contains(','), "{header}");
+        }
+        let text = std::str::from_utf8(&actors).unwrap();
+        assert!(
+            text.contains("'=Åbo; Akademi"),
+            "formulas stay neutralised: {text}"
+        );
+        assert!(text.contains(";10.5;"), "numbers keep their point: {text}");
+        let again = parse_actors(&actors).unwrap();
+        assert_eq!(again.actors, board.actors);
+        let again = parse_relations(&relations, &board.actors).unwrap();
+        assert_eq!(again.relations, board.relations);
+    }
+
+    #[test]
+    fn label_columns_are_in_the_board_language_and_codes_win_on_import() {
+        let board = finnish_board();
+        let cell = |sheet: &[u8], column: &str| -> String {
+            let mut reader = csv::Reader::from_reader(
+                std::str::from_utf8(sheet)
+                    .unwrap()
+                    .trim_start_matches('\u{feff}')
+                    .as_bytes(),
+            );
+            let index = reader
+                .headers()
+                .unwrap()
+                .iter()
+                .position(|header| header == column)
+                .unwrap_or_else(|| panic!("no column {column}"));
+            reader.records().next().unwrap().unwrap()[index].to_owned()
+        };
+        let expected = [
+            (
+                Locale::Fi,
+                "Kunta",
+                "Tukee",
+                "Rahoitus",
+                "Yksisuuntainen",
+                "Vahva",
+                "Toivottu",
+            ),
+            (
+                Locale::Sv,
+                "Kommun",
+                "Stöder",
+                "Finansiering",
+                "Enkelriktad",
+                "Stark",
+                "Önskad",
+            ),
+            (
+                Locale::En,
+                "Municipality",
+                "Supports",
+                "Funding",
+                "One way",
+                "Strong",
+                "Desired",
+            ),
+        ];
+        for (locale, kind, stance, relation_kind, direction, strength, status) in expected {
+            let options = SheetOptions {
+                separator: Separator::Comma,
+                locale,
+            };
+            let code = locale.code();
+            let actors = actors_sheet(&board, options);
+            assert_eq!(cell(&actors, "Type"), "municipality");
+            assert_eq!(cell(&actors, &format!("Type ({code})")), kind);
+            assert_eq!(cell(&actors, &format!("Stance ({code})")), stance);
+            let relations = relations_sheet(&board, options);
+            assert_eq!(cell(&relations, "Type"), "funding");
+            assert_eq!(cell(&relations, &format!("Type ({code})")), relation_kind);
+            assert_eq!(cell(&relations, &format!("Direction ({code})")), direction);
+            assert_eq!(cell(&relations, &format!("Strength ({code})")), strength);
+            assert_eq!(cell(&relations, &format!("Status ({code})")), status);
+        }
+        // A person who edits a label cell but not the code still imports the code.
+        let edited = String::from_utf8(actors_sheet(&board, SheetOptions::for_board(&board)))
+            .unwrap()
+            .replace(",Kunta,", ",Yritys,");
+        assert_eq!(
+            parse_actors(edited.as_bytes()).unwrap().actors[0].kind,
+            ActorKind::Municipality
+        );
+    }
+
+    /// The label columns use the web app's words: one wording for a kind in both places.
+    #[test]
+    fn labels_match_the_web_app_messages() {
+        for (index, language) in ["fi", "sv", "en"].iter().enumerate() {
+            let path = format!(
+                "{}/../web/src/i18n/{language}.ts",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let messages = std::fs::read_to_string(&path).unwrap();
+            for (key, words) in labels::LABELS {
+                let key = if key == "ring.outside" {
+                    "compareMaps.outside"
+                } else {
+                    key
+                };
+                let line = format!("'{key}': '{}',", words[index]);
+                assert!(messages.contains(&line), "{path} has no {line}");
+            }
+        }
     }
 
     fn actor(id: &str, name: &str, x: f64) -> ActorView {

@@ -3,4 +3,5 @@
 //! `workshops::api::export`, since they check roles like every other API call.
 
 pub mod csv_sheets;
+pub mod file_names;
 pub mod render;

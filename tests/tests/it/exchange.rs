@@ -364,3 +364,187 @@ async fn boards_export_as_svg_png_csv_and_zip_and_csv_imports_back() -> anyhow::
     assert_eq!(refused.status, 403);
     Ok(())
 }
+
+/// The `Content-Disposition` of `response`, checked to be an attachment named `ascii` for old
+/// clients and `utf8_encoded` (RFC 5987) for browsers.
+fn check_saved_name(response: &kartta_tests::Response, ascii: &str, utf8_encoded: &str) {
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(
+        response.header("content-disposition").as_deref(),
+        Some(format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8_encoded}").as_str()),
+    );
+}
+
+#[tokio::test]
+async fn direct_links_save_files_named_after_the_board_snapshot_or_workshop() -> anyhow::Result<()>
+{
+    let fixture = Fixture::start(serde_json::json!({
+        "title": "Kumppanuus \"Öljy\" Turku", "locale": "fi", "template": "rings", "groupCount": 1
+    }))
+    .await?;
+    let board = fixture.board(0);
+    let get = |path: String, caller: Caller| {
+        let fixture = &fixture;
+        async move { fixture.call(caller, "GET", &path, None).await }
+    };
+
+    let png = get(
+        format!("/api/boards/{board}/export.png"),
+        Caller::Participant,
+    )
+    .await?;
+    check_saved_name(&png, "Ryhma 1.png", "Ryhm%C3%A4%201.png");
+    let sheet = get(
+        format!("/api/boards/{board}/actors.csv"),
+        Caller::Participant,
+    )
+    .await?;
+    check_saved_name(
+        &sheet,
+        "Ryhma 1 - actors.csv",
+        "Ryhm%C3%A4%201%20%E2%80%93%20actors.csv",
+    );
+
+    let taken = fixture
+        .call(
+            Caller::Participant,
+            "POST",
+            &format!("/api/boards/{board}/snapshots"),
+            Some(serde_json::json!({"name": "Päivän \"1\" loppu", "author": "Aino"})),
+        )
+        .await?;
+    assert_eq!(taken.status, 201, "{}", taken.text());
+    let snapshot: kartta_protocol::api::Snapshot = taken.json()?;
+    let snapshot_png = get(
+        format!("/api/snapshots/{}/export.png", snapshot.id),
+        Caller::Participant,
+    )
+    .await?;
+    // The quote is illegal in Windows file names, so it is left out.
+    check_saved_name(
+        &snapshot_png,
+        "Ryhma 1 - Paivan 1 loppu.png",
+        "Ryhm%C3%A4%201%20%E2%80%93%20P%C3%A4iv%C3%A4n%201%20loppu.png",
+    );
+
+    let zip = get(fixture.workshop_path("/export.zip"), Caller::Facilitator).await?;
+    check_saved_name(
+        &zip,
+        "Kumppanuus Oljy Turku.zip",
+        "Kumppanuus%20%C3%96ljy%20Turku.zip",
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_semicolon_sheet_with_labels_in_finnish_imports_back_into_the_same_board(
+) -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let (source, target) = (fixture.board(0), fixture.board(1));
+    let participant = fixture.token(Caller::Participant).unwrap();
+    let client =
+        Client::connect(&fixture.server.sync_url_with_token(&source, &participant)).await?;
+    client
+        .edit_and_wait_stored(|_, txn| {
+            add_actor(txn, "a0", "Åbo Akademi; kirjasto", -120.5);
+            add_actor(txn, "a1", "=HYPERLINK(\"x\")", 250.0);
+            let relations = yrs::WriteTxn::get_or_insert_map(txn, "relations");
+            let relation = yrs::Map::insert(&relations, txn, "r1", yrs::MapPrelim::default());
+            yrs::Map::insert(&relation, txn, "from", "a0");
+            yrs::Map::insert(&relation, txn, "to", "a1");
+            yrs::Map::insert(&relation, txn, "kind", "funding");
+            yrs::Map::insert(&relation, txn, "direction", "one_way");
+        })
+        .await?;
+    let port = fixture.server.port;
+    for sheet in ["actors", "relations"] {
+        let exported = fixture
+            .call(
+                Caller::Participant,
+                "GET",
+                &format!("/api/boards/{source}/{sheet}.csv?separator=semicolon"),
+                None,
+            )
+            .await?;
+        assert_eq!(exported.status, 200, "{}", exported.text());
+        let text = exported.text();
+        assert!(
+            text.starts_with('\u{feff}'),
+            "a byte-order mark comes first"
+        );
+        let header = text.lines().next().unwrap_or_default();
+        assert!(header.contains(";Type (fi)"), "{header}");
+        if sheet == "relations" {
+            assert!(text.contains(";Rahoitus;Yksisuuntainen;"), "{text}");
+        } else {
+            assert!(
+                text.contains("'=HYPERLINK"),
+                "formulas stay neutralised: {text}"
+            );
+        }
+        let imported = http(
+            port,
+            "POST",
+            &format!("/api/boards/{target}/import?sheet={sheet}"),
+            Some(&participant),
+            Some(("text/csv", exported.body.clone())),
+        )
+        .await?;
+        assert_eq!(imported.status, 200, "{sheet}: {}", imported.text());
+    }
+    let export = |board: String| {
+        let fixture = &fixture;
+        async move {
+            let board: BoardExport = fixture
+                .call(
+                    Caller::Participant,
+                    "GET",
+                    &format!("/api/boards/{board}/export.json"),
+                    None,
+                )
+                .await?
+                .json()?;
+            anyhow::Ok(board)
+        }
+    };
+    let (original, copy) = (export(source.clone()).await?, export(target).await?);
+    let actors = |board: &BoardExport| {
+        let mut actors: Vec<(String, String, String)> = board
+            .actors
+            .iter()
+            .map(|a| (a.name.clone(), a.kind.code().to_owned(), format!("{}", a.x)))
+            .collect();
+        actors.sort();
+        actors
+    };
+    assert_eq!(actors(&copy), actors(&original));
+    let relation = |board: &BoardExport| {
+        let relation = &board.relations[0];
+        let name = |id: &str| {
+            board
+                .actors
+                .iter()
+                .find(|a| a.id == id)
+                .map(|a| a.name.clone())
+        };
+        (
+            name(&relation.from),
+            name(&relation.to),
+            relation.kind,
+            relation.direction,
+        )
+    };
+    assert_eq!(copy.relations.len(), 1);
+    assert_eq!(relation(&copy), relation(&original));
+
+    let refused = fixture
+        .call(
+            Caller::Participant,
+            "GET",
+            &format!("/api/boards/{source}/actors.csv?separator=tab"),
+            None,
+        )
+        .await?;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    Ok(())
+}

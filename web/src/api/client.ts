@@ -237,8 +237,8 @@ export function boardThumbnailUrl(boardId: string, token: string | null, extra: 
   return withToken(`/api/boards/${enc(boardId)}/thumbnail.svg`, token, extra);
 }
 
-export function snapshotExportUrl(snapshotId: string, format: ExportFormat, token: string | null): string {
-  return withToken(`/api/snapshots/${enc(snapshotId)}/${format}`, token);
+export function snapshotExportUrl(snapshotId: string, format: ExportFormat, token: string | null, extra: Record<string, string> = {}): string {
+  return withToken(`/api/snapshots/${enc(snapshotId)}/${format}`, token, extra);
 }
 
 export function workshopZipUrl(workshopId: string, token: string | null): string {

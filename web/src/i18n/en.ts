@@ -96,6 +96,8 @@ export const en = {
   'export.json': 'JSON (Kartta)',
   'export.actorsCsv': 'Actors (CSV)',
   'export.relationsCsv': 'Relations (CSV)',
+  'export.actorsCsvSemicolon': 'Actors (CSV with semicolons, for Excel)',
+  'export.relationsCsvSemicolon': 'Relations (CSV with semicolons, for Excel)',
   'export.zip': 'Whole workshop (ZIP)',
   'import.button': 'Import JSON or CSV…',
   'import.done': 'Imported {actors} actors, {relations} relations, {notes} notes and {strokes} drawings.',

@@ -285,6 +285,8 @@ export const fi: Messages = {
   'export.json': 'JSON (Kartta)',
   'export.actorsCsv': 'Toimijat (CSV)',
   'export.relationsCsv': 'Suhteet (CSV)',
+  'export.actorsCsvSemicolon': 'Toimijat (CSV puolipistein, Exceliin)',
+  'export.relationsCsvSemicolon': 'Suhteet (CSV puolipistein, Exceliin)',
   'export.zip': 'Koko työpaja (ZIP)',
   'import.button': 'Tuo JSON tai CSV…',
   'import.done': 'Tuotiin {actors} toimijaa, {relations} suhdetta, {notes} muistilappua ja {strokes} piirrosta.',

@@ -285,6 +285,8 @@ export const sv: Messages = {
   'export.json': 'JSON (Kartta)',
   'export.actorsCsv': 'Aktörer (CSV)',
   'export.relationsCsv': 'Relationer (CSV)',
+  'export.actorsCsvSemicolon': 'Aktörer (CSV med semikolon, för Excel)',
+  'export.relationsCsvSemicolon': 'Relationer (CSV med semikolon, för Excel)',
   'export.zip': 'Hela workshoppen (ZIP)',
   'import.button': 'Importera JSON eller CSV…',
   'import.done': 'Importerade {actors} aktörer, {relations} relationer, {notes} lappar och {strokes} ritningar.',

@@ -59,7 +59,26 @@ export function download(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function exportFilename(title: string, ext: string): string {
-  const base = title.trim().replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '') || 'kartta';
-  return `${base}.${ext}`;
+/** Characters Windows or macOS refuse in file names, and control characters: replaced by a space. */
+const ILLEGAL_IN_FILE_NAMES = /[<>:"/\\|?*\p{Cc}]/gu;
+/** Names Windows reserves for devices, whatever the extension. */
+const WINDOWS_DEVICE_NAMES = /^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])$/i;
+/** Characters before the extension: readable in a download bar, far below file-system limits. */
+const MAX_NAME_CHARS = 80;
+
+/**
+ * The name a download is saved under, "Ryhmä 1 – Päivän 1 loppu.png": the non-empty parts cleaned
+ * and joined with " – ". The server names its files with the same rules
+ * (`server/src/exchange/file_names.rs`); both are tested against `file-name-cases.json` there.
+ */
+export function downloadName(parts: readonly string[], extension: string): string {
+  const joined = parts
+    .map((part) => part.replace(ILLEGAL_IN_FILE_NAMES, ' ').split(/\s+/u).filter(Boolean).join(' ').replace(/^[. ]+|[. ]+$/g, ''))
+    .filter(Boolean)
+    .join(' – ');
+  // Counted in code points, as the server counts characters.
+  let base = Array.from(joined).slice(0, MAX_NAME_CHARS).join('').replace(/[ .–]+$/u, '');
+  if (!base) base = 'kartta';
+  if (WINDOWS_DEVICE_NAMES.test(base)) base += '_';
+  return `${base}.${extension}`;
 }

@@ -8,17 +8,20 @@ import { accessStore } from '../access/store';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { h } from './dom';
-import { exportFilename } from './export';
+import { downloadName } from './export';
 import { confirmDialog, errorText, formatDateTime } from './common';
 
 export const EXPORT_LABELS: Record<ExportFormat, MessageKey> = {
   'export.png': 'export.png', 'export.svg': 'export.svg', 'export.json': 'export.json', 'actors.csv': 'export.actorsCsv', 'relations.csv': 'export.relationsCsv',
 };
 
-/** `Ryhmä-1.svg`, `Ryhmä-1-actors.csv`: the file name a download gets (the server's own name wins when it sends one). */
-export function exportDownloadName(title: string, format: ExportFormat): string {
-  const [base, ext] = format.split('.') as [string, string];
-  return exportFilename(base === 'export' ? title : `${title}-${base}`, ext);
+/**
+ * `Ryhmä 1.svg`, `Ryhmä 1 – Päivän 1 loppu – actors.csv`: the name a download of `format` gets, as
+ * the server's `Content-Disposition` names it too (which wins in browsers that read it).
+ */
+export function exportDownloadName(boardTitle: string, snapshotName: string, format: ExportFormat): string {
+  const [stem, extension] = format.split('.') as [string, string];
+  return downloadName([boardTitle, snapshotName, stem === 'export' ? '' : stem], extension);
 }
 
 export interface SnapshotsContext {
@@ -28,6 +31,8 @@ export interface SnapshotsContext {
   /** Whether a restore is allowed now (the board's lock can change while the panel is open). */
   canRestore: () => boolean;
   author: () => string;
+  /** The board's title, which its snapshots' files are named after. */
+  boardTitle: () => string;
   navigate: (path: string, state?: unknown) => void;
   /** The board's workshop, for comparing a snapshot with the board side by side. */
   workshopId?: string;
@@ -80,7 +85,7 @@ export class SnapshotsPanel {
     const ctx = this.ctx;
     const exportMenu = canExport(ctx.role) ? h('details', { class: 'k-menu k-inline-menu' }, [
       h('summary', { 'aria-label': `${t('snapshots.export')}: ${s.name}` }, [t('snapshots.export')]),
-      h('div', { class: 'k-menu-items' }, EXPORT_FORMATS.map((f) => h('a', { href: snapshotExportUrl(s.id, f, ctx.token), download: exportDownloadName(s.name, f) }, [t(EXPORT_LABELS[f])]))),
+      h('div', { class: 'k-menu-items' }, EXPORT_FORMATS.map((f) => h('a', { href: snapshotExportUrl(s.id, f, ctx.token), download: exportDownloadName(ctx.boardTitle(), s.name, f) }, [t(EXPORT_LABELS[f])]))),
     ]) : null;
     const restore = ctx.canRestore() ? h('button', { type: 'button', class: 'k-small', 'data-restore': s.id, disabled: this.busy, onclick: () => void this.restore(s) }, [t('snapshots.restore')]) : null;
     const fork = canFork(ctx.role) ? h('button', { type: 'button', class: 'k-small', 'data-fork': s.id, disabled: this.busy, onclick: () => void this.fork(s) }, [t('snapshots.fork')]) : null;

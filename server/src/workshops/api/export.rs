@@ -9,11 +9,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{BoardExport, Imported, Role};
 use kartta_protocol::figures::BoardExportWithFigures;
+use kartta_protocol::schema::Locale;
 
 use super::boards::edit_board;
 use super::snapshots::{snapshot_role, snapshot_state};
 use super::{blocking, board_role, require, require_unlocked, workshop_role, Token};
-use crate::exchange::{csv_sheets, render};
+use crate::exchange::csv_sheets::{Separator, SheetOptions};
+use crate::exchange::{csv_sheets, file_names, render};
 use crate::http::ApiError;
 use crate::sync::room::RoomCommand;
 use crate::workshops::board_doc;
@@ -48,10 +50,15 @@ async fn render_file(
     state_bytes: Vec<u8>,
     file: String,
     min_support: Option<usize>,
+    sheet: SheetRequest,
 ) -> Result<File, ApiError> {
     let _permit = render_permit(state).await?;
     tokio::task::spawn_blocking(move || {
         let mut board = to_export(&state_bytes)?;
+        let sheet_options = SheetOptions {
+            separator: sheet.separator,
+            locale: board.meta.locale.unwrap_or(sheet.workshop_locale),
+        };
         if let Some(k) = min_support {
             kartta_protocol::merge::keep_supported(&mut board.actors, &mut board.relations, k);
         }
@@ -67,8 +74,14 @@ async fn render_file(
                 "image/png",
                 render::png(&render::svg(&board)).map_err(ApiError::Internal)?,
             ),
-            "actors.csv" => ("text/csv; charset=utf-8", csv_sheets::actors_csv(&board)),
-            "relations.csv" => ("text/csv; charset=utf-8", csv_sheets::relations_csv(&board)),
+            "actors.csv" => (
+                "text/csv; charset=utf-8",
+                csv_sheets::actors_sheet(&board, sheet_options),
+            ),
+            "relations.csv" => (
+                "text/csv; charset=utf-8",
+                csv_sheets::relations_sheet(&board, sheet_options),
+            ),
             _ => return Err(ApiError::NotFound),
         })
     })
@@ -85,15 +98,36 @@ async fn render_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePe
         .map_err(|error| ApiError::Internal(error.to_string()))
 }
 
-fn download((content_type, bytes): File) -> Response {
+/// What a CSV sheet needs besides the board: the separator asked for, and the workshop's
+/// language for a board that has none of its own.
+#[derive(Debug, Clone, Copy)]
+struct SheetRequest {
+    separator: Separator,
+    workshop_locale: Locale,
+}
+
+/// A file to save, named `name` (see `exchange::file_names`).
+fn download((content_type, bytes): File, name: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                file_names::content_disposition(name),
+            ),
         ],
         bytes,
     )
         .into_response()
+}
+
+/// The saved name of `file` (`export.png`, `actors.csv` …) of a board, or of one of its
+/// snapshots: "Ryhmä 1 – Päivän 1 loppu.png", "Ryhmä 1 – actors.csv".
+fn export_name(board_title: &str, snapshot_name: &str, file: &str) -> String {
+    let (stem, extension) = file.rsplit_once('.').unwrap_or((file, ""));
+    let sheet = if stem == "export" { "" } else { stem };
+    file_names::download_name(&[board_title, snapshot_name, sheet], extension)
 }
 
 /// `?minSupport=k` on an export of a merged board: only what at least k of its maps hold.
@@ -101,9 +135,22 @@ fn download((content_type, bytes): File) -> Response {
 #[serde(rename_all = "camelCase")]
 pub struct ExportQuery {
     min_support: Option<String>,
+    /// `?separator=semicolon` on a CSV sheet: for Finnish and Swedish spreadsheets.
+    separator: Option<String>,
 }
 
 impl ExportQuery {
+    fn separator(&self) -> Result<Separator, ApiError> {
+        match self.separator.as_deref() {
+            None => Ok(Separator::Comma),
+            Some(text) => Separator::from_code(text).ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "separator must be \"comma\" or \"semicolon\", not \"{text}\"."
+                ))
+            }),
+        }
+    }
+
     fn min_support(&self) -> Result<Option<usize>, ApiError> {
         self.min_support
             .as_deref()
@@ -125,19 +172,26 @@ pub async fn board_file(
     Query(query): Query<ExportQuery>,
     token: Token,
 ) -> Result<Response, ApiError> {
-    let (board, _, role) = board_role(&state, &id, &token).await?;
+    let (board, workshop, role) = board_role(&state, &id, &token).await?;
     // A thumbnail shows what any role may already see live; files to take away are exports.
     if file != "thumbnail.svg" {
         require(role, Role::Participant, "export boards")?;
     }
+    let name = export_name(&board.title, "", &file);
+    let sheet = SheetRequest {
+        separator: query.separator()?,
+        workshop_locale: workshop.locale,
+    };
     Ok(download(
         render_file(
             &state,
             current_state(&state, &board.id).await?,
             file,
             query.min_support()?,
+            sheet,
         )
         .await?,
+        &name,
     ))
 }
 
@@ -148,16 +202,23 @@ pub async fn snapshot_file(
     Query(query): Query<ExportQuery>,
     token: Token,
 ) -> Result<Response, ApiError> {
-    let (snapshot, _, _, role) = snapshot_role(&state, &id, &token).await?;
+    let (snapshot, board, workshop, role) = snapshot_role(&state, &id, &token).await?;
     require(role, Role::Participant, "export snapshots")?;
+    let name = export_name(&board.title, &snapshot.name, &file);
+    let sheet = SheetRequest {
+        separator: query.separator()?,
+        workshop_locale: workshop.locale,
+    };
     Ok(download(
         render_file(
             &state,
             snapshot_state(&state, &snapshot.id).await?,
             file,
             query.min_support()?,
+            sheet,
         )
         .await?,
+        &name,
     ))
 }
 
@@ -177,13 +238,20 @@ pub async fn workshop_zip(
         states.push((board.title.clone(), current_state(&state, &board.id).await?));
     }
     let _permit = render_permit(&state).await?;
-    let archive = tokio::task::spawn_blocking(move || zip_boards(states))
+    let workshop_locale = workshop.locale;
+    let archive = tokio::task::spawn_blocking(move || zip_boards(states, workshop_locale))
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))??;
-    Ok(download(("application/zip", archive)))
+    Ok(download(
+        ("application/zip", archive),
+        &file_names::download_name(&[&workshop.title], "zip"),
+    ))
 }
 
-fn zip_boards(boards: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, ApiError> {
+fn zip_boards(
+    boards: Vec<(String, Vec<u8>)>,
+    workshop_locale: Locale,
+) -> Result<Vec<u8>, ApiError> {
     use std::io::Write;
     let failed = |error: zip::result::ZipError| ApiError::Internal(error.to_string());
     let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -191,6 +259,10 @@ fn zip_boards(boards: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, ApiError> {
         .compression_method(zip::CompressionMethod::Deflated);
     for (index, (title, bytes)) in boards.iter().enumerate() {
         let board = to_export(bytes)?;
+        let sheet_options = SheetOptions {
+            separator: Separator::Comma,
+            locale: board.meta.locale.unwrap_or(workshop_locale),
+        };
         let folder = format!("{:02}-{}", index + 1, file_name(title));
         let files: [(&str, Vec<u8>); 4] = [
             (
@@ -199,8 +271,14 @@ fn zip_boards(boards: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, ApiError> {
                     .map_err(|e| ApiError::Internal(e.to_string()))?,
             ),
             ("board.svg", render::svg(&board).into_bytes()),
-            ("actors.csv", csv_sheets::actors_csv(&board)),
-            ("relations.csv", csv_sheets::relations_csv(&board)),
+            (
+                "actors.csv",
+                csv_sheets::actors_sheet(&board, sheet_options),
+            ),
+            (
+                "relations.csv",
+                csv_sheets::relations_sheet(&board, sheet_options),
+            ),
         ];
         for (name, content) in files {
             archive

@@ -4,11 +4,13 @@ import { t } from '../../i18n';
 import { TEMPLATE_CODES } from '../../generated/protocol';
 import type { Template } from '../../generated/protocol';
 import { api, boardExportUrl, csvSheet, EXPORT_FORMATS, snapshotExportUrl, workshopZipUrl } from '../../api/client';
+import type { ExportFormat } from '../../api/client';
+import type { MessageKey } from '../../i18n';
 import { canExport, canImport, canManage } from '../../access/roles';
 import { workshopPath } from '../../access/links';
 import { errorText, formatRemaining } from '../common';
 import { EXPORT_LABELS, exportDownloadName } from '../snapshots';
-import { download, exportFilename, sceneSvg, svgToPngBlob } from '../export';
+import { download, downloadName, sceneSvg, svgToPngBlob } from '../export';
 import { languageSelect } from '../language';
 import { boardAction } from '../../actions/board-actions';
 import { actionTitle } from '../../actions/action';
@@ -24,6 +26,12 @@ const MAX_AVATARS_PHONE = 2;
 const MIN_TITLE_PX = 150;
 
 /** What the header's buttons ask of the rest of the page. */
+/** The CSV sheets offered again with semicolons between cells, and their menu labels. */
+const SEMICOLON_SHEETS: readonly [ExportFormat, MessageKey][] = [
+  ['actors.csv', 'export.actorsCsvSemicolon'],
+  ['relations.csv', 'export.relationsCsvSemicolon'],
+];
+
 export interface HeaderCommands {
   presenting(): boolean;
   togglePresent(): void;
@@ -229,7 +237,7 @@ export class BoardHeader {
   }
 
   private buildExportMenu(): HTMLElement {
-    const { ctx, role, boardId, model } = this.page;
+    const { ctx, role, boardId } = this.page;
     const snapshot = ctx.snapshot;
     const items: (HTMLElement | null)[] = [
       h('p', { class: 'k-menu-heading' }, [t('export.view')]),
@@ -238,14 +246,20 @@ export class BoardHeader {
     ];
     if (canExport(role)) {
       // A snapshot exports itself (rendered by the server from the stored state), a board its live state.
-      const title = snapshot ? snapshot.meta?.name || model.meta.title || t('board.untitled') : model.meta.title || t('board.untitled');
+      const title = this.boardTitle();
+      const snapshotName = snapshot?.meta?.name ?? '';
+      const exportUrl = (format: ExportFormat, extra: Record<string, string>) =>
+        snapshot ? snapshotExportUrl(snapshot.id, format, ctx.token, extra) : boardExportUrl(boardId, format, ctx.token, { ...this.commands.exportParams(), ...extra });
       items.push(h('p', { class: 'k-menu-heading' }, [t(snapshot ? 'export.snapshot' : 'export.board')]));
       for (const format of EXPORT_FORMATS) {
-        const href = snapshot ? snapshotExportUrl(snapshot.id, format, ctx.token) : boardExportUrl(boardId, format, ctx.token, this.commands.exportParams());
-        items.push(h('a', { href, download: exportDownloadName(title, format), 'data-export': format }, [t(EXPORT_LABELS[format])]));
+        items.push(h('a', { href: exportUrl(format, {}), download: exportDownloadName(title, snapshotName, format), 'data-export': format }, [t(EXPORT_LABELS[format])]));
+      }
+      // Finnish and Swedish Excel read `,` as the decimal point and expect `;` between cells.
+      for (const [format, label] of SEMICOLON_SHEETS) {
+        items.push(h('a', { href: exportUrl(format, { separator: 'semicolon' }), download: exportDownloadName(title, snapshotName, format), 'data-export': format, 'data-separator': 'semicolon' }, [t(label)]));
       }
       if (!snapshot && canManage(role) && ctx.access.workshopKind === 'workshop') {
-        items.push(h('a', { href: workshopZipUrl(ctx.access.board.workshopId, ctx.token), download: '', 'data-export': 'zip' }, [t('export.zip')]));
+        items.push(h('a', { href: workshopZipUrl(ctx.access.board.workshopId, ctx.token), download: downloadName([ctx.access.workshopTitle], 'zip'), 'data-export': 'zip' }, [t('export.zip')]));
       }
     }
     if (!snapshot && canImport(role, this.page.isLocked())) {
@@ -268,13 +282,19 @@ export class BoardHeader {
     return menu;
   }
 
+  /** The board's title as its files are named: the live one, else the workshop's list's. */
+  private boardTitle(): string {
+    return this.page.model.meta.title || this.page.ctx.access.board.title || t('board.untitled');
+  }
+
   /** A merged board's exports take what the "k of n" slider shows. */
   updateExportLinks(): void {
     const { ctx, root, boardId } = this.page;
     if (ctx.snapshot) return;
     root.querySelectorAll<HTMLAnchorElement>('#k-export-menu a[data-export]').forEach((link) => {
       const format = link.dataset.export as (typeof EXPORT_FORMATS)[number];
-      if (EXPORT_FORMATS.includes(format)) link.href = boardExportUrl(boardId, format, ctx.token, this.commands.exportParams());
+      const separator: Record<string, string> = link.dataset.separator ? { separator: link.dataset.separator } : {};
+      if (EXPORT_FORMATS.includes(format)) link.href = boardExportUrl(boardId, format, ctx.token, { ...this.commands.exportParams(), ...separator });
     });
   }
 
@@ -293,11 +313,11 @@ export class BoardHeader {
 
   /** The current view, rendered by the browser (the whole map comes from the server's export). */
   private async exportView(format: 'png' | 'svg'): Promise<void> {
-    const { root, viewport, renderer, model } = this.page;
+    const { root, viewport, renderer } = this.page;
     root.querySelector('#k-export-menu')?.removeAttribute('open');
     const bounds = viewport.visibleWorld();
     const text = sceneSvg(renderer, bounds);
-    const name = exportFilename(model.meta.title || t('board.untitled'), format);
+    const name = downloadName([this.boardTitle(), this.page.ctx.snapshot?.meta?.name ?? ''], format);
     if (format === 'svg') download(new Blob([text], { type: 'image/svg+xml' }), name);
     else download(await svgToPngBlob(text, bounds.w, bounds.h, viewport.zoom * 2), name);
   }

@@ -99,6 +99,7 @@ export class BoardView implements BoardPage {
     this.presence = new Presence(provider?.awareness ?? new Awareness(this.doc), { name, color: cursorColor() });
     this.snapshots = ctx.snapshot ? null : new SnapshotsPanel({
       boardId, token: ctx.token, role: this.role, author: () => displayName(),
+      boardTitle: () => this.model.meta.title || ctx.access.board.title,
       canRestore: () => canEdit(this.role, this.isLocked()), navigate, workshopId: ctx.access.board.workshopId,
     });
     this.editor = new Editor(this.model, this.viewport, this.presence);
