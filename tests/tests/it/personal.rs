@@ -180,15 +180,10 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
     )
     .await?;
     assert_eq!(refused.status, 403, "the owner does not share either");
-    let shared: BoardSummary = http(
-        server.port,
-        "PATCH",
-        &share_one,
-        Some(&tokens.facilitator),
-        json_body(json!({"shared": true})),
-    )
-    .await?
-    .json()?;
+    let shared: BoardSummary = fixture
+        .facilitator("PATCH", &share_one, Some(json!({"shared": true})))
+        .await?
+        .json()?;
     assert!(shared.shared && shared.owned);
 
     // Shared: another participant reads it, read-only; Bertil's stays closed.
@@ -240,15 +235,10 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         .status,
         403
     );
-    let all: Workshop = http(
-        server.port,
-        "POST",
-        &share_all,
-        Some(&tokens.facilitator),
-        json_body(json!({"shared": true})),
-    )
-    .await?
-    .json()?;
+    let all: Workshop = fixture
+        .facilitator("POST", &share_all, Some(json!({"shared": true})))
+        .await?
+        .json()?;
     assert!(all
         .boards
         .iter()
@@ -363,15 +353,10 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
     let ends_at = 4_102_444_800_000_i64;
     let timer = format!("/api/workshops/{workshop}/timer");
     assert_eq!(
-        http(
-            server.port,
-            "POST",
-            &timer,
-            Some(&tokens.facilitator),
-            json_body(json!({"endsAt": ends_at}))
-        )
-        .await?
-        .status,
+        fixture
+            .facilitator("POST", &timer, Some(json!({"endsAt": ends_at})))
+            .await?
+            .status,
         204
     );
     let joined = join(&server, &created, "Aino", None).await?;
@@ -383,15 +368,10 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
     // Locked: the owner is refused like any participant.
     let lock = format!("/api/workshops/{workshop}/lock");
     assert_eq!(
-        http(
-            server.port,
-            "POST",
-            &lock,
-            Some(&tokens.facilitator),
-            json_body(json!({"locked": true}))
-        )
-        .await?
-        .status,
+        fixture
+            .facilitator("POST", &lock, Some(json!({"locked": true})))
+            .await?
+            .status,
         200
     );
     owner
@@ -411,15 +391,10 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
     );
     let present = format!("/api/workshops/{workshop}/present");
     assert_eq!(
-        http(
-            server.port,
-            "POST",
-            &present,
-            Some(&tokens.facilitator),
-            json_body(json!({"boardId": board}))
-        )
-        .await?
-        .status,
+        fixture
+            .facilitator("POST", &present, Some(json!({"boardId": board})))
+            .await?
+            .status,
         204
     );
     owner
@@ -434,15 +409,10 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
     let reader = Client::connect(&server.sync_url_with_token(&board, &tokens.participant)).await?;
     assert_eq!(view(&reader.doc).meta.title, "Aino");
     assert_eq!(
-        http(
-            server.port,
-            "POST",
-            &present,
-            Some(&tokens.facilitator),
-            json_body(json!({"boardId": null}))
-        )
-        .await?
-        .status,
+        fixture
+            .facilitator("POST", &present, Some(json!({"boardId": null})))
+            .await?
+            .status,
         204
     );
     assert_eq!(
