@@ -151,3 +151,18 @@ export async function downloadText(download) {
   for await (const chunk of await download.createReadStream()) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** Places an actor named `name` with the actor tool, `dx`/`dy` from the canvas centre, and waits for it in the model. */
+export async function placeActor(page, name, dx = 0, dy = 0) {
+  await page.locator('#k-canvas').focus();
+  await page.keyboard.press('a');
+  const box = await page.locator('#k-canvas').boundingBox();
+  await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+  await page.waitForSelector('input.k-inline-name:focus', { timeout: 5000 });
+  await page.keyboard.type(name);
+  await page.keyboard.press('Enter');
+  await waitFor(page, (n) => [...window.kartta.model.actors.values()].some((a) => a.name === n), name);
+}
+
+/** The names of the board's actors, sorted. */
+export const actorNames = (page) => page.evaluate(() => [...window.kartta.model.actors.values()].map((a) => a.name).sort());

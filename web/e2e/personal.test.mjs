@@ -6,25 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS, placeActor, actorNames } from './harness.mjs';
 
 /** With KARTTA_GUIDE_SHOTS=1 this step's screenshot also refreshes the workshop guide's (as guide.test.mjs does). */
 const GUIDE_SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1' ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots') : null;
 
 useServer();
-
-async function placeActor(page, name, dx = 0, dy = 0) {
-  await page.locator('#k-canvas').focus();
-  await page.keyboard.press('a');
-  const box = await page.locator('#k-canvas').boundingBox();
-  await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
-  await page.waitForSelector('input.k-inline-name:focus', { timeout: 5000 });
-  await page.keyboard.type(name);
-  await page.keyboard.press('Enter');
-  await waitFor(page, (n) => [...window.kartta.model.actors.values()].some((a) => a.name === n), name);
-}
-
-const actorNames = (page) => page.evaluate(() => [...window.kartta.model.actors.values()].map((a) => a.name).sort());
 
 /** Joins with the code and a name; returns the id of the board the join page opened. */
 async function joinWithName(page, code, name) {

@@ -2,22 +2,9 @@
 // overview shows their boards; a lock stops a participant; a snapshot is taken, the board changed and restored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS, placeActor, actorNames } from './harness.mjs';
 
 useServer();
-
-async function placeActor(page, name, dx = 0, dy = 0) {
-  await page.locator('#k-canvas').focus();
-  await page.keyboard.press('a');
-  const box = await page.locator('#k-canvas').boundingBox();
-  await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
-  await page.waitForSelector('input.k-inline-name:focus', { timeout: 5000 });
-  await page.keyboard.type(name);
-  await page.keyboard.press('Enter');
-  await waitFor(page, (n) => [...window.kartta.model.actors.values()].some((a) => a.name === n), name);
-}
-
-const actorNames = (page) => page.evaluate(() => [...window.kartta.model.actors.values()].map((a) => a.name).sort());
 
 /** A participant joins with the code typed on the landing page, then opens the board at `index`. */
 async function join(page, code, name, index) {
