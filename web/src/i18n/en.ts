@@ -361,6 +361,7 @@ export const en = {
   'outline.noRelations': 'No relations yet.',
   'outline.unnamed': '(no name)',
   'outline.show': 'Show on map',
+  'outline.allFields': 'All fields',
   'figures.toggle': 'Network figures',
   'figures.help': 'Who has many connections, who brokers between others, who has no relations yet: computed from the relations drawn on this map. Shown only on this device.',
   'figures.caveat': 'These figures describe the map we drew, not the world. A line we forgot lowers someone’s score. High is neither good nor bad: a broker is both valuable and a risk.',

@@ -171,6 +171,7 @@ export const fi: Messages = {
   'outline.noRelations': 'Ei vielä suhteita.',
   'outline.unnamed': '(nimetön)',
   'outline.show': 'Näytä kartalla',
+  'outline.allFields': 'Kaikki tiedot',
   'figures.toggle': 'Verkostoluvut',
   'figures.help': 'Kenellä on paljon yhteyksiä, kuka välittää muiden välillä, kenellä ei vielä ole suhteita: laskettu tälle kartalle piirretyistä suhteista. Näkyy vain tällä laitteella.',
   'figures.caveat': 'Nämä luvut kuvaavat piirtämäämme karttaa, eivät maailmaa. Unohtunut viiva laskee jonkun lukua. Korkea ei ole hyvä eikä huono: välittäjä on sekä arvokas että riski.',

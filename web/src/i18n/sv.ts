@@ -171,6 +171,7 @@ export const sv: Messages = {
   'outline.noRelations': 'Inga relationer ännu.',
   'outline.unnamed': '(inget namn)',
   'outline.show': 'Visa på kartan',
+  'outline.allFields': 'Alla uppgifter',
   'figures.toggle': 'Nätverkstal',
   'figures.help': 'Vem har många kontakter, vem förmedlar mellan andra, vem saknar ännu relationer: beräknat från relationerna på den här kartan. Visas bara på den här enheten.',
   'figures.caveat': 'Talen beskriver kartan vi ritade, inte världen. En linje vi glömde sänker någons värde. Högt är varken bra eller dåligt: en mäklare är både värdefull och en risk.',
