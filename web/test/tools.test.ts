@@ -384,6 +384,20 @@ describe('connect handle', () => {
     expect(editor.state.id).toBe('select.idle');
     expect(model.actors.get(a)).toMatchObject({ x: 0, y: 0 });
   });
+
+  it('a click on the handle, then on another actor, connects them too', () => {
+    const { model, editor } = setup();
+    const a = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    const b = model.addActor({ name: 'B', kind: 'media', x: 400, y: 0 });
+    editor.select([a]);
+    editor.pointerDown(at(84, 2));
+    editor.pointerUp(at(84, 2));
+    expect(editor.state.id).toBe('relation.armed');
+    editor.pointerDown(at(400, 0));
+    editor.pointerUp(at(400, 0));
+    expect(model.liveRelations()).toMatchObject([{ from: a, to: b }]);
+    expect(editor.state.id).toBe('select.idle');
+  });
 });
 
 describe('ink and eraser', () => {
