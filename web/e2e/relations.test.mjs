@@ -232,7 +232,12 @@ test('the outline: focus stays put, new actors land beyond the rings, every rela
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.key), `label:${relationId}`);
   const fieldKeys = await page.evaluate((id) => [...document.querySelectorAll(`[data-more="${id}"] fieldset [data-key]`)].map((c) => c.dataset.key.split(':')[0]), relationId);
   assert.deepEqual(fieldKeys, ['from', 'to', 'kind', 'label', 'direction', 'strength', 'coordination', 'status']);
-  const actorFieldKeys = await page.evaluate((id) => [...document.querySelectorAll(`[data-more="${id}"] fieldset [data-key]`)].map((c) => c.dataset.key.split(':')[0]), await actorId('Kunta'));
+  // A folded row has no fields yet; unfolding builds them.
+  const kuntaId = await actorId('Kunta');
+  assert.equal(await page.locator(`[data-more="${kuntaId}"] fieldset [data-key]`).count(), 0);
+  await page.click(`[data-key="more:${kuntaId}"]`);
+  await page.waitForSelector(`[data-more="${kuntaId}"] select[data-key="stance:${kuntaId}"]`, { state: 'visible' });
+  const actorFieldKeys = await page.evaluate((id) => [...document.querySelectorAll(`[data-more="${id}"] fieldset [data-key]`)].map((c) => c.dataset.key.split(':')[0]), kuntaId);
   assert.deepEqual(actorFieldKeys, ['description', 'tags', 'alias', 'influence', 'stance', 'isPerson']);
 
   // Buttons do not look like the fields beside them.

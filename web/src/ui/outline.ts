@@ -86,16 +86,25 @@ export class Outline {
 
   /**
    * Every field the details panel has, folded under the row (the row keeps the most used ones).
-   * Which are open survives the outline's rebuilds.
+   * Which are open survives the outline's rebuilds; a folded row builds its fields only when
+   * unfolded, so a large board's outline does not carry thousands of hidden controls.
    */
-  private moreFields(id: string, name: string, fields: Field[], locked: boolean): HTMLElement {
-    const details = h('details', { class: 'k-outline-more', 'data-more': id, open: this.openFields.has(id) }, [
+  private moreFields(id: string, name: string, makeFields: () => Field[], locked: boolean): HTMLElement {
+    const fieldset = h('fieldset', { disabled: locked }, [h('legend', { class: 'k-sr-only' }, [name])]);
+    const fill = () => {
+      if (fieldset.childElementCount === 1) fieldset.append(...makeFields().map(([element]) => element));
+    };
+    const open = this.openFields.has(id);
+    if (open) fill();
+    const details = h('details', { class: 'k-outline-more', 'data-more': id, open }, [
       h('summary', { 'data-key': `more:${id}` }, [t('outline.allFields'), h('span', { class: 'k-sr-only' }, [` – ${name}`])]),
-      h('fieldset', { disabled: locked }, [h('legend', { class: 'k-sr-only' }, [name]), ...fields.map(([element]) => element)]),
-    ]);
+      fieldset,
+    ]) as HTMLDetailsElement;
     details.addEventListener('toggle', () => {
-      if ((details as HTMLDetailsElement).open) this.openFields.add(id);
-      else this.openFields.delete(id);
+      if (details.open) {
+        this.openFields.add(id);
+        fill();
+      } else this.openFields.delete(id);
     });
     return details;
   }
@@ -163,7 +172,7 @@ export class Outline {
           support ? h('span', { class: 'k-support-text', 'data-support': a.id }, [support]) : null,
           h('button', { type: 'button', class: 'k-small', 'data-key': `show:${a.id}`, onclick: () => this.show(a.id) }, [t('outline.show')]),
           h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `del:${a.id}`, 'aria-label': t('outline.deleteActor', { name: label }), disabled: locked, onclick: () => model.deleteElements([a.id]) }, ['✕']),
-          this.moreFields(a.id, label, actorFields(model, [a.id], { keySuffix: a.id, omit: ['kind'] }), locked),
+          this.moreFields(a.id, label, () => actorFields(model, [a.id], { keySuffix: a.id, omit: ['kind'] }), locked),
         ]);
       })),
       h('h3', {}, [t('outline.relations', { count: relations.length })]),
@@ -182,7 +191,7 @@ export class Outline {
           h('span', {}, [text]),
           h('button', { type: 'button', class: 'k-small', 'data-key': `showr:${r.id}`, onclick: () => this.show(r.id) }, [t('outline.show')]),
           h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `delr:${r.id}`, 'aria-label': t('outline.deleteRelation', { from: nameOf(r.from), to: nameOf(r.to) }), disabled: locked, onclick: () => model.deleteElements([r.id]) }, ['✕']),
-          this.moreFields(r.id, `${nameOf(r.from)} → ${nameOf(r.to)}`, [...relationEndFields(model, r.id, { keySuffix: r.id }), ...relationFields(model, [r.id], { keySuffix: r.id })], locked),
+          this.moreFields(r.id, `${nameOf(r.from)} → ${nameOf(r.to)}`, () => [...relationEndFields(model, r.id, { keySuffix: r.id }), ...relationFields(model, [r.id], { keySuffix: r.id })], locked),
         ]);
       })),
     ];
