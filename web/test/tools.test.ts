@@ -262,6 +262,114 @@ describe('relation tool', () => {
   });
 });
 
+describe('relation tool by two clicks', () => {
+  function twoActors() {
+    const ctx = setup();
+    const a = ctx.model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    const b = ctx.model.addActor({ name: 'B', kind: 'media', x: 300, y: 0 });
+    ctx.editor.setTool('relation');
+    return { ...ctx, a, b };
+  }
+
+  it('a click marks the source, the line follows the pointer, a click on another actor connects them', () => {
+    const { model, editor, a, b } = twoActors();
+    editor.pointerDown(at(0, 0));
+    editor.pointerUp(at(1, 1));
+    expect(editor.state.id).toBe('relation.armed');
+    expect(editor.relationDraft).toMatchObject({ from: a, target: null });
+    // Moving without a button pressed draws the line to the pointer and marks a target under it.
+    editor.pointerMove(at(150, 200));
+    expect(editor.relationDraft).toMatchObject({ from: a, x: 150, y: 200, target: null });
+    editor.pointerMove(at(290, 5));
+    expect(editor.relationDraft?.target).toBe(b);
+    expect(model.relations.size).toBe(0);
+    editor.pointerDown(at(290, 5));
+    editor.pointerUp(at(290, 5));
+    expect(model.liveRelations()).toMatchObject([{ from: a, to: b, kind: 'collaboration' }]);
+    expect([...editor.selection]).toEqual([model.liveRelations()[0]!.id]);
+    expect(editor.state.id).toBe('relation.idle');
+    expect(editor.relationDraft).toBeNull();
+  });
+
+  it('taps work the same way: no move between them', () => {
+    const { model, editor, a, b } = twoActors();
+    editor.pointerDown(at(0, 0, { pointerType: 'touch' }));
+    editor.pointerUp(at(0, 0, { pointerType: 'touch' }));
+    editor.pointerDown(at(300, 0, { pointerType: 'touch' }));
+    editor.pointerUp(at(300, 0, { pointerType: 'touch' }));
+    expect(model.liveRelations()).toMatchObject([{ from: a, to: b }]);
+  });
+
+  it('a wobbly press that ends on the source card still counts as a click', () => {
+    const { editor, a } = twoActors();
+    drag(editor, [0, 0], [30, 10]);
+    expect(editor.state.id).toBe('relation.armed');
+    expect(editor.relationDraft?.from).toBe(a);
+  });
+
+  it('Escape cancels but keeps the tool; a second Escape leaves it', () => {
+    const { model, editor } = twoActors();
+    editor.pointerDown(at(0, 0));
+    editor.pointerUp(at(0, 0));
+    expect(editor.keyDown(key('Escape'))).toBe(true);
+    expect(editor.state.id).toBe('relation.idle');
+    expect(editor.relationDraft).toBeNull();
+    editor.pointerDown(at(300, 0));
+    editor.pointerUp(at(300, 0));
+    // That click was a new first click (on B), not the end of a relation from A.
+    expect(model.relations.size).toBe(0);
+    expect(editor.state.id).toBe('relation.armed');
+    editor.keyDown(key('Escape'));
+    editor.keyDown(key('Escape'));
+    expect(editor.tool).toBe('select');
+  });
+
+  it('a click on empty board cancels, and the next click starts over', () => {
+    const { model, editor } = twoActors();
+    editor.pointerDown(at(0, 0));
+    editor.pointerUp(at(0, 0));
+    editor.pointerDown(at(150, 300));
+    editor.pointerUp(at(150, 300));
+    expect(editor.state.id).toBe('relation.idle');
+    expect(editor.relationDraft).toBeNull();
+    expect(model.relations.size).toBe(0);
+  });
+
+  it('after a click, dragging from the source to another actor still connects', () => {
+    const { model, editor, a, b } = twoActors();
+    editor.pointerDown(at(0, 0));
+    editor.pointerUp(at(0, 0));
+    drag(editor, [0, 0], [300, 0]);
+    expect(model.liveRelations()).toMatchObject([{ from: a, to: b }]);
+  });
+
+  it('a source deleted by someone else meanwhile, or a board locked meanwhile, makes nothing', () => {
+    const { model, editor, a } = twoActors();
+    editor.pointerDown(at(0, 0));
+    editor.pointerUp(at(0, 0));
+    model.deleteElements([a]);
+    editor.pointerMove(at(290, 0));
+    expect(editor.state.id).toBe('relation.idle');
+    const c = model.addActor({ name: 'C', kind: 'media', x: 0, y: 300 });
+    editor.pointerDown(at(0, 300));
+    editor.pointerUp(at(0, 300));
+    expect(editor.relationDraft?.from).toBe(c);
+    model.canWrite = () => false;
+    editor.pointerDown(at(300, 0));
+    expect(model.relations.size).toBe(0);
+    expect(editor.relationDraft).toBeNull();
+  });
+
+  it('undo while the source is marked cancels it and writes no relation', () => {
+    const { model, editor } = twoActors();
+    editor.pointerDown(at(0, 0));
+    editor.pointerUp(at(0, 0));
+    editor.undo();
+    expect(editor.relationDraft).toBeNull();
+    expect(model.relations.size).toBe(0);
+  });
+});
+
 describe('connect handle', () => {
   it('dragging the handle of a selected actor onto another connects them, in the select tool', () => {
     const { model, editor } = setup();
@@ -275,6 +383,20 @@ describe('connect handle', () => {
     expect(model.liveRelations()).toMatchObject([{ from: a, to: b }]);
     expect(editor.state.id).toBe('select.idle');
     expect(model.actors.get(a)).toMatchObject({ x: 0, y: 0 });
+  });
+
+  it('a click on the handle, then on another actor, connects them too', () => {
+    const { model, editor } = setup();
+    const a = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
+    const b = model.addActor({ name: 'B', kind: 'media', x: 400, y: 0 });
+    editor.select([a]);
+    editor.pointerDown(at(84, 2));
+    editor.pointerUp(at(84, 2));
+    expect(editor.state.id).toBe('relation.armed');
+    editor.pointerDown(at(400, 0));
+    editor.pointerUp(at(400, 0));
+    expect(model.liveRelations()).toMatchObject([{ from: a, to: b }]);
+    expect(editor.state.id).toBe('select.idle');
   });
 });
 

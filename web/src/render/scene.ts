@@ -542,7 +542,17 @@ export class SceneRenderer {
       const from = model.actors.get(draft.from);
       const target = draft.target ? model.actors.get(draft.target) : null;
       if (from) {
+        // The source stays marked (a tinted, thick frame) while the second click is awaited.
+        const r = this.boundsOf(from.id, offsets);
+        const pad = 6 / this.viewport.zoom;
+        if (r) {
+          nodes.push(svg('rect', {
+            class: 'k-relation-source', 'data-id': from.id, x: r.x - pad, y: r.y - pad, width: r.w + 2 * pad, height: r.h + 2 * pad, rx: 12,
+            fill: '#2563eb', 'fill-opacity': 0.12, stroke: '#2563eb', 'stroke-width': 4 / this.viewport.zoom,
+          }));
+        }
         nodes.push(svg('path', {
+          class: 'k-relation-draft',
           d: `M${from.x} ${from.y}L${target?.x ?? draft.x} ${target?.y ?? draft.y}`,
           stroke: '#2563eb', 'stroke-width': 2.5, 'stroke-dasharray': '6 5', fill: 'none',
         }));

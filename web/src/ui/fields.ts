@@ -63,9 +63,9 @@ export function selectField<V extends string>(
 }
 
 /** A checkbox; read() returning null means mixed (shown indeterminate). */
-export function checkField(label: string, read: () => boolean | null, write: (v: boolean) => void): [HTMLElement, Binding] {
+export function checkField(label: string, read: () => boolean | null, write: (v: boolean) => void, key?: string): [HTMLElement, Binding] {
   const id = nextId();
-  const control = h('input', { id, type: 'checkbox' });
+  const control = h('input', { id, type: 'checkbox', 'data-key': key });
   const show = () => {
     const value = read();
     control.indeterminate = value === null;

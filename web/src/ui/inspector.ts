@@ -1,25 +1,17 @@
 // The inspector: every field of the selected actor, relation or note, editable.
-import type { ActorPatch, BoardModel, RelationPatch } from '../model/board';
-import type { Actor, Relation } from '../model/types';
+import type { BoardModel } from '../model/board';
 import type { Editor } from '../tools/editor';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
-import {
-  ACTOR_KIND_CODES, COORDINATION_CODES, DIRECTION_CODES, RELATION_KIND_CODES, RELATION_STATUS_CODES, STANCE_CODES, STRENGTH_CODES,
-} from '../generated/protocol';
 import { NOTE_COLORS } from '../model/types';
 import { h, icon, ICONS } from './dom';
 import { placementText } from './placement-text';
-import { MIXED, checkField, selectField, textField } from './fields';
+import { selectField, textField } from './fields';
+import { actorFields, relationEndFields, relationFields } from './element-fields';
 import type { Binding } from './fields';
 import type { BoardVote } from './vote';
 
 export const NOTE_COLOR_KEYS: MessageKey[] = ['color.yellow', 'color.green', 'color.blue', 'color.pink', 'color.lilac'];
-
-function options<C extends string>(codes: readonly C[], prefix: string, optional = false): { value: C | ''; label: string }[] {
-  const list: { value: C | ''; label: string }[] = codes.map((c) => ({ value: c, label: t(`${prefix}.${c}` as MessageKey) }));
-  return optional ? [{ value: '', label: t('field.notSet') }, ...list] : list;
-}
 
 export class Inspector {
   readonly element = h('div', { class: 'k-inspector' });
@@ -60,8 +52,8 @@ export class Inspector {
     };
     if (ids.length > 1) {
       const types = new Set(ids.map((id) => this.model.typeOf(id)));
-      if (types.size === 1 && types.has('actor')) return fieldset(t('inspector.actors', { count: ids.length }), this.actorFields(ids));
-      if (types.size === 1 && types.has('relation')) return fieldset(t('inspector.relations', { count: ids.length }), this.relationFields(ids));
+      if (types.size === 1 && types.has('actor')) return fieldset(t('inspector.actors', { count: ids.length }), actorFields(this.model, ids));
+      if (types.size === 1 && types.has('relation')) return fieldset(t('inspector.relations', { count: ids.length }), relationFields(this.model, ids));
       return [h('p', {}, [t('inspector.many', { count: ids.length })]), h('p', { class: 'k-muted' }, [t('inspector.mixedTypes')]), this.deleteButton()];
     }
     const id = ids[0]!;
@@ -70,7 +62,7 @@ export class Inspector {
       const a = () => this.model.actors.get(id)!;
       const fields = [...this.provenanceOf(id), ...this.placementOf(id), ...fieldset(t('inspector.actor'), [
         textField(t('field.name'), () => a().name, (v) => this.model.updateActor(id, { name: v }), { key: 'name' }),
-        ...this.actorFields([id]),
+        ...actorFields(this.model, [id]),
       ])];
       const summary = this.vote?.summary();
       if (!summary) return fields;
@@ -80,20 +72,13 @@ export class Inspector {
     if (type === 'relation') {
       const r = () => this.model.relations.get(id)!;
       const name = (actorId: string) => this.model.actors.get(actorId)?.name || t('outline.unnamed');
-      // Either end can be moved to another actor here (or by dragging its handle on the canvas).
-      const actorOptions = () => [...this.model.actors.values()]
-        .map((x) => ({ value: x.id, label: name(x.id) }))
-        .sort((x, y) => x.label.localeCompare(y.label));
-      const end = (which: 'from' | 'to') => selectField(t(`field.${which}`), actorOptions(), () => r()[which], (v) => {
-        if (v) this.model.reconnectRelation(id, which, v);
-      }, which);
       const endsText = () => `${name(r().from)} → ${name(r().to)}`;
       const ends = h('p', { class: 'k-relation-ends' }, [endsText()]);
       this.bindings.push({ refresh: () => { if (this.model.relations.has(id)) ends.textContent = endsText(); } });
       return [
         ends,
         ...this.provenanceOf(id),
-        ...fieldset(t('inspector.relation'), [end('from'), end('to'), ...this.relationFields([id])]),
+        ...fieldset(t('inspector.relation'), [...relationEndFields(this.model, id), ...relationFields(this.model, [id])]),
       ];
     }
     if (type === 'note') {
@@ -108,39 +93,6 @@ export class Inspector {
     }
     if (type === 'stroke') return [h('p', {}, [t('inspector.stroke')]), this.deleteButton()];
     return [];
-  }
-
-  /** The actor fields shared by every id (all but the name); with several ids, differing values show as mixed. */
-  private actorFields(ids: string[]): [HTMLElement, Binding][] {
-    const many = ids.length > 1;
-    const mixedLabel = many ? t('field.mixed') : undefined;
-    const value = <T>(get: (a: Actor) => T): T | typeof MIXED => common(ids.map((id) => this.model.actors.get(id)).filter((a): a is Actor => !!a).map(get));
-    const up = (patch: ActorPatch) => this.model.batch(() => ids.forEach((id) => this.model.updateActor(id, patch)));
-    return [
-      selectField(t('field.kind'), options(ACTOR_KIND_CODES, 'actorKind'), () => value((a) => a.kind), (v) => v && up({ kind: v }), 'kind', mixedLabel),
-      textField(t('field.description'), () => (value((a) => a.description)), (v) => up({ description: v }), { multiline: true, mixedLabel }),
-      textField(t('field.tags'), () => (value((a) => a.tags.join(', '))), (v) => up({ tags: v.split(',').map((s) => s.trim()).filter(Boolean) }), { mixedLabel }),
-      textField(t('field.alias'), () => (value((a) => a.alias)), (v) => up({ alias: v }), { mixedLabel }),
-      selectField(t('field.influence'), [{ value: '', label: t('field.notSet') }, ...['0', '1', '2', '3', '4', '5'].map((v) => ({ value: v, label: v }))],
-        () => value((a) => (a.influence === null ? '' : String(a.influence))), (v) => up({ influence: v === '' ? null : Number(v) }), 'influence', mixedLabel),
-      selectField(t('field.stance'), options(STANCE_CODES, 'stance', true), () => value((a) => a.stance ?? ''), (v) => up({ stance: v || null }), 'stance', mixedLabel),
-      checkField(t('field.isPerson'), () => { const v = value((a) => a.isPerson); return v === MIXED ? null : v; }, (v) => up({ isPerson: v })),
-    ];
-  }
-
-  /** The relation fields shared by every id (all but the ends). */
-  private relationFields(ids: string[]): [HTMLElement, Binding][] {
-    const mixedLabel = ids.length > 1 ? t('field.mixed') : undefined;
-    const value = <T>(get: (r: Relation) => T): T | typeof MIXED => common(ids.map((id) => this.model.relations.get(id)).filter((r): r is Relation => !!r).map(get));
-    const up = (patch: RelationPatch) => this.model.batch(() => ids.forEach((id) => this.model.updateRelation(id, patch)));
-    return [
-      selectField(t('field.kind'), options(RELATION_KIND_CODES, 'relationKind'), () => value((r) => r.kind), (v) => v && up({ kind: v }), 'kind', mixedLabel),
-      textField(t('field.label'), () => value((r) => r.label), (v) => up({ label: v }), { mixedLabel }),
-      selectField(t('field.direction'), options(DIRECTION_CODES, 'direction'), () => value((r) => r.direction), (v) => v && up({ direction: v }), 'direction', mixedLabel),
-      selectField(t('field.strength'), options(STRENGTH_CODES, 'strength'), () => value((r) => r.strength), (v) => v && up({ strength: v }), 'strength', mixedLabel),
-      selectField(t('field.coordination'), options(COORDINATION_CODES, 'coordination', true), () => value((r) => r.coordination ?? ''), (v) => up({ coordination: v || null }), 'coordination', mixedLabel),
-      selectField(t('field.status'), options(RELATION_STATUS_CODES, 'status'), () => value((r) => r.status), (v) => v && up({ status: v }), 'status', mixedLabel),
-    ];
   }
 
   /** The actor's ring or sector on those backgrounds, kept current as it is moved or the background changes. */
@@ -175,11 +127,4 @@ export class Inspector {
 
 function colorName(index: number): string {
   return t(NOTE_COLOR_KEYS[index]!);
-}
-
-/** The one value all share, or MIXED (arrays compare by content). */
-function common<T>(values: T[]): T | typeof MIXED {
-  if (values.length === 0) return MIXED;
-  const first = JSON.stringify(values[0]);
-  return values.every((v) => JSON.stringify(v) === first) ? values[0]! : MIXED;
 }

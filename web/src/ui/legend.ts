@@ -1,10 +1,12 @@
-// The legend: each actor kind with its colour, shape and count; a click dims, hides or shows the kind.
+// The legend: each actor kind with its colour, shape and count (a click dims, hides or shows the kind),
+// then what a relation's colour, line pattern and thickness mean.
 import type { BoardModel } from '../model/board';
 import type { Editor } from '../tools/editor';
 import { t } from '../i18n';
-import { ACTOR_KIND_CODES, RELATION_STATUS_CODES } from '../generated/protocol';
+import { ACTOR_KIND_CODES, RELATION_KIND_CODES, RELATION_STATUS_CODES, STRENGTH_CODES } from '../generated/protocol';
 import type { ActorKind } from '../generated/protocol';
-import { ACTOR_STYLE, STATUS_DASH } from '../render/style';
+import type { MessageKey } from '../i18n';
+import { ACTOR_STYLE, RELATION_COLOR, STATUS_DASH, STRENGTH_WIDTH } from '../render/style';
 import { h } from './dom';
 
 export function kindSwatch(kind: ActorKind, size = 18): SVGSVGElement {
@@ -19,6 +21,33 @@ export function kindSwatch(kind: ActorKind, size = 18): SVGSVGElement {
   p.setAttribute('fill-rule', 'evenodd');
   s.append(p);
   return s;
+}
+
+/** The colour of the status and strength swatches, which show a pattern or a width and not a kind. */
+const NEUTRAL_LINE = RELATION_COLOR.collaboration;
+
+/** A short line drawn as a relation would be; widths are board units, as on the canvas at 100 %. */
+function lineSwatch(style: { stroke: string; width: number; dash?: string }): SVGSVGElement {
+  const s = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  s.setAttribute('width', '44');
+  s.setAttribute('height', '14');
+  s.setAttribute('aria-hidden', 'true');
+  const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+  const attributes: Record<string, string> = { x1: '4', y1: '7', x2: '40', y2: '7', stroke: style.stroke, 'stroke-width': String(style.width), 'stroke-linecap': 'round' };
+  if (style.dash) attributes['stroke-dasharray'] = style.dash;
+  Object.entries(attributes).forEach(([k, v]) => line.setAttribute(k, v));
+  s.append(line);
+  return s;
+}
+
+/**
+ * The words for a `stroke-dasharray`: none is a solid line, dashes no longer than the round caps'
+ * width read as dots, longer ones as dashes.
+ */
+export function dashName(dash: string): MessageKey {
+  const first = Number(dash.trim().split(/[\s,]+/)[0]);
+  if (!dash.trim() || !Number.isFinite(first) || first <= 0) return 'legend.solid';
+  return first <= 3 ? 'legend.dotted' : 'legend.dashed';
 }
 
 export class Legend {
@@ -46,22 +75,28 @@ export class Legend {
         ]),
       ]);
     });
-    const statusRows = RELATION_STATUS_CODES.map((status) => {
-      const s = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-      s.setAttribute('width', '36');
-      s.setAttribute('height', '10');
-      s.setAttribute('aria-hidden', 'true');
-      const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
-      Object.entries({ x1: '2', y1: '5', x2: '34', y2: '5', stroke: '#334155', 'stroke-width': '2.5', 'stroke-linecap': 'round' }).forEach(([k, v]) => line.setAttribute(k, v));
-      if (STATUS_DASH[status]) line.setAttribute('stroke-dasharray', STATUS_DASH[status]);
-      s.append(line);
-      return h('li', { class: 'k-legend-status' }, [s, t(`status.${status}`)]);
-    });
+    // Every swatch is drawn from the shared style definitions (protocol/src/style.rs), so the legend
+    // cannot drift from what the canvas and the exports draw.
+    const colorRows = RELATION_KIND_CODES.map((kind) => h('li', { class: 'k-legend-line', 'data-relation-kind': kind }, [
+      lineSwatch({ stroke: RELATION_COLOR[kind], width: STRENGTH_WIDTH.normal }), t(`relationKind.${kind}`),
+    ]));
+    const statusRows = RELATION_STATUS_CODES.map((status) => h('li', { class: 'k-legend-line k-legend-status', 'data-status': status }, [
+      lineSwatch({ stroke: NEUTRAL_LINE, width: STRENGTH_WIDTH.normal, dash: STATUS_DASH[status] }),
+      `${t(`status.${status}`)} (${t(dashName(STATUS_DASH[status]))})`,
+    ]));
+    const widthRows = STRENGTH_CODES.map((strength) => h('li', { class: 'k-legend-line', 'data-strength': strength }, [
+      lineSwatch({ stroke: NEUTRAL_LINE, width: STRENGTH_WIDTH[strength] }), t(`strength.${strength}`),
+    ]));
     this.element.replaceChildren(
       h('p', { class: 'k-muted k-small-text' }, [t('legend.help')]),
       h('ul', { class: 'k-legend-kinds' }, rows),
       h('h3', {}, [t('legend.relations')]),
-      h('ul', { class: 'k-legend-statuses' }, statusRows),
+      h('h4', { id: 'k-legend-colors' }, [t('legend.relationColors')]),
+      h('ul', { class: 'k-legend-lines', 'aria-labelledby': 'k-legend-colors' }, colorRows),
+      h('h4', { id: 'k-legend-statuses' }, [t('legend.relationLines')]),
+      h('ul', { class: 'k-legend-lines k-legend-statuses', 'aria-labelledby': 'k-legend-statuses' }, statusRows),
+      h('h4', { id: 'k-legend-widths' }, [t('legend.relationWidths')]),
+      h('ul', { class: 'k-legend-lines', 'aria-labelledby': 'k-legend-widths' }, widthRows),
     );
     if (hadFocus) this.element.querySelector<HTMLElement>(`[data-kind="${focused}"]`)?.focus();
   }

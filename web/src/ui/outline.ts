@@ -5,29 +5,22 @@ import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { ACTOR_KIND_CODES, RELATION_KIND_CODES } from '../generated/protocol';
 import type { ActorKind, RelationKind } from '../generated/protocol';
-import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import { ACTOR_WIDTH } from '../model/types';
+import { freeSpot } from '../model/free-space';
+import { actorRect, noteRect } from '../tools/hit';
+import { actorCardHeight } from '../render/card';
+import { actorFields, relationEndFields, relationFields } from './element-fields';
+import type { Field } from './element-fields';
 import { h } from './dom';
 import { placementText } from './placement-text';
 import type { FiguresPanel } from './figures';
 import type { BoardVote } from './vote';
 
-/** A place near `center` where a new actor does not cover another one. */
-export function freeSpot(model: BoardModel, center: { x: number; y: number }): { x: number; y: number } {
-  const stepX = ACTOR_WIDTH + 40;
-  const stepY = ACTOR_HEIGHT + 50;
-  const taken = (x: number, y: number) => [...model.actors.values()].some((a) => Math.abs(a.x - x) < ACTOR_WIDTH + 16 && Math.abs(a.y - y) < ACTOR_HEIGHT + 16);
-  // Walk outwards over a grid of card-sized cells, nearest ring first.
-  for (let ring = 0; ring < 25; ring++) {
-    for (let dy = -ring; dy <= ring; dy++) {
-      for (let dx = -ring; dx <= ring; dx++) {
-        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-        const x = Math.round(center.x + dx * stepX);
-        const y = Math.round(center.y + dy * stepY);
-        if (!taken(x, y)) return { x, y };
-      }
-    }
-  }
-  return center;
+/** Where an actor named `name` added from the outline goes: free space, beyond the rings or sectors on those backgrounds. */
+export function spotForNewActor(model: BoardModel, name: string, near: { x: number; y: number }): { x: number; y: number } {
+  const occupied = [...[...model.actors.values()].map((a) => actorRect(a)), ...[...model.notes.values()].map((n) => noteRect(n))];
+  const card = { w: ACTOR_WIDTH, h: actorCardHeight({ name, influence: null, alias: '' }) };
+  return freeSpot(model.meta.template, occupied, card, near);
 }
 
 export class Outline {
@@ -43,13 +36,21 @@ export class Outline {
   /** On a merged board: what the "at least k of n maps" slider hides, left out here as on the map. */
   hidden: ReadonlySet<string> = new Set();
 
+  /** The rows whose "All fields" are unfolded. */
+  private readonly openFields = new Set<string>();
+
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
   update(): void {
     // Keep focus and any half-typed text across the rebuild (remote edits arrive while someone types).
-    const active = document.activeElement as HTMLInputElement | HTMLSelectElement | null;
+    const active = document.activeElement as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null;
     const focusKey = active && this.element.contains(active) ? active.dataset.key : undefined;
-    const typed = active instanceof HTMLInputElement ? { value: active.value, start: active.selectionStart, end: active.selectionEnd } : null;
+    const typed = active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement
+      ? { value: active.value, start: active.selectionStart, end: active.selectionEnd } : null;
+    // Where focus was, in case its control goes away (its row deleted): the same place in the same list.
+    const row = active && this.element.contains(active) ? active.closest<HTMLElement>('li[data-id]') : null;
+    const list = row?.parentElement?.dataset.list;
+    const rowIndex = row?.parentElement ? [...row.parentElement.children].indexOf(row) : -1;
     const kept = new Map<string, string>();
     this.element.querySelectorAll<HTMLSelectElement>('select[data-key^="connect"], select[data-key="new-kind"]').forEach((s) => kept.set(s.dataset.key!, s.value));
     this.element.replaceChildren(...this.build());
@@ -57,16 +58,55 @@ export class Outline {
       const select = this.element.querySelector<HTMLSelectElement>(`[data-key="${key}"]`);
       if (select && [...select.options].some((o) => o.value === value)) select.value = value;
     });
-    if (focusKey) {
-      const next = this.element.querySelector<HTMLInputElement>(`[data-key="${CSS.escape(focusKey)}"]`);
-      if (next) {
-        next.focus({ preventScroll: true });
-        if (typed && next instanceof HTMLInputElement) {
-          next.value = typed.value;
-          next.setSelectionRange(typed.start, typed.end);
-        }
+    if (!focusKey) return;
+    const next = this.element.querySelector<HTMLElement>(`[data-key="${CSS.escape(focusKey)}"]`);
+    if (next) {
+      next.focus({ preventScroll: true });
+      if (typed && (next instanceof HTMLInputElement || next instanceof HTMLTextAreaElement) && next.type !== 'checkbox') {
+        next.value = typed.value;
+        next.setSelectionRange(typed.start, typed.end);
       }
+      return;
     }
+    if (list) this.focusNear(list, rowIndex, focusKey.split(':')[0]!);
+  }
+
+  /**
+   * After a row went away under focus (deleted here or by someone else): the same control of the row
+   * that took its place, else the list's last row, else the form that adds to that list. Never the page body.
+   */
+  private focusNear(list: string, index: number, control: string): void {
+    const rows = [...this.element.querySelectorAll<HTMLElement>(`ul[data-list="${list}"] > li[data-id]`)];
+    const row = rows[Math.min(index, rows.length - 1)];
+    const target = row?.querySelector<HTMLElement>(`[data-key^="${CSS.escape(control)}:"]:not(:disabled)`)
+      ?? row?.querySelector<HTMLElement>('button:not(:disabled), input:not(:disabled), select:not(:disabled)')
+      ?? this.element.querySelector<HTMLElement>(list === 'actors' ? '#k-outline-new' : '#k-connect-from');
+    target?.focus({ preventScroll: true });
+  }
+
+  /**
+   * Every field the details panel has, folded under the row (the row keeps the most used ones).
+   * Which are open survives the outline's rebuilds; a folded row builds its fields only when
+   * unfolded, so a large board's outline does not carry thousands of hidden controls.
+   */
+  private moreFields(id: string, name: string, makeFields: () => Field[], locked: boolean): HTMLElement {
+    const fieldset = h('fieldset', { disabled: locked }, [h('legend', { class: 'k-sr-only' }, [name])]);
+    const fill = () => {
+      if (fieldset.childElementCount === 1) fieldset.append(...makeFields().map(([element]) => element));
+    };
+    const open = this.openFields.has(id);
+    if (open) fill();
+    const details = h('details', { class: 'k-outline-more', 'data-more': id, open }, [
+      h('summary', { 'data-key': `more:${id}` }, [t('outline.allFields'), h('span', { class: 'k-sr-only' }, [` – ${name}`])]),
+      fieldset,
+    ]) as HTMLDetailsElement;
+    details.addEventListener('toggle', () => {
+      if (details.open) {
+        this.openFields.add(id);
+        fill();
+      } else this.openFields.delete(id);
+    });
+    return details;
   }
 
   private build(): Node[] {
@@ -84,7 +124,7 @@ export class Outline {
       e.preventDefault();
       const name = newName.value.trim();
       if (!name || locked) return;
-      const spot = freeSpot(model, this.editor.viewport.center());
+      const spot = spotForNewActor(model, name, this.editor.viewport.center());
       model.addActor({ name, kind: newKind.value as ActorKind, ...spot });
       newName.value = '';
       newName.focus();
@@ -111,11 +151,11 @@ export class Outline {
       h('form', { class: 'k-outline-add', onsubmit: add }, [
         h('div', { class: 'k-field' }, [h('label', { for: 'k-outline-new' }, [t('outline.newActor')]), newName]),
         h('div', { class: 'k-field' }, [h('label', { for: 'k-outline-new-kind' }, [t('field.kind')]), newKind]),
-        h('button', { type: 'submit', id: 'k-outline-add', disabled: locked }, [t('outline.add')]),
+        h('button', { type: 'submit', id: 'k-outline-add', class: 'k-primary', 'data-key': 'add', disabled: locked }, [t('outline.add')]),
       ]),
       ...[this.vote?.summary()].filter((node): node is HTMLElement => Boolean(node)),
       h('h3', {}, [t('outline.actors', { count: actors.length })]),
-      actors.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noActors')]) : h('ul', { class: 'k-outline-list' }, actors.map((a) => {
+      actors.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noActors')]) : h('ul', { class: 'k-outline-list', 'data-list': 'actors' }, actors.map((a) => {
         const label = a.name || t('outline.unnamed');
         const name = h('input', { type: 'text', value: a.name, title: a.name, 'data-key': `name:${a.id}`, 'aria-label': t('outline.rename', { name: label }), disabled: locked });
         name.addEventListener('change', () => model.updateActor(a.id, { name: name.value.trim() }));
@@ -132,6 +172,7 @@ export class Outline {
           support ? h('span', { class: 'k-support-text', 'data-support': a.id }, [support]) : null,
           h('button', { type: 'button', class: 'k-small', 'data-key': `show:${a.id}`, onclick: () => this.show(a.id) }, [t('outline.show')]),
           h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `del:${a.id}`, 'aria-label': t('outline.deleteActor', { name: label }), disabled: locked, onclick: () => model.deleteElements([a.id]) }, ['✕']),
+          this.moreFields(a.id, label, () => actorFields(model, [a.id], { keySuffix: a.id, omit: ['kind'] }), locked),
         ]);
       })),
       h('h3', {}, [t('outline.relations', { count: relations.length })]),
@@ -139,10 +180,10 @@ export class Outline {
         h('div', { class: 'k-field' }, [h('label', { for: 'k-connect-from' }, [t('field.from')]), from]),
         h('div', { class: 'k-field' }, [h('label', { for: 'k-connect-to' }, [t('field.to')]), to]),
         h('div', { class: 'k-field' }, [h('label', { for: 'k-connect-kind' }, [t('field.kind')]), kind]),
-        h('button', { type: 'submit', id: 'k-connect', disabled: locked }, [t('outline.connect')]),
+        h('button', { type: 'submit', id: 'k-connect', class: 'k-primary', 'data-key': 'connect', disabled: locked }, [t('outline.connect')]),
         status,
       ]),
-      relations.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noRelations')]) : h('ul', { class: 'k-outline-list' }, relations.map((r) => {
+      relations.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noRelations')]) : h('ul', { class: 'k-outline-list', 'data-list': 'relations' }, relations.map((r) => {
         const text = t('outline.relation', { from: nameOf(r.from), to: nameOf(r.to), kind: t(`relationKind.${r.kind}`) })
           + (r.status !== 'existing' ? ` (${t(`status.${r.status}` as MessageKey)})` : '') + (r.label ? ` – ${r.label}` : '')
           + (this.support?.(r.id) ? ` (${this.support(r.id)})` : '');
@@ -150,6 +191,7 @@ export class Outline {
           h('span', {}, [text]),
           h('button', { type: 'button', class: 'k-small', 'data-key': `showr:${r.id}`, onclick: () => this.show(r.id) }, [t('outline.show')]),
           h('button', { type: 'button', class: 'k-small k-danger', 'data-key': `delr:${r.id}`, 'aria-label': t('outline.deleteRelation', { from: nameOf(r.from), to: nameOf(r.to) }), disabled: locked, onclick: () => model.deleteElements([r.id]) }, ['✕']),
+          this.moreFields(r.id, `${nameOf(r.from)} → ${nameOf(r.to)}`, () => [...relationEndFields(model, r.id, { keySuffix: r.id }), ...relationFields(model, [r.id], { keySuffix: r.id })], locked),
         ]);
       })),
     ];

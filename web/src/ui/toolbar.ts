@@ -67,10 +67,27 @@ export class Toolbar {
     // A read-only board (a viewer, or locked) offers only the tools that change nothing: the others' actions are disabled.
     this.element.querySelectorAll<HTMLButtonElement>('[data-tool]').forEach((b) => (b.hidden = !boardAction(`tool.${b.dataset.tool}`).enabled(e)));
     this.element.querySelectorAll<HTMLElement>('#k-undo, #k-redo, .k-tools-sep').forEach((b) => (b.hidden = e.locked));
+    this.updateRelationHint();
     if (this.shownTool === e.tool) return;
     this.shownTool = e.tool;
     this.palette.replaceChildren(...this.paletteFor(e.tool));
     this.palette.hidden = this.palette.childElementCount === 0;
+    this.updateRelationHint();
+  }
+
+  /** The relation tool's one-line hint says what to do next: pick a source, then where the relation goes. */
+  private updateRelationHint(): void {
+    const hint = this.palette.querySelector<HTMLElement>('.k-tool-hint');
+    if (!hint) return;
+    const e = this.editor;
+    // Touch screens have no hover and no Esc key, so they get the wording for taps.
+    const touch = typeof matchMedia === 'function' && matchMedia('(hover: none)').matches;
+    const armed = e.state.id === 'relation.armed' && e.relationDraft;
+    const text = armed
+      ? t(touch ? 'relationHint.armedTouch' : 'relationHint.armed', { name: e.model.actors.get(armed.from)?.name || t('outline.unnamed') })
+      : t(touch ? 'relationHint.startTouch' : 'relationHint.start');
+    if (hint.textContent !== text) hint.textContent = text;
+    hint.dataset.step = armed ? 'target' : 'source';
   }
 
   private paletteFor(tool: ToolName): HTMLElement[] {
@@ -88,6 +105,9 @@ export class Toolbar {
         type: 'button', class: 'k-swatch k-color', 'aria-pressed': String(e.inkColor === color), 'aria-label': t(INK_COLOR_KEYS[i]!), title: t(INK_COLOR_KEYS[i]!),
         onclick: (ev: Event) => { e.inkColor = color; this.mark(ev); },
       }, [h('span', { class: 'k-dot', style: `background:${color}` })])));
+    }
+    if (tool === 'relation') {
+      return [h('p', { class: 'k-tool-hint', id: 'k-relation-hint', role: 'status' })];
     }
     if (tool === 'note') {
       return group(t('palette.noteColor'), NOTE_COLORS.map((color, i) => h('button', {
