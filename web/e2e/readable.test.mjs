@@ -1,0 +1,154 @@
+// End-to-end: readable by default (issue 11, items 1 and 2): a board opens on its content at a
+// zoom where names can be read, names stay drawn when zoomed out, and the name field is at screen scale.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+useServer();
+
+const LAPTOP = { viewport: { width: 1280, height: 800 } };
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+/** A ring of actors far from the board's origin, wider than any screen shows at a readable zoom. */
+const FAR_CENTRE = { x: 6000, y: 4000 };
+const RING_NAMES = [
+  'Varsinais-Suomen hyvinvointialue', 'Turun kaupunki', 'Kela', 'Yrittäjät ry', 'Turun yliopisto', 'ELY-keskus',
+  'Åbo Akademi', 'Kylätoimikunta', 'Seurakunta', 'Liikuntaseura', 'TE-palvelut', 'Paikallislehti',
+];
+
+/** Creates a quick board and returns its edit link once the creator is connected. */
+async function createBoard(page) {
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Fanni');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-share-dialog[open]');
+  const link = await page.inputValue('#k-share-dialog .k-copy-input');
+  await page.click('#k-share-close');
+  await waitFor(page, () => window.kartta.provider?.synced === true && document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  return link;
+}
+
+/** Opens an edit link in a fresh browser as `name` and waits for the first sync. */
+async function join(link, name, options, withContent = true) {
+  const { page } = await person(name, options);
+  await page.goto(link);
+  await page.fill('#k-ask-name', name);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#k-canvas');
+  await waitFor(page, (content) => window.kartta.provider?.synced === true && (!content || window.kartta.model.actors.size > 0), withContent);
+  return page;
+}
+
+/** The zoom the page's zoom indicator shows, as a fraction. */
+async function shownZoom(page) {
+  const text = await page.textContent('.k-zoom-level');
+  return Number(/(\d+)/.exec(text)[1]) / 100;
+}
+
+/** The names of the actors whose whole card lies on the canvas, as the page lays it out now. */
+const actorsOnScreen = (page) => page.evaluate(() => {
+  const { viewport, model } = window.kartta;
+  return [...model.actors.values()].filter((a) => {
+    const left = viewport.toScreen(a.x - 92, a.y - 22);
+    const right = viewport.toScreen(a.x + 92, a.y + 22);
+    return left.x >= 0 && left.y >= 0 && right.x <= viewport.width && right.y <= viewport.height;
+  }).map((a) => a.name);
+});
+
+/** Waits until the renderer has laid the drawing out at the viewport's zoom (it does so once the view stands still). */
+const settled = (page) => waitFor(page, () => {
+  const world = document.querySelector('.k-world')?.getAttribute('transform') ?? '';
+  return Math.abs(Number(/matrix\(([^ ]+)/.exec(world)?.[1]) - window.kartta.viewport.zoom) < 1e-9;
+});
+
+test('a board opens on its content at a readable zoom on a laptop and a phone, with names drawn when zoomed out', { timeout: 180_000 }, async () => {
+  const { page: creator } = await person('Fanni', LAPTOP);
+  const link = await createBoard(creator);
+  // An empty board opens at 100 %, not fitted to its background.
+  assert.equal(await shownZoom(creator), 1);
+  await creator.evaluate(({ centre, names }) => {
+    names.forEach((name, i) => {
+      // Two in the core, the rest on a wide ring around them.
+      const angle = (i / (names.length - 2)) * 2 * Math.PI;
+      const [x, y] = i < 2 ? [(i - 0.5) * 240, 0] : [1100 * Math.cos(angle), 800 * Math.sin(angle)];
+      window.kartta.model.addActor({ name, kind: 'municipality', x: centre.x + x, y: centre.y + y });
+    });
+  }, { centre: FAR_CENTRE, names: RING_NAMES });
+
+  const laptop = await join(link, 'Lauri', LAPTOP);
+  await waitFor(laptop, (n) => window.kartta.model.actors.size === n, RING_NAMES.length);
+  assert.ok(await shownZoom(laptop) >= 0.75, `the laptop opens at ${await shownZoom(laptop)}`);
+  assert.ok((await actorsOnScreen(laptop)).length >= 2, 'the laptop shows the content');
+  const centre = await laptop.evaluate(() => window.kartta.viewport.center());
+  assert.ok(Math.hypot(centre.x - FAR_CENTRE.x, centre.y - FAR_CENTRE.y) < 50, 'centred on the content');
+
+  const phone = await join(link, 'Pia', PHONE);
+  await waitFor(phone, (n) => window.kartta.model.actors.size === n, RING_NAMES.length);
+  assert.ok(await shownZoom(phone) >= 0.6, `the phone opens at ${await shownZoom(phone)}`);
+  assert.ok((await actorsOnScreen(phone)).length >= 1, 'the phone shows the content');
+  await phone.screenshot({ path: `${ARTIFACTS}/e2e-readable-phone-open.png` });
+  await axeScan(phone, 'a board opened on a phone');
+
+  // At 40 % each card shows its name on one line, legible on screen, shortened to the card.
+  await laptop.evaluate((c) => window.kartta.viewport.show(0.4, c), FAR_CENTRE);
+  await settled(laptop);
+  await waitFor(laptop, () => document.querySelectorAll('.k-far-name').length > 0);
+  const drawn = await laptop.evaluate(() => {
+    const canvas = document.getElementById('k-canvas').getBoundingClientRect();
+    const cards = [...document.querySelectorAll('.k-layer-actors .k-actor')].filter((card) => {
+      const r = card.getBoundingClientRect();
+      return r.width > 0 && r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top && r.bottom <= canvas.bottom;
+    });
+    return cards.map((card) => {
+      const id = card.dataset.id;
+      const text = document.querySelector(`.k-layer-far-names [data-id="${id}"]`);
+      const box = text?.getBoundingClientRect();
+      const cardBox = card.getBoundingClientRect();
+      return {
+        name: window.kartta.model.actors.get(id).name, text: text?.textContent ?? null,
+        shown: Boolean(text) && getComputedStyle(text).display !== 'none' && box.width > 0,
+        screenPx: Number(text?.getAttribute('font-size')) * window.kartta.viewport.zoom,
+        insideCard: Boolean(box) && box.left >= cardBox.left && box.right <= cardBox.right + 0.5 && box.top >= cardBox.top - 0.5 && box.bottom <= cardBox.bottom + 0.5,
+      };
+    });
+  });
+  assert.ok(drawn.length >= RING_NAMES.length / 2, `cards on screen at 40 %: ${drawn.length}`);
+  for (const d of drawn) {
+    assert.ok(d.shown, `${d.name} has its name drawn`);
+    assert.ok(d.screenPx >= 10, `${d.text} is legible (${d.screenPx} px)`);
+    assert.ok(d.insideCard, `${d.text} stays inside its card`);
+    assert.ok(d.text === d.name || (d.text.endsWith('…') && d.name.startsWith(d.text.slice(0, -1).trimEnd())), `${d.text} is ${d.name}, shortened`);
+  }
+  assert.ok(drawn.some((d) => d.text.endsWith('…')), 'a long name is shortened with an ellipsis');
+  assert.equal(await laptop.evaluate(() => [...document.querySelectorAll('.k-actor-name')].filter((n) => getComputedStyle(n).display !== 'none').length), 0,
+    'the three-line names, too small to read at 40 %, give way');
+  await laptop.screenshot({ path: `${ARTIFACTS}/e2e-readable-laptop-40.png` });
+
+  // Back at 100 % the cards show their names as laid out again.
+  await laptop.evaluate((c) => window.kartta.viewport.show(1, c), FAR_CENTRE);
+  await settled(laptop);
+  await waitFor(laptop, () => document.querySelectorAll('.k-far-name').length === 0);
+});
+
+test('the name field is at screen scale and inside a phone screen at 25 %', { timeout: 120_000 }, async () => {
+  const { page } = await person('Pia', PHONE);
+  await createBoard(page);
+  await page.evaluate(() => window.kartta.viewport.show(0.25, { x: 0, y: 0 }));
+  await settled(page);
+  await page.tap('[data-tool="actor"]');
+  // A card placed at the right edge of the screen: the field must still be whole.
+  const canvas = await page.locator('#k-canvas').boundingBox();
+  await page.tap('#k-canvas', { position: { x: canvas.width - 6, y: canvas.height / 2 } });
+  await page.waitForSelector('input.k-inline-name:focus');
+  const field = await page.evaluate(() => {
+    const input = document.querySelector('input.k-inline-name');
+    const r = input.getBoundingClientRect();
+    return { fontPx: parseFloat(getComputedStyle(input).fontSize), left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: innerWidth, height: innerHeight };
+  });
+  assert.ok(field.fontPx >= 16, `the name is typed at ${field.fontPx} px`);
+  assert.ok(field.left >= 0 && field.top >= 0 && field.right <= field.width && field.bottom <= field.height, `the field lies inside the screen: ${JSON.stringify(field)}`);
+  await page.keyboard.type('Varsinais-Suomen yrittäjät');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-readable-phone-name-field.png` });
+  await axeScan(page, 'the name field on a phone');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => [...window.kartta.model.actors.values()].some((a) => a.name === 'Varsinais-Suomen yrittäjät'));
+});
