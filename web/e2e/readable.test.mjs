@@ -1,5 +1,6 @@
-// End-to-end: readable by default (issue 11, items 1 and 2): a board opens on its content at a
-// zoom where names can be read, names stay drawn when zoomed out, and the name field is at screen scale.
+// End-to-end: readable by default (issue 11, items 1, 2 and 5): a board opens on its content at a
+// zoom where names can be read, names stay drawn when zoomed out, the name field is at screen scale,
+// and the phone's header and palette fit, in Finnish and Swedish, with the timer running.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
@@ -151,4 +152,120 @@ test('the name field is at screen scale and inside a phone screen at 25 %', { ti
   await axeScan(page, 'the name field on a phone');
   await page.keyboard.press('Enter');
   await waitFor(page, () => [...window.kartta.model.actors.values()].some((a) => a.name === 'Varsinais-Suomen yrittäjät'));
+});
+
+/** Every selector's box lies inside the window, and the header does not scroll sideways. */
+async function insideWindow(page, selectors, where) {
+  const report = await page.evaluate((wanted) => {
+    const header = document.querySelector('.k-header');
+    const out = { overflow: header.scrollWidth - header.clientWidth, problems: [] };
+    for (const selector of wanted) {
+      const el = document.querySelector(selector);
+      const r = el?.getBoundingClientRect();
+      if (!r || r.width === 0) out.problems.push(`${selector} not shown`);
+      else if (r.left < 0 || r.right > innerWidth + 0.5 || r.top < 0 || r.bottom > innerHeight) out.problems.push(`${selector} at ${Math.round(r.left)}–${Math.round(r.right)}`);
+    }
+    return out;
+  }, selectors);
+  assert.ok(report.overflow <= 1, `${where}: the header does not overflow (${report.overflow} px)`);
+  assert.deepEqual(report.problems, [], `${where}: inside the window`);
+}
+
+/** Whether the title field shows its whole text (an input's scroll width grows past its width when cut). */
+const titleWhole = (page) => page.evaluate(() => {
+  const title = document.querySelector('#k-title');
+  return { whole: title.scrollWidth <= title.clientWidth + 1, value: title.value, width: title.clientWidth };
+});
+
+/** Whether the background selector is at least as wide as its chosen option's text (run in the page). */
+const templateWhole = () => {
+  const select = document.querySelector('#k-template');
+  const style = getComputedStyle(select);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = style.font;
+  const text = context.measureText(select.selectedOptions[0].textContent).width;
+  const inner = select.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+  return inner >= text;
+};
+
+/** Two animation frames: the header has measured itself after a resize. */
+const nextFrames = (page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+
+test('the header fits a phone at 360 px in Finnish and Swedish with the timer running; the palette is compact; no keyboard help on touch', { timeout: 180_000 }, async () => {
+  const { page: f } = await person('Fanni', LAPTOP);
+  await f.goto(`${server.origin}/`);
+  await f.fill('#k-name', 'Fanni');
+  await f.click('#k-workshop-details summary');
+  await f.fill('#k-w-title', 'Verkostojohtamisen valmennus');
+  await f.fill('#k-w-groups', '1');
+  await f.selectOption('#k-w-locale', 'fi');
+  await f.click('#k-w-create');
+  await f.waitForSelector('.k-board-card');
+  await f.fill('#k-timer-minutes', '15');
+  await f.click('#k-timer-start');
+  await f.click('[data-open]');
+  await f.waitForSelector('#k-canvas');
+  await waitFor(f, () => !document.querySelector('#k-timer').hidden);
+  await f.selectOption('#k-template', 'rings');
+  // A group's first actors, in and around the core; the board then opens on them.
+  await f.evaluate(() => {
+    const actors = [['Kunta', 'municipality', -110, -40], ['Kyläyhdistys', 'association', 110, 40], ['Varsinais-Suomen hyvinvointialue', 'regional_authority', 0, -260],
+      ['Turun yliopisto', 'education_research', 300, 120], ['Yrittäjät ry', 'business', -320, 160], ['Paikallislehti', 'media', 60, 330]];
+    for (const [name, kind, x, y] of actors) window.kartta.model.addActor({ name, kind, x, y });
+  });
+  await waitFor(f, () => window.kartta.provider.synced && window.kartta.model.actors.size === 6);
+  await f.reload();
+  await waitFor(f, () => window.kartta?.provider?.synced === true && window.kartta.model.actors.size === 6 && !document.querySelector('#k-timer').hidden);
+
+  for (const lang of ['fi', 'sv']) {
+    await f.selectOption('#k-lang', lang);
+    await waitFor(f, (l) => document.documentElement.lang === l, lang);
+    // The background's name is whole at 1280 px (it was cut to "Närhetsrir" in Swedish).
+    await waitFor(f, templateWhole);
+    if (lang === 'fi') await f.screenshot({ path: `${ARTIFACTS}/e2e-readable-laptop-fi.png` });
+  }
+  // The longest background name is whole too.
+  await f.selectOption('#k-template', 'hierarchy_market_network');
+  await waitFor(f, templateWhole);
+  await f.selectOption('#k-template', 'rings');
+  await f.selectOption('#k-lang', 'en');
+  await waitFor(f, templateWhole);
+
+  // A participant on a touch phone, from the board's edit link.
+  await f.click('#k-share');
+  await waitFor(f, () => document.querySelectorAll('#k-share-dialog .k-copy-input').length >= 3);
+  const editLink = await f.inputValue('#k-share-dialog .k-copy-input >> nth=0');
+  await f.click('#k-share-close');
+  const phoneTouch = await join(editLink, 'Pia', PHONE);
+  for (const lang of ['fi', 'sv']) {
+    await phoneTouch.evaluate((l) => localStorage.setItem('kartta.locale', l), lang);
+    await phoneTouch.reload();
+    await phoneTouch.waitForSelector('#k-canvas');
+    await waitFor(phoneTouch, (l) => document.documentElement.lang === l && !document.querySelector('#k-timer').hidden, lang);
+    for (const width of [390, 360]) {
+      await phoneTouch.setViewportSize({ width, height: 780 });
+      await waitFor(phoneTouch, (w) => innerWidth === w, width);
+      await nextFrames(phoneTouch);
+      await insideWindow(phoneTouch, ['.k-home', '#k-title', '#k-timer', '#k-conn', '#k-people', '#k-more-button', '#k-panel-button'], `${lang} at ${width} px`);
+      await phoneTouch.screenshot({ path: `${ARTIFACTS}/e2e-readable-header-${lang}-${width}.png` });
+      const title = await titleWhole(phoneTouch);
+      assert.ok(title.whole, `${lang} at ${width} px: the title "${title.value}" is whole (${title.width} px)`);
+    }
+    await phoneTouch.setViewportSize({ width: 390, height: 844 });
+    await waitFor(phoneTouch, () => innerWidth === 390);
+    // The kind palette is one row, not a third of the screen.
+    await phoneTouch.tap('[data-tool="actor"]');
+    const palette = await phoneTouch.locator('.k-palette .k-swatches').boundingBox();
+    assert.ok(palette.height <= 0.15 * 844, `${lang}: the palette is ${palette.height} px tall`);
+    // No keyboard-only help on a touch screen: no shortcut sheet in the menu, no key in the tooltips.
+    await phoneTouch.tap('#k-more-button');
+    assert.equal(await phoneTouch.isVisible('#k-help-button'), false, 'no shortcut sheet on a touch screen');
+    assert.doesNotMatch(await phoneTouch.getAttribute('[data-tool="actor"]', 'title'), /\(/, 'no shortcut in a tooltip');
+    await phoneTouch.tap('#k-more-button');
+    await phoneTouch.screenshot({ path: `${ARTIFACTS}/e2e-readable-phone-${lang}.png` });
+    await axeScan(phoneTouch, `the phone board in ${lang}`);
+  }
+  // A laptop keeps both.
+  assert.match(await f.getAttribute('[data-tool="actor"]', 'title'), /\(A\)/);
+  assert.equal(await f.isVisible('#k-help-button'), true);
 });

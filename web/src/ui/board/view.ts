@@ -350,7 +350,11 @@ export class BoardView implements BoardPage {
     const title = this.root.querySelector<HTMLInputElement>('#k-title');
     if (title && document.activeElement !== title) title.value = this.model.meta.title;
     const template = this.root.querySelector<HTMLSelectElement>('#k-template');
-    if (template) template.value = this.model.meta.template;
+    if (template && template.value !== this.model.meta.template) {
+      template.value = this.model.meta.template;
+      // Another background has another name: the selector takes its width.
+      this.header.fit();
+    }
     document.title = `${this.model.meta.title || t('board.untitled')} · ${t('app.name')}`;
     const heading = this.root.querySelector('#k-board-heading');
     if (heading) heading.textContent = this.model.meta.title || t('board.untitled');
