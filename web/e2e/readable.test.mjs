@@ -55,6 +55,13 @@ const actorsOnScreen = (page) => page.evaluate(() => {
   }).map((a) => a.name);
 });
 
+/** Shows the board point `centre` in the middle of the screen at `zoom`. */
+const zoomTo = (page, zoom, centre) => page.evaluate(([z, c]) => {
+  const viewport = window.kartta.viewport;
+  viewport.zoom = z;
+  viewport.centerOn(c.x, c.y);
+}, [zoom, centre]);
+
 /** Waits until the renderer has laid the drawing out at the viewport's zoom (it does so once the view stands still). */
 const settled = (page) => waitFor(page, () => {
   const world = document.querySelector('.k-world')?.getAttribute('transform') ?? '';
@@ -90,7 +97,7 @@ test('a board opens on its content at a readable zoom on a laptop and a phone, w
   await axeScan(phone, 'a board opened on a phone');
 
   // At 40 % each card shows its name on one line, legible on screen, shortened to the card.
-  await laptop.evaluate((c) => window.kartta.viewport.show(0.4, c), FAR_CENTRE);
+  await zoomTo(laptop, 0.4, FAR_CENTRE);
   await settled(laptop);
   await waitFor(laptop, () => document.querySelectorAll('.k-far-name').length > 0);
   const drawn = await laptop.evaluate(() => {
@@ -125,7 +132,7 @@ test('a board opens on its content at a readable zoom on a laptop and a phone, w
   await laptop.screenshot({ path: `${ARTIFACTS}/e2e-readable-laptop-40.png` });
 
   // Back at 100 % the cards show their names as laid out again.
-  await laptop.evaluate((c) => window.kartta.viewport.show(1, c), FAR_CENTRE);
+  await zoomTo(laptop, 1, FAR_CENTRE);
   await settled(laptop);
   await waitFor(laptop, () => document.querySelectorAll('.k-far-name').length === 0);
 });
@@ -133,7 +140,7 @@ test('a board opens on its content at a readable zoom on a laptop and a phone, w
 test('the name field is at screen scale and inside a phone screen at 25 %', { timeout: 120_000 }, async () => {
   const { page } = await person('Pia', PHONE);
   await createBoard(page);
-  await page.evaluate(() => window.kartta.viewport.show(0.25, { x: 0, y: 0 }));
+  await zoomTo(page, 0.25, { x: 0, y: 0 });
   await settled(page);
   await page.tap('[data-tool="actor"]');
   // A card placed at the right edge of the screen: the field must still be whole.
