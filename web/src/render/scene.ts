@@ -397,6 +397,7 @@ export class SceneRenderer {
   /** Every card's far name again, for a new zoom step (or none, when names are near again). */
   private renderFarNames(): void {
     const seen = this.farNames.begin();
+    // The renderer's viewport tests run it without a model or an editor: then there are no cards.
     for (const actor of this.model.actors?.values() ?? []) this.putFarName(seen, actor, this.drawnOffsets);
     this.farNames.end(seen);
   }

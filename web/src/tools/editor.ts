@@ -16,7 +16,7 @@ import { performShortcut } from '../actions/action';
 
 export type LegendMode = 'dim' | 'hide';
 
-/** Below this zoom, actor names are too small to read (and the renderer hides them). */
+/** Below this zoom, the fit button leaves out the background: the cards would be too small to read. */
 const READABLE_ZOOM = 0.3;
 
 export { READ_ONLY_TOOLS } from './tool';
