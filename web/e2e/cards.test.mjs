@@ -107,12 +107,16 @@ test('long names wrap onto taller cards that match the server export', { timeout
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-long-names-100.png` });
 
-  // Renaming on the canvas covers all the lines of the tall card.
-  await page.evaluate((name) => {
+  // Renaming on the canvas edits at screen scale over the tall card: legible, at least as wide as the card, on it.
+  const id = await page.evaluate((name) => {
     const actor = [...window.kartta.model.actors.values()].find((a) => a.name === name);
     window.kartta.editor.host.editActorName(actor.id);
+    return actor.id;
   }, LONG);
   const field = await page.locator('.k-inline-name').boundingBox();
-  assert.equal(Math.round(field.height), drawn.height - 12);
+  const card = await page.locator(`.k-layer-actors [data-id="${id}"] .k-actor-body`).boundingBox();
+  assert.ok(field.width >= card.width - 1, `the field (${field.width} px) is as wide as the card (${card.width} px)`);
+  assert.ok(Math.abs(field.y + field.height / 2 - (card.y + card.height / 2)) < 1, `the field sits on the card ${JSON.stringify({ field, card })}`);
+  assert.ok(await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.k-inline-name')).fontSize)) >= 16);
   await page.keyboard.press('Escape');
 });

@@ -64,10 +64,18 @@ export function performShortcut<Context>(actions: readonly Action<Context>[], co
   return false;
 }
 
-/** The tooltip of an action's button: its name and its first shortcut. */
+/**
+ * Whether the device's only pointer is a finger (no hover, coarse): a phone or a tablet, where
+ * keyboard shortcuts are no help. A laptop with a touch screen has a fine pointer and keeps them.
+ */
+export function touchOnly(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(hover: none) and (pointer: coarse)').matches;
+}
+
+/** The tooltip of an action's button: its name and, where there is a keyboard, its first shortcut. */
 export function actionTitle(label: string, action: Action<unknown>): string {
   const shortcut = action.shortcuts[0];
-  return shortcut ? `${label} (${shortcut.label})` : label;
+  return shortcut && !touchOnly() ? `${label} (${shortcut.label})` : label;
 }
 
 /** One row of the shortcut sheet. */

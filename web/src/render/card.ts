@@ -113,3 +113,36 @@ export function cachedNameLayout(name: string): NameLayout {
 export function actorCardHeight(actor: Pick<Actor, 'name' | 'influence' | 'alias'>): number {
   return cardHeight(cachedNameLayout(actor.name).lines.length, hasDetails(actor));
 }
+
+/** Zoomed out, a card's name is drawn on one line at this size on screen (px), the name shortened to fit. */
+export const FAR_NAME_SCREEN_PX = 11;
+/** Smaller than this on screen (px), letters cannot be read: the name is then not drawn. */
+export const FAR_NAME_MIN_SCREEN_PX = 8;
+/** A name shortened to fewer letters than this says nothing: it is then not drawn. */
+export const FAR_NAME_MIN_LETTERS = 3;
+/** The name keeps this much room (board units) above and below it inside the card's border. */
+const FAR_NAME_MARGIN = 4;
+
+export interface FarNameLayout {
+  line: string;
+  /** In board units: on screen it is `fontSize × zoom`. */
+  fontSize: number;
+}
+
+/**
+ * How a card `cardHeight` tall shows its name at `zoom` when its three-line layout would be too
+ * small to read: one line at a legible size on screen (no taller than the card), shortened with an
+ * ellipsis to the card's width; null when the card cannot hold a few letters at a legible size.
+ */
+export function farNameLayout(name: string, zoom: number, cardHeight: number): FarNameLayout | null {
+  if (!(zoom > 0)) return null;
+  const fontSize = Math.min(FAR_NAME_SCREEN_PX / zoom, cardHeight - 2 * FAR_NAME_MARGIN);
+  if (fontSize * zoom < FAR_NAME_MIN_SCREEN_PX) return null;
+  const chars = Array.from(name.split(WHITESPACE).filter(Boolean).join(' '));
+  if (chars.length === 0) return { line: CARD.ellipsis, fontSize };
+  if (fits(chars, fontSize)) return { line: chars.join(''), fontSize };
+  const line = shorten(chars, fontSize);
+  // The ellipsis is not a letter; spaces kept before it are not either.
+  const letters = Array.from(line).length - 1;
+  return letters >= FAR_NAME_MIN_LETTERS ? { line, fontSize } : null;
+}

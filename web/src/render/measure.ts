@@ -24,6 +24,16 @@ export function textWidth(text: string, sizePx: number, weight = 400): number {
   return width;
 }
 
+/** The width of `text` in a CSS `font` (such as a control's computed style), in CSS pixels; 0 without a DOM. */
+export function textWidthInFont(text: string, font: string): number {
+  if (context === undefined) {
+    context = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  }
+  if (!context) return 0;
+  context.font = font;
+  return context.measureText(text).width;
+}
+
 /** The longest prefix of `text` that fits in `maxWidth` with an ellipsis (or all of it, if it fits). */
 export function truncateToWidth(text: string, maxWidth: number, sizePx: number, weight = 400): string {
   if (textWidth(text, sizePx, weight) <= maxWidth) return text;

@@ -11,7 +11,8 @@ import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode, supportBadgeNode } from './elements';
 import { relationSupportBadge, supportBadge } from '../model/support';
 import { ACTOR_WIDTH } from '../model/types';
-import { actorCardHeight } from './card';
+import { CARD } from '../generated/protocol';
+import { actorCardHeight, farNameLayout } from './card';
 import { templateNodes } from './template';
 import { SCENE_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
@@ -50,8 +51,21 @@ export interface Ghosts {
 /** Live drag offsets by element id. */
 type Offsets = Map<string, { dx: number; dy: number }>;
 
-/** Below this zoom the drawing is far away: text and details are hidden (level of detail). */
+/** Below this zoom the drawing is far away: details, notes' text and relation labels are hidden (level of detail). */
 const FAR_ZOOM = 0.3;
+/**
+ * Below this zoom a card's name as laid out (14 or 12 board px, at most 7 px on screen) is too small
+ * to read: each card then shows its name on one line at a legible size instead (`farNameLayout`).
+ */
+export const FAR_NAME_ZOOM = 0.5;
+/** Far names are laid out again only when the zoom changed by more than one step of 2^(1/4) (about 19 %). */
+const FAR_NAME_STEPS_PER_DOUBLING = 4;
+
+/** The zoom far names are laid out for: `zoom` rounded to a step, or null when names are drawn as laid out. */
+function farNameZoom(zoom: number): number | null {
+  if (zoom >= FAR_NAME_ZOOM) return null;
+  return 2 ** (Math.round(Math.log2(zoom) * FAR_NAME_STEPS_PER_DOUBLING) / FAR_NAME_STEPS_PER_DOUBLING);
+}
 
 export class SceneRenderer {
   /** The focusable host that receives input; holds the drawing and the cursors. */
@@ -70,6 +84,10 @@ export class SceneRenderer {
   private readonly halos: KeyedLayer;
   private readonly relations: KeyedLayer;
   private readonly actors: KeyedLayer;
+  /** Cards' names on one legible line while zoomed out (empty otherwise); see `FAR_NAME_ZOOM`. */
+  private readonly farNames: KeyedLayer;
+  /** The zoom the far names are laid out for, or null while names are drawn as laid out. */
+  private farNamesAt: number | null = null;
   private readonly figureMarks: KeyedLayer;
   private readonly voteBadges: KeyedLayer;
   private readonly inks: KeyedLayer;
@@ -126,12 +144,13 @@ export class SceneRenderer {
     const halos = layer('halos');
     const relations = layer('relations');
     const actors = layer('actors');
+    const farNames = layer('far-names');
     const figureMarks = layer('figure-marks');
     const voteBadges = layer('votes');
     const inks = layer('inks');
     const labels = layer('labels');
     this.overlay = layer('overlay');
-    this.world.append(this.template, notes, highlights, halos, relations, actors, figureMarks, voteBadges, inks, labels, this.overlay);
+    this.world.append(this.template, notes, highlights, halos, relations, actors, farNames, figureMarks, voteBadges, inks, labels, this.overlay);
     this.cursors = layer('cursors');
     this.drawing.setAttribute('aria-hidden', 'true');
     // Elements drawn in the margin around the view must show when the compositor moves the drawing
@@ -152,6 +171,7 @@ export class SceneRenderer {
     this.halos = new KeyedLayer(halos);
     this.relations = new KeyedLayer(relations);
     this.actors = new KeyedLayer(actors);
+    this.farNames = new KeyedLayer(farNames);
     this.figureMarks = new KeyedLayer(figureMarks);
     this.voteBadges = new KeyedLayer(voteBadges);
     this.inks = new KeyedLayer(inks);
@@ -186,12 +206,18 @@ export class SceneRenderer {
     this.world.setAttribute('transform', `matrix(${zoom} 0 0 ${zoom} ${tx} ${ty})`);
     this.moveFrame('');
     this.drawing.classList.toggle('k-far', zoom < FAR_ZOOM);
+    const farNamesAt = farNameZoom(zoom);
+    if (farNamesAt !== this.farNamesAt) {
+      this.farNamesAt = farNamesAt;
+      this.drawing.classList.toggle('k-names-far', farNamesAt !== null);
+      this.renderFarNames();
+    }
     this.cull(this.drawnView.drawnAt(this.viewport));
     this.renderCursors();
   }
 
   private cull(area: Rect): void {
-    for (const layer of [this.notes, this.highlights, this.halos, this.relations, this.actors, this.figureMarks, this.inks, this.labels]) layer.cull(area);
+    for (const layer of [this.notes, this.highlights, this.halos, this.relations, this.actors, this.farNames, this.figureMarks, this.inks, this.labels]) layer.cull(area);
   }
 
   /**
@@ -282,15 +308,18 @@ export class SceneRenderer {
   private renderAll(offsets: Offsets): void {
     const { model } = this;
     let seen = this.actors.begin();
+    const seenFarNames = this.farNames.begin();
     const seenHalos = this.halos.begin();
     const seenMarks = this.figureMarks.begin();
     const seenVotes = this.voteBadges.begin();
     for (const actor of model.actors.values()) {
       this.putActor(seen, actor, offsets);
+      this.putFarName(seenFarNames, actor, offsets);
       this.putFigures(seenHalos, seenMarks, actor, offsets);
       this.putVote(seenVotes, actor, offsets);
     }
     this.actors.end(seen);
+    this.farNames.end(seenFarNames);
     this.halos.end(seenHalos);
     this.figureMarks.end(seenMarks);
     this.voteBadges.end(seenVotes);
@@ -334,6 +363,7 @@ export class SceneRenderer {
       const actor = model.actors.get(id);
       if (actor) {
         this.putActor(null, actor, offsets);
+        this.putFarName(null, actor, offsets);
         this.putFigures(null, null, actor, offsets);
         this.putVote(null, actor, offsets);
         for (const relationId of this.relationsByActor.get(id) ?? []) relations.add(relationId);
@@ -361,6 +391,33 @@ export class SceneRenderer {
       const node = actorNode(actor, dx, dy, cls);
       if (support) node.append(supportBadgeNode(support, -ACTOR_WIDTH / 2 + 4, -actorCardHeight(actor) / 2));
       return node;
+    });
+  }
+
+  /** Every card's far name again, for a new zoom step (or none, when names are near again). */
+  private renderFarNames(): void {
+    const seen = this.farNames.begin();
+    // The renderer's viewport tests run it without a model or an editor: then there are no cards.
+    for (const actor of this.model.actors?.values() ?? []) this.putFarName(seen, actor, this.drawnOffsets);
+    this.farNames.end(seen);
+  }
+
+  private putFarName(seen: Set<string> | null, actor: Actor, offsets: Offsets): void {
+    const zoom = this.farNamesAt;
+    const mode = this.editor.legend?.get(actor.kind);
+    if (zoom === null || mode === 'hide' || this.hiddenBySupport.has(actor.id)) return;
+    const height = actorCardHeight(actor);
+    const layout = farNameLayout(actor.name, zoom, height);
+    if (!layout) return;
+    const off = offsets.get(actor.id);
+    const x = actor.x + (off?.dx ?? 0);
+    const y = actor.y + (off?.dy ?? 0);
+    const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
+    this.farNames.put(seen, actor.id, `${x},${y},${layout.line},${layout.fontSize},${cls}`, actorRect(actor, off?.dx, off?.dy), () => {
+      // Where the card's name starts, centred on the card's middle line.
+      const text = svg('text', { class: cls, x: x - ACTOR_WIDTH / 2 + CARD.nameLeft, y, 'font-size': layout.fontSize, 'dominant-baseline': 'central' });
+      text.textContent = layout.line;
+      return text;
     });
   }
 

@@ -82,6 +82,12 @@ export class Viewport {
     this.changed();
   }
 
+  /** Shows the board point `centre` in the middle of the screen at `zoom`. */
+  show(zoom: number, centre: Point): void {
+    this.zoom = clamp(zoom, MIN_ZOOM, MAX_ZOOM);
+    this.centerOn(centre.x, centre.y);
+  }
+
   /** Pans (without zooming) so that a board point is in the middle of the screen. */
   centerOn(x: number, y: number): void {
     this.tx = this.width / 2 - x * this.zoom;

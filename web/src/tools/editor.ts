@@ -4,9 +4,10 @@ import type { Presence, LiveInk } from '../model/presence';
 import type { Viewport, Rect } from '../render/viewport';
 import type { ActorKind, StrokeTool } from '../generated/protocol';
 import { INK_COLORS, NOTE_COLORS } from '../model/types';
-import { hitTest, boardBounds, connectHandle, relationEnds, HANDLE_RADIUS_PX } from './hit';
+import { hitTest, boardBounds, elementRects, connectHandle, relationEnds, HANDLE_RADIUS_PX } from './hit';
 import { templateBounds } from '../render/template';
 import { unionRect } from '../render/viewport';
+import { openingView } from '../render/opening-view';
 import type { Hit } from './hit';
 import type { KeyInput, PointerInput, ToolName, ToolState } from './tool';
 import { createToolState } from './registry';
@@ -15,7 +16,7 @@ import { performShortcut } from '../actions/action';
 
 export type LegendMode = 'dim' | 'hide';
 
-/** Below this zoom, actor names are too small to read (and the renderer hides them). */
+/** Below this zoom, the fit button leaves out the background: the cards would be too small to read. */
 const READABLE_ZOOM = 0.3;
 
 export { READ_ONLY_TOOLS } from './tool';
@@ -211,6 +212,12 @@ export class Editor {
     const both = unionRect(drawn, background);
     const fitsReadably = Math.min(this.viewport.width / both.w, this.viewport.height / both.h) >= READABLE_ZOOM;
     this.viewport.fit(fitsReadably || !drawn ? both : drawn);
+  }
+
+  /** The view a board opens with: its content at a zoom where names can be read (see `render/opening-view.ts`). */
+  showOpeningView(): void {
+    const view = openingView(elementRects(this.model), this.viewport.width, this.viewport.height);
+    this.viewport.show(view.zoom, view.centre);
   }
 
   cycleLegend(kind: ActorKind): void {

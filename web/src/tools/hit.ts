@@ -97,6 +97,15 @@ export function elementsInRect(
   return out;
 }
 
+/** The bounds of each element drawn on the board (actors, notes, sketches), not of its background. */
+export function elementRects(model: BoardModel): Rect[] {
+  const rects: Rect[] = [];
+  for (const actor of model.actors.values()) rects.push(actorRect(actor));
+  for (const note of model.notes.values()) rects.push(noteRect(note));
+  for (const stroke of model.strokes.values()) rects.push(strokeBounds(stroke));
+  return rects;
+}
+
 /** The bounds of everything on the board, or null for an empty board. */
 export function boardBounds(model: BoardModel): Rect | null {
   let bounds: Rect | null = null;

@@ -7,6 +7,8 @@ import { SCENE_CSS } from '../render/style';
 export function sceneSvg(renderer: SceneRenderer, bounds: Rect): string {
   const clone = renderer.drawing.cloneNode(true) as SVGSVGElement;
   clone.querySelector('.k-layer-overlay')?.remove();
+  // A file is looked at at its own scale, where the cards' names as laid out are the ones to show.
+  clone.querySelector('.k-layer-far-names')?.remove();
   clone.querySelector('.k-world')?.removeAttribute('transform');
   // Elements culled for being off screen are part of an export of the whole board.
   clone.querySelectorAll<SVGElement>('[style]').forEach((el) => {

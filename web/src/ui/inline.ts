@@ -2,9 +2,41 @@
 import type { BoardModel } from '../model/board';
 import type { Viewport } from '../render/viewport';
 import { ACTOR_WIDTH } from '../model/types';
-import { actorCardHeight } from '../render/card';
 import { t } from '../i18n';
 import { h } from './dom';
+
+/**
+ * The name field's text size on screen. At 16 px phones do not zoom the page into a focused field,
+ * and the name is legible at any zoom of the board (at 25 % a card's own 14 px would be 3.5 px).
+ */
+export const NAME_FIELD_FONT_PX = 16;
+/** The field's height on screen: one line of 16 px text with its padding and border, a finger's height. */
+export const NAME_FIELD_HEIGHT_PX = 40;
+/** The least width of the field on screen, so that a name of a few words shows while it is typed. */
+export const NAME_FIELD_MIN_WIDTH_PX = 240;
+/** The field keeps this far from the edges of the canvas, so no side of it is ever cut. */
+export const NAME_FIELD_MARGIN_PX = 8;
+
+export interface ScreenBox { left: number; top: number; width: number; height: number }
+
+/**
+ * Where the name field goes on a canvas `stageWidth` × `stageHeight`: centred on the card (its
+ * centre and width on screen given), at least as wide as the card, and moved inside the canvas
+ * where the card is near an edge or partly off screen.
+ */
+export function nameFieldBox(card: { x: number; y: number; width: number }, stageWidth: number, stageHeight: number): ScreenBox {
+  const room = Math.max(stageWidth - 2 * NAME_FIELD_MARGIN_PX, 0);
+  const width = Math.min(Math.max(card.width, NAME_FIELD_MIN_WIDTH_PX), room);
+  const height = NAME_FIELD_HEIGHT_PX;
+  const inside = (value: number, size: number, extent: number) =>
+    Math.max(NAME_FIELD_MARGIN_PX, Math.min(value, extent - NAME_FIELD_MARGIN_PX - size));
+  return {
+    left: inside(card.x - width / 2, width, stageWidth),
+    top: inside(card.y - height / 2, height, stageHeight),
+    width,
+    height,
+  };
+}
 
 export class InlineEditor {
   private current: { element: HTMLElement; close: () => void; place: () => void } | null = null;
@@ -34,12 +66,11 @@ export class InlineEditor {
     const place = () => {
       const a = this.model.actors.get(id);
       if (!a) return this.close();
-      // The field covers the name's lines, however many the card has.
-      const height = actorCardHeight(a);
-      const p = this.viewport.toScreen(a.x - ACTOR_WIDTH / 2 + 34, a.y - height / 2 + 6);
+      // A fixed size on screen over the card, not the card's scale: legible and whole at any zoom.
+      const centre = this.viewport.toScreen(a.x, a.y);
+      const box = nameFieldBox({ ...centre, width: ACTOR_WIDTH * this.viewport.zoom }, this.viewport.width, this.viewport.height);
       Object.assign(input.style, {
-        left: `${p.x}px`, top: `${p.y}px`, width: `${(ACTOR_WIDTH - 40) * this.viewport.zoom}px`,
-        height: `${(height - 12) * this.viewport.zoom}px`, fontSize: `${14 * this.viewport.zoom}px`,
+        left: `${box.left}px`, top: `${box.top}px`, width: `${box.width}px`, height: `${box.height}px`, minHeight: `${box.height}px`, fontSize: `${NAME_FIELD_FONT_PX}px`,
       });
     };
     let done = false;

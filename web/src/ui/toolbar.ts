@@ -97,8 +97,10 @@ export class Toolbar {
       if (tool === 'select') return [];
       return group(t('palette.kind'), ACTOR_KIND_CODES.map((kind) => h('button', {
         type: 'button', class: 'k-swatch k-kind', 'aria-pressed': String(e.actorKind === kind), title: t(`actorKind.${kind}`), 'data-kind': kind,
+        // Named here as well: on a phone only the chosen kind shows its label (see styles.css).
+        'aria-label': t(`actorKind.${kind}`),
         onclick: (ev: Event) => { e.actorKind = kind; this.mark(ev); },
-      }, [kindSwatch(kind, 20), h('span', {}, [t(`actorKind.${kind}`)])])));
+      }, [kindSwatch(kind, 20), h('span', { class: 'k-kind-label' }, [t(`actorKind.${kind}`)])])));
     }
     if (tool === 'pen' || tool === 'highlighter' || tool === 'label') {
       return group(t('palette.ink'), INK_COLORS.map((color, i) => h('button', {

@@ -17,6 +17,7 @@ import { actionTitle } from '../../actions/action';
 import { pageAction } from '../../actions/page-actions';
 import type { BoardPageCommands } from '../../actions/page-actions';
 import { h, icon, ICONS } from '../dom';
+import { textWidthInFont } from '../../render/measure';
 import type { BoardPage } from './page';
 
 /** People shown as avatars in the header before the rest become "+N". */
@@ -24,6 +25,8 @@ const MAX_AVATARS = 5;
 const MAX_AVATARS_PHONE = 2;
 /** Below this width of the title field, the header's actions drop their labels. */
 const MIN_TITLE_PX = 150;
+/** Room a select's drop-down arrow takes beside its text (Chromium and Firefox draw about 20 px). */
+const SELECT_ARROW_PX = 24;
 
 /** What the header's buttons ask of the rest of the page. */
 /** The CSV sheets offered again with semicolons between cells, and their menu labels. */
@@ -68,6 +71,7 @@ export class BoardHeader {
     template.addEventListener('change', () => {
       model.setMeta({ template: template.value as Template });
       editor.zoomToFit();
+      this.fit();
     });
     const workshop = ctx.access.workshopKind === 'workshop' && !snapshot
       ? h('a', { class: 'k-button k-ghost', id: 'k-workshop-link', href: workshopPath(ctx.access.board.workshopId), 'aria-label': t('board.workshop'), title: t('board.workshop'), onclick: (e: Event) => { e.preventDefault(); navigate(workshopPath(ctx.access.board.workshopId)); } }, [icon(ICONS.workshop, 18), h('span', { class: 'k-hide-narrow' }, [t('board.workshop')])])
@@ -151,13 +155,28 @@ export class BoardHeader {
     const header = this.element;
     const title = header.querySelector<HTMLElement>('#k-title');
     if (!header.isConnected || !title) return;
-    // First the timer drops its words, then the actions their labels.
-    header.classList.remove('k-snug', 'k-compact');
+    // First the timer drops its words, then the actions their labels, then the background selector its width.
+    header.classList.remove('k-snug', 'k-compact', 'k-tight');
+    this.sizeTemplateSelect();
     const crowded = () => header.scrollWidth > header.clientWidth + 1 || title.getBoundingClientRect().width < MIN_TITLE_PX;
-    for (const level of ['k-snug', 'k-compact']) {
+    for (const level of ['k-snug', 'k-compact', 'k-tight']) {
       if (!crowded()) return;
       header.classList.add(level);
     }
+  }
+
+  /**
+   * Sizes the background selector to the chosen background's name. A select is as wide as its
+   * longest option, so a width cap cut the chosen one ("Närhetsrir…" in Swedish at 1280 px); sized
+   * to its choice it shows that in full and takes no more room than it needs.
+   */
+  private sizeTemplateSelect(): void {
+    const select = this.element.querySelector<HTMLSelectElement>('#k-template');
+    if (!select?.isConnected) return;
+    const style = getComputedStyle(select);
+    const text = textWidthInFont(select.selectedOptions[0]?.textContent ?? '', style.font);
+    const frame = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth);
+    if (text > 0) select.style.setProperty('--k-template-width', `${Math.ceil(text + frame + SELECT_ARROW_PX)}px`);
   }
 
   /** Phones: the header's actions open as a sheet under the header. */

@@ -184,11 +184,13 @@ export class BoardView implements BoardPage {
     );
     const resize = new ResizeObserver(() => {
       const rect = this.stage.getBoundingClientRect();
-      const first = this.viewport.width === 800 && this.viewport.height === 600 && !this.fitted;
+      const first = this.viewport.width === 800 && this.viewport.height === 600;
       this.viewport.setSize(rect.width, rect.height);
       this.header.updatePeople();
       this.header.fit();
-      if (first) this.viewport.fit(null);
+      // The opening view depends on the screen's size: before the first sync it shows the empty
+      // board's centre, and a sync that came before the first measurement is shown again.
+      if (first && !this.presentation.following) this.fit();
     });
     resize.observe(this.stage);
     this.cleanups.push(() => resize.disconnect());
@@ -231,7 +233,7 @@ export class BoardView implements BoardPage {
   private syncChanged(synced: boolean): void {
     if (synced && !this.fitted) {
       this.fitted = true;
-      // Someone already following a presenter keeps the presenter's view rather than the whole board.
+      // Someone already following a presenter keeps the presenter's view rather than the opening one.
       if (!this.presentation.following) this.fit();
       void this.since?.start();
     }
@@ -273,8 +275,9 @@ export class BoardView implements BoardPage {
     return `${this.canEditNow()}|${this.isLocked()}`;
   }
 
+  /** The first view of the board: its content, readable (the fit button still shows all of it). */
   private fit(): void {
-    this.editor.zoomToFit();
+    this.editor.showOpeningView();
   }
 
   schedule(...parts: DirtyPart[]): void {
@@ -347,7 +350,11 @@ export class BoardView implements BoardPage {
     const title = this.root.querySelector<HTMLInputElement>('#k-title');
     if (title && document.activeElement !== title) title.value = this.model.meta.title;
     const template = this.root.querySelector<HTMLSelectElement>('#k-template');
-    if (template) template.value = this.model.meta.template;
+    if (template && template.value !== this.model.meta.template) {
+      template.value = this.model.meta.template;
+      // Another background has another name: the selector takes its width.
+      this.header.fit();
+    }
     document.title = `${this.model.meta.title || t('board.untitled')} · ${t('app.name')}`;
     const heading = this.root.querySelector('#k-board-heading');
     if (heading) heading.textContent = this.model.meta.title || t('board.untitled');

@@ -1,0 +1,278 @@
+// End-to-end: readable by default (issue 11, items 1, 2 and 5): a board opens on its content at a
+// zoom where names can be read, names stay drawn when zoomed out, the name field is at screen scale,
+// and the phone's header and palette fit, in Finnish and Swedish, with the timer running.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+useServer();
+
+const LAPTOP = { viewport: { width: 1280, height: 800 } };
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+/** A ring of actors far from the board's origin, wider than any screen shows at a readable zoom. */
+const FAR_CENTRE = { x: 6000, y: 4000 };
+const RING_NAMES = [
+  'Varsinais-Suomen hyvinvointialue', 'Turun kaupunki', 'Kela', 'Yrittäjät ry', 'Turun yliopisto', 'ELY-keskus',
+  'Åbo Akademi', 'Kylätoimikunta', 'Seurakunta', 'Liikuntaseura', 'TE-palvelut', 'Paikallislehti',
+];
+
+/** Creates a quick board and returns its edit link once the creator is connected. */
+async function createBoard(page) {
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Fanni');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-share-dialog[open]');
+  const link = await page.inputValue('#k-share-dialog .k-copy-input');
+  await page.click('#k-share-close');
+  await waitFor(page, () => window.kartta.provider?.synced === true && document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  return link;
+}
+
+/** Opens an edit link in a fresh browser as `name` and waits for the first sync. */
+async function join(link, name, options, withContent = true) {
+  const { page } = await person(name, options);
+  await page.goto(link);
+  await page.fill('#k-ask-name', name);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#k-canvas');
+  await waitFor(page, (content) => window.kartta.provider?.synced === true && (!content || window.kartta.model.actors.size > 0), withContent);
+  return page;
+}
+
+/** The zoom the page's zoom indicator shows, as a fraction. */
+async function shownZoom(page) {
+  const text = await page.textContent('.k-zoom-level');
+  return Number(/(\d+)/.exec(text)[1]) / 100;
+}
+
+/** The names of the actors whose whole card lies on the canvas, as the page lays it out now. */
+const actorsOnScreen = (page) => page.evaluate(() => {
+  const { viewport, model } = window.kartta;
+  return [...model.actors.values()].filter((a) => {
+    const left = viewport.toScreen(a.x - 92, a.y - 22);
+    const right = viewport.toScreen(a.x + 92, a.y + 22);
+    return left.x >= 0 && left.y >= 0 && right.x <= viewport.width && right.y <= viewport.height;
+  }).map((a) => a.name);
+});
+
+/** Shows the board point `centre` in the middle of the screen at `zoom`. */
+const zoomTo = (page, zoom, centre) => page.evaluate(([z, c]) => {
+  const viewport = window.kartta.viewport;
+  viewport.zoom = z;
+  viewport.centerOn(c.x, c.y);
+}, [zoom, centre]);
+
+/** Waits until the renderer has laid the drawing out at the viewport's zoom (it does so once the view stands still). */
+const settled = (page) => waitFor(page, () => {
+  const world = document.querySelector('.k-world')?.getAttribute('transform') ?? '';
+  return Math.abs(Number(/matrix\(([^ ]+)/.exec(world)?.[1]) - window.kartta.viewport.zoom) < 1e-9;
+});
+
+test('a board opens on its content at a readable zoom on a laptop and a phone, with names drawn when zoomed out', { timeout: 180_000 }, async () => {
+  const { page: creator } = await person('Fanni', LAPTOP);
+  const link = await createBoard(creator);
+  // An empty board opens at 100 %, not fitted to its background.
+  assert.equal(await shownZoom(creator), 1);
+  await creator.evaluate(({ centre, names }) => {
+    names.forEach((name, i) => {
+      // Two in the core, the rest on a wide ring around them.
+      const angle = (i / (names.length - 2)) * 2 * Math.PI;
+      const [x, y] = i < 2 ? [(i - 0.5) * 240, 0] : [1100 * Math.cos(angle), 800 * Math.sin(angle)];
+      window.kartta.model.addActor({ name, kind: 'municipality', x: centre.x + x, y: centre.y + y });
+    });
+  }, { centre: FAR_CENTRE, names: RING_NAMES });
+
+  const laptop = await join(link, 'Lauri', LAPTOP);
+  await waitFor(laptop, (n) => window.kartta.model.actors.size === n, RING_NAMES.length);
+  assert.ok(await shownZoom(laptop) >= 0.75, `the laptop opens at ${await shownZoom(laptop)}`);
+  assert.ok((await actorsOnScreen(laptop)).length >= 2, 'the laptop shows the content');
+  const centre = await laptop.evaluate(() => window.kartta.viewport.center());
+  assert.ok(Math.hypot(centre.x - FAR_CENTRE.x, centre.y - FAR_CENTRE.y) < 50, 'centred on the content');
+
+  const phone = await join(link, 'Pia', PHONE);
+  await waitFor(phone, (n) => window.kartta.model.actors.size === n, RING_NAMES.length);
+  assert.ok(await shownZoom(phone) >= 0.6, `the phone opens at ${await shownZoom(phone)}`);
+  assert.ok((await actorsOnScreen(phone)).length >= 1, 'the phone shows the content');
+  await phone.screenshot({ path: `${ARTIFACTS}/e2e-readable-phone-open.png` });
+  await axeScan(phone, 'a board opened on a phone');
+
+  // At 40 % each card shows its name on one line, legible on screen, shortened to the card.
+  await zoomTo(laptop, 0.4, FAR_CENTRE);
+  await settled(laptop);
+  await waitFor(laptop, () => document.querySelectorAll('.k-far-name').length > 0);
+  const drawn = await laptop.evaluate(() => {
+    const canvas = document.getElementById('k-canvas').getBoundingClientRect();
+    const cards = [...document.querySelectorAll('.k-layer-actors .k-actor')].filter((card) => {
+      const r = card.getBoundingClientRect();
+      return r.width > 0 && r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top && r.bottom <= canvas.bottom;
+    });
+    return cards.map((card) => {
+      const id = card.dataset.id;
+      const text = document.querySelector(`.k-layer-far-names [data-id="${id}"]`);
+      const box = text?.getBoundingClientRect();
+      const cardBox = card.getBoundingClientRect();
+      return {
+        name: window.kartta.model.actors.get(id).name, text: text?.textContent ?? null,
+        shown: Boolean(text) && getComputedStyle(text).display !== 'none' && box.width > 0,
+        screenPx: Number(text?.getAttribute('font-size')) * window.kartta.viewport.zoom,
+        insideCard: Boolean(box) && box.left >= cardBox.left && box.right <= cardBox.right + 0.5 && box.top >= cardBox.top - 0.5 && box.bottom <= cardBox.bottom + 0.5,
+      };
+    });
+  });
+  assert.ok(drawn.length >= RING_NAMES.length / 2, `cards on screen at 40 %: ${drawn.length}`);
+  for (const d of drawn) {
+    assert.ok(d.shown, `${d.name} has its name drawn`);
+    assert.ok(d.screenPx >= 10, `${d.text} is legible (${d.screenPx} px)`);
+    assert.ok(d.insideCard, `${d.text} stays inside its card`);
+    assert.ok(d.text === d.name || (d.text.endsWith('…') && d.name.startsWith(d.text.slice(0, -1).trimEnd())), `${d.text} is ${d.name}, shortened`);
+  }
+  assert.ok(drawn.some((d) => d.text.endsWith('…')), 'a long name is shortened with an ellipsis');
+  assert.equal(await laptop.evaluate(() => [...document.querySelectorAll('.k-actor-name')].filter((n) => getComputedStyle(n).display !== 'none').length), 0,
+    'the three-line names, too small to read at 40 %, give way');
+  await laptop.screenshot({ path: `${ARTIFACTS}/e2e-readable-laptop-40.png` });
+
+  // Back at 100 % the cards show their names as laid out again.
+  await zoomTo(laptop, 1, FAR_CENTRE);
+  await settled(laptop);
+  await waitFor(laptop, () => document.querySelectorAll('.k-far-name').length === 0);
+});
+
+test('the name field is at screen scale and inside a phone screen at 25 %', { timeout: 120_000 }, async () => {
+  const { page } = await person('Pia', PHONE);
+  await createBoard(page);
+  await zoomTo(page, 0.25, { x: 0, y: 0 });
+  await settled(page);
+  await page.tap('[data-tool="actor"]');
+  // A card placed at the right edge of the screen: the field must still be whole.
+  const canvas = await page.locator('#k-canvas').boundingBox();
+  await page.tap('#k-canvas', { position: { x: canvas.width - 6, y: canvas.height / 2 } });
+  await page.waitForSelector('input.k-inline-name:focus');
+  const field = await page.evaluate(() => {
+    const input = document.querySelector('input.k-inline-name');
+    const r = input.getBoundingClientRect();
+    return { fontPx: parseFloat(getComputedStyle(input).fontSize), left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: innerWidth, height: innerHeight };
+  });
+  assert.ok(field.fontPx >= 16, `the name is typed at ${field.fontPx} px`);
+  assert.ok(field.left >= 0 && field.top >= 0 && field.right <= field.width && field.bottom <= field.height, `the field lies inside the screen: ${JSON.stringify(field)}`);
+  await page.keyboard.type('Varsinais-Suomen yrittäjät');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-readable-phone-name-field.png` });
+  await axeScan(page, 'the name field on a phone');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => [...window.kartta.model.actors.values()].some((a) => a.name === 'Varsinais-Suomen yrittäjät'));
+});
+
+/** Every selector's box lies inside the window, and the header does not scroll sideways. */
+async function insideWindow(page, selectors, where) {
+  const report = await page.evaluate((wanted) => {
+    const header = document.querySelector('.k-header');
+    const out = { overflow: header.scrollWidth - header.clientWidth, problems: [] };
+    for (const selector of wanted) {
+      const el = document.querySelector(selector);
+      const r = el?.getBoundingClientRect();
+      if (!r || r.width === 0) out.problems.push(`${selector} not shown`);
+      else if (r.left < 0 || r.right > innerWidth + 0.5 || r.top < 0 || r.bottom > innerHeight) out.problems.push(`${selector} at ${Math.round(r.left)}–${Math.round(r.right)}`);
+    }
+    return out;
+  }, selectors);
+  assert.ok(report.overflow <= 1, `${where}: the header does not overflow (${report.overflow} px)`);
+  assert.deepEqual(report.problems, [], `${where}: inside the window`);
+}
+
+/** Whether the title field shows its whole text (an input's scroll width grows past its width when cut). */
+const titleWhole = (page) => page.evaluate(() => {
+  const title = document.querySelector('#k-title');
+  return { whole: title.scrollWidth <= title.clientWidth + 1, value: title.value, width: title.clientWidth };
+});
+
+/** Whether the background selector is at least as wide as its chosen option's text (run in the page). */
+const templateWhole = () => {
+  const select = document.querySelector('#k-template');
+  const style = getComputedStyle(select);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = style.font;
+  const text = context.measureText(select.selectedOptions[0].textContent).width;
+  const inner = select.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+  return inner >= text;
+};
+
+/** Two animation frames: the header has measured itself after a resize. */
+const nextFrames = (page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+
+test('the header fits a phone at 360 px in Finnish and Swedish with the timer running; the palette is compact; no keyboard help on touch', { timeout: 180_000 }, async () => {
+  const { page: f } = await person('Fanni', LAPTOP);
+  await f.goto(`${server.origin}/`);
+  await f.fill('#k-name', 'Fanni');
+  await f.click('#k-workshop-details summary');
+  await f.fill('#k-w-title', 'Verkostojohtamisen valmennus');
+  await f.fill('#k-w-groups', '1');
+  await f.selectOption('#k-w-locale', 'fi');
+  await f.click('#k-w-create');
+  await f.waitForSelector('.k-board-card');
+  await f.fill('#k-timer-minutes', '15');
+  await f.click('#k-timer-start');
+  await f.click('[data-open]');
+  await f.waitForSelector('#k-canvas');
+  await waitFor(f, () => !document.querySelector('#k-timer').hidden);
+  await f.selectOption('#k-template', 'rings');
+  // A group's first actors, in and around the core; the board then opens on them.
+  await f.evaluate(() => {
+    const actors = [['Kunta', 'municipality', -110, -40], ['Kyläyhdistys', 'association', 110, 40], ['Varsinais-Suomen hyvinvointialue', 'regional_authority', 0, -260],
+      ['Turun yliopisto', 'education_research', 300, 120], ['Yrittäjät ry', 'business', -320, 160], ['Paikallislehti', 'media', 60, 330]];
+    for (const [name, kind, x, y] of actors) window.kartta.model.addActor({ name, kind, x, y });
+  });
+  await waitFor(f, () => window.kartta.provider.synced && window.kartta.model.actors.size === 6);
+  await f.reload();
+  await waitFor(f, () => window.kartta?.provider?.synced === true && window.kartta.model.actors.size === 6 && !document.querySelector('#k-timer').hidden);
+
+  for (const lang of ['fi', 'sv']) {
+    await f.selectOption('#k-lang', lang);
+    await waitFor(f, (l) => document.documentElement.lang === l, lang);
+    // The background's name is whole at 1280 px (it was cut to "Närhetsrir" in Swedish).
+    await waitFor(f, templateWhole);
+    if (lang === 'fi') await f.screenshot({ path: `${ARTIFACTS}/e2e-readable-laptop-fi.png` });
+  }
+  // The longest background name is whole too.
+  await f.selectOption('#k-template', 'hierarchy_market_network');
+  await waitFor(f, templateWhole);
+  await f.selectOption('#k-template', 'rings');
+  await f.selectOption('#k-lang', 'en');
+  await waitFor(f, templateWhole);
+
+  // A participant on a touch phone, from the board's edit link.
+  await f.click('#k-share');
+  await waitFor(f, () => document.querySelectorAll('#k-share-dialog .k-copy-input').length >= 3);
+  const editLink = await f.inputValue('#k-share-dialog .k-copy-input >> nth=0');
+  await f.click('#k-share-close');
+  const phoneTouch = await join(editLink, 'Pia', PHONE);
+  for (const lang of ['fi', 'sv']) {
+    await phoneTouch.evaluate((l) => localStorage.setItem('kartta.locale', l), lang);
+    await phoneTouch.reload();
+    await phoneTouch.waitForSelector('#k-canvas');
+    await waitFor(phoneTouch, (l) => document.documentElement.lang === l && !document.querySelector('#k-timer').hidden, lang);
+    for (const width of [390, 360]) {
+      await phoneTouch.setViewportSize({ width, height: 780 });
+      await waitFor(phoneTouch, (w) => innerWidth === w, width);
+      await nextFrames(phoneTouch);
+      await insideWindow(phoneTouch, ['.k-home', '#k-title', '#k-timer', '#k-conn', '#k-people', '#k-more-button', '#k-panel-button'], `${lang} at ${width} px`);
+      await phoneTouch.screenshot({ path: `${ARTIFACTS}/e2e-readable-header-${lang}-${width}.png` });
+      const title = await titleWhole(phoneTouch);
+      assert.ok(title.whole, `${lang} at ${width} px: the title "${title.value}" is whole (${title.width} px)`);
+    }
+    await phoneTouch.setViewportSize({ width: 390, height: 844 });
+    await waitFor(phoneTouch, () => innerWidth === 390);
+    // The kind palette is one row, not a third of the screen.
+    await phoneTouch.tap('[data-tool="actor"]');
+    const palette = await phoneTouch.locator('.k-palette .k-swatches').boundingBox();
+    assert.ok(palette.height <= 0.15 * 844, `${lang}: the palette is ${palette.height} px tall`);
+    // No keyboard-only help on a touch screen: no shortcut sheet in the menu, no key in the tooltips.
+    await phoneTouch.tap('#k-more-button');
+    assert.equal(await phoneTouch.isVisible('#k-help-button'), false, 'no shortcut sheet on a touch screen');
+    assert.doesNotMatch(await phoneTouch.getAttribute('[data-tool="actor"]', 'title'), /\(/, 'no shortcut in a tooltip');
+    await phoneTouch.tap('#k-more-button');
+    await phoneTouch.screenshot({ path: `${ARTIFACTS}/e2e-readable-phone-${lang}.png` });
+    await axeScan(phoneTouch, `the phone board in ${lang}`);
+  }
+  // A laptop keeps both.
+  assert.match(await f.getAttribute('[data-tool="actor"]', 'title'), /\(A\)/);
+  assert.equal(await f.isVisible('#k-help-button'), true);
+});

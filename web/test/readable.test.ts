@@ -1,0 +1,103 @@
+// Readable by default: the view a board opens with, names on zoomed-out cards, and where the name field goes.
+import { describe, expect, it } from 'vitest';
+import { OPENING_ZOOM_PHONE, OPENING_ZOOM_WIDE, openingView } from '../src/render/opening-view';
+import { FAR_NAME_MIN_SCREEN_PX, FAR_NAME_SCREEN_PX, charWidth, farNameLayout } from '../src/render/card';
+import { CARD } from '../src/generated/protocol';
+import { NAME_FIELD_MARGIN_PX, nameFieldBox } from '../src/ui/inline';
+import { intersects } from '../src/render/viewport';
+import type { Rect } from '../src/render/viewport';
+
+/** A card-sized rectangle centred at (x, y). */
+const card = (x: number, y: number): Rect => ({ x: x - 92, y: y - 22, w: 184, h: 44 });
+
+/** The board area a view shows on a `width` × `height` screen. */
+const shown = (view: ReturnType<typeof openingView>, width: number, height: number): Rect =>
+  ({ x: view.centre.x - width / 2 / view.zoom, y: view.centre.y - height / 2 / view.zoom, w: width / view.zoom, h: height / view.zoom });
+
+describe('the opening view', () => {
+  it('shows an empty board at 100 % around its centre', () => {
+    expect(openingView([], 1280, 800)).toEqual({ zoom: 1, centre: { x: 0, y: 0 } });
+  });
+
+  it('shows a small map whole at 100 %, centred on it, however far from the origin', () => {
+    const view = openingView([card(5000, 3000), card(5300, 3100)], 1280, 800);
+    expect(view.zoom).toBe(1);
+    expect(view.centre).toEqual({ x: 5150, y: 3050 });
+  });
+
+  it('fits a middling map whole when that leaves names readable', () => {
+    const view = openingView([card(-600, 0), card(600, 0)], 1280, 800);
+    expect(view.zoom).toBeGreaterThan(OPENING_ZOOM_WIDE);
+    expect(view.zoom).toBeLessThan(1);
+  });
+
+  it('opens a large map at the readable floor, 75 % on a laptop and 60 % on a phone, centred on its content', () => {
+    const ring = Array.from({ length: 12 }, (_, i) => card(4000 + 900 * Math.cos(i / 2), -2000 + 900 * Math.sin(i / 2)));
+    const laptop = openingView(ring, 1280, 800);
+    expect(laptop.zoom).toBe(OPENING_ZOOM_WIDE);
+    const phone = openingView(ring, 390, 844);
+    expect(phone.zoom).toBe(OPENING_ZOOM_PHONE);
+    for (const [view, w, h] of [[laptop, 1280, 800], [phone, 390, 844]] as const) {
+      expect(ring.some((r) => intersects(r, shown(view, w, h))), 'some of the content is on screen').toBe(true);
+    }
+  });
+
+  it('centres the element nearest the middle when the middle of the content is empty', () => {
+    const clusters = [card(-3000, 0), card(-2900, 100), card(3000, 0), card(3100, 0)];
+    const view = openingView(clusters, 390, 844);
+    expect(view.zoom).toBe(OPENING_ZOOM_PHONE);
+    expect(clusters.some((r) => intersects(r, shown(view, 390, 844)))).toBe(true);
+  });
+});
+
+describe('names on zoomed-out cards', () => {
+  const width = (line: string, size: number) => Array.from(line).reduce((sum, ch) => sum + charWidth(ch), 0) * size / 1000;
+
+  it('are one line at a legible size on screen, shortened to the card with an ellipsis', () => {
+    const layout = farNameLayout('Varsinais-Suomen hyvinvointialue', 0.4, 44)!;
+    expect(layout.fontSize * 0.4).toBeCloseTo(FAR_NAME_SCREEN_PX);
+    expect(layout.line.endsWith(CARD.ellipsis)).toBe(true);
+    expect(layout.line.startsWith('Varsin')).toBe(true);
+    expect(width(layout.line, layout.fontSize)).toBeLessThanOrEqual(CARD.nameMaxWidth);
+  });
+
+  it('keep a short name whole', () => {
+    expect(farNameLayout('Kela', 0.4, 44)?.line).toBe('Kela');
+  });
+
+  it('are never taller than the card: smaller on screen as the card shrinks, and gone below a legible size', () => {
+    const layout = farNameLayout('Kela', 0.25, 44)!;
+    expect(layout.fontSize).toBeLessThanOrEqual(44 - 8);
+    expect(layout.fontSize * 0.25).toBeGreaterThanOrEqual(FAR_NAME_MIN_SCREEN_PX);
+    expect(farNameLayout('Kela', 0.15, 44)).toBeNull();
+  });
+
+  it('are not drawn when fewer than three letters would fit', () => {
+    // A taller card allows a large font, so that only two letters of a long word fit in its width.
+    expect(farNameLayout('Työllisyyspalvelut', 0.12, 120)).toBeNull();
+    expect(farNameLayout('Työllisyyspalvelut', 0.3, 120)?.line).toMatch(/^Työ.*…$/);
+  });
+});
+
+describe('the name field', () => {
+  it('sits over the card, at least as wide as it', () => {
+    const box = nameFieldBox({ x: 640, y: 400, width: 276 }, 1280, 800);
+    expect(box.left + box.width / 2).toBe(640);
+    expect(box.top + box.height / 2).toBe(400);
+    expect(box.width).toBe(276);
+  });
+
+  it('keeps a usable width when the card is small on screen', () => {
+    expect(nameFieldBox({ x: 640, y: 400, width: 46 }, 1280, 800).width).toBeGreaterThanOrEqual(200);
+  });
+
+  it('stays whole inside a phone screen for a card at the edge or off it', () => {
+    for (const card of [{ x: 2, y: 400, width: 110 }, { x: 389, y: 5, width: 110 }, { x: -300, y: 900, width: 500 }]) {
+      const box = nameFieldBox(card, 390, 700);
+      expect(box.left).toBeGreaterThanOrEqual(NAME_FIELD_MARGIN_PX);
+      expect(box.top).toBeGreaterThanOrEqual(NAME_FIELD_MARGIN_PX);
+      expect(box.left + box.width).toBeLessThanOrEqual(390 - NAME_FIELD_MARGIN_PX);
+      expect(box.top + box.height).toBeLessThanOrEqual(700 - NAME_FIELD_MARGIN_PX);
+    }
+  });
+});
