@@ -90,6 +90,7 @@ export class ContextMenu {
       for (const action of group) items.push(this.item(action));
     });
     this.element.replaceChildren(...items);
+    this.element.setAttribute('aria-label', t('menu.label'));
     this.element.hidden = false;
     // Kept inside the page: near the right or bottom edge the menu opens towards the pointer.
     const box = this.container.getBoundingClientRect();

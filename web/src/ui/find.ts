@@ -31,6 +31,15 @@ export class FindBar {
   }
 
   show(): void {
+    // Labelled on each opening: the language may have changed since the field was made.
+    this.element.setAttribute('aria-label', t('find.label'));
+    this.input.setAttribute('aria-label', t('find.label'));
+    this.input.placeholder = t('find.placeholder');
+    for (const [id, key] of [['k-find-previous', 'find.previous'], ['k-find-next', 'find.next'], ['k-find-close', 'find.close']] as const) {
+      const button = this.element.querySelector(`#${id}`);
+      button?.setAttribute('aria-label', t(key));
+      button?.setAttribute('title', t(key));
+    }
     this.element.hidden = false;
     this.input.focus();
     this.input.select();
