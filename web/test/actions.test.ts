@@ -7,8 +7,11 @@ import { Presence } from '../src/model/presence';
 import { Viewport } from '../src/render/viewport';
 import { Editor } from '../src/tools/editor';
 import type { KeyInput } from '../src/tools/tool';
-import { BOARD_ACTIONS } from '../src/actions/board-actions';
-import { PAGE_ACTIONS } from '../src/actions/page-actions';
+import { BOARD_ACTIONS, contextMenuGroups } from '../src/actions/board-actions';
+import { EXPORT_MENU, PAGE_ACTIONS } from '../src/actions/page-actions';
+import { LANGUAGE_ACTIONS } from '../src/actions/language-actions';
+import type { Locale } from '../src/generated/protocol';
+import { en } from '../src/i18n/en';
 import type { BoardPageCommands } from '../src/actions/page-actions';
 import { helpDialog } from '../src/ui/help';
 import { StandInElement, standInDocument } from './standin-dom';
@@ -123,6 +126,11 @@ describe('the header\'s page actions', () => {
       locked: () => locked,
       toggleLock: () => { locked = !locked; done.push('lock'); },
       openShare: () => done.push('share'),
+      exports: true, snapshot: false, workshopArchive: manages,
+      exportView: (format) => done.push(`view ${format}`),
+      exportLink: (target) => ({ href: `/x/${target === 'zip' ? 'zip' : `${target.format}${target.separator ? `;${target.separator}` : ''}`}`, download: 'f' }),
+      canImport: () => !locked,
+      chooseImportFile: () => done.push('import'),
     };
     return { commands, done };
   }
@@ -143,5 +151,82 @@ describe('the header\'s page actions', () => {
     expect(lock.icon(commands)).toBe('lock');
     for (const action of PAGE_ACTIONS.filter((a) => a.id !== 'lock')) action.perform(commands);
     expect(done).toEqual(['lock', 'present', 'share']);
+  });
+
+  it('draw the export menu: the view, the board\'s files (the archive for a facilitator) and import while unlocked', () => {
+    const menu = (manages: boolean) => {
+      const { commands, done } = page(manages, true);
+      const enabled = EXPORT_MENU.map((section) => section.actions.filter((a) => a.enabled(commands)).map((a) => a.link?.(commands).href ?? a.id));
+      return { commands, done, enabled };
+    };
+    expect(menu(false).enabled).toEqual([
+      ['export.view.png', 'export.view.svg'],
+      ['/x/export.png', '/x/export.svg', '/x/export.json', '/x/actors.csv', '/x/relations.csv', '/x/actors.csv;semicolon', '/x/relations.csv;semicolon'],
+      ['import'],
+    ]);
+    const { commands, done, enabled } = menu(true);
+    expect(enabled[1]).toContain('/x/zip');
+    for (const action of [...EXPORT_MENU[0]!.actions, ...EXPORT_MENU[2]!.actions]) action.perform(commands);
+    expect(done).toEqual(['view png', 'view svg', 'import']);
+    // A locked board takes no import.
+    PAGE_ACTIONS.find((a) => a.id === 'lock')!.perform(commands);
+    expect(EXPORT_MENU[2]!.actions[0]!.enabled(commands)).toBe(false);
+  });
+
+  it('offer each language, named in itself, and switch to the chosen one', () => {
+    let current: Locale = 'fi';
+    const context = { language: () => current, setLanguage: (l: Locale) => { current = l; } };
+    expect(LANGUAGE_ACTIONS.map((a) => [a.locale, en[a.label]])).toEqual([['fi', 'Suomi'], ['sv', 'Svenska'], ['en', 'English']]);
+    expect(LANGUAGE_ACTIONS.filter((a) => a.selected(context)).map((a) => a.locale)).toEqual(['fi']);
+    LANGUAGE_ACTIONS.find((a) => a.locale === 'sv')!.perform(context);
+    expect(current).toBe('sv');
+  });
+});
+
+describe('the context menu', () => {
+  const menuIds = (editor: Editor) => contextMenuGroups(editor).map((group) => group.map((a) => a.id));
+
+  it('lists exactly the actions that apply to the selection', () => {
+    const { editor, model } = setup();
+    editor.host.clipboard = { copy: () => {}, paste: () => {} };
+    editor.host.openFind = () => {};
+    // Nothing selected: paste, and what acts on the whole board.
+    expect(menuIds(editor)).toEqual([['paste'], ['selectAll', 'find']]);
+    const a = model.addActor({ name: 'A', kind: 'other', x: 0, y: 0 });
+    const b = model.addActor({ name: 'B', kind: 'other', x: 300, y: 0 });
+    const c = model.addActor({ name: 'C', kind: 'other', x: 600, y: 90 });
+    editor.select([a]);
+    expect(menuIds(editor)).toEqual([['cut', 'copy', 'paste', 'duplicate', 'rename', 'delete'], ['selectAll', 'find']]);
+    editor.select([a, b]);
+    expect(menuIds(editor)).toEqual([
+      ['cut', 'copy', 'paste', 'duplicate', 'delete'],
+      ['align.left', 'align.center', 'align.right', 'align.top', 'align.middle', 'align.bottom'],
+      ['selectAll', 'find'],
+    ]);
+    editor.select([a, b, c]);
+    expect(menuIds(editor)[2]).toEqual(['distribute.horizontal', 'distribute.vertical']);
+    // A relation alone can be deleted, not copied (it goes along with its actors).
+    const relation = model.addRelation(a, b)!;
+    editor.select([relation]);
+    expect(menuIds(editor)[0]).toEqual(['paste', 'delete']);
+    // A read-only board offers only what changes nothing.
+    model.canWrite = () => false;
+    editor.select([a, b]);
+    expect(menuIds(editor)).toEqual([['copy'], ['selectAll', 'find']]);
+  });
+
+  it('performs from the menu what the key performs', () => {
+    const { editor, model } = setup();
+    const copied: string[][] = [];
+    editor.host.clipboard = { copy: (ids) => copied.push(ids), paste: () => {} };
+    const a = model.addActor({ name: 'A', kind: 'other', x: 0, y: 0 });
+    editor.select([a]);
+    expect(editor.keyDown(key('c', { mod: true }))).toBe(true);
+    expect(copied).toEqual([[a]]);
+    expect(editor.keyDown(key('d', { mod: true }))).toBe(true);
+    expect(model.actors.size).toBe(2);
+    expect(editor.selection.has(a)).toBe(false);
+    model.undo();
+    expect(model.actors.size).toBe(1);
   });
 });

@@ -26,6 +26,11 @@ export interface Action<Context> {
   readonly shortcuts: readonly Shortcut[];
   /** Whether it can act now; a disabled action does nothing, from a button or from a key. */
   enabled(context: Context): boolean;
+  /**
+   * Whether the context menu offers it now; without this, whenever it is enabled. Paste is offered
+   * only where it can add something, but its key still answers on a read-only board to say why not.
+   */
+  inMenu?(context: Context): boolean;
   /** Does it; `key` is the key that asked, for actions whose keys say which way (arrows, [ and ]). */
   perform(context: Context, key?: KeyInput): void;
 }

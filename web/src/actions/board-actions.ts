@@ -7,6 +7,9 @@ import type { ToolName } from '../tools/tool';
 import { cycleActors, moveSelection } from '../tools/select';
 import type { Action } from './action';
 import { hold, key, letter, modLetter } from './action';
+import type { MessageKey } from '../i18n';
+import { ALIGNMENTS, DISTRIBUTIONS, arrangeable } from '../model/arrange';
+import type { Alignment, Distribution } from '../model/arrange';
 
 /** Actions act on the editor; page-level ones (the outline, the sheet) through its host. */
 export type BoardAction = Action<Editor>;
@@ -30,6 +33,31 @@ const ARROW_STEPS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], Arro
 /** The selection, when the select tool rests (not in the middle of a drag). */
 const selecting = (editor: Editor) => editor.state.id === 'select.idle';
 
+/** Where a paste from a key lands: at the pointer when it is over the board, else in the middle of the view. */
+const pastePoint = (editor: Editor) => editor.pointer ?? editor.viewport.center();
+
+const ALIGN_LABELS: Record<Alignment, MessageKey> = {
+  left: 'action.alignLeft', center: 'action.alignCenter', right: 'action.alignRight',
+  top: 'action.alignTop', middle: 'action.alignMiddle', bottom: 'action.alignBottom',
+};
+const DISTRIBUTE_LABELS: Record<Distribution, MessageKey> = { horizontal: 'action.distributeHorizontal', vertical: 'action.distributeVertical' };
+
+function alignAction(alignment: Alignment): BoardAction {
+  return {
+    id: `align.${alignment}`, label: ALIGN_LABELS[alignment], group: 'editing', shortcuts: [],
+    enabled: (editor) => !editor.locked && selecting(editor) && arrangeable(editor.model, editor.selection).length >= 2,
+    perform: (editor) => editor.alignSelection(alignment),
+  };
+}
+
+function distributeAction(distribution: Distribution): BoardAction {
+  return {
+    id: `distribute.${distribution}`, label: DISTRIBUTE_LABELS[distribution], group: 'editing', shortcuts: [],
+    enabled: (editor) => !editor.locked && selecting(editor) && arrangeable(editor.model, editor.selection).length >= 3,
+    perform: (editor) => editor.distributeSelection(distribution),
+  };
+}
+
 export const BOARD_ACTIONS: readonly BoardAction[] = [
   ...TOOL_NAMES.map(toolAction),
   {
@@ -48,10 +76,40 @@ export const BOARD_ACTIONS: readonly BoardAction[] = [
     perform: (editor) => editor.deleteSelection(),
   },
   {
+    id: 'cut', label: 'action.cut', description: 'help.cut', group: 'editing', shortcuts: [modLetter('x')],
+    enabled: (editor) => !editor.locked && editor.host.clipboard !== undefined && editor.copyableSelection().length > 0,
+    perform: (editor) => editor.host.clipboard?.copy(editor.copyableSelection(), true),
+  },
+  {
+    id: 'copy', label: 'action.copy', description: 'help.copy', group: 'editing', shortcuts: [modLetter('c')],
+    // Copying changes nothing, so a read-only board allows it (an idea moves from a shared board to one's own).
+    enabled: (editor) => editor.host.clipboard !== undefined && editor.copyableSelection().length > 0,
+    perform: (editor) => editor.host.clipboard?.copy(editor.copyableSelection(), false),
+  },
+  {
+    id: 'paste', label: 'action.paste', description: 'help.paste', group: 'editing', shortcuts: [modLetter('v')],
+    // Enabled on a read-only board too, so Ctrl+V there says why nothing happens; the menu leaves it out.
+    enabled: (editor) => editor.host.clipboard !== undefined,
+    inMenu: (editor) => !editor.locked && editor.host.clipboard !== undefined,
+    perform: (editor) => editor.host.clipboard?.paste(pastePoint(editor)),
+  },
+  {
+    id: 'duplicate', label: 'action.duplicate', description: 'help.duplicate', group: 'editing', shortcuts: [modLetter('d')],
+    enabled: (editor) => !editor.locked && selecting(editor) && editor.copyableSelection().length > 0,
+    perform: (editor) => editor.duplicateSelection(),
+  },
+  {
     id: 'selectAll', label: 'help.selectAll', group: 'editing', shortcuts: [modLetter('a')],
     enabled: () => true,
     perform: (editor) => editor.select([...editor.model.actors.keys(), ...editor.model.notes.keys(), ...editor.model.strokes.keys()]),
   },
+  {
+    id: 'find', label: 'action.find', description: 'help.find', group: 'editing', shortcuts: [modLetter('f')],
+    enabled: (editor) => editor.host.openFind !== undefined,
+    perform: (editor) => editor.host.openFind?.(),
+  },
+  ...ALIGNMENTS.map(alignAction),
+  ...DISTRIBUTIONS.map(distributeAction),
   {
     id: 'move', label: 'help.move', group: 'editing', shortcuts: [key('← ↑ → ↓', ...Object.keys(ARROW_STEPS))],
     enabled: (editor) => selecting(editor) && editor.selection.size > 0,
@@ -67,7 +125,7 @@ export const BOARD_ACTIONS: readonly BoardAction[] = [
     perform: (editor, input?: KeyInput) => cycleActors(editor, input?.key === '[' ? -1 : 1),
   },
   {
-    id: 'rename', label: 'help.rename', group: 'editing', shortcuts: [key('Enter', 'Enter')],
+    id: 'rename', label: 'action.edit', description: 'help.rename', group: 'editing', shortcuts: [key('Enter', 'Enter')],
     enabled: (editor) => {
       if (!selecting(editor) || editor.selection.size !== 1) return false;
       const [id] = editor.selection;
@@ -128,6 +186,28 @@ export const BOARD_ACTIONS: readonly BoardAction[] = [
     perform: (editor) => editor.host.openHelp?.(),
   },
 ];
+
+/** The context menu's actions in order; `null` divides groups. */
+const CONTEXT_MENU: readonly (string | null)[] = [
+  'cut', 'copy', 'paste', 'duplicate', 'rename', 'delete', null,
+  ...ALIGNMENTS.map((a) => `align.${a}`), null,
+  ...DISTRIBUTIONS.map((d) => `distribute.${d}`), null,
+  'selectAll', 'find',
+];
+
+/** What the context menu offers now: the applicable actions, in groups (none empty). */
+export function contextMenuGroups(editor: Editor): BoardAction[][] {
+  const groups: BoardAction[][] = [[]];
+  for (const id of CONTEXT_MENU) {
+    if (id === null) {
+      if (groups[groups.length - 1]!.length) groups.push([]);
+      continue;
+    }
+    const action = boardAction(id);
+    if (action.inMenu ? action.inMenu(editor) : action.enabled(editor)) groups[groups.length - 1]!.push(action);
+  }
+  return groups.filter((group) => group.length > 0);
+}
 
 export function boardAction(id: string): BoardAction {
   const action = BOARD_ACTIONS.find((a) => a.id === id);

@@ -14,7 +14,7 @@ import { ACTOR_WIDTH } from '../model/types';
 import { CARD } from '../generated/protocol';
 import { actorCardHeight, farNameLayout } from './card';
 import { templateNodes } from './template';
-import { SCENE_CSS } from './style';
+import { SCENE_CSS, SCENE_DARK_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
 import { DrawnView } from './gesture';
 import type { ActorFigures } from '../figures/compute';
@@ -33,7 +33,8 @@ let sceneStylesAdopted = false;
 function adoptSceneStyles(): void {
   if (sceneStylesAdopted || typeof CSSStyleSheet === 'undefined' || !('replaceSync' in CSSStyleSheet.prototype)) return;
   const sheet = new CSSStyleSheet();
-  sheet.replaceSync(SCENE_CSS);
+  // The page follows a dark system scheme; exports embed SCENE_CSS alone and stay light.
+  sheet.replaceSync(SCENE_CSS + SCENE_DARK_CSS);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   sceneStylesAdopted = true;
 }

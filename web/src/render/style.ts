@@ -31,3 +31,31 @@ export const SCENE_CSS = `
 .k-template-fill-a { fill: #f8fafc; }
 .k-template-fill-b { fill: #f1f5f9; }
 `;
+
+/**
+ * Lighter twins of the dark relation and ink colours, for a dark canvas: the same hues, so kinds stay
+ * told apart, bright enough to stand out on it. Cards and notes keep their light faces.
+ */
+const DARK_TWINS: Readonly<Record<string, string>> = {
+  '#334155': '#a3b1c6', '#2563eb': '#7aa7ff', '#15803d': '#4ade80', '#7c3aed': '#b79cff',
+  '#0e7490': '#38c7e0', '#b91c1c': '#ff8a8a', '#57534e': '#c2bbb5',
+  '#1f2933': '#e6edf3', '#c2410c': '#fb923c', '#1d4ed8': '#7aa7ff', '#7e22ce': '#d29bff',
+};
+
+/**
+ * The drawing under `prefers-color-scheme: dark`: adopted by the page only, never embedded in
+ * exports, which stay light for print and slides. Element colours are presentation attributes, so
+ * attribute selectors can swap a dark line or ink for its twin without touching the document.
+ */
+export const SCENE_DARK_CSS = `
+@media (prefers-color-scheme: dark) {
+  .k-template-line { stroke: #3d4b5e; }
+  .k-template-label { fill: #9fb0c3; }
+  .k-template-fill-a { fill: #18212c; }
+  .k-template-fill-b { fill: #1c2633; }
+  .k-scene pattern circle { fill: #334155; }
+  .k-relation-label { fill: #e6edf3; stroke: #111923; }
+${Object.entries(DARK_TWINS).map(([light, dark]) => `  .k-relation [stroke="${light}"], .k-stroke[stroke="${light}"] { stroke: ${dark}; }
+  .k-relation [fill="${light}"], .k-stroke[fill="${light}"], .k-label-text[fill="${light}"] { fill: ${dark}; }`).join('\n')}
+}
+`;

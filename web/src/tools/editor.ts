@@ -1,7 +1,7 @@
 // The editor: selection, transient gesture state and the active tool state machine (no DOM here).
 import type { BoardModel } from '../model/board';
 import type { Presence, LiveInk } from '../model/presence';
-import type { Viewport, Rect } from '../render/viewport';
+import type { Viewport, Rect, Point } from '../render/viewport';
 import type { ActorKind, StrokeTool } from '../generated/protocol';
 import { INK_COLORS, NOTE_COLORS } from '../model/types';
 import { hitTest, boardBounds, elementRects, connectHandle, relationEnds, HANDLE_RADIUS_PX } from './hit';
@@ -13,6 +13,9 @@ import type { KeyInput, PointerInput, ToolName, ToolState } from './tool';
 import { createToolState } from './registry';
 import { BOARD_ACTIONS } from '../actions/board-actions';
 import { performShortcut } from '../actions/action';
+import { copyPayload, pasteOffset, pastePayload } from '../model/clipboard';
+import { alignMoves, arrangeable, distributeMoves } from '../model/arrange';
+import type { Alignment, Distribution } from '../model/arrange';
 
 export type LegendMode = 'dim' | 'hide';
 
@@ -28,6 +31,12 @@ export interface EditorHost {
   editNote?(id: string): void;
   showOutline?(): void;
   openHelp?(): void;
+  /** The system clipboard (and its same-browser stand-in); `at` is where a paste should land, in board units. */
+  clipboard?: { copy(ids: string[], cut: boolean): void; paste(at: Point): void };
+  /** The find field (Ctrl+F). */
+  openFind?(): void;
+  /** Tells the person something that happened, or why something did not. */
+  notify?(text: string, isError: boolean): void;
 }
 
 export class Editor {
@@ -50,6 +59,8 @@ export class Editor {
   tool: ToolName = 'select';
   state: ToolState;
   host: EditorHost = {};
+  /** Where the pointer last was over the board (board units), for pasting at it; null once it left. */
+  pointer: Point | null = null;
 
   private readonly listeners = new Set<() => void>();
 
@@ -118,6 +129,7 @@ export class Editor {
 
   pointerMove(input: PointerInput): void {
     this.presence?.set({ cursor: { x: round(input.x), y: round(input.y) } });
+    this.pointer = { x: input.x, y: input.y };
     this.state.pointerMove?.(input);
   }
 
@@ -131,6 +143,7 @@ export class Editor {
 
   pointerLeave(): void {
     this.presence?.set({ cursor: null });
+    this.pointer = null;
   }
 
   cancel(): void {
@@ -172,6 +185,34 @@ export class Editor {
     if (this.selection.size === 0 || this.locked) return;
     this.model.deleteElements([...this.selection]);
     this.select([]);
+  }
+
+  /** The selected actors, notes and strokes: what copy, cut and duplicate take (relations come along between copied actors). */
+  copyableSelection(): string[] {
+    const model = this.model;
+    return [...this.selection].filter((id) => model.actors.has(id) || model.notes.has(id) || model.strokes.has(id));
+  }
+
+  /** A copy of the selection beside it, in one undo step, selected in its place. */
+  duplicateSelection(): void {
+    const ids = this.copyableSelection();
+    if (ids.length === 0 || this.locked) return;
+    const payload = copyPayload(this.model, ids);
+    this.select(pastePayload(this.model, payload, pasteOffset(this.model, payload, null)));
+  }
+
+  /** Lines the selected actors and notes up (one undo step). */
+  alignSelection(alignment: Alignment): void {
+    if (this.locked) return;
+    const moves = alignMoves(arrangeable(this.model, this.selection), alignment);
+    if (moves.length) this.model.moveElements(moves);
+  }
+
+  /** Spreads the selected actors and notes evenly (one undo step). */
+  distributeSelection(distribution: Distribution): void {
+    if (this.locked) return;
+    const moves = distributeMoves(arrangeable(this.model, this.selection), distribution);
+    if (moves.length) this.model.moveElements(moves);
   }
 
   hit(x: number, y: number): Hit | null {

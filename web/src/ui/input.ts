@@ -116,6 +116,8 @@ export function attachCanvasInput(canvas: HTMLElement, editor: Editor, textBeing
     // so buttons keep their keys and typing elsewhere changes nothing; Ctrl shortcuts act from anywhere.
     const onCanvas = e.target === canvas || (e.target === document.body && !pressedOutsideCanvas);
     if (!onCanvas && !mod) return;
+    // Text selected on the page (a panel's words) is what Ctrl+C there means to copy, not the board's selection.
+    if (!onCanvas && mod && !(window.getSelection()?.isCollapsed ?? true)) return;
     const input = { key: e.key, shift: e.shiftKey, mod, alt: e.altKey };
     if (heldShortcut('pan', input)) {
       spaceHeld = true;

@@ -1,13 +1,18 @@
-// The language switcher; each option is labelled in its own language with the matching lang attribute.
-import { LOCALE_CODES } from '../generated/protocol';
-import type { Locale } from '../generated/protocol';
-import { LOCALE_NAMES, locale, setLocale, t } from '../i18n';
+// The language switcher, drawn from the language actions; each option is labelled in its own language with the matching lang attribute.
+import { locale, setLocale, t } from '../i18n';
+import { LANGUAGE_ACTIONS } from '../actions/language-actions';
+import type { LanguageContext } from '../actions/language-actions';
 import { h } from './dom';
 
-export function languageSelect(): HTMLSelectElement {
+const PAGE_LANGUAGE: LanguageContext = { language: locale, setLanguage: setLocale };
+
+export function languageSelect(context: LanguageContext = PAGE_LANGUAGE): HTMLSelectElement {
   const select = h('select', { class: 'k-lang', 'aria-label': t('action.language'), id: 'k-lang' },
-    LOCALE_CODES.map((code) => h('option', { value: code, lang: code, selected: code === locale() }, [LOCALE_NAMES[code]])));
-  select.value = locale();
-  select.addEventListener('change', () => setLocale(select.value as Locale));
+    LANGUAGE_ACTIONS.map((action) => h('option', { value: action.locale, lang: action.locale, selected: action.selected(context) }, [t(action.label)])));
+  select.value = LANGUAGE_ACTIONS.find((action) => action.selected(context))?.locale ?? '';
+  select.addEventListener('change', () => {
+    const chosen = LANGUAGE_ACTIONS.find((action) => action.locale === select.value);
+    if (chosen?.enabled(context)) chosen.perform(context);
+  });
   return select;
 }

@@ -35,6 +35,8 @@ export class Outline {
   support: ((id: string) => string | null) | null = null;
   /** On a merged board: what the "at least k of n maps" slider hides, left out here as on the map. */
   hidden: ReadonlySet<string> = new Set();
+  /** The single selected actor the list last brought into view. */
+  private shownSelection: string | null = null;
 
   /** The rows whose "All fields" are unfolded. */
   private readonly openFields = new Set<string>();
@@ -54,6 +56,10 @@ export class Outline {
     const kept = new Map<string, string>();
     this.element.querySelectorAll<HTMLSelectElement>('select[data-key^="connect"], select[data-key="new-kind"]').forEach((s) => kept.set(s.dataset.key!, s.value));
     this.element.replaceChildren(...this.build());
+    // The row of one newly selected actor (found with Ctrl+F, or clicked on the map) comes into view.
+    const only = this.editor.selection.size === 1 ? [...this.editor.selection][0]! : null;
+    if (only && only !== this.shownSelection) this.element.querySelector(`li[data-id="${CSS.escape(only)}"]`)?.scrollIntoView({ block: 'nearest' });
+    this.shownSelection = only;
     kept.forEach((value, key) => {
       const select = this.element.querySelector<HTMLSelectElement>(`[data-key="${key}"]`);
       if (select && [...select.options].some((o) => o.value === value)) select.value = value;
@@ -165,7 +171,8 @@ export class Outline {
         kindSelect.addEventListener('change', () => model.updateActor(a.id, { kind: kindSelect.value as ActorKind }));
         const support = this.support?.(a.id);
         const placement = placementText(model.meta.template, a.x, a.y);
-        return h('li', { 'data-id': a.id }, [
+        const selected = this.editor.selection.has(a.id);
+        return h('li', { 'data-id': a.id, class: selected ? 'k-outline-selected' : null, 'aria-current': selected ? 'true' : null }, [
           name, kindSelect,
           placement ? h('span', { class: 'k-placement-text', 'data-placement': a.id }, [placement]) : null,
           this.vote?.actorCell(a.id, label) ?? null,

@@ -3,19 +3,17 @@
 import { t } from '../../i18n';
 import { TEMPLATE_CODES } from '../../generated/protocol';
 import type { Template } from '../../generated/protocol';
-import { api, boardExportUrl, csvSheet, EXPORT_FORMATS, snapshotExportUrl, workshopZipUrl } from '../../api/client';
-import type { ExportFormat } from '../../api/client';
-import type { MessageKey } from '../../i18n';
+import { api, boardExportUrl, csvSheet, snapshotExportUrl, workshopZipUrl } from '../../api/client';
 import { canExport, canImport, canManage } from '../../access/roles';
 import { workshopPath } from '../../access/links';
 import { errorText, formatRemaining } from '../common';
-import { EXPORT_LABELS, exportDownloadName } from '../snapshots';
+import { exportDownloadName } from '../snapshots';
 import { download, downloadName, sceneSvg, svgToPngBlob } from '../export';
 import { languageSelect } from '../language';
 import { boardAction } from '../../actions/board-actions';
 import { actionTitle } from '../../actions/action';
-import { pageAction } from '../../actions/page-actions';
-import type { BoardPageCommands } from '../../actions/page-actions';
+import { EXPORT_MENU, pageAction } from '../../actions/page-actions';
+import type { BoardPageCommands, ExportTarget, MenuAction } from '../../actions/page-actions';
 import { h, icon, ICONS } from '../dom';
 import { textWidthInFont } from '../../render/measure';
 import type { BoardPage } from './page';
@@ -29,12 +27,6 @@ const MIN_TITLE_PX = 150;
 const SELECT_ARROW_PX = 24;
 
 /** What the header's buttons ask of the rest of the page. */
-/** The CSV sheets offered again with semicolons between cells, and their menu labels. */
-const SEMICOLON_SHEETS: readonly [ExportFormat, MessageKey][] = [
-  ['actors.csv', 'export.actorsCsvSemicolon'],
-  ['relations.csv', 'export.relationsCsvSemicolon'],
-];
-
 export interface HeaderCommands {
   presenting(): boolean;
   togglePresent(): void;
@@ -143,6 +135,13 @@ export class BoardHeader {
       locked: () => this.page.isLocked(),
       toggleLock: () => void this.toggleLock(),
       openShare: () => this.commands.openShare(),
+      exports: canExport(role),
+      snapshot: Boolean(ctx.snapshot),
+      workshopArchive: !ctx.snapshot && canManage(role) && ctx.access.workshopKind === 'workshop',
+      exportView: (format) => void this.exportView(format),
+      exportLink: (target) => this.exportLink(target),
+      canImport: () => canImport(role, this.page.isLocked()),
+      chooseImportFile: () => this.page.root.querySelector<HTMLInputElement>('#k-import-file')?.click(),
     };
   }
 
@@ -255,40 +254,16 @@ export class BoardHeader {
     if (appeared) this.fit();
   }
 
+  /** The export and import menu, drawn from the registry's `EXPORT_MENU`: a section per group, only what applies. */
   private buildExportMenu(): HTMLElement {
-    const { ctx, role, boardId } = this.page;
-    const snapshot = ctx.snapshot;
-    const items: (HTMLElement | null)[] = [
-      h('p', { class: 'k-menu-heading' }, [t('export.view')]),
-      h('button', { type: 'button', onclick: () => this.exportView('png') }, [t('action.exportViewPng')]),
-      h('button', { type: 'button', onclick: () => this.exportView('svg') }, [t('action.exportViewSvg')]),
-    ];
-    if (canExport(role)) {
-      // A snapshot exports itself (rendered by the server from the stored state), a board its live state.
-      const title = this.boardTitle();
-      const snapshotName = snapshot?.meta?.name ?? '';
-      const exportUrl = (format: ExportFormat, extra: Record<string, string>) =>
-        snapshot ? snapshotExportUrl(snapshot.id, format, ctx.token, extra) : boardExportUrl(boardId, format, ctx.token, { ...this.commands.exportParams(), ...extra });
-      items.push(h('p', { class: 'k-menu-heading' }, [t(snapshot ? 'export.snapshot' : 'export.board')]));
-      for (const format of EXPORT_FORMATS) {
-        items.push(h('a', { href: exportUrl(format, {}), download: exportDownloadName(title, snapshotName, format), 'data-export': format }, [t(EXPORT_LABELS[format])]));
-      }
-      // Finnish and Swedish Excel read `,` as the decimal point and expect `;` between cells.
-      for (const [format, label] of SEMICOLON_SHEETS) {
-        items.push(h('a', { href: exportUrl(format, { separator: 'semicolon' }), download: exportDownloadName(title, snapshotName, format), 'data-export': format, 'data-separator': 'semicolon' }, [t(label)]));
-      }
-      if (!snapshot && canManage(role) && ctx.access.workshopKind === 'workshop') {
-        items.push(h('a', { href: workshopZipUrl(ctx.access.board.workshopId, ctx.token), download: downloadName([ctx.access.workshopTitle], 'zip'), 'data-export': 'zip' }, [t('export.zip')]));
-      }
-    }
-    if (!snapshot && canImport(role, this.page.isLocked())) {
-      const file = h('input', { type: 'file', id: 'k-import-file', accept: '.json,.csv,application/json,text/csv', class: 'k-sr-only', tabindex: '-1', 'aria-hidden': 'true' });
-      file.addEventListener('change', () => {
-        const chosen = file.files?.[0];
-        if (chosen) void this.importFile(chosen);
-        file.value = '';
-      });
-      items.push(h('span', { class: 'k-menu-sep', 'aria-hidden': 'true' }), h('button', { type: 'button', id: 'k-import', onclick: () => file.click() }, [t('import.button')]), file);
+    const page = this.pageCommands();
+    const items: (HTMLElement | null)[] = [];
+    for (const section of EXPORT_MENU) {
+      const actions = section.actions.filter((action) => action.enabled(page));
+      if (actions.length === 0) continue;
+      const heading = typeof section.heading === 'function' ? section.heading(page) : section.heading;
+      items.push(heading ? h('p', { class: 'k-menu-heading' }, [t(heading)]) : h('span', { class: 'k-menu-sep', 'aria-hidden': 'true' }));
+      for (const action of actions) items.push(...this.menuItem(action, page));
     }
     const menu = h('details', { class: 'k-menu', id: 'k-export-menu' }, [
       h('summary', { 'aria-label': t('action.export'), title: t('action.export') }, [icon(ICONS.download, 18), h('span', { class: 'k-hide-narrow' }, [t('action.export')])]),
@@ -301,6 +276,38 @@ export class BoardHeader {
     return menu;
   }
 
+  /** A download as a link (so it can also be saved with a right-click), anything else as a button; import brings its hidden file field. */
+  private menuItem(action: MenuAction, page: BoardPageCommands): HTMLElement[] {
+    const target = action.exportTarget;
+    if (action.link && target) {
+      const { href, download } = action.link(page);
+      const format = target === 'zip' ? 'zip' : target.format;
+      const separator = target === 'zip' ? null : target.separator ?? null;
+      return [h('a', { href, download, 'data-export': format, 'data-separator': separator, 'data-action': action.id }, [t(action.label)])];
+    }
+    const button = h('button', { type: 'button', id: action.id === 'import' ? 'k-import' : null, 'data-action': action.id, onclick: () => { if (action.enabled(page)) action.perform(page); } }, [t(action.label)]);
+    if (action.id !== 'import') return [button];
+    const file = h('input', { type: 'file', id: 'k-import-file', accept: '.json,.csv,application/json,text/csv', class: 'k-sr-only', tabindex: '-1', 'aria-hidden': 'true' });
+    file.addEventListener('change', () => {
+      const chosen = file.files?.[0];
+      if (chosen) void this.importFile(chosen);
+      file.value = '';
+    });
+    return [button, file];
+  }
+
+  /** Where a file export downloads from: the snapshot's stored state, or the live board with a merged board's "k of n". */
+  private exportLink(target: ExportTarget): { href: string; download: string } {
+    const { ctx, boardId } = this.page;
+    if (target === 'zip') {
+      return { href: workshopZipUrl(ctx.access.board.workshopId, ctx.token), download: downloadName([ctx.access.workshopTitle], 'zip') };
+    }
+    const snapshot = ctx.snapshot;
+    const extra: Record<string, string> = target.separator ? { separator: target.separator } : {};
+    const href = snapshot ? snapshotExportUrl(snapshot.id, target.format, ctx.token, extra) : boardExportUrl(boardId, target.format, ctx.token, { ...this.commands.exportParams(), ...extra });
+    return { href, download: exportDownloadName(this.boardTitle(), snapshot?.meta?.name ?? '', target.format) };
+  }
+
   /** The board's title as its files are named: the live one, else the workshop's list's. */
   private boardTitle(): string {
     return this.page.model.meta.title || this.page.ctx.access.board.title || t('board.untitled');
@@ -308,12 +315,12 @@ export class BoardHeader {
 
   /** A merged board's exports take what the "k of n" slider shows. */
   updateExportLinks(): void {
-    const { ctx, root, boardId } = this.page;
+    const { ctx, root } = this.page;
     if (ctx.snapshot) return;
-    root.querySelectorAll<HTMLAnchorElement>('#k-export-menu a[data-export]').forEach((link) => {
-      const format = link.dataset.export as (typeof EXPORT_FORMATS)[number];
-      const separator: Record<string, string> = link.dataset.separator ? { separator: link.dataset.separator } : {};
-      if (EXPORT_FORMATS.includes(format)) link.href = boardExportUrl(boardId, format, ctx.token, { ...this.commands.exportParams(), ...separator });
+    const actions = EXPORT_MENU.flatMap((section) => section.actions);
+    root.querySelectorAll<HTMLAnchorElement>('#k-export-menu a[data-action]').forEach((link) => {
+      const target = actions.find((action) => action.id === link.dataset.action)?.exportTarget;
+      if (target && target !== 'zip') link.href = this.exportLink(target).href;
     });
   }
 

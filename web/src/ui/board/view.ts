@@ -34,6 +34,9 @@ import { Presentation } from './presenting';
 import { SidePanels } from './side';
 import { openShare } from './share';
 import { SelectionAnnouncer } from './announcer';
+import { BoardClipboard } from '../clipboard';
+import { FindBar } from '../find';
+import { ContextMenu } from '../context-menu';
 import type { BoardContext, BoardPage, DirtyPart, Navigate } from './page';
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
@@ -160,8 +163,15 @@ export class BoardView implements BoardPage {
       editNote: (id) => this.inline.editNote(id),
       showOutline: () => this.showOutline(),
       openHelp: () => this.openHelp(),
+      clipboard: new BoardClipboard(this.editor),
+      openFind: () => findBar.show(),
+      notify: (text, isError) => this.showNotice(text, isError),
     };
-    this.stage.append(canvas, this.inlineLayer, this.toolbar.zoomControls);
+    // Copy and paste, find and the context menu (issue 11, item 14): parts of the stage that survive `layout`.
+    const findBar = new FindBar(this.editor, () => canvas.focus({ preventScroll: true }));
+    const contextMenu = new ContextMenu(canvas, this.editor, this.stage);
+    this.cleanups.push(contextMenu.attach());
+    this.stage.append(canvas, this.inlineLayer, this.toolbar.zoomControls, findBar.element, contextMenu.element);
 
     this.cleanups.push(
       this.model.onChange((change) => {
