@@ -37,7 +37,7 @@ export class ProjectorLayout {
 
   /** The strip over the map: the board's title and the two buttons. */
   buildStrip(title: string): HTMLElement {
-    const strip = h('div', { class: 'k-projector-strip', id: 'k-projector-strip' }, [
+    const strip = h('header', { class: 'k-projector-strip', id: 'k-projector-strip' }, [
       h('span', { class: 'k-projector-title' }, [title]),
       h('button', { type: 'button', class: 'k-small', id: 'k-projector-fullscreen', onclick: () => void this.toggleFullscreen() }, ['']),
       h('button', { type: 'button', class: 'k-small', id: 'k-projector-exit', onclick: () => this.exit() }, [t('projector.exit')]),
