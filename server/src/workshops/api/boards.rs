@@ -389,35 +389,34 @@ pub async fn add_board(
         workshop.presenting_board.as_deref(),
     )
     .ok_or_else(|| ApiError::Internal("a new board's state does not load".into()))?;
-    let board = BoardRecord {
-        id: random_id(),
-        workshop_id: workshop.id.clone(),
-        title,
-        kind: BoardKind::Group,
-        locked: false,
-        created_at: unix_now(),
-        owned: false,
-        shared: false,
-    };
     let store = state.rooms.store().clone();
-    let record = board.clone();
-    blocking(&state, move |catalog| {
-        let added = catalog
-            .boards_of(&record.workshop_id)?
-            .iter()
-            .filter(|board| !board.owned)
-            .count();
-        if added >= MAX_BOARDS_ADDED {
+    let workshop_id = workshop.id.clone();
+    let board = blocking(&state, move |catalog| {
+        let boards = catalog.boards_of(&workshop_id)?;
+        if boards.iter().filter(|board| !board.owned).count() >= MAX_BOARDS_ADDED {
             return Err(ApiError::Invalid {
                 code: "workshop_full",
                 message: format!("A workshop can have at most {MAX_BOARDS_ADDED} boards."),
             });
         }
+        // Boards list in the order they were made, and a workshop's groups are stamped a second
+        // apart (possibly ahead of now): the new board comes after the last of them.
+        let latest = boards.iter().map(|board| board.created_at).max();
+        let record = BoardRecord {
+            id: random_id(),
+            workshop_id,
+            title,
+            kind: BoardKind::Group,
+            locked: false,
+            created_at: latest.map_or(unix_now(), |latest| unix_now().max(latest + 1)),
+            owned: false,
+            shared: false,
+        };
         // The first state is stored before the catalog row: nobody can open the board until
         // the row exists, and then it opens with its title and template.
         store.compact(&record.id, &first, 0)?;
         catalog.add_board(&record)?;
-        Ok(())
+        Ok(record)
     })
     .await?;
     super::votes::mirror_into_new_board(&state, &board).await?;
