@@ -281,6 +281,15 @@ pub struct UpdateBoardRequest {
     pub shared: Option<bool>,
 }
 
+/// `POST /api/workshops/{id}/boards` (facilitator): a new group board in an existing workshop,
+/// on the workshop's template and language; answered 201 with its `BoardSummary`. The title is
+/// required (1–200 characters after trimming): the overview and the join list tell boards apart
+/// by it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AddBoardRequest {
+    pub title: String,
+}
+
 /// `POST /api/workshops/{id}/lock` (facilitator): lock or unlock every board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct LockRequest {

@@ -291,6 +291,7 @@ pub fn definitions() -> String {
     declared::<api::Joined>(&mut out);
     declared::<api::Assignment>(&mut out);
     declared::<api::UpdateBoardRequest>(&mut out);
+    declared::<api::AddBoardRequest>(&mut out);
     declared::<api::LockRequest>(&mut out);
     declared::<api::UpdateWorkshopRequest>(&mut out);
     declared::<api::ShareRequest>(&mut out);

@@ -23,10 +23,17 @@ async function createBoard(page, name) {
 }
 
 /** Opens a board link as a newcomer: the name is asked once. */
+/** Opens a link; the name is asked only of someone who can edit (a viewer is never present, so never asked). */
 async function openAs(page, link, name) {
   await page.goto(link);
-  await page.fill('#k-ask-name', name);
-  await page.keyboard.press('Enter');
+  const asked = await Promise.race([
+    page.waitForSelector('#k-ask-name').then(() => true),
+    page.waitForSelector('#k-canvas').then(() => false),
+  ]);
+  if (asked) {
+    await page.fill('#k-ask-name', name);
+    await page.keyboard.press('Enter');
+  }
   await page.waitForSelector('#k-canvas');
   await connected(page);
 }

@@ -152,9 +152,8 @@ test('opening a changed board shows what changed since its latest snapshot, unti
 
   // A viewer (the projector) gets no panel over the map: the board view never builds one for them.
   const { page: projector } = await person('Projector');
+  // A viewer is never asked for a name.
   await projector.goto(viewLink);
-  await projector.fill('#k-ask-name', 'Projector');
-  await projector.keyboard.press('Enter');
   await waitFor(projector, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected') && window.kartta?.role === 'viewer');
   assert.equal(await projector.locator('#k-since').count(), 0);
 });

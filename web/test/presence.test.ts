@@ -20,6 +20,16 @@ describe('presence', () => {
     expect(awareness.getLocalState()).toMatchObject({ selection: ['a', 'b'] });
   });
 
+  it('a client without a user (a viewer) publishes no state, whatever it sets', () => {
+    const awareness = new Awareness(new Y.Doc());
+    const presence = new Presence(awareness, null, 0);
+    expect(awareness.getLocalState()).toBeNull();
+    presence.set({ cursor: { x: 1, y: 2 }, present: { x: 0, y: 0, zoom: 1 } });
+    presence.flush();
+    expect(awareness.getLocalState()).toBeNull();
+    expect(awareness.getStates().size).toBe(0);
+  });
+
   it('thinning keeps the first and last point', () => {
     const points = [0, 0, 0.1, 1, 1, 0.2, 2, 2, 0.3, 3, 3, 0.4, 4, 4, 0.5];
     expect(thinPoints(points, 9)).toEqual([0, 0, 0.1, 2, 2, 0.3, 4, 4, 0.5]);

@@ -101,6 +101,14 @@ async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<
             200,
         ),
         (
+            "add a board to the workshop",
+            "POST",
+            format!("/api/workshops/{workshop}/boards"),
+            Some(json!({"title": "Ryhmä 3"})),
+            Role::Facilitator,
+            201,
+        ),
+        (
             "lock every board",
             "POST",
             // A real change (the fixture's boards start unlocked), so a refused lock that went

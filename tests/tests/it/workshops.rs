@@ -387,3 +387,157 @@ async fn joiners_are_sent_to_their_assigned_or_personal_board() -> anyhow::Resul
     assert_eq!(joined.board_id, None);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_facilitator_adds_renames_and_deletes_boards_after_the_workshop_is_made(
+) -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let workshop = fixture.created.workshop.id.clone();
+    let boards_path = fixture.workshop_path("/boards");
+    // A board added while one is presented opens already following the presentation.
+    let presented = fixture.board(0);
+    let present = fixture
+        .facilitator(
+            "POST",
+            &fixture.workshop_path("/present"),
+            Some(json!({ "boardId": presented })),
+        )
+        .await?;
+    assert_eq!(present.status, 204);
+
+    let added = fixture
+        .facilitator("POST", &boards_path, Some(json!({"title": "  Ryhmä 3 "})))
+        .await?;
+    assert_eq!(added.status, 201, "{}", added.text());
+    let added: kartta_protocol::api::BoardSummary = added.json()?;
+    assert_eq!(added.title, "Ryhmä 3");
+    assert_eq!(added.workshop_id, workshop);
+    assert_eq!(added.kind, kartta_protocol::api::BoardKind::Group);
+    let seen = fixture.workshop_as(Caller::Participant).await?;
+    let titles: Vec<&str> = seen.boards.iter().map(|b| b.title.as_str()).collect();
+    assert_eq!(titles, ["Ryhmä 1", "Ryhmä 2", "Ryhmä 3"]);
+    let editor = fixture.connect(&added.id, Caller::Participant).await?;
+    let meta = view(&editor.doc).meta;
+    assert_eq!(meta.title, "Ryhmä 3");
+    assert_eq!(
+        meta.template,
+        kartta_protocol::schema::Template::Rings,
+        "the workshop's template"
+    );
+    assert_eq!(meta.presenting.as_deref(), Some(presented.as_str()));
+
+    let rename = fixture
+        .facilitator(
+            "PATCH",
+            &format!("/api/boards/{}", added.id),
+            Some(json!({"title": "Kolmas ryhmä"})),
+        )
+        .await?;
+    assert_eq!(rename.status, 200, "{}", rename.text());
+    editor
+        .wait_for("the new name", |doc, _| {
+            view(doc).meta.title == "Kolmas ryhmä"
+        })
+        .await?;
+
+    // Hostile names: refused with a message, nothing changed, for adding and renaming alike.
+    let too_long = "ä".repeat(201);
+    let refusals: Vec<(&str, String, Option<(&'static str, Vec<u8>)>)> = vec![
+        ("POST", boards_path.clone(), json_body(json!({"title": ""}))),
+        (
+            "POST",
+            boards_path.clone(),
+            json_body(json!({"title": " \t "})),
+        ),
+        (
+            "POST",
+            boards_path.clone(),
+            json_body(json!({"title": too_long})),
+        ),
+        ("POST", boards_path.clone(), json_body(json!({"title": 5}))),
+        ("POST", boards_path.clone(), json_body(json!({}))),
+        (
+            "POST",
+            boards_path.clone(),
+            Some(("application/json", b"{\"title\": \"a".to_vec())),
+        ),
+        (
+            "PATCH",
+            format!("/api/boards/{}", added.id),
+            json_body(json!({"title": "  "})),
+        ),
+        (
+            "PATCH",
+            format!("/api/boards/{}", added.id),
+            json_body(json!({"title": too_long})),
+        ),
+    ];
+    for (method, path, body) in refusals {
+        let before = fixture.fingerprint().await?;
+        let titles_before = fixture.workshop_as(Caller::Facilitator).await?.boards;
+        let response = http(
+            fixture.server.port,
+            method,
+            &path,
+            Some(&fixture.created.tokens.facilitator),
+            body.clone(),
+        )
+        .await?;
+        assert_eq!(
+            response.status,
+            400,
+            "{method} {path} {body:?}: {}",
+            response.text()
+        );
+        let error: kartta_protocol::api::ErrorBody = response.json()?;
+        assert!(!error.message.is_empty(), "a message to show");
+        assert_eq!(fixture.fingerprint().await?, before);
+        let titles_after = fixture.workshop_as(Caller::Facilitator).await?.boards;
+        let names = |boards: &[kartta_protocol::api::BoardSummary]| -> Vec<String> {
+            boards.iter().map(|b| b.title.clone()).collect()
+        };
+        assert_eq!(names(&titles_after), names(&titles_before));
+    }
+
+    // Deleting takes the board's snapshots with it and closes its connections.
+    let snapshot: Snapshot = fixture
+        .call(
+            Caller::Participant,
+            "POST",
+            &format!("/api/boards/{}/snapshots", added.id),
+            Some(json!({"name": "Ennen poistoa"})),
+        )
+        .await?
+        .json()?;
+    let deleted = fixture
+        .facilitator("DELETE", &format!("/api/boards/{}", added.id), None)
+        .await?;
+    assert_eq!(deleted.status, 204);
+    assert!(
+        editor.wait_for_close().await?.is_some(),
+        "the editor is closed"
+    );
+    let seen = fixture.workshop_as(Caller::Participant).await?;
+    assert_eq!(seen.boards.len(), 2);
+    let board = fixture
+        .facilitator("GET", &format!("/api/boards/{}", added.id), None)
+        .await?;
+    assert_eq!(board.status, 404);
+    let snapshot = fixture
+        .facilitator("GET", &format!("/api/snapshots/{}", snapshot.id), None)
+        .await?;
+    assert_eq!(snapshot.status, 404, "the snapshots went with the board");
+
+    // A quick board has no workshop to add boards to.
+    let quick = create_quick_board(&fixture.server, json!({"title": "Oma kartta"})).await?;
+    let refused = http(
+        fixture.server.port,
+        "POST",
+        &format!("/api/workshops/{}/boards", quick.workshop.id),
+        Some(&quick.tokens.facilitator),
+        json_body(json!({"title": "Toinen"})),
+    )
+    .await?;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    Ok(())
+}

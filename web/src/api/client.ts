@@ -1,6 +1,6 @@
 // The HTTP API (protocol/src/api.rs): one typed function per endpoint, tokens as Bearer headers.
 import type {
-  Assignment, BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
+  AddBoardRequest, Assignment, BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
   Forked, Imported, Joined, JoinRequest, MapSelection, MatchDecision, MatchDecisionChange, MatchTable, Merged, MergeRequest, Restored, Snapshot,
   UpdateBoardRequest, UpdateWorkshopRequest, Workshop,
   DotRequest, StartVoteRequest, VoterRequest, VoteStatus, VoteView,
@@ -63,6 +63,11 @@ export class Api {
 
   updateBoard(boardId: string, token: string, patch: UpdateBoardRequest): Promise<BoardSummary> {
     return this.json('PATCH', `/api/boards/${enc(boardId)}`, token, { json: patch });
+  }
+
+  /** A new group board in the workshop (facilitator). */
+  addBoard(workshopId: string, token: string, request: AddBoardRequest): Promise<BoardSummary> {
+    return this.json('POST', `/api/workshops/${enc(workshopId)}/boards`, token, { json: request });
   }
 
   async deleteBoard(boardId: string, token: string): Promise<void> {

@@ -298,6 +298,8 @@ export type UpdateBoardRequest = { title?: string, locked?: boolean,
  */
 shared?: boolean, };
 
+export type AddBoardRequest = { title: string, };
+
 export type LockRequest = { locked: boolean, };
 
 export type UpdateWorkshopRequest = { personalBoardsAtJoin?: boolean, };

@@ -63,8 +63,12 @@ export class Presence {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<() => void>();
 
-  constructor(readonly awareness: Awareness, user: PresenceUser, private readonly intervalMs = SEND_INTERVAL_MS) {
-    awareness.setLocalState({ user, cursor: null, selection: [], drag: null, ink: null } satisfies PresenceState);
+  /**
+   * `user` null: this client is never present to others (a viewer, e.g. the projector): it publishes no
+   * awareness state at all, so no list of people, no cursor and no overview names it.
+   */
+  constructor(readonly awareness: Awareness, private readonly user: PresenceUser | null, private readonly intervalMs = SEND_INTERVAL_MS) {
+    awareness.setLocalState(user ? ({ user, cursor: null, selection: [], drag: null, ink: null } satisfies PresenceState) : null);
     awareness.on('change', () => this.listeners.forEach((l) => l()));
   }
 
@@ -78,6 +82,7 @@ export class Presence {
   }
 
   set(patch: Partial<PresenceState>): void {
+    if (!this.user) return;
     Object.assign(this.pending, patch);
     if (this.intervalMs <= 0) return this.flush();
     if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.intervalMs);
@@ -86,6 +91,7 @@ export class Presence {
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    if (!this.user) return;
     const current = (this.awareness.getLocalState() ?? {}) as PresenceState;
     this.awareness.setLocalState(withinBudget({ ...current, ...this.pending }));
     this.pending = {};

@@ -1,4 +1,4 @@
-// The board page's entry: asks for a name, finds a token the server accepts, then shows the board
+// The board page's entry: finds a token the server accepts, asks for a name (not a viewer's), then shows the board
 // (`board/view.ts`); the page's parts live in `board/`.
 import { api } from '../api/client';
 import { t } from '../i18n';
@@ -14,24 +14,27 @@ export type { BoardOpenState } from './board/page';
 export type { KarttaDebug } from './board/view';
 
 /**
- * Opens a board (or, with `snapshotId`, one of its snapshots read-only): asks for a name, finds a
- * token the server accepts (the link's, or one kept on this device), then shows the board.
+ * Opens a board (or, with `snapshotId`, one of its snapshots read-only): finds a token the server
+ * accepts (the link's, or one kept on this device), asks for a name unless the role is viewer, then
+ * shows the board.
  */
 export function mountBoard(root: HTMLElement, boardId: string, navigate: Navigate, linkToken: string | null, open: BoardOpenState = {}, snapshotId: string | null = null): () => void {
   let destroy: () => void = () => {};
   let cancelled = false;
   const start = async () => {
-    const name = displayName();
-    if (!name) {
-      askName(root, () => void start());
-      return;
-    }
     messagePage(root, navigate, 'access.loading', '');
     const resolved = await resolveBoard(api, accessStore, boardId, linkToken);
     if (cancelled) return;
     if (!resolved.ok) {
       const { title, text } = accessMessage(resolved.reason, resolved.message);
       messagePage(root, navigate, title, text, resolved.reason === 'network' ? () => void start() : undefined);
+      return;
+    }
+    // A viewer (the projector, an observer) is never present to others, so it is never asked who it is.
+    const viewer = resolved.value.role === 'viewer';
+    const name = viewer ? '' : displayName();
+    if (!viewer && !name) {
+      askName(root, () => void start());
       return;
     }
     let snapshot: BoardContext['snapshot'] = null;

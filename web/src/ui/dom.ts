@@ -66,4 +66,7 @@ export const ICONS = {
   present: 'M3 4h18v12H3zM12 16v4M8 20h8',
   more: 'M3.5 12a1.5 1.5 0 103 0 1.5 1.5 0 10-3 0M10.5 12a1.5 1.5 0 103 0 1.5 1.5 0 10-3 0M17.5 12a1.5 1.5 0 103 0 1.5 1.5 0 10-3 0',
   workshop: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
+  key: 'M14.5 9.5a4 4 0 10-4 4M10.5 13.5L4 20M6 18l2 2M8 16l2 2',
+  enlarge: 'M14 4h6v6M20 4l-7 7M10 20H4v-6M4 20l7-7',
+  pencil: 'M4 20h4L19 9l-4-4L4 16zM13 7l4 4',
 } as const;

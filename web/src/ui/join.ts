@@ -1,5 +1,6 @@
-// Joining a workshop with the code read aloud (/join/{CODE}): a name, then the joiner's own
-// personal board (workshops with personal boards at join), the assigned board, or the list.
+// Joining a workshop with the code read aloud (/join/{CODE}, a link or a QR code): the workshop's title,
+// a name, then the joiner's own personal board (workshops with personal boards at join), the assigned
+// board, or the list. The landing page joins in one step through `joinWorkshop`.
 import { t, onLocaleChange } from '../i18n';
 import { api, ApiError } from '../api/client';
 import { accessStore } from '../access/store';
@@ -15,6 +16,8 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
   let name = displayName();
   let message = '';
   let busy = false;
+  /** The workshop the code opens, shown as soon as it is known (a link or QR code brings the code). */
+  let workshopTitle = '';
   const render = () => {
     const focusedId = document.activeElement?.id;
     const codeInput = h('input', { id: 'k-join-code', type: 'text', value: code, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', maxlength: 40, class: 'k-code-input', required: true });
@@ -41,23 +44,9 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
       busy = true;
       error.textContent = t('common.working');
       try {
-        // The capability kept from an earlier join on this device gets the same board back.
-        const kept = accessStore.personalForCode(formatted);
-        const joined = await api.join(formatted, displayName(), kept?.token);
-        const w = joined.workshop;
-        accessStore.saveToken(w.id, 'participant', joined.token);
-        for (const board of w.boards) accessStore.mapBoard(board.id, w.id);
-        accessStore.remember({ kind: 'workshop', id: w.id, title: w.title, role: w.role });
-        if (joined.personalBoardId && joined.personalToken) {
-          // The personal phase comes first: straight to the joiner's own board.
-          accessStore.savePersonal(w.id, formatted, { boardId: joined.personalBoardId, token: joined.personalToken });
-          navigate(boardPath(joined.personalBoardId));
-          return;
-        }
-        // A name the facilitator assigned to a board opens that board; its header links back to the list.
-        navigate(joinDestination(joined));
+        await joinWorkshop(formatted, navigate);
       } catch (e) {
-        message = e instanceof ApiError && e.status === 404 ? t('join.notFound') : errorText(e);
+        message = joinErrorText(e);
         error.textContent = message;
       } finally {
         busy = false;
@@ -66,6 +55,7 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
     root.replaceChildren(h('main', { class: 'k-landing' }, [
       h('div', { class: 'k-landing-top' }, [languageSelect()]),
       h('h1', {}, [h('span', { class: 'k-logo', 'aria-hidden': 'true' }), t('join.title')]),
+      workshopTitle ? h('p', { class: 'k-join-workshop', id: 'k-join-workshop' }, [t('join.workshopTitle', { title: workshopTitle })]) : null,
       h('p', {}, [t('join.help')]),
       h('form', { class: 'k-card', id: 'k-join-form', onsubmit: submit }, [
         h('label', { for: 'k-join-code' }, [t('landing.joinLabel')]),
@@ -83,5 +73,50 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
     else (code ? nameInput : codeInput).focus();
   };
   render();
-  return onLocaleChange(render);
+  let left = false;
+  const lookUp = formatJoinCode(code);
+  if (lookUp) {
+    // A join without a name only answers which workshop the code opens: nothing is made for it.
+    api.join(lookUp).then((joined) => {
+      workshopTitle = joined.workshop.title || t('board.untitled');
+      if (!left) render();
+    }).catch((e) => {
+      if (left) return;
+      message = joinErrorText(e);
+      const error = root.querySelector('#k-join-error');
+      if (error) error.textContent = message;
+    });
+  }
+  const stopLocale = onLocaleChange(render);
+  return () => {
+    left = true;
+    stopLocale();
+  };
+}
+
+function joinErrorText(error: unknown): string {
+  return error instanceof ApiError && error.status === 404 ? t('join.notFound') : errorText(error);
+}
+
+/**
+ * Joins with a code and the name kept on this device, then opens the joiner's own personal board
+ * (workshops with personal boards at join), the board assigned to the name, or the workshop's list.
+ * The landing page's code form and the join page both end here.
+ */
+export async function joinWorkshop(code: string, navigate: (path: string, state?: unknown) => void): Promise<void> {
+  // The capability kept from an earlier join on this device gets the same board back.
+  const kept = accessStore.personalForCode(code);
+  const joined = await api.join(code, displayName(), kept?.token);
+  const w = joined.workshop;
+  accessStore.saveToken(w.id, 'participant', joined.token);
+  for (const board of w.boards) accessStore.mapBoard(board.id, w.id);
+  accessStore.remember({ kind: 'workshop', id: w.id, title: w.title, role: w.role });
+  if (joined.personalBoardId && joined.personalToken) {
+    // The personal phase comes first: straight to the joiner's own board.
+    accessStore.savePersonal(w.id, code, { boardId: joined.personalBoardId, token: joined.personalToken });
+    navigate(boardPath(joined.personalBoardId));
+    return;
+  }
+  // A name the facilitator assigned to a board opens that board; its header links back to the list.
+  navigate(joinDestination(joined));
 }

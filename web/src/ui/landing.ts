@@ -3,13 +3,14 @@ import { locale, t, onLocaleChange } from '../i18n';
 import { LOCALE_CODES, TEMPLATE_CODES } from '../generated/protocol';
 import type { Locale, Template } from '../generated/protocol';
 import { LOCALE_NAMES } from '../i18n';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
 import { accessStore } from '../access/store';
 import { boardPath, formatJoinCode, parseBoardInput, parseWorkshopInput, workshopPath } from '../access/links';
 import { displayName, setDisplayName } from './identity';
 import { h } from './dom';
 import { languageSelect } from './language';
 import { errorText } from './common';
+import { joinWorkshop } from './join';
 
 type Navigate = (path: string, state?: unknown) => void;
 
@@ -98,16 +99,33 @@ export function mountLanding(root: HTMLElement, navigate: Navigate): () => void 
     // Join by code.
     const code = field(h('input', { id: 'k-join-code', type: 'text', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', maxlength: 40 }));
     const joinError = h('p', { class: 'k-error', role: 'alert', id: 'k-join-error' });
-    const join = (event: Event) => {
+    // One step: the code and the name on one form, straight into the workshop.
+    const join = async (event: Event) => {
       event.preventDefault();
+      if (busy) return;
       saveName();
       const formatted = formatJoinCode(code.value);
       if (!formatted) {
         joinError.textContent = t('landing.invalidCode');
         code.setAttribute('aria-invalid', 'true');
+        code.focus();
         return;
       }
-      navigate(`/join/${formatted}`);
+      code.removeAttribute('aria-invalid');
+      if (!name.value.trim()) {
+        joinError.textContent = t('landing.nameNeeded');
+        name.focus();
+        return;
+      }
+      busy = true;
+      joinError.textContent = t('common.working');
+      try {
+        await joinWorkshop(formatted, navigate);
+      } catch (error) {
+        joinError.textContent = error instanceof ApiError && error.status === 404 ? t('join.notFound') : errorText(error);
+      } finally {
+        busy = false;
+      }
     };
 
     // Open a link.
@@ -143,14 +161,14 @@ export function mountLanding(root: HTMLElement, navigate: Navigate): () => void 
         h('h1', {}, [h('span', { class: 'k-logo', 'aria-hidden': 'true' }), t('app.name')]),
         h('p', { class: 'k-tagline' }, [t('app.tagline')]),
         h('p', {}, [t('landing.intro')]),
-        h('div', { class: 'k-card' }, [
-          h('label', { for: 'k-name' }, [t('landing.name')]),
-          name,
-        ]),
-        h('form', { class: 'k-card', id: 'k-join-form', onsubmit: join }, [
+        h('form', { class: 'k-card', id: 'k-join-form', onsubmit: (e: Event) => void join(e) }, [
           h('h2', {}, [t('landing.join')]),
           h('label', { for: 'k-join-code' }, [t('landing.joinLabel')]),
-          h('div', { class: 'k-row' }, [code, h('button', { type: 'submit', id: 'k-join', class: 'k-primary' }, [t('landing.joinButton')])]),
+          code,
+          // The name also goes with a new board or workshop made below.
+          h('label', { for: 'k-name' }, [t('landing.name')]),
+          name,
+          h('button', { type: 'submit', id: 'k-join', class: 'k-primary' }, [t('landing.joinButton')]),
           joinError,
         ]),
         h('section', { class: 'k-card' }, [

@@ -1,4 +1,4 @@
-//! The wall: two to four boards of a workshop large and live side by side, read-only, for the projector.
+//! The wall: one board opened large from the overview, or two to four boards of a workshop large and live side by side, read-only, for the projector.
 import { api } from '../api/client';
 import { accessStore } from '../access/store';
 import { resolveWorkshop } from '../access/resolve';
@@ -28,7 +28,8 @@ export function mountWall(root: HTMLElement, workshopId: string, search: string,
     }
     const known = new Set(resolved.value.boards.map((b) => b.id));
     const boardIds = wallBoards(search).filter((id) => known.has(id));
-    if (boardIds.length < WALL_MIN_BOARDS) {
+    // One board is a card of the overview opened large; the picker asks for two or more.
+    if (boardIds.length < 1) {
       messagePage(root, navigate, 'wall.pickBoards', '');
       return;
     }

@@ -5,9 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{
-    Assignment, BoardAccess, BoardKind, BoardSummary, CreateBoardRequest, CreateWorkshopRequest,
-    Created, JoinRequest, Joined, LockRequest, PresentRequest, Role, ShareRequest, TimerRequest,
-    UpdateBoardRequest, UpdateWorkshopRequest, Workshop, WorkshopKind,
+    AddBoardRequest, Assignment, BoardAccess, BoardKind, BoardSummary, CreateBoardRequest,
+    CreateWorkshopRequest, Created, JoinRequest, Joined, LockRequest, PresentRequest, Role,
+    ShareRequest, TimerRequest, UpdateBoardRequest, UpdateWorkshopRequest, Workshop, WorkshopKind,
 };
 use kartta_protocol::schema::{field, root, Locale, Template};
 use yrs::{Any, Map, WriteTxn};
@@ -20,7 +20,9 @@ use crate::client_address::ClientAddress;
 use crate::http::ApiError;
 use crate::sync::room::RoomCommand;
 use crate::workshops::board_doc;
-use crate::workshops::catalog::{BoardRecord, Catalog, NewWorkshop, WorkshopRecord};
+use crate::workshops::catalog::{
+    random_id, unix_now, BoardRecord, Catalog, NewWorkshop, WorkshopRecord,
+};
 use crate::AppState;
 
 const MAX_TITLE_CHARS: usize = 200;
@@ -29,6 +31,9 @@ const MAX_PERSONAL_BOARDS: usize = 100;
 /// Personal boards one workshop makes at join: a training day of 45 rejoining from new devices
 /// stays far below it, a script joining in a loop is stopped (beside the join rate limit).
 const MAX_PERSONAL_BOARDS_AT_JOIN: usize = 300;
+/// Boards a workshop holds besides the personal boards made at join (groups, named personal
+/// boards, forks, merges): far more than a day's groups, and a bound on a looping script.
+const MAX_BOARDS_ADDED: usize = 200;
 const DEFAULT_RETENTION_DAYS: u32 = 180;
 const MAX_RETENTION_DAYS: u32 = 730;
 
@@ -40,6 +45,19 @@ fn checked_title(title: &str, what: &str) -> Result<String, ApiError> {
         )));
     }
     Ok(title.to_owned())
+}
+
+/// A title a board of a workshop must have: not blank, since the overview, the join list and
+/// "who goes where" tell the boards apart by it.
+fn required_title(title: &str) -> Result<String, ApiError> {
+    let title = checked_title(title, "board name")?;
+    if title.is_empty() {
+        return Err(ApiError::Invalid {
+            code: "title_required",
+            message: "Give the board a name.".into(),
+        });
+    }
+    Ok(title)
 }
 
 fn group_title(locale: Locale, number: u32) -> String {
@@ -299,7 +317,12 @@ pub async fn update_board(
     let (board, _, role) = board_role(&state, &id, &token).await?;
     require(role, Role::Facilitator, "rename, lock or share a board")?;
     if let Some(title) = &request.title {
-        let title = checked_title(title, "title")?;
+        // A quick board may go untitled; a workshop's boards are told apart by their names.
+        let title = if board.kind == BoardKind::Quick {
+            checked_title(title, "title")?
+        } else {
+            required_title(title)?
+        };
         let board_id = board.id.clone();
         let stored = title.clone();
         blocking(&state, move |catalog| {
@@ -342,6 +365,62 @@ pub async fn update_board(
     })
     .await?;
     Ok(Json(board_summary(&state, &board, snapshots)))
+}
+
+/// Adds a group board to a workshop after it was made, on the workshop's template and
+/// language, with the workshop's running timer and presented board in its first state.
+pub async fn add_board(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+    ApiJson(request): ApiJson<AddBoardRequest>,
+) -> Result<Response, ApiError> {
+    let (workshop, role) = workshop_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "add a board")?;
+    if workshop.kind == WorkshopKind::Quick {
+        return Err(ApiError::BadRequest(
+            "A quick board has no workshop to add boards to.".into(),
+        ));
+    }
+    let title = required_title(&request.title)?;
+    let first = board_doc::fork_state(
+        &board_doc::initial_state(&title, workshop.template, workshop.locale),
+        workshop.timer_ends_at,
+        workshop.presenting_board.as_deref(),
+    )
+    .ok_or_else(|| ApiError::Internal("a new board's state does not load".into()))?;
+    let store = state.rooms.store().clone();
+    let workshop_id = workshop.id.clone();
+    let board = blocking(&state, move |catalog| {
+        let boards = catalog.boards_of(&workshop_id)?;
+        if boards.iter().filter(|board| !board.owned).count() >= MAX_BOARDS_ADDED {
+            return Err(ApiError::Invalid {
+                code: "workshop_full",
+                message: format!("A workshop can have at most {MAX_BOARDS_ADDED} boards."),
+            });
+        }
+        // Boards list in the order they were made, and a workshop's groups are stamped a second
+        // apart (possibly ahead of now): the new board comes after the last of them.
+        let latest = boards.iter().map(|board| board.created_at).max();
+        let record = BoardRecord {
+            id: random_id(),
+            workshop_id,
+            title,
+            kind: BoardKind::Group,
+            locked: false,
+            created_at: latest.map_or(unix_now(), |latest| unix_now().max(latest + 1)),
+            owned: false,
+            shared: false,
+        };
+        // The first state is stored before the catalog row: nobody can open the board until
+        // the row exists, and then it opens with its title and template.
+        store.compact(&record.id, &first, 0)?;
+        catalog.add_board(&record)?;
+        Ok(record)
+    })
+    .await?;
+    super::votes::mirror_into_new_board(&state, &board).await?;
+    Ok((StatusCode::CREATED, Json(board_summary(&state, &board, 0))).into_response())
 }
 
 pub async fn update_workshop(

@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
                 .patch(boards::update_workshop)
                 .delete(boards::delete_workshop),
         )
+        .route("/workshops/{id}/boards", post(boards::add_board))
         .route("/workshops/{id}/share", post(boards::share_personal_boards))
         .route("/workshops/{id}/lock", post(boards::lock_workshop))
         .route("/workshops/{id}/timer", post(boards::set_timer))

@@ -207,8 +207,9 @@ export class BoardHeader {
     const { root, presence } = this.page;
     const list = root.querySelector('#k-people');
     if (!list) return;
-    const me = (presence.awareness.getLocalState() as { user: { name: string; color: string } }).user;
-    const people = [{ name: t('people.you', { name: me.name }), color: me.color }, ...presence.peers().map((p) => p.user)];
+    // A viewer has no state of its own (it is never present), so the list is everyone else.
+    const me = (presence.awareness.getLocalState() as { user: { name: string; color: string } } | null)?.user;
+    const people = [...(me ? [{ name: t('people.you', { name: me.name }), color: me.color }] : []), ...presence.peers().map((p) => p.user)];
     // A busy board shows avatars only (names stay for screen readers and as tooltips), and at most
     // MAX_AVATARS of them, the rest as "+N", so the header keeps its room.
     const max = window.matchMedia('(max-width: 899px)').matches ? MAX_AVATARS_PHONE : MAX_AVATARS;

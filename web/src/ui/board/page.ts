@@ -8,9 +8,10 @@ import type { BoardAccess, Role, Snapshot } from '../../generated/protocol';
 
 /**
  * What the board page was opened with (history state): the creator sees the share links at once, a presenter
- * presents, and whoever came to the presented board from another one follows the presenter's view.
+ * presents, whoever came to the presented board from another one follows the presenter's view, and a viewer
+ * sent there by the workshop page (a projector) sees it in the presentation layout.
  */
-export interface BoardOpenState { share?: boolean; present?: boolean; follow?: boolean; notice?: string }
+export interface BoardOpenState { share?: boolean; present?: boolean; follow?: boolean; notice?: string; projector?: boolean }
 
 /** Everything a board view needs to know about who opens it; `snapshot` makes it a read-only view of one. */
 export interface BoardContext { boardId: string; token: string; access: BoardAccess; snapshot: { id: string; meta: Snapshot | null; state: Uint8Array } | null; open: BoardOpenState }

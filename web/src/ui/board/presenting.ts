@@ -3,7 +3,7 @@
 import { t } from '../../i18n';
 import { api } from '../../api/client';
 import { canManage } from '../../access/roles';
-import { boardPath } from '../../access/links';
+import { boardPath, workshopPath } from '../../access/links';
 import { accessStore } from '../../access/store';
 import type { PresentedView } from '../../model/presence';
 import { followBar, initialPresenting, step } from '../../model/presenting';
@@ -25,6 +25,10 @@ export class Presentation {
   /** The view last applied from the presenter: a view that differs was moved by hand. */
   private lastApplied: { zoom: number; tx: number; ty: number } | null = null;
   private readonly cleanups: (() => void)[] = [];
+  /** The page shows the projector's presentation layout, which fits the map to its own screen. */
+  projecting: () => boolean = () => false;
+  /** The document has shown this board as the presented one since the page opened. */
+  private sawPresented = false;
 
   constructor(private readonly page: BoardPage) {
     this.machine = initialPresenting(page.role === 'viewer' || Boolean(page.ctx.open.follow));
@@ -58,7 +62,15 @@ export class Presentation {
 
   /** The document's presented board changed: presenting may have been stopped from elsewhere. */
   workshopChanged(): void {
-    this.dispatch({ type: 'workshopPresents', boardId: this.page.model.meta.presenting, thisBoard: this.page.boardId });
+    const presented = this.page.model.meta.presenting;
+    if (presented === this.page.boardId) this.sawPresented = true;
+    // The projector goes back to the workshop's waiting screen when the presentation ends (another
+    // board presented is handled by the follow bar, which sends it there).
+    if (this.projecting() && this.sawPresented && presented === null) {
+      this.page.navigate(workshopPath(this.page.ctx.access.board.workshopId));
+      return;
+    }
+    this.dispatch({ type: 'workshopPresents', boardId: presented, thisBoard: this.page.boardId });
   }
 
   /** Awareness changed: someone may have started, moved or stopped presenting. */
@@ -71,9 +83,9 @@ export class Presentation {
   viewChanged(): void {
     const viewport = this.page.viewport;
     if (this.presenting) this.shareView();
-    // Panning or zooming by hand while following stops following.
+    // Panning or zooming by hand while following stops following. The projector refits itself, which is not by hand.
     const a = this.lastApplied;
-    if (this.following && a && (Math.abs(viewport.zoom - a.zoom) > 1e-6 || Math.abs(viewport.tx - a.tx) > 0.5 || Math.abs(viewport.ty - a.ty) > 0.5)) {
+    if (!this.projecting() && this.following && a && (Math.abs(viewport.zoom - a.zoom) > 1e-6 || Math.abs(viewport.tx - a.tx) > 0.5 || Math.abs(viewport.ty - a.ty) > 0.5)) {
       this.dispatch({ type: 'unfollow' });
     }
   }
@@ -93,7 +105,8 @@ export class Presentation {
       case 'announceStart': return this.announce(true, false);
       case 'announceStop': return this.announce(false, false);
       case 'applyPresenterView':
-        if (this.presenterNow) this.applyView(this.presenterNow.view);
+        // The projector shows the whole map at its own size, not the presenter's laptop view.
+        if (this.presenterNow && !this.projecting()) this.applyView(this.presenterNow.view);
         return;
       case 'rememberDeclined': {
         this.lastApplied = null;
@@ -155,7 +168,7 @@ export class Presentation {
     // The presented board is of this workshop, though this device may never have listed it (an
     // unshared personal board is listed to others only while it is presented).
     accessStore.mapBoard(boardId, this.page.ctx.access.board.workshopId);
-    this.page.navigate(boardPath(boardId), { follow: true });
+    this.page.navigate(boardPath(boardId), { follow: true, projector: this.projecting() });
   }
 
   /** The present button's state and the follow bar (`#k-follow`). */

@@ -31,6 +31,7 @@ import { BoardConnection } from './connection';
 import { BoardHeader } from './header';
 import { BoardBanner } from './banner';
 import { Presentation } from './presenting';
+import { ProjectorLayout } from './projector';
 import { SidePanels } from './side';
 import { openShare } from './share';
 import { SelectionAnnouncer } from './announcer';
@@ -74,6 +75,7 @@ export class BoardView implements BoardPage {
   private readonly header: BoardHeader;
   private readonly banner: BoardBanner;
   private readonly presentation: Presentation;
+  private readonly projector: ProjectorLayout;
   private readonly side: SidePanels;
   private readonly stage = h('div', { class: 'k-stage' });
   private readonly inlineLayer = h('div', { class: 'k-inline-layer' });
@@ -99,7 +101,8 @@ export class BoardView implements BoardPage {
       this.connection = new BoardConnection(root, boardId, this.doc, ctx.token, (synced) => this.syncChanged(synced));
     }
     const provider = this.connection?.provider ?? null;
-    this.presence = new Presence(provider?.awareness ?? new Awareness(this.doc), { name, color: cursorColor() });
+    // A viewer publishes no awareness state: nobody sees the projector as a person on the board.
+    this.presence = new Presence(provider?.awareness ?? new Awareness(this.doc), this.role === 'viewer' ? null : { name, color: cursorColor() });
     this.snapshots = ctx.snapshot ? null : new SnapshotsPanel({
       boardId, token: ctx.token, role: this.role, author: () => displayName(),
       boardTitle: () => this.model.meta.title || ctx.access.board.title,
@@ -120,6 +123,8 @@ export class BoardView implements BoardPage {
     this.announcer = new SelectionAnnouncer(this.model, this.editor);
     this.toolbar = new Toolbar(this.editor, this.viewport);
     this.presentation = new Presentation(this);
+    this.projector = new ProjectorLayout(this, this.role === 'viewer' && Boolean(ctx.open.projector) && !ctx.snapshot, () => this.layout());
+    this.presentation.projecting = () => this.projector.active;
     this.side = new SidePanels({ root, model: this.model, inspector: this.inspector, outline: this.outline, legend: this.legend, snapshots: this.snapshots, updatePanels: () => this.updatePanels() });
     this.banner = new BoardBanner(this);
     this.header = new BoardHeader(this, {
@@ -176,6 +181,7 @@ export class BoardView implements BoardPage {
     this.cleanups.push(
       this.model.onChange((change) => {
         this.schedule('scene', 'panels');
+        this.projector.refitSoon();
         this.since?.modelChanged();
         this.support.modelChanged();
         if (change.meta) this.metaChanged();
@@ -201,6 +207,7 @@ export class BoardView implements BoardPage {
       // The opening view depends on the screen's size: before the first sync it shows the empty
       // board's centre, and a sync that came before the first measurement is shown again.
       if (first && !this.presentation.following) this.fit();
+      this.projector.refitSoon();
     });
     resize.observe(this.stage);
     this.cleanups.push(() => resize.disconnect());
@@ -229,6 +236,7 @@ export class BoardView implements BoardPage {
 
   readonly destroy = (): void => {
     this.presentation.destroy();
+    this.projector.destroy();
     cancelAnimationFrame(this.frame);
     this.since?.destroy();
     this.side.destroy();
@@ -244,7 +252,8 @@ export class BoardView implements BoardPage {
     if (synced && !this.fitted) {
       this.fitted = true;
       // Someone already following a presenter keeps the presenter's view rather than the opening one.
-      if (!this.presentation.following) this.fit();
+      if (this.projector.active) this.projector.fit();
+      else if (!this.presentation.following) this.fit();
       void this.since?.start();
     }
     if (synced) {
@@ -327,6 +336,22 @@ export class BoardView implements BoardPage {
     const side = this.side.build();
     this.readOnlyShown = this.readOnlyKey();
     const title = this.model.meta.title || t('board.untitled');
+    this.root.classList.toggle('k-projector', this.projector.active);
+    if (this.projector.active) {
+      // The presentation layout: the map alone; the follow bar stays (hidden) since it moves the
+      // projector to the next presented board.
+      this.root.replaceChildren(
+        this.projector.buildStrip(title),
+        h('div', { class: 'k-follow-bar', id: 'k-follow', role: 'status' }),
+        h('main', { class: 'k-main k-projector-main', 'aria-label': title }, [h('h1', { class: 'k-sr-only', id: 'k-board-heading' }, [title]), this.stage]),
+        this.announcer.element,
+      );
+      this.presentation.update();
+      this.updatePanels();
+      this.schedule('scene');
+      this.projector.refitSoon();
+      return;
+    }
     this.root.replaceChildren(
       h('a', { class: 'k-skip', href: '#k-side' }, [t('action.outline')]),
       header,

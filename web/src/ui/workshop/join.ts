@@ -4,7 +4,7 @@ import { t } from '../../i18n';
 import { accessStore } from '../../access/store';
 import { joinLink, workshopLink } from '../../access/links';
 import { copyField } from '../common';
-import { h } from '../dom';
+import { h, icon, ICONS } from '../dom';
 import type { WorkshopContext } from './context';
 
 /** An SVG QR code of `text` (error correction M: readable from a projector across a room). */
@@ -32,12 +32,23 @@ export function joinSection(ctx: WorkshopContext): HTMLElement {
         h('p', {}, [t('workshop.joinHelp', { address: `${location.host}/join` })]),
         code && link ? h('button', { type: 'button', class: 'k-primary', id: 'k-show-code', 'aria-haspopup': 'dialog', onclick: () => showCode(ctx.root, code, link) }, [t('workshop.showCode')]) : null,
         link ? copyField(t('workshop.participantLink'), link) : null,
-        tokens.viewer ? copyField(t('workshop.viewerLink'), workshopLink(origin, w.id, tokens.viewer)) : null,
-        copyField(t('workshop.facilitatorLink'), workshopLink(origin, w.id, ctx.token), 'k-copy-secret'),
+        tokens.viewer ? labelledLink(t('workshop.viewerLinkIcon'), workshopLink(origin, w.id, tokens.viewer), ICONS.present, 'viewer') : null,
+        labelledLink(t('workshop.facilitatorLinkSecret'), workshopLink(origin, w.id, ctx.token), ICONS.key, 'facilitator'),
       ]),
       link ? qr : null,
     ]),
   ]);
+}
+
+/**
+ * A link to copy whose label cannot be mistaken for the other's: its own icon and wording, and the
+ * secret one marked in red. The links differ only in their token, so a cut address would not tell.
+ */
+function labelledLink(label: string, link: string, iconPath: string, which: 'viewer' | 'facilitator'): HTMLElement {
+  const field = copyField(label, link, which === 'facilitator' ? 'k-copy-secret' : 'k-copy-viewer');
+  field.dataset.link = which;
+  field.querySelector('label')?.prepend(icon(iconPath, 16));
+  return field;
 }
 
 /**

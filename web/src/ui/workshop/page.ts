@@ -10,7 +10,7 @@ import { compareAndWallSection } from '../compare-picker';
 import { languageSelect } from '../language';
 import { MergePanel } from '../merge';
 import { errorText, formatDate } from '../common';
-import { h } from '../dom';
+import { h, icon, ICONS } from '../dom';
 import { AssignPanel } from './assign';
 import { BoardCards } from './cards';
 import { WorkshopControls } from './controls';
@@ -44,6 +44,7 @@ export class WorkshopPage implements WorkshopContext {
     this.controls = new WorkshopControls(this);
     accessStore.remember({ kind: 'workshop', id: current.id, title: current.title, role: this.role });
     this.render();
+    if (this.openPresented()) return;
     if (canManage(this.role)) void this.assignPanel.load();
     this.cleanups.push(onLocaleChange(() => this.render()));
     this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
@@ -74,12 +75,25 @@ export class WorkshopPage implements WorkshopContext {
     if (document.visibilityState !== 'visible' || this.busy) return;
     try {
       this.current = await api.workshop(this.current.id, this.token);
+      if (this.openPresented()) return;
       this.controls.polled();
       for (const board of this.current.boards) accessStore.mapBoard(board.id, this.current.id);
       this.updateBoards();
     } catch {
       // The next poll tries again; an action's own error is what the user is shown.
     }
+  }
+
+  /**
+   * A viewer (the projector) opens the presented board by itself, in the presentation layout; it comes
+   * back here, to the waiting screen, when the presentation ends. True when it left the page.
+   */
+  private openPresented(): boolean {
+    const presented = this.current.presenting;
+    if (this.role !== 'viewer' || !presented) return false;
+    accessStore.mapBoard(presented, this.current.id);
+    this.navigate(boardPath(presented), { follow: true, projector: true });
+    return true;
   }
 
   async act(action: () => Promise<string | void>): Promise<void> {
@@ -122,14 +136,20 @@ export class WorkshopPage implements WorkshopContext {
         h('h1', { id: 'k-workshop-title' }, [w.title || t('board.untitled')]),
         h('p', { class: 'k-status', role: 'status', id: 'k-workshop-status' }, [this.status]),
         h('p', { class: 'k-error', role: 'alert', id: 'k-workshop-error' }, [this.error]),
-        manage ? h('div', { class: 'k-workshop-top' }, [joinSection(this), this.controls.section()]) : null,
-        manage ? this.assignPanel.section() : null,
+        this.role === 'viewer' ? h('section', { class: 'k-projector-waiting', id: 'k-projector-waiting', 'aria-labelledby': 'k-waiting-heading' }, [
+          h('h2', { id: 'k-waiting-heading' }, [t('projector.waiting')]),
+          h('p', {}, [t('projector.waitingHelp')]),
+        ]) : null,
         manage ? null : this.myBoardSection(),
-        manage ? compareAndWallSection(w, this.token, this.navigate) : null,
+        // The live overview comes first: it is what the facilitator watches all day.
         h('section', { class: 'k-overview', 'aria-labelledby': 'k-boards-heading' }, [
           h('h2', { id: 'k-boards-heading' }, [manage ? t('workshop.boards', { count: w.boards.length }) : this.role === 'participant' ? t('workshop.pick') : t('workshop.viewerHelp')]),
           this.cards.build(),
+          manage ? this.addBoardForm() : null,
         ]),
+        manage ? h('div', { class: 'k-workshop-top' }, [joinSection(this), this.controls.section()]) : null,
+        manage ? this.assignPanel.section() : null,
+        manage ? compareAndWallSection(w, this.token, this.navigate) : null,
         manage ? this.mergePanel.element : null,
         manage ? h('p', { class: 'k-fineprint' }, [t('workshop.retention', { date: formatDate(w.retentionUntil) })]) : null,
       ]),
@@ -138,6 +158,29 @@ export class WorkshopPage implements WorkshopContext {
     this.updateBoards();
     document.title = `${w.title} · ${t('app.name')}`;
     if (focusedId) document.getElementById(focusedId)?.focus();
+  }
+
+  /** Adds a group board to the workshop; the name is required (the server says so too). */
+  private addBoardForm(): HTMLElement {
+    const name = h('input', { id: 'k-add-board-name', type: 'text', maxlength: 200, required: true, autocomplete: 'off' });
+    const submit = (e: Event) => {
+      e.preventDefault();
+      const title = name.value.trim();
+      if (!title) {
+        name.focus();
+        return;
+      }
+      void this.act(async () => {
+        const board = await api.addBoard(this.current.id, this.token, { title });
+        accessStore.mapBoard(board.id, this.current.id);
+        name.value = '';
+        return t('workshop.boardAdded', { title: board.title });
+      });
+    };
+    return h('form', { class: 'k-row k-wrap k-add-board', id: 'k-add-board', onsubmit: submit }, [
+      h('div', { class: 'k-control-row' }, [h('label', { for: 'k-add-board-name' }, [t('workshop.addBoardName')]), name]),
+      h('button', { type: 'submit', id: 'k-add-board-submit' }, [icon(ICONS.plus, 16), t('workshop.addBoard')]),
+    ]);
   }
 
   /** A participant's own personal board, kept on this device since they joined (others are not listed). */
