@@ -91,7 +91,7 @@ test('running a workshop, as the guide tells it (and the guide\'s screenshots)',
   await f.click('#k-timer-start');
   await waitFor(f, () => /left/.test(document.querySelector('#k-timer-status').textContent));
   await f.click(`[data-lock="${b3}"]`);
-  await waitFor(f, (id) => document.querySelector(`[data-lock="${id}"]`)?.getAttribute('aria-pressed') === 'true', b3);
+  await waitFor(f, (id) => document.querySelector(`[data-board="${id}"]`)?.classList.contains('k-locked'), b3);
   await f.waitForTimeout(300);
   // A taller window for this one, so the controls and every board's card fit in one picture.
   await f.setViewportSize({ width: VIEWPORT.width, height: 1320 });

@@ -124,7 +124,7 @@ test('a facilitator runs a workshop: join by code, overview, lock, snapshot and 
 
   // The facilitator locks Pekka's board: his UI turns read-only and says why.
   await f.click(`[data-lock="${b1}"]`);
-  await waitFor(f, (id) => document.querySelector(`[data-lock="${id}"]`)?.getAttribute('aria-pressed') === 'true', b1);
+  await waitFor(f, (id) => document.querySelector(`[data-board="${id}"]`)?.classList.contains('k-locked'), b1);
   await waitFor(p1, () => /locked this board/.test(document.querySelector('#k-banner')?.textContent ?? ''));
   assert.equal(await p1.locator('[data-tool="actor"]').isVisible(), false, 'no drawing tools on a locked board');
   assert.equal(await p2.locator('#k-banner').isVisible(), false, 'the other group can still edit');

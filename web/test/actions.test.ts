@@ -146,8 +146,11 @@ describe('the header\'s page actions', () => {
     const { commands, done } = page(true, true);
     const lock = PAGE_ACTIONS.find((a) => a.id === 'lock')!;
     expect(lock.icon(commands)).toBe('unlock');
+    expect(lock.currentLabel?.(commands)).toBe('board.lock');
     lock.perform(commands);
-    expect(lock.pressed?.(commands)).toBe(true);
+    // A locked board's button offers to unlock it, and is not also a pressed toggle.
+    expect(lock.currentLabel?.(commands)).toBe('workshop.unlockBoard');
+    expect(lock.pressed).toBeUndefined();
     expect(lock.icon(commands)).toBe('lock');
     for (const action of PAGE_ACTIONS.filter((a) => a.id !== 'lock')) action.perform(commands);
     expect(done).toEqual(['lock', 'present', 'share']);

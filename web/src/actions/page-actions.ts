@@ -41,6 +41,11 @@ export interface PageAction extends Action<BoardPageCommands> {
   icon(context: BoardPageCommands): 'lock' | 'unlock' | 'present' | 'link';
   /** A toggle shows whether it is on (`aria-pressed`). */
   pressed?(context: BoardPageCommands): boolean;
+  /**
+   * A label that says what a press does now ("Lock the board" / "Unlock the board"). Such a button is
+   * not also a pressed toggle: a changing label and `aria-pressed` together would read as a double negation.
+   */
+  currentLabel?(context: BoardPageCommands): MessageKey;
   /** Opens a dialog (`aria-haspopup`). */
   readonly opensDialog?: boolean;
 }
@@ -49,7 +54,7 @@ export const PAGE_ACTIONS: readonly PageAction[] = [
   {
     id: 'lock', label: 'board.lock', group: 'editing', shortcuts: [], elementId: 'k-lock',
     icon: (page) => (page.locked() ? 'lock' : 'unlock'),
-    pressed: (page) => page.locked(),
+    currentLabel: (page) => (page.locked() ? 'workshop.unlockBoard' : 'board.lock'),
     enabled: (page) => page.manages,
     perform: (page) => page.toggleLock(),
   },

@@ -116,7 +116,7 @@ export class BoardHeader {
     const action = pageAction(id);
     const page = this.pageCommands();
     if (!action.enabled(page)) return null;
-    const label = t(action.label);
+    const label = t(action.currentLabel?.(page) ?? action.label);
     return h('button', {
       type: 'button', class: action.pressed ? 'k-ghost k-toggle' : 'k-ghost', id: action.elementId, 'data-action': action.id,
       'aria-label': label, title: actionTitle(label, action), 'aria-pressed': action.pressed ? String(action.pressed(page)) : null,

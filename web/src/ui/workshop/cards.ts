@@ -74,7 +74,7 @@ export class BoardCards {
       h('p', { class: 'k-small-text k-board-people', 'data-people': board.id }),
       h('p', { class: 'k-badge k-presented-badge', 'data-presented': board.id, hidden: true }, [t('workshop.presenting')]),
       manage ? h('div', { class: 'k-row k-wrap k-card-actions' }, [
-        h('button', { type: 'button', class: 'k-small k-toggle', 'data-lock': board.id, 'aria-describedby': titleId, onclick: () => void this.toggleLock(board.id) }, []),
+        h('button', { type: 'button', class: 'k-small', 'data-lock': board.id, 'aria-describedby': titleId, onclick: () => void this.toggleLock(board.id) }, []),
         h('button', { type: 'button', class: 'k-small', 'data-present': board.id, 'aria-describedby': titleId, onclick: () => navigate(path, { present: true }) }, [icon(ICONS.present, 16), t('workshop.present')]),
         h('button', { type: 'button', class: 'k-small', 'data-stop-present': board.id, 'aria-describedby': titleId, hidden: true, onclick: () => void this.stopPresenting() }, [t('present.stop')]),
         board.owned ? h('button', { type: 'button', class: 'k-small k-toggle', 'data-share': board.id, 'aria-describedby': titleId, onclick: () => void this.toggleShared(board.id) }, []) : null,
@@ -105,7 +105,6 @@ export class BoardCards {
     card.classList.toggle('k-locked', board.locked);
     const lock = card.querySelector<HTMLButtonElement>('[data-lock]');
     if (lock) {
-      lock.setAttribute('aria-pressed', String(board.locked));
       // The label says what a press does now: lock an open board, open a locked one.
       lock.replaceChildren(icon(board.locked ? ICONS.lock : ICONS.unlock, 16), board.locked ? t('workshop.unlockBoard') : t('board.lock'));
     }
