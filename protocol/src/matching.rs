@@ -1200,6 +1200,7 @@ mod tests {
                 presenting: None,
                 merged_from: Vec::new(),
                 vote: None,
+                last_restore: None,
             },
             actors: actors
                 .iter()

@@ -667,6 +667,7 @@ fn empty_board() -> BoardExport {
             presenting: None,
             merged_from: Vec::new(),
             vote: None,
+            last_restore: None,
         },
         actors: vec![],
         relations: vec![],

@@ -599,6 +599,7 @@ mod tests {
                 presenting: None,
                 merged_from: Vec::new(),
                 vote: None,
+                last_restore: None,
             },
             actors: vec![
                 actor("a", "<script>alert('x')</script>", 0.0),
