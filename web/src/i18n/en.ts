@@ -545,6 +545,15 @@ export const en = {
   'wall.choose': 'Boards on the wall (2–4)',
   'wall.open': 'Open the wall',
   'wall.count': 'Choose two to four boards.',
+  'key.Space': 'Space',
+  'key.Backspace': 'Backspace',
+  'board.templateFacilitatorOnly': 'The facilitator changes the background, for the whole group at once.',
+  'board.titleFacilitatorOnly': 'The facilitator names the board.',
+  'snapshots.restoreFacilitatorOnly': 'Only the facilitator restores a snapshot into the board, since it rolls back everyone’s work.',
+  'restore.noticeBy': '{who} restored the snapshot “{name}” into this board.',
+  'restore.noticeFacilitator': 'The facilitator restored the snapshot “{name}” into this board.',
+  'restore.undoHint': 'The board as it was just before is kept as the snapshot “{undo}”: restoring that one undoes this.',
+  'restore.undo': 'Undo the restore',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -45,7 +45,12 @@ export class WorkshopPage implements WorkshopContext {
     accessStore.remember({ kind: 'workshop', id: current.id, title: current.title, role: this.role });
     this.render();
     if (canManage(this.role)) void this.assignPanel.load();
-    this.cleanups.push(onLocaleChange(() => this.render()));
+    // A status or error was written in the language of its moment: cleared rather than left in the old one.
+    this.cleanups.push(onLocaleChange(() => {
+      this.status = '';
+      this.error = '';
+      this.render();
+    }));
     this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
     this.thumbTimer = setInterval(() => this.cards.refreshThumbnails(), THUMBNAIL_MS);
     this.clockTimer = setInterval(() => this.controls.updateTimerStatus(), 1000);
