@@ -23,6 +23,7 @@ test('the exported PNG has a title block, a legend of the kinds used and note te
   const boardId = created.workshop.boards[0].id;
   const { facilitator, participant } = created.tokens;
   const { page } = await person('Fanni', { viewport: { width: 1366, height: 900 } });
+  await page.addInitScript(() => localStorage.setItem('kartta.name', 'Fanni'));
   await page.goto(`${server.origin}/b/${encodeURIComponent(boardId)}#t=${encodeURIComponent(facilitator)}`);
   await page.waitForSelector('#k-canvas');
   await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
