@@ -14,7 +14,7 @@ use kartta_protocol::codec::{self, AwarenessEntry, Message};
 use kartta_protocol::schema::{field, root};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
-use yrs::{Doc, Map, ReadTxn, StateVector, Transact, TransactionMut, Update, WriteTxn};
+use yrs::{Any, Doc, Map, Out, ReadTxn, StateVector, Transact, TransactionMut, Update, WriteTxn};
 
 pub type ConnectionId = u64;
 
@@ -33,7 +33,23 @@ pub struct RoomLimits {
     /// Refuse updates that rely on content the board lacks (see
     /// `UpdateShape::missing_dependency`). Only tests of the panic guard turn it off.
     pub refuse_incomplete_updates: bool,
+    /// Put back a participant's change to a [`FACILITATOR_ONLY_META`] field. Off only for
+    /// `--open-boards`, where everyone is a participant and the relay keeps working as before.
+    pub facilitator_only_meta: bool,
 }
+
+/// Fields of `meta` that change the whole group's board at once or speak in the facilitator's
+/// name: the background, the title (the catalog keeps it too, for the workshop overview, so
+/// only the rename API writes it) and the notice of a restore (a participant could forge one).
+/// Only the facilitator's connection and the server's own edits change them.
+pub const FACILITATOR_ONLY_META: [&str; 3] = [
+    field::meta::TEMPLATE,
+    field::meta::TITLE,
+    field::meta::LAST_RESTORE,
+];
+
+/// The reason a participant is told (Yjs "permission denied") when such a change was put back.
+pub const FACILITATOR_ONLY_REASON: &str = "facilitator-only";
 
 impl Default for RoomLimits {
     fn default() -> Self {
@@ -44,6 +60,7 @@ impl Default for RoomLimits {
             max_pending_bytes: 1024 * 1024,
             awareness_timeout: Duration::from_secs(30),
             refuse_incomplete_updates: true,
+            facilitator_only_meta: true,
         }
     }
 }
@@ -75,6 +92,22 @@ pub enum Note {
     /// The stored board was written in a newer layout (`meta.schemaVersion`) than this server
     /// knows; it is served as it is, not upgraded.
     NewerSchema { version: u32 },
+}
+
+/// The facilitator-only fields of `meta`, in [`FACILITATOR_ONLY_META`]'s order. A nested type
+/// there (only a hostile client writes one) reads as absent, so putting back removes it.
+fn facilitator_only_meta_values(doc: &Doc) -> Vec<Option<Any>> {
+    let txn = doc.transact();
+    let meta = txn.get_map(root::META);
+    FACILITATOR_ONLY_META
+        .iter()
+        .map(
+            |key| match meta.as_ref().and_then(|meta| meta.get(&txn, key)) {
+                Some(Out::Any(value)) => Some(value),
+                _ => None,
+            },
+        )
+        .collect()
 }
 
 impl SyncEffects {
@@ -443,6 +476,10 @@ impl RoomCore {
                 return;
             }
         };
+        // Read before the update goes in, so a participant's change to a facilitator-only
+        // field can be put back (a CRDT update cannot be refused in part once applied).
+        let guarded_meta = (state.role == Role::Participant && self.limits.facilitator_only_meta)
+            .then(|| facilitator_only_meta_values(&self.doc));
         let limits = &self.limits;
         let pending_bytes = &mut self.pending_bytes;
         let doc = &self.doc;
@@ -491,8 +528,44 @@ impl RoomCore {
             });
             effects.close(connection, CloseReason::MalformedMessage);
         }
+        if let Some(before) = guarded_meta {
+            if facilitator_only_meta_values(&self.doc) != before {
+                self.put_back_meta(&before);
+                effects.replies.push((
+                    connection,
+                    Bytes::from(codec::encode_permission_denied(FACILITATOR_ONLY_REASON)),
+                ));
+            }
+        }
         // Whatever did integrate (even before an error) was observed and must be kept.
         self.collect_observed(effects);
+    }
+
+    /// Writes the facilitator-only fields back as they were, and folds the participant's update
+    /// and the putting back into one update, so no client ever shows the change.
+    fn put_back_meta(&mut self, before: &[Option<Any>]) {
+        {
+            let mut txn = self.doc.transact_mut_with(SERVER_ORIGIN);
+            let meta = txn.get_or_insert_map(root::META);
+            for (key, value) in FACILITATOR_ONLY_META.iter().zip(before) {
+                match value {
+                    Some(value) => {
+                        meta.insert(&mut txn, *key, value.clone());
+                    }
+                    None => {
+                        meta.remove(&mut txn, key);
+                    }
+                }
+            }
+        }
+        if let Ok(mut observed) = self.observed_updates.lock() {
+            if observed.len() > 1 {
+                let parts: Vec<&[u8]> = observed.iter().map(|update| update.as_ref()).collect();
+                if let Ok(merged) = yrs::merge_updates_v1(&parts) {
+                    *observed = vec![Bytes::from(merged)];
+                }
+            }
+        }
     }
 
     fn collect_observed(&mut self, effects: &mut SyncEffects) {
@@ -759,6 +832,90 @@ mod tests {
             [Message::Auth(Some(_))]
         ));
         assert!(BoardView::read(&room.doc().transact()).actors.is_empty());
+    }
+
+    #[test]
+    fn a_participants_change_of_the_background_is_put_back_and_the_rest_kept() {
+        let mut room = room();
+        room.join(1, Role::Participant).unwrap();
+        room.join(2, Role::Facilitator).unwrap();
+        let mut effects = SyncEffects::default();
+        room.edit(&mut effects, |txn| {
+            let meta = txn.get_or_insert_map(root::META);
+            meta.insert(txn, field::meta::TEMPLATE, "rings");
+        });
+        // A client that has the board and changes the background and adds an actor at once.
+        let client = Doc::new();
+        let state = room
+            .doc()
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        client
+            .transact_mut()
+            .apply_update(Update::decode_v1(&state).unwrap())
+            .unwrap();
+        let change = |template: &str, actor: &str| {
+            let meta = client.get_or_insert_map(root::META);
+            let actors = client.get_or_insert_map(root::ACTORS);
+            let mut txn = client.transact_mut();
+            meta.insert(&mut txn, field::meta::TEMPLATE, template);
+            let element = actors.insert(&mut txn, actor, yrs::MapPrelim::default());
+            element.insert(&mut txn, field::actor::NAME, "Salon kaupunki");
+            element.insert(&mut txn, field::actor::KIND, "municipality");
+            element.insert(&mut txn, field::actor::X, 0.0);
+            element.insert(&mut txn, field::actor::Y, 0.0);
+            Message::Update(Bytes::from(txn.encode_update_v1()))
+        };
+        let mut effects = SyncEffects::default();
+        room.handle(
+            1,
+            change("blank", "from-participant"),
+            Instant::now(),
+            &mut effects,
+        );
+        let board = BoardView::read(&room.doc().transact());
+        assert_eq!(
+            board.meta.template,
+            kartta_protocol::schema::Template::Rings
+        );
+        assert!(
+            board.actor("from-participant").is_some(),
+            "the rest of the update stays"
+        );
+        assert_eq!(
+            effects.updates.len(),
+            1,
+            "the change and its putting back travel as one"
+        );
+        assert!(matches!(only(&effects.replies[0].1),
+            Message::Auth(Some(reason)) if reason == FACILITATOR_ONLY_REASON));
+        // Another client applying what was broadcast never sees the participant's background.
+        let other = Doc::new();
+        other
+            .transact_mut()
+            .apply_update(Update::decode_v1(&state).unwrap())
+            .unwrap();
+        other
+            .transact_mut()
+            .apply_update(Update::decode_v1(&effects.updates[0]).unwrap())
+            .unwrap();
+        assert_eq!(
+            BoardView::read(&other.transact()).meta.template,
+            kartta_protocol::schema::Template::Rings
+        );
+
+        let mut effects = SyncEffects::default();
+        room.handle(
+            2,
+            change("sectors", "from-facilitator"),
+            Instant::now(),
+            &mut effects,
+        );
+        assert_eq!(
+            BoardView::read(&room.doc().transact()).meta.template,
+            kartta_protocol::schema::Template::Sectors
+        );
+        assert!(effects.replies.is_empty());
     }
 
     #[test]

@@ -276,6 +276,10 @@ pub struct UpdateBoardRequest {
     pub title: Option<String>,
     #[ts(optional)]
     pub locked: Option<bool>,
+    /// The background switches the whole group's board at once, so only the facilitator
+    /// changes it (also refused over the websocket from anyone else).
+    #[ts(optional)]
+    pub template: Option<Template>,
     /// Shares (or stops sharing) a personal board made at join; see `ShareRequest`.
     #[ts(optional)]
     pub shared: Option<bool>,
@@ -347,6 +351,15 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Restored {
     pub saved: Snapshot,
+}
+
+/// The optional body of `POST /api/snapshots/{id}/restore` (facilitator): the name shown to
+/// every member in the notice of the restore.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RestoreRequest {
+    #[serde(default)]
+    #[ts(optional)]
+    pub author: Option<String>,
 }
 
 /// `POST /api/snapshots/{id}/fork`: a new board in the same workshop with the snapshot's content.

@@ -496,6 +496,7 @@ mod tests {
                 presenting: None,
                 merged_from: Vec::new(),
                 vote: None,
+                last_restore: None,
             },
             actors: vec![actor("a"), actor("b"), actor("c")],
             relations: vec![RelationView {

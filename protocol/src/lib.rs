@@ -11,6 +11,7 @@ pub mod lib0;
 pub mod matching;
 pub mod merge;
 pub mod placement;
+pub mod restore_notice;
 pub mod schema;
 pub mod style;
 pub mod typescript;

@@ -1201,6 +1201,7 @@ mod tests {
                 presenting: None,
                 merged_from: Vec::new(),
                 vote: None,
+                last_restore: None,
             },
             actors: actors
                 .iter()

@@ -43,6 +43,10 @@ pub mod field {
         /// The layout of the document as a number (`CURRENT_SCHEMA_VERSION`); absent on boards
         /// written before it existed. Written by the server only, see [`crate::schema::upgrade`].
         pub const SCHEMA_VERSION: &str = "schemaVersion";
+        /// The facilitator's last restore of a snapshot
+        /// (`crate::restore_notice::RestoreNotice`), so every member is told who restored what
+        /// and how to undo it. Written by the server only, in the restore's own transaction.
+        pub const LAST_RESTORE: &str = "lastRestore";
     }
     pub mod actor {
         pub const NAME: &str = "name";
@@ -305,6 +309,10 @@ pub struct MetaView {
     /// The maps a merged board was made from (empty on other boards).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
+    /// Absent until the facilitator restores a snapshot into the board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub last_restore: Option<crate::restore_notice::RestoreNotice>,
 }
 
 /// Serde for fields derived from others: written like any value, but whatever a file holds
@@ -481,6 +489,10 @@ impl BoardView {
                 .as_ref()
                 .and_then(|m| any(m, txn, field::meta::VOTE))
                 .and_then(|value| crate::vote::VoteView::from_any(&value)),
+            last_restore: meta
+                .as_ref()
+                .and_then(|m| any(m, txn, field::meta::LAST_RESTORE))
+                .and_then(|value| crate::restore_notice::RestoreNotice::from_any(&value)),
         };
         let support = |sources: &[String]| {
             (!meta.merged_from.is_empty() && !sources.is_empty())

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::{api, card, close, codec, matching, placement, schema, style, vote};
+use crate::{api, card, close, codec, matching, placement, restore_notice, schema, style, vote};
 
 /// An enum that travels as string codes.
 pub trait StringCodes {
@@ -114,6 +114,7 @@ pub fn definitions() -> String {
                     ("mergedFrom", field::meta::MERGED_FROM),
                     ("vote", field::meta::VOTE),
                     ("schemaVersion", field::meta::SCHEMA_VERSION),
+                    ("lastRestore", field::meta::LAST_RESTORE),
                 ]),
             ),
             (
@@ -268,6 +269,7 @@ pub fn definitions() -> String {
         &dashes,
     );
     declared::<vote::VoteView>(&mut out);
+    declared::<restore_notice::RestoreNotice>(&mut out);
     declared::<schema::MetaView>(&mut out);
     declared::<schema::ActorView>(&mut out);
     declared::<schema::RelationView>(&mut out);
@@ -299,6 +301,7 @@ pub fn definitions() -> String {
     declared::<api::CreateSnapshotRequest>(&mut out);
     declared::<api::Snapshot>(&mut out);
     declared::<api::Restored>(&mut out);
+    declared::<api::RestoreRequest>(&mut out);
     declared::<api::Forked>(&mut out);
     declared::<api::BoardExport>(&mut out);
     declared::<api::Imported>(&mut out);

@@ -99,7 +99,11 @@ impl Server {
         let rooms = Rooms::new(RoomContext {
             persister: Persister::start(store, metrics.clone()),
             metrics: metrics.clone(),
-            limits: config.limits.room_limits(),
+            // Everyone is a participant on open boards: there the background stays theirs.
+            limits: kartta_core::room_core::RoomLimits {
+                facilitator_only_meta: !config.open_boards,
+                ..config.limits.room_limits()
+            },
             idle_unload_after: config.limits.idle_unload_after(),
             compact_after_updates: config.limits.compact_after_updates,
             awareness_window: std::time::Duration::from_millis(config.limits.awareness_window_ms),

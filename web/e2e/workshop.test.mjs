@@ -151,11 +151,16 @@ test('a facilitator runs a workshop: join by code, overview, lock, snapshot and 
   assert.match(await fb.textContent('#k-banner'), /only you can change it/);
   await fb.close();
 
-  // Paula takes a snapshot of her board, changes the board, then restores the snapshot.
+  // Paula takes a snapshot of her board and changes the board. Restoring rolls back the whole group's
+  // work, so her panel offers no restore and says who does it; the background is the facilitator's too.
   await p2.click('#k-tab-snapshots');
   await p2.fill('#k-snapshot-name', 'Ennen muutosta');
   await p2.click('#k-snapshot-take');
   await p2.waitForSelector('.k-snapshot');
+  assert.equal(await p2.locator('[data-restore]').count(), 0, 'a participant is offered no restore');
+  assert.match(await p2.textContent('#k-restore-facilitator-only'), /Only the facilitator restores/);
+  assert.equal(await p2.locator('#k-template').isDisabled(), true, 'a participant cannot switch the background');
+  assert.match(await p2.getAttribute('#k-template', 'title'), /The facilitator changes the background/);
   await p2.screenshot({ path: `${ARTIFACTS}/e2e-snapshots.png` });
   await axeScan(p2, 'snapshot panel');
   const ids = await p2.evaluate(() => Object.fromEntries([...window.kartta.model.actors.values()].map((a) => [a.name, a.id])));
@@ -163,16 +168,39 @@ test('a facilitator runs a workshop: join by code, overview, lock, snapshot and 
   await placeActor(p2, 'Uusi toimija', 0, 150);
   assert.deepEqual(await actorNames(p2), ['Kyläyhdistys', 'Uusi toimija']);
   const snapshotId = await p2.getAttribute('.k-snapshot', 'data-snapshot');
-  await p2.click(`[data-restore="${snapshotId}"]`);
-  await p2.waitForSelector('#k-confirm-text');
-  assert.match(await p2.textContent('#k-confirm-text'), /saved as a snapshot first/);
-  await p2.click('#k-confirm-ok');
+
+  // The facilitator restores it on Paula's board; Paula, connected, is told who restored what and how
+  // to undo it, and the notice follows her language switch.
+  const fr = await fContext.newPage();
+  await fr.goto(`${server.origin}/b/${b2}`);
+  await fr.waitForSelector('#k-canvas');
+  await waitFor(fr, () => window.kartta.model.actors.size === 2);
+  await fr.click('#k-tab-snapshots');
+  await fr.click(`[data-restore="${snapshotId}"]`);
+  await fr.waitForSelector('#k-confirm-text');
+  assert.match(await fr.textContent('#k-confirm-text'), /saved as a snapshot first/);
+  await fr.click('#k-confirm-ok');
   await waitFor(p2, () => {
     const names = [...window.kartta.model.actors.values()].map((a) => a.name).sort().join('|');
     return names === 'Kyläyhdistys|Rahasto';
   }, undefined, 15_000);
-  await waitFor(p2, () => document.querySelectorAll('.k-snapshot').length >= 2);
-  assert.match(await p2.textContent('#k-snapshot-status'), /Restored/);
+  await p2.waitForSelector('#k-notice[data-notice="restore"]');
+  const notice = await p2.textContent('#k-notice');
+  assert.match(notice, /Fanni restored the snapshot “Ennen muutosta” into this board\./);
+  assert.match(notice, /kept as the snapshot “Before restoring “Ennen muutosta””: restoring that one undoes this/);
+  assert.equal(await p2.locator('#k-undo-restore').count(), 0, 'only the facilitator is offered the undo');
+  await p2.screenshot({ path: `${ARTIFACTS}/e2e-restore-notice-participant.png` });
+  await axeScan(p2, 'restore notice (participant)');
+  await fr.waitForSelector('#k-notice[data-notice="restore"] #k-undo-restore');
+  await fr.screenshot({ path: `${ARTIFACTS}/e2e-restore-notice-facilitator.png` });
+  await axeScan(fr, 'restore notice (facilitator)');
+  await waitFor(fr, () => /Restored/.test(document.querySelector('#k-snapshot-status')?.textContent ?? ''));
+  await p2.selectOption('#k-lang', 'sv');
+  await waitFor(p2, () => /Fanni återställde ögonblicksbilden/.test(document.querySelector('#k-notice')?.textContent ?? ''));
+  await p2.screenshot({ path: `${ARTIFACTS}/e2e-restore-notice-sv.png` });
+  await p2.selectOption('#k-lang', 'en');
+  await waitFor(p2, () => document.querySelectorAll('.k-snapshot').length >= 1);
+  await fr.close();
 
   // The snapshot opens read-only.
   await p2.click(`[data-open="${snapshotId}"]`);

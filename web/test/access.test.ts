@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   boardLink, formatJoinCode, hashWithoutToken, joinLink, parseBoardInput, parseRoute, parseWorkshopInput, tokenFromHash, withToken, workshopLink,
 } from '../src/access/links';
-import { canEdit, canExport, canImport, canManage, canRestore, canSnapshot, higherRole, readOnlyReason } from '../src/access/roles';
+import { canChangeBackground, canEdit, canExport, canImport, canManage, canRestore, canSnapshot, higherRole, readOnlyReason } from '../src/access/roles';
 import { AccessStore, memoryStorage } from '../src/access/store';
 import { resolveBoard, resolveWorkshop } from '../src/access/resolve';
 import { ApiError, csvSheet } from '../src/api/client';
@@ -70,16 +70,16 @@ describe('roles', () => {
   it('matches the server’s rules for every role, locked and unlocked', () => {
     const table = roles.flatMap((role) => [false, true].map((locked) => ({
       role, locked,
-      edit: canEdit(role, locked), restore: canRestore(role, locked), import: canImport(role, locked),
+      edit: canEdit(role, locked), restore: canRestore(role), background: canChangeBackground(role), import: canImport(role, locked),
       snapshot: canSnapshot(role), export: canExport(role), manage: canManage(role), why: readOnlyReason(role, locked),
     })));
     expect(table).toEqual([
-      { role: 'viewer', locked: false, edit: false, restore: false, import: false, snapshot: false, export: false, manage: false, why: 'viewer' },
-      { role: 'viewer', locked: true, edit: false, restore: false, import: false, snapshot: false, export: false, manage: false, why: 'viewer' },
-      { role: 'participant', locked: false, edit: true, restore: true, import: true, snapshot: true, export: true, manage: false, why: null },
-      { role: 'participant', locked: true, edit: false, restore: false, import: false, snapshot: true, export: true, manage: false, why: 'locked' },
-      { role: 'facilitator', locked: false, edit: true, restore: true, import: true, snapshot: true, export: true, manage: true, why: null },
-      { role: 'facilitator', locked: true, edit: true, restore: true, import: true, snapshot: true, export: true, manage: true, why: null },
+      { role: 'viewer', locked: false, edit: false, restore: false, background: false, import: false, snapshot: false, export: false, manage: false, why: 'viewer' },
+      { role: 'viewer', locked: true, edit: false, restore: false, background: false, import: false, snapshot: false, export: false, manage: false, why: 'viewer' },
+      { role: 'participant', locked: false, edit: true, restore: false, background: false, import: true, snapshot: true, export: true, manage: false, why: null },
+      { role: 'participant', locked: true, edit: false, restore: false, background: false, import: false, snapshot: true, export: true, manage: false, why: 'locked' },
+      { role: 'facilitator', locked: false, edit: true, restore: true, background: true, import: true, snapshot: true, export: true, manage: true, why: null },
+      { role: 'facilitator', locked: true, edit: true, restore: true, background: true, import: true, snapshot: true, export: true, manage: true, why: null },
     ]);
     expect(higherRole('viewer', 'facilitator')).toBe('facilitator');
     expect(higherRole(null, 'participant')).toBe('participant');

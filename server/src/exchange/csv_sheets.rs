@@ -340,7 +340,7 @@ pub fn relations_sheet(board: &BoardExport, options: SheetOptions) -> Vec<u8> {
 
 /// The words people read for the codes, in the label columns. The same words as the web app's
 /// (`web/src/i18n/*.ts`, the keys below), which a test checks.
-mod labels {
+pub(crate) mod labels {
     use kartta_protocol::schema::{
         ActorKind, Coordination, Direction, Locale, RelationKind, RelationStatus, RingPlacement,
         Sector, Stance, Strength,
@@ -385,7 +385,7 @@ mod labels {
         ("actorKind.residents", ["Asukkaat", "Invånare", "Residents"]),
         ("actorKind.funder", ["Rahoittaja", "Finansiär", "Funder"]),
         ("actorKind.media", ["Media", "Medier", "Media"]),
-        ("actorKind.other", ["Muu", "Annan", "Other"]),
+        ("actorKind.other", ["Muu", "Övrig", "Other"]),
         (
             "relationKind.collaboration",
             ["Yhteistyö", "Samarbete", "Collaboration"],
@@ -414,7 +414,7 @@ mod labels {
                 "Conflict or tension",
             ],
         ),
-        ("relationKind.other", ["Muu", "Annan", "Other"]),
+        ("relationKind.other", ["Muu", "Övrig", "Other"]),
         (
             "direction.none",
             ["Ei suuntaa", "Ingen riktning", "No direction"],
@@ -442,7 +442,7 @@ mod labels {
         ),
         ("status.existing", ["Nykyinen", "Befintlig", "Existing"]),
         ("status.desired", ["Toivottu", "Önskad", "Desired"]),
-        ("status.weakening", ["Heikkenevä", "Försvagas", "Weakening"]),
+        ("status.weakening", ["Heikkenevä", "Försvagad", "Weakening"]),
         ("stance.supports", ["Tukee", "Stöder", "Supports"]),
         ("stance.neutral", ["Neutraali", "Neutral", "Neutral"]),
         ("stance.opposes", ["Vastustaa", "Motsätter sig", "Opposes"]),
@@ -501,31 +501,31 @@ mod labels {
             .map_or(code, |(_, words)| words[column])
     }
 
-    pub(super) fn actor_kind(kind: ActorKind, locale: Locale) -> &'static str {
+    pub(crate) fn actor_kind(kind: ActorKind, locale: Locale) -> &'static str {
         label("actorKind", kind.code(), locale)
     }
-    pub(super) fn stance(stance: Stance, locale: Locale) -> &'static str {
+    pub(crate) fn stance(stance: Stance, locale: Locale) -> &'static str {
         label("stance", stance.code(), locale)
     }
-    pub(super) fn ring(ring: RingPlacement, locale: Locale) -> &'static str {
+    pub(crate) fn ring(ring: RingPlacement, locale: Locale) -> &'static str {
         label("ring", ring.code(), locale)
     }
-    pub(super) fn sector(sector: Sector, locale: Locale) -> &'static str {
+    pub(crate) fn sector(sector: Sector, locale: Locale) -> &'static str {
         label("sector", sector.code(), locale)
     }
-    pub(super) fn relation_kind(kind: RelationKind, locale: Locale) -> &'static str {
+    pub(crate) fn relation_kind(kind: RelationKind, locale: Locale) -> &'static str {
         label("relationKind", kind.code(), locale)
     }
-    pub(super) fn direction(direction: Direction, locale: Locale) -> &'static str {
+    pub(crate) fn direction(direction: Direction, locale: Locale) -> &'static str {
         label("direction", direction.code(), locale)
     }
-    pub(super) fn strength(strength: Strength, locale: Locale) -> &'static str {
+    pub(crate) fn strength(strength: Strength, locale: Locale) -> &'static str {
         label("strength", strength.code(), locale)
     }
-    pub(super) fn coordination(coordination: Coordination, locale: Locale) -> &'static str {
+    pub(crate) fn coordination(coordination: Coordination, locale: Locale) -> &'static str {
         label("coordination", coordination.code(), locale)
     }
-    pub(super) fn status(status: RelationStatus, locale: Locale) -> &'static str {
+    pub(crate) fn status(status: RelationStatus, locale: Locale) -> &'static str {
         label("status", status.code(), locale)
     }
 }
@@ -667,6 +667,7 @@ fn empty_board() -> BoardExport {
             presenting: None,
             merged_from: Vec::new(),
             vote: None,
+            last_restore: None,
         },
         actors: vec![],
         relations: vec![],

@@ -187,6 +187,298 @@ pub fn svg(board: &BoardExport) -> String {
     draw(board, bounds(board))
 }
 
+/// What an exported picture says around the drawing, so it can be shown or printed alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caption {
+    pub workshop_title: String,
+    /// The workshop's language: the date, the legend's words and the title's fallback.
+    pub locale: Locale,
+    /// Unix seconds: when the board was exported, or when the snapshot was taken.
+    pub at: i64,
+}
+
+/// The board as an exported picture: a title block above the drawing (board title, workshop
+/// title, date) and a legend below it of the actor kinds and relation styles the board uses.
+pub fn presentable_svg(board: &BoardExport, caption: &Caption) -> String {
+    let map = bounds(board);
+    // Text is sized to the picture, so a wide map's title reads as well as a small one's.
+    let scale = (map.width / 1200.0).max(1.0);
+    let legend = legend_items(board, caption.locale);
+    let legend_rows = legend_rows(&legend, map.width, scale);
+    let title_band = 120.0 * scale;
+    let legend_band = if legend_rows.is_empty() {
+        0.0
+    } else {
+        (24.0 + legend_rows.len() as f64 * LEGEND_ROW * 1.0 + 16.0) * scale
+    };
+    let whole = Bounds {
+        x: map.x,
+        y: map.y - title_band,
+        width: map.width,
+        height: map.height + title_band + legend_band,
+    };
+    let drawing = draw(board, map);
+    let inner = drawing
+        .find("</title>")
+        .map(|end| end + "</title>".len())
+        .unwrap_or(0);
+    let mut out = String::with_capacity(drawing.len() + 4096);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{:.1} {:.1} {:.1} {:.1}\" width=\"{:.0}\" height=\"{:.0}\" font-family=\"{FONT}\">",
+        whole.x, whole.y, whole.width, whole.height, whole.width, whole.height
+    );
+    let title = if board.meta.title.trim().is_empty() {
+        untitled(caption.locale)
+    } else {
+        board.meta.title.as_str()
+    };
+    let _ = write!(out, "<title>{}</title>", escape(title));
+    let _ = write!(
+        out,
+        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ffffff\"/>",
+        whole.x, whole.y, whole.width, whole.height
+    );
+    let left = map.x + MARGIN;
+    let _ = write!(
+        out,
+        "<text class=\"k-caption-title\" x=\"{left:.1}\" y=\"{:.1}\" font-size=\"{:.1}\" font-weight=\"700\" fill=\"#111827\">{}</text>",
+        whole.y + 56.0 * scale,
+        36.0 * scale,
+        escape(title)
+    );
+    let subtitle: Vec<String> = [
+        caption.workshop_title.trim().to_owned(),
+        date_text(caption.at, caption.locale),
+    ]
+    .into_iter()
+    .filter(|part| !part.is_empty())
+    .collect();
+    let _ = write!(
+        out,
+        "<text class=\"k-caption-subtitle\" x=\"{left:.1}\" y=\"{:.1}\" font-size=\"{:.1}\" fill=\"#4b5563\">{}</text>",
+        whole.y + 94.0 * scale,
+        22.0 * scale,
+        escape(&subtitle.join(" · "))
+    );
+    // The drawing itself, nested so its own coordinates stay as they are.
+    let _ = write!(
+        out,
+        "<svg x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" viewBox=\"{:.1} {:.1} {:.1} {:.1}\">",
+        map.x, map.y, map.width, map.height, map.x, map.y, map.width, map.height
+    );
+    out.push_str(&drawing[inner..]);
+    let legend_top = map.y + map.height;
+    for (row_index, row) in legend_rows.iter().enumerate() {
+        let y = legend_top + (24.0 + row_index as f64 * LEGEND_ROW + LEGEND_ROW / 2.0) * scale;
+        for (x_offset, item) in row {
+            let x = left + x_offset * scale;
+            legend_item(&mut out, item, x, y, scale);
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Height of one row of the legend, and the room a swatch takes before its label.
+const LEGEND_ROW: f64 = 36.0;
+const LEGEND_SWATCH: f64 = 44.0;
+const LEGEND_GAP: f64 = 28.0;
+/// Average width of a character of the legend's 18 px labels.
+const LEGEND_CHAR_WIDTH: f64 = 10.0;
+
+/// One entry of the legend: an actor kind (its shape and colour) or a relation style.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LegendItem {
+    Kind {
+        label: &'static str,
+        color: &'static str,
+        shape: &'static str,
+    },
+    Relation {
+        label: &'static str,
+        color: &'static str,
+        dash: &'static str,
+    },
+}
+
+impl LegendItem {
+    fn label(&self) -> &'static str {
+        match self {
+            LegendItem::Kind { label, .. } | LegendItem::Relation { label, .. } => label,
+        }
+    }
+}
+
+/// The actor kinds, relation kinds and relation statuses the board uses, each once, in the
+/// order of their codes; a status is listed only when it is not the plain line ("existing").
+pub fn legend_items(board: &BoardExport, locale: Locale) -> Vec<LegendItem> {
+    use crate::exchange::csv_sheets::labels;
+    use kartta_protocol::schema::{ActorKind, RelationKind};
+    let mut kinds: Vec<ActorKind> = board.actors.iter().map(|actor| actor.kind).collect();
+    kinds.sort_by_key(|kind| kind.code());
+    kinds.dedup();
+    let mut relation_kinds: Vec<RelationKind> = board
+        .relations
+        .iter()
+        .map(|relation| relation.kind)
+        .collect();
+    relation_kinds.sort_by_key(|kind| kind.code());
+    relation_kinds.dedup();
+    let mut statuses: Vec<RelationStatus> = board
+        .relations
+        .iter()
+        .map(|relation| relation.status)
+        .filter(|status| !status_dash(*status).is_empty())
+        .collect();
+    statuses.sort_by_key(|status| status.code());
+    statuses.dedup();
+    let mut items: Vec<LegendItem> = kinds
+        .into_iter()
+        .map(|kind| {
+            let style = actor_style(kind);
+            LegendItem::Kind {
+                label: labels::actor_kind(kind, locale),
+                color: style.color,
+                shape: style.shape,
+            }
+        })
+        .collect();
+    items.extend(relation_kinds.into_iter().map(|kind| LegendItem::Relation {
+        label: labels::relation_kind(kind, locale),
+        color: relation_color(kind),
+        dash: "",
+    }));
+    items.extend(statuses.into_iter().map(|status| LegendItem::Relation {
+        label: labels::status(status, locale),
+        color: "#475569",
+        dash: status_dash(status),
+    }));
+    items
+}
+
+/// The legend's items in rows that fit `width` (in units of the unscaled legend), each with its
+/// offset from the left edge.
+fn legend_rows(items: &[LegendItem], width: f64, scale: f64) -> Vec<Vec<(f64, LegendItem)>> {
+    let room = (width / scale - 2.0 * MARGIN).max(200.0);
+    let mut rows: Vec<Vec<(f64, LegendItem)>> = Vec::new();
+    let mut x = 0.0;
+    for item in items {
+        let item_width =
+            LEGEND_SWATCH + item.label().chars().count() as f64 * LEGEND_CHAR_WIDTH + LEGEND_GAP;
+        if rows.is_empty() || (x + item_width > room && x > 0.0) {
+            rows.push(Vec::new());
+            x = 0.0;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push((x, item.clone()));
+        }
+        x += item_width;
+    }
+    rows
+}
+
+fn legend_item(out: &mut String, item: &LegendItem, x: f64, y: f64, scale: f64) {
+    match item {
+        LegendItem::Kind { color, shape, .. } => {
+            let _ = write!(
+                out,
+                "<path d=\"{shape}\" transform=\"translate({:.1} {y:.1}) scale({:.2})\" fill=\"{color}\"/>",
+                x + 14.0 * scale,
+                scale * 0.9
+            );
+        }
+        LegendItem::Relation { color, dash, .. } => {
+            let dash = if dash.is_empty() {
+                String::new()
+            } else {
+                format!(" stroke-dasharray=\"{dash}\"")
+            };
+            let _ = write!(
+                out,
+                "<line x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{color}\" stroke-width=\"{:.1}\" stroke-linecap=\"round\"{dash}/>",
+                x + 32.0 * scale,
+                3.0 * scale
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        "<text class=\"k-legend-label\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"{:.1}\" fill=\"#1f2933\">{}</text>",
+        x + LEGEND_SWATCH * scale,
+        y + 6.0 * scale,
+        18.0 * scale,
+        escape(item.label())
+    );
+}
+
+fn untitled(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Fi => "Nimetön kartta",
+        Locale::Sv => "Namnlös karta",
+        Locale::En => "Untitled map",
+    }
+}
+
+/// A date as people of `locale` write it: 3.12.2026, 3 december 2026, 3 December 2026. In UTC:
+/// an export made just after midnight in Finland may carry the day before.
+pub fn date_text(unix_seconds: i64, locale: Locale) -> String {
+    let (year, month, day) = civil_date(unix_seconds.div_euclid(86_400));
+    const SV: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month_index = (month as usize).saturating_sub(1).min(11);
+    match locale {
+        Locale::Fi => format!("{day}.{month}.{year}"),
+        Locale::Sv => format!("{day} {} {year}", SV[month_index]),
+        Locale::En => format!("{day} {} {year}", EN[month_index]),
+    }
+}
+
+/// Year, month and day of a count of days since 1970-01-01 (Howard Hinnant's civil-from-days).
+fn civil_date(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_part = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_part + 2) / 5 + 1) as u32;
+    let month = (if month_part < 10 {
+        month_part + 3
+    } else {
+        month_part - 9
+    }) as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 /// The board cropped to what is drawn on it (the template shows behind it), for overviews
 /// where the whole template would make the actors too small to read.
 pub fn thumbnail_svg(board: &BoardExport) -> String {
@@ -399,8 +691,60 @@ fn relation_line(
     }
 }
 
+/// Average width of a character of a sticky note's 15 px text, and of a label's 20 px bold
+/// text, as the canvas counts them (`web/src/render/elements.ts`).
+const NOTE_CHAR_WIDTH: f64 = 8.0;
+const LABEL_CHAR_WIDTH: f64 = 11.0;
+const NOTE_LINE_HEIGHT: f64 = 19.0;
+const LABEL_LINE_HEIGHT: f64 = 24.0;
+const LABEL_MAX_LINES: usize = 6;
+
+/// Breaks `text` into lines of at most `max_chars` characters at spaces (a longer word is cut),
+/// keeping its own line breaks; past `max_lines` the last line ends in an ellipsis. The same
+/// rule as the canvas's `wrapText` (`web/src/render/svg.ts`), so an export wraps a note as the
+/// board shows it.
+pub fn wrap_text(text: &str, max_chars: usize, max_lines: usize) -> Vec<String> {
+    let max_chars = max_chars.max(1);
+    let max_lines = max_lines.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut line_chars = 0;
+        for word in paragraph.split_whitespace() {
+            let mut rest: Vec<char> = word.chars().collect();
+            while rest.len() > max_chars {
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                line_chars = 0;
+                lines.push(rest[..max_chars].iter().collect());
+                rest.drain(..max_chars);
+            }
+            if line.is_empty() {
+                line = rest.iter().collect();
+                line_chars = rest.len();
+            } else if line_chars + 1 + rest.len() <= max_chars {
+                line.push(' ');
+                line.extend(rest.iter());
+                line_chars += 1 + rest.len();
+            } else {
+                lines.push(std::mem::replace(&mut line, rest.iter().collect()));
+                line_chars = rest.len();
+            }
+        }
+        lines.push(line);
+    }
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            let kept: String = last.chars().take(max_chars.saturating_sub(1)).collect();
+            *last = format!("{kept}…");
+        }
+    }
+    lines
+}
+
 fn note_box(out: &mut String, note: &kartta_protocol::schema::NoteView) {
-    let lines: Vec<&str> = note.body.lines().take(12).collect();
     match note.variant {
         NoteVariant::Sticky => {
             let fill = safe_color(&note.color, "#fef08a");
@@ -409,24 +753,33 @@ fn note_box(out: &mut String, note: &kartta_protocol::schema::NoteView) {
                 "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"4\" fill=\"{fill}\" stroke=\"#d6c25a\"/>",
                 note.x, note.y, note.width, note.height
             );
-            for (index, line) in lines.iter().enumerate() {
+            let max_chars = (((note.width - 20.0) / NOTE_CHAR_WIDTH).floor() as usize).max(4);
+            let max_lines = (((note.height - 16.0) / NOTE_LINE_HEIGHT).floor() as usize).max(1);
+            for (index, line) in wrap_text(&note.body, max_chars, max_lines)
+                .iter()
+                .enumerate()
+            {
                 let _ = write!(
                     out,
                     "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"15\" fill=\"#1f2933\">{}</text>",
-                    note.x + 12.0,
-                    note.y + 26.0 + index as f64 * 20.0,
+                    note.x + 10.0,
+                    note.y + 24.0 + index as f64 * NOTE_LINE_HEIGHT,
                     escape(line)
                 );
             }
         }
         NoteVariant::Label => {
             let color = safe_color(&note.color, "#1f2933");
-            for (index, line) in lines.iter().enumerate() {
+            let max_chars = ((note.width / LABEL_CHAR_WIDTH).floor() as usize).max(4);
+            for (index, line) in wrap_text(&note.body, max_chars, LABEL_MAX_LINES)
+                .iter()
+                .enumerate()
+            {
                 let _ = write!(
                     out,
                     "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"20\" font-weight=\"600\" fill=\"{color}\">{}</text>",
                     note.x,
-                    note.y + 20.0 + index as f64 * 26.0,
+                    note.y + 24.0 + index as f64 * LABEL_LINE_HEIGHT,
                     escape(line)
                 );
             }
@@ -599,6 +952,7 @@ mod tests {
                 presenting: None,
                 merged_from: Vec::new(),
                 vote: None,
+                last_restore: None,
             },
             actors: vec![
                 actor("a", "<script>alert('x')</script>", 0.0),
@@ -621,6 +975,112 @@ mod tests {
             notes: vec![],
             strokes: vec![],
         }
+    }
+
+    #[test]
+    fn an_exported_picture_has_a_title_block_and_a_legend_of_what_the_board_uses() {
+        let mut board = board();
+        board.meta.title = "Ryhmä 1".into();
+        board.actors[1].kind = ActorKind::EducationResearch;
+        board.actors.push(actor("c", "Rahasto", 800.0));
+        let caption = Caption {
+            workshop_title: "Kumppanuusfoorumi".into(),
+            locale: Locale::Fi,
+            at: 1_764_720_000, // 3 December 2025, 00:00 UTC
+        };
+        let drawn = presentable_svg(&board, &caption);
+        assert!(drawn.contains(">Ryhmä 1</text>"), "the board's title");
+        assert!(
+            drawn.contains(">Kumppanuusfoorumi · 3.12.2025</text>"),
+            "the workshop and the date in Finnish"
+        );
+        let labels: Vec<&str> = drawn
+            .split("<text class=\"k-legend-label\"")
+            .skip(1)
+            .map(|element| {
+                element
+                    .split('>')
+                    .nth(1)
+                    .unwrap()
+                    .split('<')
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        // Funder twice and education once; one funding relation, desired (a dashed line).
+        assert_eq!(
+            labels,
+            [
+                "Koulutus tai tutkimus",
+                "Rahoittaja",
+                "Rahoitus",
+                "Toivottu"
+            ]
+        );
+        assert_eq!(date_text(caption.at, Locale::Sv), "3 december 2025");
+        assert_eq!(date_text(951_782_400, Locale::En), "29 February 2000");
+        let png = png(&drawn).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+    }
+
+    #[test]
+    fn sticky_note_text_wraps_inside_the_note_as_the_canvas_wraps_it() {
+        let mut board = board();
+        let note = kartta_protocol::schema::NoteView {
+            id: "n".into(),
+            x: 100.0,
+            y: 50.0,
+            width: 180.0,
+            height: 120.0,
+            color: "#fef08a".into(),
+            variant: NoteVariant::Sticky,
+            body: "Yhteinen hankehakemus maakunnan kehittämisrahastoon keväällä\nSeuraava tapaaminen: Varsinais-Suomen-elinkeinoelämänkeskus ja yliopisto ja kaupunki ja kunnat"
+                .into(),
+        };
+        board.notes.push(note.clone());
+        let drawn = svg(&board);
+        let texts: Vec<(f64, f64, String)> = drawn
+            .split("<text ")
+            .skip(1)
+            .filter(|element| element.contains("font-size=\"15\""))
+            .map(|element| {
+                let number = |name: &str| -> f64 {
+                    let start = element.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    element[start..].split('"').next().unwrap().parse().unwrap()
+                };
+                let text = element
+                    .split('>')
+                    .nth(1)
+                    .unwrap()
+                    .split('<')
+                    .next()
+                    .unwrap();
+                (number("x"), number("y"), text.to_owned())
+            })
+            .collect();
+        assert!(
+            texts.len() > 2,
+            "the long text takes several lines: {texts:?}"
+        );
+        for (x, y, text) in &texts {
+            let width = text.chars().count() as f64 * NOTE_CHAR_WIDTH;
+            assert!(
+                *x >= note.x && x + width <= note.x + note.width - 10.0,
+                "{text:?} runs outside the note"
+            );
+            assert!(
+                *y <= note.y + note.height - 4.0,
+                "{text:?} runs below the note"
+            );
+        }
+        assert!(
+            texts.last().unwrap().2.ends_with('…'),
+            "what does not fit ends in an ellipsis"
+        );
+        assert_eq!(
+            wrap_text("Turun kaupunki ja yliopisto", 12, 5),
+            ["Turun", "kaupunki ja", "yliopisto"]
+        );
     }
 
     #[test]

@@ -36,17 +36,39 @@ pub fn initial_state(title: &str, template: Template, locale: Locale) -> Vec<u8>
     state
 }
 
-/// The state of a fork of `snapshot`: its content, but the workshop's live settings of now in
-/// `meta` (unlocked, the running timer, the board presented now) rather than the snapshot's.
-pub fn fork_state(
-    snapshot: &[u8],
+/// The state of a fork of `snapshot`: its content under the copy's own `title` (the one the
+/// catalog holds, so the header and the workshop overview agree), unlocked, with the board
+/// presented now, and without a timer: a copy made while the timer runs is not part of the
+/// exercise being timed.
+pub fn fork_state(snapshot: &[u8], title: &str, presenting: Option<&str>) -> Option<Vec<u8>> {
+    state_with_live_settings(snapshot, Some(title), None, presenting)
+}
+
+/// A new board's `state` with the workshop's live settings of now in `meta` (unlocked, the
+/// running timer, the board presented now), for a board made while the workshop runs.
+pub fn joined_state(
+    state: &[u8],
     timer_ends_at: Option<i64>,
     presenting: Option<&str>,
 ) -> Option<Vec<u8>> {
-    let doc = load(snapshot)?;
+    state_with_live_settings(state, None, timer_ends_at, presenting)
+}
+
+fn state_with_live_settings(
+    state: &[u8],
+    title: Option<&str>,
+    timer_ends_at: Option<i64>,
+    presenting: Option<&str>,
+) -> Option<Vec<u8>> {
+    let doc = load(state)?;
     let meta = doc.get_or_insert_map(root::META);
     let mut txn = doc.transact_mut();
+    if let Some(title) = title {
+        meta.insert(&mut txn, field::meta::TITLE, title);
+    }
     meta.insert(&mut txn, field::meta::LOCKED, false);
+    // The notice of a restore belongs to the board restored, not to a copy of it.
+    meta.remove(&mut txn, field::meta::LAST_RESTORE);
     match timer_ends_at {
         Some(ends_at) => {
             meta.insert(&mut txn, field::meta::TIMER_ENDS_AT, ends_at as f64);
@@ -175,11 +197,9 @@ pub fn restore_into(txn: &mut TransactionMut, snapshot: &Doc) {
     }
     if let Some(source_meta) = source.get_map(root::META) {
         let meta = txn.get_or_insert_map(root::META);
-        for key in [
-            field::meta::TITLE,
-            field::meta::TEMPLATE,
-            field::meta::LOCALE,
-        ] {
+        // Not the title: the catalog holds it too (the workshop overview's list), and a restore
+        // of older content leaves the board's name as it is now, so the two never differ.
+        for key in [field::meta::TEMPLATE, field::meta::LOCALE] {
             if let Some(Out::Any(value)) = source_meta.get(&source, key) {
                 let same =
                     matches!(meta.get(txn, key), Some(Out::Any(current)) if current == value);
@@ -624,7 +644,7 @@ mod tests {
             .transact()
             .encode_state_as_update_v1(&StateVector::default());
         assert_eq!(version(&old_state), Some(0));
-        let fork = fork_state(&old_state, None, None).unwrap();
+        let fork = fork_state(&old_state, "Vanha – Päivän 1 loppu", None).unwrap();
         assert_eq!(version(&fork), Some(CURRENT_SCHEMA_VERSION));
 
         let merged = BoardView::read(&load(&new_board).unwrap().transact());

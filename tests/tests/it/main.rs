@@ -9,6 +9,7 @@ mod figures;
 mod lifecycle;
 mod personal;
 mod roles;
+mod safe;
 mod snapshots;
 mod sync;
 mod voting;

@@ -27,6 +27,19 @@ async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<
         Role,
         u16,
     );
+    // A snapshot, then a change, so that a restore let through would show in the fingerprint.
+    let taken = fixture
+        .facilitator(
+            "POST",
+            &format!("/api/boards/{board}/snapshots"),
+            Some(json!({"name": "Ennen"})),
+        )
+        .await?;
+    assert_eq!(taken.status, 201, "{}", taken.text());
+    let snapshot: Snapshot = taken.json()?;
+    fixture
+        .draw(0, &[("after-snapshot", "Salon kaupunki", 0.0, 0.0)])
+        .await?;
     let matrix: Vec<Cell> = vec![
         (
             "read the workshop",
@@ -107,6 +120,22 @@ async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<
             Some(json!({"title": "Ryhmä 3"})),
             Role::Facilitator,
             201,
+        ),
+        (
+            "change the background",
+            "PATCH",
+            format!("/api/boards/{board}"),
+            Some(json!({"template": "sectors"})),
+            Role::Facilitator,
+            200,
+        ),
+        (
+            "restore a snapshot",
+            "POST",
+            format!("/api/snapshots/{}/restore", snapshot.id),
+            None,
+            Role::Facilitator,
+            200,
         ),
         (
             "lock every board",

@@ -54,7 +54,7 @@ async fn snapshots_restore_exactly_keep_what_was_replaced_and_forks_are_independ
 
     let restored = fixture
         .call(
-            Caller::Participant,
+            Caller::Facilitator,
             "POST",
             &format!("/api/snapshots/{}/restore", snapshot.id),
             None,

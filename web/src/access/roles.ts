@@ -27,7 +27,10 @@ export function readOnlyReason(role: Role, locked: boolean): 'viewer' | 'locked'
 export const canSnapshot = (role: Role): boolean => atLeast(role, 'participant');
 export const canFork = (role: Role): boolean => atLeast(role, 'participant');
 export const canExport = (role: Role): boolean => atLeast(role, 'participant');
-/** A restore or an import changes the board: the same rule as editing. */
-export const canRestore = canEdit;
+/** A restore rolls back the whole group's work, so only the facilitator does it (the server refuses others). */
+export const canRestore = (role: Role): boolean => role === 'facilitator';
+/** The background changes the board for the whole group at once: the facilitator's choice. */
+export const canChangeBackground = (role: Role): boolean => role === 'facilitator';
+/** An import changes the board: the same rule as editing. */
 export const canImport = canEdit;
 export const canManage = (role: Role): boolean => role === 'facilitator';

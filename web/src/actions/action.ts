@@ -1,4 +1,5 @@
 // What an action is (one user command: id, label, shortcuts, when enabled, perform) and how a key press finds one.
+import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import type { KeyInput } from '../tools/tool';
 
@@ -80,7 +81,15 @@ export function touchOnly(): boolean {
 /** The tooltip of an action's button: its name and, where there is a keyboard, its first shortcut. */
 export function actionTitle(label: string, action: Action<unknown>): string {
   const shortcut = action.shortcuts[0];
-  return shortcut && !touchOnly() ? `${label} (${shortcut.label})` : label;
+  return shortcut && !touchOnly() ? `${label} (${shortcutText(shortcut.label)})` : label;
+}
+
+/** Keys whose name is a word of the language (the others are written as printed on the key). */
+const NAMED_KEYS = { Space: 'key.Space', Backspace: 'key.Backspace' } as const satisfies Record<string, MessageKey>;
+
+/** A shortcut as people read it: "Ctrl Z", and the named keys in the UI's language ("Välilyönti"). */
+export function shortcutText(label: string): string {
+  return label.split(' ').map((word) => (word in NAMED_KEYS ? t(NAMED_KEYS[word as keyof typeof NAMED_KEYS]) : word)).join(' ');
 }
 
 /** One row of the shortcut sheet. */

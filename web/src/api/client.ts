@@ -1,7 +1,7 @@
 // The HTTP API (protocol/src/api.rs): one typed function per endpoint, tokens as Bearer headers.
 import type {
   AddBoardRequest, Assignment, BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
-  Forked, Imported, Joined, JoinRequest, MapSelection, MatchDecision, MatchDecisionChange, MatchTable, Merged, MergeRequest, Restored, Snapshot,
+  Forked, Imported, Joined, JoinRequest, MapSelection, MatchDecision, MatchDecisionChange, MatchTable, Merged, MergeRequest, Restored, RestoreRequest, Snapshot,
   UpdateBoardRequest, UpdateWorkshopRequest, Workshop,
   DotRequest, StartVoteRequest, VoterRequest, VoteStatus, VoteView,
 } from '../generated/protocol';
@@ -177,8 +177,8 @@ export class Api {
     return new Uint8Array(await response.arrayBuffer());
   }
 
-  restoreSnapshot(snapshotId: string, token: string): Promise<Restored> {
-    return this.json('POST', `/api/snapshots/${enc(snapshotId)}/restore`, token);
+  restoreSnapshot(snapshotId: string, token: string, request: RestoreRequest = {}): Promise<Restored> {
+    return this.json('POST', `/api/snapshots/${enc(snapshotId)}/restore`, token, { json: request });
   }
 
   forkSnapshot(snapshotId: string, token: string): Promise<Forked> {

@@ -10,7 +10,7 @@ export const ROOT = {
 } as const;
 
 export const FIELD = {
-  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom', vote: 'vote', schemaVersion: 'schemaVersion' },
+  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom', vote: 'vote', schemaVersion: 'schemaVersion', lastRestore: 'lastRestore' },
   actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson', sources: 'sources' },
   relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status', sources: 'sources', otherKinds: 'otherKinds' },
   note: { x: 'x', y: 'y', width: 'w', height: 'h', color: 'color', variant: 'variant', body: 'body' },
@@ -114,6 +114,24 @@ id: string, title: string, dots: number, revealed: boolean,
  */
 totals?: { [key in string]: number }, };
 
+export type RestoreNotice = { 
+/**
+ * The name of the snapshot whose content the board now holds.
+ */
+restoredSnapshotName: string, 
+/**
+ * The display name the facilitator gave, empty when none was given.
+ */
+restoredBy: string, 
+/**
+ * The snapshot of the board as it was just before; restoring it undoes the restore.
+ */
+undoSnapshotId: string, undoSnapshotName: string, 
+/**
+ * Unix milliseconds.
+ */
+restoredAt: number, };
+
 export type MetaView = { title: string, template: Template, locale: Locale | null, locked: boolean, timerEndsAt: number | null, presenting: string | null, 
 /**
  * Absent in files written before dot voting, and while no vote runs.
@@ -122,7 +140,11 @@ vote?: VoteView,
 /**
  * The maps a merged board was made from (empty on other boards).
  */
-mergedFrom?: Array<string>, };
+mergedFrom?: Array<string>, 
+/**
+ * Absent until the facilitator restores a snapshot into the board.
+ */
+lastRestore?: RestoreNotice, };
 
 export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, 
 /**
@@ -294,6 +316,11 @@ export type Assignment = { name: string, boardId: string | null, };
 
 export type UpdateBoardRequest = { title?: string, locked?: boolean, 
 /**
+ * The background switches the whole group's board at once, so only the facilitator
+ * changes it (also refused over the websocket from anyone else).
+ */
+template?: Template, 
+/**
  * Shares (or stops sharing) a personal board made at join; see `ShareRequest`.
  */
 shared?: boolean, };
@@ -325,6 +352,8 @@ export type Snapshot = { id: string, boardId: string, name: string, reason: Snap
 bytes: number, };
 
 export type Restored = { saved: Snapshot, };
+
+export type RestoreRequest = { author?: string, };
 
 export type Forked = { board: BoardSummary, };
 

@@ -614,6 +614,15 @@ export const en = {
   'workshop.openLarge': 'Open large',
   'join.workshopTitle': 'Workshop: {title}',
   'landing.nameNeeded': 'Write your name too: the others see it on the board.',
+  'key.Space': 'Space',
+  'key.Backspace': 'Backspace',
+  'board.templateFacilitatorOnly': 'The facilitator changes the background, for the whole group at once.',
+  'board.titleFacilitatorOnly': 'The facilitator names the board.',
+  'snapshots.restoreFacilitatorOnly': 'Only the facilitator restores a snapshot into the board, since it rolls back everyone’s work.',
+  'restore.noticeBy': '{who} restored the snapshot “{name}” into this board.',
+  'restore.noticeFacilitator': 'The facilitator restored the snapshot “{name}” into this board.',
+  'restore.undoHint': 'The board as it was just before is kept as the snapshot “{undo}”: restoring that one undoes this.',
+  'restore.undo': 'Undo the restore',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,7 +5,7 @@ import {
   RELATION_STATUS_CODES, STANCE_CODES, TEMPLATE_CODES, LOCALE_CODES, NOTE_VARIANT_CODES, STROKE_TOOL_CODES,
 } from '../generated/protocol';
 import type { Actor, Meta, Note, Relation, Stroke } from './types';
-import type { VoteView } from '../generated/protocol';
+import type { RestoreNotice, VoteView } from '../generated/protocol';
 import type { RelationKind } from '../generated/protocol';
 
 type Fields = Y.Map<unknown>;
@@ -118,6 +118,22 @@ export function readMeta(map: Fields): Meta {
     presenting: str(map, f.presenting) || null,
     vote: readVote(map.get(f.vote)),
     mergedFrom: strings(map, f.mergedFrom),
+    lastRestore: readRestoreNotice(map.get(f.lastRestore)),
+  };
+}
+
+/** `meta.lastRestore` as the server writes it (protocol/src/restore_notice.rs); anything else reads as none. */
+function readRestoreNotice(value: unknown): RestoreNotice | null {
+  if (!value || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  const restoredAt = count(v.restoredAt);
+  if (typeof v.restoredSnapshotName !== 'string' || typeof v.undoSnapshotId !== 'string' || restoredAt === undefined) return null;
+  return {
+    restoredSnapshotName: v.restoredSnapshotName,
+    restoredBy: typeof v.restoredBy === 'string' ? v.restoredBy : '',
+    undoSnapshotId: v.undoSnapshotId,
+    undoSnapshotName: typeof v.undoSnapshotName === 'string' ? v.undoSnapshotName : '',
+    restoredAt,
   };
 }
 

@@ -1,6 +1,6 @@
 // Plain, read-only views of board elements as the model hands them to the renderer and the tools.
 import type {
-  ActorKind, Coordination, Direction, NoteVariant, RelationKind, RelationStatus, Stance, Strength, StrokeTool, Template, Locale, VoteView,
+  ActorKind, Coordination, Direction, NoteVariant, RelationKind, RelationStatus, Stance, Strength, StrokeTool, Template, Locale, VoteView, RestoreNotice,
 } from '../generated/protocol';
 import { CARD } from '../generated/protocol';
 
@@ -70,6 +70,8 @@ export interface Meta {
   vote: VoteView | null;
   /** On a merged board: the ids of the maps it was made from (the n of "k of n"); empty elsewhere. */
   mergedFrom: string[];
+  /** The facilitator's last restore of a snapshot (the server writes it), or null. */
+  lastRestore: RestoreNotice | null;
 }
 
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';

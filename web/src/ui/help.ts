@@ -2,7 +2,7 @@
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { BOARD_ACTIONS } from '../actions/board-actions';
-import { shortcutSheet } from '../actions/action';
+import { shortcutSheet, shortcutText } from '../actions/action';
 import type { ActionGroup, SheetRow } from '../actions/action';
 import { h } from './dom';
 
@@ -11,7 +11,7 @@ const CAPTIONS: Record<ActionGroup, MessageKey> = { tools: 'help.tools', editing
 export function helpDialog(): HTMLDialogElement {
   const dialog = h('dialog', { class: 'k-dialog', id: 'k-help', 'aria-labelledby': 'k-help-title' });
   const row = ({ keys, text }: SheetRow) => h('tr', {}, [
-    h('td', {}, keys.flatMap((k, i) => [i > 0 ? ' / ' : '', h('kbd', {}, [k])])),
+    h('td', {}, keys.flatMap((k, i) => [i > 0 ? ' / ' : '', h('kbd', {}, [shortcutText(k)])])),
     h('td', {}, [t(text)]),
   ]);
   const sheet = shortcutSheet(BOARD_ACTIONS);

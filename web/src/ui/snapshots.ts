@@ -41,7 +41,8 @@ export interface SnapshotsContext {
 export class SnapshotsPanel {
   readonly element = h('div', { class: 'k-snapshots' });
   private list: Snapshot[] | null = null;
-  private status = '';
+  /** Written when shown, so a re-render after a language switch writes it in the new language. */
+  private status: () => string = () => '';
   private error = '';
   private busy = false;
   private draftName = '';
@@ -71,8 +72,10 @@ export class SnapshotsPanel {
     const items = (this.list ?? []).slice().sort((a, b) => b.createdAt - a.createdAt).map((s) => this.item(s));
     this.element.replaceChildren(
       h('p', { class: 'k-muted' }, [t('snapshots.help')]),
+      // Participants see why no snapshot offers a restore (the server refuses theirs).
+      canSnapshot(ctx.role) && !ctx.canRestore() ? h('p', { class: 'k-muted', id: 'k-restore-facilitator-only' }, [t('snapshots.restoreFacilitatorOnly')]) : '',
       form ?? '',
-      h('p', { class: 'k-status', role: 'status', id: 'k-snapshot-status' }, [this.status]),
+      h('p', { class: 'k-status', role: 'status', id: 'k-snapshot-status' }, [this.status()]),
       this.error ? h('p', { class: 'k-error', role: 'alert' }, [this.error]) : '',
       this.list && this.list.length === 0 ? h('p', { class: 'k-muted' }, [t('snapshots.empty')]) : '',
       h('ul', { class: 'k-snapshot-list', 'aria-label': t('snapshots.title') }, items),
@@ -107,7 +110,7 @@ export class SnapshotsPanel {
     await this.run(async () => {
       const snapshot = await api.takeSnapshot(this.ctx.boardId, this.ctx.token, { name, author: this.ctx.author() || undefined });
       this.list = [...(this.list ?? []), snapshot];
-      this.status = t('snapshots.taken', { name });
+      this.status = () => t('snapshots.taken', { name });
       this.draftName = '';
     });
   }
@@ -115,8 +118,8 @@ export class SnapshotsPanel {
   private async restore(s: Snapshot): Promise<void> {
     if (!(await confirmRestore(s.name))) return;
     await this.run(async () => {
-      const restored = await api.restoreSnapshot(s.id, this.ctx.token);
-      this.status = t('snapshots.restored', { name: s.name, saved: restored.saved.name });
+      const restored = await api.restoreSnapshot(s.id, this.ctx.token, { author: this.ctx.author() || undefined });
+      this.status = () => t('snapshots.restored', { name: s.name, saved: restored.saved.name });
       this.list = await api.snapshots(this.ctx.boardId, this.ctx.token).catch(() => [...(this.list ?? []), restored.saved]);
     });
   }

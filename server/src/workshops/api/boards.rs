@@ -220,7 +220,7 @@ async fn personal_board_at_join(
     kept_capability: Option<String>,
 ) -> Result<(String, String), ApiError> {
     let workshop_id = workshop.id.clone();
-    let first = board_doc::fork_state(
+    let first = board_doc::joined_state(
         &board_doc::initial_state(&title, workshop.template, workshop.locale),
         workshop.timer_ends_at,
         workshop.presenting_board.as_deref(),
@@ -315,6 +315,14 @@ pub async fn update_board(
     ApiJson(request): ApiJson<UpdateBoardRequest>,
 ) -> Result<Json<BoardSummary>, ApiError> {
     let (board, _, role) = board_role(&state, &id, &token).await?;
+    if request.template.is_some() {
+        // Checked on its own so a participant is told what they tried.
+        require(
+            role,
+            Role::Facilitator,
+            "change the background, since it changes the board for the whole group",
+        )?;
+    }
     require(role, Role::Facilitator, "rename, lock or share a board")?;
     if let Some(title) = &request.title {
         // A quick board may go untitled; a workshop's boards are told apart by their names.
@@ -334,6 +342,15 @@ pub async fn update_board(
             Box::new(move |txn| {
                 let meta = txn.get_or_insert_map(root::META);
                 meta.insert(txn, field::meta::TITLE, title);
+            })
+        })
+        .await?;
+    }
+    if let Some(template) = request.template {
+        edit_board(&state, &board.id, || {
+            Box::new(move |txn| {
+                let meta = txn.get_or_insert_map(root::META);
+                meta.insert(txn, field::meta::TEMPLATE, template.code());
             })
         })
         .await?;

@@ -59,6 +59,11 @@ async fn render_file(
             separator: sheet.separator,
             locale: board.meta.locale.unwrap_or(sheet.workshop_locale),
         };
+        let caption = render::Caption {
+            workshop_title: sheet.workshop_title,
+            locale: board.meta.locale.unwrap_or(sheet.workshop_locale),
+            at: sheet.at,
+        };
         if let Some(k) = min_support {
             kartta_protocol::merge::keep_supported(&mut board.actors, &mut board.relations, k);
         }
@@ -68,11 +73,15 @@ async fn render_file(
                 serde_json::to_vec_pretty(&BoardExportWithFigures::new(board))
                     .map_err(|e| ApiError::Internal(e.to_string()))?,
             ),
-            "export.svg" => ("image/svg+xml", render::svg(&board).into_bytes()),
+            "export.svg" => (
+                "image/svg+xml",
+                render::presentable_svg(&board, &caption).into_bytes(),
+            ),
             "thumbnail.svg" => ("image/svg+xml", render::thumbnail_svg(&board).into_bytes()),
             "export.png" => (
                 "image/png",
-                render::png(&render::svg(&board)).map_err(ApiError::Internal)?,
+                render::png(&render::presentable_svg(&board, &caption))
+                    .map_err(ApiError::Internal)?,
             ),
             "actors.csv" => (
                 "text/csv; charset=utf-8",
@@ -100,10 +109,14 @@ async fn render_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePe
 
 /// What a CSV sheet needs besides the board: the separator asked for, and the workshop's
 /// language for a board that has none of its own.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct SheetRequest {
     separator: Separator,
     workshop_locale: Locale,
+    /// What the title block of a picture says besides the board's title.
+    workshop_title: String,
+    /// Unix seconds: now for a board, when it was taken for a snapshot.
+    at: i64,
 }
 
 /// A file to save, named `name` (see `exchange::file_names`).
@@ -181,6 +194,8 @@ pub async fn board_file(
     let sheet = SheetRequest {
         separator: query.separator()?,
         workshop_locale: workshop.locale,
+        workshop_title: workshop.title.clone(),
+        at: crate::workshops::catalog::unix_now(),
     };
     Ok(download(
         render_file(
@@ -208,6 +223,8 @@ pub async fn snapshot_file(
     let sheet = SheetRequest {
         separator: query.separator()?,
         workshop_locale: workshop.locale,
+        workshop_title: workshop.title.clone(),
+        at: snapshot.created_at,
     };
     Ok(download(
         render_file(

@@ -5,8 +5,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kartta_protocol::api::{
-    BoardKind, CreateSnapshotRequest, Forked, Restored, Role, Snapshot, SnapshotReason,
+    BoardKind, CreateSnapshotRequest, Forked, RestoreRequest, Restored, Role, Snapshot,
+    SnapshotReason,
 };
+use kartta_protocol::restore_notice::RestoreNotice;
+use kartta_protocol::schema::{field, root, Locale};
+use yrs::{Map, WriteTxn};
 
 use super::boards::edit_board;
 use super::{
@@ -165,14 +169,47 @@ pub async fn state(
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
+/// The name of the snapshot a restore takes first, in the workshop's language: it is data
+/// people read in the list (and restore to undo).
+fn before_restoring_name(locale: Locale, restored: &str) -> String {
+    match locale {
+        Locale::Fi => format!("Ennen tilannekuvan ”{restored}” palauttamista"),
+        Locale::Sv => format!("Före återställningen av ”{restored}”"),
+        Locale::En => format!("Before restoring “{restored}”"),
+    }
+}
+
+/// The optional body of a restore: none, or JSON naming who restores.
+fn restore_request(body: &[u8]) -> Result<RestoreRequest, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(RestoreRequest::default());
+    }
+    serde_json::from_slice(body).map_err(|error| ApiError::Invalid {
+        code: "invalid_json",
+        message: format!("The JSON body could not be read: {error}"),
+    })
+}
+
+/// Restoring rolls back everyone's work on the board, so only the facilitator does it; every
+/// member connected is told through `meta.lastRestore`, written in the restore's transaction.
 pub async fn restore(
     State(state): State<AppState>,
     Path(id): Path<String>,
     token: Token,
+    body: axum::body::Bytes,
 ) -> Result<Json<Restored>, ApiError> {
-    let (snapshot, board, _, role) = snapshot_role(&state, &id, &token).await?;
-    require(role, Role::Participant, "restore snapshots")?;
+    let (snapshot, board, workshop, role) = snapshot_role(&state, &id, &token).await?;
+    require(role, Role::Facilitator, "restore snapshots")?;
     require_unlocked(&board, role)?;
+    let request = restore_request(&body)?;
+    let author: String = request
+        .author
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect();
     let bytes = snapshot_state(&state, &snapshot.id).await?;
     // Loaded once here, so a snapshot that does not load is refused before anything changes.
     if board_doc::load(&bytes).is_none() {
@@ -184,17 +221,27 @@ pub async fn restore(
     let saved = take(
         &state,
         &board.id,
-        format!("Before restoring “{}”", snapshot.name),
+        before_restoring_name(workshop.locale, &snapshot.name),
         SnapshotReason::BeforeRestore,
-        None,
+        (!author.is_empty()).then(|| author.clone()),
     )
     .await?;
+    let notice = RestoreNotice {
+        restored_snapshot_name: snapshot.name.clone(),
+        restored_by: author,
+        undo_snapshot_id: saved.id.clone(),
+        undo_snapshot_name: saved.name.clone(),
+        restored_at: unix_now() * 1000,
+    };
     edit_board(&state, &board.id, || {
         let bytes = bytes.clone();
+        let notice = notice.to_any();
         Box::new(move |txn| {
             if let Some(source) = board_doc::load(&bytes) {
                 board_doc::restore_into(txn, &source);
             }
+            let meta = txn.get_or_insert_map(root::META);
+            meta.insert(txn, field::meta::LAST_RESTORE, notice);
         })
     })
     .await?;
@@ -209,18 +256,17 @@ pub async fn fork(
     let (snapshot, board, workshop, role) = snapshot_role(&state, &id, &token).await?;
     require(role, Role::Participant, "fork snapshots")?;
     let stored = snapshot_state(&state, &snapshot.id).await?;
-    let bytes = board_doc::fork_state(
-        &stored,
-        workshop.timer_ends_at,
-        workshop.presenting_board.as_deref(),
-    )
-    .ok_or_else(|| ApiError::Internal("a stored snapshot does not load".into()))?;
+    // One title for the copy, written both into the catalog (the workshop overview) and the
+    // document (the board's header).
+    let title = format!("{} – {}", board.title, snapshot.name)
+        .trim_start_matches(" – ")
+        .to_owned();
+    let bytes = board_doc::fork_state(&stored, &title, workshop.presenting_board.as_deref())
+        .ok_or_else(|| ApiError::Internal("a stored snapshot does not load".into()))?;
     let forked = BoardRecord {
         id: random_id(),
         workshop_id: board.workshop_id.clone(),
-        title: format!("{} – {}", board.title, snapshot.name)
-            .trim_start_matches(" – ")
-            .to_owned(),
+        title,
         kind: BoardKind::Fork,
         locked: false,
         created_at: unix_now(),

@@ -9,6 +9,7 @@ import { boardPath } from '../../access/links';
 import { errorText, formatDateTime } from '../common';
 import { confirmRestore, forkSnapshot } from '../snapshots';
 import { h } from '../dom';
+import { displayName } from '../identity';
 import type { BoardPage } from './page';
 
 export class BoardBanner {
@@ -27,7 +28,7 @@ export class BoardBanner {
       return h('section', { class: 'k-banner k-banner-snapshot', id: 'k-banner', 'aria-labelledby': 'k-snapshot-label' }, [
         h('span', { role: 'status', id: 'k-snapshot-label' }, [text]),
         h('p', { class: 'k-error', role: 'alert', id: 'k-snapshot-error' }),
-        canRestore(role, ctx.access.board.locked) ? h('button', { type: 'button', class: 'k-small', id: 'k-snapshot-restore', onclick: () => void this.restoreShown() }, [t('snapshots.restoreHere')]) : null,
+        canRestore(role) ? h('button', { type: 'button', class: 'k-small', id: 'k-snapshot-restore', onclick: () => void this.restoreShown() }, [t('snapshots.restoreHere')]) : null,
         canExport(role) ? h('button', { type: 'button', class: 'k-small k-toggle', id: 'k-snapshot-compare', 'aria-pressed': String(this.comparison !== null), 'aria-controls': 'k-compare', onclick: () => void this.toggleComparison() }, [t('compare.start')]) : null,
         canFork(role) ? h('button', { type: 'button', class: 'k-small', id: 'k-snapshot-fork', onclick: () => void this.snapshotAction(() => forkSnapshot(snapshot.id, ctx.token, navigate)) }, [t('snapshots.fork')]) : null,
         h('a', { class: 'k-button k-small', href: boardPath(boardId), id: 'k-snapshot-back', onclick: (e: Event) => { e.preventDefault(); navigate(boardPath(boardId)); } }, [t('snapshots.back')]),
@@ -102,7 +103,7 @@ export class BoardBanner {
     const name = snapshot.meta?.name ?? '';
     if (!(await confirmRestore(name))) return;
     await this.snapshotAction(async () => {
-      const restored = await api.restoreSnapshot(snapshot.id, this.page.ctx.token);
+      const restored = await api.restoreSnapshot(snapshot.id, this.page.ctx.token, { author: displayName() || undefined });
       this.page.navigate(boardPath(this.page.boardId), { notice: t('snapshots.restored', { name, saved: restored.saved.name }) });
     });
   }

@@ -50,19 +50,20 @@ export class BoardHeader {
     this.closeMore(false);
     const editable = this.page.canEditNow();
     const snapshot = ctx.snapshot;
-    const title = h('input', { id: 'k-title', class: 'k-title', type: 'text', value: model.meta.title, placeholder: t('board.untitled'), 'aria-label': t('board.titleLabel'), maxlength: 120, readonly: !editable });
+    // The title and the background change the board for the whole group, and the overview lists the
+    // title too: the facilitator changes them through the server, which writes the board and the list.
+    const manage = canManage(role);
+    const title = h('input', { id: 'k-title', class: 'k-title', type: 'text', value: model.meta.title, placeholder: t('board.untitled'), 'aria-label': t('board.titleLabel'), maxlength: 120, readonly: !editable || !manage, title: manage ? null : t('board.titleFacilitatorOnly') });
     title.addEventListener('change', () => {
-      const value = title.value.trim();
-      model.setMeta({ title: value });
-      // The facilitator's rename also reaches the workshop overview's list.
-      if (canManage(role)) api.updateBoard(boardId, ctx.token, { title: value }).catch(() => {});
+      api.updateBoard(boardId, ctx.token, { title: title.value.trim() }).catch((error) => this.page.showNotice(errorText(error), true));
     });
-    const template = h('select', { id: 'k-template', 'aria-label': t('board.template'), disabled: !editable },
+    const template = h('select', { id: 'k-template', 'aria-label': t('board.template'), disabled: !editable || !manage, title: manage ? null : t('board.templateFacilitatorOnly') },
       TEMPLATE_CODES.map((c) => h('option', { value: c }, [t(`template.${c}`)])));
     template.value = model.meta.template;
     template.addEventListener('change', () => {
-      model.setMeta({ template: template.value as Template });
-      editor.zoomToFit();
+      api.updateBoard(boardId, ctx.token, { template: template.value as Template })
+        .then(() => editor.zoomToFit())
+        .catch((error) => this.page.showNotice(errorText(error), true));
       this.fit();
     });
     const workshop = ctx.access.workshopKind === 'workshop' && !snapshot

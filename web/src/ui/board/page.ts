@@ -38,5 +38,5 @@ export interface BoardPage {
   canEditNow(): boolean;
   schedule(...parts: DirtyPart[]): void;
   /** A dismissable message under the header (import results and errors). */
-  showNotice(text: string, isError: boolean): void;
+  showNotice(text: string | (() => string), isError: boolean): void;
 }

@@ -10,7 +10,9 @@ import { SceneRenderer } from '../../render/scene';
 import { Editor, READ_ONLY_TOOLS } from '../../tools/editor';
 import { locale, onLocaleChange, t } from '../../i18n';
 import type { Role } from '../../generated/protocol';
-import { canEdit } from '../../access/roles';
+import { canEdit, canRestore } from '../../access/roles';
+import { api } from '../../api/client';
+import { errorText } from '../common';
 import { accessStore } from '../../access/store';
 import { LiveFigures } from '../../figures/live';
 import { h } from '../dom';
@@ -42,6 +44,16 @@ import type { BoardContext, BoardPage, DirtyPart, Navigate } from './page';
 
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
 export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role; figures: LiveFigures }
+
+/** A notice under the board's banner: a message, or the news of a restore with the facilitator's undo. */
+interface BoardNotice {
+  text: () => string;
+  /** False for a text made before (a server's message): it is closed on a language switch. */
+  translatable: boolean;
+  isError: boolean;
+  kind: 'message' | 'restore';
+  extra?: () => HTMLElement;
+}
 
 export class BoardView implements BoardPage {
   private readonly doc = new Y.Doc();
@@ -83,6 +95,10 @@ export class BoardView implements BoardPage {
   private frame = 0;
   private dirty: Record<DirtyPart, boolean> = { scene: false, view: false, panels: false, presence: false };
   private readonly cleanups: (() => void)[] = [];
+  /** The notice under the banner, kept so that rebuilding the chrome (a language switch, a lock) shows it again. */
+  private notice: BoardNotice | null = null;
+  /** When the last restore seen happened: undefined before the first sync, null when there was none. */
+  private restoreSeen: number | null | undefined = undefined;
   private fitted = false;
   private contentShown = false;
 
@@ -106,7 +122,7 @@ export class BoardView implements BoardPage {
     this.snapshots = ctx.snapshot ? null : new SnapshotsPanel({
       boardId, token: ctx.token, role: this.role, author: () => displayName(),
       boardTitle: () => this.model.meta.title || ctx.access.board.title,
-      canRestore: () => canEdit(this.role, this.isLocked()), navigate, workshopId: ctx.access.board.workshopId,
+      canRestore: () => canRestore(this.role), navigate, workshopId: ctx.access.board.workshopId,
     });
     this.editor = new Editor(this.model, this.viewport, this.presence);
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => this.presence.peers(), (k) => t(k));
@@ -195,7 +211,10 @@ export class BoardView implements BoardPage {
         this.schedule('presence');
         this.presentation.update();
       }),
-      onLocaleChange(() => this.layout()),
+      onLocaleChange(() => {
+        if (this.notice && !this.notice.translatable) this.notice = null;
+        this.layout();
+      }),
       attachCanvasInput(canvas, this.editor, () => this.inline.open),
     );
     const resize = new ResizeObserver(() => {
@@ -278,6 +297,7 @@ export class BoardView implements BoardPage {
 
   /** The lock or the timer changed (or the first sync arrived): rebuild the chrome when read-only changed. */
   private metaChanged(): void {
+    this.restoreNoticeChanged();
     const key = this.readOnlyKey();
     if (key !== this.readOnlyShown) {
       if (this.editor.locked && !READ_ONLY_TOOLS.includes(this.editor.tool)) this.editor.setTool('select');
@@ -367,6 +387,7 @@ export class BoardView implements BoardPage {
       helpDialog(),
       this.announcer.element,
     );
+    this.renderNotice();
     this.connection?.render();
     this.header.updatePeople();
     this.presentation.update();
@@ -405,13 +426,63 @@ export class BoardView implements BoardPage {
     this.root.querySelector<HTMLDialogElement>('#k-help')?.showModal();
   }
 
-  showNotice(text: string, isError: boolean): void {
+  /**
+   * Shows a notice under the banner. Given as a function it is written again in the new language after a
+   * switch; a plain text (a server's message, say) is closed on a switch rather than left in the old one.
+   */
+  showNotice(text: string | (() => string), isError: boolean, extra?: BoardNotice['extra']): void {
+    this.notice = typeof text === 'string'
+      ? { text: () => text, translatable: false, isError, kind: 'message', extra }
+      : { text, translatable: true, isError, kind: 'message', extra };
+    this.renderNotice();
+  }
+
+  private renderNotice(): void {
     this.root.querySelector('#k-notice')?.remove();
-    const notice = h('div', { class: `k-banner ${isError ? 'k-banner-error' : 'k-banner-info'}`, id: 'k-notice', role: isError ? 'alert' : 'status' }, [
-      h('span', {}, [text]),
-      h('button', { type: 'button', class: 'k-small', onclick: () => notice.remove() }, [t('action.close')]),
+    const shown = this.notice;
+    if (!shown) return;
+    const notice = h('div', { class: `k-banner ${shown.isError ? 'k-banner-error' : 'k-banner-info'}`, id: 'k-notice', 'data-notice': shown.kind, role: shown.isError ? 'alert' : 'status' }, [
+      h('span', {}, [shown.text()]),
+      shown.extra ? shown.extra() : null,
+      h('button', { type: 'button', class: 'k-small', onclick: () => { this.notice = null; notice.remove(); } }, [t('action.close')]),
     ]);
     this.root.querySelector('#k-banner')?.after(notice);
+  }
+
+  /**
+   * The facilitator restored a snapshot (`meta.lastRestore` changed while this page was connected):
+   * tell who restored what and how to undo it. The one seen at the first sync is old news.
+   */
+  private restoreNoticeChanged(): void {
+    if (!this.synced || this.ctx.snapshot) return;
+    const restore = this.model.meta.lastRestore;
+    const at = restore?.restoredAt ?? null;
+    if (this.restoreSeen === undefined || at === this.restoreSeen) {
+      this.restoreSeen = at;
+      return;
+    }
+    this.restoreSeen = at;
+    if (!restore) return;
+    const text = () => [
+      restore.restoredBy
+        ? t('restore.noticeBy', { who: restore.restoredBy, name: restore.restoredSnapshotName })
+        : t('restore.noticeFacilitator', { name: restore.restoredSnapshotName }),
+      t('restore.undoHint', { undo: restore.undoSnapshotName }),
+    ].join(' ');
+    const undo = canRestore(this.role)
+      ? () => h('button', { type: 'button', class: 'k-small', id: 'k-undo-restore', onclick: () => void this.undoRestore(restore.undoSnapshotId) }, [t('restore.undo')])
+      : undefined;
+    this.notice = { text, translatable: true, isError: false, kind: 'restore', extra: undo };
+    this.renderNotice();
+  }
+
+  private async undoRestore(snapshotId: string): Promise<void> {
+    try {
+      await api.restoreSnapshot(snapshotId, this.ctx.token, { author: displayName() || undefined });
+      void this.snapshots?.refresh();
+    } catch (error) {
+      this.showNotice(errorText(error), true);
+    }
   }
 
   private toggleFigures(): void {

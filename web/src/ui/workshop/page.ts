@@ -46,7 +46,12 @@ export class WorkshopPage implements WorkshopContext {
     this.render();
     if (this.openPresented()) return;
     if (canManage(this.role)) void this.assignPanel.load();
-    this.cleanups.push(onLocaleChange(() => this.render()));
+    // A status or error was written in the language of its moment: cleared rather than left in the old one.
+    this.cleanups.push(onLocaleChange(() => {
+      this.status = '';
+      this.error = '';
+      this.render();
+    }));
     this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
     this.thumbTimer = setInterval(() => this.cards.refreshThumbnails(), THUMBNAIL_MS);
     this.clockTimer = setInterval(() => this.controls.updateTimerStatus(), 1000);

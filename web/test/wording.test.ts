@@ -1,0 +1,69 @@
+// The Finnish and Swedish wordings a facilitator asked for (issue 11, "Language"), pinned so they
+// cannot drift back, and the key names of the shortcut sheet in each language.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fi } from '../src/i18n/fi';
+import { sv } from '../src/i18n/sv';
+import { setLocale } from '../src/i18n';
+import { shortcutText } from '../src/actions/action';
+
+describe('wordings asked for by the facilitator', () => {
+  it('Finnish', () => {
+    expect({
+      minutes: fi['workshop.minutes'],
+      snapshotDefault: fi['workshop.snapshotDefault'],
+      snapshotted: fi['workshop.snapshotted'],
+      relationLabel: fi['field.label'],
+      assign: fi['workshop.assign'],
+      joinHelp: fi['workshop.joinHelp'],
+      outlineAction: fi['action.outline'],
+      outlineTitle: fi['outline.title'],
+    }).toEqual({
+      minutes: 'minuuttia',
+      snapshotDefault: 'Päivän 1 loppu',
+      snapshotted: 'Tilannekuva ”{name}” otettiin {count} taulusta.',
+      relationLabel: 'Selite',
+      assign: 'Ohjaa taululle',
+      joinHelp: 'Avaa {address} ja kirjoita koodi tai lue QR-koodi.',
+      outlineAction: 'Tekstinäkymä',
+      outlineTitle: 'Tekstinäkymä',
+    });
+    // The legend's help says it plainly, without the stacked "-ksesi" infinitives.
+    expect(fi['legend.help']).not.toMatch(/ksesi/);
+    expect(Object.values(fi).join('\n')).not.toMatch(/Jäsennys|jäsennys/);
+  });
+
+  it('Swedish', () => {
+    expect({
+      weakening: sv['status.weakening'],
+      otherActor: sv['actorKind.other'],
+      otherRelation: sv['relationKind.other'],
+      legendTab: sv['action.legend'],
+      legendHeading: sv['legend.title'],
+      outlineAction: sv['action.outline'],
+      outlineTitle: sv['outline.title'],
+      snapshotted: sv['workshop.snapshotted'],
+    }).toEqual({
+      weakening: 'Försvagad',
+      otherActor: 'Övrig',
+      otherRelation: 'Övrig',
+      legendTab: 'Teckenförklaring',
+      legendHeading: 'Teckenförklaring',
+      outlineAction: 'Textvy',
+      outlineTitle: 'Textvy',
+      snapshotted: 'Sparade ”{name}” för {count} tavlor.',
+    });
+  });
+});
+
+describe('key names on the shortcut sheet', () => {
+  afterEach(() => setLocale('en'));
+
+  it('name the space bar in the language and write the others as printed on the key', () => {
+    setLocale('fi');
+    expect(['Space', 'Ctrl Shift Z', 'Backspace', 'Esc'].map(shortcutText)).toEqual(['Välilyönti', 'Ctrl Shift Z', 'Askelpalautin', 'Esc']);
+    setLocale('sv');
+    expect(shortcutText('Space')).toBe('Mellanslag');
+    setLocale('en');
+    expect(shortcutText('Space')).toBe('Space');
+  });
+});
