@@ -62,6 +62,17 @@ impl PgConnection {
     }
 }
 
+impl Drop for PgConnection {
+    fn drop(&mut self) {
+        // Dropping a client blocks on its own runtime, which panics on a thread that drives
+        // async tasks (the server's state is dropped at the end of `main`); a thread of its own
+        // may block.
+        if let Some(client) = self.client.get_mut().ok().and_then(Option::take) {
+            let _ = std::thread::spawn(move || drop(client)).join();
+        }
+    }
+}
+
 /// A fresh, empty database on the test server named by `KARTTA_TEST_POSTGRES_URL`, so tests
 /// running at once do not see each other's tables or advisory locks; `None` (and a line saying
 /// why `test_name` was skipped) when the variable is unset.
