@@ -28,6 +28,11 @@ npm_install() {
   (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+section "starting throwaway PostgreSQL and Redis (scripts/services.sh)"
+# The PostgreSQL catalog and store tests run against these; without them they are skipped.
+eval "$(scripts/services.sh start)"
+trap 'scripts/services.sh stop "$KARTTA_SERVICES_DIR"' EXIT
+
 section "building"
 cargo build --workspace --all-targets --locked
 export KARTTA_BIN="$root/target/debug/kartta"

@@ -38,6 +38,12 @@ pub struct ServeConfig {
     #[arg(long, env = "KARTTA_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
+    /// Keep the catalog and the boards' logs in this PostgreSQL database instead of the
+    /// SQLite file (`postgres://user:password@host:port/database`), so several nodes can share
+    /// them. Unset: SQLite in `--data-dir`.
+    #[arg(long, env = "KARTTA_POSTGRES_URL", hide_env_values = true)]
+    pub postgres_url: Option<String>,
+
     #[command(flatten)]
     pub limits: Limits,
 
@@ -179,6 +185,7 @@ impl ServeConfig {
         ServeConfig {
             listen: ([127, 0, 0, 1], 0).into(),
             data_dir,
+            postgres_url: None,
             limits: Limits::default(),
             open_boards: false,
             trusted_proxies: Vec::new(),

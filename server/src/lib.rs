@@ -8,6 +8,7 @@ pub mod client_address;
 pub mod config;
 pub mod exchange;
 pub mod http;
+pub mod pg_connection;
 pub mod sync;
 mod web;
 pub mod workshops;
@@ -26,8 +27,8 @@ use crate::config::ServeConfig;
 use crate::sync::metrics::Metrics;
 use crate::sync::persist::Persister;
 use crate::sync::room::{RoomContext, Rooms};
-use crate::sync::storage::{BoardStore, SqliteStore};
-use crate::workshops::catalog::Catalog;
+use crate::sync::storage::{BoardStore, PostgresStore, SqliteStore};
+use crate::workshops::catalog::{Catalog, PostgresCatalog, SqliteCatalog};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -35,7 +36,7 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     pub rooms: Arc<Rooms>,
     pub metrics: Arc<Metrics>,
-    pub catalog: Arc<Catalog>,
+    pub catalog: Arc<dyn Catalog>,
     /// Request and join-attempt rates and open websockets per client address.
     pub api_limits: Arc<workshops::api::rate::ApiLimits>,
     /// Permits to write a large message (see `sync::ws::LARGE_MESSAGE_BYTES`): bounds how many
@@ -79,20 +80,37 @@ pub struct Server {
     serving: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+/// The board store and catalog in the SQLite file of `data_dir` (the default).
+fn open_sqlite(
+    data_dir: &std::path::Path,
+) -> anyhow::Result<(Arc<dyn BoardStore>, Arc<dyn Catalog>)> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    let database = data_dir.join("kartta.db");
+    let store =
+        SqliteStore::open(&database).with_context(|| format!("opening {}", database.display()))?;
+    let catalog = SqliteCatalog::open(&database)
+        .with_context(|| format!("opening {}", database.display()))?;
+    Ok((Arc::new(store), Arc::new(catalog)))
+}
+
+/// The board store and catalog in the PostgreSQL database at `url` (`--postgres-url`).
+fn connect_postgres(url: &str) -> anyhow::Result<(Arc<dyn BoardStore>, Arc<dyn Catalog>)> {
+    let config = pg_connection::parse_postgres_url(url).context("reading --postgres-url")?;
+    let catalog = PostgresCatalog::connect(&config).context("opening the PostgreSQL catalog")?;
+    let store = PostgresStore::connect(&config).context("opening the PostgreSQL board store")?;
+    Ok((Arc::new(store), Arc::new(catalog)))
+}
+
 impl Server {
     /// Binds, opens the database and starts serving in the background.
     pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!("creating the data directory {}", config.data_dir.display())
-        })?;
-        let database = config.data_dir.join("kartta.db");
-        let store: Arc<dyn BoardStore> = Arc::new(
-            SqliteStore::open(&database)
-                .with_context(|| format!("opening {}", database.display()))?,
-        );
-        let catalog = Arc::new(
-            Catalog::open(&database).with_context(|| format!("opening {}", database.display()))?,
-        );
+        let (store, catalog) = match config.postgres_url.clone() {
+            None => open_sqlite(&config.data_dir)?,
+            // The PostgreSQL client blocks (it runs a runtime of its own), so it connects on a
+            // blocking thread.
+            Some(url) => tokio::task::spawn_blocking(move || connect_postgres(&url)).await??,
+        };
         let metrics = Arc::new(Metrics::new());
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();

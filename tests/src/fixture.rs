@@ -106,7 +106,28 @@ impl Fixture {
 
     /// A fresh server, and on it two workshops made from `request`.
     pub async fn start(request: serde_json::Value) -> anyhow::Result<Fixture> {
-        let server = ServerProcess::start(&[]).await?;
+        Fixture::start_with_args(request, &[]).await
+    }
+
+    /// `Fixture::new`'s workshops on a server keeping everything in a fresh PostgreSQL
+    /// database; `None` (the test is skipped, and says so) without `KARTTA_TEST_POSTGRES_URL`.
+    pub async fn on_postgres(test_name: &str) -> anyhow::Result<Option<Fixture>> {
+        let Some(url) = crate::server::postgres_test_database(test_name) else {
+            return Ok(None);
+        };
+        let request = json!({"title": "Kumppanuusfoorumi", "locale": "fi", "template": "rings",
+                             "groupCount": 2});
+        Ok(Some(
+            Fixture::start_with_args(request, &["--postgres-url", &url]).await?,
+        ))
+    }
+
+    /// A fresh server started with `args`, and on it two workshops made from `request`.
+    pub async fn start_with_args(
+        request: serde_json::Value,
+        args: &[&str],
+    ) -> anyhow::Result<Fixture> {
+        let server = ServerProcess::start(args).await?;
         let created = create_workshop(&server, request.clone()).await?;
         let other = create_workshop(&server, request).await?;
         Ok(Fixture {

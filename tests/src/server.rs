@@ -148,3 +148,41 @@ impl Drop for ServerProcess {
         }
     }
 }
+
+/// The URL of a fresh, empty database on the test PostgreSQL named by
+/// `KARTTA_TEST_POSTGRES_URL`, for a server started with `--postgres-url`; `None` (and a line
+/// saying why `test_name` was skipped) when the variable is unset.
+pub fn postgres_test_database(test_name: &str) -> Option<String> {
+    use std::io::Write;
+
+    let Ok(url) = std::env::var("KARTTA_TEST_POSTGRES_URL") else {
+        // Written past the test harness's capture, so the skip shows in every run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped {test_name}: KARTTA_TEST_POSTGRES_URL is not set \
+             (eval \"$(scripts/services.sh start)\" starts a PostgreSQL)"
+        );
+        return None;
+    };
+    let database = format!("kartta_e2e_{:016x}", rand::random::<u64>());
+    // The synchronous client runs a runtime of its own, which may not start inside the test's:
+    // it gets a thread of its own.
+    let create = database.clone();
+    let server = url.clone();
+    std::thread::spawn(move || {
+        let mut client = server
+            .parse::<postgres::Config>()
+            .expect("KARTTA_TEST_POSTGRES_URL is a valid URL")
+            .connect(postgres::NoTls)
+            .expect("the test PostgreSQL answers");
+        client
+            .batch_execute(&format!("CREATE DATABASE {create}"))
+            .expect("creating a test database");
+    })
+    .join()
+    .expect("creating the test database");
+    // The URL names a database as its path: replace it (`…/postgres` → `…/kartta_e2e_…`).
+    let base = url.split('?').next().unwrap_or(&url);
+    let server_part = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    Some(format!("{server_part}/{database}"))
+}

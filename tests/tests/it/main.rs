@@ -8,6 +8,7 @@ mod exercise;
 mod figures;
 mod lifecycle;
 mod personal;
+mod postgres;
 mod roles;
 mod safe;
 mod snapshots;

@@ -10,7 +10,21 @@ use tokio_tungstenite::tungstenite;
 
 #[tokio::test]
 async fn every_role_may_do_exactly_what_it_should_over_http() -> anyhow::Result<()> {
-    let fixture = Fixture::new().await?;
+    check_every_role_over_http(Fixture::new().await?).await
+}
+
+#[tokio::test]
+async fn every_role_may_do_exactly_what_it_should_over_http_on_postgres() -> anyhow::Result<()> {
+    match Fixture::on_postgres("every_role_may_do_exactly_what_it_should_over_http_on_postgres")
+        .await?
+    {
+        Some(fixture) => check_every_role_over_http(fixture).await,
+        None => Ok(()),
+    }
+}
+
+/// The role × action matrix, on whichever catalog the fixture's server keeps.
+async fn check_every_role_over_http(fixture: Fixture) -> anyhow::Result<()> {
     let workshop = fixture.created.workshop.id.clone();
     let board = fixture.board(0);
     let actors = json!({"format": "kartta-board", "version": 1,

@@ -9,7 +9,24 @@ use serde_json::json;
 #[tokio::test]
 async fn snapshots_restore_exactly_keep_what_was_replaced_and_forks_are_independent(
 ) -> anyhow::Result<()> {
-    let fixture = Fixture::new().await?;
+    check_snapshots_restore_and_fork(Fixture::new().await?).await
+}
+
+#[tokio::test]
+async fn snapshots_restore_exactly_keep_what_was_replaced_and_forks_are_independent_on_postgres(
+) -> anyhow::Result<()> {
+    match Fixture::on_postgres(
+        "snapshots_restore_exactly_keep_what_was_replaced_and_forks_are_independent_on_postgres",
+    )
+    .await?
+    {
+        Some(fixture) => check_snapshots_restore_and_fork(fixture).await,
+        None => Ok(()),
+    }
+}
+
+/// Take, restore and fork, on whichever catalog and store the fixture's server keeps.
+async fn check_snapshots_restore_and_fork(fixture: Fixture) -> anyhow::Result<()> {
     let board = fixture.board(0);
     let participant = fixture.token(Caller::Participant).unwrap();
     let client = Client::connect(&fixture.server.sync_url_with_token(&board, &participant)).await?;

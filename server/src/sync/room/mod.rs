@@ -94,7 +94,7 @@ pub struct RoomContext {
     pub shutdown: CancellationToken,
     pub tasks: TaskTracker,
     /// Where a board's lock state is kept between loads, and which boards exist.
-    pub catalog: Arc<Catalog>,
+    pub catalog: Arc<dyn Catalog>,
     /// `--open-boards`: any board id may be loaded, known to the catalog or not.
     pub open_boards: bool,
 }

@@ -63,7 +63,7 @@ pub(super) async fn run(
     let load_id = board_id.clone();
     let open_boards = context.open_boards;
     let lookup = tokio::task::spawn_blocking(move || {
-        look_up_board(&catalog, &*store, &load_id, open_boards)
+        look_up_board(&*catalog, &*store, &load_id, open_boards)
     })
     .await
     .unwrap_or_else(|error| BoardLookup::Unreadable(error.to_string()));
@@ -137,7 +137,7 @@ pub(super) async fn run(
 /// Reads a board for a room. The catalog is asked first: a board it does not know (deleted a
 /// moment ago) is never loaded, so nothing can be written for it after its data was purged.
 fn look_up_board(
-    catalog: &Catalog,
+    catalog: &dyn Catalog,
     store: &dyn BoardStore,
     board_id: &str,
     open_boards: bool,
@@ -436,7 +436,7 @@ mod tests {
     struct Harness {
         rooms: Arc<Rooms>,
         store: Arc<TestStore>,
-        catalog: Arc<Catalog>,
+        catalog: Arc<dyn Catalog>,
         board_id: String,
         metrics: Arc<Metrics>,
         dir: std::path::PathBuf,
@@ -453,7 +453,9 @@ mod tests {
     fn harness(configure: impl FnOnce(&mut RoomContext)) -> Harness {
         let dir = std::env::temp_dir().join(format!("kartta-room-test-{}", random_id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let catalog = Arc::new(Catalog::open(&dir.join("kartta.db")).unwrap());
+        let catalog = Arc::new(
+            crate::workshops::catalog::SqliteCatalog::open(&dir.join("kartta.db")).unwrap(),
+        );
         let (_, boards, _) = catalog
             .create_workshop(&NewWorkshop {
                 kind: WorkshopKind::Quick,

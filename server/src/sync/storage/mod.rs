@@ -1,13 +1,15 @@
-//! Where boards live between sessions: a small trait with an SQLite backend (the default) and
-//! an in-memory one for unit tests.
+//! Where boards live between sessions: a small trait with an SQLite backend (the default), a
+//! PostgreSQL one (several nodes on one database) and an in-memory one for unit tests.
 //!
 //! A board is stored as one compacted state blob plus a log of updates appended since. Loading
 //! returns both; the room applies them in order. Every method is blocking: callers run them on a
 //! blocking thread (see [`crate::sync::persist`]).
 
 mod memory;
+mod postgres;
 mod sqlite;
 
+pub use self::postgres::PostgresStore;
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
@@ -17,8 +19,19 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[from] ::postgres::Error),
     #[error("storage is closed")]
     Closed,
+}
+
+impl From<crate::pg_connection::PgConnectionError> for StoreError {
+    fn from(error: crate::pg_connection::PgConnectionError) -> StoreError {
+        match error {
+            crate::pg_connection::PgConnectionError::Postgres(error) => StoreError::Postgres(error),
+            crate::pg_connection::PgConnectionError::Closed => StoreError::Closed,
+        }
+    }
 }
 
 /// What storage holds for one board.

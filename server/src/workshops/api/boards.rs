@@ -526,7 +526,7 @@ async fn set_workshop_meta(
     workshop_id: &str,
     key: &'static str,
     value: Option<Any>,
-    record: impl FnOnce(&Catalog, &str, &[BoardRecord]) -> Result<(), ApiError> + Send + 'static,
+    record: impl FnOnce(&dyn Catalog, &str, &[BoardRecord]) -> Result<(), ApiError> + Send + 'static,
 ) -> Result<(), ApiError> {
     let id = workshop_id.to_owned();
     let boards = blocking(state, move |catalog| {

@@ -2,7 +2,7 @@
 //!
 //! Every handler resolves the caller's [`Role`] from the token first (see [`board_role`] and
 //! [`workshop_role`]) and checks it with [`require`] before it reads or changes anything, so a
-//! refused request changes nothing. Catalog calls block on SQLite and run on blocking threads.
+//! refused request changes nothing. Catalog calls block on the database and run on blocking threads.
 
 mod boards;
 mod export;
@@ -178,10 +178,10 @@ pub async fn ask_room<T>(
 /// Runs catalog work on a blocking thread.
 pub async fn blocking<T: Send + 'static>(
     state: &AppState,
-    work: impl FnOnce(&Catalog) -> Result<T, ApiError> + Send + 'static,
+    work: impl FnOnce(&dyn Catalog) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let catalog = state.catalog.clone();
-    tokio::task::spawn_blocking(move || work(&catalog))
+    tokio::task::spawn_blocking(move || work(&*catalog))
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))?
 }

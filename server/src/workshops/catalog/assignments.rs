@@ -2,14 +2,14 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{Catalog, CatalogResult};
+use super::{CatalogResult, SqliteCatalog};
 
 /// How a participant's name is matched: case and surrounding spaces do not matter.
 pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-impl Catalog {
+impl SqliteCatalog {
     /// Sends the participant called `name` to `board_id` (or, with `None`, nowhere in particular).
     pub fn set_assignment(
         &self,

@@ -4,7 +4,7 @@
 use kartta_protocol::api::BoardKind;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{code_of, from_code, Catalog, CatalogResult};
+use super::{code_of, from_code, CatalogResult, SqliteCatalog};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardRecord {
@@ -45,7 +45,7 @@ pub(super) fn insert_board(connection: &Connection, board: &BoardRecord) -> rusq
         .map(|_| ())
 }
 
-impl Catalog {
+impl SqliteCatalog {
     pub fn add_board(&self, board: &BoardRecord) -> CatalogResult<()> {
         self.with(|connection| insert_board(connection, board))
     }

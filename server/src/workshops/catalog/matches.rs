@@ -4,9 +4,9 @@
 use kartta_protocol::matching::MatchVerdict;
 use rusqlite::params;
 
-use super::{code_of, from_code, Catalog, CatalogResult};
+use super::{code_of, from_code, CatalogResult, SqliteCatalog};
 
-impl Catalog {
+impl SqliteCatalog {
     /// Remembers (or with `None` forgets) a decision about two name keys, stored with the
     /// smaller key first so either order finds it.
     pub fn set_match_decisions(

@@ -154,7 +154,7 @@ fn version_one(connection: &Connection) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::catalog;
-    use super::super::Catalog;
+    use super::super::SqliteCatalog;
     use super::*;
 
     fn user_version(connection: &Connection) -> u32 {
@@ -263,7 +263,7 @@ mod tests {
     }
 
     /// The id of the fixture's one workshop.
-    fn the_workshop_id(catalog: &Catalog) -> String {
+    fn the_workshop_id(catalog: &SqliteCatalog) -> String {
         catalog
             .with(|connection| {
                 connection.query_row("SELECT id FROM workshop", [], |row| row.get(0))
@@ -272,7 +272,7 @@ mod tests {
     }
 
     /// Reads back, through the catalog, what the fixture's workshop holds.
-    fn check_the_fixtures_workshop(catalog: &Catalog) {
+    fn check_the_fixtures_workshop(catalog: &SqliteCatalog) {
         let workshop_id = the_workshop_id(catalog);
         let workshop = catalog.workshop(&workshop_id).unwrap().unwrap();
         assert_eq!(workshop.title, "Kumppanuusfoorumi");
@@ -314,7 +314,7 @@ mod tests {
         };
         assert!(before.iter().all(|(_, rows)| *rows > 0), "{before:?}");
 
-        let catalog = Catalog::open(&path).unwrap();
+        let catalog = SqliteCatalog::open(&path).unwrap();
         catalog
             .with(|connection| {
                 assert_eq!(user_version(connection), MIGRATIONS.len() as u32);
@@ -365,7 +365,7 @@ mod tests {
             })
         };
 
-        let catalog = Catalog::open(&path).unwrap();
+        let catalog = SqliteCatalog::open(&path).unwrap();
         let after = catalog
             .with(|connection| {
                 assert_eq!(user_version(connection), MIGRATIONS.len() as u32);

@@ -8,9 +8,9 @@ use subtle::ConstantTimeEq;
 
 use super::boards::{insert_board, BoardRecord};
 use super::roles::{random_token, token_hash};
-use super::{random_id, unix_now, Catalog, CatalogResult};
+use super::{random_id, unix_now, CatalogResult, SqliteCatalog};
 
-impl Catalog {
+impl SqliteCatalog {
     /// Adds a personal board titled `title` with a fresh owner's capability, unless the workshop
     /// already has `limit` of them (`None` then). Returns the board and the capability, which is
     /// shown only now: the catalog keeps its hash.

@@ -14,7 +14,7 @@ use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::{Catalog, CatalogResult};
+use super::{CatalogResult, SqliteCatalog};
 
 /// 256 random bits, URL-safe: a capability token.
 pub fn random_token() -> String {
@@ -27,7 +27,26 @@ pub(super) fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-impl Catalog {
+/// The role `token` gives among the workshop's stored hashes (facilitator, participant,
+/// viewer), compared in constant time.
+pub(super) fn role_of_token(hashes: [&[u8]; 3], token: &str) -> Option<Role> {
+    let [facilitator, participant, viewer] = hashes;
+    let presented = token_hash(token);
+    let is = |stored: &[u8]| bool::from(stored.ct_eq(presented.as_slice()));
+    let (is_facilitator, is_participant, is_viewer) =
+        (is(facilitator), is(participant), is(viewer));
+    if is_facilitator {
+        Some(Role::Facilitator)
+    } else if is_participant {
+        Some(Role::Participant)
+    } else if is_viewer {
+        Some(Role::Viewer)
+    } else {
+        None
+    }
+}
+
+impl SqliteCatalog {
     /// The role `token` gives in workshop `workshop_id`, if any. Every stored hash is compared,
     /// in constant time, whatever matches first.
     pub fn role(&self, workshop_id: &str, token: &str) -> CatalogResult<Option<Role>> {
@@ -43,19 +62,7 @@ impl Catalog {
         let Some((facilitator, participant, viewer)) = hashes else {
             return Ok(None);
         };
-        let presented = token_hash(token);
-        let is = |stored: &[u8]| bool::from(stored.ct_eq(presented.as_slice()));
-        let (is_facilitator, is_participant, is_viewer) =
-            (is(&facilitator), is(&participant), is(&viewer));
-        Ok(if is_facilitator {
-            Some(Role::Facilitator)
-        } else if is_participant {
-            Some(Role::Participant)
-        } else if is_viewer {
-            Some(Role::Viewer)
-        } else {
-            None
-        })
+        Ok(role_of_token([&facilitator, &participant, &viewer], token))
     }
 
     /// The participant and viewer tokens of a workshop, to hand out again.

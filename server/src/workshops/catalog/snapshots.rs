@@ -3,7 +3,7 @@
 use kartta_protocol::api::SnapshotReason;
 use rusqlite::{params, OptionalExtension};
 
-use super::{code_of, from_code, Catalog, CatalogResult};
+use super::{code_of, from_code, CatalogResult, SqliteCatalog};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotRecord {
@@ -30,7 +30,7 @@ fn snapshot_from_row(row: &rusqlite::Row) -> rusqlite::Result<SnapshotRecord> {
 
 const SNAPSHOT_COLUMNS: &str = "id, board_id, name, reason, author, created_at, length(state)";
 
-impl Catalog {
+impl SqliteCatalog {
     pub fn add_snapshot(&self, record: &SnapshotRecord, state: &[u8]) -> CatalogResult<()> {
         self.with(|connection| {
             connection

@@ -13,7 +13,7 @@ use kartta_protocol::vote::{apply_dot_change, DotChange, DotRefused, VoteView};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use super::{random_id, Catalog, CatalogResult};
+use super::{random_id, CatalogResult, SqliteCatalog};
 
 /// Distinct voters one vote accepts. A workshop has about 45 people; this only bounds what a
 /// participant who keeps clearing their device's secret can add (see ARCHITECTURE.md).
@@ -94,7 +94,7 @@ fn voter_dots(
     Ok(dots)
 }
 
-impl Catalog {
+impl SqliteCatalog {
     /// Starts a vote on the workshop, ending (and forgetting) any vote it ran before.
     pub fn start_vote(&self, workshop_id: &str, title: &str, dots: u32) -> CatalogResult<VoteView> {
         let vote = VoteView {
@@ -239,10 +239,10 @@ mod tests {
     use kartta_protocol::api::{BoardKind, WorkshopKind};
     use kartta_protocol::schema::{Locale, Template};
 
-    fn workshop() -> (Catalog, String, String, std::path::PathBuf) {
+    fn workshop() -> (SqliteCatalog, String, String, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("kartta-votes-{}", random_id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let catalog = Catalog::open(&dir.join("catalog.db")).unwrap();
+        let catalog = SqliteCatalog::open(&dir.join("catalog.db")).unwrap();
         let (workshop, boards, _) = catalog
             .create_workshop(&NewWorkshop {
                 kind: WorkshopKind::Workshop,
@@ -348,7 +348,7 @@ mod tests {
         );
         // A key of another vote from the same device differs, so votes cannot be linked.
         assert_ne!(voter_key("another-vote", secret), key);
-        let catalog = Catalog::open(&dir.join("catalog.db")).unwrap();
+        let catalog = SqliteCatalog::open(&dir.join("catalog.db")).unwrap();
         let columns: Vec<String> = catalog
             .with(|c| {
                 c.prepare("SELECT name FROM pragma_table_info('vote_dot')")?

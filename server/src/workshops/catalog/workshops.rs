@@ -8,11 +8,11 @@ use rusqlite::{params, OptionalExtension};
 
 use super::boards::{insert_board, BoardRecord};
 use super::roles::{random_token, token_hash};
-use super::{code_of, from_code, random_id, unix_now, Catalog, CatalogResult};
+use super::{code_of, from_code, random_id, unix_now, CatalogResult, SqliteCatalog};
 
 /// Letters and digits that cannot be confused when read aloud or written down (no 0/O, 1/I/L,
 /// 2/Z, 5/S, 8/B).
-const JOIN_CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+pub(super) const JOIN_CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
 const JOIN_CODE_LENGTH: usize = 8;
 
 fn random_join_code() -> String {
@@ -92,47 +92,55 @@ fn workshop_from_row(row: &rusqlite::Row) -> rusqlite::Result<WorkshopRecord> {
 const WORKSHOP_COLUMNS: &str =
     "id, kind, title, locale, template, join_code, created_at, retention_until, timer_ends_at, presenting_board, personal_at_join";
 
-impl Catalog {
+/// The records and fresh tokens of a workshop about to be created; every catalog stores these.
+pub(super) fn new_workshop_records(
+    new: &NewWorkshop,
+) -> (WorkshopRecord, Vec<BoardRecord>, AccessTokens) {
+    let tokens = AccessTokens {
+        facilitator: random_token(),
+        participant: random_token(),
+        viewer: random_token(),
+    };
+    let now = unix_now();
+    let record = WorkshopRecord {
+        id: random_id(),
+        kind: new.kind,
+        title: new.title.clone(),
+        locale: new.locale,
+        template: new.template,
+        join_code: (new.kind == WorkshopKind::Workshop).then(random_join_code),
+        created_at: now,
+        retention_until: now + i64::from(new.retention_days) * 86_400,
+        timer_ends_at: None,
+        presenting_board: None,
+        personal_boards_at_join: new.personal_boards_at_join,
+    };
+    let boards: Vec<BoardRecord> = new
+        .boards
+        .iter()
+        .enumerate()
+        .map(|(index, (title, kind))| BoardRecord {
+            id: random_id(),
+            workshop_id: record.id.clone(),
+            title: title.clone(),
+            kind: *kind,
+            locked: false,
+            // Keeps the boards in the order they were asked for.
+            created_at: now + index as i64,
+            owned: false,
+            shared: false,
+        })
+        .collect();
+    (record, boards, tokens)
+}
+
+impl SqliteCatalog {
     /// Creates a workshop and its boards; returns them with the tokens (shown only now).
     pub fn create_workshop(
         &self,
         new: &NewWorkshop,
     ) -> CatalogResult<(WorkshopRecord, Vec<BoardRecord>, AccessTokens)> {
-        let tokens = AccessTokens {
-            facilitator: random_token(),
-            participant: random_token(),
-            viewer: random_token(),
-        };
-        let now = unix_now();
-        let record = WorkshopRecord {
-            id: random_id(),
-            kind: new.kind,
-            title: new.title.clone(),
-            locale: new.locale,
-            template: new.template,
-            join_code: (new.kind == WorkshopKind::Workshop).then(random_join_code),
-            created_at: now,
-            retention_until: now + i64::from(new.retention_days) * 86_400,
-            timer_ends_at: None,
-            presenting_board: None,
-            personal_boards_at_join: new.personal_boards_at_join,
-        };
-        let boards: Vec<BoardRecord> = new
-            .boards
-            .iter()
-            .enumerate()
-            .map(|(index, (title, kind))| BoardRecord {
-                id: random_id(),
-                workshop_id: record.id.clone(),
-                title: title.clone(),
-                kind: *kind,
-                locked: false,
-                // Keeps the boards in the order they were asked for.
-                created_at: now + index as i64,
-                owned: false,
-                shared: false,
-            })
-            .collect();
+        let (record, boards, tokens) = new_workshop_records(new);
         self.with(|connection| {
             let txn = connection.transaction()?;
             txn.execute(
