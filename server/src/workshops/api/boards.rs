@@ -400,7 +400,7 @@ pub async fn add_board(
         ));
     }
     let title = required_title(&request.title)?;
-    let first = board_doc::fork_state(
+    let first = board_doc::joined_state(
         &board_doc::initial_state(&title, workshop.template, workshop.locale),
         workshop.timer_ends_at,
         workshop.presenting_board.as_deref(),
