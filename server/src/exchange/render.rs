@@ -598,6 +598,7 @@ mod tests {
                 timer_ends_at: None,
                 presenting: None,
                 merged_from: Vec::new(),
+                merged_groups: Vec::new(),
                 vote: None,
             },
             actors: vec![

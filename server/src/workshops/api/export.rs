@@ -60,7 +60,13 @@ async fn render_file(
             locale: board.meta.locale.unwrap_or(sheet.workshop_locale),
         };
         if let Some(k) = min_support {
-            kartta_protocol::merge::keep_supported(&mut board.actors, &mut board.relations, k);
+            let units = kartta_protocol::schema::SupportUnits::of(&board.meta);
+            kartta_protocol::merge::keep_supported(
+                &mut board.actors,
+                &mut board.relations,
+                &units,
+                k,
+            );
         }
         Ok(match file.as_str() {
             "export.json" => (
