@@ -70,6 +70,8 @@ export interface Meta {
   vote: VoteView | null;
   /** On a merged board: the ids of the maps it was made from (the n of "k of n"); empty elsewhere. */
   mergedFrom: string[];
+  /** On a board merged group by group: the group of each map of `mergedFrom` (same order); else empty. */
+  mergedGroups: string[];
 }
 
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';
