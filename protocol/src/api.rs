@@ -513,6 +513,10 @@ pub struct MergeRequest {
     pub snapshot_ids: Vec<String>,
     /// The new board's title; empty: "Merged map" in the workshop's language.
     pub title: String,
+    /// The chosen maps' ids (boards and snapshots) in groups, each chosen map in exactly one.
+    /// Given, the maps of each group are merged first and then the groups, and support counts
+    /// groups ("k of G groups", `merge::merge_in_groups`); empty or absent, map by map.
+    pub groups: Vec<Vec<String>>,
 }
 
 /// Answer to a merge: the new board (like a fork's answer), the maps merged in order (the

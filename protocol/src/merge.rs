@@ -109,10 +109,111 @@ fn unique_id(wanted: &str, taken: &mut std::collections::HashSet<String>) -> Str
     id
 }
 
+/// Where a merged element's `sources` come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Provenance {
+    /// The ids of the maps holding it (a merge of maps).
+    MapIds,
+    /// The union of what its members' own `sources` say (a merge of groups' merged boards,
+    /// so that the forum map still names the personal maps, not the groups).
+    MembersSources,
+}
+
 /// The merged board of `sources` (in order) under `decisions`, titled `title`. Its
 /// `meta.mergedFrom` lists the sources' ids; the template is the most common one, the
 /// language the first map's.
 pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardView {
+    let mut board = merge_maps(sources, decisions, title, Provenance::MapIds);
+    board.meta.merged_from = sources.iter().map(|source| source.id.to_owned()).collect();
+    fill_placement_and_support(&mut board);
+    board
+}
+
+/// Two-level aggregation (notes §5.2, after Aminpour et al. 2020): the maps of each group are
+/// merged first, then the groups' merged boards across groups, so every group has one voice in
+/// the majority kind, the median strength, ring and position. `groups` holds indexes into
+/// `sources`, each map in one group. Elements keep the ids of the maps they came from;
+/// `meta.mergedGroups` gives each map's group (its number, from 1), and support counts groups:
+/// "k of G groups", so five maps of one group cannot outvote one map each of two others.
+pub fn merge_in_groups(
+    sources: &[Source],
+    groups: &[Vec<usize>],
+    decisions: &Decisions,
+    title: &str,
+) -> BoardView {
+    let group_boards: Vec<BoardView> = groups
+        .iter()
+        .map(|members| {
+            let inner: Vec<Source> = members
+                .iter()
+                .map(|&index| Source {
+                    id: sources[index].id,
+                    board: sources[index].board,
+                })
+                .collect();
+            merge_maps(&inner, decisions, "", Provenance::MapIds)
+        })
+        .collect();
+    let group_keys: Vec<String> = (1..=groups.len()).map(|n| n.to_string()).collect();
+    let outer: Vec<Source> = group_boards
+        .iter()
+        .zip(&group_keys)
+        .map(|(board, key)| Source { id: key, board })
+        .collect();
+    let mut board = merge_maps(&outer, decisions, title, Provenance::MembersSources);
+    board.meta.locale = sources.first().and_then(|source| source.board.meta.locale);
+    (board.meta.merged_from, board.meta.merged_groups) = groups
+        .iter()
+        .zip(&group_keys)
+        .flat_map(|(members, key)| {
+            members
+                .iter()
+                .map(move |&index| (sources[index].id.to_owned(), key.clone()))
+        })
+        .unzip();
+    fill_placement_and_support(&mut board);
+    board
+}
+
+/// Every actor's ring or sector, and every element's "k of n" (or "k of G groups").
+fn fill_placement_and_support(board: &mut BoardView) {
+    let units = crate::schema::SupportUnits::of(&board.meta);
+    let template = board.meta.template;
+    for actor in &mut board.actors {
+        (actor.ring, actor.sector) = crate::placement::placement(template, actor.x, actor.y);
+        actor.support = Some(units.text(units.count(&actor.sources), units.total()));
+    }
+    let actor_sources: HashMap<&str, &[String]> = board
+        .actors
+        .iter()
+        .map(|actor| (actor.id.as_str(), actor.sources.as_slice()))
+        .collect();
+    let relation_supports: Vec<Option<String>> = board
+        .relations
+        .iter()
+        .map(|relation| {
+            let sources_of = |id: &str| actor_sources.get(id).copied().unwrap_or(&[]);
+            crate::schema::relation_support(
+                &relation.sources,
+                sources_of(relation.from.as_str()),
+                sources_of(relation.to.as_str()),
+                &units,
+            )
+            .map(|(k, m)| units.text(k, m))
+        })
+        .collect();
+    for (relation, support) in board.relations.iter_mut().zip(relation_supports) {
+        relation.support = support;
+    }
+}
+
+/// The merge itself, without `mergedFrom`, placement and support (see [`merge`]).
+fn merge_maps(
+    sources: &[Source],
+    decisions: &Decisions,
+    title: &str,
+    provenance: Provenance,
+) -> BoardView {
     let template = majority(sources.iter().map(|source| source.board.meta.template))
         .unwrap_or(Template::Blank);
     let (_, groups) = group_actors(sources, decisions);
@@ -196,10 +297,8 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
         (x, y) = zone.bring(x, y);
         zones.push(zone);
         let mut sources_of: Vec<String> = Vec::new();
-        for (source, _) in &members {
-            if !sources_of.iter().any(|id| id == source.id) {
-                sources_of.push(source.id.to_owned());
-            }
+        for (source, actor) in &members {
+            add_sources(&mut sources_of, provenance, source.id, &actor.sources);
         }
         actors.push(ActorView {
             id: unique_id(&members[0].1.id, &mut taken_ids),
@@ -272,11 +371,13 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
                 }
             }
             let mut sources_of: Vec<String> = Vec::new();
-            for (source, _) in &found {
-                let id = sources[*source].id;
-                if !sources_of.iter().any(|known| known == id) {
-                    sources_of.push(id.to_owned());
-                }
+            for (source, relation) in &found {
+                add_sources(
+                    &mut sources_of,
+                    provenance,
+                    sources[*source].id,
+                    &relation.sources,
+                );
             }
             let endpoint = |id: &str| actors[merged_index[&(first_source, id)]].id.clone();
             RelationView {
@@ -320,8 +421,7 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
             }
         })
         .collect();
-    let n = sources.len();
-    let mut board = BoardView {
+    BoardView {
         meta: MetaView {
             title: title.to_owned(),
             template,
@@ -329,7 +429,8 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
             locked: false,
             timer_ends_at: None,
             presenting: None,
-            merged_from: sources.iter().map(|source| source.id.to_owned()).collect(),
+            merged_from: Vec::new(),
+            merged_groups: Vec::new(),
             vote: None,
             last_restore: None,
         },
@@ -337,34 +438,25 @@ pub fn merge(sources: &[Source], decisions: &Decisions, title: &str) -> BoardVie
         relations,
         notes: Vec::new(),
         strokes: Vec::new(),
+    }
+}
+
+/// Adds an element's provenance from one source to `sources_of`, each id once.
+fn add_sources(
+    sources_of: &mut Vec<String>,
+    provenance: Provenance,
+    source_id: &str,
+    members_sources: &[String],
+) {
+    let ids: Vec<&str> = match provenance {
+        Provenance::MapIds => vec![source_id],
+        Provenance::MembersSources => members_sources.iter().map(String::as_str).collect(),
     };
-    for actor in &mut board.actors {
-        (actor.ring, actor.sector) = crate::placement::placement(template, actor.x, actor.y);
-        actor.support = Some(format!("{} of {n}", actor.sources.len()));
+    for id in ids {
+        if !sources_of.iter().any(|known| known == id) {
+            sources_of.push(id.to_owned());
+        }
     }
-    let actor_sources: std::collections::HashMap<&str, &[String]> = board
-        .actors
-        .iter()
-        .map(|actor| (actor.id.as_str(), actor.sources.as_slice()))
-        .collect();
-    let relation_supports: Vec<Option<String>> = board
-        .relations
-        .iter()
-        .map(|relation| {
-            let sources_of = |id: &str| actor_sources.get(id).copied().unwrap_or(&[]);
-            crate::schema::relation_support(
-                &relation.sources,
-                sources_of(relation.from.as_str()),
-                sources_of(relation.to.as_str()),
-                &board.meta.merged_from,
-            )
-            .map(|(k, m)| format!("{k} of {m}"))
-        })
-        .collect();
-    for (relation, support) in board.relations.iter_mut().zip(relation_supports) {
-        relation.support = support;
-    }
-    board
 }
 
 /// Where a merged actor belongs on the board's template.
@@ -495,11 +587,16 @@ fn nudge_apart(actors: &mut [ActorView], zones: &[Zone]) {
     }
 }
 
-/// Keeps what at least `k` of the merged maps hold (the "k of n" slider, for exports too):
-/// actors and relations with fewer sources go, and so do relations that lose an endpoint.
+/// Keeps what at least `k` of the merged maps (or groups) hold (the "k of n" slider, for exports
+/// too): actors and relations with less support go, and so do relations that lose an endpoint.
 /// Elements without sources were added on the merged board itself and always stay.
-pub fn keep_supported(actors: &mut Vec<ActorView>, relations: &mut Vec<RelationView>, k: usize) {
-    let enough = |sources: &[String]| sources.is_empty() || sources.len() >= k;
+pub fn keep_supported(
+    actors: &mut Vec<ActorView>,
+    relations: &mut Vec<RelationView>,
+    units: &crate::schema::SupportUnits,
+    k: usize,
+) {
+    let enough = |sources: &[String]| sources.is_empty() || units.count(sources) >= k;
     actors.retain(|actor| enough(&actor.sources));
     let kept: std::collections::HashSet<&str> =
         actors.iter().map(|actor| actor.id.as_str()).collect();
@@ -522,7 +619,7 @@ pub fn any_overlap(actors: &[ActorView]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::RelationStatus;
+    use crate::schema::{RelationStatus, SupportUnits};
 
     fn actor(id: &str, name: &str, x: f64, y: f64) -> ActorView {
         ActorView {
@@ -581,6 +678,7 @@ mod tests {
                 timer_ends_at: None,
                 presenting: None,
                 merged_from: vec![],
+                merged_groups: vec![],
                 vote: None,
                 last_restore: None,
             },
@@ -723,20 +821,21 @@ mod tests {
         all.actors
             .push(actor("own", "Lisätty käsin", -900.0, 900.0));
         let (mut actors, mut relations) = (all.actors.clone(), all.relations.clone());
-        keep_supported(&mut actors, &mut relations, 1);
+        let units = SupportUnits::of(&all.meta);
+        keep_supported(&mut actors, &mut relations, &units, 1);
         assert_eq!(
             (actors.len(), relations.len()),
             (5, 3),
             "k = 1 is the union"
         );
-        keep_supported(&mut actors, &mut relations, 2);
+        keep_supported(&mut actors, &mut relations, &units, 2);
         let names: Vec<&str> = actors.iter().map(|actor| actor.name.as_str()).collect();
         assert_eq!(
             names,
             vec!["Turun kaupunki", "Varsinais-Suomen liitto", "Lisätty käsin"]
         );
         assert_eq!(relations.len(), 1, "the relation both maps drew");
-        keep_supported(&mut actors, &mut relations, 3);
+        keep_supported(&mut actors, &mut relations, &units, 3);
         assert_eq!((actors.len(), relations.len()), (1, 0));
     }
 
@@ -799,7 +898,13 @@ mod tests {
     fn relation_support_counts_only_merged_maps_and_never_falls_below_k() {
         use crate::schema::relation_support;
         let ids = |list: &[&str]| list.iter().map(|id| id.to_string()).collect::<Vec<_>>();
-        let maps = ids(&["1", "2", "3", "4"]);
+        let units = |maps: &[&str]| {
+            SupportUnits::of(&MetaView {
+                merged_from: ids(maps),
+                ..board(Template::Blank, vec![], vec![]).meta
+            })
+        };
+        let maps = units(&["1", "2", "3", "4"]);
         let check = |relation: &[&str], from: &[&str], to: &[&str], expected| {
             assert_eq!(
                 relation_support(&ids(relation), &ids(from), &ids(to), &maps),
@@ -823,9 +928,155 @@ mod tests {
         // Drawn on the merged board itself, or not a merged board: no claim.
         check(&[], &["1"], &["1"], None);
         assert_eq!(
-            relation_support(&ids(&["1"]), &ids(&["1"]), &ids(&["1"]), &[]),
+            relation_support(&ids(&["1"]), &ids(&["1"]), &ids(&["1"]), &units(&[])),
             None
         );
+    }
+
+    /// Group A: five maps that all have X and Turku; groups B and C: one map each, Turku only.
+    fn five_one_one() -> Vec<(String, BoardView)> {
+        let with_x = || {
+            board(
+                Template::Blank,
+                vec![
+                    actor("t", "Turku", 0.0, 0.0),
+                    actor("x", "Yritys X", 400.0, 0.0),
+                ],
+                vec![relation(
+                    "r",
+                    "t",
+                    "x",
+                    RelationKind::Funding,
+                    Strength::Strong,
+                )],
+            )
+        };
+        let without_x = || board(Template::Blank, vec![actor("t", "Turku", 0.0, 0.0)], vec![]);
+        let mut maps: Vec<(String, BoardView)> =
+            (1..=5).map(|n| (format!("a{n}"), with_x())).collect();
+        maps.push(("b1".into(), without_x()));
+        maps.push(("c1".into(), without_x()));
+        maps
+    }
+
+    fn sources_of(maps: &[(String, BoardView)]) -> Vec<Source<'_>> {
+        maps.iter()
+            .map(|(id, board)| Source { id, board })
+            .collect()
+    }
+
+    #[test]
+    fn a_big_group_cannot_outvote_the_others() {
+        let maps = five_one_one();
+        let sources = sources_of(&maps);
+        let groups = vec![vec![0, 1, 2, 3, 4], vec![5], vec![6]];
+        let forum = merge_in_groups(&sources, &groups, &Decisions::new(), "Foorumi");
+        let x = forum.actors.iter().find(|a| a.name == "Yritys X").unwrap();
+        assert_eq!(x.support.as_deref(), Some("1 of 3 groups"));
+        // The forum map still names the personal maps the actor came from.
+        assert_eq!(x.sources, vec!["a1", "a2", "a3", "a4", "a5"]);
+        let turku = forum.actors.iter().find(|a| a.name == "Turku").unwrap();
+        assert_eq!(turku.support.as_deref(), Some("3 of 3 groups"));
+        // Only group A holds both ends, and it drew the tie.
+        assert_eq!(forum.relations[0].support.as_deref(), Some("1 of 1 groups"));
+        assert_eq!(
+            forum.meta.merged_from,
+            vec!["a1", "a2", "a3", "a4", "a5", "b1", "c1"]
+        );
+        assert_eq!(
+            forum.meta.merged_groups,
+            vec!["1", "1", "1", "1", "1", "2", "3"]
+        );
+        // "At least 2" keeps what two groups hold: X goes, though five of seven maps have it.
+        let (mut actors, mut relations) = (forum.actors.clone(), forum.relations.clone());
+        keep_supported(
+            &mut actors,
+            &mut relations,
+            &SupportUnits::of(&forum.meta),
+            2,
+        );
+        let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!((names, relations.len()), (vec!["Turku"], 0));
+
+        // Merged map by map, the same maps give X a clear majority.
+        let flat = merge(&sources, &Decisions::new(), "Foorumi");
+        let x = flat.actors.iter().find(|a| a.name == "Yritys X").unwrap();
+        assert_eq!(x.support.as_deref(), Some("5 of 7"));
+    }
+
+    #[test]
+    fn within_a_group_first_then_across_groups() {
+        // Group 1 (three maps) says weak funding; groups 2 and 3 (one map each) say strong.
+        let tie = |strength| {
+            board(
+                Template::Blank,
+                vec![
+                    actor("t", "Turku", 0.0, 0.0),
+                    actor("v", "Varsinais-Suomen liitto", 400.0, 0.0),
+                ],
+                vec![relation("r", "t", "v", RelationKind::Funding, strength)],
+            )
+        };
+        let maps: Vec<(String, BoardView)> = vec![
+            ("a1".into(), tie(Strength::Weak)),
+            ("a2".into(), tie(Strength::Weak)),
+            ("a3".into(), tie(Strength::Weak)),
+            ("b1".into(), tie(Strength::Strong)),
+            ("c1".into(), tie(Strength::Strong)),
+        ];
+        let sources = sources_of(&maps);
+        let flat = merge(&sources, &Decisions::new(), "");
+        assert_eq!(
+            flat.relations[0].strength,
+            Strength::Weak,
+            "three maps of five"
+        );
+        let grouped = merge_in_groups(
+            &sources,
+            &[vec![0, 1, 2], vec![3], vec![4]],
+            &Decisions::new(),
+            "",
+        );
+        assert_eq!(
+            grouped.relations[0].strength,
+            Strength::Strong,
+            "two groups of three"
+        );
+        assert_eq!(
+            grouped.relations[0].support.as_deref(),
+            Some("3 of 3 groups")
+        );
+        assert_eq!(grouped.relations[0].sources.len(), 5);
+    }
+
+    #[test]
+    fn a_grouped_merge_reads_back_with_the_same_support() {
+        let maps = five_one_one();
+        let sources = sources_of(&maps);
+        let forum = merge_in_groups(
+            &sources,
+            &[vec![0, 1, 2, 3, 4], vec![5], vec![6]],
+            &Decisions::new(),
+            "",
+        );
+        // Serialised as a board file and read as one, the support is derived again from the sources.
+        let json = serde_json::to_string(&forum.meta).unwrap();
+        let meta: MetaView = serde_json::from_str(&json).unwrap();
+        let units = SupportUnits::of(&meta);
+        assert!(units.by_group());
+        assert_eq!(
+            (
+                units.total(),
+                units.count(&["a3".to_string(), "a4".to_string()])
+            ),
+            (3, 1)
+        );
+        // Groups that do not match the maps one to one are ignored: maps count.
+        let meta = MetaView {
+            merged_groups: vec!["1".into()],
+            ..meta
+        };
+        assert_eq!(SupportUnits::of(&meta).total(), 7);
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub mod field {
         /// On a board made by merging maps: a JSON array of the ids of the merged boards and
         /// snapshots; its length is the *n* of "in k of n maps".
         pub const MERGED_FROM: &str = "mergedFrom";
+        /// On a board merged group by group: a JSON array as long as `mergedFrom`, the group
+        /// of each map there. Support then counts groups ("k of G groups"), not maps.
+        pub const MERGED_GROUPS: &str = "mergedGroups";
         /// The workshop's dot vote (`crate::vote::VoteView`), with this board's totals once
         /// revealed; absent when no vote runs. Written by the server for every board at once.
         pub const VOTE: &str = "vote";
@@ -313,6 +316,80 @@ pub struct MetaView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub last_restore: Option<crate::restore_notice::RestoreNotice>,
+    /// The group of each map in `merged_from` when they were merged group by group (empty
+    /// otherwise; ignored unless it is as long as `merged_from`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_groups: Vec<String>,
+}
+
+/// What counts in a merged board's support: each merged map, or each group when the maps were
+/// merged group by group, so that one big group cannot outvote the others (notes §5.2).
+#[derive(Debug, Clone, Default)]
+pub struct SupportUnits {
+    /// Merged map id → the index of the unit it counts for.
+    unit_of: std::collections::HashMap<String, usize>,
+    total: usize,
+    by_group: bool,
+}
+
+impl SupportUnits {
+    pub fn of(meta: &MetaView) -> SupportUnits {
+        let by_group =
+            !meta.merged_groups.is_empty() && meta.merged_groups.len() == meta.merged_from.len();
+        let mut units: Vec<&str> = Vec::new();
+        let mut unit_of = std::collections::HashMap::new();
+        for (index, map) in meta.merged_from.iter().enumerate() {
+            let unit = if by_group {
+                meta.merged_groups[index].as_str()
+            } else {
+                map.as_str()
+            };
+            let unit_index = match units.iter().position(|known| *known == unit) {
+                Some(position) => position,
+                None => {
+                    units.push(unit);
+                    units.len() - 1
+                }
+            };
+            unit_of.entry(map.clone()).or_insert(unit_index);
+        }
+        SupportUnits {
+            unit_of,
+            total: units.len(),
+            by_group,
+        }
+    }
+
+    /// The *n* (or *G*) of "k of n": how many maps, or groups, were merged.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Whether support counts groups rather than maps.
+    pub fn by_group(&self) -> bool {
+        self.by_group
+    }
+
+    fn units(&self, sources: &[String]) -> std::collections::BTreeSet<usize> {
+        sources
+            .iter()
+            .filter_map(|source| self.unit_of.get(source).copied())
+            .collect()
+    }
+
+    /// The *k*: how many of the units hold an element with these sources (other ids ignored).
+    pub fn count(&self, sources: &[String]) -> usize {
+        self.units(sources).len()
+    }
+
+    /// "k of n", or "k of G groups".
+    pub fn text(&self, k: usize, of: usize) -> String {
+        if self.by_group {
+            format!("{k} of {of} groups")
+        } else {
+            format!("{k} of {of}")
+        }
+    }
 }
 
 /// Serde for fields derived from others: written like any value, but whatever a file holds
@@ -415,31 +492,27 @@ pub struct StrokeView {
     pub points: Vec<f64>,
 }
 
-/// "k of m" for a relation of a merged board: `k` of the merged maps hold the relation, `m` hold
-/// both of its actors (a map without one of them could not have drawn it, so it does not count
-/// against the relation). Sources outside `merged_from` are ignored. When an end was added on
-/// the merged board itself (no sources) nothing is known of where it was, so `m` is then all
-/// the merged maps; `m` is never below `k` (an end moved onto another actor may have fewer
-/// maps). `None` off a merged board and for a relation drawn on the merged board itself.
+/// "k of m" for a relation of a merged board: `k` of the merged maps (or groups, see
+/// [`SupportUnits`]) hold the relation, `m` hold both of its actors (a map without one of them
+/// could not have drawn it, so it does not count against the relation; a group holds an actor
+/// when one of its maps does). Sources outside `merged_from` are ignored. When an end was added
+/// on the merged board itself (no sources) nothing is known of where it was, so `m` is then all
+/// of them; `m` is never below `k` (an end moved onto another actor may have fewer maps).
+/// `None` off a merged board and for a relation drawn on the merged board itself.
 pub fn relation_support(
     relation: &[String],
     from: &[String],
     to: &[String],
-    merged_from: &[String],
+    units: &SupportUnits,
 ) -> Option<(usize, usize)> {
-    if merged_from.is_empty() || relation.is_empty() {
+    if units.total() == 0 || relation.is_empty() {
         return None;
     }
-    let mut maps: Vec<&String> = merged_from.iter().collect();
-    maps.sort();
-    maps.dedup();
-    let k = maps.iter().filter(|&&map| relation.contains(map)).count();
+    let k = units.count(relation);
     let m = if from.is_empty() || to.is_empty() {
-        maps.len()
+        units.total()
     } else {
-        maps.iter()
-            .filter(|&&map| from.contains(map) && to.contains(map))
-            .count()
+        units.units(from).intersection(&units.units(to)).count()
     };
     Some((k, m.max(k)))
 }
@@ -485,6 +558,10 @@ impl BoardView {
                 .as_ref()
                 .map(|m| strings(m, txn, field::meta::MERGED_FROM))
                 .unwrap_or_default(),
+            merged_groups: meta
+                .as_ref()
+                .map(|m| strings(m, txn, field::meta::MERGED_GROUPS))
+                .unwrap_or_default(),
             vote: meta
                 .as_ref()
                 .and_then(|m| any(m, txn, field::meta::VOTE))
@@ -494,9 +571,10 @@ impl BoardView {
                 .and_then(|m| any(m, txn, field::meta::LAST_RESTORE))
                 .and_then(|value| crate::restore_notice::RestoreNotice::from_any(&value)),
         };
+        let units = SupportUnits::of(&meta);
         let support = |sources: &[String]| {
-            (!meta.merged_from.is_empty() && !sources.is_empty())
-                .then(|| format!("{} of {}", sources.len(), meta.merged_from.len()))
+            (units.total() > 0 && !sources.is_empty())
+                .then(|| units.text(units.count(sources), units.total()))
         };
         let mut actors = elements(txn, root::ACTORS, read_actor);
         for actor in &mut actors {
@@ -524,9 +602,9 @@ impl BoardView {
                     &relation.sources,
                     sources_of(relation.from.as_str()),
                     sources_of(relation.to.as_str()),
-                    &meta.merged_from,
+                    &units,
                 )
-                .map(|(k, m)| format!("{k} of {m}"));
+                .map(|(k, m)| units.text(k, m));
                 relation
             })
             .collect();

@@ -112,6 +112,7 @@ pub fn definitions() -> String {
                     ("timerEndsAt", field::meta::TIMER_ENDS_AT),
                     ("presenting", field::meta::PRESENTING),
                     ("mergedFrom", field::meta::MERGED_FROM),
+                    ("mergedGroups", field::meta::MERGED_GROUPS),
                     ("vote", field::meta::VOTE),
                     ("schemaVersion", field::meta::SCHEMA_VERSION),
                     ("lastRestore", field::meta::LAST_RESTORE),

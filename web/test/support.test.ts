@@ -12,10 +12,11 @@ import { elementsInRect, hitTest } from '../src/tools/hit';
 afterEach(() => setLocale('en'));
 
 /** A merged board as the server writes it: provenance as plain arrays in the element maps. */
-function mergedBoard(maps: string[], actors: [string, string[]][], relations: [string, string, string, string[]][]): BoardModel {
+function mergedBoard(maps: string[], actors: [string, string[]][], relations: [string, string, string, string[]][], groups: string[] = []): BoardModel {
   const doc = new Y.Doc();
   doc.transact(() => {
     doc.getMap(ROOT.meta).set(FIELD.meta.mergedFrom, maps);
+    if (groups.length) doc.getMap(ROOT.meta).set(FIELD.meta.mergedGroups, groups);
     for (const [id, sources] of actors) {
       const map = new Y.Map<unknown>();
       map.set(FIELD.actor.name, id);
@@ -147,6 +148,26 @@ describe('match reasons in words', () => {
   });
 });
 
+describe('support on a board merged group by group', () => {
+  // The case of protocol/src/merge.rs `a_big_group_cannot_outvote_the_others`.
+  const maps = ['a1', 'a2', 'a3', 'a4', 'a5', 'b1', 'c1'];
+  const groups = ['1', '1', '1', '1', '1', '2', '3'];
+  const model = () => mergedBoard(maps, [['x', ['a1', 'a2', 'a3', 'a4', 'a5']], ['turku', maps]], [['r', 'turku', 'x', ['a1', 'a2']]], groups);
+
+  it('counts groups, so five maps of one group are one of three', () => {
+    const board = model();
+    expect(supportBadge(board.actors.get('x')?.sources, board.meta)).toBe('1/3');
+    expect(supportBadge(board.actors.get('turku')?.sources, board.meta)).toBe('3/3');
+    expect(relationSupportBadge(board.relations.get('r')!, board.actors, board.meta)).toBe('1/1');
+    expect([...hiddenBelow(view(board), 2)].sort()).toEqual(['r', 'x']);
+  });
+
+  it('counts maps when the groups do not match the maps one to one', () => {
+    const board = mergedBoard(maps, [['x', ['a1', 'a2', 'a3', 'a4', 'a5']]], [], ['1']);
+    expect(supportBadge(board.actors.get('x')?.sources, board.meta)).toBe('5/7');
+  });
+});
+
 describe('"k of m" of a relation', () => {
   // The cases of protocol/src/merge.rs `relation_support_counts_only_merged_maps_and_never_falls_below_k`.
   const maps = ['1', '2', '3', '4'];
@@ -158,7 +179,7 @@ describe('"k of m" of a relation', () => {
     [['1', 'x'], ['1', 'x'], ['1', 'x'], { k: 1, m: 1 }],
     [[], ['1'], ['1'], null],
   ])('relation %j between %j and %j', (relation, from, to, expected) => {
-    expect(relationSupport(relation, from, to, maps)).toEqual(expected);
+    expect(relationSupport(relation, from, to, { mergedFrom: maps, mergedGroups: [] })).toEqual(expected);
   });
 
   it('counts only the maps holding both actors, on the badge and in words', () => {

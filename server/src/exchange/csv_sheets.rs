@@ -666,6 +666,7 @@ fn empty_board() -> BoardExport {
             timer_ends_at: None,
             presenting: None,
             merged_from: Vec::new(),
+            merged_groups: Vec::new(),
             vote: None,
             last_restore: None,
         },

@@ -951,6 +951,7 @@ mod tests {
                 timer_ends_at: None,
                 presenting: None,
                 merged_from: Vec::new(),
+                merged_groups: Vec::new(),
                 vote: None,
                 last_restore: None,
             },

@@ -114,6 +114,13 @@ pub fn merged_state(
         field::meta::MERGED_FROM,
         texts(merged.meta.merged_from.iter().map(String::as_str)),
     );
+    if !merged.meta.merged_groups.is_empty() {
+        meta.insert(
+            &mut txn,
+            field::meta::MERGED_GROUPS,
+            texts(merged.meta.merged_groups.iter().map(String::as_str)),
+        );
+    }
     if let Some(ends_at) = timer_ends_at {
         meta.insert(&mut txn, field::meta::TIMER_ENDS_AT, ends_at as f64);
     }

@@ -394,3 +394,76 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
     assert_eq!(bad.status, 400, "{}", bad.text());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_merge_group_by_group_counts_groups_so_a_big_group_cannot_outvote_the_others(
+) -> anyhow::Result<()> {
+    let fixture = three_group_boards().await?;
+    // Boards 0 and 1 are one group's two maps, both with Yritys X; board 2 is another group's.
+    for index in [0, 1] {
+        fixture
+            .draw(
+                index,
+                &[("t", "Turku", 100.0, 0.0), ("x", "Yritys X", 700.0, 0.0)],
+            )
+            .await?;
+    }
+    fixture.draw(2, &[("t", "Turku", 120.0, 0.0)]).await?;
+    let path = fixture.workshop_path("/merge");
+    let (a, b, c) = (fixture.board(0), fixture.board(1), fixture.board(2));
+    let with_groups = |groups: serde_json::Value| json!({"boardIds": [a, b, c], "title": "Foorumi", "groups": groups});
+    // Every chosen map in exactly one group, each group holding one: else a clear 400.
+    for (groups, why) in [
+        (json!([[a, b]]), "a map in no group"),
+        (json!([[a, b], [c, a]]), "a map in two groups"),
+        (json!([[a, b], [c], []]), "an empty group"),
+        (json!([[a, b], [c, "no-such-board"]]), "a map not chosen"),
+        (json!([[a, b], "c"]), "not a list of lists"),
+    ] {
+        let refused = fixture
+            .facilitator("POST", &path, Some(with_groups(groups)))
+            .await?;
+        assert_eq!(refused.status, 400, "{why}: {}", refused.text());
+    }
+    assert_eq!(
+        fixture.workshop_as(Caller::Facilitator).await?.boards.len(),
+        3
+    );
+
+    let answer = fixture
+        .facilitator("POST", &path, Some(with_groups(json!([[a, b], [c]]))))
+        .await?;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let merged: kartta_protocol::api::Merged = answer.json()?;
+    let token = &fixture.created.tokens.participant;
+    let client =
+        Client::connect(&fixture.server.sync_url_with_token(&merged.board.id, token)).await?;
+    let view = kartta_tests::board::view(&client.doc);
+    client.close().await;
+    assert_eq!(view.meta.merged_from, vec![a.clone(), b.clone(), c.clone()]);
+    assert_eq!(view.meta.merged_groups, vec!["1", "1", "2"]);
+    let support = |name: &str| {
+        let actor = view.actors.iter().find(|actor| actor.name == name).unwrap();
+        (actor.support.clone().unwrap(), actor.sources.len())
+    };
+    // Two of three maps hold X, but they are one group's: one of two groups.
+    assert_eq!(support("Yritys X"), ("1 of 2 groups".to_owned(), 2));
+    assert_eq!(support("Turku"), ("2 of 2 groups".to_owned(), 3));
+
+    // "At least 2" counts groups in the exports too.
+    let at_least_two: kartta_protocol::api::BoardExport = fixture
+        .facilitator(
+            "GET",
+            &format!("/api/boards/{}/export.json?minSupport=2", merged.board.id),
+            None,
+        )
+        .await?
+        .json()?;
+    let names: Vec<&str> = at_least_two
+        .actors
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, vec!["Turku"]);
+    Ok(())
+}

@@ -10,7 +10,7 @@ export const ROOT = {
 } as const;
 
 export const FIELD = {
-  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom', vote: 'vote', schemaVersion: 'schemaVersion', lastRestore: 'lastRestore' },
+  meta: { title: 'title', template: 'template', locale: 'locale', locked: 'locked', timerEndsAt: 'timerEndsAt', presenting: 'presenting', mergedFrom: 'mergedFrom', mergedGroups: 'mergedGroups', vote: 'vote', schemaVersion: 'schemaVersion', lastRestore: 'lastRestore' },
   actor: { name: 'name', kind: 'kind', x: 'x', y: 'y', description: 'description', tags: 'tags', alias: 'alias', influence: 'influence', stance: 'stance', isPerson: 'isPerson', sources: 'sources' },
   relation: { from: 'from', to: 'to', kind: 'kind', label: 'label', direction: 'direction', strength: 'strength', coordination: 'coordination', status: 'status', sources: 'sources', otherKinds: 'otherKinds' },
   note: { x: 'x', y: 'y', width: 'w', height: 'h', color: 'color', variant: 'variant', body: 'body' },
@@ -144,7 +144,12 @@ mergedFrom?: Array<string>,
 /**
  * Absent until the facilitator restores a snapshot into the board.
  */
-lastRestore?: RestoreNotice, };
+lastRestore?: RestoreNotice, 
+/**
+ * The group of each map in `merged_from` when they were merged group by group (empty
+ * otherwise; ignored unless it is as long as `merged_from`).
+ */
+mergedGroups?: Array<string>, };
 
 export type ActorView = { id: string, name: string, kind: ActorKind, x: number, y: number, description: string, tags: Array<string>, alias: string, influence: number | null, stance: Stance | null, isPerson: boolean, 
 /**
@@ -421,7 +426,13 @@ export type MergeRequest = { boardIds: Array<string>, snapshotIds: Array<string>
 /**
  * The new board's title; empty: "Merged map" in the workshop's language.
  */
-title: string, };
+title: string, 
+/**
+ * The chosen maps' ids (boards and snapshots) in groups, each chosen map in exactly one.
+ * Given, the maps of each group are merged first and then the groups, and support counts
+ * groups ("k of G groups", `merge::merge_in_groups`); empty or absent, map by map.
+ */
+groups: Array<Array<string>>, };
 
 export type Merged = { board: BoardSummary, sources: Array<MapSource>, actors: number, relations: number, };
 

@@ -37,7 +37,7 @@ export class BoardModel {
   readonly relations = new Map<string, Relation>();
   readonly notes = new Map<string, Note>();
   readonly strokes = new Map<string, Stroke>();
-  meta: Meta = { title: '', template: 'blank', locale: null, locked: false, timerEndsAt: null, presenting: null, vote: null, mergedFrom: [], lastRestore: null };
+  meta: Meta = { title: '', template: 'blank', locale: null, locked: false, timerEndsAt: null, presenting: null, vote: null, mergedFrom: [], lastRestore: null, mergedGroups: [] };
   /**
    * Whether this client may change the board now (a viewer, or a participant on a locked board,
    * may not). The server refuses such updates anyway; refusing them here keeps the local copy

@@ -118,6 +118,7 @@ export function readMeta(map: Fields): Meta {
     presenting: str(map, f.presenting) || null,
     vote: readVote(map.get(f.vote)),
     mergedFrom: strings(map, f.mergedFrom),
+    mergedGroups: strings(map, f.mergedGroups),
     lastRestore: readRestoreNotice(map.get(f.lastRestore)),
   };
 }

@@ -3,17 +3,49 @@ import type { MatchBand, MatchReason, MatchTable, MatchVerdict } from '../genera
 import type { MessageKey } from '../i18n';
 import type { Actor, Meta, Relation } from './types';
 
-/** How many of the merged maps hold an element; null for an element added on the merged board itself. */
-export function supportCount(sources: readonly string[] | undefined, mergedFrom: readonly string[]): number | null {
-  if (!sources || sources.length === 0 || mergedFrom.length === 0) return null;
-  const known = new Set(mergedFrom);
-  return new Set(sources.filter((id) => known.has(id))).size;
+/** What a merged board's meta says about who counts in "k of n". */
+export type MergedMeta = Pick<Meta, 'mergedFrom' | 'mergedGroups'>;
+
+/**
+ * What counts in "k of n", as protocol/src/schema.rs `SupportUnits` says: each merged map, or each
+ * group when the maps were merged group by group, so one big group cannot outvote the others.
+ */
+export interface SupportUnits {
+  /** Merged map id → the unit it counts for. */
+  unitOf: ReadonlyMap<string, string>;
+  /** The n (or G) of "k of n". */
+  total: number;
+  byGroup: boolean;
+}
+
+export function supportUnits(meta: MergedMeta): SupportUnits {
+  const byGroup = meta.mergedGroups.length > 0 && meta.mergedGroups.length === meta.mergedFrom.length;
+  const unitOf = new Map<string, string>();
+  meta.mergedFrom.forEach((id, i) => {
+    if (!unitOf.has(id)) unitOf.set(id, byGroup ? `g:${meta.mergedGroups[i]}` : id);
+  });
+  return { unitOf, total: new Set(unitOf.values()).size, byGroup };
+}
+
+function unitsOf(sources: readonly string[], units: SupportUnits): Set<string> {
+  const found = new Set<string>();
+  for (const id of sources) {
+    const unit = units.unitOf.get(id);
+    if (unit !== undefined) found.add(unit);
+  }
+  return found;
+}
+
+/** How many of the merged maps (or groups) hold an element; null for an element added on the merged board itself. */
+export function supportCount(sources: readonly string[] | undefined, meta: MergedMeta): number | null {
+  if (!sources || sources.length === 0 || meta.mergedFrom.length === 0) return null;
+  return unitsOf(sources, supportUnits(meta)).size;
 }
 
 /** The "k/n" badge text of an element of a merged board, or null when it has no sources. */
-export function supportBadge(sources: readonly string[] | undefined, meta: Pick<Meta, 'mergedFrom'>): string | null {
-  const k = supportCount(sources, meta.mergedFrom);
-  return k === null ? null : `${k}/${meta.mergedFrom.length}`;
+export function supportBadge(sources: readonly string[] | undefined, meta: MergedMeta): string | null {
+  const k = supportCount(sources, meta);
+  return k === null ? null : `${k}/${supportUnits(meta).total}`;
 }
 
 /**
@@ -23,29 +55,31 @@ export function supportBadge(sources: readonly string[] | undefined, meta: Pick<
  */
 export function relationSupport(
   relationSources: readonly string[] | undefined, fromSources: readonly string[] | undefined, toSources: readonly string[] | undefined,
-  mergedFrom: readonly string[],
+  meta: MergedMeta,
 ): { k: number; m: number } | null {
-  const k = supportCount(relationSources, mergedFrom);
+  const k = supportCount(relationSources, meta);
   if (k === null) return null;
-  const maps = [...new Set(mergedFrom)];
-  const m = !fromSources?.length || !toSources?.length
-    ? maps.length
-    : maps.filter((id) => fromSources.includes(id) && toSources.includes(id)).length;
+  const units = supportUnits(meta);
+  let m = units.total;
+  if (fromSources?.length && toSources?.length) {
+    const toUnits = unitsOf(toSources, units);
+    m = [...unitsOf(fromSources, units)].filter((unit) => toUnits.has(unit)).length;
+  }
   return { k, m: Math.max(k, m) };
 }
 
 /** The "k/m" badge text of a relation of a merged board, or null when it has no sources. */
 export function relationSupportBadge(
-  relation: Pick<Relation, 'sources' | 'from' | 'to'>, actors: ReadonlyMap<string, Pick<Actor, 'sources'>>, meta: Pick<Meta, 'mergedFrom'>,
+  relation: Pick<Relation, 'sources' | 'from' | 'to'>, actors: ReadonlyMap<string, Pick<Actor, 'sources'>>, meta: MergedMeta,
 ): string | null {
-  const support = relationSupport(relation.sources, actors.get(relation.from)?.sources, actors.get(relation.to)?.sources, meta.mergedFrom);
+  const support = relationSupport(relation.sources, actors.get(relation.from)?.sources, actors.get(relation.to)?.sources, meta);
   return support === null ? null : `${support.k}/${support.m}`;
 }
 
 export interface SupportView {
   actors: ReadonlyMap<string, Pick<Actor, 'id' | 'sources'>>;
   relations: Iterable<Pick<Relation, 'id' | 'from' | 'to' | 'sources'>>;
-  meta: Pick<Meta, 'mergedFrom'>;
+  meta: MergedMeta;
 }
 
 /**
@@ -57,7 +91,7 @@ export function hiddenBelow(view: SupportView, minSupport: number): Set<string> 
   const hidden = new Set<string>();
   if (minSupport <= 1 || view.meta.mergedFrom.length === 0) return hidden;
   const below = (sources: readonly string[] | undefined) => {
-    const k = supportCount(sources, view.meta.mergedFrom);
+    const k = supportCount(sources, view.meta);
     return k !== null && k < minSupport;
   };
   for (const actor of view.actors.values()) if (below(actor.sources)) hidden.add(actor.id);

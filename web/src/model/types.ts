@@ -72,6 +72,8 @@ export interface Meta {
   mergedFrom: string[];
   /** The facilitator's last restore of a snapshot (the server writes it), or null. */
   lastRestore: RestoreNotice | null;
+  /** On a board merged group by group: the group of each map of `mergedFrom` (same order); else empty. */
+  mergedGroups: string[];
 }
 
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';

@@ -119,6 +119,7 @@ export class SceneRenderer {
   /** On a merged board: elements below the "k of n" slider's threshold, not drawn (see model/support.ts). */
   private hiddenBySupport = new Set<string>();
   private supportRevision = 0;
+  private showElements = true;
 
   constructor(
     private readonly model: BoardModel,
@@ -222,12 +223,25 @@ export class SceneRenderer {
   }
 
   /**
+   * Whether `render` draws the elements. A pane with a cheaper far-out drawing of its own (the
+   * compare page's, render/overview.ts) turns them off while it shows that: building thousands of
+   * cards nobody could read took most of a comparison's seconds.
+   */
+  set elementsShown(shown: boolean) {
+    if (shown === this.showElements) return;
+    this.showElements = shown;
+    for (const layer of [this.notes, this.highlights, this.halos, this.relations, this.actors, this.figureMarks, this.voteBadges, this.inks, this.labels]) {
+      layer.group.style.display = shown ? '' : 'none';
+    }
+  }
+
+  /**
    * Everything: the keyed layers rebuild only elements whose look changed. During a gesture the
    * drawing keeps the scale it has (an edit arriving mid-zoom does not force a new layout).
    */
   render(locale: string): void {
     this.renderTemplate(this.model.meta.template, locale);
-    this.renderElements();
+    if (this.showElements) this.renderElements();
     this.renderOverlay();
     this.renderViewport();
   }

@@ -7,6 +7,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { BoardModel } from '../model/board';
 import { Viewport } from '../render/viewport';
 import { SceneRenderer } from '../render/scene';
+import { OVERVIEW_ZOOM, OverviewLayer } from '../render/overview';
 import { svg } from '../render/svg';
 import { Editor } from '../tools/editor';
 import { actorRect, boardBounds, cardExit } from '../tools/hit';
@@ -43,6 +44,14 @@ export class MapPane {
   private readonly editor: Editor;
   private readonly provider: WebsocketProvider | null = null;
   private readonly marksLayer: SVGGElement;
+  /** The cheap far-out drawing, shown instead of the cards below `OVERVIEW_ZOOM`. */
+  private readonly overview: OverviewLayer;
+  private overviewShown = false;
+  /**
+   * Nothing is drawn until the owner has placed the view (`startDrawing`): a frame at the default
+   * zoom before the fit would build every card of a large board for nothing.
+   */
+  private placed = false;
   private marks: ElementMark[] = [];
   /** The zoom the marks were drawn for: they keep one size on screen, so a new zoom redraws them. */
   private marksZoom = 0;
@@ -74,6 +83,10 @@ export class MapPane {
     this.editor = new Editor(this.model, this.viewport, null);
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => [], (k) => t(k));
     this.marksLayer = svg('g', { class: 'k-layer-compare' });
+    this.overview = new OverviewLayer(this.model);
+    this.overview.group.style.display = 'none';
+    // Over the background (the world's first layer), under everything else.
+    this.renderer.world.insertBefore(this.overview.group, this.renderer.world.firstChild?.nextSibling ?? null);
     this.renderer.world.append(this.marksLayer);
     this.root = this.renderer.root;
     this.root.classList.add('k-map-pane');
@@ -162,6 +175,14 @@ export class MapPane {
    */
   fitToContent(padding = 32): void {
     this.viewport.fit(boardBounds(this.model), padding);
+    this.startDrawing();
+  }
+
+  /** Draws from the next frame on: the owner has placed the view. */
+  startDrawing(): void {
+    if (this.placed) return;
+    this.placed = true;
+    this.schedule(true);
   }
 
   contentBounds() {
@@ -200,8 +221,17 @@ export class MapPane {
 
   private draw(): void {
     this.frame = 0;
+    if (!this.placed) return;
+    const overview = this.viewport.zoom < OVERVIEW_ZOOM;
+    if (overview !== this.overviewShown) {
+      this.overviewShown = overview;
+      this.renderer.elementsShown = !overview;
+      this.overview.group.style.display = overview ? '' : 'none';
+      this.sceneDirty = true;
+    }
     if (this.sceneDirty) {
       this.sceneDirty = false;
+      if (overview) this.overview.render();
       this.renderer.render(locale());
       this.drawMarks();
     } else {

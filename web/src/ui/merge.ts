@@ -29,6 +29,9 @@ export class MergePanel {
   /** Snapshots of the workshop's boards, once asked for (most merges are of boards as they are now). */
   private snapshots: { id: string; label: string }[] | null = null;
   private readonly chosenSnapshots = new Set<string>();
+  /** Whether the maps are merged within groups first (two-level), and each map's group number then. */
+  private byGroup = false;
+  private readonly groupOf = new Map<string, number>();
   private table: MatchTable | null = null;
   private chosenForTable: MapSelection = { boardIds: [], snapshotIds: [] };
   private readonly decisions = new Map<number, MatchVerdict>();
@@ -68,6 +71,7 @@ export class MergePanel {
         this.snapshots === null
           ? h('button', { type: 'button', class: 'k-small k-merge-add-snapshots', id: 'k-merge-load-snapshots', onclick: () => void this.loadSnapshots() }, [t('merge.addSnapshots')])
           : this.snapshotChoices(),
+        this.byGroupChoice(),
       ]),
       h('div', { class: 'k-control-row' }, [h('label', { for: 'k-merge-title' }, [t('merge.title')]), titleInput]),
       h('div', { class: 'k-row k-wrap' }, [
@@ -97,8 +101,46 @@ export class MergePanel {
         if (box.checked) this.chosen.add(board.id);
         else this.chosen.delete(board.id);
       });
-      return h('li', {}, [box, h('label', { for: id }, [board.title || t('board.untitled'), h('span', { class: 'k-muted' }, [` · ${t(`boardKind.${board.kind}`)}`])])]);
+      return h('li', {}, [
+        box, h('label', { for: id }, [board.title || t('board.untitled'), h('span', { class: 'k-muted' }, [` · ${t(`boardKind.${board.kind}`)}`])]),
+        this.groupSelect(board.id, board.title || t('board.untitled')),
+      ]);
     }));
+  }
+
+  /** "Merge within groups first": with it, each map gets a group to choose. */
+  private byGroupChoice(): HTMLElement {
+    const box = h('input', { type: 'checkbox', id: 'k-merge-by-group', checked: this.byGroup, 'aria-describedby': 'k-merge-by-group-help' });
+    box.addEventListener('change', () => {
+      this.byGroup = box.checked;
+      this.render();
+    });
+    return h('div', { class: 'k-merge-by-group' }, [
+      h('div', { class: 'k-row' }, [box, h('label', { for: 'k-merge-by-group' }, [t('merge.byGroup')])]),
+      h('p', { class: 'k-muted', id: 'k-merge-by-group-help' }, [t('merge.byGroupHelp')]),
+    ]);
+  }
+
+  /** The group of one map, while merging group by group: as many groups as there are maps to choose. */
+  private groupSelect(mapId: string, title: string): HTMLElement | null {
+    if (!this.byGroup) return null;
+    const count = this.boards.length + (this.snapshots?.length ?? 0);
+    const current = this.groupOf.get(mapId) ?? 1;
+    const select = h('select', { class: 'k-merge-group', 'data-merge-group': mapId, 'aria-label': t('merge.groupOf', { title }) },
+      Array.from({ length: Math.max(2, count) }, (_, i) => h('option', { value: String(i + 1), selected: i + 1 === current }, [t('merge.groupOption', { n: i + 1 })])));
+    select.addEventListener('change', () => this.groupOf.set(mapId, Number((select as HTMLSelectElement).value) || 1));
+    return select;
+  }
+
+  /** The chosen maps by group number (empty groups left out), for the merge request; null when not merging by group. */
+  private groupsOf(selection: MapSelection): string[][] | null {
+    if (!this.byGroup) return null;
+    const byNumber = new Map<number, string[]>();
+    for (const id of [...selection.boardIds, ...selection.snapshotIds]) {
+      const number = this.groupOf.get(id) ?? 1;
+      byNumber.set(number, [...(byNumber.get(number) ?? []), id]);
+    }
+    return [...byNumber].sort((a, b) => a[0] - b[0]).map(([, ids]) => ids);
   }
 
   private snapshotChoices(): HTMLElement {
@@ -111,7 +153,7 @@ export class MergePanel {
         if (box.checked) this.chosenSnapshots.add(snapshot.id);
         else this.chosenSnapshots.delete(snapshot.id);
       });
-      return h('li', {}, [box, h('label', { for: id }, [snapshot.label])]);
+      return h('li', {}, [box, h('label', { for: id }, [snapshot.label]), this.groupSelect(snapshot.id, snapshot.label)]);
     }));
   }
 
@@ -193,6 +235,11 @@ export class MergePanel {
   private async merge(): Promise<void> {
     const table = this.table;
     if (!table) return;
+    const groups = this.groupsOf(this.chosenForTable);
+    if (groups && groups.length < 2) {
+      this.setMessage('', t('merge.needGroups'));
+      return;
+    }
     await this.act(async () => {
       // "Likely" proposals were shown ticked: nobody said otherwise, so they are saved as the same first.
       const ticked = table.proposals.flatMap((p, i) => (p.band === 'likely' && !this.decisions.has(i) ? [{ index: i, keyA: p.keyA, keyB: p.keyB }] : []));
@@ -200,11 +247,12 @@ export class MergePanel {
         await api.decideMatches(this.ctx.workshopId, this.ctx.token, ticked.map((p) => ({ keyA: p.keyA, keyB: p.keyB, verdict: 'same' as const })));
         for (const p of ticked) this.decisions.set(p.index, 'same');
       }
-      this.result = await api.merge(this.ctx.workshopId, this.ctx.token, { ...this.chosenForTable, title: this.title.trim() });
+      this.result = await api.merge(this.ctx.workshopId, this.ctx.token, { ...this.chosenForTable, title: this.title.trim(), groups: groups ?? [] });
       this.renderTable();
       this.ctx.merged();
       this.element.querySelector<HTMLElement>('#k-merged-open')?.focus();
-      return t('merge.done', { title: this.result.board.title, actors: this.result.actors, relations: this.result.relations, count: this.result.sources.length });
+      const figures = { title: this.result.board.title, actors: this.result.actors, relations: this.result.relations, count: this.result.sources.length };
+      return groups ? t('merge.doneGroups', { ...figures, groups: groups.length }) : t('merge.done', figures);
     });
   }
 

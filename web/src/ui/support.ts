@@ -1,6 +1,6 @@
 //! On a merged board: the "show what at least k of n maps contain" slider, and each element's sources for the details and the outline.
 import type { BoardModel } from '../model/board';
-import { hiddenBelow, relationSupport, supportCount } from '../model/support';
+import { hiddenBelow, relationSupport, supportCount, supportUnits } from '../model/support';
 import { t } from '../i18n';
 import { api } from '../api/client';
 import { h } from './dom';
@@ -24,9 +24,14 @@ export class SupportPanel {
 
   constructor(private readonly ctx: SupportContext) {}
 
-  /** The n of "k of n"; 0 on a board that was not merged. */
+  /** The n of "k of n" (maps, or groups on a board merged group by group); 0 on a board that was not merged. */
   get mapCount(): number {
-    return this.ctx.model.meta.mergedFrom.length;
+    return supportUnits(this.ctx.model.meta).total;
+  }
+
+  /** Whether "k of n" counts groups (the maps were merged group by group). */
+  private get byGroup(): boolean {
+    return supportUnits(this.ctx.model.meta).byGroup;
   }
 
   /** What the exports taken from the page add to their address (`?minSupport=k`). */
@@ -39,28 +44,30 @@ export class SupportPanel {
     const n = this.mapCount;
     if (n > 0 && !this.titlesAsked) void this.loadTitles();
     if (this.minSupport > Math.max(1, n)) this.minSupport = Math.max(1, n);
-    if (`${n}` !== this.shownFor) this.render();
+    if (`${n}|${this.byGroup}` !== this.shownFor) this.render();
     this.applyFilter();
   }
 
   render(): void {
     const n = this.mapCount;
-    this.shownFor = `${n}`;
+    const byGroup = this.byGroup;
+    this.shownFor = `${n}|${byGroup}`;
+    const valueText = (k: number) => t(byGroup ? 'support.valueTextGroups' : 'support.valueText', { k, n });
     this.element.hidden = n === 0;
     if (n === 0) {
       this.element.replaceChildren();
       return;
     }
-    const slider = h('input', { type: 'range', id: 'k-support-slider', min: 1, max: n, step: 1, value: this.minSupport, 'aria-valuetext': t('support.valueText', { k: this.minSupport, n }) });
+    const slider = h('input', { type: 'range', id: 'k-support-slider', min: 1, max: n, step: 1, value: this.minSupport, 'aria-valuetext': valueText(this.minSupport) });
     const output = h('output', { for: 'k-support-slider', id: 'k-support-value' }, [t('support.value', { k: this.minSupport, n })]);
     slider.addEventListener('input', () => {
       this.minSupport = Math.min(n, Math.max(1, Number(slider.value) || 1));
       output.textContent = t('support.value', { k: this.minSupport, n });
-      slider.setAttribute('aria-valuetext', t('support.valueText', { k: this.minSupport, n }));
+      slider.setAttribute('aria-valuetext', valueText(this.minSupport));
       this.applyFilter();
     });
     this.element.replaceChildren(
-      h('label', { for: 'k-support-slider' }, [t('support.slider', { n })]),
+      h('label', { for: 'k-support-slider' }, [t(byGroup ? 'support.sliderGroups' : 'support.slider', { n })]),
       slider,
       output,
     );
@@ -82,11 +89,11 @@ export class SupportPanel {
     const model = this.ctx.model;
     const relation = model.relations.get(id);
     if (relation) {
-      const support = relationSupport(relation.sources, model.actors.get(relation.from)?.sources, model.actors.get(relation.to)?.sources, model.meta.mergedFrom);
-      return support === null ? null : t('support.inMapsWithBoth', support);
+      const support = relationSupport(relation.sources, model.actors.get(relation.from)?.sources, model.actors.get(relation.to)?.sources, model.meta);
+      return support === null ? null : t(this.byGroup ? 'support.inGroupsWithBoth' : 'support.inMapsWithBoth', support);
     }
-    const k = supportCount(model.actors.get(id)?.sources, model.meta.mergedFrom);
-    return k === null ? null : t('support.inMaps', { k, n: this.mapCount });
+    const k = supportCount(model.actors.get(id)?.sources, model.meta);
+    return k === null ? null : t(this.byGroup ? 'support.inGroups' : 'support.inMaps', { k, n: this.mapCount });
   }
 
   /** The details panel's lines: how many maps, which ones, and a relation's other kinds. */

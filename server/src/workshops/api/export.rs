@@ -65,7 +65,13 @@ async fn render_file(
             at: sheet.at,
         };
         if let Some(k) = min_support {
-            kartta_protocol::merge::keep_supported(&mut board.actors, &mut board.relations, k);
+            let units = kartta_protocol::schema::SupportUnits::of(&board.meta);
+            kartta_protocol::merge::keep_supported(
+                &mut board.actors,
+                &mut board.relations,
+                &units,
+                k,
+            );
         }
         Ok(match file.as_str() {
             "export.json" => (

@@ -5,9 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kartta_protocol::api::{BoardKind, MapSelection, MergeRequest, Merged, Role};
+use kartta_protocol::api::{BoardKind, MapSelection, MapSource, MergeRequest, Merged, Role};
 use kartta_protocol::matching::Source;
-use kartta_protocol::schema::Locale;
+use kartta_protocol::schema::{BoardView, Locale};
 
 use super::matches::{decisions_of, load_maps};
 use super::{blocking, board_summary, require, workshop_role, ApiJson, Token};
@@ -24,6 +24,47 @@ fn default_title(locale: Locale) -> &'static str {
         Locale::Sv => "Sammanslagen karta",
         Locale::En => "Merged map",
     }
+}
+
+/// The groups of a request as indexes into `maps`, or `None` when the request has none.
+/// Every chosen map must be in exactly one group: a map left out would silently not count, and
+/// one in two groups would count twice.
+fn group_indexes(
+    groups: &[Vec<String>],
+    maps: &[(MapSource, BoardView)],
+) -> Result<Option<Vec<Vec<usize>>>, ApiError> {
+    if groups.is_empty() {
+        return Ok(None);
+    }
+    let mut seen = vec![false; maps.len()];
+    let mut indexes = Vec::with_capacity(groups.len());
+    for group in groups {
+        if group.is_empty() {
+            return Err(ApiError::BadRequest("A group holds no map.".into()));
+        }
+        let mut members = Vec::with_capacity(group.len());
+        for id in group {
+            let Some(index) = maps.iter().position(|(source, _)| source.id == *id) else {
+                return Err(ApiError::BadRequest(format!(
+                    "The group's map {id} is not one of the maps chosen to merge."
+                )));
+            };
+            if std::mem::replace(&mut seen[index], true) {
+                return Err(ApiError::BadRequest(format!(
+                    "The map {id} is in more than one group."
+                )));
+            }
+            members.push(index);
+        }
+        indexes.push(members);
+    }
+    if let Some(index) = seen.iter().position(|in_a_group| !in_a_group) {
+        return Err(ApiError::BadRequest(format!(
+            "The map {} is in no group; put every chosen map in one.",
+            maps[index].0.id
+        )));
+    }
+    Ok(Some(indexes))
 }
 
 pub async fn merge(
@@ -50,6 +91,7 @@ pub async fn merge(
         snapshot_ids: request.snapshot_ids,
     };
     let maps = load_maps(&state, &workshop, &selection).await?;
+    let groups = group_indexes(&request.groups, &maps)?;
     let decisions = decisions_of(&state, &workshop.id).await?;
     let (timer_ends_at, presenting) = (workshop.timer_ends_at, workshop.presenting_board.clone());
     let board_title = title.clone();
@@ -61,7 +103,12 @@ pub async fn merge(
                 board,
             })
             .collect();
-        let merged = kartta_protocol::merge::merge(&sources, &decisions, &board_title);
+        let merged = match &groups {
+            Some(groups) => {
+                kartta_protocol::merge::merge_in_groups(&sources, groups, &decisions, &board_title)
+            }
+            None => kartta_protocol::merge::merge(&sources, &decisions, &board_title),
+        };
         let bytes = board_doc::merged_state(&merged, timer_ends_at, presenting.as_deref());
         let listed = maps.iter().map(|(source, _)| source.clone()).collect();
         (
