@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Kartta, installing what the tests need when it is missing:
-# Debian's chromium (browser tests) and the npm packages of web/ and tests/interop/.
+# Debian's chromium (browser tests), postgresql and redis-server (throwaway instances for the
+# several-node tests, stopped by PID at the end) and the npm packages of web/ and tests/interop/.
 # Usage: scripts/test.sh            (from anywhere in the repository)
 set -euo pipefail
 cd "$(dirname "$0")/.."
