@@ -1,7 +1,9 @@
 // Turns bench/results/<scenario>-<server>.json into the markdown tables of BENCHMARKS.md:
-// the figures side by side, and the issue's targets with met / not met.
+// the figures side by side, and the issue's targets with met / not met. Repeated runs
+// (<scenario>-<server>.<n>.json, REPEATS=n in bench/run.sh) give one table of medians and
+// spreads with a column per server.
 //   node bench/report.mjs bench/results > bench/results/summary.md
-import { readFileSync, existsSync } from 'node:fs'
+import { readFileSync, existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 const dir = process.argv[2] || 'bench/results'
@@ -15,12 +17,55 @@ const noise = d => (d.other_processes_cpu_s == null || !d.wall_s) ? '–' : `${M
 const ratio = (k, r) => (k == null || r == null || r === 0) ? '–' : `${(k / r).toFixed(2)}×`
 
 const traffic = ['workshop', 'scale50', 'scale', 'plenary']
+const servers = ['kartta', 'reference', 'ysweet', 'hocuspocus']
 const out = []
+
+// Every run of a scenario on a server: the repeats if there are any, else the single run.
+const runs = (scenario, server) => {
+  const repeat = new RegExp(`^${scenario}-${server}\\.(\\d+)\\.json$`)
+  const files = existsSync(dir) ? readdirSync(dir).filter(f => repeat.test(f)) : []
+  if (files.length === 0) { const d = load(scenario, server); return d ? [d] : [] }
+  return files.map(f => JSON.parse(readFileSync(join(dir, f), 'utf8')))
+}
+const median = values => {
+  const v = [...values].sort((a, b) => a - b)
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2
+}
+// "median (min–max)" of the figure over the successful runs; failed runs are named, not hidden.
+const spread = (list, figure, digits) => {
+  const good = list.filter(d => d.ok)
+  const values = good.map(figure).filter(v => typeof v === 'number')
+  const failed = list.length - good.length
+  if (values.length === 0) return failed ? `failed ×${failed}` : '–'
+  const range = values.length > 1 ? ` (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})` : ''
+  return `${fmt(median(values), digits)}${range}${failed ? `, failed ×${failed}` : ''}`
+}
+{
+  const present = servers.filter(server => [...traffic, 'coldload', 'joinstorm'].some(s => runs(s, server).length))
+  const figures = [
+    ['p99 ms', d => d.latency?.p99_ms, 2],
+    ['server CPU µs per delivered item', d => d.server?.cpu_us_per_delivered_item, 2],
+    ['peak RSS MB', d => mb(d.server?.peak_rss_kb), 1],
+    ['lost updates', d => d.lost_updates, 0],
+  ]
+  out.push('### Side by side: median (min–max) over the runs\n')
+  out.push(`| scenario | figure | runs | ${present.join(' | ')} |`)
+  out.push(`|---|---|---:|${present.map(() => '---:').join('|')}|`)
+  for (const s of traffic) {
+    const lists = present.map(server => runs(s, server))
+    if (lists.every(l => l.length === 0)) continue
+    const n = Math.max(...lists.map(l => l.length))
+    for (const [name, figure, digits] of figures) {
+      out.push(`| ${s} | ${name} | ${n} | ${lists.map(l => spread(l, figure, digits)).join(' | ')} |`)
+    }
+  }
+  out.push('')
+}
 out.push('### Steady traffic\n')
 out.push('| scenario | server | delivered updates/s | lost updates | p50 ms | p99 ms | max ms | awareness msgs/s | awareness entries/s | server CPU s | CPU µs per delivered item | peak RSS MB | loadgen CPU s | other processes, % of a core |')
 out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const s of traffic) {
-  for (const server of ['kartta', 'reference']) {
+  for (const server of servers) {
     const d = load(s, server)
     if (!d) continue
     if (!d.ok) { out.push(`| ${s} | ${server} | failed: ${d.error} | | | | | | | | | | | |`); continue }
@@ -31,13 +76,13 @@ for (const s of traffic) {
 out.push('\n### Cold load and join storm\n')
 out.push('| scenario | server | result | server CPU s | peak RSS MB | other processes, % of a core | notes |')
 out.push('|---|---|---:|---:|---:|---:|---|')
-for (const server of ['kartta', 'reference']) {
+for (const server of servers) {
   const d = load('coldload', server)
   if (!d) continue
   if (!d.ok) { out.push(`| coldload | ${server} | failed: ${d.error} | | | | |`); continue }
   out.push(`| coldload | ${server} | median ${fmt(d.coldload_median_ms, 1)} ms (min ${fmt(d.coldload_min_ms, 1)}, max ${fmt(d.coldload_max_ms, 1)}, ${d.runs.length} runs) | ${fmt(d.server.cpu_s_loads, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${noise(d)} | step 2 received after ${fmt(d.step2_received_median_ms, 1)} ms (median); state ${fmt(d.state_bytes / 1e3, 0)} kB |`)
 }
-for (const server of ['kartta', 'reference']) {
+for (const server of servers) {
   const d = load('joinstorm', server)
   if (!d) continue
   if (!d.ok) { out.push(`| joinstorm | ${server} | failed: ${d.error} | | | | |`); continue }

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Kartta vs the reference Yjs server (@y/websocket-server 0.1.1): for every scenario, a fresh
-# server of each kind on a free 127.0.0.1 port, the loadgen against it, then the server is
-# stopped by its PID. Results: bench/results/<scenario>-<server>.json, bench/results/summary.md.
+# Kartta vs the reference Yjs server (@y/websocket-server 0.1.1) and the peers y-sweet 0.9.1 and
+# Hocuspocus 4.7.0 (both in memory): for every scenario, a fresh server of each kind on a free
+# 127.0.0.1 port, the loadgen against it, then the server is stopped by its PID. With REPEATS=n
+# every scenario × server runs n times, interleaved (k, r, y, h, k, r, y, h, …), so a slow spell
+# of the machine does not fall on one server only. Results: bench/results/<scenario>-<server>.json
+# (REPEATS=1) or <scenario>-<server>.<repeat>.json, and bench/results/summary.md.
 #
 #   bench/run.sh                                  # everything (about 10 minutes)
 #   SCENARIOS="workshop plenary" bench/run.sh     # a subset
 #   SERVERS=reference bench/run.sh                # only one server
+#   SERVERS="kartta ysweet" REPEATS=1 bench/run.sh # Kartta and y-sweet, once each
 #   LOADGEN_ARGS="--duration-s 5" OUT=/tmp/b bench/run.sh
 #   KARTTA_BIN=/path/to/kartta bench/run.sh       # benchmark a binary built elsewhere
 #   PIN=1 OUT=bench/results-pinned bench/run.sh   # server on core 0, loadgen on core 1 (taskset)
@@ -14,7 +18,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SCENARIOS=${SCENARIOS:-"workshop scale50 scale plenary coldload joinstorm"}
-SERVERS=${SERVERS:-"kartta reference"}
+SERVERS=${SERVERS:-"kartta reference ysweet hocuspocus"}
+REPEATS=${REPEATS:-3}
 OUT=${OUT:-bench/results}
 LOADGEN_ARGS=${LOADGEN_ARGS:-}
 # With PIN=1 the server and the load generator each get a core of their own, so neither's
@@ -27,6 +32,8 @@ else
   LOADGEN_CPU=()
 fi
 REFERENCE_JS=bench/reference/node_modules/@y/websocket-server/src/server.js
+YSWEET_BIN=bench/peers/y-sweet/bin/y-sweet
+HOCUSPOCUS_JS=bench/peers/hocuspocus.mjs
 
 if [ -n "${KARTTA_BIN:-}" ]; then
   cargo build --release -p kartta-tests --bin loadgen
@@ -37,6 +44,17 @@ fi
 if [ ! -f "$REFERENCE_JS" ]; then
   npm ci --prefix bench/reference --no-audit --no-fund
 fi
+case " $SERVERS " in *" ysweet "*)
+  if [ ! -x "$YSWEET_BIN" ]; then
+    # Compiles for about 40 minutes on a small machine; the result stays in the ignored folder.
+    cargo install y-sweet --version 0.9.1 --locked --root bench/peers/y-sweet
+  fi
+esac
+case " $SERVERS " in *" hocuspocus "*)
+  if [ ! -d bench/peers/node_modules/@hocuspocus/server ]; then
+    npm ci --prefix bench/peers --no-audit --no-fund
+  fi
+esac
 mkdir -p "$OUT/logs"
 
 SERVER_PID=""
@@ -63,9 +81,10 @@ stop_server() {
 }
 trap stop_server EXIT
 
-# Waits for a line matching $2 in file $1 (10 s) and prints it.
+# Waits for a line matching $2 in file $1 (30 s: node servers start slowly on a busy machine)
+# and prints it.
 wait_for_line() {
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     if line=$(grep -m1 -E "$2" "$1" 2>/dev/null); then
       echo "$line"
       return 0
@@ -73,12 +92,17 @@ wait_for_line() {
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
   done
-  echo "server did not print /$2/; log $1:" >&2
+  echo "server did not print /$2/ within 30 s; log $1:" >&2
   tail -20 "$1" >&2
   return 1
 }
 
-# Starts a server; sets SERVER_PID and URL.
+# A free port on 127.0.0.1 (for servers that cannot be told to pick one and report it).
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# Starts a server; sets SERVER_PID, URL and PROTOCOL (the loadgen's framing for it).
 start_server() {
   local kind=$1 log=$2
   case "$kind" in
@@ -98,14 +122,35 @@ start_server() {
       port=${port%%[!0-9]*}
       curl -fsS --max-time 5 "http://127.0.0.1:$port/healthz" >/dev/null
       URL="ws://127.0.0.1:$port/sync"
+      PROTOCOL=y-websocket
       ;;
     reference)
       local port
-      port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+      port=$(free_port)
       HOST=127.0.0.1 PORT=$port "${SERVER_CPU[@]}" node "$REFERENCE_JS" >"$log" 2>&1 &
       SERVER_PID=$!
       wait_for_line "$log" "running at" >/dev/null
       URL="ws://127.0.0.1:$port"
+      PROTOCOL=y-websocket
+      ;;
+    ysweet)
+      # Without a STORE argument y-sweet keeps documents in memory only, like the reference;
+      # without --auth it needs no tokens (its development mode).
+      local port
+      port=$(free_port)
+      "${SERVER_CPU[@]}" "$YSWEET_BIN" serve --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+      SERVER_PID=$!
+      wait_for_line "$log" "Listening on ws://127\.0\.0\.1:$port" >/dev/null
+      URL="ws://127.0.0.1:$port"
+      PROTOCOL=ysweet
+      ;;
+    hocuspocus)
+      "${SERVER_CPU[@]}" node "$HOCUSPOCUS_JS" 0 >"$log" 2>&1 &
+      SERVER_PID=$!
+      local line
+      line=$(wait_for_line "$log" 'hocuspocus listening on 127\.0\.0\.1:[0-9]+')
+      URL="ws://127.0.0.1:${line##*:}"
+      PROTOCOL=hocuspocus
       ;;
     *) echo "unknown server $kind" >&2; return 1 ;;
   esac
@@ -119,6 +164,8 @@ start_server() {
   echo "memory: $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "kernel: $(uname -r)"
   echo "node: $(node --version), reference: @y/websocket-server $(node -p "require('./bench/reference/node_modules/@y/websocket-server/package.json').version")"
+  [ -x "$YSWEET_BIN" ] && echo "y-sweet: $("$YSWEET_BIN" version 2>/dev/null || echo '?')"
+  [ -d bench/peers/node_modules/@hocuspocus/server ] && echo "hocuspocus: @hocuspocus/server $(node -p "require('./bench/peers/node_modules/@hocuspocus/server/package.json').version")"
   echo "rustc: $(rustc --version)"
 } >"$OUT/machine.txt"
 
@@ -166,17 +213,21 @@ mkdir -p "$OUT/attempts"
 rm -f "$OUT"/attempts/*.json
 failed=0
 for scenario in $SCENARIOS; do
+ for repeat in $(seq 1 "$REPEATS"); do
+  # With one repeat the file names stay as they were: <scenario>-<server>.json.
+  suffix=""
+  [ "$REPEATS" -gt 1 ] && suffix=".$repeat"
   for server in $SERVERS; do
     best=""
     best_d=1000
     for attempt in $(seq 1 "$ATTEMPTS"); do
       wait_for_quiet
       start_server "$server" "$OUT/logs/$scenario-$server.log"
-      echo "== $scenario against $server (attempt $attempt, pid $SERVER_PID, $URL)" >&2
-      report="$OUT/attempts/$scenario-$server.$attempt.json"
+      echo "== $scenario against $server (repeat $repeat, attempt $attempt, pid $SERVER_PID, $URL)" >&2
+      report="$OUT/attempts/$scenario-$server$suffix.$attempt.json"
       ok=1
       # shellcheck disable=SC2086
-      if ! "${LOADGEN_CPU[@]}" target/release/loadgen --scenario "$scenario" --url "$URL" --server-pid "$SERVER_PID" \
+      if ! "${LOADGEN_CPU[@]}" target/release/loadgen --scenario "$scenario" --url "$URL" --protocol "$PROTOCOL" --server-pid "$SERVER_PID" \
           --label "$server" --out "$report" $LOADGEN_ARGS >/dev/null; then
         echo "loadgen reported a failure for $scenario/$server (see $report)" >&2
         ok=0
@@ -196,13 +247,14 @@ for scenario in $SCENARIOS; do
       [ "$d" -le "$MAX_DISTURBANCE" ] && break
       sleep 2
     done
-    cp "$best" "$OUT/$scenario-$server.json"
+    cp "$best" "$OUT/$scenario-$server$suffix.json"
     [ "$best_ok" = 1 ] || failed=1
     if [ "$best_d" -gt "$MAX_DISTURBANCE" ]; then
       echo "warning: every $scenario/$server attempt was disturbed; kept one at ${best_d} %" >&2
     fi
     sleep 2
   done
+ done
 done
 
 node bench/report.mjs "$OUT" >"$OUT/summary.md"

@@ -15,7 +15,14 @@ use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
 
-pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+use crate::peers::{self, HocuspocusIncoming, Protocol};
+
+/// A client's socket to one board, framing messages as the server's protocol wants.
+pub struct Ws {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// Hocuspocus only: the board's name, which leads every message both ways.
+    hocuspocus_document: Option<String>,
+}
 
 /// Decode limits for what servers send us: generous, because a server may merge the awareness
 /// of a whole room into one message and a join storm board is tens of megabytes.
@@ -46,8 +53,15 @@ pub fn check_loopback(url: &str) -> Result<()> {
     Ok(())
 }
 
-/// Opens a websocket with TCP_NODELAY on our side, so the client never adds Nagle delays.
+/// Opens a websocket to a board URL (`board_url`) with TCP_NODELAY on our side, so the client
+/// never adds Nagle delays; for peers, creates the board or authenticates as they require.
 pub async fn connect(url: &str, timeout: Duration) -> Result<Ws> {
+    let protocol = peers::protocol();
+    let socket_url = match protocol {
+        Protocol::Ysweet => peers::ysweet_socket_url(url, timeout).await?,
+        Protocol::YWebsocket | Protocol::Hocuspocus => url.to_owned(),
+    };
+    let url = socket_url.as_str();
     let config = WebSocketConfig::default()
         .max_message_size(Some(1 << 30))
         .max_frame_size(Some(1 << 30));
@@ -58,11 +72,28 @@ pub async fn connect(url: &str, timeout: Duration) -> Result<Ws> {
     .await
     .with_context(|| format!("connecting to {url}: timed out after {timeout:?}"))?
     .with_context(|| format!("connecting to {url}"))?;
+    let mut ws = Ws {
+        stream: ws,
+        hocuspocus_document: None,
+    };
+    if protocol == Protocol::Hocuspocus {
+        let document = peers::board_of_url(url).to_owned();
+        ws.stream
+            .send(WsMessage::Binary(peers::hocuspocus_auth(&document).into()))
+            .await
+            .context("sending the hocuspocus authentication")?;
+        ws.hocuspocus_document = Some(document);
+    }
     Ok(ws)
 }
 
 pub async fn send(ws: &mut Ws, frame: Vec<u8>) -> Result<()> {
-    ws.send(WsMessage::Binary(frame.into()))
+    let frame = match &ws.hocuspocus_document {
+        Some(document) => peers::hocuspocus_wrap(document, &frame),
+        None => frame,
+    };
+    ws.stream
+        .send(WsMessage::Binary(frame.into()))
         .await
         .context("websocket send")
 }
@@ -75,10 +106,26 @@ pub enum Incoming {
 }
 
 /// Next binary frame; pings are answered by tungstenite, text frames are a protocol error.
+/// Hocuspocus frames come back as the y-websocket message they carry; its bookkeeping is
+/// skipped, and a frame that does not parse ends the connection as an error.
 pub async fn recv(ws: &mut Ws) -> Incoming {
     loop {
-        match ws.next().await {
-            Some(Ok(WsMessage::Binary(b))) => return Incoming::Frame(b),
+        match ws.stream.next().await {
+            Some(Ok(WsMessage::Binary(b))) => {
+                let Some(document) = &ws.hocuspocus_document else {
+                    return Incoming::Frame(b);
+                };
+                match peers::hocuspocus_unwrap(document, &b) {
+                    Ok(HocuspocusIncoming::Message(message)) => {
+                        return Incoming::Frame(Bytes::from(message))
+                    }
+                    Ok(HocuspocusIncoming::Ignore) => continue,
+                    Ok(HocuspocusIncoming::PermissionDenied(reason)) => {
+                        return Incoming::Closed(format!("hocuspocus denied access: {reason}"))
+                    }
+                    Err(e) => return Incoming::Closed(format!("{e:#}")),
+                }
+            }
             Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_) | WsMessage::Frame(_))) => continue,
             Some(Ok(WsMessage::Text(t))) => {
                 return Incoming::Closed(format!("server sent a text frame ({} bytes)", t.len()))
@@ -101,7 +148,7 @@ pub async fn recv(ws: &mut Ws) -> Incoming {
 
 /// Best-effort polite close.
 pub async fn close(mut ws: Ws) {
-    let _ = tokio::time::timeout(Duration::from_secs(1), ws.close(None)).await;
+    let _ = tokio::time::timeout(Duration::from_secs(1), ws.stream.close(None)).await;
 }
 
 /// The answer to a peer's sync step 1: everything we hold that its state vector lacks.

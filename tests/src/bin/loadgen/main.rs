@@ -4,6 +4,8 @@
 //! ```text
 //! loadgen --scenario workshop --url ws://127.0.0.1:PORT/sync --server-pid PID --label kartta
 //! loadgen --scenario workshop --url ws://127.0.0.1:PORT      --server-pid PID --label reference
+//! loadgen --scenario workshop --url ws://127.0.0.1:PORT      --protocol ysweet --label ysweet
+//! loadgen --scenario workshop --url ws://127.0.0.1:PORT      --protocol hocuspocus
 //! ```
 //! Board URLs are `{url}/{board_id}`. Only loopback URLs are accepted; every scenario is bounded
 //! by `--timeout-s` and stops by itself. Start a fresh server per scenario: the peak RSS comes
@@ -11,6 +13,7 @@
 
 mod bulk;
 mod client;
+mod peers;
 mod procstat;
 mod soak;
 mod stats;
@@ -65,6 +68,10 @@ struct Args {
     /// URL prefix; a board's socket is `{url}/{board}` (Kartta: ws://127.0.0.1:PORT/sync).
     #[arg(long)]
     url: String,
+    /// How to reach a board and frame messages: y-websocket (Kartta, the reference), y-sweet or
+    /// Hocuspocus.
+    #[arg(long, value_enum, default_value_t = peers::Protocol::YWebsocket)]
+    protocol: peers::Protocol,
     /// Server process id, for CPU time and peak RSS from /proc.
     #[arg(long)]
     server_pid: Option<u32>,
@@ -106,6 +113,7 @@ struct Args {
 fn main() -> Result<()> {
     let args = Args::parse();
     client::check_loopback(&args.url)?;
+    peers::set_protocol(args.protocol);
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();
     if let Some(t) = args.threads {
@@ -129,7 +137,21 @@ fn main() -> Result<()> {
     };
     let outcome = rt.block_on(async { tokio::time::timeout(timeout, run(&args, &run_id)).await });
     let (ok, body) = match outcome {
-        Ok(Ok(body)) => (true, body),
+        Ok(Ok(mut body)) => {
+            // Figures from a run that lost updates would reward a server for dropping them.
+            let failures = delivery_failures(&body);
+            if failures.is_empty() {
+                (true, body)
+            } else {
+                if let Value::Object(b) = &mut body {
+                    b.insert(
+                        "error".into(),
+                        format!("delivery check failed: {}", failures.join("; ")).into(),
+                    );
+                }
+                (false, body)
+            }
+        }
         Ok(Err(e)) => (false, json!({"error": format!("{e:#}")})),
         Err(_) => (
             false,
@@ -164,6 +186,47 @@ fn main() -> Result<()> {
     } else {
         std::process::exit(2)
     }
+}
+
+/// What a steady-traffic report shows went wrong with delivery: lost updates, clients that
+/// never synced, boards whose clients ended with different documents, or no awareness at all.
+/// Empty for other scenarios, which check their own results.
+fn delivery_failures(report: &Value) -> Vec<String> {
+    let number = |key: &str| report.get(key).and_then(Value::as_u64);
+    let mut failures = Vec::new();
+    let (Some(clients), Some(lost)) = (number("clients"), number("lost_updates")) else {
+        return failures;
+    };
+    if lost > 0 {
+        failures.push(format!("{lost} updates lost"));
+    }
+    let synced = number("clients_synced").unwrap_or(0);
+    if synced < clients {
+        failures.push(format!("{synced} of {clients} clients synced"));
+    }
+    let diverged = number("boards_diverged").unwrap_or(0);
+    if diverged > 0 {
+        failures.push(format!("{diverged} boards ended with differing documents"));
+    }
+    let awareness_sent = number("awareness_sent").unwrap_or(0);
+    let clients_per_board = report
+        .pointer("/config/clients_per_board")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if awareness_sent > 0
+        && clients_per_board > 1
+        && number("awareness_entries_received") == Some(0)
+    {
+        failures.push("no awareness entry was delivered".into());
+    }
+    if let Some(errors) = report.get("errors").and_then(Value::as_array) {
+        if let Some(first) = errors.first().and_then(Value::as_str) {
+            if !failures.is_empty() {
+                failures.push(format!("first client error: {first}"));
+            }
+        }
+    }
+    failures
 }
 
 async fn run(args: &Args, run_id: &str) -> Result<Value> {
@@ -225,5 +288,35 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
             };
             bulk::joinstorm(cfg, &args.url, pid, run_id).await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn traffic_report(lost: u64, synced: u64, awareness_entries: u64) -> Value {
+        json!({
+            "clients": 16, "clients_synced": synced, "lost_updates": lost, "boards_diverged": 0,
+            "awareness_sent": 100, "awareness_entries_received": awareness_entries,
+            "config": { "clients_per_board": 8 }, "errors": [],
+        })
+    }
+
+    #[test]
+    fn a_clean_run_passes_the_delivery_check() {
+        assert!(delivery_failures(&traffic_report(0, 16, 700)).is_empty());
+    }
+
+    #[test]
+    fn lost_updates_unsynced_clients_or_missing_awareness_fail_the_run() {
+        assert_eq!(delivery_failures(&traffic_report(3, 16, 700)).len(), 1);
+        assert_eq!(delivery_failures(&traffic_report(0, 15, 700)).len(), 1);
+        assert_eq!(delivery_failures(&traffic_report(0, 16, 0)).len(), 1);
+    }
+
+    #[test]
+    fn other_scenarios_are_not_judged_here() {
+        assert!(delivery_failures(&json!({ "coldload_median_ms": 12.0 })).is_empty());
     }
 }
