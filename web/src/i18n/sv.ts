@@ -19,7 +19,7 @@ export const sv: Messages = {
   'board.untitled': 'Namnlös karta',
   'board.titleLabel': 'Tavlans namn',
   'board.canvas': 'Kartyta. En textversion av kartan finns i dispositionen.',
-  'board.home': 'Karttas startsida',
+  'board.home': 'Kartta – startsida',
   'board.locked': 'Låst: endast läsning',
   'board.toolbar': 'Verktyg',
   'board.template': 'Bakgrund',

@@ -14,7 +14,8 @@ export interface SupportContext {
 }
 
 export class SupportPanel {
-  readonly element = h('div', { class: 'k-support-bar', id: 'k-support', hidden: true });
+  // A region named by its slider's label, so the slider sits in a landmark like the rest of the page.
+  readonly element = h('section', { class: 'k-support-bar', id: 'k-support', hidden: true, 'aria-labelledby': 'k-support-label' });
   private minSupport = 1;
   private shownFor = '';
   private hiddenKey = '';
@@ -67,7 +68,7 @@ export class SupportPanel {
       this.applyFilter();
     });
     this.element.replaceChildren(
-      h('label', { for: 'k-support-slider' }, [t(byGroup ? 'support.sliderGroups' : 'support.slider', { n })]),
+      h('label', { for: 'k-support-slider', id: 'k-support-label' }, [t(byGroup ? 'support.sliderGroups' : 'support.slider', { n })]),
       slider,
       output,
     );
