@@ -17,7 +17,7 @@ const noise = d => (d.other_processes_cpu_s == null || !d.wall_s) ? '–' : `${M
 const ratio = (k, r) => (k == null || r == null || r === 0) ? '–' : `${(k / r).toFixed(2)}×`
 
 const traffic = ['workshop', 'scale50', 'scale', 'plenary']
-const servers = ['kartta', 'reference', 'ysweet', 'hocuspocus']
+const servers = ['kartta-base', 'kartta', 'reference', 'ysweet', 'hocuspocus']
 const out = []
 
 // Every run of a scenario on a server: the repeats if there are any, else the single run.

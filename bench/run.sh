@@ -10,6 +10,7 @@
 #   SCENARIOS="workshop plenary" bench/run.sh     # a subset
 #   SERVERS=reference bench/run.sh                # only one server
 #   SERVERS="kartta ysweet" REPEATS=1 bench/run.sh # Kartta and y-sweet, once each
+#   KARTTA_BASE_BIN=/tmp/kartta-old SERVERS="kartta-base kartta" bench/run.sh  # before/after a change
 #   LOADGEN_ARGS="--duration-s 5" OUT=/tmp/b bench/run.sh
 #   KARTTA_BIN=/path/to/kartta bench/run.sh       # benchmark a binary built elsewhere
 #   PIN=1 OUT=bench/results-pinned bench/run.sh   # server on core 0, loadgen on core 1 (taskset)
@@ -106,15 +107,18 @@ free_port() {
 start_server() {
   local kind=$1 log=$2
   case "$kind" in
-    kartta)
+    kartta|kartta-base)
+      # kartta-base is a second Kartta build (KARTTA_BASE_BIN) measured beside this one, e.g. before a change.
+      local bin=$KARTTA_BIN
+      [ "$kind" = kartta-base ] && bin=${KARTTA_BASE_BIN:?KARTTA_BASE_BIN names the baseline binary}
       DATA_DIR=$(mktemp -d -t kartta-bench.XXXXXX)
       # Boards need capability tokens; --open-boards keeps the plain relay for load tests
       # (binaries from before tokens existed do not know the flag and need nothing).
       local open=""
-      "$KARTTA_BIN" serve --help 2>/dev/null | grep -q -- '--open-boards' && open="--open-boards"
+      "$bin" serve --help 2>/dev/null | grep -q -- '--open-boards' && open="--open-boards"
       # Every simulated client comes from 127.0.0.1: lift the per-address websocket cap.
-      "$KARTTA_BIN" serve --help 2>/dev/null | grep -q -- '--max-websockets-per-address' && open="$open --max-websockets-per-address 0"
-      "${SERVER_CPU[@]}" "$KARTTA_BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn $open >"$log" 2>&1 &
+      "$bin" serve --help 2>/dev/null | grep -q -- '--max-websockets-per-address' && open="$open --max-websockets-per-address 0"
+      "${SERVER_CPU[@]}" "$bin" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log warn $open >"$log" 2>&1 &
       SERVER_PID=$!
       local line
       line=$(wait_for_line "$log" 'kartta listening on http://127\.0\.0\.1:[0-9]+')
