@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fi } from '../src/i18n/fi';
 import { sv } from '../src/i18n/sv';
-import { setLocale } from '../src/i18n';
+import { setLocale, tn } from '../src/i18n';
 import { shortcutText } from '../src/actions/action';
 
 describe('wordings asked for by the facilitator', () => {
@@ -65,5 +65,19 @@ describe('key names on the shortcut sheet', () => {
     expect(shortcutText('Space')).toBe('Mellanslag');
     setLocale('en');
     expect(shortcutText('Space')).toBe('Space');
+  });
+});
+
+describe('counts agree with their nouns', () => {
+  afterEach(() => setLocale('en'));
+
+  it('one undecided match is singular in every language, two are plural', () => {
+    const undecided = (count: number) => tn('compareMaps.undecided', count).split(':')[0];
+    setLocale('sv');
+    expect([undecided(1), undecided(2)]).toEqual(['1 möjlig matchning är oavgjord och används inte', '2 möjliga matchningar är oavgjorda och används inte']);
+    setLocale('fi');
+    expect([undecided(1), undecided(2)]).toEqual(['1 mahdollinen vastaavuus on ratkaisematta eikä sitä käytetä', '2 mahdollista vastaavuutta on ratkaisematta eikä niitä käytetä']);
+    setLocale('en');
+    expect([undecided(1), undecided(2)]).toEqual(['1 possible match is undecided and not used', '2 possible matches are undecided and not used']);
   });
 });

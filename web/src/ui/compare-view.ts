@@ -5,7 +5,7 @@ import { resolveWorkshop } from '../access/resolve';
 import { parseMapRef, workshopPath } from '../access/links';
 import type { MapRef } from '../access/links';
 import { canManage } from '../access/roles';
-import { onLocaleChange, t } from '../i18n';
+import { onLocaleChange, t, tn } from '../i18n';
 import type { MatchTable, Role, Workshop } from '../generated/protocol';
 import { compareMaps, pairsFromMatchTable } from '../model/compare-maps';
 import type { ActorMatching, ComparedItem, MapComparison } from '../model/compare-maps';
@@ -192,7 +192,7 @@ class CompareView {
       if (!this.matchTable) throw new Error(t('access.denied'));
       const table = await this.matchTable;
       const undecided = table.proposals.length;
-      this.matchNote = [t('compareMaps.byMatches'), undecided ? t('compareMaps.undecided', { count: undecided }) : ''].filter(Boolean).join(' ');
+      this.matchNote = [t('compareMaps.byMatches'), undecided ? tn('compareMaps.undecided', undecided) : ''].filter(Boolean).join(' ');
       return { by: 'pairs', pairs: pairsFromMatchTable(table, this.left.ref.id, this.right.ref.id) };
     } catch (error) {
       this.matchNote = t('compareMaps.matchFailed', { message: errorText(error) });
