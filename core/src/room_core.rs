@@ -903,6 +903,12 @@ mod tests {
             BoardView::read(&other.transact()).meta.template,
             kartta_protocol::schema::Template::Rings
         );
+        // The participant's client receives the putting back too, as every connected client does
+        // (without it, its next write would race the room's and the winner would hang on client ids).
+        client
+            .transact_mut()
+            .apply_update(Update::decode_v1(&effects.updates[0]).unwrap())
+            .unwrap();
 
         let mut effects = SyncEffects::default();
         room.handle(
