@@ -40,12 +40,18 @@ pub struct RoomLimits {
 
 /// Fields of `meta` that change the whole group's board at once or speak in the facilitator's
 /// name: the background, the title (the catalog keeps it too, for the workshop overview, so
-/// only the rename API writes it) and the notice of a restore (a participant could forge one).
+/// only the rename API writes it), the notice of a restore (a participant could forge one), and
+/// the lock, timer, presented board and vote, which the server writes from the facilitator's API
+/// calls (a participant's page would otherwise show a forged "unlocked" or a stopped timer).
 /// Only the facilitator's connection and the server's own edits change them.
-pub const FACILITATOR_ONLY_META: [&str; 3] = [
+pub const FACILITATOR_ONLY_META: [&str; 7] = [
     field::meta::TEMPLATE,
     field::meta::TITLE,
     field::meta::LAST_RESTORE,
+    field::meta::LOCKED,
+    field::meta::TIMER_ENDS_AT,
+    field::meta::PRESENTING,
+    field::meta::VOTE,
 ];
 
 /// The reason a participant is told (Yjs "permission denied") when such a change was put back.
@@ -832,6 +838,41 @@ mod tests {
             [Message::Auth(Some(_))]
         ));
         assert!(BoardView::read(&room.doc().transact()).actors.is_empty());
+    }
+
+    #[test]
+    fn a_participant_cannot_unlock_the_board_or_stop_the_timer_through_the_document() {
+        let mut room = room();
+        room.join(1, Role::Participant).unwrap();
+        let mut effects = SyncEffects::default();
+        room.edit(&mut effects, |txn| {
+            let meta = txn.get_or_insert_map(root::META);
+            meta.insert(txn, field::meta::LOCKED, true);
+            meta.insert(txn, field::meta::TIMER_ENDS_AT, 1_900_000_000_000.0);
+        });
+        let client = Doc::new();
+        let state = room
+            .doc()
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        client
+            .transact_mut()
+            .apply_update(Update::decode_v1(&state).unwrap())
+            .unwrap();
+        let forged = {
+            let meta = client.get_or_insert_map(root::META);
+            let mut txn = client.transact_mut();
+            meta.insert(&mut txn, field::meta::LOCKED, false);
+            meta.remove(&mut txn, field::meta::TIMER_ENDS_AT);
+            Message::Update(Bytes::from(txn.encode_update_v1()))
+        };
+        let mut effects = SyncEffects::default();
+        room.handle(1, forged, Instant::now(), &mut effects);
+        let board = BoardView::read(&room.doc().transact());
+        assert!(board.meta.locked, "the lock is put back");
+        assert_eq!(board.meta.timer_ends_at, Some(1_900_000_000_000.0));
+        assert!(matches!(only(&effects.replies[0].1),
+            Message::Auth(Some(reason)) if reason == FACILITATOR_ONLY_REASON));
     }
 
     #[test]
