@@ -161,9 +161,8 @@ test('pasted lines of text become actors; on a board one may not change, a paste
 
   // A viewer, in a browser of their own, with the same text on their clipboard.
   const { page: viewer } = await person('Ville', { permissions: ['clipboard-read', 'clipboard-write'] });
+  // A viewer is never asked for a name (it is never shown as present).
   await viewer.goto(links.view);
-  await viewer.fill('#k-ask-name', 'Ville');
-  await viewer.keyboard.press('Enter');
   await waitFor(viewer, () => window.kartta?.provider?.synced === true && window.kartta.model.actors.size === 2);
   await viewer.evaluate(() => navigator.clipboard.writeText('Raision kaupunki'));
   await viewer.locator('#k-canvas').focus();
