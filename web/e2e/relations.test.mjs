@@ -258,8 +258,9 @@ test('the outline: focus stays put, new actors land beyond the rings, every rela
   await page.keyboard.press('Enter');
   await waitFor(page, () => window.kartta.model.liveRelations().length === 1);
   const remaining = await page.evaluate(() => window.kartta.model.liveRelations()[0].id);
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.key), `delr:${remaining}`);
+  // The outline is rebuilt on the next frame after the model changes: focus lands then.
+  await waitFor(page, (key) => document.activeElement?.dataset.key === key, `delr:${remaining}`);
   await page.keyboard.press('Enter');
   await waitFor(page, () => window.kartta.model.liveRelations().length === 0);
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'k-connect-from');
+  await waitFor(page, () => document.activeElement?.id === 'k-connect-from');
 });
