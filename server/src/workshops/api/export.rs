@@ -262,9 +262,11 @@ pub async fn workshop_zip(
     }
     let _permit = render_permit(&state).await?;
     let workshop_locale = workshop.locale;
-    let archive = tokio::task::spawn_blocking(move || zip_boards(states, workshop_locale))
-        .await
-        .map_err(|error| ApiError::Internal(error.to_string()))??;
+    let workshop_title = workshop.title.clone();
+    let archive =
+        tokio::task::spawn_blocking(move || zip_boards(states, workshop_locale, &workshop_title))
+            .await
+            .map_err(|error| ApiError::Internal(error.to_string()))??;
     Ok(download(
         ("application/zip", archive),
         &file_names::download_name(&[&workshop.title], "zip"),
@@ -274,6 +276,7 @@ pub async fn workshop_zip(
 fn zip_boards(
     boards: Vec<(String, Vec<u8>)>,
     workshop_locale: Locale,
+    workshop_title: &str,
 ) -> Result<Vec<u8>, ApiError> {
     use std::io::Write;
     let failed = |error: zip::result::ZipError| ApiError::Internal(error.to_string());
@@ -293,7 +296,19 @@ fn zip_boards(
                 serde_json::to_vec_pretty(&BoardExportWithFigures::new(board.clone()))
                     .map_err(|e| ApiError::Internal(e.to_string()))?,
             ),
-            ("board.svg", render::svg(&board).into_bytes()),
+            // The same picture as a board's own export: title block and legend included.
+            (
+                "board.svg",
+                render::presentable_svg(
+                    &board,
+                    &render::Caption {
+                        workshop_title: workshop_title.to_owned(),
+                        locale: board.meta.locale.unwrap_or(workshop_locale),
+                        at: crate::workshops::catalog::unix_now(),
+                    },
+                )
+                .into_bytes(),
+            ),
             (
                 "actors.csv",
                 csv_sheets::actors_sheet(&board, sheet_options),
@@ -446,4 +461,40 @@ fn parse_json(body: &[u8]) -> Result<BoardExport, ApiError> {
         code: "invalid_json",
         message: error.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kartta_protocol::schema::Template;
+    use std::io::Read;
+
+    #[test]
+    fn the_archives_pictures_carry_the_title_block_of_a_boards_own_export() {
+        let state =
+            crate::workshops::board_doc::initial_state("Ryhmä 1", Template::Rings, Locale::Fi);
+        let archive = zip_boards(
+            vec![("Ryhmä 1".to_owned(), state)],
+            Locale::Fi,
+            "Kumppanuusfoorumi 2026",
+        )
+        .unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive)).unwrap();
+        let name = zip
+            .file_names()
+            .filter_map(Result::ok)
+            .find(|name| name.ends_with("/board.svg"))
+            .map(|name| name.into_owned())
+            .expect("a picture in the archive");
+        let mut svg = String::new();
+        zip.by_name(&name)
+            .unwrap()
+            .read_to_string(&mut svg)
+            .unwrap();
+        assert!(svg.contains("Ryhmä 1"), "the board's title");
+        assert!(
+            svg.contains("Kumppanuusfoorumi 2026"),
+            "the workshop's title in the title block"
+        );
+    }
 }
