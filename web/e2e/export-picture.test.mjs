@@ -59,3 +59,34 @@ test('the exported PNG has a title block, a legend of the kinds used and note te
   const viewBox = svgText.match(/viewBox="([^"]+)"/)[1].split(' ').map(Number);
   assert.deepEqual([size.width, size.height], [Math.round(viewBox[2]), Math.round(viewBox[3])]);
 });
+
+test('a picture of the current view also names its board, workshop and date, with a legend of what is in view', { timeout: 120_000 }, async () => {
+  const created = await (await api('POST', '/api/workshops', null, { title: 'Kumppanuusfoorumi', locale: 'fi', template: 'blank', groupCount: 1 })).json();
+  const boardId = created.workshop.boards[0].id;
+  const { page } = await person('Fanni', { viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(() => localStorage.setItem('kartta.locale', 'fi'));
+  await page.addInitScript(() => localStorage.setItem('kartta.name', 'Fanni'));
+  await page.goto(`${server.origin}/b/${encodeURIComponent(boardId)}#t=${encodeURIComponent(created.tokens.facilitator)}`);
+  await page.waitForSelector('#k-canvas');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  await page.evaluate(() => {
+    const m = window.kartta.model;
+    const city = m.addActor({ name: 'Turun kaupunki', kind: 'municipality', x: -150, y: 0 });
+    const firm = m.addActor({ name: 'Meyer Turku', kind: 'business', x: 150, y: 0 });
+    m.addRelation(city, firm, { kind: 'funding' });
+    // Far out of the view: not in the legend.
+    m.addActor({ name: 'Kaukainen yhdistys', kind: 'association', x: 90_000, y: 90_000 });
+    window.kartta.viewport.fit({ x: -400, y: -200, w: 800, h: 400 });
+  });
+  await page.click('#k-export-menu summary');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export.view.svg"]')]);
+  const svgText = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  assert.match(svgText, /class="k-caption-title"[^>]*>Ryhmä 1<\/text>/);
+  assert.match(svgText, /class="k-caption-subtitle"[^>]*>Kumppanuusfoorumi · \d{1,2}\.\d{1,2}\.\d{4}<\/text>/);
+  const legend = [...svgText.matchAll(/class="k-legend-label"[^>]*>([^<]*)</g)].map((m) => m[1]);
+  assert.deepEqual(legend, ['Yritys', 'Kunta', 'Rahoitus']);
+  // Look at it: the PNG of the same view.
+  await page.click('#k-export-menu summary');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export.view.png"]')]);
+  copyFileSync(await png.path(), `${ARTIFACTS}/e2e-export-view.png`);
+});

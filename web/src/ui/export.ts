@@ -3,8 +3,28 @@ import type { Rect } from '../render/viewport';
 import type { SceneRenderer } from '../render/scene';
 import { SCENE_CSS } from '../render/style';
 
+/**
+ * What a picture of the view says about itself, as the server's whole-board export does: a title
+ * block above the drawing (board, workshop, date) and a legend below it of what is in view.
+ */
+export interface PictureCaption {
+  title: string;
+  subtitle: string;
+  /** Actor kinds in view: the label, the kind's colour and its symbol's path (16 units across). */
+  kinds: readonly { label: string; color: string; shape: string }[];
+  /** Relation kinds in view: the label and the line's colour. */
+  relations: readonly { label: string; color: string }[];
+  /** Board units per screen pixel at the view's zoom, so the caption reads at the size of the page's text. */
+  unit: number;
+}
+
+/** The size of `sceneSvg`'s picture in board units: `bounds`, grown by the caption when there is one. */
+export function pictureArea(bounds: Rect, caption?: PictureCaption): Rect {
+  return caption ? captionFrame(bounds, caption).area : bounds;
+}
+
 /** A self-contained SVG document of the drawing (without selections or cursors) showing `bounds`. */
-export function sceneSvg(renderer: SceneRenderer, bounds: Rect): string {
+export function sceneSvg(renderer: SceneRenderer, bounds: Rect, caption?: PictureCaption): string {
   const clone = renderer.drawing.cloneNode(true) as SVGSVGElement;
   clone.querySelector('.k-layer-overlay')?.remove();
   // A file is looked at at its own scale, where the cards' names as laid out are the ones to show.
@@ -18,17 +38,74 @@ export function sceneSvg(renderer: SceneRenderer, bounds: Rect): string {
   clone.removeAttribute('aria-hidden');
   clone.removeAttribute('style');
   clone.setAttribute('class', 'k-scene');
-  clone.setAttribute('viewBox', `${bounds.x} ${bounds.y} ${bounds.w} ${bounds.h}`);
-  clone.setAttribute('width', String(Math.round(bounds.w)));
-  clone.setAttribute('height', String(Math.round(bounds.h)));
+  const framed = caption ? captionFrame(bounds, caption) : { area: bounds, above: [], below: [] };
+  const area = framed.area;
+  clone.setAttribute('viewBox', `${area.x} ${area.y} ${area.w} ${area.h}`);
+  clone.setAttribute('width', String(Math.round(area.w)));
+  clone.setAttribute('height', String(Math.round(area.h)));
   // The page has the drawing's styles as a constructed stylesheet; the file carries its own.
   const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
   style.textContent = SCENE_CSS;
   clone.prepend(style);
   const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-  Object.entries({ x: bounds.x, y: bounds.y, width: bounds.w, height: bounds.h, fill: '#ffffff' }).forEach(([k, v]) => background.setAttribute(k, String(v)));
+  Object.entries({ x: area.x, y: area.y, width: area.w, height: area.h, fill: '#ffffff' }).forEach(([k, v]) => background.setAttribute(k, String(v)));
   clone.querySelector('.k-world')?.prepend(background);
+  clone.querySelector('.k-world')?.append(...framed.above, ...framed.below);
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+const CAPTION_FONT = 'system-ui, -apple-system, "Segoe UI", sans-serif';
+
+function svgElement(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
+  const element = document.createElementNS(SVG, tag) as SVGElement;
+  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+/**
+ * The picture's area grown by a title block above `bounds` and a legend below it, and their
+ * elements. Sizes are in screen pixels times `unit`, so the caption reads as the page's text does;
+ * the legend wraps its items into rows as wide as the view (widths estimated from the text length).
+ */
+function captionFrame(bounds: Rect, caption: PictureCaption): { area: Rect; above: SVGElement[]; below: SVGElement[] } {
+  const u = caption.unit;
+  const pad = 16 * u;
+  const titleBand = 64 * u;
+  // Plain white bands under the caption, so the background's pattern does not run through the words.
+  const above = [
+    svgElement('rect', { x: bounds.x, y: bounds.y - titleBand, width: bounds.w, height: titleBand, fill: '#ffffff' }),
+    svgElement('text', { class: 'k-caption-title', x: bounds.x + pad, y: bounds.y - titleBand + 30 * u, 'font-size': 20 * u, 'font-weight': 700, fill: '#1f2933', 'font-family': CAPTION_FONT }, caption.title),
+    svgElement('text', { class: 'k-caption-subtitle', x: bounds.x + pad, y: bounds.y - titleBand + 52 * u, 'font-size': 13 * u, fill: '#52606d', 'font-family': CAPTION_FONT }, caption.subtitle),
+  ];
+  const items: { label: string; mark: (x: number, y: number) => SVGElement }[] = [
+    ...caption.kinds.map((kind) => ({
+      label: kind.label,
+      mark: (x: number, y: number) => svgElement('path', { d: kind.shape, fill: kind.color, transform: `translate(${x + 8 * u} ${y}) scale(${0.8 * u})` }),
+    })),
+    ...caption.relations.map((relation) => ({
+      label: relation.label,
+      mark: (x: number, y: number) => svgElement('line', { x1: x, y1: y, x2: x + 16 * u, y2: y, stroke: relation.color, 'stroke-width': 3 * u }),
+    })),
+  ];
+  const below: SVGElement[] = [];
+  const rowHeight = 24 * u;
+  let x = bounds.x + pad;
+  let y = bounds.y + bounds.h + 20 * u;
+  for (const item of items) {
+    const width = (24 + item.label.length * 7 + 18) * u;
+    if (x > bounds.x + pad && x + width > bounds.x + bounds.w - pad) {
+      x = bounds.x + pad;
+      y += rowHeight;
+    }
+    below.push(item.mark(x, y - 4 * u));
+    below.push(svgElement('text', { class: 'k-legend-label', x: x + 22 * u, y, 'font-size': 12 * u, fill: '#1f2933', 'font-family': CAPTION_FONT }, item.label));
+    x += width;
+  }
+  const legendBand = items.length ? y - (bounds.y + bounds.h) + 12 * u : 0;
+  if (legendBand) below.unshift(svgElement('rect', { x: bounds.x, y: bounds.y + bounds.h, width: bounds.w, height: legendBand, fill: '#ffffff' }));
+  return { area: { x: bounds.x, y: bounds.y - titleBand, w: bounds.w, h: bounds.h + titleBand + legendBand }, above, below };
 }
 
 export async function svgToPngBlob(svgText: string, width: number, height: number, scale = 2): Promise<Blob> {

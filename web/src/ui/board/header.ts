@@ -1,14 +1,14 @@
 // The board page's header: title, template, timer, connection, people and the board's actions
 // (a "More" sheet on phones), with the export and import menu.
-import { t } from '../../i18n';
-import { TEMPLATE_CODES } from '../../generated/protocol';
+import { locale, t } from '../../i18n';
+import { ACTOR_STYLE, RELATION_COLOR, TEMPLATE_CODES } from '../../generated/protocol';
 import type { Template } from '../../generated/protocol';
 import { api, boardExportUrl, csvSheet, snapshotExportUrl, workshopZipUrl } from '../../api/client';
 import { canExport, canImport, canManage } from '../../access/roles';
 import { workshopPath } from '../../access/links';
 import { errorText, formatRemaining } from '../common';
 import { exportDownloadName } from '../snapshots';
-import { download, downloadName, sceneSvg, svgToPngBlob } from '../export';
+import { download, downloadName, pictureArea, sceneSvg, svgToPngBlob, type PictureCaption } from '../export';
 import { languageSelect } from '../language';
 import { boardAction } from '../../actions/board-actions';
 import { actionTitle } from '../../actions/action';
@@ -17,6 +17,7 @@ import type { BoardPageCommands, ExportTarget, MenuAction } from '../../actions/
 import { h, icon, ICONS } from '../dom';
 import { textWidthInFont } from '../../render/measure';
 import type { BoardPage } from './page';
+import type { Rect } from '../../render/viewport';
 
 /** People shown as avatars in the header before the rest become "+N". */
 const MAX_AVATARS = 5;
@@ -344,10 +345,30 @@ export class BoardHeader {
     const { root, viewport, renderer } = this.page;
     root.querySelector('#k-export-menu')?.removeAttribute('open');
     const bounds = viewport.visibleWorld();
-    const text = sceneSvg(renderer, bounds);
+    const caption = this.viewCaption(bounds, 1 / viewport.zoom);
+    const text = sceneSvg(renderer, bounds, caption);
+    const area = pictureArea(bounds, caption);
     const name = downloadName([this.boardTitle(), this.page.ctx.snapshot?.meta?.name ?? ''], format);
     if (format === 'svg') download(new Blob([text], { type: 'image/svg+xml' }), name);
-    else download(await svgToPngBlob(text, bounds.w, bounds.h, viewport.zoom * 2), name);
+    else download(await svgToPngBlob(text, area.w, area.h, viewport.zoom * 2), name);
+  }
+
+  /** The view's picture names itself: the board (and snapshot), the workshop, today; a legend of the kinds in view. */
+  private viewCaption(bounds: Rect, unit: number): PictureCaption {
+    const { ctx, model } = this.page;
+    const inView = (x: number, y: number) => x >= bounds.x && x <= bounds.x + bounds.w && y >= bounds.y && y <= bounds.y + bounds.h;
+    const actors = [...model.actors.values()].filter((actor) => inView(actor.x, actor.y));
+    const shown = new Set(actors.map((actor) => actor.id));
+    const kinds = [...new Set(actors.map((actor) => actor.kind))].sort();
+    const relationKinds = [...new Set(model.liveRelations().filter((r) => shown.has(r.from) || shown.has(r.to)).map((r) => r.kind))].sort();
+    const date = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'numeric', year: 'numeric' }).format(new Date());
+    return {
+      title: [this.boardTitle(), ctx.snapshot?.meta?.name ?? ''].filter(Boolean).join(' – '),
+      subtitle: [ctx.access.workshopKind === 'workshop' ? ctx.access.workshopTitle : '', date].filter(Boolean).join(' · '),
+      kinds: kinds.map((kind) => ({ label: t(`actorKind.${kind}`), color: ACTOR_STYLE[kind].color, shape: ACTOR_STYLE[kind].shape })),
+      relations: relationKinds.map((kind) => ({ label: t(`relationKind.${kind}`), color: RELATION_COLOR[kind] })),
+      unit,
+    };
   }
 
   private async toggleLock(): Promise<void> {
