@@ -840,6 +840,18 @@ mod tests {
         assert!(BoardView::read(&room.doc().transact()).actors.is_empty());
     }
 
+    /// A client's document that has applied these updates, in order (what a connected page holds).
+    fn client_with(updates: &[&[u8]]) -> Doc {
+        let client = Doc::new();
+        for update in updates {
+            client
+                .transact_mut()
+                .apply_update(Update::decode_v1(update).unwrap())
+                .unwrap();
+        }
+        client
+    }
+
     #[test]
     fn a_participant_cannot_unlock_the_board_or_stop_the_timer_through_the_document() {
         let mut room = room();
@@ -850,15 +862,11 @@ mod tests {
             meta.insert(txn, field::meta::LOCKED, true);
             meta.insert(txn, field::meta::TIMER_ENDS_AT, 1_900_000_000_000.0);
         });
-        let client = Doc::new();
         let state = room
             .doc()
             .transact()
             .encode_state_as_update_v1(&StateVector::default());
-        client
-            .transact_mut()
-            .apply_update(Update::decode_v1(&state).unwrap())
-            .unwrap();
+        let client = client_with(&[&state]);
         let forged = {
             let meta = client.get_or_insert_map(root::META);
             let mut txn = client.transact_mut();
@@ -886,15 +894,11 @@ mod tests {
             meta.insert(txn, field::meta::TEMPLATE, "rings");
         });
         // A client that has the board and changes the background and adds an actor at once.
-        let client = Doc::new();
         let state = room
             .doc()
             .transact()
             .encode_state_as_update_v1(&StateVector::default());
-        client
-            .transact_mut()
-            .apply_update(Update::decode_v1(&state).unwrap())
-            .unwrap();
+        let client = client_with(&[&state]);
         let change = |template: &str, actor: &str| {
             let meta = client.get_or_insert_map(root::META);
             let actors = client.get_or_insert_map(root::ACTORS);
@@ -931,15 +935,7 @@ mod tests {
         assert!(matches!(only(&effects.replies[0].1),
             Message::Auth(Some(reason)) if reason == FACILITATOR_ONLY_REASON));
         // Another client applying what was broadcast never sees the participant's background.
-        let other = Doc::new();
-        other
-            .transact_mut()
-            .apply_update(Update::decode_v1(&state).unwrap())
-            .unwrap();
-        other
-            .transact_mut()
-            .apply_update(Update::decode_v1(&effects.updates[0]).unwrap())
-            .unwrap();
+        let other = client_with(&[&state, &effects.updates[0]]);
         assert_eq!(
             BoardView::read(&other.transact()).meta.template,
             kartta_protocol::schema::Template::Rings
