@@ -11,8 +11,6 @@ import { Editor, READ_ONLY_TOOLS } from '../../tools/editor';
 import { locale, onLocaleChange, t } from '../../i18n';
 import type { Role } from '../../generated/protocol';
 import { canEdit, canRestore } from '../../access/roles';
-import { api } from '../../api/client';
-import { errorText } from '../common';
 import { accessStore } from '../../access/store';
 import { LiveFigures } from '../../figures/live';
 import { h } from '../dom';
@@ -37,6 +35,7 @@ import { ProjectorLayout } from './projector';
 import { SidePanels } from './side';
 import { openShare } from './share';
 import { SelectionAnnouncer } from './announcer';
+import { BoardNotices, type BoardNotice } from './notices';
 import { BoardClipboard } from '../clipboard';
 import { FindBar } from '../find';
 import { ContextMenu } from '../context-menu';
@@ -45,15 +44,6 @@ import type { BoardContext, BoardPage, DirtyPart, Navigate } from './page';
 /** Exposed on window for the end-to-end tests and the benchmark (read-only use). */
 export interface KarttaDebug { model: BoardModel; editor: Editor; viewport: Viewport; presence: Presence; renderer: SceneRenderer; provider: WebsocketProvider | null; role: Role; figures: LiveFigures }
 
-/** A notice under the board's banner: a message, or the news of a restore with the facilitator's undo. */
-interface BoardNotice {
-  text: () => string;
-  /** False for a text made before (a server's message): it is closed on a language switch. */
-  translatable: boolean;
-  isError: boolean;
-  kind: 'message' | 'restore';
-  extra?: () => HTMLElement;
-}
 
 export class BoardView implements BoardPage {
   private readonly doc = new Y.Doc();
@@ -96,9 +86,7 @@ export class BoardView implements BoardPage {
   private dirty: Record<DirtyPart, boolean> = { scene: false, view: false, panels: false, presence: false };
   private readonly cleanups: (() => void)[] = [];
   /** The notice under the banner, kept so that rebuilding the chrome (a language switch, a lock) shows it again. */
-  private notice: BoardNotice | null = null;
-  /** When the last restore seen happened: undefined before the first sync, null when there was none. */
-  private restoreSeen: number | null | undefined = undefined;
+  private readonly notices: BoardNotices;
   private fitted = false;
   private contentShown = false;
 
@@ -106,6 +94,11 @@ export class BoardView implements BoardPage {
     const boardId = ctx.boardId;
     this.boardId = boardId;
     this.role = ctx.access.role;
+    this.notices = new BoardNotices({
+      root, ctx, role: this.role, model: this.model,
+      synced: () => this.synced,
+      refreshSnapshots: () => void this.snapshots?.refresh(),
+    });
     if (ctx.snapshot) {
       // A snapshot is shown from its stored state alone: no connection, nothing can change it.
       Y.applyUpdate(this.doc, ctx.snapshot.state);
@@ -212,7 +205,7 @@ export class BoardView implements BoardPage {
         this.presentation.update();
       }),
       onLocaleChange(() => {
-        if (this.notice && !this.notice.translatable) this.notice = null;
+        this.notices.localeChanged();
         this.layout();
       }),
       attachCanvasInput(canvas, this.editor, () => this.inline.open),
@@ -297,7 +290,7 @@ export class BoardView implements BoardPage {
 
   /** The lock or the timer changed (or the first sync arrived): rebuild the chrome when read-only changed. */
   private metaChanged(): void {
-    this.restoreNoticeChanged();
+    this.notices.restoreChanged();
     const key = this.readOnlyKey();
     if (key !== this.readOnlyShown) {
       if (this.editor.locked && !READ_ONLY_TOOLS.includes(this.editor.tool)) this.editor.setTool('select');
@@ -387,7 +380,7 @@ export class BoardView implements BoardPage {
       helpDialog(),
       this.announcer.element,
     );
-    this.renderNotice();
+    this.notices.render();
     this.connection?.render();
     this.header.updatePeople();
     this.presentation.update();
@@ -426,63 +419,8 @@ export class BoardView implements BoardPage {
     this.root.querySelector<HTMLDialogElement>('#k-help')?.showModal();
   }
 
-  /**
-   * Shows a notice under the banner. Given as a function it is written again in the new language after a
-   * switch; a plain text (a server's message, say) is closed on a switch rather than left in the old one.
-   */
   showNotice(text: string | (() => string), isError: boolean, extra?: BoardNotice['extra']): void {
-    this.notice = typeof text === 'string'
-      ? { text: () => text, translatable: false, isError, kind: 'message', extra }
-      : { text, translatable: true, isError, kind: 'message', extra };
-    this.renderNotice();
-  }
-
-  private renderNotice(): void {
-    this.root.querySelector('#k-notice')?.remove();
-    const shown = this.notice;
-    if (!shown) return;
-    const notice = h('div', { class: `k-banner ${shown.isError ? 'k-banner-error' : 'k-banner-info'}`, id: 'k-notice', 'data-notice': shown.kind, role: shown.isError ? 'alert' : 'status' }, [
-      h('span', {}, [shown.text()]),
-      shown.extra ? shown.extra() : null,
-      h('button', { type: 'button', class: 'k-small', onclick: () => { this.notice = null; notice.remove(); } }, [t('action.close')]),
-    ]);
-    this.root.querySelector('#k-banner')?.after(notice);
-  }
-
-  /**
-   * The facilitator restored a snapshot (`meta.lastRestore` changed while this page was connected):
-   * tell who restored what and how to undo it. The one seen at the first sync is old news.
-   */
-  private restoreNoticeChanged(): void {
-    if (!this.synced || this.ctx.snapshot) return;
-    const restore = this.model.meta.lastRestore;
-    const at = restore?.restoredAt ?? null;
-    if (this.restoreSeen === undefined || at === this.restoreSeen) {
-      this.restoreSeen = at;
-      return;
-    }
-    this.restoreSeen = at;
-    if (!restore) return;
-    const text = () => [
-      restore.restoredBy
-        ? t('restore.noticeBy', { who: restore.restoredBy, name: restore.restoredSnapshotName })
-        : t('restore.noticeFacilitator', { name: restore.restoredSnapshotName }),
-      t('restore.undoHint', { undo: restore.undoSnapshotName }),
-    ].join(' ');
-    const undo = canRestore(this.role)
-      ? () => h('button', { type: 'button', class: 'k-small', id: 'k-undo-restore', onclick: () => void this.undoRestore(restore.undoSnapshotId) }, [t('restore.undo')])
-      : undefined;
-    this.notice = { text, translatable: true, isError: false, kind: 'restore', extra: undo };
-    this.renderNotice();
-  }
-
-  private async undoRestore(snapshotId: string): Promise<void> {
-    try {
-      await api.restoreSnapshot(snapshotId, this.ctx.token, { author: displayName() || undefined });
-      void this.snapshots?.refresh();
-    } catch (error) {
-      this.showNotice(errorText(error), true);
-    }
+    this.notices.show(text, isError, extra);
   }
 
   private toggleFigures(): void {
