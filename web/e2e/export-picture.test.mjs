@@ -4,19 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
-import { useServer, server, person, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, waitFor, ARTIFACTS, api } from './harness.mjs';
 
 useServer();
-
-async function api(method, path, token, body) {
-  const response = await fetch(`${server.serverOrigin}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-  return response;
-}
 
 test('the exported PNG has a title block, a legend of the kinds used and note text inside its note', { timeout: 120_000 }, async () => {
   const created = await (await api('POST', '/api/workshops', null, { title: 'Varsinais-Suomen kumppanuusfoorumi', locale: 'fi', template: 'rings', groupCount: 1 })).json();

@@ -3,19 +3,9 @@
 // spreadsheet: a byte-order mark first, and a variant with semicolons between cells.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, person, downloadText, waitFor } from './harness.mjs';
+import { useServer, server, person, downloadText, waitFor, api } from './harness.mjs';
 
 useServer();
-
-async function api(method, path, token, body) {
-  const response = await fetch(`${server.serverOrigin}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-  return response;
-}
 
 test('downloads are named after the board and the workshop; CSV sheets carry a BOM, and semicolons on request', { timeout: 120_000 }, async () => {
   const created = await (await api('POST', '/api/workshops', null, { title: 'Kumppanuus "Öljy" Turku', locale: 'fi', template: 'rings', groupCount: 1 })).json();

@@ -166,3 +166,14 @@ export async function placeActor(page, name, dx = 0, dy = 0) {
 
 /** The names of the board's actors, sorted. */
 export const actorNames = (page) => page.evaluate(() => [...window.kartta.model.actors.values()].map((a) => a.name).sort());
+
+/** An API call to the test server that must succeed (the failure names the call and the server's answer). */
+export async function api(method, path, token, body) {
+  const response = await fetch(`${server.serverOrigin}${path}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.clone().text()}`);
+  return response;
+}
