@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fi } from '../src/i18n/fi';
 import { sv } from '../src/i18n/sv';
-import { setLocale, tn } from '../src/i18n';
+import { MESSAGES, setLocale, tn } from '../src/i18n';
 import { shortcutText } from '../src/actions/action';
 
 describe('wordings asked for by the facilitator', () => {
@@ -23,7 +23,7 @@ describe('wordings asked for by the facilitator', () => {
       snapshotted: 'Tilannekuva ”{name}” otettiin {count} taulusta.',
       relationLabel: 'Selite',
       assign: 'Ohjaa taululle',
-      joinHelp: 'Avaa {address} ja kirjoita koodi tai lue QR-koodi.',
+      joinHelp: 'Avaa {address}, kirjoita koodi ja nimesi ja paina Liity. Voit myös lukea QR-koodin.',
       outlineAction: 'Tekstinäkymä',
       outlineTitle: 'Tekstinäkymä',
     });
@@ -52,6 +52,17 @@ describe('wordings asked for by the facilitator', () => {
       outlineTitle: 'Textvy',
       snapshotted: 'Sparade ”{name}” för {count} tavlor.',
     });
+  });
+});
+
+describe('the join help on the workshop page and the projector', () => {
+  it('tells the one-step join of the front page: the code, one\'s name and its button, no second page', () => {
+    for (const messages of Object.values(MESSAGES)) {
+      const help = messages['workshop.joinHelp'];
+      expect(help).toContain('{address}');
+      expect(help).toContain(messages['landing.joinButton']);
+      expect(help).not.toContain('/join');
+    }
   });
 });
 

@@ -158,7 +158,7 @@ export const en = {
   'snapshots.viewing': 'Snapshot “{name}”, {date}: read only',
   'snapshots.back': 'Back to the live board',
   'workshop.joinHeading': 'Join with the code',
-  'workshop.joinHelp': 'Open {address} and type the code, or scan the QR code.',
+  'workshop.joinHelp': 'Open {address}, type the code and your name, and press Join. Or scan the QR code.',
   'workshop.showCode': 'Show the code large (for the projector)',
   'workshop.qr': 'QR code of the join link {link}',
   'workshop.participantLink': 'Participant link',

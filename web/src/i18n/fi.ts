@@ -358,7 +358,7 @@ export const fi: Messages = {
   'snapshots.viewing': 'Tilannekuva ”{name}”, {date}: vain luku',
   'snapshots.back': 'Takaisin elävään tauluun',
   'workshop.joinHeading': 'Liity koodilla',
-  'workshop.joinHelp': 'Avaa {address} ja kirjoita koodi tai lue QR-koodi.',
+  'workshop.joinHelp': 'Avaa {address}, kirjoita koodi ja nimesi ja paina Liity. Voit myös lukea QR-koodin.',
   'workshop.showCode': 'Näytä koodi isona (projektorille)',
   'workshop.qr': 'Liittymislinkin {link} QR-koodi',
   'workshop.participantLink': 'Osallistujan linkki',

@@ -358,7 +358,7 @@ export const sv: Messages = {
   'snapshots.viewing': 'Ögonblicksbild ”{name}”, {date}: endast läsning',
   'snapshots.back': 'Tillbaka till den levande tavlan',
   'workshop.joinHeading': 'Anslut med koden',
-  'workshop.joinHelp': 'Öppna {address} och skriv koden, eller skanna QR-koden.',
+  'workshop.joinHelp': 'Öppna {address}, skriv koden och ditt namn och tryck på Anslut. Du kan också skanna QR-koden.',
   'workshop.showCode': 'Visa koden stort (för projektorn)',
   'workshop.qr': 'QR-kod för anslutningslänken {link}',
   'workshop.participantLink': 'Deltagarlänk',

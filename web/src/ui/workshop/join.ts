@@ -29,7 +29,7 @@ export function joinSection(ctx: WorkshopContext): HTMLElement {
     h('div', { class: 'k-join-layout' }, [
       h('div', { class: 'k-join-text' }, [
         code ? h('p', { class: 'k-join-code', id: 'k-join-code-display' }, [code]) : null,
-        h('p', {}, [t('workshop.joinHelp', { address: `${location.host}/join` })]),
+        h('p', {}, [t('workshop.joinHelp', { address: location.host })]),
         code && link ? h('button', { type: 'button', class: 'k-primary', id: 'k-show-code', 'aria-haspopup': 'dialog', onclick: () => showCode(ctx.root, code, link) }, [t('workshop.showCode')]) : null,
         link ? copyField(t('workshop.participantLink'), link) : null,
         tokens.viewer ? labelledLink(t('workshop.viewerLinkIcon'), workshopLink(origin, w.id, tokens.viewer), ICONS.present, 'viewer') : null,
@@ -64,7 +64,7 @@ function showCode(root: HTMLElement, code: string, link: string): void {
     h('div', { class: 'k-code-dialog-body' }, [
       h('div', {}, [
         h('p', { class: 'k-join-code k-join-code-large' }, [code]),
-        h('p', { class: 'k-code-address' }, [t('workshop.joinHelp', { address: `${location.host}/join` })]),
+        h('p', { class: 'k-code-address' }, [t('workshop.joinHelp', { address: location.host })]),
       ]),
       qr,
     ]),
