@@ -5,6 +5,8 @@ pub mod api;
 pub mod card;
 pub mod close;
 pub mod codec;
+#[cfg(test)]
+mod colour_difference;
 pub mod figures;
 pub mod json;
 pub mod lib0;

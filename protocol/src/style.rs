@@ -1,7 +1,8 @@
 //! The visual vocabulary of a map, defined once: each actor kind's colour and shape, each
 //! relation kind's colour, the stroke width of each strength and the dash of each status. The
 //! server's exports and thumbnails read it here and the web app reads the generated TypeScript
-//! (`ACTOR_STYLE`, `RELATION_COLOR`, `STRENGTH_WIDTH`, `STATUS_DASH`), so they cannot drift.
+//! (`ACTOR_STYLE`, `RELATION_COLOR`, `RELATION_COLOR_DARK`, `STRENGTH_WIDTH`, `STATUS_DASH`), so
+//! they cannot drift.
 
 use crate::schema::{ActorKind, RelationKind, RelationStatus, Strength};
 
@@ -41,15 +42,34 @@ pub const fn actor_style(kind: ActorKind) -> ActorStyle {
     ActorStyle { color, shape }
 }
 
+/// The line colour of each relation kind on a light map (the canvas, exports, thumbnails). A
+/// kind is told by colour alone (the line's dash says its status and its width its strength), so
+/// every two kinds differ in hue and in lightness, also as people with the common colour-vision
+/// deficiencies see them, and each stands out from the map's background (tested below).
 pub const fn relation_color(kind: RelationKind) -> &'static str {
     match kind {
-        RelationKind::Collaboration => "#334155",
-        RelationKind::Information => "#2563eb",
-        RelationKind::Funding => "#15803d",
-        RelationKind::Agreement => "#7c3aed",
-        RelationKind::Membership => "#0e7490",
-        RelationKind::Conflict => "#b91c1c",
-        RelationKind::Other => "#57534e",
+        // The everyday line, nearly black: the other kinds stand out against it.
+        RelationKind::Collaboration => "#0f172a",
+        RelationKind::Information => "#1b57ae",
+        RelationKind::Funding => "#1c481f",
+        RelationKind::Agreement => "#3b0a8f",
+        RelationKind::Membership => "#09838b",
+        RelationKind::Conflict => "#f43d51",
+        RelationKind::Other => "#a15400",
+    }
+}
+
+/// The twin of [`relation_color`] on the dark map (the page under `prefers-color-scheme: dark`;
+/// exports stay light): the same hue, light enough for a dark background, and as far apart.
+pub const fn relation_color_dark(kind: RelationKind) -> &'static str {
+    match kind {
+        RelationKind::Collaboration => "#f1f5f9",
+        RelationKind::Information => "#2f86d0",
+        RelationKind::Funding => "#9efe58",
+        RelationKind::Agreement => "#deb3ff",
+        RelationKind::Membership => "#5dc5ba",
+        RelationKind::Conflict => "#ff5372",
+        RelationKind::Other => "#dd9700",
     }
 }
 
@@ -74,6 +94,75 @@ pub const fn status_dash(status: RelationStatus) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::colour_difference::{ciede2000, contrast_ratio, lab, Vision};
+
+    /// The light map's background and the darker of the template's fills (`render/style.ts`).
+    const LIGHT_BACKGROUNDS: [&str; 2] = ["#ffffff", "#f1f5f9"];
+    /// The dark map's background and its template fills (`SCENE_DARK_CSS`).
+    const DARK_BACKGROUNDS: [&str; 3] = ["#111923", "#18212c", "#1c2633"];
+    /// Apart at a glance for normal vision (CIEDE2000 ≥ 20 is a clearly different colour).
+    const LEAST_DIFFERENCE: f64 = 20.0;
+    /// Still apart as a protanope, deuteranope or tritanope sees them (full dichromacy).
+    const LEAST_DIFFERENCE_DEFICIENT: f64 = 10.0;
+    /// Lighter or darker than each other (CIELAB L*), so they part even in a grey print.
+    const LEAST_LIGHTNESS_DIFFERENCE: f64 = 5.0;
+
+    fn check_relation_colours(
+        scheme: &str,
+        colour: fn(RelationKind) -> &'static str,
+        backgrounds: &[&str],
+    ) {
+        for kind in RelationKind::ALL.iter().copied() {
+            for background in backgrounds {
+                let ratio = contrast_ratio(colour(kind), background);
+                assert!(
+                    ratio >= 3.0,
+                    "{scheme}: {kind} {} on {background}: {ratio:.2}:1",
+                    colour(kind)
+                );
+            }
+        }
+        for (i, a) in RelationKind::ALL.iter().enumerate() {
+            for b in &RelationKind::ALL[i + 1..] {
+                let (colour_a, colour_b) = (colour(*a), colour(*b));
+                for vision in Vision::ALL {
+                    let least = if vision == Vision::Normal {
+                        LEAST_DIFFERENCE
+                    } else {
+                        LEAST_DIFFERENCE_DEFICIENT
+                    };
+                    let difference = ciede2000(lab(colour_a, vision), lab(colour_b, vision));
+                    assert!(
+                        difference >= least,
+                        "{scheme}: {a} {colour_a} and {b} {colour_b} differ by {difference:.1} for {vision:?} vision"
+                    );
+                }
+                let lightness =
+                    (lab(colour_a, Vision::Normal)[0] - lab(colour_b, Vision::Normal)[0]).abs();
+                assert!(
+                    lightness >= LEAST_LIGHTNESS_DIFFERENCE,
+                    "{scheme}: {a} {colour_a} and {b} {colour_b} differ in lightness by {lightness:.1}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_two_relation_kinds_are_told_apart_on_the_light_map() {
+        check_relation_colours("light", relation_color, &LIGHT_BACKGROUNDS);
+    }
+
+    #[test]
+    fn every_two_relation_kinds_are_told_apart_on_the_dark_map() {
+        check_relation_colours("dark", relation_color_dark, &DARK_BACKGROUNDS);
+        // As the dark scheme's other twins: at least 4.5:1 on the map's own background.
+        for kind in RelationKind::ALL.iter().copied() {
+            assert!(
+                contrast_ratio(relation_color_dark(kind), DARK_BACKGROUNDS[0]) >= 4.5,
+                "{kind}"
+            );
+        }
+    }
 
     #[test]
     fn every_kind_has_its_own_colour_and_shape() {

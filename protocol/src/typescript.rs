@@ -240,6 +240,18 @@ pub fn definitions() -> String {
         "string",
         &relation_colors,
     );
+    let relation_colors_dark: Vec<(&str, String)> = schema::RelationKind::ALL
+        .iter()
+        .map(|kind| (kind.code(), quoted(style::relation_color_dark(*kind))))
+        .collect();
+    record(
+        &mut out,
+        "Line colour of each relation kind on the dark map (`prefers-color-scheme: dark`).",
+        "RELATION_COLOR_DARK",
+        "RelationKind",
+        "string",
+        &relation_colors_dark,
+    );
     let widths: Vec<(&str, String)> = schema::Strength::ALL
         .iter()
         .map(|strength| {

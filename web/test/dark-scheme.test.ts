@@ -1,6 +1,7 @@
 // The dark scheme's map rules: every relation colour and ink has a lighter twin on a dark map, and exports carry none of it.
 import { describe, expect, it } from 'vitest';
-import { RELATION_COLOR, SCENE_CSS, SCENE_DARK_CSS } from '../src/render/style';
+import { RELATION_COLOR, RELATION_COLOR_DARK, SCENE_CSS, SCENE_DARK_CSS } from '../src/render/style';
+import { RELATION_KIND_CODES } from '../src/generated/protocol';
 import { INK_COLORS } from '../src/model/types';
 
 /** WCAG relative luminance of a #rrggbb colour. */
@@ -9,18 +10,29 @@ function luminance(hex: string): number {
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
 const contrast = (a: string, b: string) => (Math.max(luminance(a), luminance(b)) + 0.05) / (Math.min(luminance(a), luminance(b)) + 0.05);
+/** The colour the dark map's rules draw a line or ink of `colour` in. */
+const twinOf = (colour: string) =>
+  new RegExp(`\\.k-relation \\[stroke="${colour}"\\], \\.k-stroke\\[stroke="${colour}"\\] \\{ stroke: (#[0-9a-f]{6}); \\}`).exec(SCENE_DARK_CSS)?.[1];
 
 describe('the dark map', () => {
-  it('gives each relation colour and ink a twin that stands out on the dark background', () => {
+  it('gives each ink a twin that stands out on the dark background', () => {
     const darkBackground = '#111923';
-    for (const colour of [...Object.values(RELATION_COLOR), ...INK_COLORS]) {
-      const twin = new RegExp(`\\.k-relation \\[stroke="${colour}"\\], \\.k-stroke\\[stroke="${colour}"\\] \\{ stroke: (#[0-9a-f]{6}); \\}`).exec(SCENE_DARK_CSS)?.[1];
+    for (const colour of INK_COLORS) {
+      const twin = twinOf(colour);
       expect(twin, `a twin for ${colour}`).toBeDefined();
       expect(contrast(twin!, darkBackground), `${twin} on the dark map`).toBeGreaterThanOrEqual(4.5);
     }
-    // Kinds stay told apart: no two relation kinds share a twin.
-    const twins = Object.values(RELATION_COLOR).map((c) => new RegExp(`\\[stroke="${c}"\\][^{]*\\{ stroke: (#[0-9a-f]{6})`).exec(SCENE_DARK_CSS)?.[1]);
-    expect(new Set(twins).size).toBe(new Set(Object.values(RELATION_COLOR)).size);
+  });
+
+  it('draws each relation kind in its dark colour of the protocol, where the kinds are tested to stay apart', () => {
+    for (const kind of RELATION_KIND_CODES) {
+      expect(twinOf(RELATION_COLOR[kind]), kind).toBe(RELATION_COLOR_DARK[kind]);
+    }
+    // No ink shares a light colour with a relation kind but not its twin (one rule serves both).
+    for (const colour of INK_COLORS) {
+      const kind = RELATION_KIND_CODES.find((k) => RELATION_COLOR[k] === colour);
+      if (kind) expect(twinOf(colour)).toBe(RELATION_COLOR_DARK[kind]);
+    }
   });
 
   it('is not in the rules exports embed, so exported pictures stay light', () => {

@@ -81,13 +81,24 @@ export const ACTOR_STYLE: Readonly<Record<ActorKind, { color: string; shape: str
 
 /** Line colour of each relation kind. */
 export const RELATION_COLOR: Readonly<Record<RelationKind, string>> = {
-  collaboration: '#334155',
-  information: '#2563eb',
-  funding: '#15803d',
-  agreement: '#7c3aed',
-  membership: '#0e7490',
-  conflict: '#b91c1c',
-  other: '#57534e',
+  collaboration: '#0f172a',
+  information: '#1b57ae',
+  funding: '#1c481f',
+  agreement: '#3b0a8f',
+  membership: '#09838b',
+  conflict: '#f43d51',
+  other: '#a15400',
+};
+
+/** Line colour of each relation kind on the dark map (`prefers-color-scheme: dark`). */
+export const RELATION_COLOR_DARK: Readonly<Record<RelationKind, string>> = {
+  collaboration: '#f1f5f9',
+  information: '#2f86d0',
+  funding: '#9efe58',
+  agreement: '#deb3ff',
+  membership: '#5dc5ba',
+  conflict: '#ff5372',
+  other: '#dd9700',
 };
 
 /** Line width of each strength, in board units. */

@@ -1,9 +1,9 @@
 // Visual vocabulary of the map: kind colours and shapes, relation strokes, and the CSS embedded in every SVG.
-import { CARD } from '../generated/protocol';
+import { CARD, RELATION_COLOR, RELATION_COLOR_DARK, RELATION_KIND_CODES } from '../generated/protocol';
 
 // Kind colours and shapes, relation colours, widths and dashes are defined once in the protocol
 // crate (protocol/src/style.rs) and shared with the server's exports and thumbnails.
-export { ACTOR_STYLE, RELATION_COLOR, STATUS_DASH, STRENGTH_WIDTH } from '../generated/protocol';
+export { ACTOR_STYLE, RELATION_COLOR, RELATION_COLOR_DARK, STATUS_DASH, STRENGTH_WIDTH } from '../generated/protocol';
 
 export const FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
@@ -33,13 +33,17 @@ export const SCENE_CSS = `
 `;
 
 /**
- * Lighter twins of the dark relation and ink colours, for a dark canvas: the same hues, so kinds stay
- * told apart, bright enough to stand out on it. Cards and notes keep their light faces.
+ * Lighter twins of the dark inks, for a dark canvas: the same hues, bright enough to stand out on it.
+ * Relation colours have theirs in the protocol (`RELATION_COLOR_DARK`), tested to stay apart there.
+ * Cards and notes keep their light faces.
  */
+const INK_DARK_TWINS: Readonly<Record<string, string>> = {
+  '#1f2933': '#e6edf3', '#c2410c': '#fb923c', '#1d4ed8': '#7aa7ff', '#15803d': '#4ade80', '#7e22ce': '#d29bff',
+};
+
 const DARK_TWINS: Readonly<Record<string, string>> = {
-  '#334155': '#a3b1c6', '#2563eb': '#7aa7ff', '#15803d': '#4ade80', '#7c3aed': '#b79cff',
-  '#0e7490': '#38c7e0', '#b91c1c': '#ff8a8a', '#57534e': '#c2bbb5',
-  '#1f2933': '#e6edf3', '#c2410c': '#fb923c', '#1d4ed8': '#7aa7ff', '#7e22ce': '#d29bff',
+  ...INK_DARK_TWINS,
+  ...Object.fromEntries(RELATION_KIND_CODES.map((kind) => [RELATION_COLOR[kind], RELATION_COLOR_DARK[kind]])),
 };
 
 /**
