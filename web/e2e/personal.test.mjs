@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useServer, server, person, axeScan, waitFor, ARTIFACTS, placeActor, actorNames } from './harness.mjs';
+import { useServer, server, person, axeScan, waitFor, ARTIFACTS, placeActor, actorNames, api } from './harness.mjs';
 
 /** With KARTTA_GUIDE_SHOTS=1 this step's screenshot also refreshes the workshop guide's (as guide.test.mjs does). */
 const GUIDE_SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1' ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots') : null;
@@ -136,4 +136,28 @@ test('personal boards: made at join, private to their owners, shared by the faci
   const again = await joinWithName(a, code, 'Aino');
   assert.equal(again, aBoard);
   assert.deepEqual(await actorNames(a), ['Turun ammattikorkeakoulu', 'Turun kaupunki', 'Åbo Akademi']);
+});
+
+test('the owner of a personal board chooses its background; a group board\u2019s stays the facilitator\u2019s', { timeout: 120_000 }, async () => {
+  const created = await (await api('POST', '/api/workshops', null, { title: 'Kumppanuusfoorumi', locale: 'fi', template: 'rings', groupCount: 1, personalBoardsAtJoin: true })).json();
+  const group = created.workshop.boards[0].id;
+  const { page } = await person('Aino', { viewport: { width: 1280, height: 800 } });
+  await joinWithName(page, created.workshop.joinCode, 'Aino');
+  await waitFor(page, () => window.kartta.model.meta.template === 'rings');
+  assert.equal(await page.isEnabled('#k-template'), true, 'the owner may change the background of their own board');
+  await page.selectOption('#k-template', 'sectors');
+  await waitFor(page, () => window.kartta.model.meta.template === 'sectors');
+  // Stored by the server, not only shown here: the facilitator reads it from the board.
+  const board = new URL(page.url()).pathname.split('/')[2];
+  const exported = await (await api('GET', `/api/boards/${board}/export.json`, created.tokens.facilitator)).json();
+  assert.equal(exported.meta.template, 'sectors');
+  assert.equal(await page.isEnabled('#k-title'), true);
+  assert.equal(await page.getAttribute('#k-title', 'readonly'), '', 'the title (the owner\u2019s name) stays the facilitator\u2019s');
+  await axeScan(page, 'personal board, background chosen by its owner');
+
+  // On the group board the same person is one of the group: the background is not theirs to change.
+  await page.goto(`${server.origin}/b/${group}#t=${encodeURIComponent(created.tokens.participant)}`);
+  await page.waitForSelector('#k-canvas');
+  await waitFor(page, (id) => location.pathname === `/b/${id}` && window.kartta?.model.meta.template === 'rings', group);
+  assert.equal(await page.isDisabled('#k-template'), true, 'a group board\u2019s background is the facilitator\u2019s');
 });

@@ -70,7 +70,7 @@ describe('roles', () => {
   it('matches the server’s rules for every role, locked and unlocked', () => {
     const table = roles.flatMap((role) => [false, true].map((locked) => ({
       role, locked,
-      edit: canEdit(role, locked), restore: canRestore(role), background: canChangeBackground(role), import: canImport(role, locked),
+      edit: canEdit(role, locked), restore: canRestore(role), background: canChangeBackground(role, false), import: canImport(role, locked),
       snapshot: canSnapshot(role), export: canExport(role), manage: canManage(role), why: readOnlyReason(role, locked),
     })));
     expect(table).toEqual([
@@ -81,6 +81,8 @@ describe('roles', () => {
       { role: 'facilitator', locked: false, edit: true, restore: true, background: true, import: true, snapshot: true, export: true, manage: true, why: null },
       { role: 'facilitator', locked: true, edit: true, restore: true, background: true, import: true, snapshot: true, export: true, manage: true, why: null },
     ]);
+    // A personal board made at join: its owner (a participant there) chooses its background too.
+    expect(roles.map((role) => [role, canChangeBackground(role, true)])).toEqual([['viewer', false], ['participant', true], ['facilitator', true]]);
     expect(higherRole('viewer', 'facilitator')).toBe('facilitator');
     expect(higherRole(null, 'participant')).toBe('participant');
   });

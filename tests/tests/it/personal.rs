@@ -595,3 +595,156 @@ async fn stopping_sharing_closes_the_readers_of_a_personal_board() -> anyhow::Re
     assert_eq!(facilitator.seen(|seen| seen.close_code), None);
     Ok(())
 }
+
+/// What a refused change must leave as it was: the personal board's row (title, lock) as the
+/// facilitator sees it, and its content.
+async fn personal_board_print(fixture: &Fixture, board: &str) -> anyhow::Result<String> {
+    let summary = fixture
+        .facilitator("GET", &format!("/api/boards/{board}"), None)
+        .await?;
+    let export = fixture
+        .facilitator("GET", &format!("/api/boards/{board}/export.json"), None)
+        .await?;
+    Ok(format!("{}{}", summary.text(), export.text()))
+}
+
+#[tokio::test]
+async fn the_owner_of_a_personal_board_changes_its_background_and_no_one_else_but_the_facilitator(
+) -> anyhow::Result<()> {
+    let fixture = personal_workshops().await?;
+    let (server, created) = (&fixture.server, &fixture.created);
+    let tokens = &created.tokens;
+    let group = created.workshop.boards[0].id.clone();
+    let aino = join(server, created, "Aino", None).await?;
+    let board = aino.personal_board_id.unwrap();
+    let capability = aino.personal_token.unwrap();
+    let bertil = join(server, created, "Bertil", None).await?;
+    let bertil_capability = bertil.personal_token.unwrap();
+    let path = format!("/api/boards/{board}");
+    let background = |template: &str| json_body(json!({ "template": template }));
+
+    // (who, token, status): the owner and the facilitator may; another owner's capability is a
+    // wrong token here, the workshop's tokens do not even find an unshared personal board.
+    let others: [(&str, Option<&str>, u16); 5] = [
+        ("nobody", None, 401),
+        (
+            "another workshop",
+            Some(&fixture.other.tokens.facilitator),
+            403,
+        ),
+        ("another owner", Some(&bertil_capability), 403),
+        (
+            "the workshop's participant link",
+            Some(&tokens.participant),
+            404,
+        ),
+        ("the viewer link", Some(&tokens.viewer), 404),
+    ];
+    for (who, token, status) in others {
+        let before = personal_board_print(&fixture, &board).await?;
+        let response = http(server.port, "PATCH", &path, token, background("sectors")).await?;
+        assert_eq!(response.status, status, "{who}: {}", response.text());
+        assert_eq!(
+            personal_board_print(&fixture, &board).await?,
+            before,
+            "{who}"
+        );
+    }
+
+    // The owner: the board changes, stored and sent to everyone on it.
+    let owner = Client::connect(&server.sync_url_with_token(&board, &capability)).await?;
+    let response = http(
+        server.port,
+        "PATCH",
+        &path,
+        Some(&capability),
+        background("sectors"),
+    )
+    .await?;
+    assert_eq!(response.status, 200, "{}", response.text());
+    let summary: BoardSummary = response.json()?;
+    assert_eq!(summary.id, board);
+    owner
+        .wait_for("the sectors background", |doc, _| {
+            view(doc).meta.template == kartta_protocol::schema::Template::Sectors
+        })
+        .await?;
+
+    // The title stays the facilitator's (it is the owner's name, by which the personal boards are
+    // told apart), also when asked together with the background: nothing of such a request is done.
+    for request in [
+        json!({"title": "Ryhmä 1"}),
+        json!({"title": "Ryhmä 1", "template": "blank"}),
+        json!({"template": "blank", "locked": false}),
+        json!({}),
+    ] {
+        let before = personal_board_print(&fixture, &board).await?;
+        let response = http(
+            server.port,
+            "PATCH",
+            &path,
+            Some(&capability),
+            json_body(request.clone()),
+        )
+        .await?;
+        assert_eq!(response.status, 403, "{request}: {}", response.text());
+        assert_eq!(
+            personal_board_print(&fixture, &board).await?,
+            before,
+            "{request}"
+        );
+    }
+
+    // The capability changes no other board's background, a group board's included.
+    for other in [&group, &bertil.personal_board_id.unwrap()] {
+        let response = http(
+            server.port,
+            "PATCH",
+            &format!("/api/boards/{other}"),
+            Some(&capability),
+            background("blank"),
+        )
+        .await?;
+        assert_eq!(response.status, 403, "{}", response.text());
+    }
+    // Nor does the workshop's participant link change a group board's (roles.rs has the matrix).
+    let response = http(
+        server.port,
+        "PATCH",
+        &format!("/api/boards/{group}"),
+        Some(&tokens.participant),
+        background("blank"),
+    )
+    .await?;
+    assert_eq!(response.status, 403);
+
+    // Locked by the facilitator: the owner is refused as with any other edit.
+    let lock = fixture
+        .facilitator("PATCH", &path, Some(json!({"locked": true})))
+        .await?;
+    assert_eq!(lock.status, 200, "{}", lock.text());
+    let before = personal_board_print(&fixture, &board).await?;
+    let response = http(
+        server.port,
+        "PATCH",
+        &path,
+        Some(&capability),
+        background("blank"),
+    )
+    .await?;
+    assert_eq!(response.status, 403, "{}", response.text());
+    assert!(response.text().contains("locked"), "{}", response.text());
+    assert_eq!(personal_board_print(&fixture, &board).await?, before);
+
+    // The facilitator still may.
+    let response = fixture
+        .facilitator("PATCH", &path, Some(json!({"template": "blank"})))
+        .await?;
+    assert_eq!(response.status, 200, "{}", response.text());
+    owner
+        .wait_for("the blank background", |doc, _| {
+            view(doc).meta.template == kartta_protocol::schema::Template::Blank
+        })
+        .await?;
+    Ok(())
+}

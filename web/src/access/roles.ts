@@ -29,8 +29,12 @@ export const canFork = (role: Role): boolean => atLeast(role, 'participant');
 export const canExport = (role: Role): boolean => atLeast(role, 'participant');
 /** A restore rolls back the whole group's work, so only the facilitator does it (the server refuses others). */
 export const canRestore = (role: Role): boolean => role === 'facilitator';
-/** The background changes the board for the whole group at once: the facilitator's choice. */
-export const canChangeBackground = (role: Role): boolean => role === 'facilitator';
+/**
+ * A group board's background changes it for the whole group at once: the facilitator's choice. A
+ * personal board made at join (`owned`) is its owner's own map, and on it a participant is its owner
+ * (the workshop's other tokens read it at most), so they choose its background too.
+ */
+export const canChangeBackground = (role: Role, owned: boolean): boolean => role === 'facilitator' || (owned && role === 'participant');
 /** An import changes the board: the same rule as editing. */
 export const canImport = canEdit;
 export const canManage = (role: Role): boolean => role === 'facilitator';

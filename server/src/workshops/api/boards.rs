@@ -13,8 +13,8 @@ use kartta_protocol::schema::{field, root, Locale, Template};
 use yrs::{Any, Map, WriteTxn};
 
 use super::{
-    ask_room, blocking, board_role, board_summary, require, workshop_role, workshop_view, ApiJson,
-    Token,
+    ask_room, blocking, board_role, board_summary, require, require_unlocked, workshop_role,
+    workshop_view, ApiJson, Token,
 };
 use crate::client_address::ClientAddress;
 use crate::http::ApiError;
@@ -295,6 +295,23 @@ pub async fn edit_board(
     .await
 }
 
+/// The background of a group board changes the board for the whole group at once, so it is the
+/// facilitator's; a personal board made at join is its owner's own map, whose background is
+/// theirs to choose. On such a board a participant's role comes only from the owner's capability
+/// (`role_on_board`: the workshop's other tokens read it at most), so the role says who is asking.
+/// Its title stays the facilitator's: it is the owner's name, by which the overview, sharing and
+/// merging tell the personal boards apart.
+fn require_background_changer(board: &BoardRecord, role: Role) -> Result<(), ApiError> {
+    if board.owned && role == Role::Participant {
+        return Ok(());
+    }
+    require(
+        role,
+        Role::Facilitator,
+        "change the background, since it changes the board for the whole group",
+    )
+}
+
 async fn set_locked(state: &AppState, board_id: &str, locked: bool) -> Result<(), ApiError> {
     let id = board_id.to_owned();
     blocking(state, move |catalog| {
@@ -317,13 +334,18 @@ pub async fn update_board(
     let (board, _, role) = board_role(&state, &id, &token).await?;
     if request.template.is_some() {
         // Checked on its own so a participant is told what they tried.
-        require(
-            role,
-            Role::Facilitator,
-            "change the background, since it changes the board for the whole group",
-        )?;
+        require_background_changer(&board, role)?;
+        require_unlocked(&board, role)?;
     }
-    require(role, Role::Facilitator, "rename, lock or share a board")?;
+    // Everything but a personal board's background is the facilitator's (a request changing
+    // nothing included, as before).
+    let only_the_background = request.template.is_some()
+        && request.title.is_none()
+        && request.locked.is_none()
+        && request.shared.is_none();
+    if !only_the_background {
+        require(role, Role::Facilitator, "rename, lock or share a board")?;
+    }
     if let Some(title) = &request.title {
         // A quick board may go untitled; a workshop's boards are told apart by their names.
         let title = if board.kind == BoardKind::Quick {

@@ -4,7 +4,7 @@ import { locale, t } from '../../i18n';
 import { ACTOR_STYLE, RELATION_COLOR, TEMPLATE_CODES } from '../../generated/protocol';
 import type { Template } from '../../generated/protocol';
 import { api, boardExportUrl, csvSheet, snapshotExportUrl, workshopZipUrl } from '../../api/client';
-import { canExport, canImport, canManage } from '../../access/roles';
+import { canChangeBackground, canExport, canImport, canManage } from '../../access/roles';
 import { workshopPath } from '../../access/links';
 import { errorText, formatRemaining } from '../common';
 import { exportDownloadName } from '../snapshots';
@@ -52,13 +52,15 @@ export class BoardHeader {
     const editable = this.page.canEditNow();
     const snapshot = ctx.snapshot;
     // The title and the background change the board for the whole group, and the overview lists the
-    // title too: the facilitator changes them through the server, which writes the board and the list.
+    // title too: the facilitator changes them through the server, which writes the board and the list
+    // (a personal board's owner chooses its background as well: no group shares it).
     const manage = canManage(role);
     const title = h('input', { id: 'k-title', class: 'k-title', type: 'text', value: model.meta.title, placeholder: t('board.untitled'), 'aria-label': t('board.titleLabel'), maxlength: 120, readonly: !editable || !manage, title: manage ? null : t('board.titleFacilitatorOnly') });
     title.addEventListener('change', () => {
       api.updateBoard(boardId, ctx.token, { title: title.value.trim() }).catch((error) => this.page.showNotice(errorText(error), true));
     });
-    const template = h('select', { id: 'k-template', 'aria-label': t('board.template'), disabled: !editable || !manage, title: manage ? null : t('board.templateFacilitatorOnly') },
+    const background = canChangeBackground(role, ctx.access.board.owned);
+    const template = h('select', { id: 'k-template', 'aria-label': t('board.template'), disabled: !editable || !background, title: background ? null : t('board.templateFacilitatorOnly') },
       TEMPLATE_CODES.map((c) => h('option', { value: c }, [t(`template.${c}`)])));
     template.value = model.meta.template;
     template.addEventListener('change', () => {
