@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use kartta_protocol::codec::DecodeLimits;
 
 use crate::client_address::Cidr;
+use crate::exchange::local_time;
 use crate::sync::room::RoomLimits;
 
 #[derive(Debug, Parser)]
@@ -62,6 +63,12 @@ pub struct ServeConfig {
     /// Log filter in `tracing` syntax, e.g. `info` or `kartta_server=debug`.
     #[arg(long, env = "KARTTA_LOG", default_value = "info")]
     pub log: String,
+
+    /// The time zone of the workshops (an IANA name): the date on exported pictures and the
+    /// times in a workshop archive are its wall-clock time, not UTC.
+    #[arg(long, env = "KARTTA_TIME_ZONE", default_value = local_time::DEFAULT_TIME_ZONE,
+          value_parser = local_time::parse_time_zone)]
+    pub time_zone: jiff::tz::TimeZone,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -190,6 +197,7 @@ impl ServeConfig {
             open_boards: false,
             trusted_proxies: Vec::new(),
             log: "info".into(),
+            time_zone: local_time::default_time_zone(),
         }
     }
 }

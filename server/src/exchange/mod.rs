@@ -4,4 +4,5 @@
 
 pub mod csv_sheets;
 pub mod file_names;
+pub mod local_time;
 pub mod render;

@@ -195,6 +195,8 @@ pub struct Caption {
     pub locale: Locale,
     /// Unix seconds: when the board was exported, or when the snapshot was taken.
     pub at: i64,
+    /// Where the workshop is: the date is its wall-clock date there (`--time-zone`).
+    pub time_zone: jiff::tz::TimeZone,
 }
 
 /// The board as an exported picture: a title block above the drawing (board title, workshop
@@ -249,7 +251,7 @@ pub fn presentable_svg(board: &BoardExport, caption: &Caption) -> String {
     );
     let subtitle: Vec<String> = [
         caption.workshop_title.trim().to_owned(),
-        date_text(caption.at, caption.locale),
+        date_text(caption.at, &caption.time_zone, caption.locale),
     ]
     .into_iter()
     .filter(|part| !part.is_empty())
@@ -420,10 +422,11 @@ fn untitled(locale: Locale) -> &'static str {
     }
 }
 
-/// A date as people of `locale` write it: 3.12.2026, 3 december 2026, 3 December 2026. In UTC:
-/// an export made just after midnight in Finland may carry the day before.
-pub fn date_text(unix_seconds: i64, locale: Locale) -> String {
-    let (year, month, day) = civil_date(unix_seconds.div_euclid(86_400));
+/// A date as people of `locale` write it: 3.12.2026, 3 december 2026, 3 December 2026, on the
+/// wall calendar of `time_zone` (an export just after midnight in Finland carries that day).
+pub fn date_text(unix_seconds: i64, time_zone: &jiff::tz::TimeZone, locale: Locale) -> String {
+    let local = crate::exchange::local_time::local_date_time(unix_seconds, time_zone);
+    let (year, month, day) = (local.year(), local.month(), local.day());
     const SV: [&str; 12] = [
         "januari",
         "februari",
@@ -452,31 +455,15 @@ pub fn date_text(unix_seconds: i64, locale: Locale) -> String {
         "November",
         "December",
     ];
-    let month_index = (month as usize).saturating_sub(1).min(11);
+    let month_index = usize::try_from(month)
+        .unwrap_or(1)
+        .saturating_sub(1)
+        .min(11);
     match locale {
         Locale::Fi => format!("{day}.{month}.{year}"),
         Locale::Sv => format!("{day} {} {year}", SV[month_index]),
         Locale::En => format!("{day} {} {year}", EN[month_index]),
     }
-}
-
-/// Year, month and day of a count of days since 1970-01-01 (Howard Hinnant's civil-from-days).
-fn civil_date(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_part = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_part + 2) / 5 + 1) as u32;
-    let month = (if month_part < 10 {
-        month_part + 3
-    } else {
-        month_part - 9
-    }) as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The board cropped to what is drawn on it (the template shows behind it), for overviews
@@ -988,6 +975,7 @@ mod tests {
             workshop_title: "Kumppanuusfoorumi".into(),
             locale: Locale::Fi,
             at: 1_764_720_000, // 3 December 2025, 00:00 UTC
+            time_zone: crate::exchange::local_time::default_time_zone(),
         };
         let drawn = presentable_svg(&board, &caption);
         assert!(drawn.contains(">Ryhmä 1</text>"), "the board's title");
@@ -1018,8 +1006,28 @@ mod tests {
                 "Toivottu"
             ]
         );
-        assert_eq!(date_text(caption.at, Locale::Sv), "3 december 2025");
-        assert_eq!(date_text(951_782_400, Locale::En), "29 February 2000");
+        let helsinki = &caption.time_zone;
+        assert_eq!(
+            date_text(caption.at, helsinki, Locale::Sv),
+            "3 december 2025"
+        );
+        assert_eq!(
+            date_text(951_782_400, helsinki, Locale::En),
+            "29 February 2000"
+        );
+        // Half past ten at night in UTC is already the next day in Finland: the picture says so.
+        let late = Caption {
+            at: 1_764_714_600, // 2 December 2025, 22:30 UTC
+            ..caption.clone()
+        };
+        assert!(
+            presentable_svg(&board, &late).contains(">Kumppanuusfoorumi · 3.12.2025</text>"),
+            "the date in Helsinki"
+        );
+        assert_eq!(
+            date_text(late.at, &jiff::tz::TimeZone::UTC, Locale::Fi),
+            "2.12.2025"
+        );
         let png = png(&drawn).unwrap();
         assert_eq!(&png[1..4], b"PNG");
     }

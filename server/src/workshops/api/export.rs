@@ -63,6 +63,7 @@ async fn render_file(
             workshop_title: sheet.workshop_title,
             locale: board.meta.locale.unwrap_or(sheet.workshop_locale),
             at: sheet.at,
+            time_zone: sheet.time_zone,
         };
         if let Some(k) = min_support {
             let units = kartta_protocol::schema::SupportUnits::of(&board.meta);
@@ -123,6 +124,8 @@ struct SheetRequest {
     workshop_title: String,
     /// Unix seconds: now for a board, when it was taken for a snapshot.
     at: i64,
+    /// The workshops' time zone (`--time-zone`), whose date the picture says.
+    time_zone: jiff::tz::TimeZone,
 }
 
 /// A file to save, named `name` (see `exchange::file_names`).
@@ -202,6 +205,7 @@ pub async fn board_file(
         workshop_locale: workshop.locale,
         workshop_title: workshop.title.clone(),
         at: crate::workshops::catalog::unix_now(),
+        time_zone: state.config.time_zone.clone(),
     };
     Ok(download(
         render_file(
@@ -231,6 +235,7 @@ pub async fn snapshot_file(
         workshop_locale: workshop.locale,
         workshop_title: workshop.title.clone(),
         at: snapshot.created_at,
+        time_zone: state.config.time_zone.clone(),
     };
     Ok(download(
         render_file(
@@ -263,26 +268,63 @@ pub async fn workshop_zip(
     let _permit = render_permit(&state).await?;
     let workshop_locale = workshop.locale;
     let workshop_title = workshop.title.clone();
-    let archive =
-        tokio::task::spawn_blocking(move || zip_boards(states, workshop_locale, &workshop_title))
-            .await
-            .map_err(|error| ApiError::Internal(error.to_string()))??;
+    let made = ArchiveTime {
+        at: crate::workshops::catalog::unix_now(),
+        time_zone: state.config.time_zone.clone(),
+    };
+    let archive = tokio::task::spawn_blocking(move || {
+        zip_boards(states, workshop_locale, &workshop_title, &made)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(error.to_string()))??;
     Ok(download(
         ("application/zip", archive),
         &file_names::download_name(&[&workshop.title], "zip"),
     ))
 }
 
+/// When a workshop archive is made, and where: its pictures' date and its entries' times.
+struct ArchiveTime {
+    at: i64,
+    time_zone: jiff::tz::TimeZone,
+}
+
+impl ArchiveTime {
+    /// A ZIP entry's time is a wall-clock time without a zone (MS-DOS's), which unpacking shows
+    /// as it is: the workshop's local time, so the files are dated the day the facilitator saw.
+    fn zip_time(&self) -> zip::DateTime {
+        let local = crate::exchange::local_time::local_date_time(self.at, &self.time_zone);
+        let part = |value: i8| u8::try_from(value).unwrap_or(0);
+        u16::try_from(local.year())
+            .ok()
+            .and_then(|year| {
+                zip::DateTime::from_date_and_time(
+                    year,
+                    part(local.month()),
+                    part(local.day()),
+                    part(local.hour()),
+                    part(local.minute()),
+                    part(local.second()),
+                )
+                .ok()
+            })
+            // Outside 1980–2107 a ZIP cannot say the time: the format's own default then.
+            .unwrap_or_default()
+    }
+}
+
 fn zip_boards(
     boards: Vec<(String, Vec<u8>)>,
     workshop_locale: Locale,
     workshop_title: &str,
+    made: &ArchiveTime,
 ) -> Result<Vec<u8>, ApiError> {
     use std::io::Write;
     let failed = |error: zip::result::ZipError| ApiError::Internal(error.to_string());
     let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(made.zip_time());
     for (index, (title, bytes)) in boards.iter().enumerate() {
         let board = to_export(bytes)?;
         let sheet_options = SheetOptions {
@@ -304,7 +346,8 @@ fn zip_boards(
                     &render::Caption {
                         workshop_title: workshop_title.to_owned(),
                         locale: board.meta.locale.unwrap_or(workshop_locale),
-                        at: crate::workshops::catalog::unix_now(),
+                        at: made.at,
+                        time_zone: made.time_zone.clone(),
                     },
                 )
                 .into_bytes(),
@@ -473,10 +516,15 @@ mod tests {
     fn the_archives_pictures_carry_the_title_block_of_a_boards_own_export() {
         let state =
             crate::workshops::board_doc::initial_state("Ryhmä 1", Template::Rings, Locale::Fi);
+        let made = ArchiveTime {
+            at: 1_764_714_600, // 2 December 2025, 22:30 UTC: 3 December, 00:30 in Helsinki
+            time_zone: crate::exchange::local_time::default_time_zone(),
+        };
         let archive = zip_boards(
             vec![("Ryhmä 1".to_owned(), state)],
             Locale::Fi,
             "Kumppanuusfoorumi 2026",
+            &made,
         )
         .unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive)).unwrap();
@@ -493,8 +541,25 @@ mod tests {
             .unwrap();
         assert!(svg.contains("Ryhmä 1"), "the board's title");
         assert!(
-            svg.contains("Kumppanuusfoorumi 2026"),
-            "the workshop's title in the title block"
+            svg.contains("Kumppanuusfoorumi 2026 · 3.12.2025"),
+            "the workshop's title and its date in Helsinki in the title block"
         );
+        // Every entry is dated with the workshop's wall-clock time, not UTC's day before.
+        for index in 0..zip.len() {
+            let entry = zip.by_index(index).unwrap();
+            let time = entry.last_modified().expect("a time");
+            assert_eq!(
+                (
+                    time.year(),
+                    time.month(),
+                    time.day(),
+                    time.hour(),
+                    time.minute()
+                ),
+                (2025, 12, 3, 0, 30),
+                "{:?}",
+                entry.name()
+            );
+        }
     }
 }
