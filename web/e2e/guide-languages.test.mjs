@@ -1,6 +1,7 @@
 // End-to-end: the facilitator's day of WORKSHOP-GUIDE.fi.md and WORKSHOP-GUIDE.sv.md, in Finnish and
 // in Swedish: create the workshop, show the code, watch the overview, a participant joining in one
-// step, "End of day 1", comparing two groups, merging their maps, deleting. Every view is checked to
+// step, another on a personal board of her own, a dot vote and its results, "End of day 1", comparing
+// two groups, merging their maps, deleting. Every view is checked to
 // be in the chosen language and free of axe violations, and its screenshot is the guide's: into
 // ../docs/screenshots/<lang>/ with KARTTA_GUIDE_SHOTS=1, otherwise into test-artifacts/guide-<lang>/.
 import { test } from 'node:test';
@@ -8,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, axeScan, waitFor, placeActor, ARTIFACTS } from './harness.mjs';
 
 useServer();
 
@@ -16,8 +17,14 @@ const VIEWPORT = { width: 1200, height: 760 };
 
 /** What each language's pages must say; the texts come from the app's own dictionaries. */
 const LANGUAGES = {
-  fi: { workshop: 'Kumppanuusfoorumi 2026', snapshot: 'Päivän 1 loppu', timeLeft: /Aikaa jäljellä/, snapshotted: /Tilannekuva ”Päivän 1 loppu” otettiin 3 taulusta/, merged: 'Foorumin kartta', participant: 'Pekka' },
-  sv: { workshop: 'Partnerskapsforum 2026', snapshot: 'Slutet av dag 1', timeLeft: /Tid kvar/, snapshotted: /”Slutet av dag 1” för 3 tavlor/, merged: 'Forumets karta', participant: 'Petra' },
+  fi: {
+    workshop: 'Kumppanuusfoorumi 2026', snapshot: 'Päivän 1 loppu', timeLeft: /Aikaa jäljellä/, snapshotted: /Tilannekuva ”Päivän 1 loppu” otettiin 3 taulusta/, merged: 'Foorumin kartta', participant: 'Pekka',
+    personal: { name: 'Aino', actors: ['Turun kaupunki', 'Kylätoimikunta', 'Turun yliopisto'] },
+  },
+  sv: {
+    workshop: 'Partnerskapsforum 2026', snapshot: 'Slutet av dag 1', timeLeft: /Tid kvar/, snapshotted: /”Slutet av dag 1” för 3 tavlor/, merged: 'Forumets karta', participant: 'Petra',
+    personal: { name: 'Alva', actors: ['Åbo stad', 'Byalaget', 'Åbo Akademi'] },
+  },
 };
 
 const actor = (id, name, kind, x, y) => ({ id, name, kind, x, y, description: '', tags: [], alias: '', influence: null, stance: null, isPerson: false });
@@ -130,6 +137,70 @@ for (const [lang, expected] of Object.entries(LANGUAGES)) {
     await p.click('.k-snapshot .k-inline-menu summary');
     await checkView(p, lang, 'the snapshots tab');
     await p.screenshot({ path: `${shots}/05-snapshots.png` });
+
+    // 4b. The personal phase: with a board for everyone who joins, a participant joining now lands on a
+    // board of their own and maps the region as she sees it.
+    await f.check('#k-personal-at-join');
+    await waitFor(f, async () => {
+      const id = location.pathname.split('/')[2];
+      const token = new URL(document.querySelector('#k-export-zip').href).searchParams.get('token');
+      const response = await fetch(`/api/workshops/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      return response.ok && (await response.json()).personalBoardsAtJoin === true;
+    });
+    const own = await personIn(lang, expected.personal.name);
+    await own.goto(`${server.origin}/`);
+    await own.fill('#k-join-code', code);
+    await own.fill('#k-name', expected.personal.name);
+    await own.click('#k-join');
+    await own.waitForSelector('#k-canvas');
+    await waitFor(own, (name) => window.kartta?.model.meta.title === name && document.querySelector('#k-conn')?.classList.contains('k-conn-connected'), expected.personal.name);
+    assert.equal(await own.evaluate(() => window.kartta.model.actors.size), 0, 'a new, empty board of her own');
+    const [first, second, third] = expected.personal.actors;
+    await placeActor(own, first, -140, -30);
+    await placeActor(own, second, 150, -90);
+    await placeActor(own, third, 60, 130);
+    // Their kinds and two relations, set through the model (the subject here is how the board looks).
+    await own.evaluate((names) => {
+      const model = window.kartta.model;
+      const id = (name) => [...model.actors.values()].find((a) => a.name === name).id;
+      const [city, village, university] = names.map(id);
+      model.updateActor(village, { kind: 'association' });
+      model.updateActor(university, { kind: 'education_research' });
+      model.addRelation(city, village, { kind: 'collaboration' });
+      model.addRelation(university, city, { kind: 'information' });
+    }, expected.personal.actors);
+    await waitFor(own, () => document.querySelectorAll('.k-relation').length === 2);
+    await own.click('#k-tab-outline');
+    await own.evaluate(() => document.querySelector('#k-tabpanel').scrollTo(0, 0));
+    await checkView(own, lang, 'a personal board');
+    await own.screenshot({ path: `${shots}/09-personal-board.png` });
+
+    // 4c. A dot vote: the participant of group 1 places three dots, the facilitator shows the results.
+    await f.fill('#k-vote-dots', '3');
+    await f.click('#k-vote-start');
+    await p.click('#k-tab-outline');
+    await waitFor(p, () => document.querySelectorAll('[data-vote-mine]').length === 4);
+    for (const [count, name] of [[1, 'Turun kaupunki'], [2, 'Turun kaupunki'], [3, 'Varsinais-Suomen liitto']]) {
+      const id = await p.evaluate((n) => [...window.kartta.model.actors.values()].find((a) => a.name === n).id, name);
+      await p.click(`[data-key="dot+:${id}"]`);
+      await waitFor(p, (wanted) => [...document.querySelectorAll('[data-vote-mine]')].reduce((sum, cell) => sum + Number(cell.dataset.voteMine), 0) === wanted, count);
+    }
+    await f.click('#k-vote-reveal');
+    await waitFor(p, () => document.querySelectorAll('.k-vote-badge[data-revealed="true"]').length === 2);
+    await waitFor(p, () => document.querySelectorAll('[data-vote-total]').length === 4);
+    await p.evaluate(() => {
+      // The group's actors, not the whole background: their names and dots stay readable.
+      const actors = [...window.kartta.model.actors.values()];
+      const xs = actors.map((a) => a.x);
+      const ys = actors.map((a) => a.y);
+      const [left, top] = [Math.min(...xs) - 120, Math.min(...ys) - 60];
+      window.kartta.viewport.fit({ x: left, y: top, w: Math.max(...xs) + 120 - left, h: Math.max(...ys) + 60 - top });
+      document.querySelector('#k-tabpanel').scrollTo(0, 0);
+    });
+    await checkView(p, lang, 'the results of a dot vote');
+    await p.screenshot({ path: `${shots}/10-vote-results.png` });
+    await f.click('#k-vote-end');
+    await waitFor(p, () => !window.kartta.model.meta.vote);
 
     // 5b. Two groups compared side by side.
     await f.selectOption('#k-compare-left', `b:${boardIds[0]}`);
