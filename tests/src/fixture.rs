@@ -8,8 +8,11 @@ use serde_json::json;
 use crate::board::{add_actor, set_actor_field};
 use crate::{http, Client, Response, ServerProcess};
 
+/// A request's body, when it has one: its content type and its bytes.
+pub type RequestBody = Option<(&'static str, Vec<u8>)>;
+
 /// A JSON request body.
-pub fn json_body(value: serde_json::Value) -> Option<(&'static str, Vec<u8>)> {
+pub fn json_body(value: serde_json::Value) -> RequestBody {
     Some(("application/json", value.to_string().into_bytes()))
 }
 

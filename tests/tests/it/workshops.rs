@@ -3,7 +3,9 @@
 
 use kartta_protocol::api::{Joined, Role, Workshop};
 use kartta_tests::board::view;
-use kartta_tests::fixture::{create_quick_board, create_workshop, json_body, Caller, Fixture};
+use kartta_tests::fixture::{
+    create_quick_board, create_workshop, json_body, Caller, Fixture, RequestBody,
+};
 use kartta_tests::{http, Client, ServerProcess};
 use serde_json::json;
 
@@ -415,7 +417,7 @@ async fn the_facilitator_adds_renames_and_deletes_boards_after_the_workshop_is_m
 
     // Hostile names: refused with a message, nothing changed, for adding and renaming alike.
     let too_long = "ä".repeat(201);
-    let refusals: Vec<(&str, String, Option<(&'static str, Vec<u8>)>)> = vec![
+    let refusals: Vec<(&str, String, RequestBody)> = vec![
         ("POST", boards_path.clone(), json_body(json!({"title": ""}))),
         (
             "POST",
