@@ -2,14 +2,17 @@
 //! API as a facilitator would make it, a second workshop whose tokens must open nothing of the
 //! first, and calls as each kind of caller.
 
-use kartta_protocol::api::{Created, Role, Workshop};
+use kartta_protocol::api::{BoardExport, Created, Role, Snapshot, Workshop};
 use serde_json::json;
 
 use crate::board::{add_actor, set_actor_field};
 use crate::{http, Client, Response, ServerProcess};
 
+/// A request's body, when it has one: its content type and its bytes.
+pub type RequestBody = Option<(&'static str, Vec<u8>)>;
+
 /// A JSON request body.
-pub fn json_body(value: serde_json::Value) -> Option<(&'static str, Vec<u8>)> {
+pub fn json_body(value: serde_json::Value) -> RequestBody {
     Some(("application/json", value.to_string().into_bytes()))
 }
 
@@ -142,6 +145,15 @@ impl Fixture {
         self.created.workshop.boards[index].id.clone()
     }
 
+    /// The workshop's join code, which every workshop has.
+    pub fn join_code(&self) -> String {
+        self.created
+            .workshop
+            .join_code
+            .clone()
+            .expect("a workshop has a join code")
+    }
+
     /// `/api/workshops/{id}` followed by `rest`.
     pub fn workshop_path(&self, rest: &str) -> String {
         format!("/api/workshops/{}{rest}", self.created.workshop.id)
@@ -189,6 +201,42 @@ impl Fixture {
     pub async fn workshop_as(&self, caller: Caller) -> anyhow::Result<Workshop> {
         let path = self.workshop_path("");
         self.call(caller, "GET", &path, None).await?.json()
+    }
+
+    /// Takes a snapshot of board `board` as a participant (`request` is the body: a name, an
+    /// author) and fails unless it is made.
+    pub async fn take_snapshot(
+        &self,
+        board: &str,
+        request: serde_json::Value,
+    ) -> anyhow::Result<Snapshot> {
+        let path = format!("/api/boards/{board}/snapshots");
+        let taken = self
+            .call(Caller::Participant, "POST", &path, Some(request))
+            .await?;
+        anyhow::ensure!(
+            taken.status == 201,
+            "taking a snapshot: {} {}",
+            taken.status,
+            taken.text()
+        );
+        taken.json()
+    }
+
+    /// Board `board` as its JSON export shows it to a participant.
+    pub async fn board_export(&self, board: &str) -> anyhow::Result<BoardExport> {
+        let path = format!("/api/boards/{board}/export.json");
+        self.call(Caller::Participant, "GET", &path, None)
+            .await?
+            .json()
+    }
+
+    /// Snapshot `snapshot_id` as its JSON export shows it to a participant.
+    pub async fn snapshot_export(&self, snapshot_id: &str) -> anyhow::Result<BoardExport> {
+        let path = format!("/api/snapshots/{snapshot_id}/export.json");
+        self.call(Caller::Participant, "GET", &path, None)
+            .await?
+            .json()
     }
 
     /// Connects to board `board` over the websocket as `caller`.

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
-import { useServer, server, person, waitFor, ARTIFACTS, api } from './harness.mjs';
+import { useServer, server, person, waitFor, openBoard, ARTIFACTS, api } from './harness.mjs';
 
 useServer();
 
@@ -12,11 +12,7 @@ test('the exported PNG has a title block, a legend of the kinds used and note te
   const created = await (await api('POST', '/api/workshops', null, { title: 'Varsinais-Suomen kumppanuusfoorumi', locale: 'fi', template: 'rings', groupCount: 1 })).json();
   const boardId = created.workshop.boards[0].id;
   const { facilitator, participant } = created.tokens;
-  const { page } = await person('Fanni', { viewport: { width: 1366, height: 900 } });
-  await page.addInitScript(() => localStorage.setItem('kartta.name', 'Fanni'));
-  await page.goto(`${server.origin}/b/${encodeURIComponent(boardId)}#t=${encodeURIComponent(facilitator)}`);
-  await page.waitForSelector('#k-canvas');
-  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  const { page } = await openBoard('Fanni', boardId, facilitator, { viewport: { width: 1366, height: 900 } });
   await page.evaluate(() => {
     const m = window.kartta.model;
     const city = m.addActor({ name: 'Turun kaupunki', kind: 'municipality', x: -200, y: -120 });

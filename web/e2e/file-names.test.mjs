@@ -3,7 +3,7 @@
 // spreadsheet: a byte-order mark first, and a variant with semicolons between cells.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, person, downloadText, waitFor, api } from './harness.mjs';
+import { useServer, downloadText, openBoard, api } from './harness.mjs';
 
 useServer();
 
@@ -12,11 +12,7 @@ test('downloads are named after the board and the workshop; CSV sheets carry a B
   const boardId = created.workshop.boards[0].id;
   const { facilitator, participant } = created.tokens;
 
-  const { page } = await person('Fanni', { viewport: { width: 1366, height: 900 } });
-  await page.addInitScript(() => localStorage.setItem('kartta.name', 'Fanni'));
-  await page.goto(`${server.origin}/b/${encodeURIComponent(boardId)}#t=${encodeURIComponent(facilitator)}`);
-  await page.waitForSelector('#k-canvas');
-  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  const { page } = await openBoard('Fanni', boardId, facilitator, { viewport: { width: 1366, height: 900 } });
   await page.evaluate(() => {
     window.kartta.model.addActor({ name: 'Åbo Akademi', kind: 'education_research', x: 0, y: 0 });
   });

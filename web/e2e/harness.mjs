@@ -115,6 +115,19 @@ export async function person(label, options) {
   return c;
 }
 
+/**
+ * `name` in a browser of their own (`person`) with board `boardId` open through `token`'s link, once its
+ * connection is up; the name is kept on the device first, so nobody is asked for it.
+ */
+export async function openBoard(name, boardId, token, options) {
+  const c = await person(name, options);
+  await c.page.addInitScript((kept) => localStorage.setItem('kartta.name', kept), name);
+  await c.page.goto(`${server.origin}/b/${encodeURIComponent(boardId)}#t=${encodeURIComponent(token)}`);
+  await c.page.waitForSelector('#k-canvas');
+  await waitFor(c.page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  return c;
+}
+
 /** Screen position (page coordinates) of a board point in this page's current viewport. */
 export async function screenOf(page, x, y) {
   return page.evaluate(([bx, by]) => {

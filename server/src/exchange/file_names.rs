@@ -51,9 +51,7 @@ pub fn download_name(parts: &[&str], extension: &str) -> String {
         .join(PART_SEPARATOR);
     let mut base: String = joined.chars().take(MAX_NAME_CHARS).collect();
     // Cutting may leave a separator's dash or a space at the end.
-    base = base
-        .trim_end_matches(|ch: char| ch == ' ' || ch == '.' || ch == '–')
-        .to_owned();
+    base = base.trim_end_matches([' ', '.', '–']).to_owned();
     if base.is_empty() {
         base = FALLBACK_NAME.to_owned();
     }

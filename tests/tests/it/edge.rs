@@ -309,12 +309,7 @@ async fn every_kind_of_response_carries_its_security_headers() -> anyhow::Result
 async fn guessing_join_codes_is_slowed_down() -> anyhow::Result<()> {
     let fixture = Fixture::new().await?;
     let port = fixture.server.port;
-    let code = fixture
-        .created
-        .workshop
-        .join_code
-        .clone()
-        .expect("a join code");
+    let code = fixture.join_code();
     let mut statuses = Vec::new();
     while statuses.len() < 200 && statuses.last() != Some(&429) {
         let attempt = http(

@@ -43,15 +43,7 @@ async fn json_export_imports_back_and_a_bad_file_changes_nothing() -> anyhow::Re
     assert_eq!(imported.status, 200, "{}", imported.text());
     let counts: Imported = imported.json()?;
     assert_eq!((counts.actors, counts.relations), (2, 1));
-    let copy: BoardExport = fixture
-        .call(
-            Caller::Participant,
-            "GET",
-            &format!("/api/boards/{target}/export.json"),
-            None,
-        )
-        .await?
-        .json()?;
+    let copy = fixture.board_export(&target).await?;
     let names = |export: &BoardExport| {
         let mut names: Vec<String> = export
             .actors
@@ -259,15 +251,7 @@ async fn boards_export_as_svg_png_csv_and_zip_and_csv_imports_back() -> anyhow::
         assert_eq!(imported.status, 200, "{sheet}: {}", imported.text());
     }
     let original: BoardExport = get("export.json").await?.json()?;
-    let copy: BoardExport = fixture
-        .call(
-            Caller::Participant,
-            "GET",
-            &format!("/api/boards/{target}/export.json"),
-            None,
-        )
-        .await?
-        .json()?;
+    let copy = fixture.board_export(&target).await?;
     let shape = |board: &BoardExport| {
         let name_of = |id: &str| {
             board
@@ -329,7 +313,7 @@ async fn boards_export_as_svg_png_csv_and_zip_and_csv_imports_back() -> anyhow::
         .call(
             Caller::Facilitator,
             "GET",
-            &format!("/api/workshops/{}/export.zip", fixture.created.workshop.id),
+            &fixture.workshop_path("/export.zip"),
             None,
         )
         .await?;
@@ -357,7 +341,7 @@ async fn boards_export_as_svg_png_csv_and_zip_and_csv_imports_back() -> anyhow::
         .call(
             Caller::Participant,
             "GET",
-            &format!("/api/workshops/{}/export.zip", fixture.created.workshop.id),
+            &fixture.workshop_path("/export.zip"),
             None,
         )
         .await?;
@@ -405,16 +389,12 @@ async fn direct_links_save_files_named_after_the_board_snapshot_or_workshop() ->
         "Ryhm%C3%A4%201%20%E2%80%93%20actors.csv",
     );
 
-    let taken = fixture
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{board}/snapshots"),
-            Some(serde_json::json!({"name": "Päivän \"1\" loppu", "author": "Aino"})),
+    let snapshot = fixture
+        .take_snapshot(
+            &board,
+            serde_json::json!({"name": "Päivän \"1\" loppu", "author": "Aino"}),
         )
         .await?;
-    assert_eq!(taken.status, 201, "{}", taken.text());
-    let snapshot: kartta_protocol::api::Snapshot = taken.json()?;
     let snapshot_png = get(
         format!("/api/snapshots/{}/export.png", snapshot.id),
         Caller::Participant,
@@ -492,22 +472,8 @@ async fn a_semicolon_sheet_with_labels_in_finnish_imports_back_into_the_same_boa
         .await?;
         assert_eq!(imported.status, 200, "{sheet}: {}", imported.text());
     }
-    let export = |board: String| {
-        let fixture = &fixture;
-        async move {
-            let board: BoardExport = fixture
-                .call(
-                    Caller::Participant,
-                    "GET",
-                    &format!("/api/boards/{board}/export.json"),
-                    None,
-                )
-                .await?
-                .json()?;
-            anyhow::Ok(board)
-        }
-    };
-    let (original, copy) = (export(source.clone()).await?, export(target).await?);
+    let original = fixture.board_export(&source).await?;
+    let copy = fixture.board_export(&target).await?;
     let actors = |board: &BoardExport| {
         let mut actors: Vec<(String, String, String)> = board
             .actors

@@ -1,7 +1,7 @@
 //! The exercise over the real HTTP API and websocket: matching actors across maps, remembered
 //! decisions, and merging maps into one.
 
-use kartta_protocol::api::{MatchDecision, MatchTable, Snapshot};
+use kartta_protocol::api::{BoardExport, MatchDecision, MatchTable};
 use kartta_protocol::matching::{MatchBand, MatchReason, MatchVerdict};
 use kartta_tests::board::add_actor;
 use kartta_tests::fixture::{Caller, Fixture};
@@ -54,15 +54,9 @@ async fn the_facilitator_gets_a_match_table_and_confirmed_decisions_are_remember
         )
         .await?;
     // A snapshot of board 2 taken before anything is drawn there: an empty map.
-    let snapshot: Snapshot = fixture
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{}/snapshots", fixture.board(2)),
-            Some(json!({"name": "Alku"})),
-        )
-        .await?
-        .json()?;
+    let snapshot = fixture
+        .take_snapshot(&fixture.board(2), json!({"name": "Alku"}))
+        .await?;
     let selection = json!({
         "boardIds": [fixture.board(0), fixture.board(1)],
         "snapshotIds": [snapshot.id],
@@ -195,6 +189,20 @@ async fn the_facilitator_gets_a_match_table_and_confirmed_decisions_are_remember
         .json()?;
     assert_eq!(group_size(&table, "VSL"), 1);
     Ok(())
+}
+
+/// The JSON export of merged board `board` with the k-of-n slider at `minimum_support`.
+async fn export_with_support(
+    fixture: &Fixture,
+    board: &str,
+    minimum_support: usize,
+) -> anyhow::Result<BoardExport> {
+    let path = format!("/api/boards/{board}/export.json?minSupport={minimum_support}");
+    fixture.facilitator("GET", &path, None).await?.json()
+}
+
+fn actor_names(export: &BoardExport) -> Vec<&str> {
+    export.actors.iter().map(|a| a.name.as_str()).collect()
 }
 
 fn add_relation(txn: &mut yrs::TransactionMut, id: &str, from: &str, to: &str, strength: &str) {
@@ -368,19 +376,8 @@ async fn the_facilitator_merges_maps_into_a_new_board_that_holds_the_union_with_
     );
 
     // The k-of-n slider's filter on exports: what both maps hold, and what was added by hand.
-    let at_least_two: kartta_protocol::api::BoardExport = fixture
-        .facilitator(
-            "GET",
-            &format!("/api/boards/{}/export.json?minSupport=2", merged.board.id),
-            None,
-        )
-        .await?
-        .json()?;
-    let names: Vec<&str> = at_least_two
-        .actors
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect();
+    let at_least_two = export_with_support(&fixture, &merged.board.id, 2).await?;
+    let names = actor_names(&at_least_two);
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names.contains(&"Turun kaupunki") && names.contains(&"Naantali"));
     assert!(at_least_two.relations.is_empty());
@@ -451,19 +448,7 @@ async fn a_merge_group_by_group_counts_groups_so_a_big_group_cannot_outvote_the_
     assert_eq!(support("Turku"), ("2 of 2 groups".to_owned(), 3));
 
     // "At least 2" counts groups in the exports too.
-    let at_least_two: kartta_protocol::api::BoardExport = fixture
-        .facilitator(
-            "GET",
-            &format!("/api/boards/{}/export.json?minSupport=2", merged.board.id),
-            None,
-        )
-        .await?
-        .json()?;
-    let names: Vec<&str> = at_least_two
-        .actors
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect();
-    assert_eq!(names, vec!["Turku"]);
+    let at_least_two = export_with_support(&fixture, &merged.board.id, 2).await?;
+    assert_eq!(actor_names(&at_least_two), vec!["Turku"]);
     Ok(())
 }

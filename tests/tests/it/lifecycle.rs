@@ -117,20 +117,12 @@ async fn deleting_a_workshop_leaves_no_rows_behind() -> anyhow::Result<()> {
     client
         .edit_and_wait_stored(|_, txn| add_actor(txn, "a", "Turku", 0.0))
         .await?;
-    let taken = fixture
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{board}/snapshots"),
-            Some(json!({"name": "x"})),
-        )
-        .await?;
-    assert_eq!(taken.status, 201);
+    fixture.take_snapshot(&board, json!({"name": "x"})).await?;
     let deleted = fixture
         .call(
             Caller::Facilitator,
             "DELETE",
-            &format!("/api/workshops/{}", fixture.created.workshop.id),
+            &fixture.workshop_path(""),
             None,
         )
         .await?;
@@ -141,12 +133,7 @@ async fn deleting_a_workshop_leaves_no_rows_behind() -> anyhow::Result<()> {
         "connections to a deleted board are closed"
     );
     let gone = fixture
-        .call(
-            Caller::Facilitator,
-            "GET",
-            &format!("/api/workshops/{}", fixture.created.workshop.id),
-            None,
-        )
+        .call(Caller::Facilitator, "GET", &fixture.workshop_path(""), None)
         .await?;
     assert_eq!(gone.status, 404);
 

@@ -68,7 +68,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
     let tokens = &created.tokens;
     let group = created.workshop.boards[0].id.clone();
 
-    let aino = join(&server, &created, "Aino Virtanen", None).await?;
+    let aino = join(server, created, "Aino Virtanen", None).await?;
     let aino_board = aino.personal_board_id.clone().expect("a personal board");
     let aino_capability = aino.personal_token.clone().expect("a capability");
     assert_eq!(
@@ -80,7 +80,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         !aino.workshop.boards.iter().any(|board| board.owned),
         "the joiner's workshop lists no personal boards, not even theirs"
     );
-    let bertil = join(&server, &created, "Bertil", None).await?;
+    let bertil = join(server, created, "Bertil", None).await?;
     let bertil_board = bertil.personal_board_id.clone().unwrap();
     let bertil_capability = bertil.personal_token.clone().unwrap();
 
@@ -111,7 +111,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         refused_upgrade(server.sync_url_with_token(&group, &aino_capability)).await,
         403
     );
-    assert_eq!(board_status(&server, &group, &aino_capability).await?, 403);
+    assert_eq!(board_status(server, &group, &aino_capability).await?, 403);
     let path = format!("/api/workshops/{}", created.workshop.id);
     assert_eq!(
         http(server.port, "GET", &path, Some(&aino_capability), None)
@@ -131,7 +131,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
             refused_upgrade(server.sync_url_with_token(&aino_board, token)).await,
             status
         );
-        assert_eq!(board_status(&server, &aino_board, token).await?, status);
+        assert_eq!(board_status(server, &aino_board, token).await?, status);
         let thumbnail = format!("/api/boards/{aino_board}/thumbnail.svg");
         assert_eq!(
             http(server.port, "GET", &thumbnail, Some(token), None)
@@ -148,15 +148,15 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         );
     }
     for token in [&tokens.participant, &tokens.viewer] {
-        let seen = workshop_as(&server, &created, token).await?;
+        let seen = workshop_as(server, created, token).await?;
         assert_eq!(personal_titles(&seen), Vec::<String>::new());
         assert!(seen.boards.iter().any(|board| board.id == group));
     }
     // The facilitator sees and opens all of them.
-    let overview = workshop_as(&server, &created, &tokens.facilitator).await?;
+    let overview = workshop_as(server, created, &tokens.facilitator).await?;
     assert_eq!(personal_titles(&overview), ["Aino Virtanen", "Bertil"]);
     assert_eq!(
-        board_status(&server, &bertil_board, &tokens.facilitator).await?,
+        board_status(server, &bertil_board, &tokens.facilitator).await?,
         200
     );
 
@@ -187,7 +187,7 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
     assert!(shared.shared && shared.owned);
 
     // Shared: another participant reads it, read-only; Bertil's stays closed.
-    let seen = workshop_as(&server, &created, &tokens.participant).await?;
+    let seen = workshop_as(server, created, &tokens.participant).await?;
     assert_eq!(personal_titles(&seen), ["Aino Virtanen"]);
     let reader =
         Client::connect(&server.sync_url_with_token(&aino_board, &tokens.participant)).await?;
@@ -245,11 +245,11 @@ async fn a_personal_board_made_at_join_is_its_owners_until_the_facilitator_share
         .filter(|board| board.owned)
         .all(|board| board.shared));
     assert_eq!(
-        board_status(&server, &bertil_board, &tokens.viewer).await?,
+        board_status(server, &bertil_board, &tokens.viewer).await?,
         200
     );
     assert_eq!(
-        personal_titles(&workshop_as(&server, &created, &tokens.viewer).await?),
+        personal_titles(&workshop_as(server, created, &tokens.viewer).await?),
         ["Aino Virtanen", "Bertil"]
     );
     Ok(())
@@ -260,15 +260,15 @@ async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_no
 ) -> anyhow::Result<()> {
     let fixture = personal_workshops().await?;
     let (server, created) = (&fixture.server, &fixture.created);
-    let first = join(&server, &created, "Aino", None).await?;
+    let first = join(server, created, "Aino", None).await?;
     let board = first.personal_board_id.clone().unwrap();
     let capability = first.personal_token.clone().unwrap();
 
-    let again = join(&server, &created, "Aino", Some(&capability)).await?;
+    let again = join(server, created, "Aino", Some(&capability)).await?;
     assert_eq!(again.personal_board_id.as_deref(), Some(board.as_str()));
     assert_eq!(again.personal_token.as_deref(), Some(capability.as_str()));
 
-    let elsewhere = join(&server, &created, "Aino", None).await?;
+    let elsewhere = join(server, created, "Aino", None).await?;
     let other_board = elsewhere.personal_board_id.clone().unwrap();
     assert_ne!(
         other_board, board,
@@ -283,29 +283,24 @@ async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_no
         "nor as the board assigned to the name"
     );
     assert_eq!(
-        board_status(
-            &server,
-            &board,
-            elsewhere.personal_token.as_deref().unwrap()
-        )
-        .await?,
+        board_status(server, &board, elsewhere.personal_token.as_deref().unwrap()).await?,
         403
     );
 
     // A capability of another workshop is no key here: a new board is made.
     let other = &fixture.other;
-    let foreign = join(&server, &other, "Aino", None).await?;
-    let stranger = join(&server, &created, "Aino", foreign.personal_token.as_deref()).await?;
+    let foreign = join(server, other, "Aino", None).await?;
+    let stranger = join(server, created, "Aino", foreign.personal_token.as_deref()).await?;
     assert_ne!(stranger.personal_board_id.as_deref(), Some(board.as_str()));
     assert_ne!(stranger.personal_board_id, foreign.personal_board_id);
 
     // Without a name, or in a workshop without the option, nobody gets a personal board.
-    let nameless = join(&server, &created, "  ", None).await?;
+    let nameless = join(server, created, "  ", None).await?;
     assert_eq!(nameless.personal_board_id, None);
     let request = json!({"title": "Ilman", "locale": "sv", "template": "blank", "groupCount": 1});
-    let plain = create_workshop(&server, request).await?;
+    let plain = create_workshop(server, request).await?;
     assert!(!plain.workshop.personal_boards_at_join);
-    let joined = join(&server, &plain, "Aino", None).await?;
+    let joined = join(server, &plain, "Aino", None).await?;
     assert_eq!(
         (joined.personal_board_id, joined.personal_token),
         (None, None)
@@ -336,7 +331,7 @@ async fn the_same_device_gets_its_board_back_and_the_same_name_elsewhere_does_no
     .await?
     .json()?;
     assert!(updated.personal_boards_at_join);
-    assert!(join(&server, &plain, "Aino", None)
+    assert!(join(server, &plain, "Aino", None)
         .await?
         .personal_board_id
         .is_some());
@@ -359,7 +354,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
             .status,
         204
     );
-    let joined = join(&server, &created, "Aino", None).await?;
+    let joined = join(server, created, "Aino", None).await?;
     let board = joined.personal_board_id.unwrap();
     let capability = joined.personal_token.unwrap();
     let owner = Client::connect(&server.sync_url_with_token(&board, &capability)).await?;
@@ -386,7 +381,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
 
     // Presented to everyone: readable by the participants while it is presented.
     assert_eq!(
-        board_status(&server, &board, &tokens.participant).await?,
+        board_status(server, &board, &tokens.participant).await?,
         404
     );
     let present = format!("/api/workshops/{workshop}/present");
@@ -403,7 +398,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
         })
         .await?;
     assert_eq!(
-        board_status(&server, &board, &tokens.participant).await?,
+        board_status(server, &board, &tokens.participant).await?,
         200
     );
     let reader = Client::connect(&server.sync_url_with_token(&board, &tokens.participant)).await?;
@@ -416,7 +411,7 @@ async fn lock_timer_and_presenting_reach_personal_boards() -> anyhow::Result<()>
         204
     );
     assert_eq!(
-        board_status(&server, &board, &tokens.participant).await?,
+        board_status(server, &board, &tokens.participant).await?,
         404
     );
     Ok(())
@@ -429,12 +424,12 @@ async fn forty_five_joins_make_forty_five_boards_in_the_overview() -> anyhow::Re
     let mut boards = std::collections::HashSet::new();
     let mut capabilities = std::collections::HashSet::new();
     for number in 1..=45 {
-        let joined = join(&server, &created, &format!("Osallistuja {number}"), None).await?;
+        let joined = join(server, created, &format!("Osallistuja {number}"), None).await?;
         boards.insert(joined.personal_board_id.unwrap());
         capabilities.insert(joined.personal_token.unwrap());
     }
     assert_eq!((boards.len(), capabilities.len()), (45, 45));
-    let overview = workshop_as(&server, &created, &created.tokens.facilitator).await?;
+    let overview = workshop_as(server, created, &created.tokens.facilitator).await?;
     let listed: std::collections::HashSet<String> = overview
         .boards
         .iter()
@@ -470,7 +465,7 @@ async fn a_join_over_the_limit_is_told_to_wait_and_makes_no_board() -> anyhow::R
         .expect("Retry-After")
         .parse()?;
     assert!(wait >= 1);
-    let overview = workshop_as(&server, &created, &created.tokens.facilitator).await?;
+    let overview = workshop_as(server, created, &created.tokens.facilitator).await?;
     assert_eq!(
         overview.boards.iter().filter(|board| board.owned).count(),
         joined,

@@ -34,15 +34,12 @@ async fn a_workshop_on_postgres_syncs_and_keeps_everything_across_restart_and_ki
     first
         .wait_for("the second client's actor", |doc, _| actor_count(doc) == 2)
         .await?;
-    let taken = fixture
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{board}/snapshots"),
-            Some(json!({"name": "Päivän 1 lopussa", "author": "Aino"})),
+    fixture
+        .take_snapshot(
+            &board,
+            json!({"name": "Päivän 1 lopussa", "author": "Aino"}),
         )
         .await?;
-    assert_eq!(taken.status, 201, "{}", taken.text());
     let expected = view(&first.doc);
     first.close().await;
     second.close().await;

@@ -339,16 +339,9 @@ async fn a_locked_board_refuses_import_and_restore_except_from_the_facilitator(
     let fixture = Fixture::new().await?;
     let workshop = fixture.created.workshop.id.clone();
     let board = fixture.board(0);
-    let taken = fixture
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{board}/snapshots"),
-            Some(json!({"name": "Ennen lukitusta"})),
-        )
+    let snapshot = fixture
+        .take_snapshot(&board, json!({"name": "Ennen lukitusta"}))
         .await?;
-    assert_eq!(taken.status, 201, "{}", taken.text());
-    let snapshot: Snapshot = taken.json()?;
     // After the snapshot the board changes, so a restore would change it back.
     let client = fixture.connect(&board, Caller::Participant).await?;
     client

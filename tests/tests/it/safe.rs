@@ -106,16 +106,9 @@ async fn the_facilitators_restore_tells_every_member_connected_who_restored_what
     let bertil = fixture.connect(&board, Caller::Participant).await?;
     aino.edit_and_wait_stored(|_, txn| add_actor(txn, "a", "Turun kaupunki", 0.0))
         .await?;
-    let taken = fixture
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{board}/snapshots"),
-            Some(json!({"name": "Päivän 1 loppu"})),
-        )
+    let snapshot = fixture
+        .take_snapshot(&board, json!({"name": "Päivän 1 loppu"}))
         .await?;
-    assert_eq!(taken.status, 201, "{}", taken.text());
-    let snapshot: Snapshot = taken.json()?;
     aino.edit_and_wait_stored(|_, txn| add_actor(txn, "b", "Raision kaupunki", 1.0))
         .await?;
     bertil

@@ -1,6 +1,6 @@
 //! Snapshots: taking, restoring exactly and forking.
 
-use kartta_protocol::api::{BoardExport, Restored, Snapshot, SnapshotReason};
+use kartta_protocol::api::{Restored, Snapshot, SnapshotReason};
 use kartta_tests::board::{actor_count, add_actor};
 use kartta_tests::fixture::{Caller, Fixture};
 use kartta_tests::Client;
@@ -36,25 +36,13 @@ async fn check_snapshots_restore_and_fork(fixture: Fixture) -> anyhow::Result<()
             add_actor(txn, "b", "Turun yliopisto", 1.0);
         })
         .await?;
-    let taken = fixture
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{board}/snapshots"),
-            Some(json!({"name": "Päivän 1 lopussa", "author": "Aino"})),
+    let snapshot = fixture
+        .take_snapshot(
+            &board,
+            json!({"name": "Päivän 1 lopussa", "author": "Aino"}),
         )
         .await?;
-    assert_eq!(taken.status, 201, "{}", taken.text());
-    let snapshot: Snapshot = taken.json()?;
-    let at_snapshot: BoardExport = fixture
-        .call(
-            Caller::Participant,
-            "GET",
-            &format!("/api/snapshots/{}/export.json", snapshot.id),
-            None,
-        )
-        .await?
-        .json()?;
+    let at_snapshot = fixture.snapshot_export(&snapshot.id).await?;
     assert_eq!(
         at_snapshot.actors.len(),
         2,
@@ -83,28 +71,12 @@ async fn check_snapshots_restore_and_fork(fixture: Fixture) -> anyhow::Result<()
     client
         .wait_for("the restored board", |doc, _| actor_count(doc) == 2)
         .await?;
-    let now: BoardExport = fixture
-        .call(
-            Caller::Participant,
-            "GET",
-            &format!("/api/boards/{board}/export.json"),
-            None,
-        )
-        .await?
-        .json()?;
+    let now = fixture.board_export(&board).await?;
     assert_eq!(
         (now.actors.clone(), now.relations.clone()),
         (at_snapshot.actors.clone(), at_snapshot.relations.clone())
     );
-    let before_restore: BoardExport = fixture
-        .call(
-            Caller::Participant,
-            "GET",
-            &format!("/api/snapshots/{}/export.json", restored.saved.id),
-            None,
-        )
-        .await?
-        .json()?;
+    let before_restore = fixture.snapshot_export(&restored.saved.id).await?;
     assert_eq!(
         before_restore.actors.len(),
         3,
@@ -135,15 +107,7 @@ async fn check_snapshots_restore_and_fork(fixture: Fixture) -> anyhow::Result<()
     fork_client
         .edit_and_wait_stored(|_, txn| add_actor(txn, "only-in-fork", "x", 0.0))
         .await?;
-    let source: BoardExport = fixture
-        .call(
-            Caller::Participant,
-            "GET",
-            &format!("/api/boards/{board}/export.json"),
-            None,
-        )
-        .await?
-        .json()?;
+    let source = fixture.board_export(&board).await?;
     assert_eq!(
         source.actors.len(),
         2,

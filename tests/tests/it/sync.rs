@@ -527,23 +527,33 @@ async fn a_peer_that_stops_answering_pings_is_closed_and_its_presence_removed() 
     Ok(())
 }
 
+/// Writes `actors` actors whose descriptions say "kumppanuus " `repeats` times, one update
+/// each, each stored before the next is sent.
+async fn write_large_board(author: &Client, actors: usize, repeats: usize) -> anyhow::Result<()> {
+    let long_description = "kumppanuus ".repeat(repeats);
+    for i in 0..actors {
+        let id = format!("a{i}");
+        author
+            .edit_and_wait_stored(|_, txn| {
+                add_actor(txn, &id, "x", i as f64);
+                set_actor_field(
+                    txn,
+                    &id,
+                    field::actor::DESCRIPTION,
+                    long_description.as_str(),
+                );
+            })
+            .await?;
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_crowd_joining_a_large_board_at_once_all_get_all_of_it() -> anyhow::Result<()> {
     let server = ServerProcess::start_open(&[]).await?;
     let board = new_board_id();
     let author = Client::connect(&server.sync_url(&board)).await?;
-    let long_description = "kumppanuus ".repeat(30_000);
-    for i in 0..8 {
-        author.edit(|_, txn| {
-            add_actor(txn, &format!("a{i}"), "x", i as f64);
-            set_actor_field(
-                txn,
-                &format!("a{i}"),
-                field::actor::DESCRIPTION,
-                long_description.as_str(),
-            );
-        });
-    }
+    write_large_board(&author, 8, 30_000).await?;
     let witness = Client::connect(&server.sync_url(&board)).await?;
     witness
         .wait_for("8 actors", |doc, _| actor_count(doc) == 8)
@@ -652,23 +662,7 @@ async fn peers_that_stop_reading_a_large_board_block_nobody_and_are_closed() -> 
     let author = Client::connect(&server.sync_url(&board)).await?;
     // About 13 MB: more than the kernel buffers of a socket hold, so a reader that stops
     // reading leaves the server's write waiting.
-    let long_description = "kumppanuus ".repeat(100_000);
-    for i in 0..12 {
-        author.edit(|_, txn| {
-            add_actor(txn, &format!("a{i}"), "x", i as f64);
-            set_actor_field(
-                txn,
-                &format!("a{i}"),
-                field::actor::DESCRIPTION,
-                long_description.as_str(),
-            );
-        });
-        author
-            .wait_for("the author's own update back", |_, seen| {
-                seen.update_messages > i
-            })
-            .await?;
-    }
+    write_large_board(&author, 12, 100_000).await?;
     // More stalled readers than the server writes large messages to at once.
     let mut stalled = Vec::new();
     for _ in 0..6 {

@@ -292,23 +292,14 @@ async fn a_fork_shows_the_running_vote_not_the_one_its_snapshot_kept() -> anyhow
     run_vote(&workshop, "PUT", "vote").await?;
     dot(&workshop, ANNA, "turku", "place").await?;
     run_vote(&workshop, "POST", "vote/reveal").await?;
-    let snapshot: serde_json::Value = workshop
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{}/snapshots", workshop.board(0)),
-            Some(json!({"name": "Tulokset"})),
-        )
-        .await?
-        .json()?;
+    let snapshot = workshop
+        .take_snapshot(&workshop.board(0), json!({"name": "Tulokset"}))
+        .await?;
     let kept: serde_json::Value = workshop
         .call(
             Caller::Participant,
             "GET",
-            &format!(
-                "/api/snapshots/{}/export.json",
-                snapshot["id"].as_str().unwrap()
-            ),
+            &format!("/api/snapshots/{}/export.json", snapshot.id),
             None,
         )
         .await?
@@ -324,7 +315,7 @@ async fn a_fork_shows_the_running_vote_not_the_one_its_snapshot_kept() -> anyhow
         .call(
             Caller::Participant,
             "POST",
-            &format!("/api/snapshots/{}/fork", snapshot["id"].as_str().unwrap()),
+            &format!("/api/snapshots/{}/fork", snapshot.id),
             None,
         )
         .await?

@@ -1,9 +1,11 @@
 //! Workshops over the real API: joining by code, quick boards, the timer, presenting, and
 //! where a joiner is sent.
 
-use kartta_protocol::api::{Joined, Role, Snapshot, Workshop};
+use kartta_protocol::api::{Joined, Role, Workshop};
 use kartta_tests::board::view;
-use kartta_tests::fixture::{create_quick_board, create_workshop, json_body, Caller, Fixture};
+use kartta_tests::fixture::{
+    create_quick_board, create_workshop, json_body, Caller, Fixture, RequestBody,
+};
 use kartta_tests::{http, Client, ServerProcess};
 use serde_json::json;
 
@@ -11,12 +13,7 @@ use serde_json::json;
 async fn participants_join_by_code_and_quick_boards_have_their_own_links() -> anyhow::Result<()> {
     let fixture = Fixture::new().await?;
     let port = fixture.server.port;
-    let code = fixture
-        .created
-        .workshop
-        .join_code
-        .clone()
-        .expect("a workshop has a join code");
+    let code = fixture.join_code();
     assert_eq!(code.len(), 9, "XXXX-XXXX");
     let spoken = code.to_lowercase().replace('-', " ");
     let joined: Joined = http(
@@ -49,28 +46,12 @@ async fn participants_join_by_code_and_quick_boards_have_their_own_links() -> an
         "an unknown API path is an API error, not the web app"
     );
     assert!(nowhere.content_type.starts_with("application/json"));
-    let as_viewer: Workshop = fixture
-        .call(
-            Caller::Viewer,
-            "GET",
-            &format!("/api/workshops/{}", fixture.created.workshop.id),
-            None,
-        )
-        .await?
-        .json()?;
+    let as_viewer = fixture.workshop_as(Caller::Viewer).await?;
     assert_eq!(
         as_viewer.join_code, None,
         "viewers do not see the join code"
     );
-    let as_facilitator: Workshop = fixture
-        .call(
-            Caller::Facilitator,
-            "GET",
-            &format!("/api/workshops/{}", fixture.created.workshop.id),
-            None,
-        )
-        .await?
-        .json()?;
+    let as_facilitator = fixture.workshop_as(Caller::Facilitator).await?;
     assert_eq!(
         as_facilitator.shared_tokens.map(|t| t.viewer),
         Some(fixture.created.tokens.viewer.clone())
@@ -239,15 +220,9 @@ async fn the_facilitator_presents_one_board_to_every_board_and_sees_who_is_where
     assert_eq!(seen.presenting.as_deref(), Some(second.as_str()));
 
     // A fork made now carries the workshop's presenting, not what its snapshot had.
-    let snapshot: Snapshot = fixture
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{first}/snapshots"),
-            Some(json!({"name": "Ennen"})),
-        )
-        .await?
-        .json()?;
+    let snapshot = fixture
+        .take_snapshot(&first, json!({"name": "Ennen"}))
+        .await?;
     assert_eq!(present(None, Caller::Facilitator).await?.status, 204);
     for client in [&aino, &veera, &projector] {
         client
@@ -442,7 +417,7 @@ async fn the_facilitator_adds_renames_and_deletes_boards_after_the_workshop_is_m
 
     // Hostile names: refused with a message, nothing changed, for adding and renaming alike.
     let too_long = "ä".repeat(201);
-    let refusals: Vec<(&str, String, Option<(&'static str, Vec<u8>)>)> = vec![
+    let refusals: Vec<(&str, String, RequestBody)> = vec![
         ("POST", boards_path.clone(), json_body(json!({"title": ""}))),
         (
             "POST",
@@ -500,15 +475,9 @@ async fn the_facilitator_adds_renames_and_deletes_boards_after_the_workshop_is_m
     }
 
     // Deleting takes the board's snapshots with it and closes its connections.
-    let snapshot: Snapshot = fixture
-        .call(
-            Caller::Participant,
-            "POST",
-            &format!("/api/boards/{}/snapshots", added.id),
-            Some(json!({"name": "Ennen poistoa"})),
-        )
-        .await?
-        .json()?;
+    let snapshot = fixture
+        .take_snapshot(&added.id, json!({"name": "Ennen poistoa"}))
+        .await?;
     let deleted = fixture
         .facilitator("DELETE", &format!("/api/boards/{}", added.id), None)
         .await?;

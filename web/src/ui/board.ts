@@ -4,7 +4,7 @@ import { api } from '../api/client';
 import { t } from '../i18n';
 import { accessStore } from '../access/store';
 import { resolveBoard } from '../access/resolve';
-import { accessMessage, errorText, messagePage } from './common';
+import { accessOrMessage, errorText, messagePage } from './common';
 import { displayName, setDisplayName } from './identity';
 import { h } from './dom';
 import { BoardView } from './board/view';
@@ -22,14 +22,8 @@ export function mountBoard(root: HTMLElement, boardId: string, navigate: Navigat
   let destroy: () => void = () => {};
   let cancelled = false;
   const start = async () => {
-    messagePage(root, navigate, 'access.loading', '');
-    const resolved = await resolveBoard(api, accessStore, boardId, linkToken);
-    if (cancelled) return;
-    if (!resolved.ok) {
-      const { title, text } = accessMessage(resolved.reason, resolved.message);
-      messagePage(root, navigate, title, text, resolved.reason === 'network' ? () => void start() : undefined);
-      return;
-    }
+    const resolved = await accessOrMessage(root, navigate, () => resolveBoard(api, accessStore, boardId, linkToken), () => cancelled, () => void start());
+    if (!resolved) return;
     // A viewer (the projector, an observer) is never present to others, so it is never asked who it is.
     const viewer = resolved.value.role === 'viewer';
     const name = viewer ? '' : displayName();

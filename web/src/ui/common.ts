@@ -2,6 +2,7 @@
 import { locale, t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { ApiError } from '../api/client';
+import type { Resolved } from '../access/resolve';
 import { h } from './dom';
 import { languageSelect } from './language';
 
@@ -98,4 +99,21 @@ export function accessMessage(reason: 'no_token' | 'denied' | 'not_found' | 'net
     case 'network': return { title: 'error.network', text: '' };
     case 'denied': return { title: 'access.denied', text: message };
   }
+}
+
+/**
+ * The start of a page that needs access: the loading page while `resolve` looks for a token the server
+ * accepts, then why there is none (with a retry, `retry`, after a network failure). Answers the access,
+ * or null when there is none or the page was left meanwhile (`left`).
+ */
+export async function accessOrMessage<T>(root: HTMLElement, navigate: (path: string) => void, resolve: () => Promise<Resolved<T>>, left: () => boolean, retry: () => void): Promise<Extract<Resolved<T>, { ok: true }> | null> {
+  messagePage(root, navigate, 'access.loading', '');
+  const resolved = await resolve();
+  if (left()) return null;
+  if (!resolved.ok) {
+    const { title, text } = accessMessage(resolved.reason, resolved.message);
+    messagePage(root, navigate, title, text, resolved.reason === 'network' ? retry : undefined);
+    return null;
+  }
+  return resolved;
 }

@@ -5,7 +5,7 @@ import { resolveWorkshop } from '../access/resolve';
 import { wallBoards, workshopPath } from '../access/links';
 import { onLocaleChange, t } from '../i18n';
 import type { Workshop } from '../generated/protocol';
-import { accessMessage, messagePage } from './common';
+import { accessOrMessage, messagePage } from './common';
 import { h } from './dom';
 import { MapPane } from './map-pane';
 
@@ -18,14 +18,8 @@ export function mountWall(root: HTMLElement, workshopId: string, search: string,
   let wall: Wall | null = null;
   let cancelled = false;
   const start = async () => {
-    messagePage(root, navigate, 'access.loading', '');
-    const resolved = await resolveWorkshop(api, accessStore, workshopId, linkToken);
-    if (cancelled) return;
-    if (!resolved.ok) {
-      const { title, text } = accessMessage(resolved.reason, resolved.message);
-      messagePage(root, navigate, title, text, resolved.reason === 'network' ? () => void start() : undefined);
-      return;
-    }
+    const resolved = await accessOrMessage(root, navigate, () => resolveWorkshop(api, accessStore, workshopId, linkToken), () => cancelled, () => void start());
+    if (!resolved) return;
     const known = new Set(resolved.value.boards.map((b) => b.id));
     const boardIds = wallBoards(search).filter((id) => known.has(id));
     // One board is a card of the overview opened large; the picker asks for two or more.

@@ -6,7 +6,7 @@
 import { api } from '../api/client';
 import { accessStore } from '../access/store';
 import { resolveWorkshop } from '../access/resolve';
-import { accessMessage, messagePage } from './common';
+import { accessOrMessage } from './common';
 import { WorkshopPage } from './workshop/page';
 import type { Navigate } from './workshop/context';
 
@@ -14,14 +14,8 @@ export function mountWorkshop(root: HTMLElement, workshopId: string, navigate: N
   let page: WorkshopPage | null = null;
   let cancelled = false;
   const start = async () => {
-    messagePage(root, navigate, 'access.loading', '');
-    const resolved = await resolveWorkshop(api, accessStore, workshopId, linkToken);
-    if (cancelled) return;
-    if (!resolved.ok) {
-      const { title, text } = accessMessage(resolved.reason, resolved.message);
-      messagePage(root, navigate, title, text, resolved.reason === 'network' ? () => void start() : undefined);
-      return;
-    }
+    const resolved = await accessOrMessage(root, navigate, () => resolveWorkshop(api, accessStore, workshopId, linkToken), () => cancelled, () => void start());
+    if (!resolved) return;
     page = new WorkshopPage(root, resolved.value, resolved.token, navigate);
   };
   void start();

@@ -20,7 +20,7 @@ use super::export::current_state;
 use super::{blocking, board_role, require, workshop_role, ApiJson, Token};
 use crate::http::ApiError;
 use crate::workshops::board_doc;
-use crate::workshops::catalog::votes::{voter_key, DotOutcome};
+use crate::workshops::catalog::votes::{voter_key, DotOutcome, DotTarget};
 use crate::workshops::catalog::{BoardRecord, WorkshopRecord};
 use crate::AppState;
 
@@ -268,14 +268,14 @@ pub async fn change(
     let outcome = blocking(&state, move |catalog| {
         let vote = catalog.vote(&workshop_id)?.ok_or_else(no_vote)?;
         let key = voter_key(&vote.id, &secret);
-        Ok(catalog.change_dot(
-            &workshop_id,
-            &vote.id,
-            &key,
-            &board_id,
-            &actor_id,
-            request.change,
-        )?)
+        let target = DotTarget {
+            workshop_id: &workshop_id,
+            vote_id: &vote.id,
+            voter_key: &key,
+            board_id: &board_id,
+            actor_id: &actor_id,
+        };
+        Ok(catalog.change_dot(&target, request.change)?)
     })
     .await?;
     match outcome {

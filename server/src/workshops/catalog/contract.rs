@@ -6,8 +6,8 @@ use kartta_protocol::matching::MatchVerdict;
 use kartta_protocol::vote::{DotChange, DotRefused};
 
 use super::test_support::workshop;
-use super::votes::voter_key;
-use super::{random_id, unix_now, BoardRecord, Catalog, DotOutcome, SnapshotRecord};
+use super::votes::{voter_key, MAX_VOTERS_PER_VOTE};
+use super::{random_id, unix_now, BoardRecord, Catalog, DotOutcome, DotTarget, SnapshotRecord};
 
 pub fn check_catalog(catalog: &dyn Catalog) {
     // A workshop, its boards, tokens and join code.
@@ -247,9 +247,14 @@ pub fn check_catalog(catalog: &dyn Catalog) {
     let aino = voter_key(&vote.id, "aino-secret");
     let ben = voter_key(&vote.id, "ben-secret");
     let change = |key: &[u8; 32], actor: &str, change: DotChange| {
-        catalog
-            .change_dot(&record.id, &vote.id, key, &boards[0].id, actor, change)
-            .unwrap()
+        let target = DotTarget {
+            workshop_id: &record.id,
+            vote_id: &vote.id,
+            voter_key: key,
+            board_id: &boards[0].id,
+            actor_id: actor,
+        };
+        catalog.change_dot(&target, change).unwrap()
     };
     assert_eq!(
         change(&aino, "actor-1", DotChange::Place),
@@ -286,11 +291,13 @@ pub fn check_catalog(catalog: &dyn Catalog) {
     assert_eq!(
         catalog
             .change_dot(
-                &record.id,
-                "old-vote",
-                &aino,
-                &boards[0].id,
-                "a",
+                &DotTarget {
+                    workshop_id: &record.id,
+                    vote_id: "old-vote",
+                    voter_key: &aino,
+                    board_id: &boards[0].id,
+                    actor_id: "a",
+                },
                 DotChange::Place
             )
             .unwrap(),
@@ -304,6 +311,32 @@ pub fn check_catalog(catalog: &dyn Catalog) {
     );
     catalog.end_vote(&record.id).unwrap();
     assert_eq!(catalog.vote(&record.id).unwrap(), None);
+
+    // The voter cap: a new voter past it is refused, a voter already counted still votes.
+    let vote = catalog.start_vote(&record.id, "Kuka puuttuu?", 2).unwrap();
+    let keys: Vec<[u8; 32]> = (0..=MAX_VOTERS_PER_VOTE)
+        .map(|voter| voter_key(&vote.id, &format!("device-{voter}")))
+        .collect();
+    let change = |key: &[u8; 32], change: DotChange| {
+        let target = DotTarget {
+            workshop_id: &record.id,
+            vote_id: &vote.id,
+            voter_key: key,
+            board_id: &boards[0].id,
+            actor_id: "actor-1",
+        };
+        catalog.change_dot(&target, change).unwrap()
+    };
+    let (counted, one_too_many) = keys.split_at(MAX_VOTERS_PER_VOTE as usize);
+    for key in counted {
+        assert_eq!(change(key, DotChange::Place), DotOutcome::Changed);
+    }
+    assert_eq!(
+        change(&one_too_many[0], DotChange::Place),
+        DotOutcome::TooManyVoters
+    );
+    assert_eq!(change(&counted[0], DotChange::Place), DotOutcome::Changed);
+    catalog.end_vote(&record.id).unwrap();
 
     // Deletion and retention: a workshop takes its boards and snapshots with it.
     let before = catalog.row_counts().unwrap();

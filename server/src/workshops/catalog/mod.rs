@@ -38,7 +38,7 @@ use kartta_protocol::vote::{DotChange, VoteView};
 pub use self::postgres::PostgresCatalog;
 pub use boards::BoardRecord;
 pub use snapshots::SnapshotRecord;
-pub use votes::{DotOutcome, VoterDots};
+pub use votes::{DotOutcome, DotTarget, VoterDots};
 pub use workshops::{format_join_code, NewWorkshop, WorkshopRecord};
 
 #[derive(Debug, thiserror::Error)]
@@ -143,16 +143,7 @@ pub trait Catalog: Send + Sync + 'static {
     fn vote_totals(&self, vote_id: &str, board_id: &str) -> CatalogResult<BTreeMap<String, u32>>;
     fn voter_dots(&self, vote_id: &str, key: &[u8; 32], board_id: &str)
         -> CatalogResult<VoterDots>;
-    #[allow(clippy::too_many_arguments)]
-    fn change_dot(
-        &self,
-        workshop_id: &str,
-        vote_id: &str,
-        key: &[u8; 32],
-        board_id: &str,
-        actor_id: &str,
-        change: DotChange,
-    ) -> CatalogResult<DotOutcome>;
+    fn change_dot(&self, target: &DotTarget, change: DotChange) -> CatalogResult<DotOutcome>;
 
     /// Rows in the workshop, board and snapshot tables, for tests that check deletion leaves
     /// nothing behind.
@@ -302,16 +293,8 @@ impl Catalog for SqliteCatalog {
     ) -> CatalogResult<VoterDots> {
         SqliteCatalog::voter_dots(self, vote_id, key, board_id)
     }
-    fn change_dot(
-        &self,
-        workshop_id: &str,
-        vote_id: &str,
-        key: &[u8; 32],
-        board_id: &str,
-        actor_id: &str,
-        change: DotChange,
-    ) -> CatalogResult<DotOutcome> {
-        SqliteCatalog::change_dot(self, workshop_id, vote_id, key, board_id, actor_id, change)
+    fn change_dot(&self, target: &DotTarget, change: DotChange) -> CatalogResult<DotOutcome> {
+        SqliteCatalog::change_dot(self, target, change)
     }
     fn row_counts(&self) -> CatalogResult<[i64; 3]> {
         SqliteCatalog::row_counts(self)

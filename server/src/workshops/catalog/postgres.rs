@@ -7,17 +7,17 @@ use std::collections::BTreeMap;
 
 use kartta_protocol::api::{AccessTokens, BoardKind, Role};
 use kartta_protocol::matching::MatchVerdict;
-use kartta_protocol::vote::{apply_dot_change, DotChange, VoteView};
+use kartta_protocol::vote::{DotChange, VoteView};
 use postgres::{Config, GenericClient, Row};
 use subtle::ConstantTimeEq;
 
 use super::assignments::name_key;
 use super::roles::{random_token, role_of_token, token_hash};
-use super::votes::MAX_VOTERS_PER_VOTE;
+use super::votes::{dot_count_after, DotChangeReads};
 use super::workshops::{new_workshop_records, normalize_join_code};
 use super::{
     code_of, random_id, unix_now, BoardRecord, Catalog, CatalogError, CatalogResult, DotOutcome,
-    NewWorkshop, SnapshotRecord, VoterDots, WorkshopRecord,
+    DotTarget, NewWorkshop, SnapshotRecord, VoterDots, WorkshopRecord,
 };
 use crate::pg_connection::PgConnection;
 
@@ -812,45 +812,23 @@ impl Catalog for PostgresCatalog {
         self.with(|client| voter_dots(client, vote_id, key, board_id))
     }
 
-    fn change_dot(
-        &self,
-        workshop_id: &str,
-        vote_id: &str,
-        key: &[u8; 32],
-        board_id: &str,
-        actor_id: &str,
-        change: DotChange,
-    ) -> CatalogResult<DotOutcome> {
+    fn change_dot(&self, target: &DotTarget, change: DotChange) -> CatalogResult<DotOutcome> {
         self.with(|client| {
             let mut transaction = client.transaction()?;
             // The vote's row lock: one dot change of a vote at a time (on any node), so the
             // per-person limit and the voter cap are checked against what is committed.
-            let Some(vote) = current_vote_for_update(&mut transaction, workshop_id)? else {
-                return Ok(DotOutcome::NoVote);
-            };
-            if vote.id != vote_id {
-                return Ok(DotOutcome::NoVote);
-            }
-            if vote.revealed {
-                return Ok(DotOutcome::Closed);
-            }
-            let mine = voter_dots(&mut transaction, vote_id, key, board_id)?;
-            if mine.placed == 0 && change == DotChange::Place {
-                let voters: i64 = transaction
-                    .query_one(
-                        "SELECT COUNT(DISTINCT voter_key) FROM vote_dot WHERE vote_id = $1",
-                        &[&vote_id],
-                    )?
-                    .try_get(0)?;
-                if voters >= i64::from(MAX_VOTERS_PER_VOTE) {
-                    return Ok(DotOutcome::TooManyVoters);
-                }
-            }
-            let on_actor = mine.on_board.get(actor_id).copied().unwrap_or(0);
-            let count = match apply_dot_change(vote.dots, mine.placed, on_actor, change) {
+            let vote = current_vote_for_update(&mut transaction, target.workshop_id)?;
+            let count = match dot_count_after(&mut transaction, vote, target, change)? {
                 Ok(count) => count,
-                Err(refused) => return Ok(DotOutcome::Refused(refused)),
+                Err(outcome) => return Ok(outcome),
             };
+            let DotTarget {
+                vote_id,
+                voter_key: key,
+                board_id,
+                actor_id,
+                ..
+            } = *target;
             if count == 0 {
                 transaction.execute(
                     "DELETE FROM vote_dot WHERE vote_id = $1 AND voter_key = $2 AND board_id = $3
@@ -881,6 +859,24 @@ impl Catalog for PostgresCatalog {
             )?;
             Ok([row.try_get(0)?, row.try_get(1)?, row.try_get(2)?])
         })
+    }
+}
+
+impl DotChangeReads for postgres::Transaction<'_> {
+    type Error = CatalogError;
+
+    fn voter_dots(&mut self, target: &DotTarget) -> CatalogResult<VoterDots> {
+        voter_dots(self, target.vote_id, target.voter_key, target.board_id)
+    }
+
+    fn voter_count(&mut self, vote_id: &str) -> CatalogResult<u32> {
+        let voters: i64 = self
+            .query_one(
+                "SELECT COUNT(DISTINCT voter_key) FROM vote_dot WHERE vote_id = $1",
+                &[&vote_id],
+            )?
+            .try_get(0)?;
+        Ok(u32::try_from(voters).unwrap_or(u32::MAX))
     }
 }
 

@@ -47,6 +47,69 @@ pub struct VoterDots {
     pub placed: u32,
 }
 
+/// Where a dot change goes: one voter's dots on one actor of one board, in one vote.
+#[derive(Debug, Clone, Copy)]
+pub struct DotTarget<'a> {
+    pub workshop_id: &'a str,
+    pub vote_id: &'a str,
+    /// The anonymous key (`voter_key`), never the device's secret.
+    pub voter_key: &'a [u8; 32],
+    pub board_id: &'a str,
+    pub actor_id: &'a str,
+}
+
+/// What deciding a dot change reads, inside the catalog's transaction.
+pub(super) trait DotChangeReads {
+    /// The database's error (each catalog's transactions fail in their own type).
+    type Error;
+    fn voter_dots(&mut self, target: &DotTarget) -> Result<VoterDots, Self::Error>;
+    /// Distinct voters of the vote so far.
+    fn voter_count(&mut self, vote_id: &str) -> Result<u32, Self::Error>;
+}
+
+/// The voter's number of dots on the actor after `change`, or why the change is refused. Both
+/// catalogs make these checks in this order inside the transaction that writes the count, with
+/// `vote` the workshop's current vote read in it, so the rules are written once.
+pub(super) fn dot_count_after<R: DotChangeReads>(
+    reads: &mut R,
+    vote: Option<VoteView>,
+    target: &DotTarget,
+    change: DotChange,
+) -> Result<Result<u32, DotOutcome>, R::Error> {
+    let Some(vote) = vote.filter(|vote| vote.id == target.vote_id) else {
+        return Ok(Err(DotOutcome::NoVote));
+    };
+    if vote.revealed {
+        return Ok(Err(DotOutcome::Closed));
+    }
+    let mine = reads.voter_dots(target)?;
+    // Only a voter's first dot adds a voter, so only then is the cap counted.
+    if mine.placed == 0
+        && change == DotChange::Place
+        && reads.voter_count(target.vote_id)? >= MAX_VOTERS_PER_VOTE
+    {
+        return Ok(Err(DotOutcome::TooManyVoters));
+    }
+    let on_actor = mine.on_board.get(target.actor_id).copied().unwrap_or(0);
+    Ok(apply_dot_change(vote.dots, mine.placed, on_actor, change).map_err(DotOutcome::Refused))
+}
+
+impl DotChangeReads for rusqlite::Transaction<'_> {
+    type Error = rusqlite::Error;
+
+    fn voter_dots(&mut self, target: &DotTarget) -> rusqlite::Result<VoterDots> {
+        voter_dots(self, target.vote_id, target.voter_key, target.board_id)
+    }
+
+    fn voter_count(&mut self, vote_id: &str) -> rusqlite::Result<u32> {
+        self.query_row(
+            "SELECT COUNT(DISTINCT voter_key) FROM vote_dot WHERE vote_id = ?1",
+            params![vote_id],
+            |row| row.get(0),
+        )
+    }
+}
+
 fn vote_from_row(row: &rusqlite::Row) -> rusqlite::Result<VoteView> {
     Ok(VoteView {
         id: row.get(0)?,
@@ -175,45 +238,18 @@ impl SqliteCatalog {
         self.with(|connection| voter_dots(connection, vote_id, key, board_id))
     }
 
-    /// Places or takes back one dot of the voter `key` on `actor_id` of `board_id` in the
-    /// workshop's running vote. The check and the change are one transaction under the
-    /// catalog's lock, so two requests of one voter at once cannot both take the last dot.
-    pub fn change_dot(
-        &self,
-        workshop_id: &str,
-        vote_id: &str,
-        key: &[u8; 32],
-        board_id: &str,
-        actor_id: &str,
-        change: DotChange,
-    ) -> CatalogResult<DotOutcome> {
+    /// Places or takes back one dot of the voter on `target`'s actor in the workshop's running
+    /// vote. The check and the change are one transaction under the catalog's lock, so two
+    /// requests of one voter at once cannot both take the last dot.
+    pub fn change_dot(&self, target: &DotTarget, change: DotChange) -> CatalogResult<DotOutcome> {
         self.with(|connection| {
-            let txn = connection.transaction()?;
-            let Some(vote) = current_vote(&txn, workshop_id)? else {
-                return Ok(DotOutcome::NoVote);
-            };
-            if vote.id != vote_id {
-                return Ok(DotOutcome::NoVote);
-            }
-            if vote.revealed {
-                return Ok(DotOutcome::Closed);
-            }
-            let mine = voter_dots(&txn, vote_id, key, board_id)?;
-            if mine.placed == 0 && change == DotChange::Place {
-                let voters: u32 = txn.query_row(
-                    "SELECT COUNT(DISTINCT voter_key) FROM vote_dot WHERE vote_id = ?1",
-                    params![vote_id],
-                    |row| row.get(0),
-                )?;
-                if voters >= MAX_VOTERS_PER_VOTE {
-                    return Ok(DotOutcome::TooManyVoters);
-                }
-            }
-            let on_actor = mine.on_board.get(actor_id).copied().unwrap_or(0);
-            let count = match apply_dot_change(vote.dots, mine.placed, on_actor, change) {
+            let mut txn = connection.transaction()?;
+            let vote = current_vote(&txn, target.workshop_id)?;
+            let count = match dot_count_after(&mut txn, vote, target, change)? {
                 Ok(count) => count,
-                Err(refused) => return Ok(DotOutcome::Refused(refused)),
+                Err(outcome) => return Ok(outcome),
             };
+            let DotTarget { vote_id, voter_key: key, board_id, actor_id, .. } = *target;
             if count == 0 {
                 txn.execute(
                     "DELETE FROM vote_dot WHERE vote_id = ?1 AND voter_key = ?2 AND board_id = ?3 AND actor_id = ?4",
@@ -266,9 +302,14 @@ mod tests {
         let anna = voter_key(&vote.id, "anna-device-secret-0000000");
         let ben = voter_key(&vote.id, "ben-device-secret-11111111");
         let change = |key: &[u8; 32], actor: &str, change: DotChange| {
-            catalog
-                .change_dot(&workshop_id, &vote.id, key, &board_id, actor, change)
-                .unwrap()
+            let target = DotTarget {
+                workshop_id: &workshop_id,
+                vote_id: &vote.id,
+                voter_key: key,
+                board_id: &board_id,
+                actor_id: actor,
+            };
+            catalog.change_dot(&target, change).unwrap()
         };
         assert_eq!(
             change(&anna, "turku", DotChange::Place),
@@ -320,16 +361,14 @@ mod tests {
         let vote = catalog.start_vote(&workshop_id, "Vote", 3).unwrap();
         let secret = "a-device-secret-that-only-the-browser-knows";
         let key = voter_key(&vote.id, secret);
-        catalog
-            .change_dot(
-                &workshop_id,
-                &vote.id,
-                &key,
-                &board_id,
-                "turku",
-                DotChange::Place,
-            )
-            .unwrap();
+        let target = DotTarget {
+            workshop_id: &workshop_id,
+            vote_id: &vote.id,
+            voter_key: &key,
+            board_id: &board_id,
+            actor_id: "turku",
+        };
+        catalog.change_dot(&target, DotChange::Place).unwrap();
         drop(catalog);
         // Every byte of the database files, as a hostile reader of the disk would see them.
         let mut stored = Vec::new();

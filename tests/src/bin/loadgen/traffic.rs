@@ -402,8 +402,11 @@ async fn run_client(
                 }
                 incoming = client::recv(&mut ws) => match incoming {
                     Incoming::Frame(frame) => {
-                        let run_start = sched.as_ref().map(|s| s.t0);
-                        if let Err(e) = handle_frame(&shared, &doc, &inbox, &mut st, &mut ws, frame, client_id, &name, &mut aw_clock, run_start).await {
+                        let context = FrameContext {
+                            shared: &shared, doc: &doc, inbox: &inbox, client_id, name: &name,
+                            run_start: sched.as_ref().map(|s| s.t0),
+                        };
+                        if let Err(e) = handle_frame(context, &mut st, &mut ws, frame, &mut aw_clock).await {
                             st.errors.push(format!("{name}: {e:#}"));
                             st.disconnects += 1;
                             continue 'connection;
@@ -515,19 +518,33 @@ struct AwarenessT {
     t: Option<u64>,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a simulated client reads while it handles a frame: who it is and what it shares with
+/// the run.
+#[derive(Clone, Copy)]
+struct FrameContext<'a> {
+    shared: &'a Shared,
+    doc: &'a Doc,
+    inbox: &'a Mutex<Vec<Receipt>>,
+    client_id: u64,
+    name: &'a str,
+    run_start: Option<Instant>,
+}
+
 async fn handle_frame(
-    shared: &Shared,
-    doc: &Doc,
-    inbox: &Mutex<Vec<Receipt>>,
+    context: FrameContext<'_>,
     st: &mut ClientStats,
     ws: &mut Ws,
     frame: Bytes,
-    client_id: u64,
-    name: &str,
     aw_clock: &mut u32,
-    run_start: Option<Instant>,
 ) -> Result<()> {
+    let FrameContext {
+        shared,
+        doc,
+        inbox,
+        client_id,
+        name,
+        run_start,
+    } = context;
     let now = Instant::now();
     st.frames_in += 1;
     st.bytes_in += frame.len() as u64;

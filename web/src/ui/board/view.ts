@@ -10,23 +10,15 @@ import { SceneRenderer } from '../../render/scene';
 import { Editor, READ_ONLY_TOOLS } from '../../tools/editor';
 import { locale, onLocaleChange, t } from '../../i18n';
 import type { Role } from '../../generated/protocol';
-import { canEdit, canRestore } from '../../access/roles';
+import { canEdit } from '../../access/roles';
 import { accessStore } from '../../access/store';
-import { LiveFigures } from '../../figures/live';
+import type { LiveFigures } from '../../figures/live';
 import { h } from '../dom';
 import { attachCanvasInput } from '../input';
-import { Inspector } from '../inspector';
-import { Outline } from '../outline';
-import { FiguresPanel } from '../figures';
-import { BoardVote } from '../vote';
-import { Legend } from '../legend';
 import { helpDialog } from '../help';
 import { InlineEditor } from '../inline';
 import { Toolbar } from '../toolbar';
-import { cursorColor, displayName } from '../identity';
-import { SnapshotsPanel } from '../snapshots';
-import { SincePanel } from '../since';
-import { SupportPanel } from '../support';
+import { cursorColor } from '../identity';
 import { BoardConnection } from './connection';
 import { BoardHeader } from './header';
 import { BoardBanner } from './banner';
@@ -36,6 +28,7 @@ import { SidePanels } from './side';
 import { openShare } from './share';
 import { SelectionAnnouncer } from './announcer';
 import { BoardNotices, type BoardNotice } from './notices';
+import { BoardPanels } from './panels';
 import { BoardClipboard } from '../clipboard';
 import { FindBar } from '../find';
 import { ContextMenu } from '../context-menu';
@@ -55,23 +48,12 @@ export class BoardView implements BoardPage {
   readonly role: Role;
   readonly editor: Editor;
   readonly renderer: SceneRenderer;
-  private readonly snapshots: SnapshotsPanel | null;
-  /** "What changed since last time", on a live board for everyone but viewers (a projector follows the presenter). */
-  private readonly since: SincePanel | null;
-  /** On a merged board: the "at least k of n maps" slider and each element's sources. */
-  private readonly support: SupportPanel;
+  /** The inspector, outline, figures, vote, snapshots, "since" and support panels, linked to each other. */
+  private readonly panels: BoardPanels;
   /** Whether the first sync has arrived; until then the lock comes from what the API said. */
   private synced = false;
   private readOnlyShown: string | null = null;
   private timerInterval: ReturnType<typeof setInterval> | null = null;
-  private readonly inspector: Inspector;
-  private readonly outline: Outline;
-  /** Network figures, off until someone turns them on (numbers shown while drawing steer the drawing). */
-  private readonly liveFigures: LiveFigures;
-  private readonly figuresPanel: FiguresPanel;
-  /** The workshop's dot vote on this board; a snapshot shows only the totals it kept. */
-  private readonly vote: BoardVote;
-  private readonly legend: Legend;
   private readonly toolbar: Toolbar;
   private readonly inline: InlineEditor;
   private readonly header: BoardHeader;
@@ -97,7 +79,7 @@ export class BoardView implements BoardPage {
     this.notices = new BoardNotices({
       root, ctx, role: this.role, model: this.model,
       synced: () => this.synced,
-      refreshSnapshots: () => void this.snapshots?.refresh(),
+      refreshSnapshots: () => void this.panels.snapshots?.refresh(),
     });
     if (ctx.snapshot) {
       // A snapshot is shown from its stored state alone: no connection, nothing can change it.
@@ -112,29 +94,21 @@ export class BoardView implements BoardPage {
     const provider = this.connection?.provider ?? null;
     // A viewer publishes no awareness state: nobody sees the projector as a person on the board.
     this.presence = new Presence(provider?.awareness ?? new Awareness(this.doc), this.role === 'viewer' ? null : { name, color: cursorColor() });
-    this.snapshots = ctx.snapshot ? null : new SnapshotsPanel({
-      boardId, token: ctx.token, role: this.role, author: () => displayName(),
-      boardTitle: () => this.model.meta.title || ctx.access.board.title,
-      canRestore: () => canRestore(this.role), navigate, workshopId: ctx.access.board.workshopId,
-    });
     this.editor = new Editor(this.model, this.viewport, this.presence);
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => this.presence.peers(), (k) => t(k));
-    this.inspector = new Inspector(this.model, this.editor);
-    this.outline = new Outline(this.model, this.editor);
-    this.liveFigures = new LiveFigures(this.model, boardId);
-    this.figuresPanel = new FiguresPanel(this.model, this.liveFigures, () => this.toggleFigures(), (id) => this.outline.show(id));
-    this.outline.figures = this.figuresPanel;
-    this.vote = new BoardVote(boardId, ctx.token, ctx.snapshot ? 'viewer' : this.role, this.model, () => this.voteChanged());
-    this.outline.vote = this.vote;
-    this.inspector.vote = this.vote;
-    this.cleanups.push(this.liveFigures.onUpdate(() => this.showFigures()), () => this.liveFigures.stop());
-    this.legend = new Legend(this.model, this.editor);
+    this.panels = new BoardPanels({
+      ctx, boardId, role: this.role, navigate, model: this.model, editor: this.editor, viewport: this.viewport,
+      renderer: this.renderer, schedule: (...parts) => this.schedule(...parts),
+      exportLinksChanged: () => this.header.updateExportLinks(),
+      outlineShown: () => this.side.tab === 'outline',
+    });
     this.announcer = new SelectionAnnouncer(this.model, this.editor);
     this.toolbar = new Toolbar(this.editor, this.viewport);
     this.presentation = new Presentation(this);
     this.projector = new ProjectorLayout(this, this.role === 'viewer' && Boolean(ctx.open.projector) && !ctx.snapshot, () => this.layout());
     this.presentation.projecting = () => this.projector.active;
-    this.side = new SidePanels({ root, model: this.model, inspector: this.inspector, outline: this.outline, legend: this.legend, snapshots: this.snapshots, updatePanels: () => this.updatePanels() });
+    const { inspector, outline, legend, snapshots } = this.panels;
+    this.side = new SidePanels({ root, model: this.model, inspector, outline, legend, snapshots, updatePanels: () => this.updatePanels() });
     this.banner = new BoardBanner(this);
     this.header = new BoardHeader(this, {
       presenting: () => this.presentation.presenting,
@@ -142,35 +116,12 @@ export class BoardView implements BoardPage {
       openShare: () => openShare(this, false),
       sideOpen: () => this.side.open,
       toggleSide: () => this.side.toggle(),
-      exportParams: () => this.support.exportParams(),
+      exportParams: () => this.panels.support.exportParams(),
     });
     const canvas = this.renderer.root;
     canvas.setAttribute('tabindex', '0');
     canvas.setAttribute('role', 'application');
     canvas.setAttribute('id', 'k-canvas');
-    this.since = ctx.snapshot || this.role === 'viewer' ? null : new SincePanel({
-      boardId, token: ctx.token, role: this.role, model: this.model, editor: this.editor, viewport: this.viewport,
-      setGhosts: (ghosts) => {
-        this.renderer.ghosts = ghosts;
-        this.schedule('scene');
-      },
-      focusCanvas: () => canvas.focus({ preventScroll: true }),
-    });
-    this.support = new SupportPanel({
-      model: this.model, workshopId: ctx.access.board.workshopId, token: ctx.token,
-      apply: (hidden) => {
-        this.renderer.hideBySupport(hidden);
-        this.outline.hidden = hidden;
-        this.editor.hiddenIds = hidden;
-        // What is no longer shown is no longer selected (a Delete would otherwise reach it unseen).
-        const shown = [...this.editor.selection].filter((id) => !hidden.has(id));
-        if (shown.length !== this.editor.selection.size) this.editor.select(shown);
-        this.header.updateExportLinks();
-        this.schedule('scene', 'panels');
-      },
-    });
-    this.inspector.provenance = (id) => this.support.details(id);
-    this.outline.support = (id) => this.support.outlineText(id);
     this.inline = new InlineEditor(this.inlineLayer, this.model, this.viewport, () => canvas.focus({ preventScroll: true }));
     this.editor.host = {
       editActorName: (id, placed) => this.inline.editActorName(id, placed),
@@ -191,8 +142,7 @@ export class BoardView implements BoardPage {
       this.model.onChange((change) => {
         this.schedule('scene', 'panels');
         this.projector.refitSoon();
-        this.since?.modelChanged();
-        this.support.modelChanged();
+        this.panels.modelChanged();
         if (change.meta) this.metaChanged();
       }),
       this.editor.onChange(() => this.schedule('scene', 'panels')),
@@ -227,7 +177,7 @@ export class BoardView implements BoardPage {
     // so a production page only has it when a test asked for it before the page loaded.
     const debugWindow = window as unknown as { kartta?: KarttaDebug; karttaDebug?: boolean };
     if (import.meta.env.DEV || debugWindow.karttaDebug === true) {
-      debugWindow.kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider, role: this.role, figures: this.liveFigures };
+      debugWindow.kartta = { model: this.model, editor: this.editor, viewport: this.viewport, presence: this.presence, renderer: this.renderer, provider, role: this.role, figures: this.panels.liveFigures };
     }
     this.timerInterval = setInterval(() => this.header.updateTimer(), 1000);
     this.presentation.start();
@@ -250,7 +200,7 @@ export class BoardView implements BoardPage {
     this.presentation.destroy();
     this.projector.destroy();
     cancelAnimationFrame(this.frame);
-    this.since?.destroy();
+    this.panels.destroy();
     this.side.destroy();
     if (this.timerInterval !== null) clearInterval(this.timerInterval);
     this.cleanups.forEach((c) => c());
@@ -266,7 +216,7 @@ export class BoardView implements BoardPage {
       // Someone already following a presenter keeps the presenter's view rather than the opening one.
       if (this.projector.active) this.projector.fit();
       else if (!this.presentation.following) this.fit();
-      void this.since?.start();
+      void this.panels.since?.start();
     }
     if (synced) {
       this.synced = true;
@@ -298,7 +248,7 @@ export class BoardView implements BoardPage {
       this.layout();
     }
     this.header.updateTimer();
-    this.vote.metaChanged();
+    this.panels.vote.metaChanged();
     this.presentation.workshopChanged();
     this.presentation.update();
   }
@@ -369,8 +319,8 @@ export class BoardView implements BoardPage {
       h('a', { class: 'k-skip', href: '#k-side' }, [t('action.outline')]),
       header,
       this.banner.build(),
-      this.since?.element ?? '',
-      this.support.element,
+      this.panels.since?.element ?? '',
+      this.panels.support.element,
       this.banner.buildComparison(),
       h('div', { class: 'k-follow-bar', id: 'k-follow', role: 'status' }),
       h('div', { class: `k-body${this.side.open ? ' k-side-open' : ''}` }, [
@@ -385,9 +335,7 @@ export class BoardView implements BoardPage {
     this.header.updatePeople();
     this.presentation.update();
     this.header.updateTimer();
-    this.inspector.update(true);
-    this.since?.render();
-    this.support.render();
+    this.panels.render();
     this.updatePanels();
     this.schedule('scene');
     if (focusedId) document.getElementById(focusedId)?.focus();
@@ -421,25 +369,5 @@ export class BoardView implements BoardPage {
 
   showNotice(text: string | (() => string), isError: boolean, extra?: BoardNotice['extra']): void {
     this.notices.show(text, isError, extra);
-  }
-
-  private toggleFigures(): void {
-    if (this.liveFigures.running) this.liveFigures.stop();
-    else this.liveFigures.start();
-    this.showFigures();
-  }
-
-  /** Dots placed or taken back, or the vote started, revealed or ended: the cards and the panels. */
-  private voteChanged(): void {
-    this.renderer.showVotes(this.vote.badges());
-    this.inspector.update(true);
-    this.schedule('scene', 'panels');
-  }
-
-  /** New figures (or none): the map and the figures' part of the outline, not the whole outline. */
-  private showFigures(): void {
-    this.renderer.showFigures(this.liveFigures.running ? this.liveFigures.figures : null);
-    this.schedule('scene');
-    if (this.side.tab === 'outline') this.figuresPanel.refresh();
   }
 }
