@@ -468,7 +468,9 @@ export const DEFAULT_LIMITS = {
 } as const;
 
 export const CARD = {
-  width: 184,
+  maxWidth: 184,
+  minWidth: 96,
+  textRightPadding: 12,
   minHeight: 44,
   nameLeft: 36,
   nameMaxWidth: 142,
@@ -477,6 +479,9 @@ export const CARD = {
   nameLineHeight: 14,
   nameMaxLines: 3,
   detailsLineHeight: 13,
+  detailsSize: 10,
+  detailsMaxWidth: 136,
+  influencePips: 5,
   padding: 16,
   defaultCharWidth: 1000,
   ellipsis: '…',
