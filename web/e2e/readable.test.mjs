@@ -115,7 +115,9 @@ test('a board opens on its content at a readable zoom on a laptop and a phone, w
         name: window.kartta.model.actors.get(id).name, text: text?.textContent ?? null,
         shown: Boolean(text) && getComputedStyle(text).display !== 'none' && box.width > 0,
         screenPx: Number(text?.getAttribute('font-size')) * window.kartta.viewport.zoom,
-        insideCard: Boolean(box) && box.left >= cardBox.left && box.right <= cardBox.right + 0.5 && box.top >= cardBox.top - 0.5 && box.bottom <= cardBox.bottom + 0.5,
+        // A narrow card's far name may run past its right side, up to where a widest card's name room ends (36 + 142 units).
+        insideCard: Boolean(box) && box.left >= cardBox.left && box.right <= Math.max(cardBox.right, cardBox.left + 178 * window.kartta.viewport.zoom) + 0.5
+          && box.top >= cardBox.top - 0.5 && box.bottom <= cardBox.bottom + 0.5,
       };
     });
   });

@@ -14,7 +14,7 @@ export const SCENE_CSS = `
 .k-actor-name { font-size: ${CARD.nameSizeOneLine}px; font-weight: 600; fill: #1f2933; }
 .k-actor-name-2 { font-size: ${CARD.nameSizeWrapped}px; }
 .k-actor-sub { font-size: 10px; fill: #475467; }
-.k-far-name { font-weight: 600; fill: #1f2933; }
+.k-far-name { font-weight: 600; fill: #1f2933; paint-order: stroke; stroke: #ffffff; stroke-width: 0.22em; stroke-linejoin: round; }
 .k-actor.k-dim, .k-relation.k-dim, .k-far-name.k-dim { opacity: 0.22; }
 .k-erasing { opacity: 0.25; }
 .k-gone > :not(.k-gone-outline):not(g) { opacity: 0.45; }
