@@ -204,6 +204,9 @@ pub fn definitions() -> String {
                 "sectorStartAngle",
                 placement::SECTOR_START_ANGLE.to_string(),
             ),
+            ("ringLabelAngle", placement::RING_LABEL_ANGLE.to_string()),
+            ("labelInset", placement::TEMPLATE_LABEL_INSET.to_string()),
+            ("labelSize", placement::TEMPLATE_LABEL_SIZE.to_string()),
         ],
     );
     let actor_styles: Vec<(&str, String)> = schema::ActorKind::ALL

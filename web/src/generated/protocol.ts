@@ -63,6 +63,9 @@ export const TEMPLATE_GEOMETRY = {
   ringRadii: [300, 620, 960],
   sectorRadius: 1000,
   sectorStartAngle: -1.5707963267948966,
+  ringLabelAngle: -2.356194490192345,
+  labelInset: 30,
+  labelSize: 32,
 } as const;
 
 /** Colour and shape of each actor kind (protocol/src/style.rs). */
