@@ -10,7 +10,10 @@ use std::fmt::Write;
 
 use kartta_protocol::api::BoardExport;
 use kartta_protocol::card;
-use kartta_protocol::placement::{sector_angles, RING_RADII, SECTOR_RADIUS};
+use kartta_protocol::placement::{
+    arc_label as arc_label_at, sector_angles, RING_LABEL_ANGLE, RING_RADII, SECTOR_RADIUS,
+    TEMPLATE_LABEL_SIZE,
+};
 use kartta_protocol::schema::{
     ActorView, Direction, Locale, NoteVariant, RelationStatus, Ring, Sector, StrokeTool, Template,
 };
@@ -553,6 +556,17 @@ fn label(out: &mut String, text: &str, x: f64, y: f64) {
     );
 }
 
+/// A ring's or sector's name along its outer edge (`placement::arc_label`, as the canvas draws
+/// it), behind a halo of the area's own fill so it reads over the line.
+fn arc_label(out: &mut String, text: &str, radius: f64, angle: f64, halo: &str) {
+    let (x, y, rotation) = arc_label_at(radius, angle);
+    let _ = write!(
+        out,
+        "<text x=\"{x:.1}\" y=\"{y:.1}\" dy=\"0.35em\" transform=\"rotate({rotation:.1} {x:.1} {y:.1})\" text-anchor=\"middle\" font-size=\"{TEMPLATE_LABEL_SIZE}\" font-weight=\"600\" letter-spacing=\"1\" fill=\"#64748b\" stroke=\"{halo}\" stroke-width=\"6\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+        escape(text)
+    );
+}
+
 fn template(out: &mut String, template: Template, locale: Locale) {
     let line = "stroke=\"#cbd5e1\" stroke-width=\"2\"";
     let fills = ["#f1f5f9", "#f8fafc"];
@@ -567,13 +581,11 @@ fn template(out: &mut String, template: Template, locale: Locale) {
                 );
             }
             for (index, key) in Ring::ALL.iter().map(|ring| ring.code()).enumerate() {
-                let inner = if index == 0 {
-                    0.0
-                } else {
-                    RING_RADII[index - 1]
-                };
-                let y = -(inner + RING_RADII[index]) / 2.0 + if index == 0 { -120.0 } else { 10.0 };
-                label(out, template_label(locale, key), 0.0, y);
+                // The circles are drawn outermost first, so ring `index` has the fill of
+                // position `len - 1 - index` in that order.
+                let halo = fills[(RING_RADII.len() - 1 - index) % 2];
+                let text = template_label(locale, key);
+                arc_label(out, text, RING_RADII[index], RING_LABEL_ANGLE, halo);
             }
         }
         Template::Sectors => {
@@ -589,13 +601,8 @@ fn template(out: &mut String, template: Template, locale: Locale) {
                     r * a1.sin(),
                     fills[index % 2]
                 );
-                let mid = (a0 + a1) / 2.0;
-                label(
-                    out,
-                    template_label(locale, key),
-                    0.78 * r * mid.cos(),
-                    0.78 * r * mid.sin(),
-                );
+                let text = template_label(locale, key);
+                arc_label(out, text, r, (a0 + a1) / 2.0, fills[index % 2]);
             }
         }
         Template::HierarchyMarketNetwork => {
@@ -1195,6 +1202,24 @@ mod tests {
             svg.contains(&format!("x2=\"{:.1}\"", 600.0 - narrow / 2.0 - 4.0)),
             "{svg}"
         );
+    }
+
+    #[test]
+    fn ring_names_run_along_the_top_left_edge_clear_of_the_middle() {
+        let mut board = board();
+        board.meta.template = Template::Rings;
+        board.meta.locale = Some(Locale::Fi);
+        let svg = svg(&board);
+        let (x, y, _) = arc_label_at(RING_RADII[0], RING_LABEL_ANGLE);
+        assert!(
+            svg.contains(&format!(
+                "x=\"{x:.1}\" y=\"{y:.1}\" dy=\"0.35em\" transform=\"rotate(-45.0 {x:.1} {y:.1})\""
+            )),
+            "{svg}"
+        );
+        assert!(svg.contains(">Ydin</text>"));
+        // Nothing is written where the first card in the core usually goes, above its middle.
+        assert!(!svg.contains("x=\"0.0\" y=\"-270.0\""));
     }
 
     #[test]

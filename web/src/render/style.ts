@@ -1,5 +1,5 @@
 // Visual vocabulary of the map: kind colours and shapes, relation strokes, and the CSS embedded in every SVG.
-import { CARD } from '../generated/protocol';
+import { CARD, TEMPLATE_GEOMETRY } from '../generated/protocol';
 
 // Kind colours and shapes, relation colours, widths and dashes are defined once in the protocol
 // crate (protocol/src/style.rs) and shared with the server's exports and thumbnails.
@@ -30,6 +30,9 @@ export const SCENE_CSS = `
 .k-template-label { font-size: 40px; font-weight: 600; fill: #64748b; letter-spacing: 0.02em; }
 .k-template-fill-a { fill: #f8fafc; }
 .k-template-fill-b { fill: #f1f5f9; }
+.k-template-arc-label { font-size: ${TEMPLATE_GEOMETRY.labelSize}px; letter-spacing: 0.04em; paint-order: stroke; stroke-width: 6px; stroke-linejoin: round; }
+.k-template-halo-a { stroke: #f8fafc; }
+.k-template-halo-b { stroke: #f1f5f9; }
 `;
 
 /**
@@ -53,6 +56,8 @@ export const SCENE_DARK_CSS = `
   .k-template-label { fill: #9fb0c3; }
   .k-template-fill-a { fill: #18212c; }
   .k-template-fill-b { fill: #1c2633; }
+  .k-template-halo-a { stroke: #18212c; }
+  .k-template-halo-b { stroke: #1c2633; }
   .k-scene pattern circle { fill: #334155; }
   .k-relation-label { fill: #e6edf3; stroke: #111923; }
 ${Object.entries(DARK_TWINS).map(([light, dark]) => `  .k-relation [stroke="${light}"], .k-stroke[stroke="${light}"] { stroke: ${dark}; }
