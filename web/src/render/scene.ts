@@ -427,9 +427,14 @@ export class SceneRenderer {
     const x = actor.x + (off?.dx ?? 0);
     const y = actor.y + (off?.dy ?? 0);
     const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
-    this.farNames.put(seen, actor.id, `${x},${y},${layout.line},${layout.fontSize},${cls}`, actorRect(actor, off?.dx, off?.dy), () => {
+    // The line starts where the card's name does, so it moves when the card's width changes (an alias added).
+    const left = x - actorCardWidth(actor) / 2 + CARD.nameLeft;
+    // A narrow card's far name may run past its right side, up to a widest card's name room.
+    const card = actorRect(actor, off?.dx, off?.dy);
+    const bounds = { ...card, w: Math.max(card.w, CARD.nameLeft + CARD.nameMaxWidth) };
+    this.farNames.put(seen, actor.id, `${left},${y},${layout.line},${layout.fontSize},${cls}`, bounds, () => {
       // Where the card's name starts, centred on the card's middle line.
-      const text = svg('text', { class: cls, x: x - actorCardWidth(actor) / 2 + CARD.nameLeft, y, 'font-size': layout.fontSize, 'dominant-baseline': 'central' });
+      const text = svg('text', { class: cls, x: left, y, 'font-size': layout.fontSize, 'dominant-baseline': 'central' });
       text.textContent = layout.line;
       return text;
     });
