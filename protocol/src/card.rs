@@ -1,6 +1,11 @@
 //! The geometry of an actor card, shared by the browser's canvas and the server's SVG/PNG
 //! renderer: its size, and how a name is broken into at most three lines.
 //!
+//! A card is as wide as its text needs ([`card_width`]: "Turku" gets a small card, a regional
+//! authority's long name the widest), between [`CARD_MIN_WIDTH`] and [`CARD_MAX_WIDTH`]; it is
+//! always centred on the actor's position, so a width that changes while someone types grows to
+//! both sides and never moves the card's middle.
+//!
 //! Both renderers must break a name the same way, or an export would not look like the map on
 //! screen. Text is measured with [`CHAR_WIDTHS`] (advance widths of DejaVu Sans Bold, the font the
 //! server rasterises with and the widest of the usual sans-serif fonts, so a line that fits here
@@ -9,15 +14,20 @@
 //! generated constants; `protocol/testdata/card-names.json` holds names and their expected lines,
 //! checked by the Rust and the TypeScript tests alike.
 
-/// Card width in board units.
-pub const CARD_WIDTH: u32 = 184;
+/// The widest a card gets, in board units: a name wrapped over lines this long fills it.
+pub const CARD_MAX_WIDTH: u32 = 184;
+/// The narrowest card: room for the kind's shape, a few letters and the five influence pips.
+pub const CARD_MIN_WIDTH: u32 = 96;
+/// Room kept right of the text on a card narrower than the widest (the widest keeps 6, see
+/// [`NAME_MAX_WIDTH`]: a long name's lines use all the room there is).
+pub const TEXT_RIGHT_PADDING: u32 = 12;
 /// Height of a card whose name takes one or two lines and has no details line.
 pub const CARD_MIN_HEIGHT: u32 = 44;
 /// Where the name starts, from the card's left edge (the kind's shape sits left of it).
 pub const NAME_LEFT: u32 = 36;
 /// The room for a line of the name: from [`NAME_LEFT`] to 6 units before the right edge (wide
 /// enough for "ammattikorkeakoulu" in the wrapped size).
-pub const NAME_MAX_WIDTH: u32 = CARD_WIDTH - NAME_LEFT - 6;
+pub const NAME_MAX_WIDTH: u32 = CARD_MAX_WIDTH - NAME_LEFT - 6;
 /// Font size of a name that fits on one line.
 pub const NAME_SIZE_ONE_LINE: u32 = 14;
 /// Font size of a name wrapped over several lines.
@@ -28,6 +38,12 @@ pub const NAME_LINE_HEIGHT: u32 = 14;
 pub const NAME_MAX_LINES: usize = 3;
 /// Height added by the details line (influence, alias) under the name.
 pub const DETAILS_LINE_HEIGHT: u32 = 13;
+/// Font size of the details line.
+pub const DETAILS_SIZE: u32 = 10;
+/// The room for the details line on the widest card; a longer one is shortened with an ellipsis.
+pub const DETAILS_MAX_WIDTH: u32 = CARD_MAX_WIDTH - NAME_LEFT - TEXT_RIGHT_PADDING;
+/// Influence is shown as this many pips, the first `influence` of them filled.
+pub const INFLUENCE_PIPS: usize = 5;
 /// Space above and below the text block inside the card.
 pub const CARD_PADDING: u32 = 16;
 /// Width of a character missing from [`CHAR_WIDTHS`]: a full em, so unknown scripts never overflow.
@@ -205,6 +221,64 @@ pub fn name_layout(name: &str) -> NameLayout {
     }
 }
 
+/// The width of `text` at `font_size`, in thousandths of a board unit (exact, as the layout counts).
+fn text_units(text: &str, font_size: u32) -> u64 {
+    let em: u64 = text.chars().map(|ch| u64::from(char_width(ch))).sum();
+    em.saturating_mul(u64::from(font_size))
+}
+
+/// The line under a card's name: influence as filled and empty pips, then the alias, shortened
+/// with an ellipsis to the widest card's room; empty when the actor has neither.
+pub fn details_line(influence: Option<u8>, alias: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(influence) = influence {
+        let filled = usize::from(influence).min(INFLUENCE_PIPS);
+        parts.push("●".repeat(filled) + &"○".repeat(INFLUENCE_PIPS - filled));
+    }
+    let alias = alias.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !alias.is_empty() {
+        parts.push(alias);
+    }
+    let text = parts.join("  ");
+    let room = u64::from(DETAILS_MAX_WIDTH) * 1000;
+    if text_units(&text, DETAILS_SIZE) <= room {
+        return text;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let with_ellipsis = |keep: usize| -> String {
+        let mut line: Vec<char> = trim_end(&chars[..keep]).to_vec();
+        line.push(ELLIPSIS);
+        line.into_iter().collect()
+    };
+    // The width only grows with `keep`, so the first start that does not fit ends the search.
+    let mut keep = 0;
+    while keep < chars.len() && text_units(&with_ellipsis(keep + 1), DETAILS_SIZE) <= room {
+        keep += 1;
+    }
+    with_ellipsis(keep)
+}
+
+/// A card's width in board units: the kind's shape and the widest of its name's lines and its
+/// details line, with padding, between [`CARD_MIN_WIDTH`] and [`CARD_MAX_WIDTH`].
+pub fn card_width(layout: &NameLayout, details: &str) -> u32 {
+    let widest_name = layout
+        .lines
+        .iter()
+        .map(|line| text_units(line, layout.font_size))
+        .max()
+        .unwrap_or(0);
+    let widest = widest_name.max(text_units(details, DETAILS_SIZE));
+    // Rounded up to whole units, so the text never touches the padding.
+    let text = widest.div_ceil(1000);
+    let width = u64::from(NAME_LEFT + TEXT_RIGHT_PADDING).saturating_add(text);
+    width.clamp(u64::from(CARD_MIN_WIDTH), u64::from(CARD_MAX_WIDTH)) as u32
+}
+
+/// The width of an actor's card (see [`card_width`]) from its fields.
+pub fn actor_card_width(name: &str, influence: Option<u8>, alias: &str) -> u32 {
+    card_width(&name_layout(name), &details_line(influence, alias))
+}
+
 /// The height of a card with `name_lines` lines of name (an empty name counts as one) and,
 /// when `details_line`, the line of influence and alias under it.
 pub fn card_height(name_lines: usize, details_line: bool) -> u32 {
@@ -223,6 +297,12 @@ mod tests {
         lines: Vec<String>,
         #[serde(rename = "fontSize")]
         font_size: u32,
+        /// The card's expected width, with the details line of `influence` and `alias`.
+        width: u32,
+        #[serde(default)]
+        influence: Option<u8>,
+        #[serde(default)]
+        alias: String,
     }
 
     /// The table both languages check their line breaking against.
@@ -241,6 +321,54 @@ mod tests {
                 case.name
             );
         }
+    }
+
+    #[test]
+    fn cards_are_as_wide_as_the_shared_table_says() {
+        for case in cases() {
+            assert_eq!(
+                actor_card_width(&case.name, case.influence, &case.alias),
+                case.width,
+                "{:?} {:?} {:?}",
+                case.name,
+                case.influence,
+                case.alias
+            );
+        }
+    }
+
+    #[test]
+    fn a_short_name_gets_a_narrow_card_and_a_long_one_the_widest() {
+        let short = actor_card_width("Turku", None, "");
+        let long = actor_card_width(
+            "Varsinais-Suomen elinkeino-, liikenne- ja ympäristökeskus",
+            None,
+            "",
+        );
+        assert!(short < CARD_MAX_WIDTH / 2 + 10, "Turku: {short}");
+        assert!(long > CARD_MAX_WIDTH - 6, "a long name: {long}");
+        // The narrowest card still holds the five influence pips and the name beside the shape.
+        assert_eq!(actor_card_width("", None, ""), CARD_MIN_WIDTH);
+        let pips = details_line(Some(5), "");
+        assert!(
+            text_units(&pips, DETAILS_SIZE)
+                <= u64::from(CARD_MIN_WIDTH - NAME_LEFT - TEXT_RIGHT_PADDING) * 1000
+        );
+        assert_eq!(actor_card_width("I", Some(3), ""), CARD_MIN_WIDTH);
+        // An alias widens the card it would not fit on.
+        assert!(actor_card_width("Turku", Some(3), "Åbo stad") > short);
+    }
+
+    #[test]
+    fn the_details_line_shows_pips_and_alias_and_is_cut_to_the_widest_card() {
+        assert_eq!(details_line(None, ""), "");
+        assert_eq!(details_line(Some(2), ""), "●●○○○");
+        assert_eq!(details_line(Some(9), "  Åbo   stad "), "●●●●●  Åbo stad");
+        let long = details_line(None, &"Egentliga Finlands välfärdsområde ".repeat(20));
+        assert!(long.ends_with(ELLIPSIS));
+        assert!(text_units(&long, DETAILS_SIZE) <= u64::from(DETAILS_MAX_WIDTH) * 1000);
+        let hostile = actor_card_width("Kela", None, &"x".repeat(100_000));
+        assert!(hostile > CARD_MAX_WIDTH - 6 && hostile <= CARD_MAX_WIDTH);
     }
 
     #[test]

@@ -32,10 +32,10 @@ use crate::schema::{
     RingPlacement, Sector, Strength, Template,
 };
 
-/// The size of an actor card in board units (the web app's and `render.rs`'s), plus the gap
-/// kept between two merged cards.
-pub const CARD_WIDTH: f64 = 184.0;
-pub const CARD_HEIGHT: f64 = 44.0;
+/// The cell a merged card is placed in, in board units: the widest card (`card.rs`) and the
+/// shortest, so a card of any name fits, plus the gap kept between two merged cards.
+pub const CARD_WIDTH: f64 = crate::card::CARD_MAX_WIDTH as f64;
+pub const CARD_HEIGHT: f64 = crate::card::CARD_MIN_HEIGHT as f64;
 const CARD_GAP: f64 = 16.0;
 /// How far (in search steps each way) a card may be moved to find a free spot.
 const SEARCH_STEPS: usize = 60;

@@ -7,7 +7,7 @@
 //! the inner ring, a point exactly on a sector's edge to the sector that starts there (going
 //! clockwise on screen), so every point has exactly one answer.
 
-use std::f64::consts::{FRAC_PI_2, TAU};
+use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, TAU};
 
 use crate::schema::{RingPlacement, Sector, Template};
 
@@ -18,6 +18,32 @@ pub const SECTOR_RADIUS: f64 = 1000.0;
 /// Where the first sector starts, in radians as `atan2(y, x)` measures it on screen: straight
 /// up. Later sectors follow clockwise, in the order of [`Sector::ALL`].
 pub const SECTOR_START_ANGLE: f64 = -FRAC_PI_2;
+
+/// Where each closeness ring's name is written: at its top left, just inside its outer circle.
+/// People place a card inside a ring and rarely on the line between two (a position there would
+/// say two things), so the name stays clear of the cards; in the middle of the ring's top, where
+/// it was, the first card placed in the core covered it.
+pub const RING_LABEL_ANGLE: f64 = -3.0 * FRAC_PI_4;
+/// How far inside its ring's or wedge's outer edge a background label's middle line runs.
+pub const TEMPLATE_LABEL_INSET: f64 = 30.0;
+/// Font size of the rings' and sectors' labels, in board units (a card's name is 14): large
+/// enough to name the area from afar, small enough to sit in the band along the edge.
+pub const TEMPLATE_LABEL_SIZE: f64 = 32.0;
+
+/// Where a background label goes on the circle of `radius` at `angle` (radians, as `atan2` on
+/// screen): its middle, [`TEMPLATE_LABEL_INSET`] inside the circle, and its rotation in degrees,
+/// along the circle and never upside down.
+pub fn arc_label(radius: f64, angle: f64) -> (f64, f64, f64) {
+    let at = radius - TEMPLATE_LABEL_INSET;
+    let mut degrees = angle.to_degrees() + 90.0;
+    while degrees > 90.0 {
+        degrees -= 180.0;
+    }
+    while degrees <= -90.0 {
+        degrees += 180.0;
+    }
+    (at * angle.cos(), at * angle.sin(), degrees)
+}
 
 /// The angle one sector spans.
 pub fn sector_span() -> f64 {
@@ -173,6 +199,22 @@ mod tests {
             assert_eq!(ring_at(middle, 0.0), Some(*ring));
             let (inner, outer) = ring_bounds(*ring);
             assert!(inner < middle && middle < outer);
+        }
+    }
+
+    #[test]
+    fn background_labels_run_along_their_circle_and_read_upright() {
+        let (x, y, rotation) = arc_label(300.0, RING_LABEL_ANGLE);
+        assert!(x < 0.0 && y < 0.0, "top left");
+        assert!((x.hypot(y) - (300.0 - TEMPLATE_LABEL_INSET)).abs() < 1e-9);
+        assert!((rotation - -45.0).abs() < 1e-9);
+        // At the bottom the text is not turned over; at the top it is level.
+        assert!(arc_label(500.0, FRAC_PI_2).2.abs() < 1e-9);
+        assert!(arc_label(500.0, -FRAC_PI_2).2.abs() < 1e-9);
+        for index in 0..Sector::ALL.len() {
+            let (a0, a1) = sector_angles(index);
+            let rotation = arc_label(SECTOR_RADIUS, (a0 + a1) / 2.0).2;
+            assert!(rotation > -90.0 && rotation <= 90.0, "{rotation}");
         }
     }
 }

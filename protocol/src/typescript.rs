@@ -204,6 +204,9 @@ pub fn definitions() -> String {
                 "sectorStartAngle",
                 placement::SECTOR_START_ANGLE.to_string(),
             ),
+            ("ringLabelAngle", placement::RING_LABEL_ANGLE.to_string()),
+            ("labelInset", placement::TEMPLATE_LABEL_INSET.to_string()),
+            ("labelSize", placement::TEMPLATE_LABEL_SIZE.to_string()),
         ],
     );
     let actor_styles: Vec<(&str, String)> = schema::ActorKind::ALL
@@ -368,7 +371,9 @@ pub fn definitions() -> String {
         &mut out,
         "CARD",
         &[
-            ("width", card::CARD_WIDTH.to_string()),
+            ("maxWidth", card::CARD_MAX_WIDTH.to_string()),
+            ("minWidth", card::CARD_MIN_WIDTH.to_string()),
+            ("textRightPadding", card::TEXT_RIGHT_PADDING.to_string()),
             ("minHeight", card::CARD_MIN_HEIGHT.to_string()),
             ("nameLeft", card::NAME_LEFT.to_string()),
             ("nameMaxWidth", card::NAME_MAX_WIDTH.to_string()),
@@ -377,6 +382,9 @@ pub fn definitions() -> String {
             ("nameLineHeight", card::NAME_LINE_HEIGHT.to_string()),
             ("nameMaxLines", card::NAME_MAX_LINES.to_string()),
             ("detailsLineHeight", card::DETAILS_LINE_HEIGHT.to_string()),
+            ("detailsSize", card::DETAILS_SIZE.to_string()),
+            ("detailsMaxWidth", card::DETAILS_MAX_WIDTH.to_string()),
+            ("influencePips", card::INFLUENCE_PIPS.to_string()),
             ("padding", card::CARD_PADDING.to_string()),
             ("defaultCharWidth", card::DEFAULT_CHAR_WIDTH.to_string()),
             ("ellipsis", quoted(&card::ELLIPSIS.to_string())),

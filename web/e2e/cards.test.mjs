@@ -1,10 +1,10 @@
-// End-to-end: long actor names wrap over up to three lines on a taller card, in the browser and in
-// the server's SVG export alike, relations meet the card's real edge, and the whole name stays in
-// the tooltip, the details and the outline.
+// End-to-end: long actor names wrap over up to three lines on a taller card and short ones get a
+// narrow card, in the browser and in the server's SVG export alike, relations meet the card's real
+// edge, and the whole name stays in the tooltip, the details and the outline.
 import { test } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { useServer, server, person, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, waitFor, placeActor, screenOf, axeScan, ARTIFACTS } from './harness.mjs';
 
 useServer();
 
@@ -119,4 +119,77 @@ test('long names wrap onto taller cards that match the server export', { timeout
   assert.ok(Math.abs(field.y + field.height / 2 - (card.y + card.height / 2)) < 1, `the field sits on the card ${JSON.stringify({ field, card })}`);
   assert.ok(await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.k-inline-name')).fontSize)) >= 16);
   await page.keyboard.press('Escape');
+});
+
+test('a short name gets a narrow card: drawn, hit, joined and exported at its own width', { timeout: 120_000 }, async () => {
+  const { page } = await person('Liisa', { viewport: { width: 1280, height: 800 } });
+  await page.goto(`${server.origin}/`);
+  await page.fill('#k-name', 'Liisa');
+  await page.click('#k-create');
+  await page.waitForSelector('#k-share-dialog[open]');
+  await page.click('#k-share-close');
+  await waitFor(page, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+  // Placed and named as a person would: the actor tool, a click, typing.
+  await placeActor(page, 'Turku', -260, 0);
+  await placeActor(page, LONG, 200, 0);
+  const ids = await page.evaluate((long) => {
+    const m = window.kartta.model;
+    const byName = (n) => [...m.actors.values()].find((a) => a.name === n).id;
+    const turku = byName('Turku');
+    const long_ = byName(long);
+    // On one line, so the relation meets the narrow card's side.
+    m.updateActor(turku, { y: m.actors.get(long_).y });
+    const relation = m.addRelation(long_, turku, { kind: 'collaboration' });
+    window.kartta.editor.select([]);
+    return { turku, long: long_, relation };
+  }, LONG);
+  await waitFor(page, () => document.querySelectorAll('.k-layer-relations .k-relation-line').length === 1);
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-card-widths.png` });
+
+  const boxes = await page.evaluate((idList) => {
+    const out = {};
+    for (const [key, id] of Object.entries(idList)) {
+      const body = document.querySelector(`.k-layer-actors [data-id="${id}"] .k-actor-body`);
+      if (!body) continue;
+      const r = body.getBoundingClientRect();
+      out[key] = { left: r.left, right: r.right, width: r.width, boardWidth: Number(body.getAttribute('width')) };
+    }
+    const d = document.querySelector('.k-layer-relations .k-relation-line').getAttribute('d');
+    const [, x1, y1, x2, y2] = /^M(\S+) (\S+)L(\S+) (\S+)$/.exec(d).map(Number);
+    const turku = window.kartta.model.actors.get(idList.turku);
+    out.turku.x = turku.x;
+    out.turku.y = turku.y;
+    return { ...out, line: { x1, y1, x2, y2 } };
+  }, ids);
+  assert.ok(boxes.turku.width < boxes.long.width * 0.6, `Turku's card (${boxes.turku.width} px) is narrower than the long name's (${boxes.long.width} px)`);
+  assert.ok(boxes.turku.boardWidth < 100 && boxes.long.boardWidth > 176, `board widths ${boxes.turku.boardWidth}, ${boxes.long.boardWidth}`);
+  // The relation ends 4 units beside Turku's own right side, not 92 units from its centre.
+  assert.equal(boxes.line.x2, boxes.turku.x + boxes.turku.boardWidth / 2 + 4);
+  assert.equal(boxes.line.y2, boxes.turku.y);
+
+  // A click just right of Turku's narrow card, inside where a 184-unit card would reach (and clear of the line), selects nothing.
+  const outside = await screenOf(page, boxes.turku.x + boxes.turku.boardWidth / 2 + 12, boxes.turku.y + 16);
+  await page.mouse.click(outside.x, outside.y);
+  assert.deepEqual(await page.evaluate(() => [...window.kartta.editor.selection]), []);
+  const inside = await screenOf(page, boxes.turku.x + boxes.turku.boardWidth / 2 - 6, boxes.turku.y);
+  await page.mouse.click(inside.x, inside.y);
+  await waitFor(page, (id) => window.kartta.editor.selection.has(id), ids.turku);
+
+  // A longer name widens the card to both sides: its centre stays where it was.
+  await page.evaluate((id) => window.kartta.model.updateActor(id, { name: 'Turun kaupunki' }), ids.turku);
+  await waitFor(page, ([id, before]) => Number(document.querySelector(`.k-layer-actors [data-id="${id}"] .k-actor-body`).getAttribute('width')) > before, [ids.turku, boxes.turku.boardWidth]);
+  const after = await page.evaluate((id) => {
+    const r = document.querySelector(`.k-layer-actors [data-id="${id}"] .k-actor-body`).getBoundingClientRect();
+    return (r.left + r.right) / 2;
+  }, ids.turku);
+  assert.ok(Math.abs(after - (boxes.turku.left + boxes.turku.right) / 2) < 0.5, 'the card grew around its centre');
+  await page.evaluate((id) => window.kartta.model.updateActor(id, { name: 'Turku' }), ids.turku);
+
+  // The server's export draws the same narrow card.
+  const exported = await page.evaluate(async () => {
+    const link = document.querySelector('[data-export="export.svg"]').getAttribute('href');
+    return (await fetch(link)).text();
+  });
+  assert.ok(exported.includes(`width="${boxes.turku.boardWidth}" height="44"`), 'the export has the narrow card');
+  await axeScan(page, 'a board with narrow and wide cards');
 });

@@ -46,8 +46,9 @@ test('relation ends reconnect by drag and in the inspector; several actors are e
   await page.mouse.click(mid.x, mid.y);
   await waitFor(page, (id) => window.kartta.editor.selection.has(id), ids.relation);
   await waitFor(page, () => document.querySelectorAll('.k-endpoint-handle').length === 2);
-  // The line meets Yritys's card (centre 250, −100; 184 wide) 4 units before its left edge.
-  const handle = await screenOf(page, 250 - 96, -100);
+  // The line meets Yritys's card (centre 250, −100; as wide as its name) 4 units before its left edge.
+  const yritysWidth = await page.evaluate((id) => Number(document.querySelector(`.k-layer-actors [data-id="${id}"] .k-actor-body`).getAttribute('width')), ids.Yritys);
+  const handle = await screenOf(page, 250 - yritysWidth / 2 - 4, -100);
   const seura = await screenOf(page, 0, 150);
   await page.mouse.move(handle.x, handle.y);
   await page.mouse.down();
@@ -69,9 +70,9 @@ test('relation ends reconnect by drag and in the inspector; several actors are e
   assert.deepEqual(await relationOf(page, ids.relation), { from: 'Seura', to: 'Yritys', kind: 'collaboration' });
   await waitFor(page, () => /Seura → Yritys/.test(document.querySelector('.k-relation-ends')?.textContent));
 
-  // Three actors, box-selected: the inspector edits them together.
-  const topLeft = await screenOf(page, -200, -140);
-  const bottomRight = await screenOf(page, 200, 190);
+  // Three actors, box-selected (the box reaches into Kunta's and Yritys's short-name cards): the inspector edits them together.
+  const topLeft = await screenOf(page, -240, -140);
+  const bottomRight = await screenOf(page, 240, 190);
   await page.locator('#k-canvas').focus();
   await page.keyboard.press('Escape');
   await page.mouse.move(topLeft.x, topLeft.y);

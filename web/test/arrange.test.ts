@@ -4,7 +4,8 @@ import * as Y from 'yjs';
 import { BoardModel } from '../src/model/board';
 import { Viewport } from '../src/render/viewport';
 import { Editor } from '../src/tools/editor';
-import { alignMoves, distributeMoves } from '../src/model/arrange';
+import { alignMoves, arrangeable, distributeMoves } from '../src/model/arrange';
+import { actorCardWidth } from '../src/render/card';
 import type { Placed } from '../src/model/arrange';
 
 /** A box whose position names its top-left corner, as a note's does. */
@@ -63,5 +64,17 @@ describe('distributing', () => {
     expect(ids.map((id) => model.actors.get(id)!.x)).toEqual([0, 150, 900]);
     model.undo();
     expect(ids.map((id) => model.actors.get(id)!.y)).toEqual([0, 300, 100]);
+  });
+
+  it('lines cards up by their own edges: a short name\'s narrow card and a long name\'s wide one', () => {
+    const model = new BoardModel(new Y.Doc());
+    const turku = model.addActor({ name: 'Turku', kind: 'municipality', x: 0, y: 0 });
+    const long = model.addActor({ name: 'Varsinais-Suomen elinkeino-, liikenne- ja ympäristökeskus', kind: 'state_agency', x: 40, y: 200 });
+    const [narrow, wide] = [actorCardWidth(model.actors.get(turku)!), actorCardWidth(model.actors.get(long)!)];
+    expect(narrow).toBeLessThan(wide);
+    const moves = alignMoves(arrangeable(model, [turku, long]), 'left');
+    // The left edges meet at the wide card's left edge (40 - wide / 2), so the centres differ by half the difference of widths.
+    const left = 40 - wide / 2;
+    expect(moves).toEqual([{ id: turku, x: left + narrow / 2, y: 0 }, { id: long, x: 40, y: 200 }]);
   });
 });

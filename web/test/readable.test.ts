@@ -1,6 +1,6 @@
 // Readable by default: the view a board opens with, names on zoomed-out cards, and where the name field goes.
 import { describe, expect, it } from 'vitest';
-import { OPENING_ZOOM_PHONE, OPENING_ZOOM_WIDE, openingView } from '../src/render/opening-view';
+import { OPENING_EDGE_MARGIN_PX, OPENING_ZOOM_PHONE, OPENING_ZOOM_WIDE, openingView } from '../src/render/opening-view';
 import { FAR_NAME_MIN_SCREEN_PX, FAR_NAME_SCREEN_PX, charWidth, farNameLayout } from '../src/render/card';
 import { CARD } from '../src/generated/protocol';
 import { NAME_FIELD_MARGIN_PX, nameFieldBox } from '../src/ui/inline';
@@ -40,6 +40,39 @@ describe('the opening view', () => {
     for (const [view, w, h] of [[laptop, 1280, 800], [phone, 390, 844]] as const) {
       expect(ring.some((r) => intersects(r, shown(view, w, h))), 'some of the content is on screen').toBe(true);
     }
+  });
+
+  it('opens a phone at a zoom where names are at least 10 px on screen', () => {
+    expect(CARD.nameSizeOneLine * OPENING_ZOOM_PHONE).toBeGreaterThanOrEqual(11);
+    expect(CARD.nameSizeWrapped * OPENING_ZOOM_PHONE).toBeGreaterThanOrEqual(10);
+  });
+
+  it('cuts no card in two at the screen\'s edge when the content is larger than the screen', () => {
+    // Cards of different widths on a wide ring and inside it, as a group's map grows.
+    const widths = [96, 184, 130, 96, 160, 184, 110, 96, 150, 184, 96, 120, 184, 96];
+    const cards = widths.map((w, i) => {
+      const r = i < 4 ? 260 : 980;
+      const angle = (i / (i < 4 ? 4 : widths.length - 4)) * 2 * Math.PI + 0.3;
+      return { x: 300 + r * Math.cos(angle) - w / 2, y: -100 + 0.7 * r * Math.sin(angle) - 22, w, h: i % 3 ? 44 : 58 };
+    });
+    const cutBy = (area: Rect, margin: number) => cards.filter((r) => intersects(r, area)
+      && !(r.x >= area.x + margin && r.y >= area.y + margin && r.x + r.w <= area.x + area.w - margin && r.y + r.h <= area.y + area.h - margin));
+    const left = Math.min(...cards.map((r) => r.x));
+    const top = Math.min(...cards.map((r) => r.y));
+    const middle = { x: (left + Math.max(...cards.map((r) => r.x + r.w))) / 2, y: (top + Math.max(...cards.map((r) => r.y + r.h))) / 2 };
+    let cutAtMiddle = 0;
+    for (const [w, h] of [[940, 745], [1280, 800], [390, 700], [360, 640]] as const) {
+      const view = openingView(cards, w, h);
+      const area = shown(view, w, h);
+      expect(cutBy(area, OPENING_EDGE_MARGIN_PX / view.zoom - 0.5), `${w}×${h}`).toEqual([]);
+      expect(cards.some((r) => intersects(r, area))).toBe(true);
+      // The middle of the content stays on screen: moved by at most half the screen each way.
+      expect(Math.abs(view.centre.x - middle.x)).toBeLessThanOrEqual(w / 2 / view.zoom + 1);
+      expect(Math.abs(view.centre.y - middle.y)).toBeLessThanOrEqual(h / 2 / view.zoom + 1);
+      // Centred on the middle as before, the screen would have cut some card (the case is not trivially met).
+      cutAtMiddle += cutBy(shown({ zoom: view.zoom, centre: middle }, w, h), 0).length;
+    }
+    expect(cutAtMiddle).toBeGreaterThan(0);
   });
 
   it('centres the element nearest the middle when the middle of the content is empty', () => {

@@ -68,6 +68,19 @@ describe('scene renderer while something is dragged', () => {
     expect(pathOf(ids.relation)).toBe(pathBefore);
   });
 
+  it('moves a far name with its card\'s left side when the card widens without a new name', () => {
+    const { model, renderer, ids } = setup();
+    (renderer as unknown as { viewport: Viewport }).viewport.zoom = 0.3;
+    renderer.commitViewport();
+    const farNames = (renderer.world as unknown as StandInElement).find('k-layer-far-names')!;
+    const farNameX = () => Number(farNames.children.find((child) => child.dataset.id === ids.a)!.getAttribute('x'));
+    const before = farNameX();
+    // An alias widens "Kaupunki"'s card to both sides: its name, far or near, starts further left.
+    model.updateActor(ids.a, { alias: 'Egentliga Finlands stad' });
+    renderer.render('en');
+    expect(farNameX()).toBeLessThan(before);
+  });
+
   it('follows another person dragging, through their presence', () => {
     const { renderer, peers, ids, nodeOf } = setup();
     peers.push({

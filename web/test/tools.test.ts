@@ -174,8 +174,8 @@ describe('reconnecting a relation by its ends', () => {
 
   it('dragging the end handle onto another actor moves that end there, as one undo step', () => {
     const { model, editor, a, b, c, relation } = connected();
-    // The line leaves A at (96, 0) and meets B at (204, 0): those are the handles.
-    editor.pointerDown(at(204, 0));
+    // The line leaves A at (96, 0) and meets B at (248, 0): those are the handles.
+    editor.pointerDown(at(248, 0));
     expect(editor.state.id).toBe('relation.reconnecting');
     editor.pointerMove(at(100, 150));
     expect(editor.endpointDraft).toMatchObject({ relation, end: 'to', target: null });
@@ -192,16 +192,16 @@ describe('reconnecting a relation by its ends', () => {
 
   it('the start handle moves the start', () => {
     const { model, editor, b, c, relation } = connected();
-    drag(editor, [96, 0], [5, 195]);
+    drag(editor, [52, 0], [5, 195]);
     expect(model.relations.get(relation)).toMatchObject({ from: c, to: b });
   });
 
   it('dropping on empty board or on the other end changes nothing; Escape and undo cancel the drag', () => {
     const { model, editor, a, b, c, relation } = connected();
-    drag(editor, [204, 0], [600, 400]);
-    drag(editor, [204, 0], [0, 0]);
+    drag(editor, [248, 0], [600, 400]);
+    drag(editor, [248, 0], [0, 0]);
     expect(model.relations.get(relation)).toMatchObject({ from: a, to: b });
-    editor.pointerDown(at(204, 0));
+    editor.pointerDown(at(248, 0));
     editor.pointerMove(at(0, 200));
     editor.keyDown(key('Escape'));
     expect(editor.endpointDraft).toBeNull();
@@ -209,7 +209,7 @@ describe('reconnecting a relation by its ends', () => {
     expect(model.relations.get(relation)).toMatchObject({ from: a, to: b });
     // Undo in the middle of a drag drops the drag first, then undoes the last finished change.
     editor.select([relation]);
-    drag(editor, [204, 0], [0, 200]);
+    drag(editor, [248, 0], [0, 200]);
     expect(model.relations.get(relation)).toMatchObject({ from: a, to: c });
     // A (0, 0) → C (0, 200): the end handle now sits at (0, 174).
     editor.pointerDown(at(0, 174));
@@ -376,7 +376,8 @@ describe('connect handle', () => {
     const a = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
     const b = model.addActor({ name: 'B', kind: 'media', x: 400, y: 0 });
     editor.select([a]);
-    editor.pointerDown(at(84, 2));
+    // The handle sits on the right edge of A's card, 48 units from its centre (a narrowest card).
+    editor.pointerDown(at(44, 2));
     expect(editor.state.id).toBe('relation.pointing');
     editor.pointerMove(at(390, 0));
     editor.pointerUp(at(390, 0));
@@ -390,8 +391,8 @@ describe('connect handle', () => {
     const a = model.addActor({ name: 'A', kind: 'business', x: 0, y: 0 });
     const b = model.addActor({ name: 'B', kind: 'media', x: 400, y: 0 });
     editor.select([a]);
-    editor.pointerDown(at(84, 2));
-    editor.pointerUp(at(84, 2));
+    editor.pointerDown(at(44, 2));
+    editor.pointerUp(at(44, 2));
     expect(editor.state.id).toBe('relation.armed');
     editor.pointerDown(at(400, 0));
     editor.pointerUp(at(400, 0));

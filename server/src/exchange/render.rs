@@ -1,8 +1,8 @@
 //! The server's one drawing of a board, as SVG: used for exports and for the facilitator's
 //! overview thumbnails, and rasterised into PNG exports.
 //!
-//! Geometry follows the web app (`web/src/render`): an actor card is 184 wide, centred on its
-//! position, and as tall as its name needs (`kartta_protocol::card`, the layout the canvas uses
+//! Geometry follows the web app (`web/src/render`): an actor card is centred on its position,
+//! as wide and as tall as its name needs (`kartta_protocol::card`, the layout the canvas uses
 //! too); a note's position is its top-left corner, templates are centred on the origin.
 //! Every piece of user text is escaped, so a name like `<script>` stays text.
 
@@ -10,13 +10,15 @@ use std::fmt::Write;
 
 use kartta_protocol::api::BoardExport;
 use kartta_protocol::card;
-use kartta_protocol::placement::{sector_angles, RING_RADII, SECTOR_RADIUS};
+use kartta_protocol::placement::{
+    arc_label as arc_label_at, sector_angles, RING_LABEL_ANGLE, RING_RADII, SECTOR_RADIUS,
+    TEMPLATE_LABEL_SIZE,
+};
 use kartta_protocol::schema::{
     ActorView, Direction, Locale, NoteVariant, RelationStatus, Ring, Sector, StrokeTool, Template,
 };
 use kartta_protocol::style::{actor_style, relation_color, status_dash, strength_width};
 
-const CARD_WIDTH: f64 = card::CARD_WIDTH as f64;
 const MARGIN: f64 = 60.0;
 const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, sans-serif";
 
@@ -146,9 +148,9 @@ pub fn bounds(board: &BoardExport) -> Bounds {
 fn area(board: &BoardExport, with_template: bool) -> Bounds {
     let mut corners: Vec<(f64, f64)> = Vec::new();
     for actor in &board.actors {
-        let half_height = card_height(actor) / 2.0;
-        corners.push((actor.x - CARD_WIDTH / 2.0, actor.y - half_height));
-        corners.push((actor.x + CARD_WIDTH / 2.0, actor.y + half_height));
+        let (half_width, half_height) = (card_width(actor) / 2.0, card_height(actor) / 2.0);
+        corners.push((actor.x - half_width, actor.y - half_height));
+        corners.push((actor.x + half_width, actor.y + half_height));
     }
     for note in &board.notes {
         corners.push((note.x, note.y));
@@ -541,6 +543,17 @@ fn label(out: &mut String, text: &str, x: f64, y: f64) {
     );
 }
 
+/// A ring's or sector's name along its outer edge (`placement::arc_label`, as the canvas draws
+/// it), behind a halo of the area's own fill so it reads over the line.
+fn arc_label(out: &mut String, text: &str, radius: f64, angle: f64, halo: &str) {
+    let (x, y, rotation) = arc_label_at(radius, angle);
+    let _ = write!(
+        out,
+        "<text x=\"{x:.1}\" y=\"{y:.1}\" dy=\"0.35em\" transform=\"rotate({rotation:.1} {x:.1} {y:.1})\" text-anchor=\"middle\" font-size=\"{TEMPLATE_LABEL_SIZE}\" font-weight=\"600\" letter-spacing=\"1\" fill=\"#64748b\" stroke=\"{halo}\" stroke-width=\"6\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+        escape(text)
+    );
+}
+
 fn template(out: &mut String, template: Template, locale: Locale) {
     let line = "stroke=\"#cbd5e1\" stroke-width=\"2\"";
     let fills = ["#f1f5f9", "#f8fafc"];
@@ -555,13 +568,11 @@ fn template(out: &mut String, template: Template, locale: Locale) {
                 );
             }
             for (index, key) in Ring::ALL.iter().map(|ring| ring.code()).enumerate() {
-                let inner = if index == 0 {
-                    0.0
-                } else {
-                    RING_RADII[index - 1]
-                };
-                let y = -(inner + RING_RADII[index]) / 2.0 + if index == 0 { -120.0 } else { 10.0 };
-                label(out, template_label(locale, key), 0.0, y);
+                // The circles are drawn outermost first, so ring `index` has the fill of
+                // position `len - 1 - index` in that order.
+                let halo = fills[(RING_RADII.len() - 1 - index) % 2];
+                let text = template_label(locale, key);
+                arc_label(out, text, RING_RADII[index], RING_LABEL_ANGLE, halo);
             }
         }
         Template::Sectors => {
@@ -577,13 +588,8 @@ fn template(out: &mut String, template: Template, locale: Locale) {
                     r * a1.sin(),
                     fills[index % 2]
                 );
-                let mid = (a0 + a1) / 2.0;
-                label(
-                    out,
-                    template_label(locale, key),
-                    0.78 * r * mid.cos(),
-                    0.78 * r * mid.sin(),
-                );
+                let text = template_label(locale, key);
+                arc_label(out, text, r, (a0 + a1) / 2.0, fills[index % 2]);
             }
         }
         Template::HierarchyMarketNetwork => {
@@ -601,10 +607,11 @@ fn template(out: &mut String, template: Template, locale: Locale) {
     }
 }
 
-/// Where the segment from the centre of a card `height` tall towards (dx, dy) leaves the card.
-fn card_exit(dx: f64, dy: f64, height: f64) -> f64 {
+/// Where the segment from the centre of a card `width` × `height` towards (dx, dy) leaves the
+/// card (with a small gap), as a fraction of the segment.
+fn card_exit(dx: f64, dy: f64, width: f64, height: f64) -> f64 {
     let tx = if dx.abs() > f64::EPSILON {
-        (CARD_WIDTH / 2.0 + 4.0) / dx.abs()
+        (width / 2.0 + 4.0) / dx.abs()
     } else {
         f64::INFINITY
     };
@@ -646,8 +653,8 @@ fn relation_line(
     if dx.abs() < 1.0 && dy.abs() < 1.0 {
         return;
     }
-    let start_t = card_exit(dx, dy, card_height(from));
-    let end_t = card_exit(-dx, -dy, card_height(to));
+    let start_t = card_exit(dx, dy, card_width(from), card_height(from));
+    let end_t = card_exit(-dx, -dy, card_width(to), card_height(to));
     let start = (from.x + dx * start_t, from.y + dy * start_t);
     let end = (to.x - dx * end_t, to.y - dy * end_t);
     let color = relation_color(relation.kind);
@@ -785,37 +792,13 @@ fn card_height(actor: &ActorView) -> f64 {
     f64::from(card::card_height(lines, has_details(actor)))
 }
 
-/// Influence pips and the alias, cut with an ellipsis to the card's width (as the canvas does).
-fn details_text(actor: &ActorView) -> String {
-    const SIZE: u64 = 10;
-    let max_units = (CARD_WIDTH as u64 - 48) * 1000;
-    let mut parts = Vec::new();
-    if let Some(influence) = actor.influence {
-        let filled = usize::from(influence.min(5));
-        parts.push("●".repeat(filled) + &"○".repeat(5 - filled));
-    }
-    if !actor.alias.is_empty() {
-        parts.push(actor.alias.clone());
-    }
-    let text = parts.join("  ");
-    let width = |text: &str| -> u64 {
-        text.chars()
-            .map(|ch| u64::from(card::char_width(ch)))
-            .sum::<u64>()
-            * SIZE
-    };
-    if width(&text) <= max_units {
-        return text;
-    }
-    let mut kept = String::new();
-    for ch in text.chars() {
-        let candidate = format!("{kept}{ch}{}", card::ELLIPSIS);
-        if width(&candidate) > max_units {
-            break;
-        }
-        kept.push(ch);
-    }
-    format!("{}{}", kept.trim_end(), card::ELLIPSIS)
+/// The card's width in board units: as wide as its name and details line need.
+fn card_width(actor: &ActorView) -> f64 {
+    f64::from(card::actor_card_width(
+        &actor.name,
+        actor.influence,
+        &actor.alias,
+    ))
 }
 
 fn actor_card(out: &mut String, actor: &ActorView) {
@@ -823,12 +806,14 @@ fn actor_card(out: &mut String, actor: &ActorView) {
     let (color, shape) = (style.color, style.shape);
     let layout = card::name_layout(&actor.name);
     let details = has_details(actor);
+    let details_text = card::details_line(actor.influence, &actor.alias);
+    let width = f64::from(card::card_width(&layout, &details_text));
     let height = f64::from(card::card_height(layout.lines.len(), details));
-    let (left, top) = (actor.x - CARD_WIDTH / 2.0, actor.y - height / 2.0);
+    let (left, top) = (actor.x - width / 2.0, actor.y - height / 2.0);
     // The whole name as a tooltip, also when the card shows it shortened.
     let _ = write!(
         out,
-        "<g><title>{}</title><rect x=\"{left:.1}\" y=\"{top:.1}\" width=\"{CARD_WIDTH}\" height=\"{height}\" rx=\"10\" fill=\"#ffffff\" stroke=\"{color}\" stroke-width=\"2\"/>\
+        "<g><title>{}</title><rect x=\"{left:.1}\" y=\"{top:.1}\" width=\"{width}\" height=\"{height}\" rx=\"10\" fill=\"#ffffff\" stroke=\"{color}\" stroke-width=\"2\"/>\
          <path d=\"{shape}\" transform=\"translate({:.1} {:.1})\" fill=\"{color}\"/>",
         escape(&actor.name),
         left + 20.0,
@@ -858,7 +843,7 @@ fn actor_card(out: &mut String, actor: &ActorView) {
             out,
             "<text x=\"{text_left:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#475467\">{}</text>",
             block_top + name_block + 10.0,
-            escape(&details_text(actor))
+            escape(&details_text)
         );
     }
     out.push_str("</g>");
@@ -1117,8 +1102,9 @@ mod tests {
         let mut blank = board();
         blank.meta.template = Template::Blank;
         let area = bounds(&blank);
-        assert!((area.x - (-92.0 - MARGIN)).abs() < 0.1);
-        assert!((area.width - (400.0 + CARD_WIDTH + 2.0 * MARGIN)).abs() < 0.1);
+        let (first, second) = (card_width(&blank.actors[0]), card_width(&blank.actors[1]));
+        assert!((area.x - (-first / 2.0 - MARGIN)).abs() < 0.1);
+        assert!((area.width - (400.0 + first / 2.0 + second / 2.0 + 2.0 * MARGIN)).abs() < 0.1);
     }
 
     #[test]
@@ -1184,9 +1170,64 @@ mod tests {
         let mut long_alias = actor("a", "Turku", 0.0);
         long_alias.influence = Some(3);
         long_alias.alias = "Åbo stad, Egentliga Finlands största kommun".into();
-        let text = details_text(&long_alias);
+        let text = card::details_line(long_alias.influence, &long_alias.alias);
         assert!(text.starts_with("●●●○○  Åbo"), "{text}");
         assert!(text.ends_with('…'), "{text}");
+        let mut board = board();
+        board.actors = vec![long_alias];
+        board.relations.clear();
+        let svg = svg(&board);
+        assert!(svg.contains(&format!(">{}</text>", escape(&text))), "{svg}");
+        // The alias widens the short name's card to the widest there is.
+        assert!(card_width(&board.actors[0]) > f64::from(card::CARD_MAX_WIDTH) - 6.0);
+    }
+
+    #[test]
+    fn a_short_name_gets_a_narrow_card_and_relations_meet_its_real_side() {
+        let mut board = board();
+        board.meta.template = Template::Blank;
+        let long = "Varsinais-Suomen elinkeino-, liikenne- ja ympäristökeskus";
+        board.actors = vec![actor("a", long, 0.0), actor("b", "Turku", 600.0)];
+        board.relations[0].label.clear();
+        board.relations[0].direction = Direction::None;
+        let svg = svg(&board);
+        let narrow = card_width(&board.actors[1]);
+        let wide = card_width(&board.actors[0]);
+        assert!(narrow < 100.0 && wide > 176.0, "{narrow} {wide}");
+        assert!(
+            svg.contains(&format!(
+                "<rect x=\"{:.1}\" y=\"-22.0\" width=\"{narrow}\" height=\"44\"",
+                600.0 - narrow / 2.0
+            )),
+            "Turku's card is {narrow} wide: {svg}"
+        );
+        // The line runs along y = 0 from the wide card's right side to the narrow card's left side.
+        assert!(
+            svg.contains(&format!("x1=\"{:.1}\"", wide / 2.0 + 4.0)),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(&format!("x2=\"{:.1}\"", 600.0 - narrow / 2.0 - 4.0)),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn ring_names_run_along_the_top_left_edge_clear_of_the_middle() {
+        let mut board = board();
+        board.meta.template = Template::Rings;
+        board.meta.locale = Some(Locale::Fi);
+        let svg = svg(&board);
+        let (x, y, _) = arc_label_at(RING_RADII[0], RING_LABEL_ANGLE);
+        assert!(
+            svg.contains(&format!(
+                "x=\"{x:.1}\" y=\"{y:.1}\" dy=\"0.35em\" transform=\"rotate(-45.0 {x:.1} {y:.1})\""
+            )),
+            "{svg}"
+        );
+        assert!(svg.contains(">Ydin</text>"));
+        // Nothing is written where the first card in the core usually goes, above its middle.
+        assert!(!svg.contains("x=\"0.0\" y=\"-270.0\""));
     }
 
     #[test]

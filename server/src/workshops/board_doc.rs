@@ -418,7 +418,11 @@ pub fn import_actors(
     let right_edge = board
         .actors
         .iter()
-        .map(|actor| actor.x + 92.0)
+        .map(|actor| {
+            let width =
+                kartta_protocol::card::actor_card_width(&actor.name, actor.influence, &actor.alias);
+            actor.x + f64::from(width) / 2.0
+        })
         .chain(board.notes.iter().map(|note| note.x + note.width))
         .fold(f64::NEG_INFINITY, f64::max);
     let top = board

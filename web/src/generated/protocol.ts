@@ -63,6 +63,9 @@ export const TEMPLATE_GEOMETRY = {
   ringRadii: [300, 620, 960],
   sectorRadius: 1000,
   sectorStartAngle: -1.5707963267948966,
+  ringLabelAngle: -2.356194490192345,
+  labelInset: 30,
+  labelSize: 32,
 } as const;
 
 /** Colour and shape of each actor kind (protocol/src/style.rs). */
@@ -479,7 +482,9 @@ export const DEFAULT_LIMITS = {
 } as const;
 
 export const CARD = {
-  width: 184,
+  maxWidth: 184,
+  minWidth: 96,
+  textRightPadding: 12,
   minHeight: 44,
   nameLeft: 36,
   nameMaxWidth: 142,
@@ -488,6 +493,9 @@ export const CARD = {
   nameLineHeight: 14,
   nameMaxLines: 3,
   detailsLineHeight: 13,
+  detailsSize: 10,
+  detailsMaxWidth: 136,
+  influencePips: 5,
   padding: 16,
   defaultCharWidth: 1000,
   ellipsis: '…',

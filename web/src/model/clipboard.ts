@@ -9,7 +9,7 @@ import {
 } from '../generated/protocol';
 import type { ActorKind } from '../generated/protocol';
 import type { Actor, Note, Relation, Stroke } from './types';
-import { ACTOR_WIDTH } from './types';
+import { ACTOR_MAX_WIDTH } from './types';
 import type { BoardModel } from './board';
 import { actorRect, noteRect, strokeBounds } from '../tools/hit';
 import type { Rect } from '../render/viewport';
@@ -234,7 +234,7 @@ export function payloadBounds(payload: ClipboardPayload): Rect | null {
 
 function payloadRects(payload: ClipboardPayload, dx: number, dy: number): Rect[] {
   return [
-    ...payload.actors.map((a) => actorRect({ ...a, sources: [] }, dx, dy)),
+    ...payload.actors.map((a) => actorRect(a, dx, dy)),
     ...payload.notes.map((n) => noteRect(n, dx, dy)),
   ];
 }
@@ -299,7 +299,7 @@ const TEXT_ROWS = 10;
 /** Actors named by pasted lines of text, of the kind chosen in the palette; a paste places them like copied cards. */
 export function textPayload(names: readonly string[], kind: ActorKind): ClipboardPayload {
   const actors = names.map((name, i) => ({
-    id: `line-${i}`, name, kind, x: Math.floor(i / TEXT_ROWS) * (ACTOR_WIDTH + 24), y: (i % TEXT_ROWS) * 72,
+    id: `line-${i}`, name, kind, x: Math.floor(i / TEXT_ROWS) * (ACTOR_MAX_WIDTH + 24), y: (i % TEXT_ROWS) * 72,
     description: '', tags: [], alias: '', influence: null, stance: null, isPerson: false,
   }));
   return { format: CLIPBOARD_FORMAT, version: CLIPBOARD_VERSION, actors, relations: [], notes: [], strokes: [] };

@@ -79,10 +79,11 @@ export interface Meta {
 export type ElementType = 'actor' | 'relation' | 'note' | 'stroke';
 
 /**
- * Geometry shared by the renderer and hit testing, in board units (from protocol). A card with a
- * long name is taller than `ACTOR_HEIGHT`: `actorCardHeight` in render/card.ts says how tall.
+ * Geometry shared by the renderer and hit testing, in board units (from protocol). Each card is as
+ * wide as its name needs, up to `ACTOR_MAX_WIDTH` (`actorCardWidth` in render/card.ts says how
+ * wide), and a card with a long name is taller than `ACTOR_HEIGHT` (`actorCardHeight`).
  */
-export const ACTOR_WIDTH = CARD.width;
+export const ACTOR_MAX_WIDTH = CARD.maxWidth;
 export const ACTOR_HEIGHT = CARD.minHeight;
 export const NOTE_COLORS = ['#fff3b0', '#d7f0dd', '#d8e8fb', '#f9dbe4', '#ece3f7'] as const;
 export const INK_COLORS = ['#1f2933', '#c2410c', '#1d4ed8', '#15803d', '#7e22ce'] as const;

@@ -1,4 +1,4 @@
-// The layout of an actor card's name, the same as the server's (protocol/src/card.rs): lines, size and card height.
+// The layout of an actor card, the same as the server's (protocol/src/card.rs): its name's lines and size, its details line, its width and height.
 //
 // Both renderers break a name with the generated width table (thousandths of an em, so the
 // arithmetic is exact), which keeps exports and thumbnails looking like the canvas; the shared
@@ -84,6 +84,40 @@ export function nameLayout(name: string): NameLayout {
   return { lines, fontSize, shortened: false };
 }
 
+/** The width of `text` at `fontSize` in thousandths of a board unit, as the layout counts. */
+function textUnits(text: string, fontSize: number): number {
+  let units = 0;
+  for (const ch of text) units += charWidth(ch);
+  return units * fontSize;
+}
+
+/** The line under a card's name: influence pips, then the alias, shortened to the widest card's room; '' when neither. */
+export function detailsLine(influence: number | null, alias: string): string {
+  const parts: string[] = [];
+  if (influence !== null) {
+    const filled = Math.min(Math.max(Math.round(influence), 0), CARD.influencePips);
+    parts.push('●'.repeat(filled) + '○'.repeat(CARD.influencePips - filled));
+  }
+  const words = alias.split(WHITESPACE).filter(Boolean).join(' ');
+  if (words) parts.push(words);
+  const text = parts.join('  ');
+  const room = CARD.detailsMaxWidth * 1000;
+  if (textUnits(text, CARD.detailsSize) <= room) return text;
+  const chars = Array.from(text);
+  const withEllipsis = (keep: number) => [...trimEnd(chars.slice(0, keep)), CARD.ellipsis].join('');
+  let keep = 0;
+  while (keep < chars.length && textUnits(withEllipsis(keep + 1), CARD.detailsSize) <= room) keep++;
+  return withEllipsis(keep);
+}
+
+/** A card's width: the kind's shape and the widest of its name's lines and details line, with padding, from 96 to 184. */
+export function cardWidth(layout: NameLayout, details: string): number {
+  let widest = textUnits(details, CARD.detailsSize);
+  for (const line of layout.lines) widest = Math.max(widest, textUnits(line, layout.fontSize));
+  const width = CARD.nameLeft + CARD.textRightPadding + Math.ceil(widest / 1000);
+  return Math.min(Math.max(width, CARD.minWidth), CARD.maxWidth);
+}
+
 /** A card's height for `nameLines` lines of name (an empty name counts as one) and an optional details line. */
 export function cardHeight(nameLines: number, detailsLine: boolean): number {
   const lines = Math.min(Math.max(nameLines, 1), CARD.nameMaxLines);
@@ -114,6 +148,21 @@ export function actorCardHeight(actor: Pick<Actor, 'name' | 'influence' | 'alias
   return cardHeight(cachedNameLayout(actor.name).lines.length, hasDetails(actor));
 }
 
+// Like the layouts, widths are asked for at every pointer move and change only with the text.
+const widths = new Map<string, number>();
+
+/** The actor's card width in board units, as drawn: the card is centred on the actor's position, so it grows to both sides. */
+export function actorCardWidth(actor: Pick<Actor, 'name' | 'influence' | 'alias'>): number {
+  const key = `${actor.influence}\u0000${actor.alias}\u0000${actor.name}`;
+  let width = widths.get(key);
+  if (width === undefined) {
+    if (widths.size > 20000) widths.clear();
+    width = cardWidth(cachedNameLayout(actor.name), detailsLine(actor.influence, actor.alias));
+    widths.set(key, width);
+  }
+  return width;
+}
+
 /** Zoomed out, a card's name is drawn on one line at this size on screen (px), the name shortened to fit. */
 export const FAR_NAME_SCREEN_PX = 11;
 /** Smaller than this on screen (px), letters cannot be read: the name is then not drawn. */
@@ -132,7 +181,9 @@ export interface FarNameLayout {
 /**
  * How a card `cardHeight` tall shows its name at `zoom` when its three-line layout would be too
  * small to read: one line at a legible size on screen (no taller than the card), shortened with an
- * ellipsis to the card's width; null when the card cannot hold a few letters at a legible size.
+ * ellipsis to the widest card's room; null when the card cannot hold a few letters at a legible size.
+ * A narrow card's far name may run past its right side (drawn with a halo): its card was sized for
+ * the name at 14 units, and at a legible size far out a short name like "Kela" would otherwise never fit.
  */
 export function farNameLayout(name: string, zoom: number, cardHeight: number): FarNameLayout | null {
   if (!(zoom > 0)) return null;

@@ -1,21 +1,23 @@
 // Builders for one board element's SVG: actor cards, relation lines, notes and ink strokes.
 import { getStroke } from 'perfect-freehand';
 import type { Actor, Note, Relation, Stroke } from '../model/types';
-import { ACTOR_WIDTH } from '../model/types';
 import { CARD } from '../generated/protocol';
-import { cachedNameLayout, cardHeight, hasDetails } from './card';
+import { cachedNameLayout, cardHeight, cardWidth, detailsLine, hasDetails } from './card';
 import { ACTOR_STYLE, RELATION_COLOR, STATUS_DASH, STRENGTH_WIDTH } from './style';
 import { svg, truncate, wrapText } from './svg';
-import { textWidth, truncateToWidth } from './measure';
+import { textWidth } from './measure';
 import { cardExit } from '../tools/hit';
 
 export { cardExit };
 
+/** A card's centre and size, where a relation's line meets it. */
+export interface CardBox { x: number; y: number; w: number; h: number }
+
 export function actorNode(actor: Actor, dx: number, dy: number, extraClass: string): SVGGElement {
   const style = ACTOR_STYLE[actor.kind];
-  const w = ACTOR_WIDTH;
   const layout = cachedNameLayout(actor.name);
-  const sub = actorSubline(actor);
+  const sub = detailsLine(actor.influence, actor.alias);
+  const w = cardWidth(layout, sub);
   const h = cardHeight(layout.lines.length, hasDetails(actor));
   const g = svg('g', { class: `k-actor ${extraClass}`, transform: `translate(${actor.x + dx} ${actor.y + dy})` });
   g.append(
@@ -29,11 +31,12 @@ export function actorNode(actor: Actor, dx: number, dy: number, extraClass: stri
   const nameBlock = lines.length * CARD.nameLineHeight;
   const top = -(nameBlock + (sub ? CARD.detailsLineHeight : 0)) / 2;
   const x = -w / 2 + CARD.nameLeft;
+  // A name's lines fit the card by the layout's measure; a wider local font is squeezed rather than overflowing it.
+  const room = w >= CARD.maxWidth ? CARD.nameMaxWidth : w - CARD.nameLeft - CARD.textRightPadding;
   const name = svg('text', { class: `k-actor-name${layout.fontSize !== CARD.nameSizeOneLine ? ' k-actor-name-2' : ''}`, x });
   lines.forEach((line, i) => {
     const tspan = svg('tspan', { x, y: top + i * CARD.nameLineHeight + layout.fontSize - 2 }, [line]);
-    // The layout measures with the server's font; a wider local font is squeezed rather than overflowing the card.
-    if (textWidth(line, layout.fontSize, 600) > CARD.nameMaxWidth) tspan.setAttribute('textLength', String(CARD.nameMaxWidth));
+    if (textWidth(line, layout.fontSize, 600) > room) tspan.setAttribute('textLength', String(room));
     name.append(tspan);
   });
   g.append(name);
@@ -55,20 +58,11 @@ export function actorNode(actor: Actor, dx: number, dy: number, extraClass: stri
   return g;
 }
 
-/** Influence as filled pips and a person marker, on the card's second line. */
-function actorSubline(actor: Actor): string {
-  const parts: string[] = [];
-  if (actor.influence !== null) parts.push('●'.repeat(actor.influence) + '○'.repeat(5 - actor.influence));
-  if (actor.alias) parts.push(actor.alias);
-  return truncateToWidth(parts.join('  '), ACTOR_WIDTH - 48, 10, 400);
-}
-
-
-/** A relation between two cards centred at `a` and `b`, `h` tall: the line starts and ends at their edges. */
-export function relationNode(relation: Relation, a: { x: number; y: number; h: number }, b: { x: number; y: number; h: number }, label: string, extraClass: string): SVGGElement {
+/** A relation between two cards centred at `a` and `b`, `w` × `h`: the line starts and ends at their edges. */
+export function relationNode(relation: Relation, a: CardBox, b: CardBox, label: string, extraClass: string): SVGGElement {
   const g = svg('g', { class: `k-relation ${extraClass}` });
-  const start = cardExit(a.x, a.y, b.x, b.y, a.h);
-  const end = cardExit(b.x, b.y, a.x, a.y, b.h);
+  const start = cardExit(a.x, a.y, b.x, b.y, a.w, a.h);
+  const end = cardExit(b.x, b.y, a.x, a.y, b.w, b.h);
   if (!start || !end) return g;
   const color = RELATION_COLOR[relation.kind];
   const width = STRENGTH_WIDTH[relation.strength];

@@ -1,7 +1,7 @@
 // Network figures drawn on the map: a halo sized by broker score behind an actor, and marks in
 // front of it for the top brokers and for actors with no relations.
 import type { Actor } from '../model/types';
-import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import { actorRect } from '../tools/hit';
 import type { ActorFigures } from '../figures/compute';
 import { svg } from './svg';
 import { textWidth } from './measure';
@@ -30,20 +30,20 @@ export function haloNode(actor: Actor, figures: ActorFigures, dx: number, dy: nu
 /** A dashed outline and a "no relations" tag for an isolated actor; a "broker #n" tag for a top broker. */
 export function figureMarksNode(actor: Actor, figures: ActorFigures, brokerRank: number | undefined, labels: { broker: string; noRelations: string }, dx: number, dy: number): SVGGElement {
   const x = actor.x + dx;
-  const y = actor.y + dy;
   const g = svg('g', { class: 'k-figure-marks' });
+  const card = actorRect(actor, dx, dy);
   if (figures.isolated) {
     g.classList.add('k-figure-isolated');
     g.append(svg('rect', {
-      x: x - ACTOR_WIDTH / 2 - 7, y: y - ACTOR_HEIGHT / 2 - 7, width: ACTOR_WIDTH + 14, height: ACTOR_HEIGHT + 14, rx: 14,
+      x: card.x - 7, y: card.y - 7, width: card.w + 14, height: card.h + 14, rx: 14,
       fill: 'none', stroke: '#475467', 'stroke-width': 2.5, 'stroke-dasharray': '8 6',
     }));
-    g.append(tag(labels.noRelations, x, y + ACTOR_HEIGHT / 2 + 22, '#475467'));
+    g.append(tag(labels.noRelations, x, card.y + card.h + 22, '#475467'));
   }
   if (brokerRank !== undefined) {
     g.classList.add('k-figure-broker');
     g.setAttribute('data-rank', String(brokerRank));
-    g.append(tag(labels.broker.replace('{rank}', String(brokerRank)), x, y - ACTOR_HEIGHT / 2 - 16, '#7c2d12'));
+    g.append(tag(labels.broker.replace('{rank}', String(brokerRank)), x, card.y - 16, '#7c2d12'));
   }
   return g;
 }

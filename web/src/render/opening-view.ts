@@ -8,13 +8,25 @@ import { clamp, intersects, unionRect } from './viewport';
 
 /** Below this screen width the device is taken for a phone, whose screen is sharper and held closer. */
 export const PHONE_MAX_WIDTH = 600;
-/** The least zoom a board opens at: card names (14 px) are then still about 8.5 px on a phone, 10.5 px on a laptop. */
-export const OPENING_ZOOM_PHONE = 0.6;
+/**
+ * The least zoom a board opens at. On a phone names are then 11.9 px on screen (a wrapped name's 12
+ * units 10.2 px): at 60 % they were 8 px, readable only with effort on a small screen held in the
+ * hand; a phone user pans and pinches anyway, so the opening view shows fewer cards, legibly.
+ * On a laptop names are 10.5 px (wrapped 9 px), and far more of the map is in view.
+ */
+export const OPENING_ZOOM_PHONE = 0.85;
 export const OPENING_ZOOM_WIDE = 0.75;
 /** Opening never magnifies: a small map is shown at 100 %, as it was drawn. */
 export const OPENING_ZOOM_MAX = 1;
 /** Room kept free around the content (screen pixels), for the tool rail and the zoom buttons. */
 export const OPENING_PADDING_PX = 32;
+/**
+ * When the content is larger than the screen, no card may be cut by the screen's edge at opening
+ * (half a card reads as a mistake): each is either whole, this far inside the edge, or off screen.
+ */
+export const OPENING_EDGE_MARGIN_PX = 8;
+/** How many of the nearest shifts per axis are tried to leave no card cut. */
+const UNCUT_CANDIDATES = 40;
 
 export interface OpeningView {
   zoom: number;
@@ -46,8 +58,77 @@ export function openingView(elements: readonly Rect[], width: number, height: nu
   if (zoom > fitted) {
     const shown = { x: centre.x - width / 2 / zoom, y: centre.y - height / 2 / zoom, w: width / zoom, h: height / zoom };
     if (!elements.some((rect) => intersects(rect, shown))) centre = centreOf(nearest(elements, centre));
+    centre = uncutCentre(elements, centre, zoom, width, height);
   }
   return { zoom, centre };
+}
+
+/** The board area a `width` × `height` screen shows around `centre` at `zoom`. */
+function shownArea(centre: Point, zoom: number, width: number, height: number): Rect {
+  return { x: centre.x - width / 2 / zoom, y: centre.y - height / 2 / zoom, w: width / zoom, h: height / zoom };
+}
+
+/** How many elements the screen cuts: partly shown, not whole inside the margin. */
+function cutCount(elements: readonly Rect[], area: Rect, margin: number): number {
+  const inner = { x: area.x + margin, y: area.y + margin, w: area.w - 2 * margin, h: area.h - 2 * margin };
+  let cut = 0;
+  for (const r of elements) {
+    const whole = r.x >= inner.x && r.y >= inner.y && r.x + r.w <= inner.x + inner.w && r.y + r.h <= inner.y + inner.h;
+    if (!whole && intersects(r, area)) cut++;
+  }
+  return cut;
+}
+
+/**
+ * Shifts along one axis (board units) that take an element's edge just inside or just beyond the
+ * screen's edges, nearest first, no further than half the screen (the content's middle stays in view).
+ */
+function shiftsOf(elements: readonly Rect[], start: (r: Rect) => number, size: (r: Rect) => number, centre: number, half: number, margin: number): number[] {
+  const limit = half;
+  const shifts = new Set<number>([0]);
+  for (const r of elements) {
+    const lo = start(r);
+    const hi = lo + size(r);
+    // The screen's low edge just before the element (whole inside) or just after it (off screen);
+    // the high edge likewise.
+    for (const edgeAt of [lo - margin + half, hi + 1 + half, hi + margin - half, lo - 1 - half]) {
+      const shift = Math.round(edgeAt - centre);
+      if (Math.abs(shift) <= limit) shifts.add(shift);
+    }
+  }
+  return [...shifts].sort((a, b) => Math.abs(a) - Math.abs(b) || a - b).slice(0, UNCUT_CANDIDATES);
+}
+
+/**
+ * The centre nearest `centre` at which the screen cuts no card in two (or cuts the fewest):
+ * shifted along each axis by at most half the screen, so the middle of the content stays in view.
+ */
+function uncutCentre(elements: readonly Rect[], centre: Point, zoom: number, width: number, height: number): Point {
+  const margin = OPENING_EDGE_MARGIN_PX / zoom;
+  const halfW = width / 2 / zoom;
+  const halfH = height / 2 / zoom;
+  const xs = shiftsOf(elements, (r) => r.x, (r) => r.w, centre.x, halfW, margin);
+  const ys = shiftsOf(elements, (r) => r.y, (r) => r.h, centre.y, halfH, margin);
+  let best = centre;
+  let bestCut = Infinity;
+  let bestDistance = Infinity;
+  for (const dx of xs) {
+    for (const dy of ys) {
+      const distance = Math.abs(dx) / halfW + Math.abs(dy) / halfH;
+      if (bestCut === 0 && distance >= bestDistance) continue;
+      const candidate = { x: centre.x + dx, y: centre.y + dy };
+      const area = shownArea(candidate, zoom, width, height);
+      // A shift that leaves nothing on screen is no opening view.
+      if (!elements.some((r) => intersects(r, area))) continue;
+      const cut = cutCount(elements, area, margin);
+      if (cut < bestCut || (cut === bestCut && distance < bestDistance)) {
+        best = candidate;
+        bestCut = cut;
+        bestDistance = distance;
+      }
+    }
+  }
+  return best;
 }
 
 function centreOf(rect: Rect): Point {

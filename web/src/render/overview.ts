@@ -9,7 +9,7 @@ import { strokeNode } from './elements';
 import { svg } from './svg';
 
 /**
- * Below this zoom a card (184 board units wide) is under 37 screen pixels: too narrow for a name a
+ * Below this zoom a card (96 to 184 board units wide) is under 20 to 37 screen pixels: too narrow for a name a
  * person could read, so a box in its kind's colour says as much as the full card, at a fraction of
  * the cost. Two fitted 500-actor maps sit near 0.1.
  */

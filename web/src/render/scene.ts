@@ -10,9 +10,8 @@ import { actorRect, connectHandle, noteRect, relationEnds, strokeBounds, HANDLE_
 import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode, supportBadgeNode } from './elements';
 import { relationSupportBadge, supportBadge } from '../model/support';
-import { ACTOR_WIDTH } from '../model/types';
 import { CARD } from '../generated/protocol';
-import { actorCardHeight, farNameLayout } from './card';
+import { actorCardHeight, actorCardWidth, farNameLayout } from './card';
 import { templateNodes } from './template';
 import { SCENE_CSS, SCENE_DARK_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
@@ -46,7 +45,7 @@ export const COMPARE_CHANGED = '#b45309';
 /** What was removed since a snapshot, drawn faintly where it was ("since last time"). */
 export interface Ghosts {
   actors: Actor[];
-  relations: { from: { x: number; y: number; h: number }; to: { x: number; y: number; h: number } }[];
+  relations: { from: { x: number; y: number; w: number; h: number }; to: { x: number; y: number; w: number; h: number } }[];
 }
 
 /** Live drag offsets by element id. */
@@ -404,7 +403,7 @@ export class SceneRenderer {
     const sig = `${actor.x + dx},${actor.y + dy},${actor.kind},${actor.name},${actor.alias},${actor.influence},${actor.stance},${cls},${support}`;
     this.actors.put(seen, actor.id, sig, actorRect(actor, dx, dy), () => {
       const node = actorNode(actor, dx, dy, cls);
-      if (support) node.append(supportBadgeNode(support, -ACTOR_WIDTH / 2 + 4, -actorCardHeight(actor) / 2));
+      if (support) node.append(supportBadgeNode(support, -actorCardWidth(actor) / 2 + 4, -actorCardHeight(actor) / 2));
       return node;
     });
   }
@@ -428,9 +427,14 @@ export class SceneRenderer {
     const x = actor.x + (off?.dx ?? 0);
     const y = actor.y + (off?.dy ?? 0);
     const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
-    this.farNames.put(seen, actor.id, `${x},${y},${layout.line},${layout.fontSize},${cls}`, actorRect(actor, off?.dx, off?.dy), () => {
+    // The line starts where the card's name does, so it moves when the card's width changes (an alias added).
+    const left = x - actorCardWidth(actor) / 2 + CARD.nameLeft;
+    // A narrow card's far name may run past its right side, up to a widest card's name room.
+    const card = actorRect(actor, off?.dx, off?.dy);
+    const bounds = { ...card, w: Math.max(card.w, CARD.nameLeft + CARD.nameMaxWidth) };
+    this.farNames.put(seen, actor.id, `${left},${y},${layout.line},${layout.fontSize},${cls}`, bounds, () => {
       // Where the card's name starts, centred on the card's middle line.
-      const text = svg('text', { class: cls, x: x - ACTOR_WIDTH / 2 + CARD.nameLeft, y, 'font-size': layout.fontSize, 'dominant-baseline': 'central' });
+      const text = svg('text', { class: cls, x: left, y, 'font-size': layout.fontSize, 'dominant-baseline': 'central' });
       text.textContent = layout.line;
       return text;
     });
@@ -481,10 +485,10 @@ export class SceneRenderer {
     const cls = modeA === 'dim' || modeB === 'dim' ? 'k-dim' : '';
     const oa = offsets.get(a.id);
     const ob = offsets.get(b.id);
-    const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0), h: actorCardHeight(a) };
-    const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0), h: actorCardHeight(b) };
+    const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0), w: actorCardWidth(a), h: actorCardHeight(a) };
+    const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0), w: actorCardWidth(b), h: actorCardHeight(b) };
     const support = relationSupportBadge(relation, model.actors, model.meta);
-    const sig = `${pa.x},${pa.y},${pa.h},${pb.x},${pb.y},${pb.h},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls},${support}`;
+    const sig = `${pa.x},${pa.y},${pa.w},${pa.h},${pb.x},${pb.y},${pb.w},${pb.h},${relation.kind},${relation.label},${relation.direction},${relation.strength},${relation.status},${cls},${support}`;
     const bounds = { x: Math.min(pa.x, pb.x) - 100, y: Math.min(pa.y, pb.y) - 40, w: Math.abs(pa.x - pb.x) + 200, h: Math.abs(pa.y - pb.y) + 80 };
     this.relations.put(seen, relation.id, sig, bounds, () => {
       const node = relationNode(relation, pa, pb, relation.label, cls);
@@ -522,8 +526,8 @@ export class SceneRenderer {
         const ob = offsets.get(b.id);
         const pa = { x: a.x + (oa?.dx ?? 0), y: a.y + (oa?.dy ?? 0) };
         const pb = { x: b.x + (ob?.dx ?? 0), y: b.y + (ob?.dy ?? 0) };
-        const start = cardExit(pa.x, pa.y, pb.x, pb.y, actorCardHeight(a));
-        const end = cardExit(pb.x, pb.y, pa.x, pa.y, actorCardHeight(b));
+        const start = cardExit(pa.x, pa.y, pb.x, pb.y, actorCardWidth(a), actorCardHeight(a));
+        const end = cardExit(pb.x, pb.y, pa.x, pa.y, actorCardWidth(b), actorCardHeight(b));
         if (!start || !end) return;
         nodes.push(svg('path', {
           d: `M${start.x} ${start.y}L${end.x} ${end.y}`,
@@ -550,8 +554,8 @@ export class SceneRenderer {
       }
     }
     for (const line of this.ghosts?.relations ?? []) {
-      const start = cardExit(line.from.x, line.from.y, line.to.x, line.to.y, line.from.h);
-      const end = cardExit(line.to.x, line.to.y, line.from.x, line.from.y, line.to.h);
+      const start = cardExit(line.from.x, line.from.y, line.to.x, line.to.y, line.from.w, line.from.h);
+      const end = cardExit(line.to.x, line.to.y, line.from.x, line.from.y, line.to.w, line.to.h);
       if (start && end) nodes.push(svg('path', { class: 'k-gone-line', d: `M${start.x} ${start.y}L${end.x} ${end.y}`, stroke: COMPARE_REMOVED }));
     }
     for (const actor of this.ghosts?.actors ?? []) {

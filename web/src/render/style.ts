@@ -1,5 +1,5 @@
 // Visual vocabulary of the map: kind colours and shapes, relation strokes, and the CSS embedded in every SVG.
-import { CARD, RELATION_COLOR, RELATION_COLOR_DARK, RELATION_KIND_CODES } from '../generated/protocol';
+import { CARD, RELATION_COLOR, RELATION_COLOR_DARK, RELATION_KIND_CODES, TEMPLATE_GEOMETRY } from '../generated/protocol';
 
 // Kind colours and shapes, relation colours, widths and dashes are defined once in the protocol
 // crate (protocol/src/style.rs) and shared with the server's exports and thumbnails.
@@ -14,7 +14,7 @@ export const SCENE_CSS = `
 .k-actor-name { font-size: ${CARD.nameSizeOneLine}px; font-weight: 600; fill: #1f2933; }
 .k-actor-name-2 { font-size: ${CARD.nameSizeWrapped}px; }
 .k-actor-sub { font-size: 10px; fill: #475467; }
-.k-far-name { font-weight: 600; fill: #1f2933; }
+.k-far-name { font-weight: 600; fill: #1f2933; paint-order: stroke; stroke: #ffffff; stroke-width: 0.22em; stroke-linejoin: round; }
 .k-actor.k-dim, .k-relation.k-dim, .k-far-name.k-dim { opacity: 0.22; }
 .k-erasing { opacity: 0.25; }
 .k-gone > :not(.k-gone-outline):not(g) { opacity: 0.45; }
@@ -30,6 +30,9 @@ export const SCENE_CSS = `
 .k-template-label { font-size: 40px; font-weight: 600; fill: #64748b; letter-spacing: 0.02em; }
 .k-template-fill-a { fill: #f8fafc; }
 .k-template-fill-b { fill: #f1f5f9; }
+.k-template-arc-label { font-size: ${TEMPLATE_GEOMETRY.labelSize}px; letter-spacing: 0.04em; paint-order: stroke; stroke-width: 6px; stroke-linejoin: round; }
+.k-template-halo-a { stroke: #f8fafc; }
+.k-template-halo-b { stroke: #f1f5f9; }
 `;
 
 /**
@@ -57,6 +60,8 @@ export const SCENE_DARK_CSS = `
   .k-template-label { fill: #9fb0c3; }
   .k-template-fill-a { fill: #18212c; }
   .k-template-fill-b { fill: #1c2633; }
+  .k-template-halo-a { stroke: #18212c; }
+  .k-template-halo-b { stroke: #1c2633; }
   .k-scene pattern circle { fill: #334155; }
   .k-relation-label { fill: #e6edf3; stroke: #111923; }
 ${Object.entries(DARK_TWINS).map(([light, dark]) => `  .k-relation [stroke="${light}"], .k-stroke[stroke="${light}"] { stroke: ${dark}; }

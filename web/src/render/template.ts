@@ -24,14 +24,34 @@ function label(text: string, x: number, y: number): SVGTextElement {
   return el;
 }
 
+/**
+ * A ring's or sector's name along its outer edge (protocol's `arc_label`): smaller than the
+ * triangle's corner names and behind a halo of the area's own fill, so it reads over the line.
+ */
+function arcLabel(text: string, radius: number, angle: number, fill: 'a' | 'b'): SVGTextElement {
+  const at = radius - TEMPLATE_GEOMETRY.labelInset;
+  let degrees = (angle * 180) / Math.PI + 90;
+  while (degrees > 90) degrees -= 180;
+  while (degrees <= -90) degrees += 180;
+  const x = at * Math.cos(angle);
+  const y = at * Math.sin(angle);
+  const el = svg('text', {
+    class: `k-template-label k-template-arc-label k-template-halo-${fill}`, x, y, dy: '0.35em', 'text-anchor': 'middle',
+    transform: `rotate(${degrees} ${x} ${y})`,
+  });
+  el.textContent = text;
+  return el;
+}
+
 function rings(t: (key: MessageKey) => string): SVGElement[] {
   const out: SVGElement[] = [];
   [...RING_RADII].reverse().forEach((r, i) => {
     out.push(svg('circle', { class: `k-template-line ${i % 2 ? 'k-template-fill-a' : 'k-template-fill-b'}`, r, cx: 0, cy: 0 }));
   });
+  // Drawn outermost first, the innermost ring's fill is the reverse order's last: see the circles above.
   RING_CODES.forEach((ring, i) => {
-    const inner = i === 0 ? 0 : RING_RADII[i - 1]!;
-    out.push(label(t(`ring.${ring}`), 0, -(inner + RING_RADII[i]!) / 2 + (i === 0 ? -120 : 10)));
+    const fill = (RING_RADII.length - 1 - i) % 2 ? 'a' : 'b';
+    out.push(arcLabel(t(`ring.${ring}`), RING_RADII[i]!, TEMPLATE_GEOMETRY.ringLabelAngle, fill));
   });
   return out;
 }
@@ -45,8 +65,7 @@ function sectors(t: (key: MessageKey) => string): SVGElement[] {
     const r = SECTOR_RADIUS;
     const d = `M0 0L${r * Math.cos(a0)} ${r * Math.sin(a0)}A${r} ${r} 0 0 1 ${r * Math.cos(a1)} ${r * Math.sin(a1)}Z`;
     out.push(svg('path', { class: `k-template-line ${i % 2 ? 'k-template-fill-a' : 'k-template-fill-b'}`, d }));
-    const mid = (a0 + a1) / 2;
-    out.push(label(t(`sector.${sector}`), 0.78 * r * Math.cos(mid), 0.78 * r * Math.sin(mid)));
+    out.push(arcLabel(t(`sector.${sector}`), r, (a0 + a1) / 2, i % 2 ? 'a' : 'b'));
   });
   return out;
 }

@@ -1,7 +1,8 @@
 // Dot-vote badges on actor cards: this device's own dots before the reveal (blue), everyone's
 // totals after (a red disc whose area grows with the count, so the favourites stand out).
 import type { Actor } from '../model/types';
-import { ACTOR_HEIGHT, ACTOR_WIDTH } from '../model/types';
+import { ACTOR_HEIGHT } from '../model/types';
+import { actorCardWidth } from './card';
 import { svg } from './svg';
 
 /** The totals' disc: a single dot's radius, and where growth stops so a winner cannot cover its card. */
@@ -18,7 +19,7 @@ export function voteBadgeRadius(count: number, revealed: boolean): number {
 
 /** The badge sits on the card's top-right corner, where names and kind icons never are. */
 export function voteBadgeCenter(actor: Actor, dx: number, dy: number): { x: number; y: number } {
-  return { x: actor.x + dx + ACTOR_WIDTH / 2 - 4, y: actor.y + dy - ACTOR_HEIGHT / 2 + 4 };
+  return { x: actor.x + dx + actorCardWidth(actor) / 2 - 4, y: actor.y + dy - ACTOR_HEIGHT / 2 + 4 };
 }
 
 export function voteBadgeNode(actor: Actor, count: number, revealed: boolean, mineLabel: string, dx: number, dy: number): SVGGElement {

@@ -1,7 +1,6 @@
 // Hit testing in board coordinates, without the DOM, so tools can be tested headless.
 import type { BoardModel } from '../model/board';
-import { ACTOR_WIDTH } from '../model/types';
-import { actorCardHeight } from '../render/card';
+import { actorCardHeight, actorCardWidth } from '../render/card';
 import type { Actor, Note, Stroke } from '../model/types';
 import type { Rect } from '../render/viewport';
 import { intersects } from '../render/viewport';
@@ -9,10 +8,11 @@ import type { ActorKind } from '../generated/protocol';
 
 export type Hit = { type: 'actor' | 'relation' | 'note' | 'stroke'; id: string };
 
-/** The card as drawn: as tall as its name's lines need. */
-export function actorRect(actor: Actor, dx = 0, dy = 0): Rect {
+/** The card as drawn: as wide and as tall as its name needs, centred on the actor's position. */
+export function actorRect(actor: Pick<Actor, 'x' | 'y' | 'name' | 'influence' | 'alias'>, dx = 0, dy = 0): Rect {
+  const w = actorCardWidth(actor);
   const h = actorCardHeight(actor);
-  return { x: actor.x + dx - ACTOR_WIDTH / 2, y: actor.y + dy - h / 2, w: ACTOR_WIDTH, h };
+  return { x: actor.x + dx - w / 2, y: actor.y + dy - h / 2, w, h };
 }
 
 export function noteRect(note: Note, dx = 0, dy = 0): Rect {
@@ -125,17 +125,17 @@ export function boardBounds(model: BoardModel): Rect | null {
 
 /** The connect handle on the right edge of a selected actor: dragging it draws a relation. */
 export function connectHandle(actor: Actor, dx = 0, dy = 0): { x: number; y: number } {
-  return { x: actor.x + dx + ACTOR_WIDTH / 2, y: actor.y + dy };
+  return { x: actor.x + dx + actorCardWidth(actor) / 2, y: actor.y + dy };
 }
 
 /** Radius of the connect handle, in screen pixels (generous for fingers). */
 export const HANDLE_RADIUS_PX = 11;
 
-/** Where a line from the centre of one card (`height` tall) towards (tx, ty) leaves the card, with a small gap. */
-export function cardExit(cx: number, cy: number, tx: number, ty: number, height: number): { x: number; y: number } | null {
+/** Where a line from the centre of one card (`width` × `height`) towards (tx, ty) leaves the card, with a small gap. */
+export function cardExit(cx: number, cy: number, tx: number, ty: number, width: number, height: number): { x: number; y: number } | null {
   const dx = tx - cx;
   const dy = ty - cy;
-  const hw = ACTOR_WIDTH / 2 + 4;
+  const hw = width / 2 + 4;
   const hh = height / 2 + 4;
   const s = Math.min(dx === 0 ? Infinity : hw / Math.abs(dx), dy === 0 ? Infinity : hh / Math.abs(dy));
   if (!Number.isFinite(s) || s >= 0.5) return null;
@@ -148,7 +148,7 @@ export function relationEnds(model: BoardModel, relationId: string): { from: { x
   const a = relation && model.actors.get(relation.from);
   const b = relation && model.actors.get(relation.to);
   if (!a || !b) return null;
-  const from = cardExit(a.x, a.y, b.x, b.y, actorCardHeight(a));
-  const to = cardExit(b.x, b.y, a.x, a.y, actorCardHeight(b));
+  const from = cardExit(a.x, a.y, b.x, b.y, actorCardWidth(a), actorCardHeight(a));
+  const to = cardExit(b.x, b.y, a.x, a.y, actorCardWidth(b), actorCardHeight(b));
   return from && to ? { from, to } : null;
 }

@@ -1,7 +1,7 @@
 // Inline editors over the canvas: an actor's name, and a note's text (typed straight into its Y.Text).
 import type { BoardModel } from '../model/board';
 import type { Viewport } from '../render/viewport';
-import { ACTOR_WIDTH } from '../model/types';
+import { actorCardWidth } from '../render/card';
 import { t } from '../i18n';
 import { h } from './dom';
 
@@ -68,7 +68,7 @@ export class InlineEditor {
       if (!a) return this.close();
       // A fixed size on screen over the card, not the card's scale: legible and whole at any zoom.
       const centre = this.viewport.toScreen(a.x, a.y);
-      const box = nameFieldBox({ ...centre, width: ACTOR_WIDTH * this.viewport.zoom }, this.viewport.width, this.viewport.height);
+      const box = nameFieldBox({ ...centre, width: actorCardWidth(a) * this.viewport.zoom }, this.viewport.width, this.viewport.height);
       Object.assign(input.style, {
         left: `${box.left}px`, top: `${box.top}px`, width: `${box.width}px`, height: `${box.height}px`, minHeight: `${box.height}px`, fontSize: `${NAME_FIELD_FONT_PX}px`,
       });

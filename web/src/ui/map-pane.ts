@@ -11,7 +11,7 @@ import { OVERVIEW_ZOOM, OverviewLayer } from '../render/overview';
 import { svg } from '../render/svg';
 import { Editor } from '../tools/editor';
 import { actorRect, boardBounds, cardExit } from '../tools/hit';
-import { actorCardHeight } from '../render/card';
+import { actorCardHeight, actorCardWidth } from '../render/card';
 import { locale, t } from '../i18n';
 import { h } from './dom';
 
@@ -278,8 +278,8 @@ export class MapPane {
       const a = relation && this.model.actors.get(relation.from);
       const b = relation && this.model.actors.get(relation.to);
       if (!a || !b) continue;
-      const start = cardExit(a.x, a.y, b.x, b.y, actorCardHeight(a));
-      const end = cardExit(b.x, b.y, a.x, a.y, actorCardHeight(b));
+      const start = cardExit(a.x, a.y, b.x, b.y, actorCardWidth(a), actorCardHeight(a));
+      const end = cardExit(b.x, b.y, a.x, a.y, actorCardWidth(b), actorCardHeight(b));
       if (!start || !end) continue;
       if (many && !focused) {
         addMerged(mark, true, `M${start.x} ${start.y}L${end.x} ${end.y}`);

@@ -5,10 +5,9 @@ import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { ACTOR_KIND_CODES, RELATION_KIND_CODES } from '../generated/protocol';
 import type { ActorKind, RelationKind } from '../generated/protocol';
-import { ACTOR_WIDTH } from '../model/types';
 import { freeSpot } from '../model/free-space';
 import { actorRect, noteRect } from '../tools/hit';
-import { actorCardHeight } from '../render/card';
+import { actorCardHeight, actorCardWidth } from '../render/card';
 import { actorFields, relationEndFields, relationFields } from './element-fields';
 import type { Field } from './element-fields';
 import { h } from './dom';
@@ -19,7 +18,8 @@ import type { BoardVote } from './vote';
 /** Where an actor named `name` added from the outline goes: free space, beyond the rings or sectors on those backgrounds. */
 export function spotForNewActor(model: BoardModel, name: string, near: { x: number; y: number }): { x: number; y: number } {
   const occupied = [...[...model.actors.values()].map((a) => actorRect(a)), ...[...model.notes.values()].map((n) => noteRect(n))];
-  const card = { w: ACTOR_WIDTH, h: actorCardHeight({ name, influence: null, alias: '' }) };
+  const fields = { name, influence: null, alias: '' };
+  const card = { w: actorCardWidth(fields), h: actorCardHeight(fields) };
   return freeSpot(model.meta.template, occupied, card, near);
 }
 

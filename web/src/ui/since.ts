@@ -11,7 +11,7 @@ import type { Editor } from '../tools/editor';
 import { actorRect, noteRect, strokeBounds } from '../tools/hit';
 import type { Rect, Viewport } from '../render/viewport';
 import type { Ghosts } from '../render/scene';
-import { actorCardHeight } from '../render/card';
+import { actorCardHeight, actorCardWidth } from '../render/card';
 import { locale, t, tn } from '../i18n';
 import { h } from './dom';
 import { errorText } from './common';
@@ -222,7 +222,7 @@ export class SincePanel {
         const relation = then.relations.get(id);
         const a = relation && then.actors.get(relation.from);
         const b = relation && then.actors.get(relation.to);
-        if (a && b) relations.push({ from: { x: a.x, y: a.y, h: actorCardHeight(a) }, to: { x: b.x, y: b.y, h: actorCardHeight(b) } });
+        if (a && b) relations.push({ from: { x: a.x, y: a.y, w: actorCardWidth(a), h: actorCardHeight(a) }, to: { x: b.x, y: b.y, w: actorCardWidth(b), h: actorCardHeight(b) } });
       }
       for (const actor of actors) rects.push(actorRect(actor));
       for (const r of relations) rects.push(union([{ x: r.from.x, y: r.from.y, w: 0, h: 0 }, { x: r.to.x, y: r.to.y, w: 0, h: 0 }])!);
