@@ -41,9 +41,10 @@ pub const LARGE_MESSAGE_BYTES: usize = 256 * 1024;
 /// into a per-connection buffer that keeps its size, so whole 20 MB boards would leave 20 MB
 /// behind in every joiner's connection.
 const FRAGMENT_BYTES: usize = 64 * 1024;
-/// The socket read buffer. tungstenite fills it before every read, so a small one keeps
-/// thousands of idle connections cheap.
-const READ_BUFFER_BYTES: usize = 16 * 1024;
+/// The socket read buffer. tungstenite zero-fills it before every read and keeps it for the
+/// connection's life, so it is sized to the traffic: cursor moves and edits are a few hundred
+/// bytes, and a larger message gets a buffer of its own size once its header is read.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
 /// Most queued frames written with one flush.
 const MAX_FRAMES_PER_FLUSH: usize = 128;
 /// Longest a connection keeps a large-send permit while the socket does not take a fragment; a
@@ -374,7 +375,9 @@ async fn write_loop(
     keepalive_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let cancelled = closer.token().cancelled();
     tokio::pin!(cancelled);
-    let mut batch = Vec::with_capacity(MAX_FRAMES_PER_FLUSH);
+    // Grows to the largest batch this connection has seen (a few frames in a small room), not
+    // to the limit: held by every idle connection, 128 slots would cost 4 KiB each.
+    let mut batch = Vec::new();
     let stopped = loop {
         let written = tokio::select! {
             biased;

@@ -66,6 +66,18 @@ pub trait BoardStore: Send + Sync + 'static {
     /// the last update appended (0 when a request had no updates).
     fn append(&self, requests: &[AppendRequest<'_>]) -> Result<Vec<i64>, StoreError>;
 
+    /// Appends as [`BoardStore::append`] does when that is only a local commit right now (no
+    /// network round trip, no waiting for a compaction or another writer); `None`, having
+    /// changed nothing, when it would wait. The persister then commits on the async runtime
+    /// itself instead of handing the batch to another thread and back, which costs two thread
+    /// wake-ups per commit.
+    fn try_append_now(
+        &self,
+        _requests: &[AppendRequest<'_>],
+    ) -> Option<Result<Vec<i64>, StoreError>> {
+        None
+    }
+
     /// Replaces the board's state with `state` and drops its log up to `through_update_id`,
     /// atomically, so a crash leaves either the old or the new form, never a mix.
     fn compact(

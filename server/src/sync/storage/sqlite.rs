@@ -94,8 +94,50 @@ fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
-    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
     Ok(connection)
+}
+
+/// How long a statement waits for another connection's write lock (the catalog's, on the same
+/// file) before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Inserts every request's updates inside the transaction the caller began, then commits.
+fn insert_and_commit(
+    connection: &Connection,
+    requests: &[AppendRequest<'_>],
+) -> Result<Vec<i64>, StoreError> {
+    let inserted = (|| {
+        let mut last_ids = Vec::with_capacity(requests.len());
+        let mut insert = connection
+            .prepare_cached("INSERT INTO board_update (board_id, data) VALUES (?1, ?2)")?;
+        for request in requests {
+            let mut last = 0;
+            for update in request.updates {
+                insert.execute(params![request.board_id, update.as_ref()])?;
+                last = connection.last_insert_rowid();
+            }
+            last_ids.push(last);
+        }
+        Ok::<_, rusqlite::Error>(last_ids)
+    })();
+    match inserted {
+        Ok(last_ids) => {
+            connection.prepare_cached("COMMIT")?.execute([])?;
+            Ok(last_ids)
+        }
+        Err(error) => {
+            let _ = connection.execute_batch("ROLLBACK");
+            Err(error.into())
+        }
+    }
 }
 
 fn unix_seconds() -> i64 {
@@ -157,29 +199,40 @@ impl BoardStore for SqliteStore {
         // Cached statements for the transaction too: this runs for every group commit, and
         // `Connection::transaction` parses BEGIN and COMMIT each time.
         connection.prepare_cached("BEGIN")?.execute([])?;
-        let inserted = (|| {
-            let mut last_ids = Vec::with_capacity(requests.len());
-            let mut insert = connection
-                .prepare_cached("INSERT INTO board_update (board_id, data) VALUES (?1, ?2)")?;
-            for request in requests {
-                let mut last = 0;
-                for update in request.updates {
-                    insert.execute(params![request.board_id, update.as_ref()])?;
-                    last = connection.last_insert_rowid();
-                }
-                last_ids.push(last);
-            }
-            Ok::<_, rusqlite::Error>(last_ids)
-        })();
-        match inserted {
-            Ok(last_ids) => {
-                connection.prepare_cached("COMMIT")?.execute([])?;
-                Ok(last_ids)
-            }
-            Err(error) => {
+        insert_and_commit(&connection, requests)
+    }
+
+    /// A commit in WAL mode with `synchronous=NORMAL` writes to the OS page cache and does not
+    /// wait for the disk (the checkpoint thread does), so it is brief enough for the persister
+    /// to run on an async worker, unless a compaction holds the writer or another connection
+    /// holds the file's write lock: then it would wait, and `None` says so.
+    fn try_append_now(
+        &self,
+        requests: &[AppendRequest<'_>],
+    ) -> Option<Result<Vec<i64>, StoreError>> {
+        let connection = match self.writer.try_lock() {
+            Ok(connection) => connection,
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+            Err(std::sync::TryLockError::Poisoned(_)) => return Some(Err(StoreError::Closed)),
+        };
+        // IMMEDIATE takes the write lock at once; without a busy timeout it fails at once, before
+        // anything is written, when the catalog's connection holds it.
+        if let Err(error) = connection.busy_timeout(Duration::ZERO) {
+            return Some(Err(error.into()));
+        }
+        let began = connection
+            .prepare_cached("BEGIN IMMEDIATE")
+            .and_then(|mut begin| begin.execute([]));
+        if let Err(error) = connection.busy_timeout(BUSY_TIMEOUT) {
+            if began.is_ok() {
                 let _ = connection.execute_batch("ROLLBACK");
-                Err(error.into())
             }
+            return Some(Err(error.into()));
+        }
+        match began {
+            Ok(_) => Some(insert_and_commit(&connection, requests)),
+            Err(error) if is_busy(&error) => None,
+            Err(error) => Some(Err(error.into())),
         }
     }
 
@@ -263,6 +316,47 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_commit_that_would_wait_for_another_writer_is_declined_and_changes_nothing() {
+        let dir = std::env::temp_dir().join(format!("kartta-in-place-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("kartta.db");
+        let _ = std::fs::remove_file(&path);
+        let store = SqliteStore::open(&path).unwrap();
+        let update = bytes::Bytes::from_static(b"u1");
+        let request = [AppendRequest {
+            board_id: "board",
+            updates: std::slice::from_ref(&update),
+        }];
+        // Another connection on the file (as the catalog's is) holds the write lock.
+        let other = open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        assert!(store.try_append_now(&request).is_none());
+        assert!(store.load("board").unwrap().updates.is_empty());
+        // A compaction (any writer work of the store itself) holds the writer connection.
+        other.execute_batch("COMMIT").unwrap();
+        let writer = store.writer.lock().unwrap();
+        assert!(store.try_append_now(&request).is_none());
+        drop(writer);
+        assert!(store.load("board").unwrap().updates.is_empty());
+        // Free again: the commit happens in place, and the writer waits for locks as before.
+        let last_id = store
+            .try_append_now(&request)
+            .expect("nothing in the way")
+            .unwrap();
+        assert_eq!(store.load("board").unwrap().last_update_id, last_id[0]);
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let blocked = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            other.execute_batch("COMMIT").unwrap();
+        });
+        store.append(&request).unwrap();
+        blocked.join().unwrap();
+        assert_eq!(store.load("board").unwrap().updates.len(), 2);
         drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
     }
