@@ -144,8 +144,6 @@ class CompareView {
   /** The workshop's match table of the two maps, asked for as soon as the page opens (facilitator only). */
   private matchTable: Promise<MatchTable> | null = null;
   private focusedKey: string | null = null;
-  /** Resolves once the panes know their size. */
-  private readonly sized: Promise<void>;
   private recompareTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly cleanups: (() => void)[] = [];
   private readonly panes: SyncedPanes;
@@ -168,9 +166,6 @@ class CompareView {
       onLocaleChange(() => this.layout()),
     );
     this.layout();
-    // The panes learn their size from a ResizeObserver, which reports after the next frame's rAF
-    // callbacks: counted from now, while the boards load, not from when they are there.
-    this.sized = new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
     // The match table takes the server a while on large maps: ask for it while the boards load (if
     // the page has not already), and drop it if the maps turn out to share history.
     this.matchTable = matchTable;
@@ -233,7 +228,9 @@ class CompareView {
    * what differs: the drawings do not wait for the match table, which may still be on its way.
    */
   private async start(): Promise<void> {
-    await this.sized;
+    // The panes are on the page by now: their size is read at once rather than waited for.
+    this.left.pane.measure();
+    this.right.pane.measure();
     this.panes.fitBoth();
     this.matching = await this.findMatching();
     // Marks of the first comparison's steps, for the benchmark's breakdown (bench/compare.mjs).

@@ -101,13 +101,19 @@ export class MapPane {
       this.model.onChange(() => this.schedule(true)),
       this.viewport.onChange(() => this.schedule(false)),
     );
-    const resize = new ResizeObserver(() => {
-      const rect = this.root.getBoundingClientRect();
-      if (rect.width > 0 && rect.height > 0) this.viewport.setSize(rect.width, rect.height);
-    });
+    const resize = new ResizeObserver(() => this.measure());
     resize.observe(this.root);
     this.cleanups.push(() => resize.disconnect());
     this.schedule(true);
+  }
+
+  /**
+   * Gives the view the pane's size on screen now. The ResizeObserver reports it too, but only after
+   * the next frame's animation callbacks, and a page that waits for that waits two frames.
+   */
+  measure(): void {
+    const rect = this.root.getBoundingClientRect();
+    if (rect.width > 0 && rect.height > 0) this.viewport.setSize(rect.width, rect.height);
   }
 
   /** Runs once the live board's first state arrived (at once for a snapshot). */
