@@ -520,13 +520,14 @@ struct NameFacts {
     key_words: Vec<String>,
     /// The first letter of each word of `key` (what an acronym of it is).
     initials: String,
-    /// Characters in `loose`.
-    loose_chars: usize,
+    /// The characters of `loose`, decoded once for the edit distances.
+    loose_chars: Vec<char>,
     /// How many characters of `loose` fall into each of 64 buckets: the buckets two loose keys
     /// differ in bound their edit distance from below, so most pairs skip computing it.
     loose_histogram: [u16; 64],
-    /// The loose key once place names are read in the other language, if that changes the key.
-    translated_loose: Option<String>,
+    /// The characters of the loose key once place names are read in the other language, if
+    /// that changes the key.
+    translated_loose: Option<Vec<char>>,
 }
 
 /// A lower bound of the edit distance between two strings from their character histograms:
@@ -543,18 +544,159 @@ fn histogram_distance(a: &[u16; 64], b: &[u16; 64]) -> usize {
     more.max(fewer)
 }
 
-/// Whether two loose keys are at least `threshold` alike (`strsim::normalized_levenshtein`),
-/// computing the distance only when the histograms leave it possible.
-fn alike_at_least(a: &NameFacts, b: &NameFacts, threshold: f64) -> Option<f64> {
-    let longest = a.loose_chars.max(b.loose_chars);
+/// How alike two strings of edit distance `distance` are when the longer has `longest`
+/// characters: `strsim::normalized_levenshtein`'s formula, so the figures stay the same.
+fn similarity(distance: usize, longest: usize) -> f64 {
+    1.0 - (distance as f64) / (longest as f64)
+}
+
+/// The most edits two strings, the longer of `longest` characters, may be apart and still be
+/// at least `threshold` alike. Counted with [`similarity`] itself rather than solved for, so
+/// rounding can never make the two disagree.
+fn most_edits(longest: usize, threshold: f64) -> usize {
+    let mut edits = 0;
+    while edits < longest && similarity(edits + 1, longest) >= threshold {
+        edits += 1;
+    }
+    edits
+}
+
+/// Edit distances (insertions, deletions and substitutions of one character) up to a limit,
+/// with working memory kept between calls: comparing thousands of pairs of names allocates
+/// nothing. Two maps of numbered names ("Toimija 12", "Toimija 345") have a near spelling for
+/// nearly every pair, so this is most of the match table's time.
+#[derive(Debug, Default)]
+struct EditDistance {
+    /// The banded table's row, for strings longer than a machine word.
+    row: Vec<usize>,
+    /// Each distinct character of the shorter string with the bits of where it occurs.
+    masks: Vec<(char, u64)>,
+}
+
+impl EditDistance {
+    /// The edit distance between `a` and `b` if it is at most `limit`, else `None`.
+    fn within(&mut self, a: &[char], b: &[char], limit: usize) -> Option<usize> {
+        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        if long.len() - short.len() > limit {
+            return None;
+        }
+        if short.is_empty() {
+            return Some(long.len());
+        }
+        if short.len() <= 64 {
+            self.bit_parallel(short, long, limit)
+        } else {
+            self.banded(short, long, limit)
+        }
+    }
+
+    /// Myers' bit-parallel algorithm, in Hyyrö's form for the distance between two whole
+    /// strings: each column of the table (one character of `long`) is a dozen operations on the
+    /// 64-bit words holding which cells of the column are one more or one less than the cell
+    /// above. `short` has 1 to 64 characters.
+    fn bit_parallel(&mut self, short: &[char], long: &[char], limit: usize) -> Option<usize> {
+        self.masks.clear();
+        for (position, &ch) in short.iter().enumerate() {
+            let bit = 1u64 << position;
+            match self.masks.iter_mut().find(|(seen, _)| *seen == ch) {
+                Some((_, mask)) => *mask |= bit,
+                None => self.masks.push((ch, bit)),
+            }
+        }
+        let last_row = 1u64 << (short.len() - 1);
+        let (mut plus_vertical, mut minus_vertical) = (u64::MAX, 0u64);
+        let mut distance = short.len();
+        for (column, &ch) in long.iter().enumerate() {
+            let equal = self
+                .masks
+                .iter()
+                .find(|(seen, _)| *seen == ch)
+                .map_or(0, |(_, mask)| *mask);
+            let cross_vertical = equal | minus_vertical;
+            let cross_horizontal =
+                ((equal & plus_vertical).wrapping_add(plus_vertical) ^ plus_vertical) | equal;
+            let mut plus_horizontal = minus_vertical | !(cross_horizontal | plus_vertical);
+            let mut minus_horizontal = plus_vertical & cross_horizontal;
+            if plus_horizontal & last_row != 0 {
+                distance += 1;
+            } else if minus_horizontal & last_row != 0 {
+                distance -= 1;
+            }
+            // The top row counts one up per column: the distance from an empty prefix.
+            plus_horizontal = (plus_horizontal << 1) | 1;
+            minus_horizontal <<= 1;
+            plus_vertical = minus_horizontal | !(cross_vertical | plus_horizontal);
+            minus_vertical = plus_horizontal & cross_vertical;
+            // Each column left can lower the distance by one at most.
+            if distance > limit + (long.len() - column - 1) {
+                return None;
+            }
+        }
+        (distance <= limit).then_some(distance)
+    }
+
+    /// The table row by row, only the cells within `limit` of the diagonal (no other can hold a
+    /// distance of `limit` or less), stopping at the first row already over the limit.
+    fn banded(&mut self, short: &[char], long: &[char], limit: usize) -> Option<usize> {
+        // Anything over the limit is stored as `over`: its exact value no longer matters.
+        let over = limit + 1;
+        let row = &mut self.row;
+        row.clear();
+        row.extend((0..=long.len()).map(|column| column.min(over)));
+        for (index, &short_char) in short.iter().enumerate() {
+            let line = index + 1;
+            let first = line.saturating_sub(limit).max(1);
+            let last = (line + limit).min(long.len());
+            // The cell left of the band: the distance to an empty prefix, or beyond the band.
+            let mut diagonal = row[first - 1];
+            let mut left = if first == 1 { line.min(over) } else { over };
+            row[first - 1] = left;
+            let mut line_best = left;
+            for column in first..=last {
+                let above = row[column];
+                let substitution = diagonal + usize::from(short_char != long[column - 1]);
+                let value = substitution.min(above + 1).min(left + 1).min(over);
+                diagonal = above;
+                row[column] = value;
+                left = value;
+                line_best = line_best.min(value);
+            }
+            if line_best > limit {
+                return None;
+            }
+        }
+        let distance = row[long.len()];
+        (distance <= limit).then_some(distance)
+    }
+
+    /// How alike two strings are (`strsim::normalized_levenshtein`, the same figure) if at
+    /// least `threshold`, else `None`.
+    fn alike_at_least(&mut self, a: &[char], b: &[char], threshold: f64) -> Option<f64> {
+        let longest = a.len().max(b.len());
+        if longest == 0 {
+            return (1.0 >= threshold).then_some(1.0);
+        }
+        let distance = self.within(a, b, most_edits(longest, threshold))?;
+        Some(similarity(distance, longest))
+    }
+}
+
+/// Whether two names' loose keys are at least `threshold` alike, computing the distance only
+/// when their histograms leave it possible.
+fn loose_keys_alike(
+    a: &NameFacts,
+    b: &NameFacts,
+    threshold: f64,
+    distances: &mut EditDistance,
+) -> Option<f64> {
+    let longest = a.loose_chars.len().max(b.loose_chars.len());
     if longest > 0 {
         let bound = histogram_distance(&a.loose_histogram, &b.loose_histogram);
-        if 1.0 - (bound as f64) / (longest as f64) < threshold {
+        if similarity(bound, longest) < threshold {
             return None;
         }
     }
-    let similarity = strsim::normalized_levenshtein(&a.loose, &b.loose);
-    (similarity >= threshold).then_some(similarity)
+    distances.alike_at_least(&a.loose_chars, &b.loose_chars, threshold)
 }
 
 impl NameFacts {
@@ -596,9 +738,10 @@ impl NameFacts {
             acronym,
             key_words,
             initials: initials(&key),
-            loose_chars: loose.chars().count(),
+            loose_chars: loose.chars().collect(),
             loose_histogram,
-            translated_loose: (translated_key != key).then(|| loose_key(&translated_key)),
+            translated_loose: (translated_key != key)
+                .then(|| loose_key(&translated_key).chars().collect()),
             loose,
             key,
         }
@@ -632,6 +775,7 @@ fn propose_pair(
     a: &NameFacts,
     b: &NameFacts,
     decisions: &Decisions,
+    distances: &mut EditDistance,
 ) -> Option<(MatchBand, MatchReason, u16)> {
     if decisions.verdict(&a.key, &b.key) == Some(MatchVerdict::Different) {
         return None;
@@ -676,9 +820,9 @@ fn propose_pair(
     if acronym_of(a, b) || acronym_of(b, a) {
         return Some((MatchBand::Likely, MatchReason::Acronym, CERTAIN));
     }
-    let (length_a, length_b) = (a.loose_chars, b.loose_chars);
+    let (length_a, length_b) = (a.loose_chars.len(), b.loose_chars.len());
     if length_a.min(length_b) * 4 >= length_a.max(length_b) * 3 {
-        if let Some(similarity) = alike_at_least(a, b, 0.75) {
+        if let Some(similarity) = loose_keys_alike(a, b, 0.75, distances) {
             let band = if similarity >= 0.9 {
                 MatchBand::Likely
             } else {
@@ -700,10 +844,9 @@ fn propose_pair(
         }
     }
     if a.translated_loose.is_some() || b.translated_loose.is_some() {
-        let translated_a = a.translated_loose.as_deref().unwrap_or(&a.loose);
-        let translated_b = b.translated_loose.as_deref().unwrap_or(&b.loose);
-        let similarity = strsim::normalized_levenshtein(translated_a, translated_b);
-        if similarity >= 0.85 {
+        let translated_a = a.translated_loose.as_deref().unwrap_or(&a.loose_chars);
+        let translated_b = b.translated_loose.as_deref().unwrap_or(&b.loose_chars);
+        if let Some(similarity) = distances.alike_at_least(translated_a, translated_b, 0.85) {
             return Some((
                 MatchBand::Maybe,
                 MatchReason::TranslatedPlace,
@@ -753,6 +896,19 @@ pub struct Proposal {
     pub shared_sources: Vec<usize>,
     /// How alike the two names are, in thousandths (1000 for rules other than spelling).
     pub closeness: u16,
+}
+
+/// A near match found while comparing names, before the best few of each group are chosen
+/// and become [`Proposal`]s: the two names are indexes into the distinct names.
+#[derive(Debug, Clone, Copy)]
+struct Offer {
+    group_a: usize,
+    group_b: usize,
+    band: MatchBand,
+    reason: MatchReason,
+    closeness: u16,
+    name_a: usize,
+    name_b: usize,
 }
 
 /// The sources holding a member of both groups, in order.
@@ -1031,40 +1187,38 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
         }
     }
     let names: Vec<(NameFacts, Vec<usize>)> = names.into_values().collect();
-    let mut best: BTreeMap<(usize, usize), Proposal> = BTreeMap::new();
+    // The best offer for each pair of groups. Offers name their names by index and copy no key:
+    // two maps of numbered names ("Toimija 12") make a near match of nearly every pair, and
+    // only the few kept per group become proposals.
+    let mut best: HashMap<(usize, usize), Offer> = HashMap::new();
     let mut offer = |group_x: usize,
                      group_y: usize,
                      (band, reason, closeness): (MatchBand, MatchReason, u16),
-                     a: &NameFacts,
-                     b: &NameFacts| {
+                     name_x: usize,
+                     name_y: usize| {
         if group_x == group_y {
             return;
         }
-        let (group_a, group_b, key_a, key_b) = if group_x < group_y {
-            (group_x, group_y, &a.key, &b.key)
+        let (group_a, group_b, name_a, name_b) = if group_x < group_y {
+            (group_x, group_y, name_x, name_y)
         } else {
-            (group_y, group_x, &b.key, &a.key)
+            (group_y, group_x, name_y, name_x)
         };
-        let proposal = Proposal {
+        let offered = Offer {
             group_a,
             group_b,
             band,
             reason,
-            key_a: key_a.clone(),
-            key_b: key_b.clone(),
-            shared_sources: Vec::new(),
             closeness,
+            name_a,
+            name_b,
         };
-        let slot = best
-            .entry((group_a, group_b))
-            .or_insert_with(|| proposal.clone());
-        if (
-            proposal.band,
-            std::cmp::Reverse(proposal.reason),
-            proposal.closeness,
-        ) > (slot.band, std::cmp::Reverse(slot.reason), slot.closeness)
+        // The first offer stays unless a later one is strictly better.
+        let slot = best.entry((group_a, group_b)).or_insert(offered);
+        if (band, std::cmp::Reverse(reason), closeness)
+            > (slot.band, std::cmp::Reverse(slot.reason), slot.closeness)
         {
-            *slot = proposal;
+            *slot = offered;
         }
     };
     // Beyond a forum's size, only names that share a word (also once translated), the start
@@ -1100,13 +1254,14 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
         }
         (of_name, holding)
     });
+    let mut distances = EditDistance::default();
     for (index, (facts, holders)) in names.iter().enumerate() {
         // The same name in several groups: kept apart by kind, generic, or one map's two cards.
         if holders.len() > 1 {
-            if let Some(found) = propose_pair(facts, facts, decisions) {
+            if let Some(found) = propose_pair(facts, facts, decisions, &mut distances) {
                 for (position, &x) in holders.iter().enumerate() {
                     for &y in &holders[position + 1..] {
-                        offer(x, y, found, facts, facts);
+                        offer(x, y, found, index, index);
                     }
                 }
             }
@@ -1128,37 +1283,44 @@ pub fn propose(sources: &[Source], groups: &[Group], decisions: &Decisions) -> V
                 Box::new(near.into_iter())
             }
         };
-        for (other, other_holders) in candidates.map(|other| &names[other]) {
-            if holders.iter().all(|group| other_holders.contains(group))
-                && holders.len() == 1
-                && other_holders.len() == 1
-            {
+        for other in candidates {
+            let (other_facts, other_holders) = &names[other];
+            // Two names of one group only: nothing to propose between them.
+            if holders.len() == 1 && other_holders.len() == 1 && holders[0] == other_holders[0] {
                 continue;
             }
-            if let Some(found) = propose_pair(facts, other, decisions) {
+            if let Some(found) = propose_pair(facts, other_facts, decisions, &mut distances) {
                 for &x in holders {
                     for &y in other_holders {
-                        offer(x, y, found, facts, other);
+                        offer(x, y, found, index, other);
                     }
                 }
             }
         }
     }
-    best_per_group(best.into_values().collect(), groups.len())
+    let mut offers: Vec<Offer> = best.into_values().collect();
+    // Proposals are listed by their pair of groups.
+    offers.sort_unstable_by_key(|offer| (offer.group_a, offer.group_b));
+    best_per_group(offers, groups.len())
         .into_iter()
-        .map(|mut proposal| {
-            proposal.shared_sources =
-                shared_sources(&groups[proposal.group_a], &groups[proposal.group_b]);
-            proposal
+        .map(|offer| Proposal {
+            group_a: offer.group_a,
+            group_b: offer.group_b,
+            band: offer.band,
+            reason: offer.reason,
+            key_a: names[offer.name_a].0.key.clone(),
+            key_b: names[offer.name_b].0.key.clone(),
+            shared_sources: shared_sources(&groups[offer.group_a], &groups[offer.group_b]),
+            closeness: offer.closeness,
         })
         .collect()
 }
 
-/// The proposals that are among the [`MAX_PROPOSALS_PER_GROUP`] best of either of their groups,
+/// The offers that are among the [`MAX_PROPOSALS_PER_GROUP`] best of either of their groups,
 /// in their original order. A name with hundreds of near matches (numbered names, "Yhdistys 12")
 /// would otherwise fill the table with rows nobody can answer, and its answer with megabytes.
-fn best_per_group(proposals: Vec<Proposal>, group_count: usize) -> Vec<Proposal> {
-    let rank = |proposal: &Proposal| {
+fn best_per_group(proposals: Vec<Offer>, group_count: usize) -> Vec<Offer> {
+    let rank = |proposal: &Offer| {
         (
             std::cmp::Reverse(proposal.band),
             std::cmp::Reverse(proposal.closeness),
@@ -1637,5 +1799,35 @@ mod tests {
         let proposals = propose(&sources, &groups, &Decisions::new());
         assert_eq!(proposals.len(), 1, "{proposals:?}");
         assert!(proposals[0].shared_sources.is_empty());
+    }
+
+    // The bounded edit distance replaced `strsim::normalized_levenshtein` for speed: it must give
+    // the very same figures, or proposals would change. Strings over a small alphabet (with å and
+    // ä, two bytes in UTF-8) meet every case: equal, near, far, empty, one much longer; up to 80
+    // characters, both ways are tried (a machine word's 64 characters at a time, and the band).
+    proptest::proptest! {
+        #[test]
+        fn the_bounded_edit_distance_is_strsims(
+            a in "[abå ä]{0,14}|[abå ä]{60,80}",
+            b in "[abå ä]{0,14}|[abå ä]{60,80}",
+            threshold in proptest::sample::select(vec![0.0, 0.5, 0.75, 0.85, 0.9, 1.0]),
+        ) {
+            let (a_chars, b_chars): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let mut distances = EditDistance::default();
+            let expected = strsim::normalized_levenshtein(&a, &b);
+            let found = distances.alike_at_least(&a_chars, &b_chars, threshold);
+            proptest::prop_assert_eq!(found, (expected >= threshold).then_some(expected));
+            let distance = strsim::levenshtein(&a, &b);
+            for limit in [0, 1, 2, 3, 5, 8, 13, 21, 34, 80] {
+                let expected = (distance <= limit).then_some(distance);
+                proptest::prop_assert_eq!(distances.within(&a_chars, &b_chars, limit), expected);
+                if a_chars.len().min(b_chars.len()) > 0 {
+                    let (short, long) = if a_chars.len() <= b_chars.len() { (&a_chars, &b_chars) } else { (&b_chars, &a_chars) };
+                    if long.len() - short.len() <= limit {
+                        proptest::prop_assert_eq!(distances.banded(short, long, limit), expected);
+                    }
+                }
+            }
+        }
     }
 }

@@ -174,6 +174,35 @@ test('a long list of differences shows a page at a time, and more on request by 
   await axeScan(page, 'compare page with a long list');
 });
 
+test('many differences are marked one look at a time, each element with its sign', { timeout: 120_000 }, async () => {
+  const { workshop, token } = await workshopWithGroups(2);
+  const [one, two] = workshop.boards;
+  // 320 actors only on the left: more marks than a pane draws one by one.
+  const many = Array.from({ length: 320 }, (_, i) => actor(`m${i}`, `Yhdistys ${String(i).padStart(3, '0')}`, 'association', (i % 20) * 260 - 2600, Math.floor(i / 20) * 160 - 1300));
+  await seed(one.id, token, many, []);
+  await seed(two.id, token, [actor('k1', 'Kaarina', 'municipality', 0, 0)], []);
+  const { page } = await person('Fasilitaattori');
+  await page.goto(`${server.origin}/w/${workshop.id}/compare?left=b:${one.id}&right=b:${two.id}#t=${token}`);
+  await waitFor(page, () => document.getElementById('app')?.dataset.compared === 'ready', undefined, 30_000);
+  const badges = (which) => page.evaluate((side) => [...document.querySelectorAll(`#k-cmp-${side} .k-cmp-badges`)].map((g) => {
+    const text = g.querySelector('text');
+    return { signs: text.textContent, xs: text.getAttribute('x').split(' ').length, ys: text.getAttribute('y').split(' ').length, circles: (g.querySelector('path').getAttribute('d').match(/z/g) ?? []).length };
+  }), which);
+  // One badge group for the left's look: a circle and a sign placed for each of the 320.
+  assert.deepEqual(await badges('left'), [{ signs: '←'.repeat(320), xs: 320, ys: 320, circles: 320 }]);
+  assert.equal(await page.locator('#k-cmp-left .k-cmp-badge').count(), 0);
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-compare-many-marks.png` });
+  // The chosen one is drawn on its own, with its own badge, on top of the others.
+  const first = page.locator('section[aria-labelledby="k-cmp-actors"] .k-cmp-onlyLeft .k-cmp-item >> nth=0');
+  const chosenName = await first.textContent();
+  await first.click();
+  await waitFor(page, () => document.querySelectorAll('#k-cmp-left .k-cmp-badge').length === 1);
+  assert.deepEqual(await badges('left'), [{ signs: '←'.repeat(319), xs: 319, ys: 319, circles: 319 }]);
+  const markedId = await page.getAttribute('#k-cmp-left .k-cmp-mark', 'data-id');
+  assert.equal(await page.evaluate((id) => window.karttaCompare.left.model.actors.get(id)?.name, markedId), chosenName);
+  await axeScan(page, 'compare page with many marks');
+});
+
 test('the wall shows three boards large and live', { timeout: 150_000 }, async () => {
   const { workshop, token } = await workshopWithGroups(3);
   for (const [i, board] of workshop.boards.entries()) {

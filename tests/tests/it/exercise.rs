@@ -121,6 +121,21 @@ async fn the_facilitator_gets_a_match_table_and_confirmed_decisions_are_remember
         .find(|proposal| proposal.reason == MatchReason::Acronym)
         .expect("VSL is proposed as Varsinais-Suomen liitto");
     assert_eq!(proposal.band, MatchBand::Likely);
+    // Asked again for unchanged maps, the same table; once a map changed, never the old one
+    // (the server keeps recent tables with what they were made of).
+    let again: MatchTable = fixture
+        .facilitator("POST", &propose, Some(selection.clone()))
+        .await?
+        .json()?;
+    assert_eq!(again, table);
+    fixture
+        .draw(0, &[("r", "Raision kaupunki", 800.0, 0.0)])
+        .await?;
+    let redrawn: MatchTable = fixture
+        .facilitator("POST", &propose, Some(selection.clone()))
+        .await?
+        .json()?;
+    assert_eq!(group_size(&redrawn, "Raision kaupunki"), 1, "{redrawn:?}");
 
     let decisions = fixture.workshop_path("/matches");
     let refused = fixture

@@ -24,29 +24,41 @@ const RECOMPARE_MS = 250;
 
 export function mountCompare(root: HTMLElement, workshopId: string, search: string, navigate: Navigate, linkToken: string | null): () => void {
   let view: CompareView | null = null;
-  let panes: MapPane[] = [];
+  let loading: MapsLoading | null = null;
   let cancelled = false;
   const start = async () => {
     messagePage(root, navigate, 'access.loading', '');
+    const params = new URLSearchParams(search);
+    const left = parseMapRef(params.get('left'));
+    const right = parseMapRef(params.get('right'));
+    // Both maps and the match table load while the workshop is asked for, with the token it will
+    // most likely resolve to: each takes a round trip or more, and the page waits for all of them.
+    const likelyToken = linkToken ?? accessStore.best(workshopId)?.token ?? null;
+    if (left && right && likelyToken) loading = new MapsLoading(workshopId, [left, right], likelyToken, knownRole(workshopId, likelyToken));
     const resolved = await resolveWorkshop(api, accessStore, workshopId, linkToken);
     if (cancelled) return;
     if (!resolved.ok) {
+      loading?.destroy();
       const { title, text } = accessMessage(resolved.reason, resolved.message);
       messagePage(root, navigate, title, text, resolved.reason === 'network' ? () => void start() : undefined);
       return;
     }
-    const params = new URLSearchParams(search);
-    const refs = [parseMapRef(params.get('left')), parseMapRef(params.get('right'))];
-    if (!refs[0] || !refs[1]) {
+    if (!left || !right) {
       messagePage(root, navigate, 'compareMaps.pickTwo', '');
       return;
     }
+    if (loading?.token !== resolved.token) {
+      loading?.destroy();
+      loading = new MapsLoading(workshopId, [left, right], resolved.token, resolved.role);
+    }
+    const current = loading!;
     try {
-      const sides = await Promise.all(refs.map((ref, i) => openSide(ref!, resolved.value, resolved.token, i === 0 ? 'left' : 'right')));
-      panes = sides.map((s) => s.pane);
-      if (cancelled) return panes.forEach((p) => p.destroy());
-      view = new CompareView(root, resolved.value, resolved.token, resolved.role, sides[0]!, sides[1]!, navigate);
+      const opened = await Promise.all(current.maps);
+      if (cancelled) return;
+      const sides = [sideOf(opened[0]!, resolved.value, 'left'), sideOf(opened[1]!, resolved.value, 'right')] as const;
+      view = new CompareView(root, resolved.value, resolved.token, resolved.role, sides[0], sides[1], navigate, current.matchTable);
     } catch (error) {
+      current.destroy();
       if (!cancelled) messagePage(root, navigate, 'compareMaps.failed', errorText(error));
     }
   };
@@ -54,20 +66,75 @@ export function mountCompare(root: HTMLElement, workshopId: string, search: stri
   return () => {
     cancelled = true;
     if (view) view.destroy();
-    else panes.forEach((p) => p.destroy());
+    else loading?.destroy();
   };
 }
 
-async function openSide(ref: MapRef, workshop: Workshop, token: string, which: 'left' | 'right'): Promise<Side> {
-  const boardTitle = (id: string) => workshop.boards.find((b) => b.id === id)?.title || t('board.untitled');
+/** The role a token kept on this device has in the workshop, if it is kept. */
+function knownRole(workshopId: string, token: string): Role | null {
+  const kept = Object.entries(accessStore.tokens(workshopId)).find(([, value]) => value === token);
+  return kept ? (kept[0] as Role) : null;
+}
+
+/** One map opened before its title is known: a live board, or a snapshot's stored state. */
+interface OpenedMap {
+  ref: MapRef;
+  /** The board the map is (or is a snapshot of). */
+  boardId: string;
+  /** A snapshot's name; null for a board. */
+  snapshotName: string | null;
+  pane: MapPane;
+}
+
+/**
+ * Both maps of a comparison, loading: live boards connect at once, snapshots are fetched. When the
+ * maps are two different boards and the token is a facilitator's, the match table is asked for at
+ * the same time (it takes the server longest); otherwise the page asks for it once it knows it
+ * needs one (a snapshot's board is known only after the snapshot is read).
+ */
+class MapsLoading {
+  readonly maps: Promise<OpenedMap>[];
+  readonly matchTable: Promise<MatchTable> | null = null;
+  private destroyed = false;
+
+  constructor(workshopId: string, refs: [MapRef, MapRef], readonly token: string, role: Role | null) {
+    this.maps = refs.map((ref) => openMap(ref, token));
+    // A pane that arrives after the page gave up is closed at once.
+    this.maps.forEach((map) => map.then((m) => { if (this.destroyed) m.pane.destroy(); }, () => undefined));
+    const [left, right] = refs;
+    if (left.kind === 'board' && right.kind === 'board' && left.id !== right.id && role !== null && canManage(role)) {
+      this.matchTable = api.proposeMatches(workshopId, token, { boardIds: [left.id, right.id], snapshotIds: [] });
+      this.matchTable.catch(() => undefined);
+    }
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.maps.forEach((map) => map.then((m) => m.pane.destroy(), () => undefined));
+  }
+}
+
+async function openMap(ref: MapRef, token: string): Promise<OpenedMap> {
   if (ref.kind === 'snapshot') {
     const [snapshot, state] = await Promise.all([api.snapshot(ref.id, token), api.snapshotState(ref.id, token)]);
-    const title = t('compareMaps.snapshotTitle', { title: boardTitle(snapshot.boardId), name: snapshot.name });
-    return { ref, boardId: snapshot.boardId, title, pane: new MapPane({ state }, title) };
+    return { ref, boardId: snapshot.boardId, snapshotName: snapshot.name, pane: new MapPane({ state }, snapshot.name) };
   }
-  if (!workshop.boards.some((b) => b.id === ref.id)) throw new Error(t('access.notFound'));
-  const title = boardTitle(ref.id);
-  return { ref, boardId: ref.id, title, pane: new MapPane({ live: { boardId: ref.id, token } }, `${title} (${which})`) };
+  return { ref, boardId: ref.id, snapshotName: null, pane: new MapPane({ live: { boardId: ref.id, token } }, '') };
+}
+
+/** A map of the comparison with its title; a board that is not the workshop's is not found. */
+function sideOf(map: OpenedMap, workshop: Workshop, which: 'left' | 'right'): Side {
+  const boardTitle = (id: string) => workshop.boards.find((b) => b.id === id)?.title || t('board.untitled');
+  if (map.snapshotName !== null) {
+    const title = t('compareMaps.snapshotTitle', { title: boardTitle(map.boardId), name: map.snapshotName });
+    map.pane.root.setAttribute('aria-label', title);
+    return { ref: map.ref, boardId: map.boardId, title, pane: map.pane };
+  }
+  if (!workshop.boards.some((b) => b.id === map.ref.id)) throw new Error(t('access.notFound'));
+  const title = boardTitle(map.ref.id);
+  map.pane.root.setAttribute('aria-label', `${title} (${which})`);
+  return { ref: map.ref, boardId: map.boardId, title, pane: map.pane };
 }
 
 class CompareView {
@@ -77,7 +144,6 @@ class CompareView {
   /** The workshop's match table of the two maps, asked for as soon as the page opens (facilitator only). */
   private matchTable: Promise<MatchTable> | null = null;
   private focusedKey: string | null = null;
-  private fitted = false;
   private recompareTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly cleanups: (() => void)[] = [];
   private readonly panes: SyncedPanes;
@@ -86,6 +152,7 @@ class CompareView {
   constructor(
     private readonly root: HTMLElement, private readonly workshop: Workshop, token: string, private readonly role: Role,
     private readonly left: Side, private readonly right: Side, private readonly navigate: Navigate,
+    matchTable: Promise<MatchTable> | null,
   ) {
     left.pane.enableNavigation(t('compareMaps.paneLabel', { title: left.title }));
     right.pane.enableNavigation(t('compareMaps.paneLabel', { title: right.title }));
@@ -99,9 +166,10 @@ class CompareView {
       onLocaleChange(() => this.layout()),
     );
     this.layout();
-    // The match table takes the server a while on large maps: ask for it while the boards load, and
-    // drop it if the maps turn out to share history.
-    if (left.boardId !== right.boardId && canManage(role)) {
+    // The match table takes the server a while on large maps: ask for it while the boards load (if
+    // the page has not already), and drop it if the maps turn out to share history.
+    this.matchTable = matchTable;
+    if (!this.matchTable && left.boardId !== right.boardId && canManage(role)) {
       const selection = { boardIds: [] as string[], snapshotIds: [] as string[] };
       for (const side of [left, right]) (side.ref.kind === 'board' ? selection.boardIds : selection.snapshotIds).push(side.ref.id);
       this.matchTable = api.proposeMatches(workshop.id, token, selection);
@@ -155,25 +223,26 @@ class CompareView {
     this.list.render(this.comparison, this.matchNote);
   }
 
-  /** Pairs the actors (once), then compares and draws; fits both views to both maps the first time. */
+  /**
+   * Fits both views to both maps and lets them draw, then pairs the actors (once), compares and marks
+   * what differs: the drawings do not wait for the match table, which may still be on its way.
+   */
   private async start(): Promise<void> {
-    // The panes learn their size from a ResizeObserver, which reports after the next frame's rAF callbacks.
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // The panes are on the page by now: their size is read at once rather than waited for.
+    this.left.pane.measure();
+    this.right.pane.measure();
+    this.panes.fitBoth();
     this.matching = await this.findMatching();
     // Marks of the first comparison's steps, for the benchmark's breakdown (bench/compare.mjs).
-    if (!this.fitted) performance.mark('kartta:compare-matched');
+    performance.mark('kartta:compare-matched');
     this.recompare();
-    if (!this.fitted) performance.mark('kartta:compare-listed');
-    if (!this.fitted) {
-      this.fitted = true;
-      this.panes.fitBoth();
-      // The panes draw in the next frame; the one after it has both drawings and the list on screen.
-      // The mark is what the benchmark (bench/compare.mjs) and the tests wait for.
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        performance.mark('kartta:compare-ready');
-        this.root.dataset.compared = 'ready';
-      }));
-    }
+    performance.mark('kartta:compare-listed');
+    // The panes draw the marks in the next frame; the one after it has both drawings, their marks
+    // and the list on screen. The mark is what the benchmark (bench/compare.mjs) and the tests wait for.
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      performance.mark('kartta:compare-ready');
+      this.root.dataset.compared = 'ready';
+    }));
   }
 
   private async findMatching(): Promise<ActorMatching> {

@@ -25,9 +25,10 @@ export interface ElementMark {
 }
 
 /**
- * Above this many marks, the outlines of one look are drawn as one path and relations get no badge
- * of their own (their line's colour and dash pattern say the category): two 500-actor maps differ
- * in over a thousand elements, and four SVG nodes for each made drawing them take seconds.
+ * Above this many marks, the outlines of one look are drawn as one path, the badges of one look as
+ * one path of circles and one text of signs, and relations get no badge of their own (their line's
+ * colour and dash pattern say the category): two 500-actor maps differ in over a thousand elements,
+ * and four SVG nodes for each made drawing them take seconds.
  */
 const MANY_MARKS = 300;
 
@@ -74,6 +75,10 @@ export class MapPane {
       awareness.setLocalState(null);
       const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
       this.provider = new WebsocketProvider(url, source.live.boardId, this.doc, { params: { token: source.live.token }, awareness });
+      // A pane never edits, so the provider has nothing to send. Its update listener would cost a
+      // lot even so: with any 'update' listener, Yjs encodes every applied update again, and for
+      // the first state of a 500-actor board that took longer than applying it.
+      this.doc.off('update', this.provider._updateHandler);
       this.provider.on('sync', (synced: boolean) => {
         if (!synced || this.synced) return;
         this.synced = true;
@@ -96,13 +101,19 @@ export class MapPane {
       this.model.onChange(() => this.schedule(true)),
       this.viewport.onChange(() => this.schedule(false)),
     );
-    const resize = new ResizeObserver(() => {
-      const rect = this.root.getBoundingClientRect();
-      if (rect.width > 0 && rect.height > 0) this.viewport.setSize(rect.width, rect.height);
-    });
+    const resize = new ResizeObserver(() => this.measure());
     resize.observe(this.root);
     this.cleanups.push(() => resize.disconnect());
     this.schedule(true);
+  }
+
+  /**
+   * Gives the view the pane's size on screen now. The ResizeObserver reports it too, but only after
+   * the next frame's animation callbacks, and a page that waits for that waits two frames.
+   */
+  measure(): void {
+    const rect = this.root.getBoundingClientRect();
+    if (rect.width > 0 && rect.height > 0) this.viewport.setSize(rect.width, rect.height);
   }
 
   /** Runs once the live board's first state arrived (at once for a snapshot). */
@@ -253,6 +264,17 @@ export class MapPane {
     const many = this.marks.length > MANY_MARKS;
     // With many marks: path data per look ("colour|dash|actor or relation"), drawn as one path each.
     const merged = new Map<string, { mark: ElementMark; relation: boolean; d: string[] }>();
+    // With many marks: each look's badges, as circles' path data and where each sign goes.
+    const badges = new Map<string, { mark: ElementMark; circles: string[]; xs: number[]; ys: number[] }>();
+    const addBadge = (x: number, y: number, mark: ElementMark) => {
+      const key = `${mark.color}|${mark.badge}`;
+      const entry = badges.get(key) ?? { mark, circles: [], xs: [], ys: [] };
+      badges.set(key, entry);
+      const r = BADGE_RADIUS_PX * px;
+      entry.circles.push(`M${x - r} ${y}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0z`);
+      entry.xs.push(x);
+      entry.ys.push(y + BADGE_BASELINE_PX * px);
+    };
     const dashOf = (mark: ElementMark): Record<string, string> => (mark.dash ? { 'stroke-dasharray': mark.dash.split(' ').map((n) => Number(n) * px).join(' ') } : {});
     const addMerged = (mark: ElementMark, relation: boolean, d: string) => {
       const key = `${mark.color}|${mark.dash}|${relation}`;
@@ -269,8 +291,12 @@ export class MapPane {
         const pad = (focused ? 8 : 4) * px;
         const glow = 14 * px;
         if (focused) nodes.push(svg('rect', { class: 'k-cmp-focus', x: r.x - glow, y: r.y - glow, width: r.w + 2 * glow, height: r.h + 2 * glow, rx: 12 * px, fill: mark.color, 'fill-opacity': 0.2, stroke: 'none' }));
-        if (many && !focused) addMerged(mark, false, `M${r.x - pad} ${r.y - pad}h${r.w + 2 * pad}v${r.h + 2 * pad}h${-(r.w + 2 * pad)}z`);
-        else nodes.push(svg('rect', { class: 'k-cmp-mark', 'data-id': mark.id, x: r.x - pad, y: r.y - pad, width: r.w + 2 * pad, height: r.h + 2 * pad, rx: 8 * px, fill: 'none', stroke: mark.color, 'stroke-width': (focused ? 4 : 2.5) * px, ...dash }));
+        if (many && !focused) {
+          addMerged(mark, false, `M${r.x - pad} ${r.y - pad}h${r.w + 2 * pad}v${r.h + 2 * pad}h${-(r.w + 2 * pad)}z`);
+          addBadge(r.x - pad, r.y - pad, mark);
+          continue;
+        }
+        nodes.push(svg('rect', { class: 'k-cmp-mark', 'data-id': mark.id, x: r.x - pad, y: r.y - pad, width: r.w + 2 * pad, height: r.h + 2 * pad, rx: 8 * px, fill: 'none', stroke: mark.color, 'stroke-width': (focused ? 4 : 2.5) * px, ...dash }));
         nodes.push(badge(r.x - pad, r.y - pad, mark, px));
         continue;
       }
@@ -295,15 +321,26 @@ export class MapPane {
     const mergedNodes = [...merged.values()].map(({ mark, relation, d }) => svg('path', relation
       ? { class: 'k-cmp-marks', d: d.join(''), fill: 'none', stroke: mark.color, 'stroke-opacity': 0.4, 'stroke-width': 7 * px, 'stroke-linecap': 'round', ...dashOf(mark) }
       : { class: 'k-cmp-marks', d: d.join(''), fill: 'none', stroke: mark.color, 'stroke-width': 2.5 * px, 'stroke-linejoin': 'round', ...dashOf(mark) }));
-    this.marksLayer.replaceChildren(...mergedNodes, ...nodes);
+    // One text per look: each sign is placed by its own entry in the x and y lists.
+    const badgeNodes = [...badges.values()].map(({ mark, circles, xs, ys }) => {
+      const signs = svg('text', { 'text-anchor': 'middle', x: xs.join(' '), y: ys.join(' '), fill: '#ffffff', 'font-size': BADGE_FONT_PX * px, 'font-weight': 700 });
+      signs.textContent = mark.badge.repeat(xs.length);
+      return svg('g', { class: 'k-cmp-badges' }, [svg('path', { d: circles.join(''), fill: mark.color, stroke: '#ffffff', 'stroke-width': 1.5 * px }), signs]);
+    });
+    this.marksLayer.replaceChildren(...mergedNodes, ...badgeNodes, ...nodes);
   }
 }
 
+/** A badge's radius, its sign's baseline below the centre and its sign's size, in screen pixels. */
+const BADGE_RADIUS_PX = 9;
+const BADGE_BASELINE_PX = 4.5;
+const BADGE_FONT_PX = 13;
+
 /** A round badge with a sign, `px` board units to a screen pixel. */
 function badge(x: number, y: number, mark: ElementMark, px: number): SVGElement {
-  const sign = svg('text', { 'text-anchor': 'middle', y: 4.5 * px, fill: '#ffffff', 'font-size': 13 * px, 'font-weight': 700 });
+  const sign = svg('text', { 'text-anchor': 'middle', y: BADGE_BASELINE_PX * px, fill: '#ffffff', 'font-size': BADGE_FONT_PX * px, 'font-weight': 700 });
   sign.textContent = mark.badge;
-  return svg('g', { class: 'k-cmp-badge', transform: `translate(${x} ${y})` }, [svg('circle', { r: 9 * px, fill: mark.color, stroke: '#ffffff', 'stroke-width': 1.5 * px }), sign]);
+  return svg('g', { class: 'k-cmp-badge', transform: `translate(${x} ${y})` }, [svg('circle', { r: BADGE_RADIUS_PX * px, fill: mark.color, stroke: '#ffffff', 'stroke-width': 1.5 * px }), sign]);
 }
 
 /** A heading over a pane. */

@@ -93,38 +93,44 @@ pub async fn load_maps(
         Ok(listed)
     })
     .await?;
-    // Boards are read in their rooms (as they are now, without encoding and decoding their
-    // whole state); snapshots are decoded from the catalog on a blocking thread.
-    let mut maps: Vec<Option<(MapSource, BoardView)>> = Vec::with_capacity(listed.len());
-    let mut snapshots = Vec::new();
-    for (index, (source, is_snapshot)) in listed.into_iter().enumerate() {
-        if is_snapshot {
-            snapshots.push((index, snapshot_state(state, &source.id).await?, source));
-            maps.push(None);
-        } else {
-            let view =
+    // All at once: boards are read in their rooms (as they are now, without encoding and
+    // decoding their whole state), snapshots' states fetched from the catalog.
+    let fetched =
+        futures_util::future::try_join_all(listed.iter().map(|(source, is_snapshot)| async move {
+            if *is_snapshot {
+                snapshot_state(state, &source.id).await.map(Fetched::State)
+            } else {
                 super::ask_room(state, &source.id, |reply| RoomCommand::View { view: reply })
-                    .await?;
-            maps.push(Some((source, view)));
-        }
-    }
-    let decoded = tokio::task::spawn_blocking(move || {
-        snapshots
+                    .await
+                    .map(Fetched::View)
+            }
+        }))
+        .await?;
+    // Snapshots are decoded on a blocking thread.
+    tokio::task::spawn_blocking(move || {
+        listed
             .into_iter()
-            .map(|(index, bytes, source)| {
-                let doc = board_doc::load(&bytes)
-                    .ok_or_else(|| ApiError::Internal(format!("{} does not load", source.id)))?;
-                let view = BoardView::read(&yrs::Transact::transact(&doc));
-                Ok((index, source, view))
+            .zip(fetched)
+            .map(|((source, _), fetched)| match fetched {
+                Fetched::View(view) => Ok((source, view)),
+                Fetched::State(bytes) => {
+                    let doc = board_doc::load(&bytes).ok_or_else(|| {
+                        ApiError::Internal(format!("{} does not load", source.id))
+                    })?;
+                    let view = BoardView::read(&yrs::Transact::transact(&doc));
+                    Ok((source, view))
+                }
             })
             .collect::<Result<Vec<_>, ApiError>>()
     })
     .await
-    .map_err(|error| ApiError::Internal(error.to_string()))??;
-    for (index, source, view) in decoded {
-        maps[index] = Some((source, view));
-    }
-    Ok(maps.into_iter().flatten().collect())
+    .map_err(|error| ApiError::Internal(error.to_string()))?
+}
+
+/// A selected map as read: a board's view from its room, or a snapshot's stored state.
+enum Fetched {
+    View(BoardView),
+    State(Vec<u8>),
 }
 
 /// The workshop's remembered decisions.
@@ -221,10 +227,76 @@ pub async fn propose(
     require(role, Role::Facilitator, "match actors across maps")?;
     let maps = load_maps(&state, &workshop, &selection).await?;
     let decisions = decisions_of(&state, &workshop.id).await?;
-    let table = tokio::task::spawn_blocking(move || match_table(&maps, &decisions))
-        .await
-        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    if let Some(table) = RecentTables::shared().find(&maps, &decisions) {
+        return Ok(Json(table));
+    }
+    let table = tokio::task::spawn_blocking(move || {
+        let table = match_table(&maps, &decisions);
+        RecentTables::shared().keep(maps, decisions, table.clone());
+        table
+    })
+    .await
+    .map_err(|error| ApiError::Internal(error.to_string()))?;
     Ok(Json(table))
+}
+
+/// Match tables kept, with what each was made of.
+const RECENT_TABLES: usize = 4;
+
+/// The last few match tables made, and what they were made of. A table is a pure function of
+/// the maps and the decisions, so a request for the same maps, unchanged, with the same
+/// decisions (the compare page opened again, the match table shown again) is answered from here
+/// instead of comparing every pair of names again: for two 500-actor maps that comparison is
+/// most of the answer's time, while checking that the maps are equal takes microseconds. Any
+/// edit of a map, or any decision, makes a new table. One list for the process: equal inputs
+/// give equal tables whichever server asked.
+struct RecentTables {
+    /// Most recently made or used last; at most [`RECENT_TABLES`].
+    entries: std::sync::Mutex<Vec<RecentTable>>,
+}
+
+struct RecentTable {
+    maps: Vec<(MapSource, BoardView)>,
+    decisions: Decisions,
+    table: MatchTable,
+}
+
+impl RecentTables {
+    fn shared() -> &'static RecentTables {
+        static SHARED: std::sync::OnceLock<RecentTables> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| RecentTables {
+            entries: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    fn find(&self, maps: &[(MapSource, BoardView)], decisions: &Decisions) -> Option<MatchTable> {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let index = entries
+            .iter()
+            .position(|entry| entry.maps == maps && entry.decisions == *decisions)?;
+        let entry = entries.remove(index);
+        let table = entry.table.clone();
+        entries.push(entry);
+        Some(table)
+    }
+
+    fn keep(&self, maps: Vec<(MapSource, BoardView)>, decisions: Decisions, table: MatchTable) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() >= RECENT_TABLES {
+            entries.remove(0);
+        }
+        entries.push(RecentTable {
+            maps,
+            decisions,
+            table,
+        });
+    }
 }
 
 async fn listed(state: &AppState, workshop_id: &str) -> Result<Vec<MatchDecision>, ApiError> {
@@ -289,4 +361,95 @@ pub async fn decide(
     })
     .await?;
     Ok(Json(listed(&state, &workshop.id).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kartta_protocol::matching::MatchVerdict;
+    use kartta_protocol::schema::{ActorKind, ActorView, MetaView, Template};
+
+    fn map(id: &str, names: &[&str]) -> (MapSource, BoardView) {
+        let actor = |(index, name): (usize, &&str)| ActorView {
+            id: format!("{id}-{index}"),
+            name: (*name).to_owned(),
+            kind: ActorKind::Other,
+            x: 0.0,
+            y: 0.0,
+            description: String::new(),
+            tags: Vec::new(),
+            alias: String::new(),
+            influence: None,
+            stance: None,
+            is_person: false,
+            ring: None,
+            sector: None,
+            sources: Vec::new(),
+            support: None,
+        };
+        let board = BoardView {
+            meta: MetaView {
+                title: String::new(),
+                template: Template::Blank,
+                locale: None,
+                locked: false,
+                timer_ends_at: None,
+                presenting: None,
+                merged_from: Vec::new(),
+                merged_groups: Vec::new(),
+                vote: None,
+                last_restore: None,
+            },
+            actors: names.iter().enumerate().map(actor).collect(),
+            relations: Vec::new(),
+            notes: Vec::new(),
+            strokes: Vec::new(),
+        };
+        let source = MapSource {
+            id: id.to_owned(),
+            kind: MapSourceKind::Board,
+            title: id.to_owned(),
+        };
+        (source, board)
+    }
+
+    #[test]
+    fn a_kept_table_answers_only_the_same_maps_and_decisions() {
+        let recent = RecentTables {
+            entries: std::sync::Mutex::new(Vec::new()),
+        };
+        let maps = vec![map("one", &["Turku", "VSL"]), map("two", &["Åbo stad"])];
+        let decisions = Decisions::new();
+        assert_eq!(recent.find(&maps, &decisions), None);
+        let table = match_table(&maps, &decisions);
+        recent.keep(maps.clone(), decisions.clone(), table.clone());
+        assert_eq!(recent.find(&maps, &decisions), Some(table));
+
+        let mut renamed = maps.clone();
+        renamed[1].1.actors[0].name = "Åbo".into();
+        assert_eq!(recent.find(&renamed, &decisions), None, "a map changed");
+        let mut decided = Decisions::new();
+        decided.insert("vsl", "turku", MatchVerdict::Different);
+        assert_eq!(recent.find(&maps, &decided), None, "a decision changed");
+
+        // The oldest goes once more are kept than fit; a table just used counts as recent.
+        for index in 0..RECENT_TABLES - 1 {
+            let other = vec![map(&format!("map-{index}"), &["Salo"])];
+            recent.keep(
+                other.clone(),
+                Decisions::new(),
+                match_table(&other, &decisions),
+            );
+        }
+        assert!(recent.find(&maps, &decisions).is_some());
+        let newest = vec![map("newest", &["Lieto"])];
+        recent.keep(
+            newest.clone(),
+            Decisions::new(),
+            match_table(&newest, &decisions),
+        );
+        assert!(recent.find(&maps, &decisions).is_some(), "it was used last");
+        let first_other = vec![map("map-0", &["Salo"])];
+        assert_eq!(recent.find(&first_other, &decisions), None);
+    }
 }
