@@ -102,7 +102,7 @@ pub async fn load_maps(
             } else {
                 super::ask_room(state, &source.id, |reply| RoomCommand::View { view: reply })
                     .await
-                    .map(Fetched::View)
+                    .map(|view| Fetched::View(Box::new(view)))
             }
         }))
         .await?;
@@ -112,7 +112,7 @@ pub async fn load_maps(
             .into_iter()
             .zip(fetched)
             .map(|((source, _), fetched)| match fetched {
-                Fetched::View(view) => Ok((source, view)),
+                Fetched::View(view) => Ok((source, *view)),
                 Fetched::State(bytes) => {
                     let doc = board_doc::load(&bytes).ok_or_else(|| {
                         ApiError::Internal(format!("{} does not load", source.id))
@@ -128,8 +128,9 @@ pub async fn load_maps(
 }
 
 /// A selected map as read: a board's view from its room, or a snapshot's stored state.
+/// The view is boxed so a list of mostly small snapshot states does not reserve its size for each.
 enum Fetched {
-    View(BoardView),
+    View(Box<BoardView>),
     State(Vec<u8>),
 }
 
