@@ -153,7 +153,8 @@ pub(super) async fn subscribe(
                     }
                 }
                 _ = ping.tick() => {
-                    let answered: Result<Result<String, _>, _> =
+                    // Any answer will do: a subscribed connection answers `pong` as a list.
+                    let answered: Result<Result<redis::Value, _>, _> =
                         tokio::time::timeout(REPLY_TIMEOUT, sink.ping()).await;
                     if !matches!(answered, Ok(Ok(_))) {
                         break;
@@ -166,6 +167,11 @@ pub(super) async fn subscribe(
             "lost the Redis subscription; boards are caught up from PostgreSQL until it is back"
         );
         reported_outage = true;
+        // Never a tight loop, whatever made the connection fail.
+        if !pause(retry, &shutdown).await {
+            return;
+        }
+        retry = next_retry(retry);
     }
 }
 
