@@ -471,6 +471,18 @@ fn awareness_travels_to_other_nodes_once_and_is_not_echoed_back() {
     assert!(second.published_awareness.is_empty());
     first.step(Input::AwarenessQueried);
     assert_eq!(first.published_awareness.len(), 2);
+    // A client of the first node leaving: its removal travels to the second node.
+    first.step(Input::Commands(vec![Command::Leave { connection: 1 }]));
+    let removal = decode_frame(
+        first.published_awareness.last().unwrap(),
+        &DecodeLimits::default(),
+    )
+    .unwrap();
+    assert!(
+        matches!(removal.as_slice(), [Message::Awareness(update)]
+            if update.entries.iter().any(|entry| entry.client_id == 77 && entry.is_removal())),
+        "the leave is relayed: {removal:?}"
+    );
     // A remote state not renewed expires like a local one (its node may have died).
     second.inbox.clear();
     second.advance(Duration::from_secs(40));
