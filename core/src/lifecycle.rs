@@ -1226,6 +1226,13 @@ impl<R: Replies> RoomLifecycle<R> {
     /// other reason ends at once.
     fn unload(&mut self, reason: UnloadReason, out: &mut Vec<Effect<R>>) {
         self.unloading = Some(reason.clone());
+        // Its connections are about to be closed: the other nodes drop their presence now rather
+        // than when it would have expired.
+        if self.carriage.is_some() && reason.close_reason().is_some() {
+            if let Some(message) = self.sync.own_awareness_removals() {
+                out.push(Effect::PublishAwareness { message });
+            }
+        }
         out.push(Effect::Unregister {
             reason: reason.clone(),
         });

@@ -752,6 +752,20 @@ impl RoomCore {
         ))))
     }
 
+    /// Removals of every state this node's own connections announced, for the other nodes, when
+    /// the room ends with those connections still in it; `None` when there is none.
+    pub fn own_awareness_removals(&self) -> Option<Bytes> {
+        let mut own = self
+            .awareness
+            .iter()
+            .filter(|(_, state)| !is_remote_owner(state.owner))
+            .peekable();
+        own.peek()?;
+        Some(Bytes::from(codec::encode_awareness(own.map(
+            |(id, state)| (*id, state.clock.wrapping_add(1), NULL_STATE),
+        ))))
+    }
+
     /// Takes awareness states that another node (`node_id`) relayed for its own connections:
     /// the same clock and ownership rules as for a local connection, delivered to this node's
     /// connections and never sent on to other nodes. They expire like local states when their

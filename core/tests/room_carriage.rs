@@ -471,6 +471,25 @@ fn awareness_travels_to_other_nodes_once_and_is_not_echoed_back() {
     assert!(second.published_awareness.is_empty());
     first.step(Input::AwarenessQueried);
     assert_eq!(first.published_awareness.len(), 2);
+    // A room that ends with its connections (the server stopping) removes their presence from
+    // the other nodes at once.
+    first.published_awareness.clear();
+    first.step(Input::Shutdown);
+    let removal = decode_frame(&first.published_awareness[0], &DecodeLimits::default()).unwrap();
+    assert!(
+        matches!(removal.as_slice(), [Message::Awareness(update)]
+            if update.entries.iter().any(|entry| entry.client_id == 77 && entry.is_removal())),
+        "the stopping node's presence is removed: {removal:?}"
+    );
+    let first = &mut Node::start(&log, 2000);
+    first.step(Input::Commands(vec![Command::Messages {
+        connection: 1,
+        messages: decode_frame(
+            &Bytes::from(codec::encode_awareness([(77, 9, br#"{"a":1}"#.as_slice())])),
+            &DecodeLimits::default(),
+        )
+        .unwrap(),
+    }]));
     // A client of the first node leaving: its removal travels to the second node.
     first.step(Input::Commands(vec![Command::Leave { connection: 1 }]));
     let removal = decode_frame(

@@ -92,6 +92,17 @@ async fn clients_on_three_nodes_converge_see_each_other_and_a_late_joiner_gets_e
             .wait_for("the late joiner's actor", |doc, _| actor_count(doc) == 51)
             .await?;
     }
+
+    // A node that stops takes its clients' presence along at once, not after the awareness
+    // timeout (30 s, past this wait's patience).
+    let mut nodes = nodes;
+    nodes[0].terminate().await?;
+    second
+        .wait_for("Aino's presence to go with her node", |_, seen| {
+            !sees(seen, &first)
+        })
+        .await?;
+    assert!(second.seen(|seen| sees(seen, &second)), "the live node's presence stays");
     Ok(())
 }
 

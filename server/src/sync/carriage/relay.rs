@@ -30,6 +30,8 @@ const LAST_RETRY: Duration = Duration::from_secs(2);
 const PING_EVERY: Duration = Duration::from_secs(2);
 /// Channels named in one SUBSCRIBE after a reconnect.
 const SUBSCRIBE_CHUNK: usize = 500;
+/// At shutdown, the publisher stops once nothing was queued for this long.
+const SHUTDOWN_DRAIN: Duration = Duration::from_millis(300);
 /// Messages sent in one pipeline.
 const PUBLISH_BATCH: usize = 128;
 
@@ -189,9 +191,23 @@ pub(super) async fn publish(
     let mut retry_at = tokio::time::Instant::now();
     let mut batch = Vec::with_capacity(PUBLISH_BATCH);
     loop {
-        let received = tokio::select! {
-            _ = shutdown.cancelled() => return,
-            received = publishes.recv_many(&mut batch, PUBLISH_BATCH) => received,
+        let received = if shutdown.is_cancelled() {
+            // Stopping: what the rooms say as they close (their clients' presence removed)
+            // still goes out, until nothing more comes for a moment.
+            match tokio::time::timeout(
+                SHUTDOWN_DRAIN,
+                publishes.recv_many(&mut batch, PUBLISH_BATCH),
+            )
+            .await
+            {
+                Ok(received) => received,
+                Err(_) => return,
+            }
+        } else {
+            tokio::select! {
+                _ = shutdown.cancelled() => continue,
+                received = publishes.recv_many(&mut batch, PUBLISH_BATCH) => received,
+            }
         };
         if received == 0 {
             return;
