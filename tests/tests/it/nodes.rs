@@ -102,7 +102,10 @@ async fn clients_on_three_nodes_converge_see_each_other_and_a_late_joiner_gets_e
             !sees(seen, &first)
         })
         .await?;
-    assert!(second.seen(|seen| sees(seen, &second)), "the live node's presence stays");
+    assert!(
+        second.seen(|seen| sees(seen, &second)),
+        "the live node's presence stays"
+    );
     Ok(())
 }
 
@@ -335,5 +338,32 @@ async fn postgres_stopped_under_load_refuses_writes_and_resumes() -> anyhow::Res
         "nothing acknowledged was lost"
     );
     assert_eq!(actor_count(&fresh.doc), 15);
+    Ok(())
+}
+
+/// Redis without PostgreSQL would relay between nodes that each keep a different SQLite board:
+/// the node refuses to start and says why.
+#[tokio::test]
+async fn redis_without_postgres_is_refused_at_start() -> anyhow::Result<()> {
+    let data_dir = std::env::temp_dir().join(format!("kartta-test-{}", new_board_id()));
+    let output = tokio::process::Command::new(kartta_tests::server::kartta_binary())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--redis-url",
+            "redis://127.0.0.1:1/",
+        ])
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .output()
+        .await?;
+    let _ = std::fs::remove_dir_all(&data_dir);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--redis-url needs --postgres-url"),
+        "{stderr}"
+    );
     Ok(())
 }
