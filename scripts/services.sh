@@ -8,6 +8,10 @@
 #                                          KARTTA_TEST_REDIS_URL, KARTTA_SERVICES_DIR
 #   scripts/services.sh env [DIR]          prints those exports again
 #   scripts/services.sh stop [DIR]         stops both by PID and removes the folder
+#   scripts/services.sh postgres-stop|postgres-start|redis-kill|redis-start [DIR]
+#                                          stops (fast) or starts again that instance's
+#                                          PostgreSQL, SIGKILLs or starts again its Redis, on the
+#                                          same port: for the tests of outages (tests/tests/it/nodes.rs)
 #
 # DIR defaults to $KARTTA_SERVICES_DIR. Progress goes to stderr, so stdout is only the exports.
 set -euo pipefail
@@ -66,24 +70,15 @@ start() {
   pg_port=$(free_port)
   redis_port=$(free_port)
 
+  echo "$bin" >"$dir/postgres/bin"
+  echo "$pg_port" >"$dir/postgres/port"
+  echo "$redis_port" >"$dir/redis/port"
   say "PostgreSQL from $bin on 127.0.0.1:$pg_port"
   as_postgres "$bin/initdb" -D "$dir/postgres/data" -U kartta --auth=trust -E UTF8 --no-sync \
     >"$dir/postgres/initdb.log" 2>&1 || { cat "$dir/postgres/initdb.log" >&2; return 1; }
-  # fsync off: a test database need not survive a power cut, and it makes commits cheap on a
-  # busy machine. Sockets live in the folder, not in /var/run/postgresql.
-  as_postgres "$bin/pg_ctl" -D "$dir/postgres/data" -l "$dir/postgres/log" -w start \
-    -o "-p $pg_port -k $dir/postgres -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200" \
-    >&2 || { cat "$dir/postgres/log" >&2; return 1; }
-
+  postgres_start "$dir"
   say "Redis on 127.0.0.1:$redis_port"
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
-    --dir "$dir/redis" --daemonize yes --pidfile "$dir/redis/pid" --logfile "$dir/redis/log"
-  local tries=0
-  until redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; do
-    tries=$((tries + 1))
-    if [ $tries -gt 100 ]; then cat "$dir/redis/log" >&2; return 1; fi
-    sleep 0.1
-  done
+  redis_start "$dir"
 
   cat >"$dir/env" <<EOF
 export KARTTA_TEST_POSTGRES_URL='postgres://kartta@127.0.0.1:$pg_port/postgres'
@@ -91,6 +86,29 @@ export KARTTA_TEST_REDIS_URL='redis://127.0.0.1:$redis_port/'
 export KARTTA_SERVICES_DIR='$dir'
 EOF
   print_env "$dir"
+}
+
+postgres_start() {
+  local dir=$1
+  # fsync off: a test database need not survive a power cut, and it makes commits cheap on a
+  # busy machine. Sockets live in the folder, not in /var/run/postgresql.
+  as_postgres "$(cat "$dir/postgres/bin")/pg_ctl" -D "$dir/postgres/data" -l "$dir/postgres/log" -w start \
+    -o "-p $(cat "$dir/postgres/port") -k $dir/postgres -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200" \
+    >&2 || { cat "$dir/postgres/log" >&2; return 1; }
+}
+
+# Redis keeps nothing on disk: the several-node mode never needs it to (PostgreSQL's log is the
+# only copy), so a restarted Redis is an empty one.
+redis_start() {
+  local dir=$1 port tries=0
+  port=$(cat "$dir/redis/port")
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$dir/redis" --daemonize yes --pidfile "$dir/redis/pid" --logfile "$dir/redis/log"
+  until redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; do
+    tries=$((tries + 1))
+    if [ $tries -gt 100 ]; then cat "$dir/redis/log" >&2; return 1; fi
+    sleep 0.1
+  done
 }
 
 # Sends `signal` to one PID and waits for it to end; SIGKILL after 10 s.
@@ -118,9 +136,21 @@ stop() {
   rm -rf "$dir"
 }
 
+check_dir() {
+  case "$1" in /tmp/kartta-services.*) ;; *) say "not a services folder: $1"; exit 2 ;; esac
+}
+
 command=${1:-}
 dir=${2:-${KARTTA_SERVICES_DIR:-}}
 case "$command" in
+  postgres-stop)
+    check_dir "$dir"
+    stop_pid "$(head -n 1 "$dir/postgres/data/postmaster.pid")" PostgreSQL INT ;;
+  postgres-start) check_dir "$dir"; postgres_start "$dir" ;;
+  redis-kill)
+    check_dir "$dir"
+    stop_pid "$(cat "$dir/redis/pid")" Redis KILL ;;
+  redis-start) check_dir "$dir"; redis_start "$dir" ;;
   start) start ;;
   env) [ -n "$dir" ] || { say "no folder given"; exit 2; }; print_env "$dir" ;;
   stop) [ -n "$dir" ] || { say "no folder given"; exit 2; }; stop "$dir" ;;

@@ -5,17 +5,22 @@
 //!   checks, limits): decoded messages in, bytes to send and updates to store out.
 //! - [`lifecycle`]: [`RoomLifecycle`], the room's policy around it as a step function: commands,
 //!   storage answers and ticks in ([`Input`]), effects out ([`Effect`]): persist, deliver,
-//!   close, compact, unload.
+//!   close, compact, unload; with other nodes serving the board, also publish, fetch and apply
+//!   their updates in the log's order ([`sequence`]).
 //!
 //! This crate depends on `yrs`, `bytes` and `kartta-protocol` only; `scripts/check-core-deps.sh`
 //! fails the tests when tokio, axum, hyper or mio enter its dependency tree.
 
 pub mod lifecycle;
 pub mod room_core;
+pub mod sequence;
 pub mod testing;
 
 pub use lifecycle::{
-    BoardLookup, Command, Effect, Input, JoinError, LoadedBoard, Replies, RoomLifecycle,
-    RoomSettings, ServerEdit, UnloadReason, MAX_BATCH,
+    BoardLookup, CarriageSettings, Command, Effect, Input, JoinError, LoadedBoard, LogTail,
+    Replies, RoomLifecycle, RoomSettings, ServerEdit, UnloadReason, MAX_BATCH,
 };
-pub use room_core::{ConnectionId, LoadError, Note, RoomCore, RoomLimits, SyncEffects};
+pub use room_core::{
+    remote_owner, ConnectionId, LoadError, Note, RoomCore, RoomLimits, StoredUpdateError,
+    SyncEffects,
+};

@@ -23,7 +23,9 @@ use kartta_protocol::codec::{self, Message};
 use kartta_protocol::schema::{self, BoardView, CURRENT_SCHEMA_VERSION};
 use yrs::Transact;
 
-use crate::room_core::{ConnectionId, Note, RoomCore, RoomLimits, SyncEffects};
+use crate::room_core::{ConnectionId, Note, RoomCore, RoomLimits, StoredUpdateError, SyncEffects};
+use crate::sequence::LogSequence;
+use kartta_protocol::codec::AwarenessEntry;
 
 /// Most commands a caller should hand in as one batch (one commit): bounds the latency a busy
 /// room adds to the acknowledgement of its first command.
@@ -126,6 +128,23 @@ pub enum Input<R: Replies> {
     QueueFull { connection: ConnectionId },
     /// Time passed (see [`RoomLifecycle::next_wake`]).
     Tick,
+    /// Another node stored these updates, numbered `first_seq`, `first_seq + 1`… in the board's
+    /// log, and relayed them (only with [`RoomLifecycle::carry`]).
+    Remote { first_seq: i64, updates: Vec<Bytes> },
+    /// Another node relayed the awareness changes of its own connections.
+    RemoteAwareness {
+        node_id: u64,
+        entries: Vec<AwarenessEntry>,
+    },
+    /// Another node began serving the board and asks for this node's awareness states.
+    AwarenessQueried,
+    /// Relayed messages may have been missed (the room just subscribed, or the carriage between
+    /// nodes was lost and is back): read the log past what the room holds.
+    CatchUp,
+    /// What the last [`Effect::Fetch`] read.
+    Fetched(LogTail),
+    /// The last [`Effect::Fetch`] failed; the room tries again later.
+    FetchFailed,
     /// The server is stopping.
     Shutdown,
 }
@@ -189,6 +208,23 @@ pub enum Effect<R: Replies> {
         state: Vec<u8>,
         through_update_id: i64,
     },
+    /// Relay these stored updates, numbered from `first_seq`, to the other nodes serving the
+    /// board (only with [`RoomLifecycle::carry`]; storage confirmed them already).
+    Publish {
+        first_seq: i64,
+        updates: Vec<Bytes>,
+    },
+    /// Relay this awareness message (changes of this node's own connections) to the other nodes.
+    PublishAwareness {
+        message: Bytes,
+    },
+    /// Ask the other nodes for their connections' awareness states.
+    QueryAwareness,
+    /// Read the board's log past `after_seq` (and the compacted state, if the log was compacted
+    /// past it), then report [`Input::Fetched`] or [`Input::FetchFailed`].
+    Fetch {
+        after_seq: i64,
+    },
     /// Leave the registry and take no more commands; answer the joins still queued with
     /// [`UnloadReason::join_refusal`] and drop the other commands unanswered.
     Unregister {
@@ -233,6 +269,14 @@ impl<R: Replies> fmt::Debug for Effect<R> {
                 "Compact({} bytes through {through_update_id})",
                 state.len()
             ),
+            Effect::Publish { first_seq, updates } => {
+                write!(formatter, "Publish({} from {first_seq})", updates.len())
+            }
+            Effect::PublishAwareness { message } => {
+                write!(formatter, "PublishAwareness({} bytes)", message.len())
+            }
+            Effect::QueryAwareness => write!(formatter, "QueryAwareness"),
+            Effect::Fetch { after_seq } => write!(formatter, "Fetch(after {after_seq})"),
             Effect::Unregister { reason } => write!(formatter, "Unregister({reason:?})"),
             Effect::Log(note) => write!(formatter, "Log({note:?})"),
         }
@@ -298,6 +342,40 @@ pub struct RoomSettings {
     pub compact_after_updates: usize,
     /// How long awareness changes are gathered in a room of more than a few connections.
     pub awareness_window: Duration,
+}
+
+/// How a room takes part when several nodes serve its board (see [`RoomLifecycle::carry`]).
+#[derive(Debug, Clone)]
+pub struct CarriageSettings {
+    /// How long a gap in the relayed numbers may wait for the missing update (usually a moment
+    /// behind on another connection) before the log is read.
+    pub gap_grace: Duration,
+    /// How often the log is read even with no gap in sight: the relay may lose a message (at
+    /// most once) with nothing after it to show the gap.
+    pub catch_up_every: Duration,
+}
+
+/// What a board's log holds past a number, as read for a gap.
+#[derive(Debug, Clone, Default)]
+pub struct LogTail {
+    /// The compacted state and the number it holds the log through, when the log was compacted
+    /// past the number asked for (the rows of the gap are gone, the state holds them).
+    pub state: Option<(Vec<u8>, i64)>,
+    /// The updates past the number (or past the state), with their numbers, in order.
+    pub updates: Vec<(i64, Bytes)>,
+}
+
+/// The room's part in serving a board from several nodes.
+struct Carried {
+    settings: CarriageSettings,
+    sequence: LogSequence,
+    /// An [`Effect::Fetch`] is out and not answered yet.
+    fetching: bool,
+    /// When a known gap is read from the log, unless the relay closed it first.
+    fetch_due: Option<Instant>,
+    next_catch_up: Instant,
+    /// A fetch answered while the room was storing or compacting: applied when it is free.
+    fetched_meanwhile: Option<LogTail>,
 }
 
 /// A board as storage holds it, with the lock the catalog keeps for it.
@@ -387,6 +465,8 @@ pub struct RoomLifecycle<R: Replies> {
     unload_if_quiet_due: Option<Instant>,
     /// Effects of loading (storing the board's upgrade), handed out by the first step.
     startup: Vec<Effect<R>>,
+    /// Set when other nodes serve the board too (see [`RoomLifecycle::carry`]).
+    carriage: Option<Carried>,
 }
 
 impl<R: Replies> RoomLifecycle<R> {
@@ -448,7 +528,24 @@ impl<R: Replies> RoomLifecycle<R> {
             sweep_every,
             unload_if_quiet_due: None,
             startup,
+            carriage: None,
         })
+    }
+
+    /// Serve the board together with other nodes: the log's numbers are the board's gap-free
+    /// sequence (PostgreSQL), each stored batch is published with its numbers, other nodes'
+    /// updates are applied in order (a gap read from the log), and awareness travels both ways.
+    /// Call before the first step.
+    pub fn carry(&mut self, settings: CarriageSettings, now: Instant) {
+        self.sync.publish_awareness();
+        self.carriage = Some(Carried {
+            next_catch_up: now + settings.catch_up_every,
+            settings,
+            sequence: LogSequence::new(self.last_update_id),
+            fetching: false,
+            fetch_due: None,
+            fetched_meanwhile: None,
+        });
     }
 
     /// The one entry point: what `input` means for the room at `now`, as effects to perform in
@@ -470,6 +567,36 @@ impl<R: Replies> RoomLifecycle<R> {
             Input::CompactionFailed => self.compaction_finished(false, now, &mut out),
             Input::QueueFull { connection } => self.queue_full(connection, now, &mut out),
             Input::Tick => self.tick(now, &mut out),
+            Input::Remote { first_seq, updates } => self.remote(first_seq, updates, now, &mut out),
+            Input::RemoteAwareness { node_id, entries } => {
+                if self.is_live() {
+                    self.sync.apply_remote_awareness(node_id, entries, now);
+                    self.send_awareness(now, &mut out);
+                }
+            }
+            Input::AwarenessQueried => {
+                if let Some(message) = self.sync.own_awareness_message() {
+                    if self.carriage.is_some() && self.is_live() {
+                        out.push(Effect::PublishAwareness { message });
+                    }
+                }
+            }
+            Input::CatchUp => {
+                if self.carriage.is_some() && self.is_live() {
+                    out.push(Effect::QueryAwareness);
+                    self.fetch_now_or_soon(now, &mut out);
+                }
+            }
+            Input::Fetched(tail) => self.fetched(tail, now, &mut out),
+            Input::FetchFailed => {
+                if let Some(carried) = &mut self.carriage {
+                    carried.fetching = false;
+                    // Tried again with the next catch-up; a known gap sooner.
+                    if carried.sequence.has_gap() {
+                        carried.fetch_due = Some(now + carried.settings.catch_up_every / 4);
+                    }
+                }
+            }
             Input::Shutdown => {
                 if matches!(self.phase, Phase::Running) {
                     if self.unloading.is_none() {
@@ -489,10 +616,16 @@ impl<R: Replies> RoomLifecycle<R> {
         if !matches!(self.phase, Phase::Running) || self.unloading.is_some() {
             return None;
         }
+        let (fetch_due, next_catch_up) = match &self.carriage {
+            Some(carried) => (carried.fetch_due, Some(carried.next_catch_up)),
+            None => (None, None),
+        };
         [
             self.awareness_due,
             Some(self.next_sweep),
             self.unload_if_quiet_due,
+            fetch_due,
+            next_catch_up,
         ]
         .into_iter()
         .flatten()
@@ -648,9 +781,194 @@ impl<R: Replies> RoomLifecycle<R> {
                 return;
             }
         };
-        self.last_update_id = last_update_id;
-        self.logged_updates += held.sync.updates.len();
+        let count = held.sync.updates.len();
+        self.logged_updates += count;
+        match &mut self.carriage {
+            None => self.last_update_id = last_update_id,
+            Some(carried) => {
+                // The batch's updates were numbered last - count + 1 ..= last in one commit.
+                let first_seq = last_update_id - count as i64 + 1;
+                out.push(Effect::Publish {
+                    first_seq,
+                    updates: held.sync.updates.clone(),
+                });
+                carried.sequence.record_own(first_seq, last_update_id);
+                // Compaction may fold the log only as far as the document holds all of it.
+                self.last_update_id = carried.sequence.applied_through();
+            }
+        }
         self.finish_batch(held, now, out);
+        if self.is_live() {
+            self.apply_ready(now, out);
+        }
+    }
+
+    /// Running, not unloading: free to apply what other nodes stored.
+    fn is_live(&self) -> bool {
+        matches!(self.phase, Phase::Running) && self.unloading.is_none()
+    }
+
+    fn remote(
+        &mut self,
+        first_seq: i64,
+        updates: Vec<Bytes>,
+        now: Instant,
+        out: &mut Vec<Effect<R>>,
+    ) {
+        if self.unloading.is_some() || matches!(self.phase, Phase::Ended) {
+            return;
+        }
+        let Some(carried) = &mut self.carriage else {
+            return;
+        };
+        for (offset, update) in updates.into_iter().enumerate() {
+            carried.sequence.offer(first_seq + offset as i64, update);
+        }
+        // While storing or compacting they wait; `resume` applies them.
+        if self.is_live() {
+            self.apply_ready(now, out);
+        }
+    }
+
+    /// Applies, in order, the other nodes' updates whose turn has come and delivers what they
+    /// changed; a gap left behind is read from the log after the grace time.
+    fn apply_ready(&mut self, now: Instant, out: &mut Vec<Effect<R>>) {
+        let Some(carried) = &mut self.carriage else {
+            return;
+        };
+        let ready = carried.sequence.take_ready();
+        let applied_through = carried.sequence.applied_through();
+        let has_gap = carried.sequence.has_gap();
+        if !ready.is_empty() {
+            self.logged_updates += ready.len();
+            let mut changes = Vec::new();
+            for (seq, update) in ready {
+                if !self.apply_stored_update(seq, &update, &mut changes, out) {
+                    return;
+                }
+            }
+            self.deliver_stored(changes, out);
+        }
+        self.last_update_id = applied_through;
+        if has_gap {
+            self.fetch_soon(now, out);
+        } else if let Some(carried) = &mut self.carriage {
+            // The relay closed the gap in time: nothing to read.
+            carried.fetch_due = None;
+        }
+    }
+
+    /// Applies one update of the log; false when it poisoned the document (the room unloads).
+    fn apply_stored_update(
+        &mut self,
+        seq: i64,
+        update: &[u8],
+        changes: &mut Vec<Bytes>,
+        out: &mut Vec<Effect<R>>,
+    ) -> bool {
+        match self.sync.apply_stored(update) {
+            Ok(Some(change)) => changes.push(change),
+            Ok(None) => {}
+            Err(StoredUpdateError::DoesNotApply(why)) => {
+                out.push(Effect::Log(Note::StoredUpdateRefused { seq, why }))
+            }
+            Err(StoredUpdateError::Poisoned) => {
+                out.push(Effect::Log(Note::StoredUpdateRefused {
+                    seq,
+                    why: "yrs panicked".into(),
+                }));
+                self.unload(UnloadReason::Poisoned, out);
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Sends this node's connections what stored updates of other nodes changed (already
+    /// stored: nothing waits for storage).
+    fn deliver_stored(&mut self, changes: Vec<Bytes>, out: &mut Vec<Effect<R>>) {
+        out.extend(
+            broadcast_messages(&changes)
+                .into_iter()
+                .map(|message| Effect::Broadcast { message }),
+        );
+    }
+
+    /// Reads the log soon if a gap stays open (at once with no grace time).
+    fn fetch_soon(&mut self, now: Instant, out: &mut Vec<Effect<R>>) {
+        let Some(carried) = &mut self.carriage else {
+            return;
+        };
+        if carried.fetching || carried.fetch_due.is_some() {
+            return;
+        }
+        if carried.settings.gap_grace.is_zero() {
+            self.fetch_now_or_soon(now, out);
+        } else {
+            carried.fetch_due = Some(now + carried.settings.gap_grace);
+        }
+    }
+
+    /// Reads the log past what the room holds now, or as soon as the room is free.
+    fn fetch_now_or_soon(&mut self, now: Instant, out: &mut Vec<Effect<R>>) {
+        let live = self.is_live();
+        let Some(carried) = &mut self.carriage else {
+            return;
+        };
+        if carried.fetching {
+            carried.next_catch_up = now + carried.settings.catch_up_every;
+            return;
+        }
+        if !live {
+            // Read at the first tick once the room is free.
+            carried.next_catch_up = now;
+            return;
+        }
+        carried.fetching = true;
+        carried.fetch_due = None;
+        carried.next_catch_up = now + carried.settings.catch_up_every;
+        out.push(Effect::Fetch {
+            after_seq: carried.sequence.applied_through(),
+        });
+    }
+
+    fn fetched(&mut self, tail: LogTail, now: Instant, out: &mut Vec<Effect<R>>) {
+        if self.unloading.is_some() || matches!(self.phase, Phase::Ended) {
+            return;
+        }
+        let live = self.is_live();
+        let Some(carried) = &mut self.carriage else {
+            return;
+        };
+        carried.fetching = false;
+        if !live {
+            carried.fetched_meanwhile = Some(tail);
+            return;
+        }
+        let LogTail { state, updates } = tail;
+        if let Some((state, through)) = state {
+            // The gap was compacted away by another node: its state holds the missing updates.
+            if through > carried.sequence.applied_through() {
+                let mut changes = Vec::new();
+                if !self.apply_stored_update(through, &state, &mut changes, out) {
+                    return;
+                }
+                self.deliver_stored(changes, out);
+                let Some(carried) = &mut self.carriage else {
+                    return;
+                };
+                carried.sequence.state_applied(through);
+                // The stored log past `through` is what this room counts towards compaction.
+                self.logged_updates = carried.sequence.own_ahead_count();
+            }
+        }
+        let Some(carried) = &mut self.carriage else {
+            return;
+        };
+        for (seq, update) in updates {
+            carried.sequence.offer(seq, update);
+        }
+        self.apply_ready(now, out);
     }
 
     /// Delivers and answers what a batch produced; its updates are stored when this runs.
@@ -745,6 +1063,9 @@ impl<R: Replies> RoomLifecycle<R> {
         if let Some(message) = self.sync.take_awareness_message() {
             out.push(Effect::Broadcast { message });
         }
+        if let Some(message) = self.sync.take_awareness_to_publish() {
+            out.push(Effect::PublishAwareness { message });
+        }
     }
 
     fn mark_idle_if_empty(&mut self, now: Instant) {
@@ -779,6 +1100,14 @@ impl<R: Replies> RoomLifecycle<R> {
         }
         if self.awareness_due.is_some_and(|due| due <= now) {
             self.flush_awareness(out);
+        }
+        if let Some(carried) = &mut self.carriage {
+            let gap_due =
+                carried.fetch_due.is_some_and(|due| due <= now) && carried.sequence.has_gap();
+            if gap_due || carried.next_catch_up <= now {
+                carried.fetch_due = None;
+                self.fetch_now_or_soon(now, out);
+            }
         }
         if self.next_sweep <= now {
             self.next_sweep = now + self.sweep_every;
@@ -839,7 +1168,12 @@ impl<R: Replies> RoomLifecycle<R> {
             // Compaction runs between batches, when every applied update is stored and the
             // compacted state reaches the newest: the log is empty now and the state is all there
             // is, so the size limit counts from here.
-            self.logged_updates = 0;
+            // With other nodes, the log past the compaction point holds this node's updates that
+            // overtook another node's missing one (see `LogSequence`).
+            self.logged_updates = self
+                .carriage
+                .as_ref()
+                .map_or(0, |carried| carried.sequence.own_ahead_count());
             self.sync.compacted(state_bytes);
         }
         // A failed compaction keeps the log, which still holds everything: the room goes on
@@ -869,6 +1203,18 @@ impl<R: Replies> RoomLifecycle<R> {
             self.unload(UnloadReason::Shutdown, out);
             return;
         }
+        if let Some(tail) = self
+            .carriage
+            .as_mut()
+            .and_then(|carried| carried.fetched_meanwhile.take())
+        {
+            self.fetched(tail, now, out);
+        } else if self.carriage.is_some() {
+            self.apply_ready(now, out);
+        }
+        if !self.is_live() {
+            return;
+        }
         if !self.waiting.is_empty() {
             let take = self.waiting.len().min(MAX_BATCH);
             let batch: Vec<Command<R>> = self.waiting.drain(..take).collect();
@@ -880,6 +1226,13 @@ impl<R: Replies> RoomLifecycle<R> {
     /// other reason ends at once.
     fn unload(&mut self, reason: UnloadReason, out: &mut Vec<Effect<R>>) {
         self.unloading = Some(reason.clone());
+        // Its connections are about to be closed: the other nodes drop their presence now rather
+        // than when it would have expired.
+        if self.carriage.is_some() && reason.close_reason().is_some() {
+            if let Some(message) = self.sync.own_awareness_removals() {
+                out.push(Effect::PublishAwareness { message });
+            }
+        }
         out.push(Effect::Unregister {
             reason: reason.clone(),
         });

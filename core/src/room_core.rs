@@ -98,6 +98,8 @@ pub enum Note {
     /// The stored board was written in a newer layout (`meta.schemaVersion`) than this server
     /// knows; it is served as it is, not upgraded.
     NewerSchema { version: u32 },
+    /// An update another node stored (number `seq` of the board's log) did not apply here.
+    StoredUpdateRefused { seq: i64, why: String },
 }
 
 /// The facilitator-only fields of `meta`, in [`FACILITATOR_ONLY_META`]'s order. A nested type
@@ -143,7 +145,23 @@ struct AwarenessState {
     clock: u32,
     state_json: Bytes,
     renewed_at: Instant,
+    /// A local connection, or another node ([`remote_owner`]).
     owner: ConnectionId,
+}
+
+/// The bit that marks an awareness owner as another node rather than a local connection (local
+/// connection ids count up from 1 and never reach it).
+const REMOTE_OWNER_BIT: u64 = 1 << 63;
+
+/// The owner id under which the states another node relayed are kept: the same ownership and
+/// clock rules then hold between nodes as between connections (a client that reconnected to
+/// another node takes its id over with a newer clock).
+pub fn remote_owner(node_id: u64) -> ConnectionId {
+    node_id | REMOTE_OWNER_BIT
+}
+
+fn is_remote_owner(owner: ConnectionId) -> bool {
+    owner & REMOTE_OWNER_BIT != 0
 }
 
 pub struct RoomCore {
@@ -154,6 +172,10 @@ pub struct RoomCore {
     /// Awareness entries changed since the last [`RoomCore::take_awareness_message`]: merged into
     /// one message per batch instead of one per client.
     awareness_changed: HashMap<u64, (u32, Bytes)>,
+    /// The changes of this node's own connections since the last
+    /// [`RoomCore::take_awareness_to_publish`], for the other nodes; `None` when the board is
+    /// served by this node alone (nothing is gathered then).
+    awareness_to_publish: Option<HashMap<u64, (u32, Bytes)>>,
     /// Filled by the document's update observer while a transaction commits.
     observed_updates: Arc<Mutex<Vec<Bytes>>>,
     /// The sync step 2 message for a client that has nothing yet, shared by a burst of joiners.
@@ -173,6 +195,15 @@ const NULL_STATE: &[u8] = b"null";
 const EMPTY_UPDATE: &[u8] = &[0, 0];
 /// Transaction origin of changes the server makes itself.
 const SERVER_ORIGIN: &str = "kartta-server";
+
+/// Why an update another node stored was not applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredUpdateError {
+    /// It does not decode or apply; the board stays as it was.
+    DoesNotApply(String),
+    /// yrs panicked (now or before): the room must reload the board.
+    Poisoned,
+}
 
 /// A stored board that does not load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +255,7 @@ impl RoomCore {
             connections: HashMap::new(),
             awareness: HashMap::new(),
             awareness_changed: HashMap::new(),
+            awareness_to_publish: None,
             observed_updates,
             full_state_message: None,
             board_bytes,
@@ -621,26 +653,28 @@ impl RoomCore {
         } else if removal {
             return Ok(());
         }
-        let owned = &mut self
-            .connections
-            .get_mut(&connection)
-            .ok_or(CloseReason::InternalError)?
-            .awareness_ids;
+        let local = !is_remote_owner(connection);
+        if local {
+            let owned = &mut self
+                .connections
+                .get_mut(&connection)
+                .ok_or(CloseReason::InternalError)?
+                .awareness_ids;
+            if removal {
+                owned.remove(&client_id);
+            } else if !owned.contains(&client_id) {
+                if owned.len() >= self.limits.max_awareness_ids_per_connection {
+                    return Err(CloseReason::TooManyPending);
+                }
+                owned.insert(client_id);
+            }
+        }
         if removal {
-            owned.remove(&client_id);
             self.awareness.remove(&client_id);
-            self.awareness_changed
-                .insert(client_id, (clock, Bytes::from_static(NULL_STATE)));
+            self.record_awareness_change(client_id, clock, Bytes::from_static(NULL_STATE), local);
             return Ok(());
         }
-        if !owned.contains(&client_id) {
-            if owned.len() >= self.limits.max_awareness_ids_per_connection {
-                return Err(CloseReason::TooManyPending);
-            }
-            owned.insert(client_id);
-        }
-        self.awareness_changed
-            .insert(client_id, (clock, state_json.clone()));
+        self.record_awareness_change(client_id, clock, state_json.clone(), local);
         self.awareness.insert(
             client_id,
             AwarenessState {
@@ -656,11 +690,140 @@ impl RoomCore {
     fn remove_awareness(&mut self, client_id: u64) {
         if let Some(state) = self.awareness.remove(&client_id) {
             // One past the last clock, as the JavaScript awareness does, so every peer accepts it.
-            self.awareness_changed.insert(
+            self.record_awareness_change(
                 client_id,
-                (state.clock.wrapping_add(1), Bytes::from_static(NULL_STATE)),
+                state.clock.wrapping_add(1),
+                Bytes::from_static(NULL_STATE),
+                !is_remote_owner(state.owner),
             );
         }
+    }
+
+    /// Records a change for this node's connections, and for the other nodes when it is a change
+    /// of this node's own (`local`): each node hears a state from the node that owns it only.
+    fn record_awareness_change(
+        &mut self,
+        client_id: u64,
+        clock: u32,
+        state_json: Bytes,
+        local: bool,
+    ) {
+        if local {
+            if let Some(to_publish) = &mut self.awareness_to_publish {
+                to_publish.insert(client_id, (clock, state_json.clone()));
+            }
+        }
+        self.awareness_changed
+            .insert(client_id, (clock, state_json));
+    }
+
+    /// From now on gathers this node's awareness changes for the other nodes serving the board
+    /// (see [`RoomCore::take_awareness_to_publish`]).
+    pub fn publish_awareness(&mut self) {
+        self.awareness_to_publish.get_or_insert_with(HashMap::new);
+    }
+
+    /// One awareness message with every change of this node's own connections since the last
+    /// call, for the other nodes; `None` when there is none.
+    pub fn take_awareness_to_publish(&mut self) -> Option<Bytes> {
+        let to_publish = self.awareness_to_publish.as_mut()?;
+        if to_publish.is_empty() {
+            return None;
+        }
+        let changed = std::mem::take(to_publish);
+        Some(Bytes::from(codec::encode_awareness(
+            changed
+                .iter()
+                .map(|(id, (clock, json))| (*id, *clock, json.as_ref())),
+        )))
+    }
+
+    /// Every state this node's own connections announced, as one message (another node asked:
+    /// it just began serving the board); `None` when there is none.
+    pub fn own_awareness_message(&self) -> Option<Bytes> {
+        let mut own = self
+            .awareness
+            .iter()
+            .filter(|(_, state)| !is_remote_owner(state.owner))
+            .peekable();
+        own.peek()?;
+        Some(Bytes::from(codec::encode_awareness(own.map(
+            |(id, state)| (*id, state.clock, state.state_json.as_ref()),
+        ))))
+    }
+
+    /// Removals of every state this node's own connections announced, for the other nodes, when
+    /// the room ends with those connections still in it; `None` when there is none.
+    pub fn own_awareness_removals(&self) -> Option<Bytes> {
+        let mut own = self
+            .awareness
+            .iter()
+            .filter(|(_, state)| !is_remote_owner(state.owner))
+            .peekable();
+        own.peek()?;
+        Some(Bytes::from(codec::encode_awareness(own.map(
+            |(id, state)| (*id, state.clock.wrapping_add(1), NULL_STATE),
+        ))))
+    }
+
+    /// Takes awareness states that another node (`node_id`) relayed for its own connections:
+    /// the same clock and ownership rules as for a local connection, delivered to this node's
+    /// connections and never sent on to other nodes. They expire like local states when their
+    /// node stops renewing them (a node that died).
+    pub fn apply_remote_awareness(
+        &mut self,
+        node_id: u64,
+        entries: Vec<AwarenessEntry>,
+        now: Instant,
+    ) {
+        let owner = remote_owner(node_id);
+        for entry in entries {
+            // A remote owner has no per-connection limit to break: its node enforced it.
+            let _ = self.apply_awareness(owner, entry, now);
+        }
+    }
+
+    /// Applies an update another node already stored (read from the log or relayed between
+    /// nodes): it is not checked against this room's permissions or limits, since it is part of
+    /// the board whatever they say, and it is not handed back for storing. Returns what it
+    /// changed in this document (nothing when the document had it all), for this node's
+    /// connections.
+    pub fn apply_stored(&mut self, bytes: &[u8]) -> Result<Option<Bytes>, StoredUpdateError> {
+        if self.poisoned {
+            return Err(StoredUpdateError::Poisoned);
+        }
+        let update = Update::decode_v1(bytes)
+            .map_err(|error| StoredUpdateError::DoesNotApply(error.to_string()))?;
+        let doc = &self.doc;
+        // As for a client's update: a panic inside yrs poisons the room, which reloads.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut txn = doc.transact_mut();
+            txn.apply_update(update)
+        }));
+        let observed = match self.observed_updates.lock() {
+            Ok(mut observed) => std::mem::take(&mut *observed),
+            Err(_) => Vec::new(),
+        };
+        match outcome {
+            Err(_) => {
+                self.poisoned = true;
+                return Err(StoredUpdateError::Poisoned);
+            }
+            Ok(Err(error)) => {
+                return Err(StoredUpdateError::DoesNotApply(error.to_string()));
+            }
+            Ok(Ok(())) => {}
+        }
+        self.board_bytes += bytes.len();
+        if observed.is_empty() {
+            return Ok(None);
+        }
+        self.full_state_message = None;
+        if observed.len() == 1 {
+            return Ok(observed.into_iter().next());
+        }
+        let parts: Vec<&[u8]> = observed.iter().map(|update| update.as_ref()).collect();
+        Ok(yrs::merge_updates_v1(&parts).ok().map(Bytes::from))
     }
 
     /// Removes awareness states that were not renewed within the timeout.

@@ -205,6 +205,11 @@ impl Driver {
                 }
             }
             Effect::Unregister { reason } => self.unregistered = Some(reason),
+            // Only a room serving its board with other nodes asks for these (tests/room_carriage.rs).
+            Effect::Publish { .. }
+            | Effect::PublishAwareness { .. }
+            | Effect::QueryAwareness
+            | Effect::Fetch { .. } => panic!("a room of one node relays nothing"),
             Effect::Log(_) => {}
         }
     }

@@ -45,6 +45,12 @@ pub struct ServeConfig {
     #[arg(long, env = "KARTTA_POSTGRES_URL", hide_env_values = true)]
     pub postgres_url: Option<String>,
 
+    /// Relay every board's stored updates and awareness to the other nodes serving it through
+    /// this Redis (`redis://host:port/`); needs `--postgres-url`, whose log stays the only copy.
+    /// Unset: this node serves its boards alone.
+    #[arg(long, env = "KARTTA_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+
     #[command(flatten)]
     pub limits: Limits,
 
@@ -193,6 +199,7 @@ impl ServeConfig {
             listen: ([127, 0, 0, 1], 0).into(),
             data_dir,
             postgres_url: None,
+            redis_url: None,
             limits: Limits::default(),
             open_boards: false,
             trusted_proxies: Vec::new(),

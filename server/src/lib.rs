@@ -105,6 +105,12 @@ fn connect_postgres(url: &str) -> anyhow::Result<(Arc<dyn BoardStore>, Arc<dyn C
 impl Server {
     /// Binds, opens the database and starts serving in the background.
     pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
+        if config.redis_url.is_some() && config.postgres_url.is_none() {
+            anyhow::bail!(
+                "--redis-url needs --postgres-url: Redis only carries updates between nodes, \
+                 PostgreSQL keeps them (each node's SQLite file would hold a different board)"
+            );
+        }
         let (store, catalog) = match config.postgres_url.clone() {
             None => open_sqlite(&config.data_dir)?,
             // The PostgreSQL client blocks (it runs a runtime of its own), so it connects on a
@@ -114,6 +120,19 @@ impl Server {
         let metrics = Arc::new(Metrics::new());
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
+        let carriage = match &config.redis_url {
+            None => None,
+            Some(url) => Some(
+                sync::carriage::Carriage::start(
+                    url,
+                    config.limits.decode_limits(),
+                    metrics.clone(),
+                    shutdown.clone(),
+                    &tasks,
+                )
+                .context("reading --redis-url")?,
+            ),
+        };
         let rooms = Rooms::new(RoomContext {
             persister: Persister::start(store, metrics.clone()),
             metrics: metrics.clone(),
@@ -129,6 +148,7 @@ impl Server {
             tasks: tasks.clone(),
             catalog: catalog.clone(),
             open_boards: config.open_boards,
+            carriage,
         });
         let listener = TcpListener::bind(config.listen)
             .await

@@ -57,11 +57,27 @@ impl Client {
 
     /// Connects and starts the handshake without waiting for it.
     pub async fn connect_unsynced(url: &str) -> anyhow::Result<Client> {
+        Client::connect_with(url, Doc::new()).await
+    }
+
+    /// Connects again (to `url`, perhaps another node) with the same document, as a stock
+    /// client reconnects: the handshake's step 2 sends the server whatever it lacks, the
+    /// client's edits the server never stored included. Waits until synced. This client's own
+    /// connection ends; the document stays shared with the new one.
+    pub async fn reconnect(&self, url: &str) -> anyhow::Result<Client> {
+        self.abort();
+        let client = Client::connect_with(url, self.doc.clone()).await?;
+        client
+            .wait_for("initial sync", |_, seen| seen.synced)
+            .await?;
+        Ok(client)
+    }
+
+    async fn connect_with(url: &str, doc: Doc) -> anyhow::Result<Client> {
         let (socket, _) = tokio_tungstenite::connect_async(url)
             .await
             .with_context(|| format!("connecting {url}"))?;
         let (mut sink, mut stream) = socket.split();
-        let doc = Doc::new();
         let seen = Arc::new(Mutex::new(Seen::default()));
         let changed = Arc::new(Notify::new());
         let (outgoing, mut outgoing_queue) = mpsc::unbounded_channel::<WsMessage>();
@@ -222,6 +238,19 @@ impl Client {
     pub async fn wait_for_close(&self) -> anyhow::Result<Option<u16>> {
         self.wait_for("close", |_, seen| seen.ended).await?;
         Ok(self.seen(|seen| seen.close_code))
+    }
+
+    /// Reconnects as a stock client does after a close: again and again (a few times a second)
+    /// until a sync succeeds, for at most a minute.
+    pub async fn reconnect_until_synced(&self, url: &str) -> anyhow::Result<Client> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            match self.reconnect(url).await {
+                Ok(client) => return Ok(client),
+                Err(error) if tokio::time::Instant::now() > deadline => return Err(error),
+                Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+            }
+        }
     }
 
     /// Closes politely with a close frame.

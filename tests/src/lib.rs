@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod fixture;
+pub mod nodes;
 pub mod server;
 
 pub use client::{Client, RawSocket};

@@ -20,6 +20,21 @@ pub struct Metrics {
     pub protocol_errors: Counter,
     pub rate_limited: Counter,
     pub compactions: Counter,
+    /// The carriage between nodes (`--redis-url`); zero without it.
+    pub carriage: CarriageMetrics,
+}
+
+/// What the carriage between nodes did, for operators and for tests that wait on it.
+#[derive(Default)]
+pub struct CarriageMetrics {
+    pub connected: Gauge,
+    pub reconnects: Counter,
+    pub published: Counter,
+    pub publish_failures: Counter,
+    pub received: Counter,
+    pub refused: Counter,
+    pub log_reads: Counter,
+    pub log_updates_applied: Counter,
 }
 
 impl Metrics {
@@ -39,6 +54,7 @@ impl Metrics {
             protocol_errors: Counter::default(),
             rate_limited: Counter::default(),
             compactions: Counter::default(),
+            carriage: CarriageMetrics::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -101,6 +117,7 @@ impl Metrics {
             "Update logs folded into one stored state",
             metrics.compactions.clone(),
         );
+        metrics.carriage.register(&mut registry);
         Metrics {
             registry,
             ..metrics
@@ -113,6 +130,52 @@ impl Metrics {
         // Writing into a String cannot fail.
         let _ = encode(&mut out, &self.registry);
         out
+    }
+}
+
+impl CarriageMetrics {
+    fn register(&self, registry: &mut Registry) {
+        let carriage = registry.sub_registry_with_prefix("carriage");
+        carriage.register(
+            "connected",
+            "1 while the Redis subscription stands",
+            self.connected.clone(),
+        );
+        carriage.register(
+            "reconnects",
+            "Times the Redis subscription came back after an outage",
+            self.reconnects.clone(),
+        );
+        carriage.register(
+            "published",
+            "Messages relayed to the other nodes",
+            self.published.clone(),
+        );
+        carriage.register(
+            "publish_failures",
+            "Messages not relayed (Redis away or the queue full); other nodes read the log",
+            self.publish_failures.clone(),
+        );
+        carriage.register(
+            "received",
+            "Messages received from other nodes",
+            self.received.clone(),
+        );
+        carriage.register(
+            "refused",
+            "Relayed messages skipped because they do not read",
+            self.refused.clone(),
+        );
+        carriage.register(
+            "log_reads",
+            "Reads of a board's log for a gap or a catch-up",
+            self.log_reads.clone(),
+        );
+        carriage.register(
+            "log_updates_applied",
+            "Updates of other nodes read from the log, not relayed",
+            self.log_updates_applied.clone(),
+        );
     }
 }
 

@@ -2,6 +2,7 @@
 //! sees it, the board store and the server's figures. The rooms (`crate::sync::room`) belong here
 //! too and join this folder once their extraction into a crate of their own is done.
 
+pub mod carriage;
 pub mod metrics;
 pub mod persist;
 pub mod room;

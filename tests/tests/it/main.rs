@@ -7,6 +7,7 @@ mod exchange;
 mod exercise;
 mod figures;
 mod lifecycle;
+mod nodes;
 mod personal;
 mod postgres;
 mod roles;

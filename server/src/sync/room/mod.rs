@@ -97,6 +97,8 @@ pub struct RoomContext {
     pub catalog: Arc<dyn Catalog>,
     /// `--open-boards`: any board id may be loaded, known to the catalog or not.
     pub open_boards: bool,
+    /// The other nodes serving the same boards (`--redis-url`); `None` on a node of its own.
+    pub carriage: Option<Arc<crate::sync::carriage::Carriage>>,
 }
 
 #[derive(Clone)]

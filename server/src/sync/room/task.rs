@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use kartta_core::{
-    BoardLookup, Effect, Input, LoadedBoard, Note, RoomLifecycle, RoomSettings, UnloadReason,
-    MAX_BATCH,
+    BoardLookup, CarriageSettings, Effect, Input, LoadedBoard, Note, RoomLifecycle, RoomSettings,
+    UnloadReason, MAX_BATCH,
 };
 use kartta_protocol::close::CloseReason;
 use tokio::sync::mpsc;
@@ -23,8 +23,18 @@ use tokio::sync::mpsc::error::TrySendError;
 use tokio::time::Instant;
 
 use super::{ChannelReplies, ConnectionHandle, ConnectionId, JoinError, RoomCommand, Rooms};
+use crate::sync::carriage::{Carriage, Delivery};
 use crate::sync::storage::BoardStore;
 use crate::workshops::catalog::Catalog;
+
+/// How a room serves its board with other nodes (`--redis-url`): a gap in the relayed numbers
+/// waits this long for the relay before the log is read (a relayed message is usually a moment
+/// behind the commit it follows), and the log is read this often whatever happens (a relayed
+/// message lost with nothing after it shows no gap).
+const CARRIAGE: CarriageSettings = CarriageSettings {
+    gap_grace: Duration::from_millis(200),
+    catch_up_every: Duration::from_secs(5),
+};
 
 /// Now, as the lifecycle takes time: a plain value from tokio's clock.
 fn now() -> std::time::Instant {
@@ -41,6 +51,8 @@ struct Room {
     generation: u64,
     /// Shared with the registry so the overview can show who is on each board.
     connection_count: Arc<AtomicU32>,
+    /// The other nodes serving this board, if any.
+    carriage: Option<Arc<Carriage>>,
 }
 
 pub(super) async fn run(
@@ -52,10 +64,11 @@ pub(super) async fn run(
 ) {
     // Leaves the registry however this task ends, a panic inside yrs included: the next
     // connection then loads the board afresh from storage instead of finding a dead room.
-    let _registered = Registration {
+    let mut registered = Registration {
         rooms: rooms.clone(),
         board_id: board_id.clone(),
         generation,
+        carriage: None,
     };
     let context = rooms.context.clone();
     let store = context.persister.store().clone();
@@ -73,7 +86,7 @@ pub(super) async fn run(
         compact_after_updates: context.compact_after_updates,
         awareness_window: context.awareness_window,
     };
-    let lifecycle = match RoomLifecycle::start(lookup, settings, now()) {
+    let mut lifecycle = match RoomLifecycle::start(lookup, settings, now()) {
         Ok(lifecycle) => lifecycle,
         Err(reason) => {
             match &reason {
@@ -91,6 +104,14 @@ pub(super) async fn run(
         }
     };
     tracing::debug!(board = %board_id, bytes = lifecycle.board_bytes(), "room loaded");
+    // Subscribed after the load: what was relayed in between is read from the log when the
+    // subscription stands (`Delivery::CatchUp`).
+    let mut deliveries = None;
+    if let Some(carriage) = &context.carriage {
+        lifecycle.carry(CARRIAGE, now());
+        deliveries = Some(carriage.attach(board_id.clone(), generation).await);
+        registered.carriage = Some(carriage.clone());
+    }
     let mut room = Room {
         board_id,
         lifecycle,
@@ -99,6 +120,7 @@ pub(super) async fn run(
         rooms,
         generation,
         connection_count,
+        carriage: context.carriage.clone(),
     };
     // Handed to the lifecycle whole each time; `recv_many` grows a fresh one as it fills it.
     let mut batch = Vec::new();
@@ -117,6 +139,16 @@ pub(super) async fn run(
         let input = tokio::select! {
             biased;
             _ = context.shutdown.cancelled() => Input::Shutdown,
+            // Before the commands: a busy room must not leave the other nodes' updates waiting
+            // until its queue overflows (they are few next to its own).
+            delivery = next_delivery(&mut deliveries) => match delivery {
+                Some(delivery) => from_other_nodes(delivery),
+                // The carriage stopped (the server is stopping).
+                None => {
+                    deliveries = None;
+                    continue;
+                }
+            },
             received = room.commands.recv_many(&mut batch, MAX_BATCH) => {
                 if received == 0 {
                     Input::Shutdown
@@ -131,6 +163,23 @@ pub(super) async fn run(
             }
         };
         room.step(input).await;
+    }
+}
+
+/// The next delivery from the other nodes; never, on a node of its own.
+async fn next_delivery(deliveries: &mut Option<mpsc::Receiver<Delivery>>) -> Option<Delivery> {
+    match deliveries {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn from_other_nodes(delivery: Delivery) -> Input<ChannelReplies> {
+    match delivery {
+        Delivery::Updates { first_seq, updates } => Input::Remote { first_seq, updates },
+        Delivery::Awareness { node_id, entries } => Input::RemoteAwareness { node_id, entries },
+        Delivery::AwarenessQueried => Input::AwarenessQueried,
+        Delivery::CatchUp => Input::CatchUp,
     }
 }
 
@@ -164,6 +213,7 @@ struct Registration {
     rooms: Arc<Rooms>,
     board_id: Arc<str>,
     generation: u64,
+    carriage: Option<Arc<Carriage>>,
 }
 
 impl Drop for Registration {
@@ -172,6 +222,9 @@ impl Drop for Registration {
             tracing::error!(board = %self.board_id, "room task panicked; its connections are closed and the board reloads");
         }
         self.rooms.remove(&self.board_id, self.generation);
+        if let Some(carriage) = &self.carriage {
+            carriage.detach(&self.board_id, self.generation);
+        }
     }
 }
 
@@ -286,6 +339,22 @@ impl Room {
                 state,
                 through_update_id,
             } => return vec![self.compact(state, through_update_id).await],
+            Effect::Publish { first_seq, updates } => {
+                if let Some(carriage) = &self.carriage {
+                    carriage.publish_updates(&self.board_id, first_seq, &updates);
+                }
+            }
+            Effect::PublishAwareness { message } => {
+                if let Some(carriage) = &self.carriage {
+                    carriage.publish_awareness(&self.board_id, &message);
+                }
+            }
+            Effect::QueryAwareness => {
+                if let Some(carriage) = &self.carriage {
+                    carriage.query_awareness(&self.board_id);
+                }
+            }
+            Effect::Fetch { after_seq } => return vec![self.read_log_after(after_seq).await],
             Effect::Unregister { reason } => {
                 tracing::debug!(board = %self.board_id, ?reason, "room unloading");
                 self.rooms.remove(&self.board_id, self.generation);
@@ -298,6 +367,9 @@ impl Room {
                 }
                 Note::UpdatePanicked { connection } => {
                     tracing::error!(board = %self.board_id, connection, "an update made yrs panic; reloading the board")
+                }
+                Note::StoredUpdateRefused { seq, why } => {
+                    tracing::error!(board = %self.board_id, seq, %why, "an update another node stored does not apply here")
                 }
                 Note::NewerSchema { version } => {
                     tracing::warn!(board = %self.board_id, version, "board written in a newer layout than this server knows; serving it unchanged")
@@ -320,6 +392,32 @@ impl Room {
             Err(TrySendError::Full(_)) => false,
             // The writer is gone; the reader will report the leave.
             Err(TrySendError::Closed(_)) => true,
+        }
+    }
+
+    /// Reads what other nodes stored past `after_seq`, on a blocking thread.
+    async fn read_log_after(&mut self, after_seq: i64) -> Input<ChannelReplies> {
+        let store = self.rooms.context.persister.store().clone();
+        let board_id = self.board_id.clone();
+        let metrics = &self.rooms.context.metrics.carriage;
+        metrics.log_reads.inc();
+        let result =
+            tokio::task::spawn_blocking(move || store.read_after(&board_id, after_seq)).await;
+        match result {
+            Ok(Ok(tail)) => {
+                metrics
+                    .log_updates_applied
+                    .inc_by(tail.updates.len() as u64);
+                Input::Fetched(tail)
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(board = %self.board_id, %error, "could not read the log; trying again later");
+                Input::FetchFailed
+            }
+            Err(error) => {
+                tracing::warn!(board = %self.board_id, %error, "reading the log failed");
+                Input::FetchFailed
+            }
         }
     }
 
@@ -480,6 +578,7 @@ mod tests {
             tasks: TaskTracker::new(),
             catalog: catalog.clone(),
             open_boards: false,
+            carriage: None,
         };
         configure(&mut context);
         Harness {

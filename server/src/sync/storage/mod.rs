@@ -23,6 +23,8 @@ pub enum StoreError {
     Postgres(#[from] ::postgres::Error),
     #[error("storage is closed")]
     Closed,
+    #[error("this store does not number each board's log without gaps")]
+    NoBoardSequence,
 }
 
 impl From<crate::pg_connection::PgConnectionError> for StoreError {
@@ -89,6 +91,18 @@ pub trait BoardStore: Send + Sync + 'static {
 
     /// Removes everything stored for the board: its state and its log.
     fn delete(&self, board_id: &str) -> Result<(), StoreError>;
+
+    /// The board's log past `after_seq`, read in one snapshot, for a room that missed updates
+    /// another node stored. When a compaction folded part of that range away, the compacted
+    /// state comes along (it holds the missing updates) and the log past it. Only a store that
+    /// numbers each board's log without gaps (PostgreSQL) can answer.
+    fn read_after(
+        &self,
+        _board_id: &str,
+        _after_seq: i64,
+    ) -> Result<kartta_core::LogTail, StoreError> {
+        Err(StoreError::NoBoardSequence)
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use postgres::{Client, Config, IsolationLevel};
 
 use super::{AppendRequest, BoardStore, StoreError, StoredBoard};
 use crate::pg_connection::PgConnection;
+use kartta_core::LogTail;
 
 /// The first key of the two-key advisory lock, so Kartta's compaction locks cannot collide
 /// with another application's locks on the same database ("KRTA" in ASCII).
@@ -109,6 +110,40 @@ impl BoardStore for PostgresStore {
                 state,
                 updates: rows.iter().map(|row| row.get(1)).collect(),
                 last_update_id,
+            })
+        })
+    }
+
+    fn read_after(&self, board_id: &str, after_seq: i64) -> Result<LogTail, StoreError> {
+        self.reader.with(|client| {
+            // One snapshot, as for a load: a compaction between the two reads could otherwise
+            // delete rows the state read before it does not hold.
+            let mut transaction = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            // A state through a number past `after_seq` means the rows up to it were deleted in
+            // the same transaction that wrote it: the state holds them.
+            let state = transaction
+                .query_opt(
+                    "SELECT state, through_seq FROM board_state
+                     WHERE board_id = $1 AND through_seq > $2",
+                    &[&board_id, &after_seq],
+                )?
+                .map(|row| (row.get::<_, Vec<u8>>(0), row.get::<_, i64>(1)));
+            let from = state.as_ref().map_or(after_seq, |(_, through)| *through);
+            let rows = transaction.query(
+                "SELECT seq, data FROM board_update WHERE board_id = $1 AND seq > $2 ORDER BY seq",
+                &[&board_id, &from],
+            )?;
+            transaction.commit()?;
+            Ok(LogTail {
+                state,
+                updates: rows
+                    .iter()
+                    .map(|row| (row.get(0), bytes::Bytes::from(row.get::<_, Vec<u8>>(1))))
+                    .collect(),
             })
         })
     }
@@ -277,6 +312,46 @@ mod tests {
             assert_eq!(first, second);
         }
         assert_eq!(stores[1].load("own-3").unwrap().last_update_id, 25);
+    }
+
+    /// A node that missed updates reads them by number; when another node compacted them away
+    /// meanwhile, it gets the state that holds them and the log past it.
+    #[test]
+    fn the_log_past_a_number_is_read_from_rows_or_from_the_state_that_folded_them() {
+        let Some(config) = test_database("the_log_past_a_number_is_read") else {
+            return;
+        };
+        let store = PostgresStore::connect(&config).unwrap();
+        let append = |update: &'static [u8]| {
+            let updates = [Bytes::from_static(update)];
+            store
+                .append(&[AppendRequest {
+                    board_id: "board",
+                    updates: &updates,
+                }])
+                .unwrap()[0]
+        };
+        for update in [b"u1", b"u2", b"u3"] {
+            append(update);
+        }
+        let tail = store.read_after("board", 1).unwrap();
+        assert!(tail.state.is_none());
+        assert_eq!(
+            tail.updates,
+            vec![
+                (2, Bytes::from_static(b"u2")),
+                (3, Bytes::from_static(b"u3"))
+            ]
+        );
+        store.compact("board", b"state-1-3", 3).unwrap();
+        append(b"u4");
+        let tail = store.read_after("board", 1).unwrap();
+        assert_eq!(tail.state, Some((b"state-1-3".to_vec(), 3)));
+        assert_eq!(tail.updates, vec![(4, Bytes::from_static(b"u4"))]);
+        let tail = store.read_after("board", 3).unwrap();
+        assert!(tail.state.is_none(), "nothing past 3 was folded");
+        assert_eq!(tail.updates.len(), 1);
+        assert!(store.read_after("board", 4).unwrap().updates.is_empty());
     }
 
     /// While one node holds a board's compaction lock, another's compaction of that board
