@@ -219,7 +219,7 @@ impl Carriage {
         };
         if let Err(TrySendError::Full(_)) = link.deliveries.try_send(delivery) {
             let dropped = self.dropped_deliveries.fetch_add(1, Ordering::Relaxed);
-            if dropped % 1000 == 0 {
+            if dropped.is_multiple_of(1000) {
                 tracing::warn!(
                     board = board_id,
                     "a room's carriage queue is full; it reads the log instead"
