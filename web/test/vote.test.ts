@@ -6,6 +6,10 @@ import { BoardModel } from '../src/model/board';
 import { readVote } from '../src/model/read';
 import { FIELD, ROOT } from '../src/generated/protocol';
 import { voterSecret } from '../src/ui/vote';
+import type { Actor } from '../src/model/types';
+import { actorCardWidth } from '../src/render/card';
+import { voteBadgeCenter, voteBadgeRadius } from '../src/render/votes';
+import { CARD } from '../src/generated/protocol';
 
 describe('meta.vote', () => {
   it('reads the vote and, once revealed, its totals', () => {
@@ -30,5 +34,23 @@ describe('voterSecret', () => {
     const first = voterSecret('vote-a');
     expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(voterSecret('vote-b')).not.toEqual(first);
+  });
+});
+
+describe('a vote badge', () => {
+  it('never reaches over the name of a narrow or a wide card, however large it grows', () => {
+    const actor = (name: string): Actor => ({
+      id: name, name, kind: 'municipality', x: 100, y: 50, description: '', tags: [], alias: '', influence: null, stance: null, isPerson: false,
+    });
+    for (const card of [actor('Kela'), actor('Varsinais-Suomen elinkeino-, liikenne- ja ympäristökeskus')]) {
+      const nameEnds = card.x + actorCardWidth(card) / 2 - CARD.textRightPadding;
+      for (const [count, revealed] of [[1, false], [1, true], [5, true], [40, true]] as const) {
+        const r = voteBadgeRadius(count, revealed);
+        const { x } = voteBadgeCenter(card, 0, 0, r);
+        expect(x - r).toBeGreaterThan(nameEnds);
+        // It still touches its card, so it reads as that card's.
+        expect(x - r).toBeLessThan(card.x + actorCardWidth(card) / 2);
+      }
+    }
   });
 });

@@ -467,8 +467,8 @@ export class SceneRenderer {
     const off = offsets.get(actor.id);
     const dx = off?.dx ?? 0;
     const dy = off?.dy ?? 0;
-    const { x, y } = voteBadgeCenter(actor, dx, dy);
     const r = voteBadgeRadius(badge.count, badge.revealed);
+    const { x, y } = voteBadgeCenter(actor, dx, dy, r);
     const mine = this.t('vote.badgeMine');
     this.voteBadges.put(seen, actor.id, `${x},${y},${badge.count},${badge.revealed},${mine}`, { x: x - r, y: y - r, w: 2 * r, h: 2 * r },
       () => voteBadgeNode(actor, badge.count, badge.revealed, mine, dx, dy));
