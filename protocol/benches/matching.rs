@@ -15,23 +15,7 @@ use kartta_protocol::schema::{ActorKind, ActorView, BoardView, MetaView, Templat
 const REPEATS: usize = 21;
 
 fn actor(id: String, name: String, kind: ActorKind) -> ActorView {
-    ActorView {
-        id,
-        name,
-        kind,
-        x: 0.0,
-        y: 0.0,
-        description: String::new(),
-        tags: Vec::new(),
-        alias: String::new(),
-        influence: None,
-        stance: None,
-        is_person: false,
-        ring: None,
-        sector: None,
-        sources: Vec::new(),
-        support: None,
-    }
+    ActorView::new(id, name, kind)
 }
 
 fn board(actors: Vec<ActorView>) -> BoardView {

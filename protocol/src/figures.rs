@@ -469,23 +469,7 @@ mod tests {
     fn board_figures_read_the_view() {
         use crate::schema::{ActorKind, ActorView, MetaView, RelationKind, RelationView, Strength};
         use crate::schema::{RelationStatus, Template};
-        let actor = |id: &str| ActorView {
-            id: id.into(),
-            name: id.into(),
-            kind: ActorKind::Other,
-            x: 0.0,
-            y: 0.0,
-            description: String::new(),
-            tags: Vec::new(),
-            alias: String::new(),
-            influence: None,
-            stance: None,
-            is_person: false,
-            ring: None,
-            sector: None,
-            sources: Vec::new(),
-            support: None,
-        };
+        let actor = |id: &str| ActorView::new(id, id, ActorKind::Other);
         let view = BoardView {
             meta: MetaView {
                 title: String::new(),

@@ -1368,23 +1368,7 @@ mod tests {
             },
             actors: actors
                 .iter()
-                .map(|(id, name, kind)| ActorView {
-                    id: (*id).into(),
-                    name: (*name).into(),
-                    kind: *kind,
-                    x: 0.0,
-                    y: 0.0,
-                    description: String::new(),
-                    tags: vec![],
-                    alias: String::new(),
-                    influence: None,
-                    stance: None,
-                    is_person: false,
-                    ring: None,
-                    sector: None,
-                    sources: Vec::new(),
-                    support: None,
-                })
+                .map(|(id, name, kind)| ActorView::new(*id, *name, *kind))
                 .collect(),
             relations: vec![],
             notes: vec![],

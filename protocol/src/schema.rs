@@ -444,6 +444,30 @@ pub struct ActorView {
     pub support: Option<String>,
 }
 
+impl ActorView {
+    /// An actor with its id, name and kind, at the origin, every other field empty: what tests
+    /// and benchmarks build maps from (`ActorView { x, ..ActorView::new(…) }` for the rest).
+    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: ActorKind) -> ActorView {
+        ActorView {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            x: 0.0,
+            y: 0.0,
+            description: String::new(),
+            tags: Vec::new(),
+            alias: String::new(),
+            influence: None,
+            stance: None,
+            is_person: false,
+            ring: None,
+            sector: None,
+            sources: Vec::new(),
+            support: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RelationView {

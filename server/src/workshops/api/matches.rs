@@ -371,22 +371,8 @@ mod tests {
     use kartta_protocol::schema::{ActorKind, ActorView, MetaView, Template};
 
     fn map(id: &str, names: &[&str]) -> (MapSource, BoardView) {
-        let actor = |(index, name): (usize, &&str)| ActorView {
-            id: format!("{id}-{index}"),
-            name: (*name).to_owned(),
-            kind: ActorKind::Other,
-            x: 0.0,
-            y: 0.0,
-            description: String::new(),
-            tags: Vec::new(),
-            alias: String::new(),
-            influence: None,
-            stance: None,
-            is_person: false,
-            ring: None,
-            sector: None,
-            sources: Vec::new(),
-            support: None,
+        let actor = |(index, name): (usize, &&str)| {
+            ActorView::new(format!("{id}-{index}"), *name, ActorKind::Other)
         };
         let board = BoardView {
             meta: MetaView {
