@@ -623,21 +623,9 @@ mod tests {
 
     fn actor(id: &str, name: &str, x: f64, y: f64) -> ActorView {
         ActorView {
-            id: id.into(),
-            name: name.into(),
-            kind: ActorKind::Other,
             x,
             y,
-            description: String::new(),
-            tags: vec![],
-            alias: String::new(),
-            influence: None,
-            stance: None,
-            is_person: false,
-            ring: None,
-            sector: None,
-            sources: vec![],
-            support: None,
+            ..ActorView::new(id, name, ActorKind::Other)
         }
     }
 

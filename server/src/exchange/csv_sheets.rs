@@ -1003,12 +1003,11 @@ mod tests {
     }
 
     fn actor(id: &str, name: &str, x: f64) -> ActorView {
-        let mut actor = parse_actors(b"Label\nplaceholder\n")
-            .unwrap()
-            .actors
-            .remove(0);
-        (actor.id, actor.name, actor.x, actor.y) = (id.into(), name.into(), x, -0.5);
-        actor
+        ActorView {
+            x,
+            y: -0.5,
+            ..ActorView::new(id, name, ActorKind::Other)
+        }
     }
 
     #[test]

@@ -893,21 +893,8 @@ mod tests {
 
     fn actor(id: &str, name: &str, x: f64) -> ActorView {
         ActorView {
-            id: id.into(),
-            name: name.into(),
-            kind: ActorKind::Funder,
             x,
-            y: 0.0,
-            description: String::new(),
-            tags: vec![],
-            alias: String::new(),
-            influence: None,
-            stance: None,
-            is_person: false,
-            ring: None,
-            sector: None,
-            sources: Vec::new(),
-            support: None,
+            ..ActorView::new(id, name, ActorKind::Funder)
         }
     }
 
