@@ -303,6 +303,20 @@ test('the header fits a phone at 360 px in Finnish and Swedish with the timer ru
     await phoneTouch.tap('[data-tool="actor"]');
     const palette = await phoneTouch.locator('.k-palette .k-swatches').boundingBox();
     assert.ok(palette.height <= 0.15 * 844, `${lang}: the palette is ${palette.height} px tall`);
+    // More kinds than fit: the row scrolls, and its end fades out rather than cutting a swatch as if it were the last.
+    const strip = () => phoneTouch.$eval('.k-palette .k-swatches', (el) => ({ more: el.dataset.more, mask: getComputedStyle(el).maskImage || getComputedStyle(el).webkitMaskImage, overflow: el.scrollWidth - el.clientWidth }));
+    await waitFor(phoneTouch, () => document.querySelector('.k-palette .k-swatches')?.dataset.more === 'end');
+    const atStart = await strip();
+    assert.ok(atStart.overflow > 0, `${lang}: the kinds overflow the row by ${atStart.overflow} px`);
+    assert.match(atStart.mask, /gradient/, `${lang}: the row's hidden end fades (${atStart.mask})`);
+    await phoneTouch.screenshot({ path: `${ARTIFACTS}/e2e-readable-palette-${lang}.png` });
+    await phoneTouch.$eval('.k-palette .k-swatches', (el) => { el.scrollLeft = el.scrollWidth; });
+    await waitFor(phoneTouch, () => document.querySelector('.k-palette .k-swatches')?.dataset.more === 'start');
+    // The last kind, once chosen, is whole on screen with its name.
+    await phoneTouch.tap('.k-palette .k-kind >> nth=-1');
+    const last = await phoneTouch.locator('.k-palette .k-kind >> nth=-1').boundingBox();
+    assert.ok(last.x + last.width <= 390, `${lang}: the chosen last kind ends at ${last.x + last.width} px`);
+    await phoneTouch.$eval('.k-palette .k-swatches', (el) => { el.scrollLeft = 0; });
     // No keyboard-only help on a touch screen: no shortcut sheet in the menu, no key in the tooltips.
     await phoneTouch.tap('#k-more-button');
     assert.equal(await phoneTouch.isVisible('#k-help-button'), false, 'no shortcut sheet on a touch screen');

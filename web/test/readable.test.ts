@@ -5,6 +5,7 @@ import { FAR_NAME_MIN_SCREEN_PX, FAR_NAME_SCREEN_PX, charWidth, farNameLayout } 
 import { CARD } from '../src/generated/protocol';
 import { NAME_FIELD_MARGIN_PX, nameFieldBox } from '../src/ui/inline';
 import { intersects } from '../src/render/viewport';
+import { hiddenEnds } from '../src/ui/toolbar';
 import type { Rect } from '../src/render/viewport';
 
 /** A card-sized rectangle centred at (x, y). */
@@ -132,5 +133,16 @@ describe('the name field', () => {
       expect(box.left + box.width).toBeLessThanOrEqual(390 - NAME_FIELD_MARGIN_PX);
       expect(box.top + box.height).toBeLessThanOrEqual(700 - NAME_FIELD_MARGIN_PX);
     }
+  });
+});
+
+describe('the phone palette\'s one scrolling row', () => {
+  it('says which ends have more swatches to swipe to', () => {
+    expect(hiddenEnds(0, 300, 300)).toBe('');
+    expect(hiddenEnds(0, 460, 374)).toBe('end');
+    expect(hiddenEnds(40, 460, 374)).toBe('both');
+    expect(hiddenEnds(86, 460, 374)).toBe('start');
+    // Fractional layouts: half a pixel short of the end is the end.
+    expect(hiddenEnds(85.5, 460, 374)).toBe('start');
   });
 });

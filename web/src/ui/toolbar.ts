@@ -15,6 +15,20 @@ import { NOTE_COLOR_KEYS } from './inspector';
 
 const INK_COLOR_KEYS: MessageKey[] = ['color.black', 'color.orange', 'color.blue', 'color.green', 'color.purple'];
 
+/** Which ends of a one-row, scrolling strip have more to show: `start`, `end`, `both` or `''` (everything fits). */
+export function hiddenEnds(scrollLeft: number, scrollWidth: number, clientWidth: number): '' | 'start' | 'end' | 'both' {
+  // A pixel of slack: zoomed layouts report fractional widths that never quite meet.
+  const before = scrollLeft > 1;
+  const after = scrollLeft + clientWidth < scrollWidth - 1;
+  return before && after ? 'both' : before ? 'start' : after ? 'end' : '';
+}
+
+/** Marks the strip's hidden ends (styles.css fades them) so that a phone shows there is more to swipe to. */
+function markHiddenEnds(strip: HTMLElement): void {
+  const ends = hiddenEnds(strip.scrollLeft, strip.scrollWidth, strip.clientWidth);
+  if ((strip.dataset.more ?? '') !== ends) strip.dataset.more = ends;
+}
+
 export class Toolbar {
   element = h('nav', { class: 'k-tools' });
   palette = h('div', { class: 'k-palette' });
@@ -24,6 +38,12 @@ export class Toolbar {
 
   constructor(private readonly editor: Editor, private readonly viewport: Viewport) {
     viewport.onChange(() => this.updateZoom());
+    // A turned phone or a resized window changes which swatches fit.
+    if (typeof window !== 'undefined') window.addEventListener('resize', () => this.markPalette());
+  }
+
+  private markPalette(): void {
+    this.palette.querySelectorAll<HTMLElement>('.k-swatches').forEach(markHiddenEnds);
   }
 
   build(): void {
@@ -73,6 +93,8 @@ export class Toolbar {
     this.palette.replaceChildren(...this.paletteFor(e.tool));
     this.palette.hidden = this.palette.childElementCount === 0;
     this.updateRelationHint();
+    // Measured after layout: the strip has no width until it is in the document and shown.
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => this.markPalette());
   }
 
   /** The relation tool's one-line hint says what to do next: pick a source, then where the relation goes. */
@@ -92,7 +114,11 @@ export class Toolbar {
 
   private paletteFor(tool: ToolName): HTMLElement[] {
     const e = this.editor;
-    const group = (label: string, buttons: HTMLElement[]) => [h('div', { role: 'group', 'aria-label': label, class: 'k-swatches' }, buttons)];
+    const group = (label: string, buttons: HTMLElement[]) => {
+      const strip = h('div', { role: 'group', 'aria-label': label, class: 'k-swatches' }, buttons);
+      strip.addEventListener('scroll', () => markHiddenEnds(strip), { passive: true });
+      return [strip];
+    };
     if (tool === 'actor' || tool === 'select') {
       if (tool === 'select') return [];
       return group(t('palette.kind'), ACTOR_KIND_CODES.map((kind) => h('button', {
@@ -123,6 +149,9 @@ export class Toolbar {
   private mark(ev: Event): void {
     const button = ev.currentTarget as HTMLElement;
     button.parentElement?.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
+    // On a phone the chosen kind shows its name and grows: keep all of it in the strip's view.
+    button.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    if (button.parentElement) markHiddenEnds(button.parentElement);
   }
 
   private updateZoom(): void {
