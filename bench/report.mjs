@@ -25,8 +25,13 @@ const runs = (scenario, server) => {
   const repeat = new RegExp(`^${scenario}-${server}\\.(\\d+)\\.json$`)
   const files = existsSync(dir) ? readdirSync(dir).filter(f => repeat.test(f)) : []
   if (files.length === 0) { const d = load(scenario, server); return d ? [d] : [] }
-  return files.map(f => JSON.parse(readFileSync(join(dir, f), 'utf8')))
+  return files
+    .map(f => ({ f, n: Number(repeat.exec(f)[1]) }))
+    .sort((a, b) => a.n - b.n)
+    .map(({ f, n }) => ({ ...JSON.parse(readFileSync(join(dir, f), 'utf8')), repeat: n }))
 }
+// A run's row label: the server, and which repeat when there were several.
+const label = (server, d) => d.repeat ? `${server} #${d.repeat}` : server
 const median = values => {
   const v = [...values].sort((a, b) => a - b)
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2
@@ -66,10 +71,11 @@ out.push('| scenario | server | delivered updates/s | lost updates | p50 ms | p9
 out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const s of traffic) {
   for (const server of servers) {
-    const d = load(s, server)
-    if (!d) continue
-    if (!d.ok) { out.push(`| ${s} | ${server} | failed: ${d.error} | | | | | | | | | | | |`); continue }
-    out.push(`| ${s} | ${server} | ${fmt(d.delivered_updates_per_s, 0)} | ${d.lost_updates} (${fmt(d.lost_pct, 2)} %) | ${fmt(d.latency.p50_ms, 2)} | ${fmt(d.latency.p99_ms, 2)} | ${fmt(d.latency.max_ms, 1)} | ${fmt(d.awareness_messages_per_s, 0)} | ${fmt(d.awareness_entries_per_s, 0)} | ${fmt(d.server.cpu_s_load, 2)} | ${fmt(d.server.cpu_us_per_delivered_item, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${fmt(d.loadgen_cpu_s, 1)} | ${noise(d)} |`)
+    for (const d of runs(s, server)) {
+      const who = label(server, d)
+      if (!d.ok) { out.push(`| ${s} | ${who} | failed: ${d.error} | | | | | | | | | | | |`); continue }
+      out.push(`| ${s} | ${who} | ${fmt(d.delivered_updates_per_s, 0)} | ${d.lost_updates} (${fmt(d.lost_pct, 2)} %) | ${fmt(d.latency.p50_ms, 2)} | ${fmt(d.latency.p99_ms, 2)} | ${fmt(d.latency.max_ms, 1)} | ${fmt(d.awareness_messages_per_s, 0)} | ${fmt(d.awareness_entries_per_s, 0)} | ${fmt(d.server.cpu_s_load, 2)} | ${fmt(d.server.cpu_us_per_delivered_item, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${fmt(d.loadgen_cpu_s, 1)} | ${noise(d)} |`)
+    }
   }
 }
 
@@ -77,59 +83,88 @@ out.push('\n### Cold load and join storm\n')
 out.push('| scenario | server | result | server CPU s | peak RSS MB | other processes, % of a core | notes |')
 out.push('|---|---|---:|---:|---:|---:|---|')
 for (const server of servers) {
-  const d = load('coldload', server)
-  if (!d) continue
-  if (!d.ok) { out.push(`| coldload | ${server} | failed: ${d.error} | | | | |`); continue }
-  out.push(`| coldload | ${server} | median ${fmt(d.coldload_median_ms, 1)} ms (min ${fmt(d.coldload_min_ms, 1)}, max ${fmt(d.coldload_max_ms, 1)}, ${d.runs.length} runs) | ${fmt(d.server.cpu_s_loads, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${noise(d)} | step 2 received after ${fmt(d.step2_received_median_ms, 1)} ms (median); state ${fmt(d.state_bytes / 1e3, 0)} kB |`)
+  for (const d of runs('coldload', server)) {
+    const who = label(server, d)
+    if (!d.ok) { out.push(`| coldload | ${who} | failed: ${d.error} | | | | |`); continue }
+    out.push(`| coldload | ${who} | median ${fmt(d.coldload_median_ms, 1)} ms (min ${fmt(d.coldload_min_ms, 1)}, max ${fmt(d.coldload_max_ms, 1)}, ${d.runs.length} runs) | ${fmt(d.server.cpu_s_loads, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${noise(d)} | step 2 received after ${fmt(d.step2_received_median_ms, 1)} ms (median); state ${fmt(d.state_bytes / 1e3, 0)} kB |`)
+  }
 }
 for (const server of servers) {
-  const d = load('joinstorm', server)
-  if (!d) continue
-  if (!d.ok) { out.push(`| joinstorm | ${server} | failed: ${d.error} | | | | |`); continue }
-  out.push(`| joinstorm | ${server} | last synced after ${fmt(d.last_synced_ms, 0)} ms (median ${fmt(d.median_synced_ms, 0)}; ${d.clients_synced}/${d.config.clients} synced) | ${fmt(d.server.cpu_s_storm, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${noise(d)} | state ${fmt(d.state_bytes / 1e6, 1)} MB; RSS before the storm ${fmt(mb(d.server.rss_before_storm_kb), 1)} MB${d.errors?.length ? '; errors: ' + d.errors.slice(0, 2).join('; ') : ''} |`)
+  for (const d of runs('joinstorm', server)) {
+    const who = label(server, d)
+    if (!d.ok) { out.push(`| joinstorm | ${who} | failed: ${d.error} | | | | |`); continue }
+    out.push(`| joinstorm | ${who} | last synced after ${fmt(d.last_synced_ms, 0)} ms (median ${fmt(d.median_synced_ms, 0)}; ${d.clients_synced}/${d.config.clients} synced) | ${fmt(d.server.cpu_s_storm, 2)} | ${fmt(mb(d.server.peak_rss_kb), 1)} | ${noise(d)} | state ${fmt(d.state_bytes / 1e6, 1)} MB; RSS before the storm ${fmt(mb(d.server.rss_before_storm_kb), 1)} MB${d.errors?.length ? '; errors: ' + d.errors.slice(0, 2).join('; ') : ''} |`)
+  }
 }
-
-// Targets from issue 2.
+// The targets, judged on the median of every figure over the runs (a single run is its own median),
+// so that REPEATS=n decides on the same numbers as the side-by-side table.
 const rows = []
 const target = (what, ok, detail) => rows.push(`| ${what} | ${ok === null ? 'not measured' : ok ? 'met' : '**not met**'} | ${detail} |`)
-const K = s => load(s, 'kartta')
-const R = s => load(s, 'reference')
-const okd = d => d && d.ok
+const figure = (scenario, server, pick) => {
+  const list = runs(scenario, server)
+  if (list.length === 0 || list.some(d => !d.ok)) return null
+  const values = list.map(pick)
+  return values.every(v => typeof v === 'number') ? median(values) : null
+}
+const P99 = d => d.latency?.p99_ms
+const CPU = d => d.server?.cpu_us_per_delivered_item
+const RSS = d => d.server?.peak_rss_kb
+const both = (a, b) => a != null && b != null
 {
-  const all = [...traffic].map(s => K(s)).filter(okd)
-  const lost = all.map(d => `${d.scenario} ${d.lost_updates}`).join(', ')
-  target('zero lost updates in every scenario (Kartta)', all.length === traffic.length ? all.every(d => d.lost_updates === 0) : null, lost || '–')
+  const lost = traffic.map(s => [s, runs(s, 'kartta')]).filter(([, l]) => l.length)
+  const measured = lost.length === traffic.length && lost.every(([, l]) => l.every(d => d.ok))
+  const total = ([, l]) => l.reduce((sum, d) => sum + (d.lost_updates ?? 0), 0)
+  target('zero lost updates in every scenario (Kartta, every run)', measured ? lost.every(entry => total(entry) === 0) : null, lost.map(entry => `${entry[0]} ${total(entry)}`).join(', ') || '–')
 }
 for (const s of ['workshop', 'scale50']) {
-  const k = K(s); const r = R(s)
-  const ok = okd(k) && okd(r) ? k.latency.p99_ms <= r.latency.p99_ms / 2 : null
-  target(`${s}: p99 ≤ ½ of the reference's`, ok, `${fmt(k?.latency?.p99_ms, 2)} ms vs ${fmt(r?.latency?.p99_ms, 2)} ms (${ratio(k?.latency?.p99_ms, r?.latency?.p99_ms)})`)
+  const k = figure(s, 'kartta', P99); const r = figure(s, 'reference', P99)
+  target(`${s}: p99 ≤ ½ of the reference's`, both(k, r) ? k <= r / 2 : null, `${fmt(k, 2)} ms vs ${fmt(r, 2)} ms (${ratio(k, r)})`)
 }
 {
-  const k = K('plenary')
-  target('plenary: p99 < 10 ms', okd(k) ? k.latency.p99_ms < 10 : null, `${fmt(k?.latency?.p99_ms, 2)} ms`)
-  const ks = K('scale')
-  target('scale: p99 < 150 ms', okd(ks) ? ks.latency.p99_ms < 150 : null, `${fmt(ks?.latency?.p99_ms, 2)} ms`)
+  const k = figure('plenary', 'kartta', P99)
+  target('plenary: p99 < 10 ms', k != null ? k < 10 : null, `${fmt(k, 2)} ms`)
+  const ks = figure('scale', 'kartta', P99)
+  target('scale: p99 < 150 ms', ks != null ? ks < 150 : null, `${fmt(ks, 2)} ms`)
 }
 for (const s of traffic) {
-  const k = K(s); const r = R(s)
-  const kc = k?.server?.cpu_us_per_delivered_item; const rc = r?.server?.cpu_us_per_delivered_item
-  target(`${s}: server CPU per delivered item ≤ ⅓ of the reference's`, okd(k) && okd(r) && kc != null && rc != null ? kc <= rc / 3 : null, `${fmt(kc, 2)} µs vs ${fmt(rc, 2)} µs (${ratio(kc, rc)})`)
+  const k = figure(s, 'kartta', CPU); const r = figure(s, 'reference', CPU)
+  target(`${s}: server CPU per delivered item ≤ ⅓ of the reference's`, both(k, r) ? k <= r / 3 : null, `${fmt(k, 2)} µs vs ${fmt(r, 2)} µs (${ratio(k, r)})`)
 }
 for (const s of [...traffic, 'coldload', 'joinstorm']) {
-  const k = K(s); const r = R(s)
-  const kr = k?.server?.peak_rss_kb; const rr = r?.server?.peak_rss_kb
-  target(`${s}: peak RSS below the reference's`, okd(k) && okd(r) && kr && rr ? kr < rr : null, `${fmt(mb(kr), 1)} MB vs ${fmt(mb(rr), 1)} MB`)
+  const k = figure(s, 'kartta', RSS); const r = figure(s, 'reference', RSS)
+  target(`${s}: peak RSS below the reference's`, both(k, r) ? k < r : null, `${fmt(mb(k), 1)} MB vs ${fmt(mb(r), 1)} MB`)
 }
 {
-  const k = K('coldload'); const r = R('coldload')
-  target('coldload ≤ ½ of the reference\'s time', okd(k) && okd(r) ? k.coldload_median_ms <= r.coldload_median_ms / 2 : null, `${fmt(k?.coldload_median_ms, 1)} ms vs ${fmt(r?.coldload_median_ms, 1)} ms (${ratio(k?.coldload_median_ms, r?.coldload_median_ms)})`)
-  const kj = K('joinstorm'); const rj = R('joinstorm')
-  const allSynced = okd(kj) && kj.clients_synced === kj.config.clients
-  target('join storm ≥ 5× faster than the reference', okd(kj) && okd(rj) ? allSynced && kj.last_synced_ms * 5 <= rj.last_synced_ms : null, `${fmt(kj?.last_synced_ms, 0)} ms vs ${fmt(rj?.last_synced_ms, 0)} ms (${ratio(rj?.last_synced_ms, kj?.last_synced_ms)} faster)`)
+  const k = figure('coldload', 'kartta', d => d.coldload_median_ms); const r = figure('coldload', 'reference', d => d.coldload_median_ms)
+  target('coldload ≤ ½ of the reference\'s time', both(k, r) ? k <= r / 2 : null, `${fmt(k, 1)} ms vs ${fmt(r, 1)} ms (${ratio(k, r)})`)
+  const allSynced = runs('joinstorm', 'kartta').every(d => d.ok && d.clients_synced === d.config.clients)
+  const kj = figure('joinstorm', 'kartta', d => d.last_synced_ms); const rj = figure('joinstorm', 'reference', d => d.last_synced_ms)
+  target('join storm ≥ 5× faster than the reference', both(kj, rj) ? allSynced && kj * 5 <= rj : null, `${fmt(kj, 0)} ms vs ${fmt(rj, 0)} ms (${ratio(rj, kj)} faster)`)
 }
-out.push('\n### Targets (issue 2)\n')
+out.push('\n### Targets (issue 2): Kartta against the reference, medians over the runs\n')
 out.push('| target | status | Kartta vs reference |')
 out.push('|---|---|---|')
 out.push(...rows)
+
+// Issue 12: against the best of the peers that were measured (reference, y-sweet, Hocuspocus).
+const peers = ['reference', 'ysweet', 'hocuspocus']
+const best = (s, pick) => {
+  const measured = peers.map(server => [server, figure(s, server, pick)]).filter(([, v]) => v != null)
+  return measured.length ? measured.reduce((a, b) => (b[1] < a[1] ? b : a)) : null
+}
+const peerRows = []
+const peerTarget = (what, s, pick, limit, unit, digits, scale = v => v) => {
+  const k = figure(s, 'kartta', pick); const b = best(s, pick)
+  const ok = k != null && b ? k <= limit * b[1] : null
+  peerRows.push(`| ${what} | ${ok === null ? 'not measured' : ok ? 'met' : '**not met**'} | ${fmt(scale(k), digits)} ${unit} vs ${b ? `${fmt(scale(b[1]), digits)} ${unit} (${b[0]})` : '–'} (${b ? ratio(k, b[1]) : '–'}) |`)
+}
+for (const s of ['workshop', 'scale50']) peerTarget(`${s}: p99 ≤ ½ of the best peer's`, s, P99, 0.5, 'ms', 2)
+for (const s of traffic) peerTarget(`${s}: CPU per delivered item ≤ the lowest peer's`, s, CPU, 1, 'µs', 2)
+for (const s of ['workshop', 'scale50']) peerTarget(`${s}: peak RSS ≤ the lowest peer's`, s, RSS, 1, 'MB', 1, mb)
+if (peerRows.some(row => !row.includes('not measured |'))) {
+  out.push('\n### Targets (issue 12): Kartta against the best peer measured, medians over the runs\n')
+  out.push('| target | status | Kartta vs the best peer |')
+  out.push('|---|---|---|')
+  out.push(...peerRows)
+}
 console.log(out.join('\n'))
