@@ -118,6 +118,11 @@ impl Metrics {
             metrics.compactions.clone(),
         );
         metrics.carriage.register(&mut registry);
+        registry.register(
+            "postgres_reconnects",
+            "Connections to PostgreSQL made again after it ended one (a restart); 0 on SQLite",
+            crate::pg_connection::reconnect_counter(),
+        );
         Metrics {
             registry,
             ..metrics

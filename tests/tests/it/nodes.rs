@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use kartta_tests::board::{actor_count, add_actor};
 use kartta_tests::client::Seen;
+use kartta_tests::fixture::{create_workshop, workshop_as};
 use kartta_tests::nodes::{shared_services, start_nodes, wait_for_metric, OwnServices};
 use kartta_tests::{new_board_id, Client};
+use serde_json::json;
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
 
@@ -306,10 +308,9 @@ async fn postgres_stopped_under_load_refuses_writes_and_resumes() -> anyhow::Res
     );
 
     services.start_postgres()?;
-    // The client reconnects (to the other node) and resends what was never stored.
-    // The clients reconnect (each to the other node) and resend what was never stored. A room's
-    // first write may still fail on a connection PostgreSQL cut when it stopped; the client then
-    // reconnects again, as a stock client does.
+    // The clients reconnect (each to the other node) and resend what was never stored; while
+    // PostgreSQL is still starting, a reconnect may be refused, and the client tries again, as
+    // a stock client does.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let (first, second) = loop {
         let first_again = first
@@ -338,6 +339,76 @@ async fn postgres_stopped_under_load_refuses_writes_and_resumes() -> anyhow::Res
         "nothing acknowledged was lost"
     );
     assert_eq!(actor_count(&fresh.doc), 15);
+    Ok(())
+}
+
+/// PostgreSQL restarts between two writes: each node's sessions were cut, and the first write
+/// after the restart is stored on a new session (the cut transaction had not committed, so it
+/// runs once more) instead of failing and closing every client of the room. The catalog
+/// answers too: an API call after the restart is not a 500.
+#[tokio::test]
+async fn the_first_write_after_postgres_restarts_is_stored_and_no_client_is_closed(
+) -> anyhow::Result<()> {
+    let Some(services) = OwnServices::start("the_first_write_after_postgres_restarts")? else {
+        return Ok(());
+    };
+    let nodes = start_nodes(2, &services.postgres_url, &services.redis_url).await?;
+    for node in &nodes {
+        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
+    }
+    let created = create_workshop(
+        &nodes[0],
+        json!({"title": "Uudelleenkäynnistys", "locale": "fi", "template": "blank", "groupCount": 1}),
+    )
+    .await?;
+    let board = new_board_id();
+    let writer = Client::connect(&nodes[0].sync_url(&board)).await?;
+    let reader = Client::connect(&nodes[1].sync_url(&board)).await?;
+    writer
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "before", "Kaarinan kaupunki", 1.0))
+        .await?;
+    reader
+        .wait_for("the write before the restart", |doc, _| {
+            actor_count(doc) == 1
+        })
+        .await?;
+
+    services.stop_postgres()?;
+    services.start_postgres()?;
+
+    writer
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "after", "Kaarinan kaupunki", 2.0))
+        .await?;
+    reader
+        .wait_for("the write after the restart", |doc, _| {
+            actor_count(doc) == 2
+        })
+        .await?;
+    for client in [&writer, &reader] {
+        assert_eq!(
+            client.seen(|seen| (seen.ended, seen.close_code)),
+            (false, None),
+            "no client was closed"
+        );
+    }
+    for node in &nodes {
+        // Each node's catalog session was cut as well: its first call after the restart
+        // answers.
+        let workshop = workshop_as(node, &created, &created.tokens.facilitator).await?;
+        assert_eq!(workshop.id, created.workshop.id);
+        assert!(
+            kartta_tests::nodes::node_metric(node, "kartta_postgres_reconnects_total").await?
+                >= 1.0,
+            "node {} counts its reconnects",
+            node.port
+        );
+    }
+    let again = create_workshop(
+        &nodes[1],
+        json!({"title": "Toinen", "locale": "sv", "template": "blank", "groupCount": 1}),
+    )
+    .await?;
+    assert_eq!(again.workshop.title, "Toinen");
     Ok(())
 }
 
