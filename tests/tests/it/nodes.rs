@@ -9,7 +9,9 @@ use std::time::Duration;
 use kartta_tests::board::{actor_count, add_actor};
 use kartta_tests::client::Seen;
 use kartta_tests::fixture::{create_workshop, workshop_as};
-use kartta_tests::nodes::{shared_services, start_nodes, wait_for_metric, OwnServices};
+use kartta_tests::nodes::{
+    shared_services, start_nodes, start_nodes_with, wait_for_metric, OwnServices,
+};
 use kartta_tests::{new_board_id, Client};
 use serde_json::json;
 use yrs::updates::decoder::Decode;
@@ -114,7 +116,7 @@ async fn clients_on_three_nodes_converge_see_each_other_and_a_late_joiner_gets_e
 /// A node dies (SIGKILL) right after its writes were relayed: its clients reconnect to another
 /// node, and every update any client saw is stored, including the ones only the dead node's
 /// clients had seen. The writer's own edits that were never acknowledged come back with its
-/// reconnect. The dead node's presence disappears from the others when it stops being renewed.
+/// reconnect. The dead node's presence disappears from the others (its heartbeat stopped).
 #[tokio::test]
 async fn a_killed_node_loses_nothing_any_client_saw() -> anyhow::Result<()> {
     let Some((postgres, redis)) = shared_services("a_killed_node_loses_nothing") else {
@@ -196,6 +198,57 @@ async fn a_killed_node_loses_nothing_any_client_saw() -> anyhow::Result<()> {
             sees(seen, &observers[1])
         })
         .await?;
+    Ok(())
+}
+
+/// A SIGKILLed node cannot take its clients' presence along: the other nodes notice that its
+/// heartbeat stopped and drop that presence at once, long before the awareness timeout would
+/// (30 s, past this wait's patience of 10 s); the presence relayed by a live node stays.
+#[tokio::test]
+async fn a_killed_nodes_presence_goes_when_its_heartbeat_stops() -> anyhow::Result<()> {
+    let Some((postgres, redis)) = shared_services("a_killed_nodes_presence_goes") else {
+        return Ok(());
+    };
+    let heartbeat = [
+        "--node-heartbeat-ms",
+        "200",
+        "--node-missed-heartbeats",
+        "3",
+    ];
+    let mut nodes = start_nodes_with(3, &postgres, &redis, &heartbeat).await?;
+    for node in &nodes {
+        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
+    }
+    wait_for_metric(&nodes[1], "kartta_carriage_remote_nodes_alive", |alive| {
+        alive == 2.0
+    })
+    .await?;
+    let board = new_board_id();
+    let on_killed_node = Client::connect(&nodes[0].sync_url(&board)).await?;
+    let watcher = Client::connect(&nodes[1].sync_url(&board)).await?;
+    let on_live_node = Client::connect(&nodes[2].sync_url(&board)).await?;
+    on_killed_node.set_awareness(1, r#"{"user":{"name":"Kaatuva"}}"#);
+    on_live_node.set_awareness(1, r#"{"user":{"name":"Elossa"}}"#);
+    watcher
+        .wait_for("both others' presence", |_, seen| {
+            sees(seen, &on_killed_node) && sees(seen, &on_live_node)
+        })
+        .await?;
+
+    nodes[0].kill().await;
+    watcher
+        .wait_for("the killed node's presence to go", |_, seen| {
+            !sees(seen, &on_killed_node)
+        })
+        .await?;
+    assert!(
+        watcher.seen(|seen| sees(seen, &on_live_node)),
+        "the live node's presence stays"
+    );
+    wait_for_metric(&nodes[1], "kartta_carriage_remote_nodes_alive", |alive| {
+        alive == 1.0
+    })
+    .await?;
     Ok(())
 }
 
