@@ -203,7 +203,9 @@ async fn a_killed_node_loses_nothing_any_client_saw() -> anyhow::Result<()> {
 
 /// A SIGKILLed node cannot take its clients' presence along: the other nodes notice that its
 /// heartbeat stopped and drop that presence at once, long before the awareness timeout would
-/// (30 s, past this wait's patience of 10 s); the presence relayed by a live node stays.
+/// (30 s, past this wait's patience of 10 s); the presence relayed by a live node stays. The
+/// killed node is started again at once: it is a new node (a new id), so its heartbeat does not
+/// keep its previous life's presence alive, and its new clients are seen.
 #[tokio::test]
 async fn a_killed_nodes_presence_goes_when_its_heartbeat_stops() -> anyhow::Result<()> {
     let Some((postgres, redis)) = shared_services("a_killed_nodes_presence_goes") else {
@@ -236,6 +238,7 @@ async fn a_killed_nodes_presence_goes_when_its_heartbeat_stops() -> anyhow::Resu
         .await?;
 
     nodes[0].kill().await;
+    nodes[0].restart().await?;
     watcher
         .wait_for("the killed node's presence to go", |_, seen| {
             !sees(seen, &on_killed_node)
@@ -245,8 +248,16 @@ async fn a_killed_nodes_presence_goes_when_its_heartbeat_stops() -> anyhow::Resu
         watcher.seen(|seen| sees(seen, &on_live_node)),
         "the live node's presence stays"
     );
+    let on_restarted_node = Client::connect(&nodes[0].sync_url(&board)).await?;
+    on_restarted_node.set_awareness(1, r#"{"user":{"name":"Uusi"}}"#);
+    watcher
+        .wait_for("the restarted node's new client", |_, seen| {
+            sees(seen, &on_restarted_node)
+        })
+        .await?;
+    // The old id is gone for good, the restarted node counts as the one it is now.
     wait_for_metric(&nodes[1], "kartta_carriage_remote_nodes_alive", |alive| {
-        alive == 1.0
+        alive == 2.0
     })
     .await?;
     Ok(())
