@@ -7,11 +7,13 @@
 //!   storage answers and ticks in ([`Input`]), effects out ([`Effect`]): persist, deliver,
 //!   close, compact, unload; with other nodes serving the board, also publish, fetch and apply
 //!   their updates in the log's order ([`sequence`]).
+//! - [`nodes`]: [`nodes::RemoteNodes`], which other nodes are alive, from their heartbeats.
 //!
 //! This crate depends on `yrs`, `bytes` and `kartta-protocol` only; `scripts/check-core-deps.sh`
 //! fails the tests when tokio, axum, hyper or mio enter its dependency tree.
 
 pub mod lifecycle;
+pub mod nodes;
 pub mod room_core;
 pub mod sequence;
 pub mod testing;

@@ -138,6 +138,8 @@ pub enum Input<R: Replies> {
     },
     /// Another node began serving the board and asks for this node's awareness states.
     AwarenessQueried,
+    /// Another node is gone (its heartbeat stopped): drop the awareness states it relayed.
+    RemoteNodeGone { node_id: u64 },
     /// Relayed messages may have been missed (the room just subscribed, or the carriage between
     /// nodes was lost and is back): read the log past what the room holds.
     CatchUp,
@@ -571,6 +573,11 @@ impl<R: Replies> RoomLifecycle<R> {
             Input::RemoteAwareness { node_id, entries } => {
                 if self.is_live() {
                     self.sync.apply_remote_awareness(node_id, entries, now);
+                    self.send_awareness(now, &mut out);
+                }
+            }
+            Input::RemoteNodeGone { node_id } => {
+                if self.is_live() && self.sync.forget_node(node_id) > 0 {
                     self.send_awareness(now, &mut out);
                 }
             }

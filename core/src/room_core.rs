@@ -783,6 +783,26 @@ impl RoomCore {
         }
     }
 
+    /// Drops every awareness state another node (`node_id`) relayed and still owns: that node
+    /// is gone (its heartbeat stopped, [`crate::nodes::RemoteNodes`]), so nobody will renew or
+    /// remove them. Each removal (clock + 1, state null, as y-protocols removes a client) goes
+    /// to this node's connections with the next awareness message, and never to other nodes,
+    /// which drop the states themselves. A client that moved to another node meanwhile is owned
+    /// by that node and stays. Returns how many states were dropped.
+    pub fn forget_node(&mut self, node_id: u64) -> usize {
+        let owner = remote_owner(node_id);
+        let owned: Vec<u64> = self
+            .awareness
+            .iter()
+            .filter(|(_, state)| state.owner == owner)
+            .map(|(client_id, _)| *client_id)
+            .collect();
+        for client_id in &owned {
+            self.remove_awareness(*client_id);
+        }
+        owned.len()
+    }
+
     /// Applies an update another node already stored (read from the log or relayed between
     /// nodes): it is not checked against this room's permissions or limits, since it is part of
     /// the board whatever they say, and it is not handed back for storing. Returns what it

@@ -516,3 +516,61 @@ fn awareness_travels_to_other_nodes_once_and_is_not_echoed_back() {
     assert!(removed, "the vanished node's cursor is removed");
     assert!(second.room.sync_core().people().is_empty());
 }
+
+/// Awareness entries of one message in a node's inbox, as (client id, clock, removed).
+fn awareness_entries(inbox: &[Bytes]) -> Vec<(u64, u32, bool)> {
+    inbox
+        .iter()
+        .flat_map(|frame| decode_frame(frame, &DecodeLimits::default()).unwrap())
+        .flat_map(|message| match message {
+            Message::Awareness(update) => update
+                .entries
+                .iter()
+                .map(|entry| (entry.client_id, entry.clock, entry.is_removal()))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_gone_nodes_presence_is_removed_at_once_and_only_its_own() {
+    let log = shared_log();
+    let mut node = Node::start(&log, 2000);
+    let relayed = |client_id: u64, clock: u32, name: &str| {
+        let state = format!(r#"{{"user":{{"name":"{name}"}}}}"#);
+        let frame = codec::encode_awareness([(client_id, clock, state.as_bytes())]);
+        match decode_frame(&Bytes::from(frame), &DecodeLimits::default())
+            .unwrap()
+            .pop()
+        {
+            Some(Message::Awareness(update)) => update.entries,
+            other => panic!("{other:?}"),
+        }
+    };
+    node.step(Input::RemoteAwareness {
+        node_id: 1,
+        entries: relayed(77, 4, "Aino"),
+    });
+    node.step(Input::RemoteAwareness {
+        node_id: 3,
+        entries: relayed(88, 2, "Bertta"),
+    });
+    node.inbox.clear();
+
+    // A node nobody heard of holds nothing here: nothing is sent.
+    node.step(Input::RemoteNodeGone { node_id: 5 });
+    assert!(node.inbox.is_empty());
+
+    node.step(Input::RemoteNodeGone { node_id: 1 });
+    assert_eq!(
+        awareness_entries(&node.inbox),
+        vec![(77, 5, true)],
+        "a removal one past the last clock, as y-protocols removes a client"
+    );
+    assert!(
+        node.published_awareness.is_empty(),
+        "each node drops a gone node's states itself; nothing is relayed"
+    );
+    assert_eq!(node.room.sync_core().people(), vec!["Bertta".to_owned()]);
+}

@@ -51,6 +51,18 @@ pub struct ServeConfig {
     #[arg(long, env = "KARTTA_REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<String>,
 
+    /// With `--redis-url`: how often this node tells the others it is alive. A node not heard
+    /// from for `--node-missed-heartbeats` of these is gone, and the presence of its clients is
+    /// dropped at once instead of after the awareness timeout (30 s).
+    #[arg(long, env = "KARTTA_NODE_HEARTBEAT_MS", default_value_t = 2000,
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub node_heartbeat_ms: u64,
+
+    /// With `--redis-url`: heartbeats another node may miss in a row before it counts as gone.
+    #[arg(long, env = "KARTTA_NODE_MISSED_HEARTBEATS", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(2..=100))]
+    pub node_missed_heartbeats: u32,
+
     #[command(flatten)]
     pub limits: Limits,
 
@@ -194,12 +206,22 @@ impl Limits {
 }
 
 impl ServeConfig {
+    /// How nodes judge each other alive (`--node-heartbeat-ms`, `--node-missed-heartbeats`).
+    pub fn node_liveness(&self) -> kartta_core::nodes::NodeLivenessSettings {
+        kartta_core::nodes::NodeLivenessSettings {
+            heartbeat_every: std::time::Duration::from_millis(self.node_heartbeat_ms),
+            missed_heartbeats: self.node_missed_heartbeats,
+        }
+    }
+
     pub fn with_data_dir(data_dir: PathBuf) -> ServeConfig {
         ServeConfig {
             listen: ([127, 0, 0, 1], 0).into(),
             data_dir,
             postgres_url: None,
             redis_url: None,
+            node_heartbeat_ms: 2000,
+            node_missed_heartbeats: 3,
             limits: Limits::default(),
             open_boards: false,
             trusted_proxies: Vec::new(),

@@ -126,6 +126,7 @@ impl Server {
                 sync::carriage::Carriage::start(
                     url,
                     config.limits.decode_limits(),
+                    config.node_liveness(),
                     metrics.clone(),
                     shutdown.clone(),
                     &tasks,

@@ -112,12 +112,21 @@ pub async fn start_nodes(
     postgres_url: &str,
     redis_url: &str,
 ) -> anyhow::Result<Vec<ServerProcess>> {
+    start_nodes_with(count, postgres_url, redis_url, &[]).await
+}
+
+/// As [`start_nodes`], each node with `extra_args` too.
+pub async fn start_nodes_with(
+    count: usize,
+    postgres_url: &str,
+    redis_url: &str,
+    extra_args: &[&str],
+) -> anyhow::Result<Vec<ServerProcess>> {
+    let mut arguments = vec!["--postgres-url", postgres_url, "--redis-url", redis_url];
+    arguments.extend_from_slice(extra_args);
     let mut nodes = Vec::with_capacity(count);
     for _ in 0..count {
-        nodes.push(
-            ServerProcess::start_open(&["--postgres-url", postgres_url, "--redis-url", redis_url])
-                .await?,
-        );
+        nodes.push(ServerProcess::start_open(&arguments).await?);
     }
     Ok(nodes)
 }

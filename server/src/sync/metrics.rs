@@ -28,6 +28,8 @@ pub struct Metrics {
 #[derive(Default)]
 pub struct CarriageMetrics {
     pub connected: Gauge,
+    /// Other nodes heard from within the heartbeat's patience.
+    pub remote_nodes_alive: Gauge,
     pub reconnects: Counter,
     pub published: Counter,
     pub publish_failures: Counter,
@@ -118,6 +120,11 @@ impl Metrics {
             metrics.compactions.clone(),
         );
         metrics.carriage.register(&mut registry);
+        registry.register(
+            "postgres_reconnects",
+            "Connections to PostgreSQL made again after it ended one (a restart); 0 on SQLite",
+            crate::pg_connection::reconnect_counter(),
+        );
         Metrics {
             registry,
             ..metrics
@@ -140,6 +147,11 @@ impl CarriageMetrics {
             "connected",
             "1 while the Redis subscription stands",
             self.connected.clone(),
+        );
+        carriage.register(
+            "remote_nodes_alive",
+            "Other nodes whose heartbeat (or any message) was heard lately",
+            self.remote_nodes_alive.clone(),
         );
         carriage.register(
             "reconnects",

@@ -8,8 +8,12 @@ use std::time::Duration;
 
 use kartta_tests::board::{actor_count, add_actor};
 use kartta_tests::client::Seen;
-use kartta_tests::nodes::{shared_services, start_nodes, wait_for_metric, OwnServices};
+use kartta_tests::fixture::{create_workshop, workshop_as};
+use kartta_tests::nodes::{
+    shared_services, start_nodes, start_nodes_with, wait_for_metric, OwnServices,
+};
 use kartta_tests::{new_board_id, Client};
+use serde_json::json;
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
 
@@ -112,7 +116,7 @@ async fn clients_on_three_nodes_converge_see_each_other_and_a_late_joiner_gets_e
 /// A node dies (SIGKILL) right after its writes were relayed: its clients reconnect to another
 /// node, and every update any client saw is stored, including the ones only the dead node's
 /// clients had seen. The writer's own edits that were never acknowledged come back with its
-/// reconnect. The dead node's presence disappears from the others when it stops being renewed.
+/// reconnect. The dead node's presence disappears from the others (its heartbeat stopped).
 #[tokio::test]
 async fn a_killed_node_loses_nothing_any_client_saw() -> anyhow::Result<()> {
     let Some((postgres, redis)) = shared_services("a_killed_node_loses_nothing") else {
@@ -194,6 +198,68 @@ async fn a_killed_node_loses_nothing_any_client_saw() -> anyhow::Result<()> {
             sees(seen, &observers[1])
         })
         .await?;
+    Ok(())
+}
+
+/// A SIGKILLed node cannot take its clients' presence along: the other nodes notice that its
+/// heartbeat stopped and drop that presence at once, long before the awareness timeout would
+/// (30 s, past this wait's patience of 10 s); the presence relayed by a live node stays. The
+/// killed node is started again at once: it is a new node (a new id), so its heartbeat does not
+/// keep its previous life's presence alive, and its new clients are seen.
+#[tokio::test]
+async fn a_killed_nodes_presence_goes_when_its_heartbeat_stops() -> anyhow::Result<()> {
+    let Some((postgres, redis)) = shared_services("a_killed_nodes_presence_goes") else {
+        return Ok(());
+    };
+    let heartbeat = [
+        "--node-heartbeat-ms",
+        "200",
+        "--node-missed-heartbeats",
+        "3",
+    ];
+    let mut nodes = start_nodes_with(3, &postgres, &redis, &heartbeat).await?;
+    for node in &nodes {
+        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
+    }
+    wait_for_metric(&nodes[1], "kartta_carriage_remote_nodes_alive", |alive| {
+        alive == 2.0
+    })
+    .await?;
+    let board = new_board_id();
+    let on_killed_node = Client::connect(&nodes[0].sync_url(&board)).await?;
+    let watcher = Client::connect(&nodes[1].sync_url(&board)).await?;
+    let on_live_node = Client::connect(&nodes[2].sync_url(&board)).await?;
+    on_killed_node.set_awareness(1, r#"{"user":{"name":"Kaatuva"}}"#);
+    on_live_node.set_awareness(1, r#"{"user":{"name":"Elossa"}}"#);
+    watcher
+        .wait_for("both others' presence", |_, seen| {
+            sees(seen, &on_killed_node) && sees(seen, &on_live_node)
+        })
+        .await?;
+
+    nodes[0].kill().await;
+    nodes[0].restart().await?;
+    watcher
+        .wait_for("the killed node's presence to go", |_, seen| {
+            !sees(seen, &on_killed_node)
+        })
+        .await?;
+    assert!(
+        watcher.seen(|seen| sees(seen, &on_live_node)),
+        "the live node's presence stays"
+    );
+    let on_restarted_node = Client::connect(&nodes[0].sync_url(&board)).await?;
+    on_restarted_node.set_awareness(1, r#"{"user":{"name":"Uusi"}}"#);
+    watcher
+        .wait_for("the restarted node's new client", |_, seen| {
+            sees(seen, &on_restarted_node)
+        })
+        .await?;
+    // The old id is gone for good, the restarted node counts as the one it is now.
+    wait_for_metric(&nodes[1], "kartta_carriage_remote_nodes_alive", |alive| {
+        alive == 2.0
+    })
+    .await?;
     Ok(())
 }
 
@@ -306,10 +372,9 @@ async fn postgres_stopped_under_load_refuses_writes_and_resumes() -> anyhow::Res
     );
 
     services.start_postgres()?;
-    // The client reconnects (to the other node) and resends what was never stored.
-    // The clients reconnect (each to the other node) and resend what was never stored. A room's
-    // first write may still fail on a connection PostgreSQL cut when it stopped; the client then
-    // reconnects again, as a stock client does.
+    // The clients reconnect (each to the other node) and resend what was never stored; while
+    // PostgreSQL is still starting, a reconnect may be refused, and the client tries again, as
+    // a stock client does.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let (first, second) = loop {
         let first_again = first
@@ -338,6 +403,76 @@ async fn postgres_stopped_under_load_refuses_writes_and_resumes() -> anyhow::Res
         "nothing acknowledged was lost"
     );
     assert_eq!(actor_count(&fresh.doc), 15);
+    Ok(())
+}
+
+/// PostgreSQL restarts between two writes: each node's sessions were cut, and the first write
+/// after the restart is stored on a new session (the cut transaction had not committed, so it
+/// runs once more) instead of failing and closing every client of the room. The catalog
+/// answers too: an API call after the restart is not a 500.
+#[tokio::test]
+async fn the_first_write_after_postgres_restarts_is_stored_and_no_client_is_closed(
+) -> anyhow::Result<()> {
+    let Some(services) = OwnServices::start("the_first_write_after_postgres_restarts")? else {
+        return Ok(());
+    };
+    let nodes = start_nodes(2, &services.postgres_url, &services.redis_url).await?;
+    for node in &nodes {
+        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
+    }
+    let created = create_workshop(
+        &nodes[0],
+        json!({"title": "Uudelleenkäynnistys", "locale": "fi", "template": "blank", "groupCount": 1}),
+    )
+    .await?;
+    let board = new_board_id();
+    let writer = Client::connect(&nodes[0].sync_url(&board)).await?;
+    let reader = Client::connect(&nodes[1].sync_url(&board)).await?;
+    writer
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "before", "Kaarinan kaupunki", 1.0))
+        .await?;
+    reader
+        .wait_for("the write before the restart", |doc, _| {
+            actor_count(doc) == 1
+        })
+        .await?;
+
+    services.stop_postgres()?;
+    services.start_postgres()?;
+
+    writer
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "after", "Kaarinan kaupunki", 2.0))
+        .await?;
+    reader
+        .wait_for("the write after the restart", |doc, _| {
+            actor_count(doc) == 2
+        })
+        .await?;
+    for client in [&writer, &reader] {
+        assert_eq!(
+            client.seen(|seen| (seen.ended, seen.close_code)),
+            (false, None),
+            "no client was closed"
+        );
+    }
+    for node in &nodes {
+        // Each node's catalog session was cut as well: its first call after the restart
+        // answers.
+        let workshop = workshop_as(node, &created, &created.tokens.facilitator).await?;
+        assert_eq!(workshop.id, created.workshop.id);
+        assert!(
+            kartta_tests::nodes::node_metric(node, "kartta_postgres_reconnects_total").await?
+                >= 1.0,
+            "node {} counts its reconnects",
+            node.port
+        );
+    }
+    let again = create_workshop(
+        &nodes[1],
+        json!({"title": "Toinen", "locale": "sv", "template": "blank", "groupCount": 1}),
+    )
+    .await?;
+    assert_eq!(again.workshop.title, "Toinen");
     Ok(())
 }
 

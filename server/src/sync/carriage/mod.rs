@@ -5,8 +5,10 @@
 //!
 //! - [`Carriage`]: the node's side of it: rooms attach while they are loaded and receive
 //!   [`Delivery`]s; they publish through it without waiting.
-//! - `relay.rs`: the two tasks that talk to Redis (a subscriber and a publisher), each
-//!   reconnecting on its own.
+//! - `relay.rs`: the tasks that talk to Redis (a subscriber and a publisher, each reconnecting
+//!   on its own) and the node's heartbeat. The subscriber also judges, from the other nodes'
+//!   heartbeats (`kartta_core::nodes`), which of them are gone, and tells every room to drop the
+//!   presence a gone node relayed.
 //! - `wire.rs`: the bytes of a message.
 
 mod relay;
@@ -14,9 +16,11 @@ pub mod wire;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 use dashmap::DashMap;
+use kartta_core::nodes::{Heard, NodeLivenessSettings, RemoteNodes};
 use kartta_protocol::codec::{AwarenessEntry, DecodeLimits};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
@@ -41,6 +45,10 @@ const CONTROL_QUEUE: usize = 4096;
 /// Every board's channel begins with this; the board id follows, exactly.
 const CHANNEL_PREFIX: &str = "kartta:board:";
 
+/// The channel of the nodes' heartbeats, which every node subscribes (no board is named
+/// `kartta:nodes`: board channels all begin with [`CHANNEL_PREFIX`]).
+const NODES_CHANNEL: &str = "kartta:nodes";
+
 /// What reaches a room from the other nodes.
 #[derive(Debug)]
 pub enum Delivery {
@@ -53,8 +61,13 @@ pub enum Delivery {
         entries: Vec<AwarenessEntry>,
     },
     AwarenessQueried,
-    /// The room's channel is (again) subscribed: relayed messages may have been missed.
+    /// The room's channel is (again) subscribed, or a node thought gone was heard again:
+    /// relayed messages may have been missed.
     CatchUp,
+    /// Another node's heartbeat stopped: drop the presence it relayed.
+    NodeGone {
+        node_id: u64,
+    },
 }
 
 enum Control {
@@ -72,7 +85,10 @@ pub struct Carriage {
     node_id: u64,
     rooms: DashMap<Arc<str>, RoomLink>,
     control: mpsc::Sender<Control>,
-    publishes: mpsc::Sender<(Arc<str>, Vec<u8>)>,
+    /// Each message with the channel it goes to.
+    publishes: mpsc::Sender<(String, Vec<u8>)>,
+    /// How often this node sends its heartbeat, and when another node counts as gone.
+    liveness: NodeLivenessSettings,
     /// What relayed awareness may hold: the websocket limits, but a merged message of a large
     /// room lists more clients than one client may announce.
     limits: DecodeLimits,
@@ -90,6 +106,7 @@ impl Carriage {
     pub fn start(
         url: &str,
         limits: DecodeLimits,
+        liveness: NodeLivenessSettings,
         metrics: Arc<Metrics>,
         shutdown: CancellationToken,
         tasks: &TaskTracker,
@@ -102,6 +119,7 @@ impl Carriage {
             rooms: DashMap::new(),
             control,
             publishes,
+            liveness,
             limits: DecodeLimits {
                 max_awareness_clients: 4096,
                 ..limits
@@ -119,8 +137,9 @@ impl Carriage {
             client,
             carriage.metrics.clone(),
             publish_receiver,
-            shutdown,
+            shutdown.clone(),
         ));
+        tasks.spawn(relay::heartbeat(carriage.clone(), shutdown));
         Ok(carriage)
     }
 
@@ -174,33 +193,56 @@ impl Carriage {
         self.publish(board_id, wire::encode_awareness_query(self.node_id));
     }
 
+    /// Tells the other nodes this one is alive.
+    fn publish_heartbeat(&self) {
+        self.publish_on(
+            NODES_CHANNEL.to_owned(),
+            wire::encode_heartbeat(self.node_id),
+        );
+    }
+
     fn publish(&self, board_id: &Arc<str>, payload: Vec<u8>) {
-        if self
-            .publishes
-            .try_send((board_id.clone(), payload))
-            .is_err()
-        {
+        self.publish_on(channel_of(board_id), payload);
+    }
+
+    fn publish_on(&self, channel: String, payload: Vec<u8>) {
+        if self.publishes.try_send((channel, payload)).is_err() {
             self.metrics.carriage.publish_failures.inc();
         }
     }
 
-    /// Hands a message read from `channel` to the room it is for; a message that does not read
-    /// is logged and skipped, and never stops the others.
-    fn route(&self, channel: &str, payload: Bytes) {
-        let Some(board_id) = channel.strip_prefix(CHANNEL_PREFIX) else {
-            return;
-        };
+    /// Hands a message read from `channel` to the room it is for, and notes that its sender is
+    /// alive (`nodes`, at `now`); a message that does not read is logged and skipped, and never
+    /// stops the others.
+    fn route(&self, channel: &str, payload: Bytes, nodes: &mut RemoteNodes, now: Instant) {
         let relayed = match wire::decode(&payload, &self.limits) {
             Ok(relayed) => relayed,
             Err(error) => {
                 self.metrics.carriage.refused.inc();
-                tracing::warn!(board = board_id, %error, "skipping a relayed message that does not read");
+                tracing::warn!(channel, %error, "skipping a relayed message that does not read");
                 return;
             }
         };
         if relayed.node_id == self.node_id {
             return;
         }
+        // Any message shows its sender alive: a node that dies before its first heartbeat
+        // was heard still has its presence dropped.
+        match nodes.heard(relayed.node_id, now) {
+            Heard::Known => {}
+            Heard::New => self.count_nodes(nodes),
+            Heard::Returned => {
+                tracing::info!(
+                    node = relayed.node_id,
+                    "a node counted as gone is heard again; asking for its presence"
+                );
+                self.count_nodes(nodes);
+                self.deliver_to_every_room(|| Delivery::CatchUp);
+            }
+        }
+        let Some(board_id) = channel.strip_prefix(CHANNEL_PREFIX) else {
+            return;
+        };
         self.metrics.carriage.received.inc();
         let delivery = match relayed.body {
             wire::Body::Updates { first_seq, updates } => Delivery::Updates { first_seq, updates },
@@ -209,6 +251,8 @@ impl Carriage {
                 entries,
             },
             wire::Body::AwarenessQuery => Delivery::AwarenessQueried,
+            // Heartbeats come on the nodes' channel, never a board's.
+            wire::Body::Heartbeat => return,
         };
         self.deliver(board_id, delivery);
     }
@@ -225,6 +269,37 @@ impl Carriage {
                     "a room's carriage queue is full; it reads the log instead"
                 );
             }
+        }
+    }
+
+    /// The nodes whose heartbeat stopped (`nodes`, at `now`): every room drops the presence
+    /// they relayed. A room whose queue is full misses it, and the states expire with the
+    /// awareness timeout instead.
+    fn forget_gone_nodes(&self, nodes: &mut RemoteNodes, now: Instant) {
+        let gone = nodes.take_gone(now);
+        if gone.is_empty() {
+            return;
+        }
+        for node_id in gone {
+            tracing::info!(
+                node = node_id,
+                "a node's heartbeat stopped; its clients' presence is dropped"
+            );
+            self.deliver_to_every_room(|| Delivery::NodeGone { node_id });
+        }
+        self.count_nodes(nodes);
+    }
+
+    fn count_nodes(&self, nodes: &RemoteNodes) {
+        self.metrics
+            .carriage
+            .remote_nodes_alive
+            .set(nodes.alive() as i64);
+    }
+
+    fn deliver_to_every_room(&self, delivery: impl Fn() -> Delivery) {
+        for link in self.rooms.iter() {
+            let _ = link.deliveries.try_send(delivery());
         }
     }
 

@@ -1,6 +1,7 @@
-//! The two tasks that talk to Redis for the [`Carriage`]: a subscriber on a pub/sub connection
-//! of its own (a subscribed connection can issue nothing else) and a publisher on a
-//! multiplexed one. Each reconnects by itself with a growing pause; neither ever stops a room.
+//! The tasks that talk to Redis for the [`Carriage`]: a subscriber on a pub/sub connection of
+//! its own (a subscribed connection can issue nothing else) and a publisher on a multiplexed
+//! one, each reconnecting by itself with a growing pause, neither ever stopping a room; and the
+//! heartbeat, which tells the other nodes every few seconds that this one is alive.
 //!
 //! Every command has an explicit reply time (the client's default would fail a slow reply after
 //! 500 ms): a reply that does not come in time is an error that is logged and counted, and the
@@ -16,7 +17,9 @@ use redis::{AsyncConnectionConfig, Client};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::{channel_of, Carriage, Control, Delivery};
+use kartta_core::nodes::RemoteNodes;
+
+use super::{channel_of, Carriage, Control, Delivery, NODES_CHANNEL};
 use crate::sync::metrics::Metrics;
 
 /// Longest wait for a connection, and for the reply to one command or pipeline.
@@ -55,6 +58,8 @@ pub(super) async fn subscribe(
 ) {
     let mut retry = FIRST_RETRY;
     let mut reported_outage = false;
+    // Owned by this task alone: it hears every node, and judges them only while it can.
+    let mut nodes = RemoteNodes::new(carriage.liveness);
     loop {
         let connected = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -91,9 +96,15 @@ pub(super) async fn subscribe(
         // What was asked before this point is in the map: drop the requests, subscribe the map.
         while control.try_recv().is_ok() {}
         let boards = carriage.attached_boards();
-        let mut subscribed = true;
+        let mut subscribed = matches!(
+            tokio::time::timeout(REPLY_TIMEOUT, sink.subscribe(NODES_CHANNEL)).await,
+            Ok(Ok(()))
+        );
         for chunk in boards.chunks(SUBSCRIBE_CHUNK) {
             let channels: Vec<String> = chunk.iter().map(|board| channel_of(board)).collect();
+            if !subscribed {
+                break;
+            }
             match tokio::time::timeout(REPLY_TIMEOUT, sink.subscribe(&channels)).await {
                 Ok(Ok(())) => {}
                 _ => {
@@ -123,8 +134,12 @@ pub(super) async fn subscribe(
             carriage.metrics.carriage.reconnects.inc();
         }
         retry = FIRST_RETRY;
+        // Nobody could reach this node while it was not subscribed.
+        nodes.listening_again(now());
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut judge_nodes = tokio::time::interval(carriage.liveness.heartbeat_every);
+        judge_nodes.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = shutdown.cancelled() => return,
@@ -133,8 +148,9 @@ pub(super) async fn subscribe(
                         break;
                     };
                     let payload = bytes::Bytes::copy_from_slice(message.get_payload_bytes());
-                    carriage.route(message.get_channel_name(), payload);
+                    carriage.route(message.get_channel_name(), payload, &mut nodes, now());
                 }
+                _ = judge_nodes.tick() => carriage.forget_gone_nodes(&mut nodes, now()),
                 request = control.recv() => {
                     let Some(request) = request else {
                         return;
@@ -177,10 +193,30 @@ pub(super) async fn subscribe(
     }
 }
 
+/// Now, on tokio's clock (paused in tests), as the core takes time.
+fn now() -> std::time::Instant {
+    tokio::time::Instant::now().into_std()
+}
+
+/// Sends this node's heartbeat every `heartbeat_every` until the server stops. Through the
+/// publisher's queue like everything else: while Redis is away the heartbeats are dropped, and
+/// the other nodes, which cannot hear it then, count this node gone only once they hear
+/// nothing from it while they themselves are subscribed.
+pub(super) async fn heartbeat(carriage: Arc<Carriage>, shutdown: CancellationToken) {
+    let mut every = tokio::time::interval(carriage.liveness.heartbeat_every);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = every.tick() => carriage.publish_heartbeat(),
+        }
+    }
+}
+
 pub(super) async fn publish(
     client: Client,
     metrics: Arc<Metrics>,
-    mut publishes: mpsc::Receiver<(Arc<str>, Vec<u8>)>,
+    mut publishes: mpsc::Receiver<(String, Vec<u8>)>,
     shutdown: CancellationToken,
 ) {
     let config = AsyncConnectionConfig::new()
@@ -235,10 +271,10 @@ pub(super) async fn publish(
             continue;
         };
         let mut pipeline = redis::pipe();
-        for (board, payload) in &batch {
+        for (channel, payload) in &batch {
             pipeline
                 .cmd("PUBLISH")
-                .arg(channel_of(board))
+                .arg(channel)
                 .arg(payload.as_slice())
                 .ignore();
         }

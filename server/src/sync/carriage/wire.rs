@@ -1,5 +1,6 @@
 //! The bytes of one message between nodes on a board's Redis channel: who sent it, and either
-//! stored updates with their log numbers, an awareness message, or a query for awareness.
+//! stored updates with their log numbers, an awareness message, or a query for awareness; or,
+//! on the nodes' channel, a node's heartbeat.
 //!
 //! Everything read is checked as a client's frame would be (sizes and counts against the bytes
 //! that remain, updates with `validate::check_update_v1`, awareness states with the websocket
@@ -14,6 +15,7 @@ use kartta_protocol::validate;
 const KIND_UPDATES: u8 = 1;
 const KIND_AWARENESS: u8 = 2;
 const KIND_AWARENESS_QUERY: u8 = 3;
+const KIND_HEARTBEAT: u8 = 4;
 
 /// One message as read from a channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +33,8 @@ pub enum Body {
     Awareness { entries: Vec<AwarenessEntry> },
     /// The sender began serving the board and asks for everyone's awareness states.
     AwarenessQuery,
+    /// The sender is alive (sent every few seconds on the nodes' channel).
+    Heartbeat,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +82,10 @@ pub fn encode_awareness_query(node_id: u64) -> Vec<u8> {
     header(KIND_AWARENESS_QUERY, node_id, 0)
 }
 
+pub fn encode_heartbeat(node_id: u64) -> Vec<u8> {
+    header(KIND_HEARTBEAT, node_id, 0)
+}
+
 pub fn decode(payload: &Bytes, limits: &DecodeLimits) -> Result<Relayed, WireError> {
     let (&kind, rest) = payload.split_first().ok_or(WireError::Empty)?;
     let mut reader = Reader::new(rest);
@@ -120,6 +128,10 @@ pub fn decode(payload: &Bytes, limits: &DecodeLimits) -> Result<Relayed, WireErr
             reader.expect_end()?;
             Body::AwarenessQuery
         }
+        KIND_HEARTBEAT => {
+            reader.expect_end()?;
+            Body::Heartbeat
+        }
         other => return Err(WireError::UnknownKind(other)),
     };
     Ok(Relayed { node_id, body })
@@ -160,6 +172,8 @@ mod tests {
         assert_eq!((entries[0].client_id, entries[0].clock), (5, 3));
         let read = decode(&Bytes::from(encode_awareness_query(9)), &limits).unwrap();
         assert_eq!(read.body, Body::AwarenessQuery);
+        let read = decode(&Bytes::from(encode_heartbeat(10)), &limits).unwrap();
+        assert_eq!((read.node_id, read.body), (10, Body::Heartbeat));
     }
 
     #[test]
@@ -186,6 +200,9 @@ mod tests {
         let not_json = codec::encode_awareness([(5, 3, b"{oops".as_slice())]);
         assert!(decode(&Bytes::from(encode_awareness(8, &not_json)), &limits).is_err());
         assert!(decode(&Bytes::from_static(&[99, 0, 0, 0, 0, 0, 0, 0, 1]), &limits).is_err());
+        let mut long_heartbeat = encode_heartbeat(7);
+        long_heartbeat.push(0);
+        assert!(decode(&Bytes::from(long_heartbeat), &limits).is_err());
         let mut zero = header(KIND_UPDATES, 7, 0);
         lib0::write_var_u64(&mut zero, 0);
         lib0::write_var_u64(&mut zero, 0);

@@ -180,6 +180,7 @@ fn from_other_nodes(delivery: Delivery) -> Input<ChannelReplies> {
         Delivery::Awareness { node_id, entries } => Input::RemoteAwareness { node_id, entries },
         Delivery::AwarenessQueried => Input::AwarenessQueried,
         Delivery::CatchUp => Input::CatchUp,
+        Delivery::NodeGone { node_id } => Input::RemoteNodeGone { node_id },
     }
 }
 

@@ -84,7 +84,7 @@ fn unix_seconds() -> i64 {
 
 impl BoardStore for PostgresStore {
     fn load(&self, board_id: &str) -> Result<StoredBoard, StoreError> {
-        self.reader.with(|client| {
+        self.reader.read(|client| {
             // One snapshot for both reads: under READ COMMITTED a compaction committing between
             // them could delete log rows the state read before it does not yet hold.
             let mut transaction = client
@@ -115,7 +115,7 @@ impl BoardStore for PostgresStore {
     }
 
     fn read_after(&self, board_id: &str, after_seq: i64) -> Result<LogTail, StoreError> {
-        self.reader.with(|client| {
+        self.reader.read(|client| {
             // One snapshot, as for a load: a compaction between the two reads could otherwise
             // delete rows the state read before it does not hold.
             let mut transaction = client
@@ -149,8 +149,9 @@ impl BoardStore for PostgresStore {
     }
 
     fn append(&self, requests: &[AppendRequest<'_>]) -> Result<Vec<i64>, StoreError> {
-        self.writer.with(|client| {
-            let mut transaction = client.transaction()?;
+        // A transaction cut before its COMMIT (PostgreSQL restarted) runs once more on a new
+        // session: the first write after a restart is stored, not refused.
+        self.writer.transaction(|transaction| {
             let take_numbers = transaction.prepare(
                 "INSERT INTO board_log_head (board_id, last_seq) VALUES ($1, $2)
                  ON CONFLICT (board_id) DO UPDATE SET last_seq = board_log_head.last_seq + $2
@@ -176,7 +177,6 @@ impl BoardStore for PostgresStore {
                 transaction.execute(&insert, &[&request.board_id, &first_seq, &payloads])?;
                 last_seqs.push(last_seq);
             }
-            transaction.commit()?;
             Ok(last_seqs)
         })
     }
@@ -187,8 +187,7 @@ impl BoardStore for PostgresStore {
         state: &[u8],
         through_update_id: i64,
     ) -> Result<(), StoreError> {
-        self.writer.with(|client| {
-            let mut transaction = client.transaction()?;
+        self.writer.transaction(|transaction| {
             let locked: bool = transaction
                 .query_one(
                     "SELECT pg_try_advisory_xact_lock($1, hashtext($2))",
@@ -216,21 +215,18 @@ impl BoardStore for PostgresStore {
                 "DELETE FROM board_update WHERE board_id = $1 AND seq <= $2",
                 &[&board_id, &through_update_id],
             )?;
-            transaction.commit()?;
             Ok(())
         })
     }
 
     fn delete(&self, board_id: &str) -> Result<(), StoreError> {
-        self.writer.with(|client| {
-            let mut transaction = client.transaction()?;
+        self.writer.transaction(|transaction| {
             for table in ["board_state", "board_update", "board_log_head"] {
                 transaction.execute(
                     &format!("DELETE FROM {table} WHERE board_id = $1"),
                     &[&board_id],
                 )?;
             }
-            transaction.commit()?;
             Ok(())
         })
     }

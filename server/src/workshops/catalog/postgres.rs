@@ -255,21 +255,32 @@ impl PostgresCatalog {
         Ok(PostgresCatalog { connection })
     }
 
-    fn with<T>(
+    /// Runs `work`, which only reads: once more when PostgreSQL cut the session under it.
+    fn read<T>(
         &self,
-        work: impl FnOnce(&mut postgres::Client) -> CatalogResult<T>,
+        work: impl FnMut(&mut postgres::Client) -> CatalogResult<T>,
     ) -> CatalogResult<T> {
-        self.connection.with(work)
+        self.connection.read(work)
     }
 
-    /// Runs a statement that changes rows and answers nothing.
+    /// Runs `work` in a transaction: once more when PostgreSQL cut the session before the
+    /// COMMIT (see `PgConnection::transaction`).
+    fn transaction<T>(
+        &self,
+        work: impl FnMut(&mut postgres::Transaction<'_>) -> CatalogResult<T>,
+    ) -> CatalogResult<T> {
+        self.connection.transaction(work)
+    }
+
+    /// Runs a statement that changes rows and answers nothing, in a transaction of its own so
+    /// that a session cut before it ran is known not to have run it.
     fn execute(
         &self,
         statement: &str,
         params: &[&(dyn postgres::types::ToSql + Sync)],
     ) -> CatalogResult<()> {
-        self.with(|client| {
-            client.execute(statement, params)?;
+        self.transaction(|transaction| {
+            transaction.execute(statement, params)?;
             Ok(())
         })
     }
@@ -281,8 +292,7 @@ impl Catalog for PostgresCatalog {
         new: &NewWorkshop,
     ) -> CatalogResult<(WorkshopRecord, Vec<BoardRecord>, AccessTokens)> {
         let (record, boards, tokens) = new_workshop_records(new);
-        self.with(|client| {
-            let mut transaction = client.transaction()?;
+        self.transaction(|transaction| {
             transaction.execute(
                 "INSERT INTO workshop (id, kind, title, locale, template, join_code, facilitator_hash,
                      participant_hash, viewer_hash, participant_token, viewer_token, created_at,
@@ -306,16 +316,15 @@ impl Catalog for PostgresCatalog {
                 ],
             )?;
             for board in &boards {
-                insert_board(&mut transaction, board)?;
+                insert_board(transaction, board)?;
             }
-            transaction.commit()?;
             Ok(())
         })?;
         Ok((record, boards, tokens))
     }
 
     fn workshop(&self, id: &str) -> CatalogResult<Option<WorkshopRecord>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query_opt(
                     &format!("SELECT {WORKSHOP_COLUMNS} FROM workshop WHERE id = $1"),
@@ -329,7 +338,7 @@ impl Catalog for PostgresCatalog {
 
     fn workshop_by_join_code(&self, code: &str) -> CatalogResult<Option<WorkshopRecord>> {
         let code = normalize_join_code(code);
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query_opt(
                     &format!("SELECT {WORKSHOP_COLUMNS} FROM workshop WHERE join_code = $1"),
@@ -363,8 +372,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn delete_workshop(&self, workshop_id: &str) -> CatalogResult<Vec<String>> {
-        self.with(|client| {
-            let mut transaction = client.transaction()?;
+        self.transaction(|transaction| {
             let board_ids = transaction
                 .query(
                     "SELECT id FROM board WHERE workshop_id = $1",
@@ -374,13 +382,12 @@ impl Catalog for PostgresCatalog {
                 .map(|row| row.try_get(0))
                 .collect::<Result<Vec<String>, _>>()?;
             transaction.execute("DELETE FROM workshop WHERE id = $1", &[&workshop_id])?;
-            transaction.commit()?;
             Ok(board_ids)
         })
     }
 
     fn expired_workshops(&self, now: i64) -> CatalogResult<Vec<String>> {
-        self.with(|client| {
+        self.read(|client| {
             Ok(client
                 .query(
                     "SELECT id FROM workshop WHERE retention_until < $1",
@@ -393,11 +400,11 @@ impl Catalog for PostgresCatalog {
     }
 
     fn add_board(&self, board: &BoardRecord) -> CatalogResult<()> {
-        self.with(|client| insert_board(client, board))
+        self.transaction(|transaction| insert_board(transaction, board))
     }
 
     fn board(&self, id: &str) -> CatalogResult<Option<BoardRecord>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query_opt(
                     &format!("SELECT {BOARD_COLUMNS} FROM board WHERE id = $1"),
@@ -410,7 +417,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn boards_of(&self, workshop_id: &str) -> CatalogResult<Vec<BoardRecord>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query(
                     &format!(
@@ -444,7 +451,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn role(&self, workshop_id: &str, token: &str) -> CatalogResult<Option<Role>> {
-        let hashes = self.with(|client| {
+        let hashes = self.read(|client| {
             Ok(client.query_opt(
                 "SELECT facilitator_hash, participant_hash, viewer_hash FROM workshop WHERE id = $1",
                 &[&workshop_id],
@@ -459,7 +466,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn shareable_tokens(&self, workshop_id: &str) -> CatalogResult<Option<(String, String)>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query_opt(
                     "SELECT participant_token, viewer_token FROM workshop WHERE id = $1",
@@ -487,8 +494,7 @@ impl Catalog for PostgresCatalog {
             owned: true,
             shared: false,
         };
-        let added = self.with(|client| {
-            let mut transaction = client.transaction()?;
+        let added = self.transaction(|transaction| {
             // The workshop's row lock makes concurrent joins (on any node) count one at a time,
             // so the limit holds; SQLite's single writer gives the same for free.
             transaction.execute(
@@ -504,19 +510,18 @@ impl Catalog for PostgresCatalog {
             if owned as usize >= limit {
                 return Ok(false);
             }
-            insert_board(&mut transaction, &board)?;
+            insert_board(transaction, &board)?;
             transaction.execute(
                 "UPDATE board SET owner_hash = $2 WHERE id = $1",
                 &[&board.id, &token_hash(&capability).as_slice()],
             )?;
-            transaction.commit()?;
             Ok(true)
         })?;
         Ok(added.then_some((board, capability)))
     }
 
     fn owns_board(&self, board_id: &str, token: &str) -> CatalogResult<bool> {
-        let stored: Option<Vec<u8>> = self.with(|client| {
+        let stored: Option<Vec<u8>> = self.read(|client| {
             Ok(client
                 .query_opt("SELECT owner_hash FROM board WHERE id = $1", &[&board_id])?
                 .map(|row| row.try_get::<_, Option<Vec<u8>>>(0))
@@ -528,7 +533,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn board_owned_by(&self, workshop_id: &str, token: &str) -> CatalogResult<Option<String>> {
-        let owned = self.with(|client| {
+        let owned = self.read(|client| {
             client
                 .query(
                     "SELECT id, owner_hash FROM board WHERE workshop_id = $1 AND owner_hash IS NOT NULL",
@@ -580,7 +585,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn snapshots_of(&self, board_id: &str) -> CatalogResult<Vec<SnapshotRecord>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query(
                     &format!(
@@ -596,7 +601,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn snapshot_counts(&self, workshop_id: &str) -> CatalogResult<Vec<(String, u32)>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query(
                     "SELECT board.id, count(snapshot.id) FROM board
@@ -611,7 +616,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn snapshot(&self, id: &str) -> CatalogResult<Option<SnapshotRecord>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query_opt(
                     &format!("SELECT {SNAPSHOT_COLUMNS} FROM snapshot WHERE id = $1"),
@@ -624,7 +629,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn snapshot_state(&self, id: &str) -> CatalogResult<Option<Vec<u8>>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query_opt("SELECT state FROM snapshot WHERE id = $1", &[&id])?
                 .map(|row| Ok(row.try_get(0)?))
@@ -653,7 +658,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn assignments(&self, workshop_id: &str) -> CatalogResult<Vec<(String, String)>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query(
                     "SELECT name, board_id FROM assignment WHERE workshop_id = $1 ORDER BY name_key COLLATE \"C\"",
@@ -670,7 +675,7 @@ impl Catalog for PostgresCatalog {
         if key.is_empty() {
             return Ok(None);
         }
-        self.with(|client| {
+        self.read(|client| {
             let assigned = client.query_opt(
                 "SELECT board_id FROM assignment WHERE workshop_id = $1 AND name_key = $2",
                 &[&workshop_id, &key],
@@ -698,8 +703,7 @@ impl Catalog for PostgresCatalog {
         workshop_id: &str,
         changes: &[(String, String, Option<MatchVerdict>)],
     ) -> CatalogResult<()> {
-        self.with(|client| {
-            let mut transaction = client.transaction()?;
+        self.transaction(|transaction| {
             for (key_a, key_b, verdict) in changes {
                 let (first, second) = if key_a <= key_b {
                     (key_a, key_b)
@@ -719,7 +723,6 @@ impl Catalog for PostgresCatalog {
                     )?,
                 };
             }
-            transaction.commit()?;
             Ok(())
         })
     }
@@ -728,7 +731,7 @@ impl Catalog for PostgresCatalog {
         &self,
         workshop_id: &str,
     ) -> CatalogResult<Vec<(String, String, MatchVerdict)>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query(
                     // COLLATE "C": byte order, as SQLite sorts text, whatever the database's
@@ -758,30 +761,28 @@ impl Catalog for PostgresCatalog {
             totals: None,
         };
         let stored_dots = i32::try_from(dots).unwrap_or(i32::MAX);
-        self.with(|client| {
-            let mut transaction = client.transaction()?;
+        self.transaction(|transaction| {
             transaction.execute("DELETE FROM vote WHERE workshop_id = $1", &[&workshop_id])?;
             transaction.execute(
                 "INSERT INTO vote (workshop_id, id, title, dots) VALUES ($1, $2, $3, $4)",
                 &[&workshop_id, &vote.id, &vote.title, &stored_dots],
             )?;
-            transaction.commit()?;
             Ok(())
         })?;
         Ok(vote)
     }
 
     fn vote(&self, workshop_id: &str) -> CatalogResult<Option<VoteView>> {
-        self.with(|client| current_vote(client, workshop_id))
+        self.read(|client| current_vote(client, workshop_id))
     }
 
     fn reveal_vote(&self, workshop_id: &str) -> CatalogResult<Option<VoteView>> {
-        self.with(|client| {
-            client.execute(
+        self.transaction(|transaction| {
+            transaction.execute(
                 "UPDATE vote SET revealed = TRUE WHERE workshop_id = $1",
                 &[&workshop_id],
             )?;
-            current_vote(client, workshop_id)
+            current_vote(transaction, workshop_id)
         })
     }
 
@@ -790,7 +791,7 @@ impl Catalog for PostgresCatalog {
     }
 
     fn vote_totals(&self, vote_id: &str, board_id: &str) -> CatalogResult<BTreeMap<String, u32>> {
-        self.with(|client| {
+        self.read(|client| {
             client
                 .query(
                     "SELECT actor_id, SUM(count) FROM vote_dot WHERE vote_id = $1 AND board_id = $2
@@ -809,16 +810,15 @@ impl Catalog for PostgresCatalog {
         key: &[u8; 32],
         board_id: &str,
     ) -> CatalogResult<VoterDots> {
-        self.with(|client| voter_dots(client, vote_id, key, board_id))
+        self.read(|client| voter_dots(client, vote_id, key, board_id))
     }
 
     fn change_dot(&self, target: &DotTarget, change: DotChange) -> CatalogResult<DotOutcome> {
-        self.with(|client| {
-            let mut transaction = client.transaction()?;
+        self.transaction(|transaction| {
             // The vote's row lock: one dot change of a vote at a time (on any node), so the
             // per-person limit and the voter cap are checked against what is committed.
-            let vote = current_vote_for_update(&mut transaction, target.workshop_id)?;
-            let count = match dot_count_after(&mut transaction, vote, target, change)? {
+            let vote = current_vote_for_update(transaction, target.workshop_id)?;
+            let count = match dot_count_after(transaction, vote, target, change)? {
                 Ok(count) => count,
                 Err(outcome) => return Ok(outcome),
             };
@@ -845,13 +845,12 @@ impl Catalog for PostgresCatalog {
                     &[&vote_id, &board_id, &key.as_slice(), &actor_id, &count],
                 )?;
             }
-            transaction.commit()?;
             Ok(DotOutcome::Changed)
         })
     }
 
     fn row_counts(&self) -> CatalogResult<[i64; 3]> {
-        self.with(|client| {
+        self.read(|client| {
             let row = client.query_one(
                 "SELECT (SELECT count(*) FROM workshop), (SELECT count(*) FROM board),
                         (SELECT count(*) FROM snapshot)",
