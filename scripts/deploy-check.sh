@@ -97,12 +97,14 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# Waits until `url` answers with a 2xx (curl's own retry would give up on refused connections).
+# Waits until `url` answers with a 2xx (curl's own retry would give up on refused connections),
+# or fails at once when the process `pid` that should answer has ended.
 wait_for_url() {
-  local url=$1 tries=0
+  local url=$1 pid=${2:-} tries=0
   until curl -sf --cacert "$work/tls/ca.pem" -o /dev/null "$url"; do
     tries=$((tries + 1))
     [ $tries -gt 300 ] && fail "$url never answered"
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then fail "what should answer $url ended"; fi
     sleep 0.1
   done
 }
@@ -320,33 +322,38 @@ verify_unit() {
 # (ProtectSystem=strict), under strace so that the calls can be held to SystemCallFilter= and
 # MemoryDenyWriteExecute= afterwards.
 start_unit() {
-  local user state exec environment=() line uid gid
+  local user exec environment=() writable=() line uid gid directory
   user=$(unit_values User)
   uid=$(uid_of "$user")
   gid=$(gid_of "$user")
   [ -n "$uid" ] || fail "the unit's User=$user does not exist"
-  state=/var/lib/$(unit_values StateDirectory)
-  state=$(localise <<<"$state")
-  mkdir -p "$state"
-  chown "$uid:$gid" "$state"
-  chmod "$(unit_values StateDirectoryMode)" "$state"
+  # StateDirectory= is made and given to the user; it and ReadWritePaths= stay writable.
+  for directory in $(unit_values StateDirectory); do
+    directory=$(localise <<<"/var/lib/$directory")
+    mkdir -p "$directory"
+    chown "$uid:$gid" "$directory"
+    chmod "$(unit_values StateDirectoryMode)" "$directory"
+    writable+=("$directory")
+  done
+  for directory in $(unit_values ReadWritePaths); do writable+=("$(localise <<<"$directory")"); done
   while read -r line; do environment+=("$line"); done < <(unit_values Environment)
   exec=$(unit_values ExecStart)
   say "starting the unit: ${environment[*]} $exec"
   # shellcheck disable=SC2086 # ExecStart= is split on spaces as systemd does.
   env -i PATH=/usr/bin:/bin "${environment[@]}" \
     unshare --mount --propagation private -- bash -c '
-      state=$1 traces=$2 mask=$3; shift 3
-      mount --bind "$state" "$state" && mount --bind "$traces" "$traces"
-      mount --bind / / && mount -o remount,bind,ro /
+      mask=$1 count=$2; shift 2
+      for directory in "${@:1:count}"; do mount --bind "$directory" "$directory" || exit 1; done
+      shift "$count"
+      mount --bind / / && mount -o remount,bind,ro / || exit 1
       umask "$mask"
-      exec "$@"' bash "$state" "$work/strace" "$(unit_values UMask)" \
+      exec "$@"' bash "$(unit_values UMask)" $((${#writable[@]} + 1)) "${writable[@]}" "$work/strace" \
     strace -f -qq -o "$work/strace/unit.$RANDOM" \
     setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs -- $exec \
     >>"$work/unit.log" 2>&1 &
   unit_pid=$!
   pids+=("$unit_pid")
-  wait_for_url "http://127.0.0.1:$kartta_port/healthz"
+  wait_for_url "http://127.0.0.1:$kartta_port/healthz" "$unit_pid"
   # strace's child is kartta (setpriv execs it): it gets the SIGTERM, as from systemd, and
   # strace ends with it.
   unit_kartta_pid=$(pgrep -P "$unit_pid")
@@ -422,7 +429,8 @@ EOF
 # The stock client through the proxy.
 
 client() {
-  NODE_EXTRA_CA_CERTS=$work/tls/ca.pem node "$interop/deploy-client.mjs" "$@"
+  NODE_EXTRA_CA_CERTS=$work/tls/ca.pem node "$interop/deploy-client.mjs" "$@" ||
+    fail "the stock client could not $1 through ${2:-?} (above)"
 }
 
 # The JSON array of the board's actor names, as a fresh client through `base` sees them.
