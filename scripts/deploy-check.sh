@@ -474,6 +474,18 @@ check_settings_exist() {
   for name in $(grep -oE '`--[a-z-]+`' "$doc" | tr -d '`' | sort -u); do
     grep -qE -- "$name[ =,]" <<<"$help" || fail "docs/deploy.md names $name, which kartta serve --help does not list"
   done
+  # The settings table's defaults: a row `| \`KARTTA_X\` … | \`default\` | … |`.
+  local row value
+  help=$(tr '\n' ' ' <<<"$help")
+  while IFS='|' read -r _ name value _; do
+    name=$(grep -oE 'KARTTA_[A-Z_]+' <<<"$name" | head -n 1)
+    value=$(sed -n 's/^ *`\(.*\)` *$/\1/p' <<<"$value")
+    [ -n "$name" ] && [ -n "$value" ] || continue
+    grep -qF "[env: $name=] [default: $value]" <<<"$help" ||
+      fail "docs/deploy.md gives $name the default $value; kartta serve --help says otherwise"
+    row=checked
+  done < <(grep -E '^\| `KARTTA_' "$doc")
+  [ "${row:-}" = checked ] || fail "found no settings table in docs/deploy.md"
 }
 
 # =============================================================================================
