@@ -205,12 +205,21 @@ write_file() {
 # here), from `dir` (default $files, where the page's files are, with `target` of the
 # repository beside them), echoing each command.
 run_block() {
-  local name=$1 dir=${2:-$files} script
+  local name=$1 dir=${2:-$files} script line command=""
   script=$(block "$name" | localise)
   say "running block $name:"
-  sed 's/^/    + /' <<<"$script" >&2
   cd "$dir"
-  eval "$script" || fail "block $name failed"
+  # One command at a time (a line ending in \ goes on), each of which must succeed: `set -e`
+  # does not reach inside an `eval … || fail`.
+  while IFS= read -r line; do
+    command+="$line"$'\n'
+    [[ $line == *\\ ]] && continue
+    if [[ $command =~ [^[:space:]] ]]; then
+      printf '    + %s' "$command" >&2
+      eval "$command" || fail "block $name: this command failed: $command"
+    fi
+    command=""
+  done <<<"$script"
   cd "$repo"
 }
 
