@@ -387,7 +387,7 @@ stop_unit() {
 # Every system call the unit's process made is allowed by its SystemCallFilter= lines, and it
 # never asked for memory both writable and executable.
 check_syscalls() {
-  local allowed denied made outside filter
+  local allowed denied calls made outside filter trace
   [ "$can_trace" = yes ] || return 0
   expand() {
     local line
@@ -398,13 +398,14 @@ check_syscalls() {
   allowed=$(for filter in $(unit_values SystemCallFilter | grep -v '^~'); do expand "$filter"; done | sort -u)
   denied=$(for filter in $(unit_values SystemCallFilter | sed -n 's/^~//p'); do expand "$filter"; done | sort -u)
   # From kartta's execve on: setpriv's own calls before it are systemd's part under a unit.
-  made=$(for trace in "$work"/strace/unit.*; do
+  calls=$(for trace in "$work"/strace/unit.*; do
     sed -n '\|execve(".*/usr/local/bin/kartta"|,$p' "$trace"
-  done | sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' | sort -u)
+  done)
+  made=$(sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' <<<"$calls" | sort -u)
   [ -n "$made" ] || fail "strace recorded no system calls"
   outside=$(comm -23 <(echo "$made") <(comm -23 <(echo "$allowed") <(echo "$denied")))
   [ -z "$outside" ] || fail "kartta made system calls SystemCallFilter= forbids (systemd would kill it): $outside"
-  if grep -hE '^[0-9]+ +(mmap|mprotect|pkey_mprotect)\(.*PROT_EXEC' "$work"/strace/unit.* |
+  if grep -E '^[0-9]+ +(mmap|mprotect|pkey_mprotect)\(.*PROT_EXEC' <<<"$calls" |
     grep -E 'mprotect|PROT_WRITE' >&2; then
     fail "kartta asked for writable and executable memory (MemoryDenyWriteExecute=)"
   fi
