@@ -68,6 +68,7 @@ chmod 777 "$work/strace"
 ln -s "$repo/target" "$files/target"
 pids=()
 started_services=""
+services_env=""
 
 stop_pid() {
   local pid=$1 waited=0
@@ -82,8 +83,14 @@ stop_pid() {
 
 cleanup() {
   local status=$? i
+  # Whatever happens to the output (a reader that went away), everything is still stopped.
+  set +e
+  trap '' PIPE
   # Last started first: kartta before the strace that runs it, nodes before their services.
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[$i]}"; done
+  if [ -z "$started_services" ] && [ -n "$services_env" ]; then
+    started_services=$(sed -n "s/^export KARTTA_SERVICES_DIR='\(.*\)'$/\1/p" <<<"$services_env")
+  fi
   if [ -n "$started_services" ]; then "$repo/scripts/services.sh" stop "$started_services" || true; fi
   if [ $status -ne 0 ]; then
     say "logs of what ran:"
@@ -93,6 +100,9 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
@@ -598,7 +608,9 @@ stop_pid "$nginx_pid"
 # ----------------------------------------------------------------------------- several nodes
 say "several nodes: PostgreSQL, Redis, three nodes, nginx balancing"
 if [ -z "${KARTTA_TEST_POSTGRES_URL:-}" ]; then
-  eval "$("$repo/scripts/services.sh" start)"
+  # Kept before it is used: a signal right after the start still finds the folder to stop.
+  services_env=$("$repo/scripts/services.sh" start)
+  eval "$services_env"
   started_services=$KARTTA_SERVICES_DIR
 fi
 pg_admin_url=$KARTTA_TEST_POSTGRES_URL
