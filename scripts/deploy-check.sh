@@ -692,6 +692,7 @@ expect_names "$base" '["Kaarinan kaupunki","Liedon kunta","Paraisten kaupunki","
 redis=$(run_block redis-inspect 2>/dev/null)
 grep -qx noeviction <<<"$redis" || fail "maxmemory-policy is not noeviction: $redis"
 grep -qx 0 <<<"$redis" || fail "Redis holds keys: $redis"
+grep -qxF "kartta:board:$board_id" <<<"$redis" || fail "no node is subscribed to the board's channel: $redis"
 
 say "several nodes: without the hash line, clients of one board on different nodes converge"
 stop_pid "$nginx_pid"
