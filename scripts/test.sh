@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Kartta, installing what the tests need when it is missing:
 # Debian's chromium (browser tests), postgresql and redis-server (throwaway instances for the
-# several-node tests, stopped by PID at the end) and the npm packages of web/ and tests/interop/.
+# several-node tests, stopped by PID at the end), nginx, sqlite3, openssl and strace (the check of
+# docs/deploy.md) and the npm packages of web/ and tests/interop/.
 # Usage: scripts/test.sh            (from anywhere in the repository)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +60,9 @@ fi
 if [ -f tests/interop/package.json ]; then
   npm_install tests/interop
   run "stock yjs + y-websocket client against kartta" bash -c 'cd tests/interop && npm test --silent'
+  # nginx, sqlite3, openssl, strace: installed by the script when missing.
+  run "docs/deploy.md: every command and file runs (nginx, TLS, backups, several nodes)" \
+    scripts/deploy-check.sh
 fi
 
 if [ -d fuzz ]; then
