@@ -308,6 +308,26 @@ async fn boards_not_stored(shared: &Shared, all: &[ClientStats]) -> Result<u64> 
 /// From the kill until each client of the killed node was synced again on another node.
 fn failover_report(shared: &Shared, all: &[ClientStats]) -> Value {
     let affected: Vec<&Resync> = all.iter().filter_map(|c| c.resync.as_ref()).collect();
+    // The clients that did not make it back, in words, to find out why.
+    let not_back: Vec<String> = all
+        .iter()
+        .filter_map(|c| {
+            let r = c.resync.as_ref()?;
+            r.synced_after_kill_ms.is_none().then(|| {
+                format!(
+                    "b{}c{}: step 2 {}, node holds its clock {} of {}, {} disconnects, last error {:?}",
+                    c.board,
+                    c.index,
+                    if r.step2_received { "received" } else { "not received" },
+                    r.node_holds_clock,
+                    r.own_clock_at_disconnect,
+                    c.disconnects,
+                    c.errors.last(),
+                )
+            })
+        })
+        .take(20)
+        .collect();
     let mut times: Vec<f64> = affected
         .iter()
         .filter_map(|r| r.synced_after_kill_ms)
@@ -324,6 +344,7 @@ fn failover_report(shared: &Shared, all: &[ClientStats]) -> Value {
         "synced_again_p50_ms": pick(0.5),
         "synced_again_p99_ms": pick(0.99),
         "all_synced_again_ms": (times.len() == affected.len()).then(|| times.last().copied()).flatten().map(round3),
+        "not_synced_again": not_back,
     })
 }
 
