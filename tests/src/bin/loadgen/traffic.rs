@@ -119,11 +119,14 @@ struct ClientStats {
     final_sv: Option<StateVector>,
     /// Failover runs: this client's way back after its node was killed.
     resync: Option<Resync>,
+    /// Failover runs: (sender, seq, ms after the kill) of each update received after the kill.
+    receipts_after_kill: Vec<(usize, u32, f64)>,
 }
 
 /// A client whose node died is synced again once a new node sent it sync step 2 and holds the
-/// client's last update from before it noticed (the node's sync step 1 lists it, or the node
-/// echoed it after the client resent it).
+/// client's last update from before it noticed: the node's sync step 1 lists it, or the node
+/// echoed it after the client resent it, or else (the node had it from elsewhere while the
+/// client joined, so neither showed it) every other client of the board has received it.
 #[derive(Debug, Default)]
 struct Resync {
     /// The client's own clock when it noticed its connection was gone.
@@ -134,6 +137,8 @@ struct Resync {
     node_holds_clock: u32,
     /// From the kill until both of the above, ms.
     synced_after_kill_ms: Option<f64>,
+    /// From the kill until the first sync step 2 of a new node, ms.
+    step2_after_kill_ms: Option<f64>,
 }
 
 /// Runs one traffic scenario and returns its JSON report (without the common header).
@@ -313,7 +318,9 @@ fn failover_report(shared: &Shared, all: &[ClientStats]) -> Value {
         .iter()
         .filter_map(|c| {
             let r = c.resync.as_ref()?;
-            r.synced_after_kill_ms.is_none().then(|| {
+            let back = r.synced_after_kill_ms.is_some()
+                || (r.step2_after_kill_ms.is_some() && held_by_peers_ms(c, r, all).is_some());
+            (!back).then(|| {
                 format!(
                     "b{}c{}: step 2 {}, node holds its clock {} of {}, {} disconnects, last error {:?}",
                     c.board,
@@ -328,10 +335,22 @@ fn failover_report(shared: &Shared, all: &[ClientStats]) -> Value {
         })
         .take(20)
         .collect();
-    let mut times: Vec<f64> = affected
-        .iter()
-        .filter_map(|r| r.synced_after_kill_ms)
-        .collect();
+    let mut confirmed_by_peers = 0;
+    let mut times: Vec<f64> = Vec::new();
+    for c in all {
+        let Some(r) = c.resync.as_ref() else {
+            continue;
+        };
+        if let Some(ms) = r.synced_after_kill_ms {
+            times.push(ms);
+            continue;
+        }
+        let peers_ms = held_by_peers_ms(c, r, all);
+        if let (Some(step2), Some(peers)) = (r.step2_after_kill_ms, peers_ms) {
+            confirmed_by_peers += 1;
+            times.push(step2.max(peers));
+        }
+    }
     times.sort_by(f64::total_cmp);
     let pick = |q: f64| -> Option<f64> {
         let n = times.len();
@@ -341,11 +360,38 @@ fn failover_report(shared: &Shared, all: &[ClientStats]) -> Value {
         "kill_after_s": shared.cfg.failover.as_ref().map(|p| p.kill_after_s),
         "clients_disconnected": affected.len(),
         "clients_synced_again": times.len(),
+        "clients_confirmed_by_peers": confirmed_by_peers,
         "synced_again_p50_ms": pick(0.5),
         "synced_again_p99_ms": pick(0.99),
         "all_synced_again_ms": (times.len() == affected.len()).then(|| times.last().copied()).flatten().map(round3),
         "not_synced_again": not_back,
     })
+}
+
+/// When every other client of `c`'s board had `c`'s last update from before it noticed its node
+/// was gone, in ms after the kill (0 when they all had it before); `None` if one never got it.
+fn held_by_peers_ms(c: &ClientStats, r: &Resync, all: &[ClientStats]) -> Option<f64> {
+    let Some(last_seq) = r.own_clock_at_disconnect.checked_sub(1) else {
+        return Some(0.0);
+    };
+    let mut latest: f64 = 0.0;
+    for peer in all
+        .iter()
+        .filter(|p| p.board == c.board && p.index != c.index)
+    {
+        let after_kill = peer
+            .receipts_after_kill
+            .iter()
+            .find(|(sender, seq, _)| *sender == c.index && *seq == last_seq)
+            .map(|(_, _, ms)| *ms);
+        match after_kill {
+            Some(ms) => latest = latest.max(ms),
+            // Received before the kill, or never.
+            None if peer.recv_from.get(c.index).copied().unwrap_or(0) > last_seq => {}
+            None => return None,
+        }
+    }
+    Some(latest)
 }
 
 fn board_id(shared: &Shared, board: usize) -> String {
@@ -802,8 +848,12 @@ async fn handle_frame(
             }
             Message::SyncStep2(update) => {
                 client::apply(doc, &update)?;
-                if let Some(resync) = pending_resync(st) {
+                let killed_at = shared.killed_at.get();
+                if let (Some(resync), Some(killed_at)) = (pending_resync(st), killed_at) {
                     resync.step2_received = true;
+                    resync.step2_after_kill_ms.get_or_insert(
+                        now.saturating_duration_since(*killed_at).as_secs_f64() * 1000.0,
+                    );
                 }
                 if st.synced_ms.is_none() {
                     st.synced_ms = Some(now.duration_since(shared.epoch).as_secs_f64() * 1000.0);
@@ -880,6 +930,12 @@ async fn handle_frame(
                     st.latencies_us.push(latency);
                 } else {
                     st.latencies_cross_us.push(latency);
+                }
+                if let Some(killed_at) = shared.killed_at.get() {
+                    let after_kill_ms =
+                        now.saturating_duration_since(*killed_at).as_secs_f64() * 1000.0;
+                    st.receipts_after_kill
+                        .push((receipt.sender, receipt.seq, after_kill_ms));
                 }
             }
         }
