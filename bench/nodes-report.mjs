@@ -69,9 +69,9 @@ if (runs.failover) {
   const r = runs.failover.pg3
   say('### Failover: 50 boards × 8 clients on node 1 of 3, node 1 SIGKILLed 8 s into the load')
   say()
-  say('| runs ok | clients disconnected | synced again | all synced again after, ms | p50 ms | p99 ms | lost updates | boards diverged | boards not stored as seen | load average at start |')
-  say('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
-  say(`| ${okCount(r)} | ${cell(r, (x) => x.failover?.clients_disconnected, 0)} | ${cell(r, (x) => x.failover?.clients_synced_again, 0)} | ${cell(r, (x) => x.failover?.all_synced_again_ms, 0)} | ${cell(r, (x) => x.failover?.synced_again_p50_ms, 0)} | ${cell(r, (x) => x.failover?.synced_again_p99_ms, 0)} | ${cell(r, (x) => x.lost_updates, 0)} | ${cell(r, (x) => x.boards_diverged, 0)} | ${cell(r, (x) => x.boards_not_stored, 0)} | ${loads(r)} |`)
+  say('| runs ok | clients disconnected | synced again | of them confirmed by peers | all synced again after, ms | p50 ms | p99 ms | lost updates | boards diverged | boards not stored as seen | load average at start |')
+  say('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+  say(`| ${okCount(r)} | ${cell(r, (x) => x.failover?.clients_disconnected, 0)} | ${cell(r, (x) => x.failover?.clients_synced_again, 0)} | ${cell(r, (x) => x.failover?.clients_confirmed_by_peers, 0)} | ${cell(r, (x) => x.failover?.all_synced_again_ms, 0)} | ${cell(r, (x) => x.failover?.synced_again_p50_ms, 0)} | ${cell(r, (x) => x.failover?.synced_again_p99_ms, 0)} | ${cell(r, (x) => x.lost_updates, 0)} | ${cell(r, (x) => x.boards_diverged, 0)} | ${cell(r, (x) => x.boards_not_stored, 0)} | ${loads(r)} |`)
   say()
 }
 
