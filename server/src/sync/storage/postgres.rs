@@ -162,10 +162,15 @@ impl BoardStore for PostgresStore {
                 "INSERT INTO board_update (board_id, seq, data)
                  SELECT $1, $2 + ordinality - 1, data FROM unnest($3::bytea[]) WITH ORDINALITY AS t(data, ordinality)",
             )?;
-            let mut last_seqs = Vec::with_capacity(requests.len());
-            for request in requests {
+            let mut last_seqs = vec![0; requests.len()];
+            // Boards' counter rows are locked in board id order: two nodes' group commits that
+            // share boards otherwise lock them in different orders and deadlock, and PostgreSQL
+            // then aborts one, failing every room of that group.
+            let mut order: Vec<usize> = (0..requests.len()).collect();
+            order.sort_by_key(|&index| requests[index].board_id);
+            for index in order {
+                let request = &requests[index];
                 if request.updates.is_empty() {
-                    last_seqs.push(0);
                     continue;
                 }
                 let count = request.updates.len() as i64;
@@ -175,7 +180,7 @@ impl BoardStore for PostgresStore {
                 let first_seq = last_seq - count + 1;
                 let payloads: Vec<&[u8]> = request.updates.iter().map(|u| u.as_ref()).collect();
                 transaction.execute(&insert, &[&request.board_id, &first_seq, &payloads])?;
-                last_seqs.push(last_seq);
+                last_seqs[index] = last_seq;
             }
             Ok(last_seqs)
         })
@@ -308,6 +313,44 @@ mod tests {
             assert_eq!(first, second);
         }
         assert_eq!(stores[1].load("own-3").unwrap().last_update_id, 25);
+    }
+
+    /// Two nodes' group commits that hold the same boards in opposite orders never deadlock
+    /// (PostgreSQL would abort one, and every room of that group would close).
+    #[test]
+    fn group_commits_of_the_same_boards_in_opposite_orders_do_not_deadlock() {
+        let Some(config) = test_database("group_commits_in_opposite_orders") else {
+            return;
+        };
+        let stores: Vec<PostgresStore> = (0..2)
+            .map(|_| PostgresStore::connect(&config).unwrap())
+            .collect();
+        let boards: Vec<String> = (0..40).map(|index| format!("board-{index:02}")).collect();
+        std::thread::scope(|scope| {
+            for (node, store) in stores.iter().enumerate() {
+                let boards = &boards;
+                scope.spawn(move || {
+                    let update = [Bytes::from(format!("from node {node}"))];
+                    for _ in 0..30 {
+                        let mut requests: Vec<AppendRequest<'_>> = boards
+                            .iter()
+                            .map(|board_id| AppendRequest {
+                                board_id,
+                                updates: &update,
+                            })
+                            .collect();
+                        if node == 1 {
+                            requests.reverse();
+                        }
+                        let last_seqs = store.append(&requests).expect("no deadlock");
+                        assert!(last_seqs.iter().all(|&seq| seq > 0));
+                    }
+                });
+            }
+        });
+        for board_id in &boards {
+            assert_eq!(stores[0].load(board_id).unwrap().last_update_id, 60);
+        }
     }
 
     /// A node that missed updates reads them by number; when another node compacted them away

@@ -149,7 +149,7 @@ impl Writer {
 
 /// Connects a fresh client, sends an empty step 1 and waits for step 2, optionally applying it.
 /// Returns (connect ms, step 2 received ms, applied ms, step 2 payload bytes, the document).
-async fn fresh_sync(
+pub async fn fresh_sync(
     url: &str,
     apply: bool,
     awareness: Option<(u64, String)>,
@@ -225,9 +225,9 @@ async fn fresh_sync(
     }
 }
 
-struct FreshSync {
-    ws: Ws,
-    doc: Doc,
+pub struct FreshSync {
+    pub ws: Ws,
+    pub doc: Doc,
     connected: Duration,
     received: Duration,
     applied: Duration,
@@ -313,14 +313,20 @@ async fn coldload_writer(
     Ok((w, state))
 }
 
+/// With several nodes (`urls`), the board is written and checked through the first and read
+/// through the last, which has never held it: each read there waits until that node has unloaded
+/// the board again (its `kartta_rooms_loaded` is 0), so every read loads it from the store.
 pub async fn coldload(
     cfg: ColdloadConfig,
-    url_prefix: &str,
-    server_pid: Option<u32>,
+    urls: &[String],
+    server_pids: &[u32],
     run_id: &str,
 ) -> Result<Value> {
-    let url = client::board_url(url_prefix, &format!("cold-{run_id}"));
-    let proc_before = procstat::sample_opt(server_pid);
+    let board = format!("cold-{run_id}");
+    let url = client::board_url(&urls[0], &board);
+    let read_url = client::board_url(urls.last().expect("at least one URL"), &board);
+    let cold_reads = urls.len() > 1;
+    let proc_before = procstat::sample_all(server_pids);
     let setup_start = Instant::now();
     let per = cfg.updates_per_writer.max(1);
     let writers = cfg.map_updates.div_ceil(per).max(1);
@@ -356,16 +362,20 @@ pub async fn coldload(
         .len();
     let setup_s = setup_start.elapsed().as_secs_f64();
     let step2_bytes = probe(&url, &expected).await?;
-    let proc_after_setup = procstat::sample_opt(server_pid);
-    // One setup client stays connected, so the room stays loaded in both servers.
+    let proc_after_setup = procstat::sample_all(server_pids);
+    // One setup client stays connected, so the room stays loaded in both servers (on the
+    // writing node, with several).
     let idle = keeper.map(Writer::idle);
-    let noise = Noise::start(server_pid);
+    let noise = Noise::start(server_pids);
 
     let mut totals = Vec::new();
     let mut runs = Vec::new();
     for _ in 0..cfg.reps {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let s = fresh_sync(&url, true, None, Duration::from_secs(60)).await?;
+        if cold_reads {
+            wait_until_no_room_loaded(urls.last().expect("at least one URL")).await?;
+        }
+        let s = fresh_sync(&read_url, true, None, Duration::from_secs(60)).await?;
         let full = client::state_vector(&s.doc) == expected
             && s.doc
                 .get_or_insert_text("body")
@@ -379,8 +389,8 @@ pub async fn coldload(
         runs.push(json!({"connect_ms": ms(s.connected), "step2_received_ms": ms(s.received), "full_state_ms": ms(s.applied), "step2_bytes": s.bytes}));
         client::close(s.ws).await;
     }
-    let proc_end = procstat::sample_opt(server_pid);
-    let (other_cpu_s, measured_wall_s) = noise.end(server_pid);
+    let proc_end = procstat::sample_all(server_pids);
+    let (other_cpu_s, measured_wall_s) = noise.end(server_pids);
     if let Some(idle) = idle {
         idle.abort();
     }
@@ -389,7 +399,8 @@ pub async fn coldload(
         .filter_map(|r| r["step2_received_ms"].as_f64())
         .collect();
     Ok(json!({
-        "config": {"map_updates": cfg.map_updates, "text_bytes": cfg.text_bytes, "reps": cfg.reps, "setup_window": cfg.window, "setup_writers": writers},
+        "config": {"map_updates": cfg.map_updates, "text_bytes": cfg.text_bytes, "reps": cfg.reps, "setup_window": cfg.window, "setup_writers": writers, "nodes": urls.len(), "cold_reads": cold_reads},
+        "first_read_ms": totals.first().copied(),
         "setup_s": round3(setup_s),
         "setup_updates": setup_updates,
         "setup_bytes_sent": setup_bytes,
@@ -419,14 +430,18 @@ pub struct JoinstormConfig {
     pub timeout_s: f64,
 }
 
+/// With several nodes (`urls`), the board is written and checked through the first and the
+/// joiners come to the last, which loads it from the store for the first of them.
 pub async fn joinstorm(
     cfg: JoinstormConfig,
-    url_prefix: &str,
-    server_pid: Option<u32>,
+    urls: &[String],
+    server_pids: &[u32],
     run_id: &str,
 ) -> Result<Value> {
-    let url = client::board_url(url_prefix, &format!("storm-{run_id}"));
-    let proc_before = procstat::sample_opt(server_pid);
+    let board = format!("storm-{run_id}");
+    let url = client::board_url(&urls[0], &board);
+    let storm_url = client::board_url(urls.last().expect("at least one URL"), &board);
+    let proc_before = procstat::sample_all(server_pids);
     let setup_start = Instant::now();
     let mut w = Writer::open(&url, cfg.window).await?;
     let blobs = w.doc.get_or_insert_map("strokes");
@@ -456,14 +471,14 @@ pub async fn joinstorm(
     let idle = w.idle();
     // Let the server settle (a compaction or a GC may follow the setup).
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let proc_storm_start = procstat::sample_opt(server_pid);
-    let noise = Noise::start(server_pid);
+    let proc_storm_start = procstat::sample_all(server_pids);
+    let noise = Noise::start(server_pids);
 
     let barrier = Arc::new(Barrier::new(cfg.clients + 1));
     let mut handles = Vec::new();
     let timeout = Duration::from_secs_f64(cfg.timeout_s);
     for i in 0..cfg.clients {
-        let url = url.clone();
+        let url = storm_url.clone();
         let barrier = barrier.clone();
         let verify = i == 0;
         handles.push(tokio::spawn(async move {
@@ -499,8 +514,8 @@ pub async fn joinstorm(
         }
     }
     let storm_wall = storm_start.elapsed();
-    let proc_end = procstat::sample_opt(server_pid);
-    let (other_cpu_s, measured_wall_s) = noise.end(server_pid);
+    let proc_end = procstat::sample_all(server_pids);
+    let (other_cpu_s, measured_wall_s) = noise.end(server_pids);
     for ws in sockets {
         client::close(ws).await;
     }
@@ -509,7 +524,7 @@ pub async fn joinstorm(
     sorted.sort_by(f64::total_cmp);
     errors.truncate(20);
     Ok(json!({
-        "config": {"board_bytes": cfg.board_bytes, "clients": cfg.clients, "chunk_bytes": cfg.chunk_bytes, "setup_window": cfg.window},
+        "config": {"board_bytes": cfg.board_bytes, "clients": cfg.clients, "chunk_bytes": cfg.chunk_bytes, "setup_window": cfg.window, "nodes": urls.len()},
         "setup_s": round3(setup_s),
         "state_bytes": state_bytes,
         "clients_synced": times.len(),
@@ -533,6 +548,24 @@ pub async fn joinstorm(
     }))
 }
 
+/// Waits (a minute at most) until the node of `url_prefix` holds no board in memory, read from its
+/// `/metrics`.
+async fn wait_until_no_room_loaded(url_prefix: &str) -> Result<()> {
+    let port = crate::soak::http_port(url_prefix)?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, text) = kartta_tests::http_get(port, "/metrics").await?;
+        let loaded = kartta_tests::metric(&text, "kartta_rooms_loaded");
+        if status == 200 && loaded == Some(0.0) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("the reading node still holds {loaded:?} boards after a minute");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// CPU used by other processes during the measured part, as a noise indicator.
 struct Noise {
     at: Instant,
@@ -542,20 +575,20 @@ struct Noise {
 }
 
 impl Noise {
-    fn start(server_pid: Option<u32>) -> Noise {
+    fn start(server_pids: &[u32]) -> Noise {
         Noise {
             at: Instant::now(),
             machine: procstat::machine_busy_s(),
-            server: procstat::sample_opt(server_pid),
+            server: procstat::sample_all(server_pids),
             own: procstat::sample(std::process::id()),
         }
     }
 
     /// (CPU seconds of other processes, wall seconds) since `start`.
-    fn end(self, server_pid: Option<u32>) -> (Option<f64>, f64) {
+    fn end(self, server_pids: &[u32]) -> (Option<f64>, f64) {
         let other = procstat::other_cpu_s(
             (self.machine, procstat::machine_busy_s()),
-            procstat::cpu_between(self.server, procstat::sample_opt(server_pid)),
+            procstat::cpu_between(self.server, procstat::sample_all(server_pids)),
             procstat::cpu_between(self.own, procstat::sample(std::process::id())),
         );
         (other, self.at.elapsed().as_secs_f64())

@@ -10,6 +10,11 @@
 //! Board URLs are `{url}/{board_id}`. Only loopback URLs are accepted; every scenario is bounded
 //! by `--timeout-s` and stops by itself. Start a fresh server per scenario: the peak RSS comes
 //! from VmHWM, a lifetime peak.
+//!
+//! Several nodes of one server (`bench/nodes.sh`): `--url` and `--server-pid` take lists, one
+//! per node, separated by commas, and `--service-pid postgres=PID` reports a service's CPU apart.
+//! Traffic scenarios put client i of every board on node i mod N; coldload and joinstorm write
+//! through the first node and read through the last; `failover` kills the first.
 
 mod bulk;
 mod client;
@@ -35,6 +40,10 @@ enum Scenario {
     Scale50,
     /// 1 board × 150 clients, 1 update/s + 5 awareness/s each, 20 s.
     Plenary,
+    /// 50 boards × 8 clients, all on the first of several nodes, 1 update/s + 5 awareness/s each,
+    /// 20 s; the first node is SIGKILLed 8 s into the load and its clients move to the others.
+    /// Needs two URLs or more and the first node's PID.
+    Failover,
     /// A fresh client loads a board of 20,000 small map updates and 200 KB of text.
     Coldload,
     /// 150 clients join a 20 MB board at once.
@@ -53,6 +62,7 @@ impl Scenario {
             Scenario::Scale => "scale",
             Scenario::Scale50 => "scale50",
             Scenario::Plenary => "plenary",
+            Scenario::Failover => "failover",
             Scenario::Coldload => "coldload",
             Scenario::Joinstorm => "joinstorm",
             Scenario::Soak => "soak",
@@ -66,15 +76,21 @@ struct Args {
     #[arg(long, value_enum)]
     scenario: Scenario,
     /// URL prefix; a board's socket is `{url}/{board}` (Kartta: ws://127.0.0.1:PORT/sync).
-    #[arg(long)]
-    url: String,
+    /// Several nodes of one server: their prefixes separated by commas.
+    #[arg(long, value_delimiter = ',', required = true)]
+    url: Vec<String>,
     /// How to reach a board and frame messages: y-websocket (Kartta, the reference), y-sweet or
     /// Hocuspocus.
     #[arg(long, value_enum, default_value_t = peers::Protocol::YWebsocket)]
     protocol: peers::Protocol,
-    /// Server process id, for CPU time and peak RSS from /proc.
-    #[arg(long)]
-    server_pid: Option<u32>,
+    /// Server process id, for CPU time and peak RSS from /proc; several nodes: their ids
+    /// separated by commas, in the order of `--url` (their CPU and memory are summed).
+    #[arg(long, value_delimiter = ',')]
+    server_pid: Vec<u32>,
+    /// A service beside the server, `NAME=PID` (e.g. `postgres=1234`): the CPU of that process
+    /// and its children over the load window is reported apart (traffic scenarios).
+    #[arg(long, value_parser = parse_service)]
+    service_pid: Vec<(String, u32)>,
     /// Free-form name of the server under test, copied into the report.
     #[arg(long, default_value = "server")]
     label: String,
@@ -110,9 +126,19 @@ struct Args {
     threads: Option<usize>,
 }
 
+fn parse_service(text: &str) -> Result<(String, u32), String> {
+    let (name, pid) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=PID, got {text:?}"))?;
+    let pid = pid.parse().map_err(|e| format!("{pid:?}: {e}"))?;
+    Ok((name.to_owned(), pid))
+}
+
 fn main() -> Result<()> {
     let args = Args::parse();
-    client::check_loopback(&args.url)?;
+    for url in &args.url {
+        client::check_loopback(url)?;
+    }
     peers::set_protocol(args.protocol);
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();
@@ -161,7 +187,7 @@ fn main() -> Result<()> {
     let mut report = json!({
         "scenario": args.scenario.name(),
         "label": args.label,
-        "url": args.url,
+        "url": args.url.join(","),
         "server_pid": args.server_pid,
         "ok": ok,
         "started_unix_s": started.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
@@ -208,6 +234,21 @@ fn delivery_failures(report: &Value) -> Vec<String> {
     if diverged > 0 {
         failures.push(format!("{diverged} boards ended with differing documents"));
     }
+    let not_stored = number("boards_not_stored").unwrap_or(0);
+    if not_stored > 0 {
+        failures.push(format!(
+            "{not_stored} boards were not stored as their clients ended"
+        ));
+    }
+    if let Some(failover) = report.get("failover") {
+        let disconnected = failover["clients_disconnected"].as_u64().unwrap_or(0);
+        let back = failover["clients_synced_again"].as_u64().unwrap_or(0);
+        if disconnected == 0 || back < disconnected {
+            failures.push(format!(
+                "{back} of {disconnected} clients of the killed node synced again"
+            ));
+        }
+    }
     let awareness_sent = number("awareness_sent").unwrap_or(0);
     let clients_per_board = report
         .pointer("/config/clients_per_board")
@@ -230,7 +271,11 @@ fn delivery_failures(report: &Value) -> Vec<String> {
 }
 
 async fn run(args: &Args, run_id: &str) -> Result<Value> {
-    let pid = args.server_pid;
+    let pids = procstat::Pids {
+        servers: args.server_pid.clone(),
+        services: args.service_pid.clone(),
+    };
+    let urls = &args.url;
     let traffic = |boards: usize, clients: usize, update_rate: f64, awareness_rate: f64| {
         let boards = args.boards.unwrap_or(boards);
         let clients = args.clients.unwrap_or(clients);
@@ -244,13 +289,21 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
             // Connect about 400 clients a second, within 1–5 s.
             ramp_s: ((boards * clients) as f64 / 400.0).clamp(1.0, 5.0),
             overwrite: false,
+            failover: None,
         }
     };
     match args.scenario {
-        Scenario::Workshop => traffic::run(traffic(6, 8, 5.0, 15.0), &args.url, pid, run_id).await,
-        Scenario::Scale => traffic::run(traffic(200, 8, 1.0, 5.0), &args.url, pid, run_id).await,
-        Scenario::Scale50 => traffic::run(traffic(50, 8, 1.0, 5.0), &args.url, pid, run_id).await,
-        Scenario::Plenary => traffic::run(traffic(1, 150, 1.0, 5.0), &args.url, pid, run_id).await,
+        Scenario::Workshop => traffic::run(traffic(6, 8, 5.0, 15.0), urls, &pids, run_id).await,
+        Scenario::Scale => traffic::run(traffic(200, 8, 1.0, 5.0), urls, &pids, run_id).await,
+        Scenario::Scale50 => traffic::run(traffic(50, 8, 1.0, 5.0), urls, &pids, run_id).await,
+        Scenario::Plenary => traffic::run(traffic(1, 150, 1.0, 5.0), urls, &pids, run_id).await,
+        Scenario::Failover => {
+            let mut cfg = traffic(50, 8, 1.0, 5.0);
+            cfg.failover = Some(traffic::FailoverPlan {
+                kill_after_s: (cfg.duration_s * 0.4).max(1.0),
+            });
+            traffic::run(cfg, urls, &pids, run_id).await
+        }
         Scenario::Coldload => {
             let cfg = bulk::ColdloadConfig {
                 map_updates: 20_000,
@@ -259,10 +312,13 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
                 window: args.window,
                 updates_per_writer: 400,
             };
-            bulk::coldload(cfg, &args.url, pid, run_id).await
+            bulk::coldload(cfg, urls, &pids.servers, run_id).await
         }
         Scenario::Soak => {
-            let pid = pid.context("--scenario soak needs --server-pid")?;
+            let pid = *pids
+                .servers
+                .first()
+                .context("--scenario soak needs --server-pid")?;
             let mut workshop = traffic(6, 8, 5.0, 15.0);
             workshop.duration_s = args.duration_s.unwrap_or(1800.0);
             workshop.overwrite = true;
@@ -276,7 +332,7 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
                 // Ten times the server's default of 300 messages a second per connection.
                 flood_rate: 3000.0,
             };
-            soak::run(cfg, &args.url, pid, run_id).await
+            soak::run(cfg, &urls[0], pid, run_id).await
         }
         Scenario::Joinstorm => {
             let cfg = bulk::JoinstormConfig {
@@ -286,7 +342,7 @@ async fn run(args: &Args, run_id: &str) -> Result<Value> {
                 window: args.window.min(16),
                 timeout_s: (args.timeout_s as f64 * 0.5).max(10.0),
             };
-            bulk::joinstorm(cfg, &args.url, pid, run_id).await
+            bulk::joinstorm(cfg, urls, &pids.servers, run_id).await
         }
     }
 }
@@ -313,6 +369,39 @@ mod tests {
         assert_eq!(delivery_failures(&traffic_report(3, 16, 700)).len(), 1);
         assert_eq!(delivery_failures(&traffic_report(0, 15, 700)).len(), 1);
         assert_eq!(delivery_failures(&traffic_report(0, 16, 0)).len(), 1);
+    }
+
+    #[test]
+    fn a_failover_fails_when_a_board_was_not_stored_or_a_client_never_came_back() {
+        let with = |not_stored: u64, back: u64| {
+            let mut report = traffic_report(0, 16, 700);
+            report["boards_not_stored"] = not_stored.into();
+            report["failover"] = json!({"clients_disconnected": 16, "clients_synced_again": back});
+            delivery_failures(&report).len()
+        };
+        assert_eq!(with(0, 16), 0);
+        assert_eq!(with(1, 16), 1);
+        assert_eq!(with(0, 15), 1);
+    }
+
+    #[test]
+    fn several_urls_and_services_parse() {
+        let args = Args::try_parse_from([
+            "loadgen",
+            "--scenario",
+            "failover",
+            "--url",
+            "ws://127.0.0.1:1/sync,ws://127.0.0.1:2/sync",
+            "--server-pid",
+            "10,11",
+            "--service-pid",
+            "postgres=12",
+        ])
+        .expect("arguments parse");
+        assert_eq!(args.url.len(), 2);
+        assert_eq!(args.server_pid, vec![10, 11]);
+        assert_eq!(args.service_pid, vec![("postgres".to_owned(), 12)]);
+        assert!(parse_service("postgres").is_err());
     }
 
     #[test]

@@ -57,9 +57,96 @@ pub fn sample(pid: u32) -> Option<ProcSample> {
     })
 }
 
-/// Samples `pid` if one was given.
-pub fn sample_opt(pid: Option<u32>) -> Option<ProcSample> {
-    pid.and_then(sample)
+/// The processes whose CPU a run reports: the server's nodes (summed) and the services beside
+/// them (PostgreSQL, Redis), each on its own and with its child processes.
+#[derive(Debug, Clone, Default)]
+pub struct Pids {
+    pub servers: Vec<u32>,
+    pub services: Vec<(String, u32)>,
+}
+
+impl Pids {
+    pub fn server(pid: u32) -> Pids {
+        Pids {
+            servers: vec![pid],
+            services: Vec::new(),
+        }
+    }
+
+    /// Each service's CPU seconds so far (its process tree), by name.
+    pub fn services_cpu_s(&self) -> Vec<(String, Option<f64>)> {
+        self.services
+            .iter()
+            .map(|(name, pid)| (name.clone(), tree_cpu_s(*pid)))
+            .collect()
+    }
+}
+
+/// The servers under test (several nodes are summed: CPU, RSS and peak RSS add up). `None` when
+/// none was given or one of them is gone, so a figure never silently leaves a node out.
+pub fn sample_all(pids: &[u32]) -> Option<ProcSample> {
+    let mut total: Option<ProcSample> = None;
+    for &pid in pids {
+        let one = sample(pid)?;
+        total = Some(match total {
+            None => one,
+            Some(t) => ProcSample {
+                cpu_s: t.cpu_s + one.cpu_s,
+                rss_kb: t.rss_kb + one.rss_kb,
+                hwm_kb: t.hwm_kb + one.hwm_kb,
+            },
+        });
+    }
+    total
+}
+
+/// CPU seconds of a process and every process below it (PostgreSQL's backends are children of
+/// its postmaster). A child that ended between two samples is missed, unless its parent reaped it
+/// (then the kernel adds it to the parent's counters, which are not read here): fine for services
+/// whose connections stay open through a run, as the nodes' do.
+pub fn tree_cpu_s(root: u32) -> Option<f64> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // The parent's id is field 4, the second after the parenthesised command name.
+        let parent = stat
+            .rfind(')')
+            .and_then(|end| stat[end + 1..].split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(parent) = parent {
+            parents.push((pid, parent));
+        }
+    }
+    let mut tree = vec![root];
+    let mut index = 0;
+    while index < tree.len() {
+        let parent = tree[index];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        index += 1;
+    }
+    let root_cpu = sample(root)?.cpu_s;
+    Some(
+        root_cpu
+            + tree[1..]
+                .iter()
+                .filter_map(|&pid| sample(pid))
+                .map(|s| s.cpu_s)
+                .sum::<f64>(),
+    )
 }
 
 /// CPU seconds between two samples, if both exist.
@@ -90,4 +177,52 @@ pub fn other_cpu_s(
     own: Option<f64>,
 ) -> Option<f64> {
     Some(machine.1? - machine.0? - server.unwrap_or(0.0) - own?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_servers_add_up_and_a_missing_one_gives_no_figure() {
+        let own = std::process::id();
+        let one = sample_all(&[own]).expect("this process");
+        let two = sample_all(&[own, own]).expect("this process twice");
+        // Peak RSS never falls, so the later sample of two is at least twice the first of one.
+        assert!(two.hwm_kb >= 2 * one.hwm_kb && two.cpu_s >= 2.0 * one.cpu_s);
+        assert!(sample_all(&[]).is_none());
+        assert!(sample_all(&[own, u32::MAX]).is_none());
+    }
+
+    #[test]
+    fn a_process_tree_counts_its_children() {
+        let mut child = Command::new("sh")
+            .args([
+                "-c",
+                "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; sleep 5",
+            ])
+            .spawn()
+            .expect("sh runs");
+        // The child's CPU shows in this process's tree once it spent some.
+        let own = std::process::id();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut seen = 0.0;
+        while std::time::Instant::now() < deadline {
+            let child_cpu = sample(child.id()).map_or(0.0, |s| s.cpu_s);
+            if child_cpu > 0.0 {
+                seen = child_cpu;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let tree = tree_cpu_s(own).expect("this process");
+        let alone = sample(own).expect("this process").cpu_s;
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(seen > 0.0, "the child spent no CPU");
+        assert!(
+            tree >= alone + seen - 0.011,
+            "tree {tree} < own {alone} + child {seen}"
+        );
+    }
 }

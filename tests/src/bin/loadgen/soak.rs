@@ -123,7 +123,13 @@ pub async fn run(
         counters.clone(),
     ));
 
-    let workshop = traffic::run(cfg.traffic.clone(), url_prefix, Some(server_pid), run_id).await;
+    let workshop = traffic::run(
+        cfg.traffic.clone(),
+        &[url_prefix.to_owned()],
+        &procstat::Pids::server(server_pid),
+        run_id,
+    )
+    .await;
     stop.store(true, Ordering::Relaxed);
     let readings = sampler.await.map_err(|e| anyhow!("sampler: {e}"))?;
     for task in [churn, snapshots, flood] {
@@ -223,7 +229,7 @@ fn per_minute(readings: &[Reading]) -> Vec<Minute> {
 }
 
 /// The HTTP port of a `ws://127.0.0.1:PORT/sync` prefix.
-fn http_port(url_prefix: &str) -> Result<u16> {
+pub fn http_port(url_prefix: &str) -> Result<u16> {
     let rest = url_prefix
         .strip_prefix("ws://")
         .ok_or_else(|| anyhow!("--url must start with ws://"))?;

@@ -7,9 +7,15 @@
 //! as delivered only if it decodes and applies; merged or batched server messages still count
 //! every key. Loss is `sent − received` for every (sender, other client of the board) pair after
 //! a drain period.
+//!
+//! With several server URLs (several nodes), client i of every board connects to node i mod N,
+//! so most deliveries cross nodes, and latency is reported apart for senders on the receiver's
+//! node and on another. With a failover plan, every client starts on the first node, which is
+//! SIGKILLed during the load; each client then moves on to the next URL of its list (as a stock
+//! client given several URLs would), and the report says when each was synced again.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use anyhow::{anyhow, Result};
@@ -20,11 +26,13 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::sync::watch;
 use tokio::time::{sleep_until, Instant};
+use yrs::block::ClientID;
 use yrs::types::EntryChange;
-use yrs::{Any, Doc, Map, MapRef, Observable, Out, StateVector, Transact};
+use yrs::updates::decoder::Decode;
+use yrs::{Any, Doc, Map, MapRef, Observable, Out, ReadTxn, StateVector, Transact, Update};
 
 use crate::client::{self, Incoming, Ws};
-use crate::procstat;
+use crate::procstat::{self, Pids};
 use crate::stats::{self, round3};
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +49,14 @@ pub struct TrafficConfig {
     /// Delivery is then counted by sequence number: a receiver that sees sender S at sequence
     /// n has integrated every earlier update of S too (a gap would leave yrs waiting on it).
     pub overwrite: bool,
+    /// Kill the first node during the load (several URLs only).
+    pub failover: Option<FailoverPlan>,
+}
+
+/// When the first node is SIGKILLed, after the load started.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailoverPlan {
+    pub kill_after_s: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,9 +73,23 @@ struct Shared {
     /// Update receipts at clients other than the sender, across all boards.
     receipts: AtomicU64,
     synced: AtomicUsize,
-    url_prefix: String,
+    /// One URL prefix per node.
+    urls: Vec<String>,
     run_id: String,
     cfg: TrafficConfig,
+    /// When the first node was sent SIGKILL (failover runs).
+    killed_at: OnceLock<Instant>,
+}
+
+impl Shared {
+    /// The node a client of a board connects to first: client i on node i mod N.
+    fn home_node(&self, index: usize) -> usize {
+        if self.cfg.failover.is_some() {
+            0
+        } else {
+            index % self.urls.len()
+        }
+    }
 }
 
 #[derive(Default)]
@@ -72,7 +102,10 @@ struct ClientStats {
     sent_awareness: u32,
     /// Keys received per sender index of this board.
     recv_from: Vec<u32>,
+    /// Latencies of updates from senders on this client's node (all of them with one node).
     latencies_us: Vec<u32>,
+    /// Latencies of updates from senders on another node.
+    latencies_cross_us: Vec<u32>,
     awareness_latencies_us: Vec<u32>,
     update_messages: u64,
     awareness_messages: u64,
@@ -84,26 +117,50 @@ struct ClientStats {
     disconnects: u32,
     errors: Vec<String>,
     final_sv: Option<StateVector>,
+    /// Failover runs: this client's way back after its node was killed.
+    resync: Option<Resync>,
+    /// Failover runs: (sender, seq, ms after the kill) of each update received after the kill.
+    receipts_after_kill: Vec<(usize, u32, f64)>,
+}
+
+/// A client whose node died is synced again once a new node sent it sync step 2 and holds the
+/// client's last update from before it noticed: the node's sync step 1 lists it, or the node
+/// echoed it after the client resent it, or else (the node had it from elsewhere while the
+/// client joined, so neither showed it) every other client of the board has received it.
+#[derive(Debug, Default)]
+struct Resync {
+    /// The client's own clock when it noticed its connection was gone.
+    own_clock_at_disconnect: u32,
+    /// The current connection's sync step 2 arrived.
+    step2_received: bool,
+    /// The highest clock of the client's own updates the current node showed it holds.
+    node_holds_clock: u32,
+    /// From the kill until both of the above, ms.
+    synced_after_kill_ms: Option<f64>,
+    /// From the kill until the first sync step 2 of a new node, ms.
+    step2_after_kill_ms: Option<f64>,
 }
 
 /// Runs one traffic scenario and returns its JSON report (without the common header).
-pub async fn run(
-    cfg: TrafficConfig,
-    url_prefix: &str,
-    server_pid: Option<u32>,
-    run_id: &str,
-) -> Result<Value> {
+pub async fn run(cfg: TrafficConfig, urls: &[String], pids: &Pids, run_id: &str) -> Result<Value> {
+    if cfg.failover.is_some() && (urls.len() < 2 || pids.servers.is_empty()) {
+        return Err(anyhow!(
+            "a failover run needs two URLs or more and the first node's --server-pid"
+        ));
+    }
     let shared = Arc::new(Shared {
         epoch: Instant::now(),
         receipts: AtomicU64::new(0),
         synced: AtomicUsize::new(0),
-        url_prefix: url_prefix.to_owned(),
+        urls: urls.to_vec(),
         run_id: run_id.to_owned(),
         cfg: cfg.clone(),
+        killed_at: OnceLock::new(),
     });
+    let server_pids = pids.servers.as_slice();
     let total = cfg.boards * cfg.clients_per_board;
     let (phase_tx, phase_rx) = watch::channel(Phase::Wait);
-    let proc_before = procstat::sample_opt(server_pid);
+    let proc_before = procstat::sample_all(server_pids);
     let self_before = procstat::sample(std::process::id());
     let machine_before = procstat::machine_busy_s();
 
@@ -129,9 +186,14 @@ pub async fn run(
 
     // Load window.
     let t0 = Instant::now() + Duration::from_millis(300);
-    let proc_start = procstat::sample_opt(server_pid);
+    let proc_start = procstat::sample_all(server_pids);
+    let services_start = pids.services_cpu_s();
     let _ = phase_tx.send(Phase::Run(t0));
     let send_end = t0 + Duration::from_secs_f64(cfg.duration_s);
+    if let Some(plan) = &cfg.failover {
+        sleep_until(t0 + Duration::from_secs_f64(plan.kill_after_s)).await;
+        kill_node(&shared, pids.servers[0])?;
+    }
     sleep_until(send_end).await;
     let n_updates = per_client_count(cfg.update_rate, cfg.duration_s);
     let expected_receipts = (n_updates as u64) * (cfg.clients_per_board as u64 - 1) * total as u64;
@@ -142,7 +204,8 @@ pub async fn run(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let drained_after_s = send_end.elapsed().as_secs_f64();
-    let proc_end = procstat::sample_opt(server_pid);
+    let proc_end = procstat::sample_all(server_pids);
+    let services_end = pids.services_cpu_s();
     let self_end = procstat::sample(std::process::id());
     let machine_end = procstat::machine_busy_s();
     let _ = phase_tx.send(Phase::Stop);
@@ -154,7 +217,22 @@ pub async fn run(
             Err(e) => return Err(anyhow!("client task failed: {e}")),
         }
     }
-    Ok(report(
+    // What the services (PostgreSQL, Redis) used over the load window, each on its own.
+    let services_cpu: Vec<(String, Option<f64>)> = services_start
+        .into_iter()
+        .zip(services_end)
+        .map(|((name, a), (_, b))| (name, a.zip(b).map(|(a, b)| b - a)))
+        .collect();
+    let services_total: f64 = services_cpu.iter().filter_map(|(_, c)| *c).sum();
+    let failover = if cfg.failover.is_some() {
+        Some((
+            boards_not_stored(&shared, &all).await?,
+            failover_report(&shared, &all),
+        ))
+    } else {
+        None
+    };
+    let mut body = report(
         &cfg,
         all,
         Summary {
@@ -170,10 +248,154 @@ pub async fn run(
                 (machine_before, machine_end),
                 procstat::cpu_between(proc_before, proc_end),
                 procstat::cpu_between(self_before, self_end),
-            ),
+            )
+            .map(|other| other - services_total),
             wall_s: connect_start.elapsed().as_secs_f64(),
+            nodes: urls.len(),
         },
-    ))
+    );
+    if let Value::Object(b) = &mut body {
+        if !services_cpu.is_empty() {
+            let delivered = b["updates_delivered"].as_u64().unwrap_or(0)
+                + b["awareness_entries_received"].as_u64().unwrap_or(0);
+            let per_item = |cpu: f64| (delivered > 0).then(|| round3(cpu * 1e6 / delivered as f64));
+            let mut services = serde_json::Map::new();
+            for (name, cpu) in &services_cpu {
+                services.insert(
+                    name.clone(),
+                    json!({"cpu_s_load": cpu.map(round3), "cpu_us_per_delivered_item": cpu.and_then(per_item)}),
+                );
+            }
+            b.insert("services".into(), Value::Object(services));
+        }
+        if let Some((not_stored, failover)) = failover {
+            b.insert("boards_not_stored".into(), not_stored.into());
+            b.insert("failover".into(), failover);
+        }
+    }
+    Ok(body)
+}
+
+/// SIGKILLs the first node and notes the instant.
+fn kill_node(shared: &Shared, pid: u32) -> Result<()> {
+    let _ = shared.killed_at.set(Instant::now());
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()?;
+    if !status.success() {
+        return Err(anyhow!("kill -KILL {pid} failed: {status}"));
+    }
+    Ok(())
+}
+
+/// How many boards a fresh client on a surviving node (the second URL) does not find exactly as
+/// the board's clients ended: what they saw must all be stored.
+async fn boards_not_stored(shared: &Shared, all: &[ClientStats]) -> Result<u64> {
+    let mut missing = 0;
+    for board in 0..shared.cfg.boards {
+        let Some(expected) = all
+            .iter()
+            .find(|c| c.board == board)
+            .and_then(|c| c.final_sv.clone())
+        else {
+            continue;
+        };
+        let url = client::board_url(&shared.urls[1], &board_id(shared, board));
+        let fresh = crate::bulk::fresh_sync(&url, true, None, Duration::from_secs(30)).await?;
+        if client::state_vector(&fresh.doc) != expected {
+            missing += 1;
+        }
+        client::close(fresh.ws).await;
+    }
+    Ok(missing)
+}
+
+/// From the kill until each client of the killed node was synced again on another node.
+fn failover_report(shared: &Shared, all: &[ClientStats]) -> Value {
+    let affected: Vec<&Resync> = all.iter().filter_map(|c| c.resync.as_ref()).collect();
+    // The clients that did not make it back, in words, to find out why.
+    let not_back: Vec<String> = all
+        .iter()
+        .filter_map(|c| {
+            let r = c.resync.as_ref()?;
+            let back = r.synced_after_kill_ms.is_some()
+                || (r.step2_after_kill_ms.is_some() && held_by_peers_ms(c, r, all).is_some());
+            (!back).then(|| {
+                format!(
+                    "b{}c{}: step 2 {}, node holds its clock {} of {}, {} disconnects, last error {:?}",
+                    c.board,
+                    c.index,
+                    if r.step2_received { "received" } else { "not received" },
+                    r.node_holds_clock,
+                    r.own_clock_at_disconnect,
+                    c.disconnects,
+                    c.errors.last(),
+                )
+            })
+        })
+        .take(20)
+        .collect();
+    let mut confirmed_by_peers = 0;
+    let mut times: Vec<f64> = Vec::new();
+    for c in all {
+        let Some(r) = c.resync.as_ref() else {
+            continue;
+        };
+        if let Some(ms) = r.synced_after_kill_ms {
+            times.push(ms);
+            continue;
+        }
+        let peers_ms = held_by_peers_ms(c, r, all);
+        if let (Some(step2), Some(peers)) = (r.step2_after_kill_ms, peers_ms) {
+            confirmed_by_peers += 1;
+            times.push(step2.max(peers));
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let pick = |q: f64| -> Option<f64> {
+        let n = times.len();
+        (n > 0).then(|| round3(times[((q * n as f64).ceil() as usize).clamp(1, n) - 1]))
+    };
+    json!({
+        "kill_after_s": shared.cfg.failover.as_ref().map(|p| p.kill_after_s),
+        "clients_disconnected": affected.len(),
+        "clients_synced_again": times.len(),
+        "clients_confirmed_by_peers": confirmed_by_peers,
+        "synced_again_p50_ms": pick(0.5),
+        "synced_again_p99_ms": pick(0.99),
+        "all_synced_again_ms": (times.len() == affected.len()).then(|| times.last().copied()).flatten().map(round3),
+        "not_synced_again": not_back,
+    })
+}
+
+/// When every other client of `c`'s board had `c`'s last update from before it noticed its node
+/// was gone, in ms after the kill (0 when they all had it before); `None` if one never got it.
+fn held_by_peers_ms(c: &ClientStats, r: &Resync, all: &[ClientStats]) -> Option<f64> {
+    let Some(last_seq) = r.own_clock_at_disconnect.checked_sub(1) else {
+        return Some(0.0);
+    };
+    let mut latest: f64 = 0.0;
+    for peer in all
+        .iter()
+        .filter(|p| p.board == c.board && p.index != c.index)
+    {
+        let after_kill = peer
+            .receipts_after_kill
+            .iter()
+            .find(|(sender, seq, _)| *sender == c.index && *seq == last_seq)
+            .map(|(_, _, ms)| *ms);
+        match after_kill {
+            Some(ms) => latest = latest.max(ms),
+            // Received before the kill, or never.
+            None if peer.recv_from.get(c.index).copied().unwrap_or(0) > last_seq => {}
+            None => return None,
+        }
+    }
+    Some(latest)
+}
+
+fn board_id(shared: &Shared, board: usize) -> String {
+    format!("lg-{}-{}", shared.run_id, board)
 }
 
 struct Summary {
@@ -187,6 +409,7 @@ struct Summary {
     self_cpu_s: Option<f64>,
     other_cpu_s: Option<f64>,
     wall_s: f64,
+    nodes: usize,
 }
 
 /// How many events a client sends at `rate` per second in `duration_s` seconds.
@@ -201,6 +424,7 @@ fn report(cfg: &TrafficConfig, all: Vec<ClientStats>, s: Summary) -> Value {
     let mut sent_updates: u64 = 0;
     let mut sent_awareness: u64 = 0;
     let mut latencies = Vec::new();
+    let mut latencies_cross = Vec::new();
     let mut aw_latencies = Vec::new();
     let (mut update_messages, mut aw_messages, mut aw_entries, mut keepalives) =
         (0u64, 0u64, 0u64, 0u64);
@@ -261,12 +485,31 @@ fn report(cfg: &TrafficConfig, all: Vec<ClientStats>, s: Summary) -> Value {
             errors.extend(c.errors.into_iter().take(20 - errors.len()));
         }
         latencies.extend(c.latencies_us);
+        latencies_cross.extend(c.latencies_cross_us);
         aw_latencies.extend(c.awareness_latencies_us);
     }
     let d = cfg.duration_s;
     let cpu_load = procstat::cpu_between(s.proc_start, s.proc_end);
     let delivered_items = receipts + aw_entries;
+    // With several nodes, the latency of senders on the receiver's node and on another apart.
+    let (latency_same_node, latency_cross_node) = if s.nodes > 1 && cfg.failover.is_none() {
+        let same = stats::summarize_us(latencies.clone());
+        let cross = stats::summarize_us(latencies_cross.clone());
+        let ratio = same
+            .p99_ms
+            .zip(cross.p99_ms)
+            .filter(|(same, _)| *same > 0.0)
+            .map(|(same, cross)| round3(cross / same));
+        (Some(same), Some((cross, ratio)))
+    } else {
+        (None, None)
+    };
+    latencies.extend(latencies_cross);
     json!({
+        "nodes": s.nodes,
+        "latency_same_node": latency_same_node,
+        "latency_cross_node": latency_cross_node.as_ref().map(|(c, _)| c),
+        "cross_over_same_node_p99": latency_cross_node.and_then(|(_, r)| r),
         "config": cfg,
         "clients": total,
         "clients_synced": s.synced,
@@ -349,8 +592,16 @@ async fn run_client(
             }
         });
     }
-    let board_id = format!("lg-{}-{}", shared.run_id, board);
-    let url = client::board_url(&shared.url_prefix, &board_id);
+    let board_id = board_id(&shared, board);
+    let tries = connect_order(
+        shared.urls.len(),
+        shared.home_node(index),
+        cfg.failover
+            .is_some()
+            .then_some(board * cfg.clients_per_board + index),
+    );
+    let mut try_index = 0;
+    let own_id = ClientID::new(client_id);
     let name = format!("b{board}c{index}");
     let n_updates = per_client_count(cfg.update_rate, cfg.duration_s);
     let n_awareness = per_client_count(cfg.awareness_rate, cfg.duration_s);
@@ -359,15 +610,37 @@ async fn run_client(
     let mut backoff = Duration::from_millis(100);
     sleep_until(connect_at).await;
 
+    let mut first_attempt = true;
     'connection: loop {
         if *phase.borrow() == Phase::Stop {
             break;
         }
+        // Every attempt after the first follows a lost connection or a failed connect: in a
+        // failover run, after the kill, that is the way back that is timed.
+        if !first_attempt {
+            try_index += 1;
+            if shared.killed_at.get().is_some() && st.resync.is_none() {
+                st.resync = Some(Resync {
+                    own_clock_at_disconnect: doc.transact().state_vector().get(&own_id),
+                    ..Default::default()
+                });
+            }
+            if let Some(resync) = st.resync.as_mut() {
+                resync.step2_received = false;
+                resync.node_holds_clock = 0;
+            }
+        }
+        first_attempt = false;
+        let url = client::board_url(&shared.urls[tries[try_index % tries.len()]], &board_id);
         let mut ws = match client::connect(&url, Duration::from_secs(10)).await {
             Ok(ws) => ws,
             Err(e) => {
                 if st.errors.len() < 3 {
                     st.errors.push(format!("{name}: {e:#}"));
+                }
+                // Another URL is tried at once; a full round of failures waits first.
+                if try_index % tries.len() != tries.len() - 1 {
+                    continue 'connection;
                 }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(2));
@@ -448,6 +721,18 @@ async fn run_client(
     }
     st.final_sv = Some(client::state_vector(&doc));
     st
+}
+
+/// The nodes a client tries, in order: its home node alone, or, in a failover run
+/// (`failover_offset`: the client's number on the run), the first node and then the others,
+/// starting at a different one per client so the killed node's clients spread over them.
+fn connect_order(n_urls: usize, home: usize, failover_offset: Option<usize>) -> Vec<usize> {
+    match failover_offset {
+        Some(offset) if n_urls > 1 => std::iter::once(0)
+            .chain((0..n_urls - 1).map(|k| 1 + (offset + k) % (n_urls - 1)))
+            .collect(),
+        _ => vec![home],
+    }
 }
 
 /// One update seen by a receiver: who sent it, its sequence number and its send time.
@@ -553,9 +838,23 @@ async fn handle_frame(
     let mut replies = Vec::new();
     for m in messages {
         match m {
-            Message::SyncStep1(sv) => replies.push(client::answer_step1(doc, &sv)?),
+            Message::SyncStep1(sv) => {
+                if let Some(resync) = pending_resync(st) {
+                    let clock = StateVector::decode_v1(&sv)
+                        .map_or(0, |sv| sv.get(&ClientID::new(client_id)));
+                    resync.node_holds_clock = resync.node_holds_clock.max(clock);
+                }
+                replies.push(client::answer_step1(doc, &sv)?)
+            }
             Message::SyncStep2(update) => {
                 client::apply(doc, &update)?;
+                let killed_at = shared.killed_at.get();
+                if let (Some(resync), Some(killed_at)) = (pending_resync(st), killed_at) {
+                    resync.step2_received = true;
+                    resync.step2_after_kill_ms.get_or_insert(
+                        now.saturating_duration_since(*killed_at).as_secs_f64() * 1000.0,
+                    );
+                }
                 if st.synced_ms.is_none() {
                     st.synced_ms = Some(now.duration_since(shared.epoch).as_secs_f64() * 1000.0);
                     shared.synced.fetch_add(1, Ordering::Relaxed);
@@ -564,6 +863,13 @@ async fn handle_frame(
             Message::Update(update) => {
                 st.update_messages += 1;
                 client::apply(doc, &update)?;
+                // The node echoes a client's own updates once stored: after a failover, the
+                // echo of what the client resent shows the new node holds it.
+                if let Some(resync) = pending_resync(st) {
+                    let clock = Update::decode_v1(&update)
+                        .map_or(0, |u| u.state_vector().get(&ClientID::new(client_id)));
+                    resync.node_holds_clock = resync.node_holds_clock.max(clock);
+                }
             }
             Message::Awareness(a) => {
                 if a.entries.is_empty() {
@@ -598,6 +904,12 @@ async fn handle_frame(
             Message::Auth(None) => {}
         }
     }
+    if let (Some(resync), Some(killed_at)) = (pending_resync(st), shared.killed_at.get()) {
+        if resync.step2_received && resync.node_holds_clock >= resync.own_clock_at_disconnect {
+            resync.synced_after_kill_ms =
+                Some(now.saturating_duration_since(*killed_at).as_secs_f64() * 1000.0);
+        }
+    }
     let received: Vec<Receipt> =
         std::mem::take(&mut *inbox.lock().unwrap_or_else(|p| p.into_inner()));
     if !received.is_empty() {
@@ -613,8 +925,18 @@ async fn handle_frame(
                 };
                 *slot += newly;
                 counted += u64::from(newly);
-                st.latencies_us
-                    .push((now_us - receipt.sent_at_us).clamp(0.0, f64::from(u32::MAX)) as u32);
+                let latency = (now_us - receipt.sent_at_us).clamp(0.0, f64::from(u32::MAX)) as u32;
+                if shared.home_node(receipt.sender) == shared.home_node(st.index) {
+                    st.latencies_us.push(latency);
+                } else {
+                    st.latencies_cross_us.push(latency);
+                }
+                if let Some(killed_at) = shared.killed_at.get() {
+                    let after_kill_ms =
+                        now.saturating_duration_since(*killed_at).as_secs_f64() * 1000.0;
+                    st.receipts_after_kill
+                        .push((receipt.sender, receipt.seq, after_kill_ms));
+                }
             }
         }
         shared.receipts.fetch_add(counted, Ordering::Relaxed);
@@ -623,6 +945,13 @@ async fn handle_frame(
         client::send(ws, r).await?;
     }
     Ok(())
+}
+
+/// The client's way back after a failover, while it is not yet synced again.
+fn pending_resync(st: &mut ClientStats) -> Option<&mut Resync> {
+    st.resync
+        .as_mut()
+        .filter(|r| r.synced_after_kill_ms.is_none())
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -702,5 +1031,20 @@ impl Schedule {
             }
             (None, None) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_stays_on_its_node_unless_it_fails_over() {
+        assert_eq!(connect_order(3, 2, None), vec![2]);
+        assert_eq!(connect_order(1, 0, None), vec![0]);
+        // The killed node's clients go on to node 2 or node 3 in turn, then try the rest.
+        assert_eq!(connect_order(3, 0, Some(0)), vec![0, 1, 2]);
+        assert_eq!(connect_order(3, 0, Some(1)), vec![0, 2, 1]);
+        assert_eq!(connect_order(2, 0, Some(5)), vec![0, 1]);
     }
 }
