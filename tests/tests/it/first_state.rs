@@ -142,30 +142,27 @@ async fn who_may_read_a_boards_state_is_who_may_read_it_over_the_websocket() -> 
         ("the owner", aino.personal_token.as_deref()),
         ("another owner", bertil.personal_token.as_deref()),
     ];
-    let check = |board: String, expected: [u16; 7], when: &'static str| {
-        let callers = callers.clone();
-        async move {
-            for ((who, token), expected) in callers.iter().zip(expected) {
-                let response = state_over_http(server, &board, *token).await?;
-                assert_eq!(
-                    response.status,
-                    expected,
-                    "{who} reading the state ({when}): {}",
-                    response.text()
-                );
-                let websocket = upgrade_status(server, &board, *token).await;
-                assert_eq!(
-                    websocket,
-                    if expected == 200 { 101 } else { expected },
-                    "{who}: the websocket agrees ({when})"
-                );
-                if expected != 200 {
-                    let error: kartta_protocol::api::ErrorBody = response.json()?;
-                    assert!(!error.message.is_empty());
-                }
+    let check = |board: String, expected: [u16; 7], when: &'static str| async move {
+        for ((who, token), expected) in callers.iter().zip(expected) {
+            let response = state_over_http(server, &board, *token).await?;
+            assert_eq!(
+                response.status,
+                expected,
+                "{who} reading the state ({when}): {}",
+                response.text()
+            );
+            let websocket = upgrade_status(server, &board, *token).await;
+            assert_eq!(
+                websocket,
+                if expected == 200 { 101 } else { expected },
+                "{who}: the websocket agrees ({when})"
+            );
+            if expected != 200 {
+                let error: kartta_protocol::api::ErrorBody = response.json()?;
+                assert!(!error.message.is_empty());
             }
-            anyhow::Ok(())
         }
+        anyhow::Ok(())
     };
     check(
         group.clone(),
