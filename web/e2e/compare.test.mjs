@@ -146,6 +146,23 @@ test('a board compared with its own snapshot pairs elements by identity', { time
   assert.deepEqual((await itemsIn('both')).sort(), ['Kaarina', 'Turku']);
 });
 
+test('a comparison drawn from the boards\' stored states then follows them live', { timeout: 120_000 }, async () => {
+  const { workshop, token } = await workshopWithGroups(2);
+  const [one, two] = workshop.boards;
+  await seed(one.id, token, [actor('a1', 'Turku', 'municipality', 0, 100)], []);
+  await seed(two.id, token, [actor('b1', 'Turku', 'municipality', 0, 100)], []);
+  const { page } = await person('Outi');
+  await page.goto(`${server.origin}/w/${workshop.id}/compare?left=b:${one.id}&right=b:${two.id}#t=${token}`);
+  await waitFor(page, () => document.getElementById('app')?.dataset.compared === 'ready');
+  // Both first states came over HTTP, one request per board.
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('/state')));
+  assert.deepEqual(fetched.sort(), [`/api/boards/${one.id}/state`, `/api/boards/${two.id}/state`].sort());
+  // Then the panes connect: what a group draws now reaches the list and the drawing.
+  await seed(two.id, token, [actor('b2', 'Kaarina', 'municipality', 300, 0)], []);
+  await waitFor(page, () => [...document.querySelectorAll('section[aria-labelledby="k-cmp-actors"] .k-cmp-onlyRight .k-cmp-label')].some((n) => n.textContent === 'Kaarina'));
+  assert.ok(await page.evaluate(() => [...window.karttaCompare.right.model.actors.values()].some((a) => a.name === 'Kaarina')));
+});
+
 test('a long list of differences shows a page at a time, and more on request by keyboard', { timeout: 120_000 }, async () => {
   const { workshop, token } = await workshopWithGroups(2);
   const [one, two] = workshop.boards;

@@ -6,6 +6,7 @@ mod edge;
 mod exchange;
 mod exercise;
 mod figures;
+mod first_state;
 mod lifecycle;
 mod nodes;
 mod personal;

@@ -80,6 +80,14 @@ async fn check_every_role_over_http(fixture: Fixture) -> anyhow::Result<()> {
             200,
         ),
         (
+            "read a board's state over HTTP",
+            "GET",
+            format!("/api/boards/{board}/state"),
+            None,
+            Role::Viewer,
+            200,
+        ),
+        (
             "see a thumbnail",
             "GET",
             format!("/api/boards/{board}/thumbnail.svg"),

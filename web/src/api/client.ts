@@ -172,6 +172,15 @@ export class Api {
     return this.json('GET', `/api/snapshots/${enc(snapshotId)}`, token);
   }
 
+  /**
+   * A board's stored state as one Yjs update in the v2 encoding (`Y.applyUpdateV2`): a read-only
+   * view draws it at once and goes live over the websocket afterwards.
+   */
+  async boardStateV2(boardId: string, token: string): Promise<Uint8Array> {
+    const response = await this.request('GET', `/api/boards/${enc(boardId)}/state`, token);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
   async snapshotState(snapshotId: string, token: string): Promise<Uint8Array> {
     const response = await this.request('GET', `/api/snapshots/${enc(snapshotId)}/state`, token);
     return new Uint8Array(await response.arrayBuffer());

@@ -2,11 +2,13 @@
 import { api } from '../api/client';
 import { accessStore } from '../access/store';
 import { resolveWorkshop } from '../access/resolve';
-import { parseMapRef, workshopPath } from '../access/links';
+import { workshopPath } from '../access/links';
 import type { MapRef } from '../access/links';
 import { canManage } from '../access/roles';
 import { onLocaleChange, t, tn } from '../i18n';
 import type { MatchTable, Role, Workshop } from '../generated/protocol';
+import { CompareLoads, compareRefs, startCompareLoads } from './compare-loads';
+import type { MapData } from './compare-loads';
 import { compareMaps, pairsFromMatchTable } from '../model/compare-maps';
 import type { ActorMatching, ComparedItem, MapComparison } from '../model/compare-maps';
 import { accessMessage, errorText, messagePage } from './common';
@@ -22,19 +24,24 @@ type Navigate = (path: string, state?: unknown) => void;
 /** Edits are gathered this long before the list is worked out again (a live board keeps changing). */
 const RECOMPARE_MS = 250;
 
-export function mountCompare(root: HTMLElement, workshopId: string, search: string, navigate: Navigate, linkToken: string | null): () => void {
+/**
+ * `early` holds the loads the entry script started before this module was loaded (see
+ * `compare-loads.ts`); they are used when the workshop resolves to the token they were started with.
+ */
+export function mountCompare(
+  root: HTMLElement, workshopId: string, search: string, navigate: Navigate, linkToken: string | null, early: CompareLoads | null = null,
+): () => void {
   let view: CompareView | null = null;
   let loading: MapsLoading | null = null;
   let cancelled = false;
   const start = async () => {
     messagePage(root, navigate, 'access.loading', '');
-    const params = new URLSearchParams(search);
-    const left = parseMapRef(params.get('left'));
-    const right = parseMapRef(params.get('right'));
+    const refs = compareRefs(search);
     // Both maps and the match table load while the workshop is asked for, with the token it will
-    // most likely resolve to: each takes a round trip or more, and the page waits for all of them.
-    const likelyToken = linkToken ?? accessStore.best(workshopId)?.token ?? null;
-    if (left && right && likelyToken) loading = new MapsLoading(workshopId, [left, right], likelyToken, knownRole(workshopId, likelyToken));
+    // most likely resolve to (started by the entry script already, the first time).
+    const likely = early ?? startCompareLoads(workshopId, search, linkToken);
+    early = null;
+    if (likely) loading = new MapsLoading(likely);
     const resolved = await resolveWorkshop(api, accessStore, workshopId, linkToken);
     if (cancelled) return;
     if (!resolved.ok) {
@@ -43,20 +50,20 @@ export function mountCompare(root: HTMLElement, workshopId: string, search: stri
       messagePage(root, navigate, title, text, resolved.reason === 'network' ? () => void start() : undefined);
       return;
     }
-    if (!left || !right) {
+    if (!refs) {
       messagePage(root, navigate, 'compareMaps.pickTwo', '');
       return;
     }
-    if (loading?.token !== resolved.token) {
+    if (loading?.loads.token !== resolved.token) {
       loading?.destroy();
-      loading = new MapsLoading(workshopId, [left, right], resolved.token, resolved.role);
+      loading = new MapsLoading(new CompareLoads(workshopId, refs, resolved.token, resolved.role));
     }
     const current = loading!;
     try {
       const opened = await Promise.all(current.maps);
       if (cancelled) return;
       const sides = [sideOf(opened[0]!, resolved.value, 'left'), sideOf(opened[1]!, resolved.value, 'right')] as const;
-      view = new CompareView(root, resolved.value, resolved.token, resolved.role, sides[0], sides[1], navigate, current.matchTable);
+      view = new CompareView(root, resolved.value, resolved.token, resolved.role, sides[0], sides[1], navigate, current.loads.matchTable);
     } catch (error) {
       current.destroy();
       if (!cancelled) messagePage(root, navigate, 'compareMaps.failed', errorText(error));
@@ -70,12 +77,6 @@ export function mountCompare(root: HTMLElement, workshopId: string, search: stri
   };
 }
 
-/** The role a token kept on this device has in the workshop, if it is kept. */
-function knownRole(workshopId: string, token: string): Role | null {
-  const kept = Object.entries(accessStore.tokens(workshopId)).find(([, value]) => value === token);
-  return kept ? (kept[0] as Role) : null;
-}
-
 /** One map opened before its title is known: a live board, or a snapshot's stored state. */
 interface OpenedMap {
   ref: MapRef;
@@ -86,26 +87,15 @@ interface OpenedMap {
   pane: MapPane;
 }
 
-/**
- * Both maps of a comparison, loading: live boards connect at once, snapshots are fetched. When the
- * maps are two different boards and the token is a facilitator's, the match table is asked for at
- * the same time (it takes the server longest); otherwise the page asks for it once it knows it
- * needs one (a snapshot's board is known only after the snapshot is read).
- */
+/** Both maps of a comparison, each drawn into a pane as soon as its data is in. */
 class MapsLoading {
   readonly maps: Promise<OpenedMap>[];
-  readonly matchTable: Promise<MatchTable> | null = null;
   private destroyed = false;
 
-  constructor(workshopId: string, refs: [MapRef, MapRef], readonly token: string, role: Role | null) {
-    this.maps = refs.map((ref) => openMap(ref, token));
+  constructor(readonly loads: CompareLoads) {
+    this.maps = loads.maps.map((map) => map.then((data) => openMap(data, loads.token)));
     // A pane that arrives after the page gave up is closed at once.
     this.maps.forEach((map) => map.then((m) => { if (this.destroyed) m.pane.destroy(); }, () => undefined));
-    const [left, right] = refs;
-    if (left.kind === 'board' && right.kind === 'board' && left.id !== right.id && role !== null && canManage(role)) {
-      this.matchTable = api.proposeMatches(workshopId, token, { boardIds: [left.id, right.id], snapshotIds: [] });
-      this.matchTable.catch(() => undefined);
-    }
   }
 
   destroy(): void {
@@ -115,12 +105,11 @@ class MapsLoading {
   }
 }
 
-async function openMap(ref: MapRef, token: string): Promise<OpenedMap> {
-  if (ref.kind === 'snapshot') {
-    const [snapshot, state] = await Promise.all([api.snapshot(ref.id, token), api.snapshotState(ref.id, token)]);
-    return { ref, boardId: snapshot.boardId, snapshotName: snapshot.name, pane: new MapPane({ state }, snapshot.name) };
+function openMap(data: MapData, token: string): OpenedMap {
+  if (data.kind === 'snapshot') {
+    return { ref: data.ref, boardId: data.snapshot.boardId, snapshotName: data.snapshot.name, pane: new MapPane({ state: data.state }, data.snapshot.name) };
   }
-  return { ref, boardId: ref.id, snapshotName: null, pane: new MapPane({ live: { boardId: ref.id, token } }, '') };
+  return { ref: data.ref, boardId: data.ref.id, snapshotName: null, pane: new MapPane({ live: { boardId: data.ref.id, token, firstState: data.state } }, '') };
 }
 
 /** A map of the comparison with its title; a board that is not the workshop's is not found. */
@@ -242,6 +231,9 @@ class CompareView {
     requestAnimationFrame(() => requestAnimationFrame(() => {
       performance.mark('kartta:compare-ready');
       this.root.dataset.compared = 'ready';
+      // Both drawings are on screen: now the boards connect, and their changes come in live.
+      this.left.pane.goLive();
+      this.right.pane.goLive();
     }));
   }
 

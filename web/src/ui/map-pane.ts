@@ -32,6 +32,14 @@ export interface ElementMark {
  */
 const MANY_MARKS = 300;
 
+/** A live board of a pane: its id, the token it is read with, and optionally its fetched state. */
+export interface LiveBoard {
+  boardId: string;
+  token: string;
+  /** The board's stored state in the v2 encoding (`GET /api/boards/{id}/state`), drawn before connecting. */
+  firstState?: Uint8Array;
+}
+
 /** Screen pixels one arrow key press or wheel notch moves the view. */
 const KEY_PAN_PX = 60;
 
@@ -43,7 +51,9 @@ export class MapPane {
   /** The host element: the drawing fills it. */
   readonly root: HTMLDivElement;
   private readonly editor: Editor;
-  private readonly provider: WebsocketProvider | null = null;
+  private provider: WebsocketProvider | null = null;
+  /** A board drawn from its fetched state, until `goLive` connects it. */
+  private notYetLive: LiveBoard | null = null;
   private readonly marksLayer: SVGGElement;
   /** The cheap far-out drawing, shown instead of the cards below `OVERVIEW_ZOOM`. */
   private readonly overview: OverviewLayer;
@@ -64,26 +74,23 @@ export class MapPane {
   private readonly syncedListeners: (() => void)[] = [];
   synced = false;
 
-  /** A snapshot's stored state (`state`), or a live board over the websocket (`live`). */
-  constructor(source: { state: Uint8Array } | { live: { boardId: string; token: string } }, label: string) {
+  /**
+   * A snapshot's stored state (`state`), or a live board over the websocket (`live`). A live board
+   * whose stored state was fetched first (`firstState`, v2 encoding) is drawn from it at once and
+   * connects only when asked (`goLive`): a page showing two large boards draws both sooner than
+   * their websockets would bring them, and connects once they are on screen.
+   */
+  constructor(source: { state: Uint8Array } | { live: LiveBoard }, label: string) {
     this.model.canWrite = () => false;
     if ('state' in source) {
       Y.applyUpdate(this.doc, source.state);
       this.synced = true;
+    } else if (source.live.firstState) {
+      Y.applyUpdateV2(this.doc, source.live.firstState);
+      this.synced = true;
+      this.notYetLive = source.live;
     } else {
-      const awareness = new Awareness(this.doc);
-      awareness.setLocalState(null);
-      const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
-      this.provider = new WebsocketProvider(url, source.live.boardId, this.doc, { params: { token: source.live.token }, awareness });
-      // A pane never edits, so the provider has nothing to send. Its update listener would cost a
-      // lot even so: with any 'update' listener, Yjs encodes every applied update again, and for
-      // the first state of a 500-actor board that took longer than applying it.
-      this.doc.off('update', this.provider._updateHandler);
-      this.provider.on('sync', (synced: boolean) => {
-        if (!synced || this.synced) return;
-        this.synced = true;
-        this.syncedListeners.forEach((l) => l());
-      });
+      this.connect(source.live);
     }
     this.editor = new Editor(this.model, this.viewport, null);
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => [], (k) => t(k));
@@ -105,6 +112,29 @@ export class MapPane {
     resize.observe(this.root);
     this.cleanups.push(() => resize.disconnect());
     this.schedule(true);
+  }
+
+  /** Connects a board drawn from its fetched state; the websocket brings what changed since. */
+  goLive(): void {
+    const live = this.notYetLive;
+    this.notYetLive = null;
+    if (live) this.connect(live);
+  }
+
+  private connect(live: LiveBoard): void {
+    const awareness = new Awareness(this.doc);
+    awareness.setLocalState(null);
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+    this.provider = new WebsocketProvider(url, live.boardId, this.doc, { params: { token: live.token }, awareness });
+    // A pane never edits, so the provider has nothing to send. Its update listener would cost a
+    // lot even so: with any 'update' listener, Yjs encodes every applied update again, and for
+    // the first state of a 500-actor board that took longer than applying it.
+    this.doc.off('update', this.provider._updateHandler);
+    this.provider.on('sync', (synced: boolean) => {
+      if (!synced || this.synced) return;
+      this.synced = true;
+      this.syncedListeners.forEach((l) => l());
+    });
   }
 
   /**
@@ -219,6 +249,7 @@ export class MapPane {
   }
 
   destroy(): void {
+    this.notYetLive = null;
     cancelAnimationFrame(this.frame);
     this.cleanups.forEach((c) => c());
     this.provider?.destroy();

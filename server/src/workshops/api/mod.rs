@@ -10,6 +10,7 @@ mod matches;
 mod merge;
 pub mod rate;
 mod snapshots;
+mod state;
 pub(crate) mod votes;
 
 use crate::sync::room::RoomCommand;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
             "/boards/{id}/snapshots",
             get(snapshots::list).post(snapshots::create),
         )
+        .route("/boards/{id}/state", get(state::board_state))
         .route("/boards/{id}/{file}", get(export::board_file))
         // Import files are larger than axum's default body limit (2 MB) allows.
         .route(
