@@ -121,7 +121,13 @@ async fn commit_loop(
                 Err(_) => break,
             }
         }
+        let began = Instant::now();
         let committed = store.try_append_now(&requests(&batch));
+        if committed.is_some() {
+            metrics
+                .commit_seconds
+                .observe(began.elapsed().as_secs_f64());
+        }
         match committed {
             Some(result) => answer(&mut batch, result, &metrics),
             None => {
@@ -153,7 +159,11 @@ fn write_loop(
     metrics: Arc<Metrics>,
 ) {
     for WaitingCommit { mut jobs, finished } in commits {
+        let began = Instant::now();
         let result = store.append(&requests(&jobs));
+        metrics
+            .commit_seconds
+            .observe(began.elapsed().as_secs_f64());
         answer(&mut jobs, result, &metrics);
         let _ = finished.send(jobs);
     }
@@ -236,7 +246,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_commit_runs_on_the_rooms_own_thread_and_goes_to_the_writer_thread_only_when_it_would_wait(
+    async fn a_commit_runs_on_the_rooms_own_thread_and_goes_to_the_writer_thread_only_when_it_would_wait_and_each_is_timed(
     ) {
         let dir = std::env::temp_dir().join(format!("kartta-persist-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -247,7 +257,8 @@ mod tests {
             in_place_on: Mutex::new(Vec::new()),
             on_writer_thread: AtomicUsize::new(0),
         });
-        let persister = Persister::start(store.clone(), Arc::new(Metrics::new()));
+        let metrics = Arc::new(Metrics::new());
+        let persister = Persister::start(store.clone(), metrics.clone());
         let update = || vec![Bytes::from_static(b"u")];
 
         let first = persister.append("board".into(), update()).await.unwrap();
@@ -276,6 +287,11 @@ mod tests {
         assert!(second > first);
         assert_eq!(store.load("board").unwrap().updates.len(), 2);
         assert_eq!(store.in_place_on.lock().unwrap().len(), 1);
+        // Each commit is timed once, whichever thread ran it.
+        assert!(metrics
+            .render()
+            .lines()
+            .any(|line| line == "kartta_commit_seconds_count 2"));
         drop(persister);
         std::fs::remove_dir_all(&dir).unwrap();
     }
