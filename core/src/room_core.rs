@@ -738,14 +738,17 @@ impl RoomCore {
         )))
     }
 
+    /// The awareness states of this node's own connections (not relayed from another node).
+    fn own_awareness_states(&self) -> impl Iterator<Item = (&u64, &AwarenessState)> {
+        self.awareness
+            .iter()
+            .filter(|(_, state)| !is_remote_owner(state.owner))
+    }
+
     /// Every state this node's own connections announced, as one message (another node asked:
     /// it just began serving the board); `None` when there is none.
     pub fn own_awareness_message(&self) -> Option<Bytes> {
-        let mut own = self
-            .awareness
-            .iter()
-            .filter(|(_, state)| !is_remote_owner(state.owner))
-            .peekable();
+        let mut own = self.own_awareness_states().peekable();
         own.peek()?;
         Some(Bytes::from(codec::encode_awareness(own.map(
             |(id, state)| (*id, state.clock, state.state_json.as_ref()),
@@ -755,11 +758,7 @@ impl RoomCore {
     /// Removals of every state this node's own connections announced, for the other nodes, when
     /// the room ends with those connections still in it; `None` when there is none.
     pub fn own_awareness_removals(&self) -> Option<Bytes> {
-        let mut own = self
-            .awareness
-            .iter()
-            .filter(|(_, state)| !is_remote_owner(state.owner))
-            .peekable();
+        let mut own = self.own_awareness_states().peekable();
         own.peek()?;
         Some(Bytes::from(codec::encode_awareness(own.map(
             |(id, state)| (*id, state.clock.wrapping_add(1), NULL_STATE),

@@ -252,11 +252,17 @@ fn shared_log() -> Rc<RefCell<SharedLog>> {
     Rc::new(RefCell::new(SharedLog::default()))
 }
 
+/// Two nodes serving one board on one shared log, each compacting after `compact_after_updates`.
+fn two_nodes(compact_after_updates: usize) -> (Rc<RefCell<SharedLog>>, Node, Node) {
+    let log = shared_log();
+    let first = Node::start(&log, compact_after_updates);
+    let second = Node::start(&log, compact_after_updates);
+    (log, first, second)
+}
+
 #[test]
 fn relayed_updates_are_applied_in_order_and_a_duplicate_is_dropped() {
-    let log = shared_log();
-    let mut first = Node::start(&log, 2000);
-    let mut second = Node::start(&log, 2000);
+    let (log, mut first, mut second) = two_nodes(2000);
     let writer = ValueWriter::new();
     first.write(&writer, 1);
     first.write(&writer, 2);
@@ -291,9 +297,7 @@ fn relayed_updates_are_applied_in_order_and_a_duplicate_is_dropped() {
 
 #[test]
 fn a_gap_is_read_from_the_log_and_the_updates_kept_behind_it_follow_in_order() {
-    let log = shared_log();
-    let mut first = Node::start(&log, 2000);
-    let mut second = Node::start(&log, 2000);
+    let (_log, mut first, mut second) = two_nodes(2000);
     second.answer_fetches = false;
     let writer = ValueWriter::new();
     for value in 1..=3 {
@@ -329,9 +333,7 @@ fn a_gap_is_read_from_the_log_and_the_updates_kept_behind_it_follow_in_order() {
 
 #[test]
 fn a_gap_closed_by_the_relay_within_the_grace_time_reads_nothing() {
-    let log = shared_log();
-    let mut first = Node::start(&log, 2000);
-    let mut second = Node::start(&log, 2000);
+    let (_log, mut first, mut second) = two_nodes(2000);
     let writer = ValueWriter::new();
     first.write(&writer, 1);
     first.write(&writer, 2);
@@ -345,9 +347,7 @@ fn a_gap_closed_by_the_relay_within_the_grace_time_reads_nothing() {
 
 #[test]
 fn a_node_whose_own_write_overtook_another_compacts_only_what_it_holds() {
-    let log = shared_log();
-    let mut first = Node::start(&log, 2);
-    let mut second = Node::start(&log, 2);
+    let (log, mut first, mut second) = two_nodes(2);
     second.answer_fetches = false;
     let first_writer = ValueWriter::new();
     let second_writer = ValueWriter::new();
@@ -391,9 +391,7 @@ fn a_node_whose_own_write_overtook_another_compacts_only_what_it_holds() {
 
 #[test]
 fn a_gap_another_node_compacted_away_is_filled_from_its_state() {
-    let log = shared_log();
-    let mut first = Node::start(&log, 3);
-    let mut second = Node::start(&log, 3);
+    let (log, mut first, mut second) = two_nodes(3);
     let writer = ValueWriter::new();
     for value in 1..=4 {
         first.write(&writer, value);
@@ -418,9 +416,7 @@ fn a_gap_another_node_compacted_away_is_filled_from_its_state() {
 
 #[test]
 fn the_log_is_read_now_and_then_even_without_a_known_gap() {
-    let log = shared_log();
-    let mut first = Node::start(&log, 2000);
-    let mut second = Node::start(&log, 2000);
+    let (_log, mut first, mut second) = two_nodes(2000);
     let writer = ValueWriter::new();
     first.write(&writer, 7);
     // The only relay is lost and nothing follows it.
@@ -433,9 +429,7 @@ fn the_log_is_read_now_and_then_even_without_a_known_gap() {
 
 #[test]
 fn awareness_travels_to_other_nodes_once_and_is_not_echoed_back() {
-    let log = shared_log();
-    let mut first = Node::start(&log, 2000);
-    let mut second = Node::start(&log, 2000);
+    let (log, mut first, mut second) = two_nodes(2000);
     let cursor = codec::encode_awareness([(77, 1, br#"{"user":{"name":"Aino"}}"#.as_slice())]);
     let messages = decode_frame(&Bytes::from(cursor), &DecodeLimits::default()).unwrap();
     first.step(Input::Commands(vec![Command::Messages {

@@ -84,33 +84,18 @@ async fn a_boards_state_over_http_is_what_its_websocket_syncs_and_its_tag_follow
     // Unchanged: 304 and no body. Changed: the new state under a new tag.
     let path = format!("/api/boards/{board}/state");
     let authorization = format!("Bearer {viewer_token}");
-    let unchanged = http_with_headers(
-        server.port,
-        "GET",
-        &path,
-        &[
-            ("Authorization", authorization.as_str()),
-            ("If-None-Match", tag.as_str()),
-        ],
-        None,
-    )
-    .await?;
+    let unless_tagged = [
+        ("Authorization", authorization.as_str()),
+        ("If-None-Match", tag.as_str()),
+    ];
+    let get_unless_tagged = || http_with_headers(server.port, "GET", &path, &unless_tagged, None);
+    let unchanged = get_unless_tagged().await?;
     assert_eq!(unchanged.status, 304);
     assert!(unchanged.body.is_empty());
     writer
         .edit_and_wait_stored(|_, txn| add_actor(txn, "salo", "Salon kaupunki", 400.0))
         .await?;
-    let changed = http_with_headers(
-        server.port,
-        "GET",
-        &path,
-        &[
-            ("Authorization", authorization.as_str()),
-            ("If-None-Match", tag.as_str()),
-        ],
-        None,
-    )
-    .await?;
+    let changed = get_unless_tagged().await?;
     assert_eq!(changed.status, 200);
     assert_ne!(changed.header("etag").unwrap(), tag);
     assert!(view(&doc_of_v2(&changed.body)?).actor("salo").is_some());

@@ -12,12 +12,21 @@ use kartta_tests::fixture::{create_workshop, workshop_as};
 use kartta_tests::nodes::{
     shared_services, start_nodes, start_nodes_with, wait_for_metric, OwnServices,
 };
-use kartta_tests::{new_board_id, Client};
+use kartta_tests::{new_board_id, Client, ServerProcess};
 use serde_json::json;
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
 
 const CONNECTED: &str = "kartta_carriage_connected";
+
+/// Waits until every node's link to Redis is up (`connected`) or down.
+async fn carriage_of_every_node_is(nodes: &[ServerProcess], connected: bool) -> anyhow::Result<()> {
+    let wanted = if connected { 1.0 } else { 0.0 };
+    for node in nodes {
+        wait_for_metric(node, CONNECTED, |value| value == wanted).await?;
+    }
+    Ok(())
+}
 
 /// True when `doc` holds everything in `state` (a whole document as one update): applying it
 /// would add nothing.
@@ -49,9 +58,7 @@ async fn clients_on_three_nodes_converge_see_each_other_and_a_late_joiner_gets_e
         return Ok(());
     };
     let nodes = start_nodes(3, &postgres, &redis).await?;
-    for node in &nodes {
-        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
-    }
+    carriage_of_every_node_is(&nodes, true).await?;
     let board = new_board_id();
     let first = Client::connect(&nodes[0].sync_url(&board)).await?;
     let second = Client::connect(&nodes[1].sync_url(&board)).await?;
@@ -123,9 +130,7 @@ async fn a_killed_node_loses_nothing_any_client_saw() -> anyhow::Result<()> {
         return Ok(());
     };
     let mut nodes = start_nodes(3, &postgres, &redis).await?;
-    for node in &nodes {
-        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
-    }
+    carriage_of_every_node_is(&nodes, true).await?;
     let board = new_board_id();
     let writer = Client::connect(&nodes[0].sync_url(&board)).await?;
     let observers = [
@@ -218,9 +223,7 @@ async fn a_killed_nodes_presence_goes_when_its_heartbeat_stops() -> anyhow::Resu
         "3",
     ];
     let mut nodes = start_nodes_with(3, &postgres, &redis, &heartbeat).await?;
-    for node in &nodes {
-        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
-    }
+    carriage_of_every_node_is(&nodes, true).await?;
     wait_for_metric(&nodes[1], "kartta_carriage_remote_nodes_alive", |alive| {
         alive == 2.0
     })
@@ -272,9 +275,7 @@ async fn redis_killed_and_restarted_under_load_loses_nothing() -> anyhow::Result
         return Ok(());
     };
     let nodes = start_nodes(2, &services.postgres_url, &services.redis_url).await?;
-    for node in &nodes {
-        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
-    }
+    carriage_of_every_node_is(&nodes, true).await?;
     let board = new_board_id();
     let first = Client::connect(&nodes[0].sync_url(&board)).await?;
     let second = Client::connect(&nodes[1].sync_url(&board)).await?;
@@ -292,9 +293,7 @@ async fn redis_killed_and_restarted_under_load_loses_nothing() -> anyhow::Result
     }
 
     services.kill_redis()?;
-    for node in &nodes {
-        wait_for_metric(node, CONNECTED, |value| value == 0.0).await?;
-    }
+    carriage_of_every_node_is(&nodes, false).await?;
     // Without Redis: each node still serves its own clients, and the other node's writes come
     // from PostgreSQL's log.
     write_round(1);
@@ -340,9 +339,7 @@ async fn postgres_stopped_under_load_refuses_writes_and_resumes() -> anyhow::Res
         return Ok(());
     };
     let nodes = start_nodes(2, &services.postgres_url, &services.redis_url).await?;
-    for node in &nodes {
-        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
-    }
+    carriage_of_every_node_is(&nodes, true).await?;
     let board = new_board_id();
     let first = Client::connect(&nodes[0].sync_url(&board)).await?;
     let second = Client::connect(&nodes[1].sync_url(&board)).await?;
@@ -417,9 +414,7 @@ async fn the_first_write_after_postgres_restarts_is_stored_and_no_client_is_clos
         return Ok(());
     };
     let nodes = start_nodes(2, &services.postgres_url, &services.redis_url).await?;
-    for node in &nodes {
-        wait_for_metric(node, CONNECTED, |value| value == 1.0).await?;
-    }
+    carriage_of_every_node_is(&nodes, true).await?;
     let created = create_workshop(
         &nodes[0],
         json!({"title": "Uudelleenkäynnistys", "locale": "fi", "template": "blank", "groupCount": 1}),

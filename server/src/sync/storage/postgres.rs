@@ -82,16 +82,23 @@ fn unix_seconds() -> i64 {
         .map_or(0, |elapsed| elapsed.as_secs() as i64)
 }
 
+/// A read-only transaction that sees one snapshot for all its reads: under READ COMMITTED a
+/// compaction committing between two reads could delete log rows the state read before it does
+/// not yet hold.
+fn read_snapshot(client: &mut Client) -> Result<postgres::Transaction<'_>, postgres::Error> {
+    client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+}
+
 impl BoardStore for PostgresStore {
     fn load(&self, board_id: &str) -> Result<StoredBoard, StoreError> {
         self.reader.read(|client| {
             // One snapshot for both reads: under READ COMMITTED a compaction committing between
             // them could delete log rows the state read before it does not yet hold.
-            let mut transaction = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()?;
+            let mut transaction = read_snapshot(client)?;
             let state_row = transaction.query_opt(
                 "SELECT state, through_seq FROM board_state WHERE board_id = $1",
                 &[&board_id],
@@ -118,11 +125,7 @@ impl BoardStore for PostgresStore {
         self.reader.read(|client| {
             // One snapshot, as for a load: a compaction between the two reads could otherwise
             // delete rows the state read before it does not hold.
-            let mut transaction = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()?;
+            let mut transaction = read_snapshot(client)?;
             // A state through a number past `after_seq` means the rows up to it were deleted in
             // the same transaction that wrote it: the state holds them.
             let state = transaction
