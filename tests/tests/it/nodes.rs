@@ -19,6 +19,19 @@ use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
 
 const CONNECTED: &str = "kartta_carriage_connected";
 
+/// Two nodes on PostgreSQL and Redis of the test's own (which it may stop and start), both
+/// linked to Redis; `None` (the test skips) when the machine has no engines to start.
+async fn two_carrying_nodes(
+    test: &str,
+) -> anyhow::Result<Option<(OwnServices, Vec<ServerProcess>)>> {
+    let Some(services) = OwnServices::start(test)? else {
+        return Ok(None);
+    };
+    let nodes = start_nodes(2, &services.postgres_url, &services.redis_url).await?;
+    carriage_of_every_node_is(&nodes, true).await?;
+    Ok(Some((services, nodes)))
+}
+
 /// Waits until every node's link to Redis is up (`connected`) or down.
 async fn carriage_of_every_node_is(nodes: &[ServerProcess], connected: bool) -> anyhow::Result<()> {
     let wanted = if connected { 1.0 } else { 0.0 };
@@ -271,11 +284,11 @@ async fn a_killed_nodes_presence_goes_when_its_heartbeat_stops() -> anyhow::Resu
 /// back; every client ends with every update.
 #[tokio::test]
 async fn redis_killed_and_restarted_under_load_loses_nothing() -> anyhow::Result<()> {
-    let Some(services) = OwnServices::start("redis_killed_and_restarted_under_load")? else {
+    let Some((services, nodes)) =
+        two_carrying_nodes("redis_killed_and_restarted_under_load").await?
+    else {
         return Ok(());
     };
-    let nodes = start_nodes(2, &services.postgres_url, &services.redis_url).await?;
-    carriage_of_every_node_is(&nodes, true).await?;
     let board = new_board_id();
     let first = Client::connect(&nodes[0].sync_url(&board)).await?;
     let second = Client::connect(&nodes[1].sync_url(&board)).await?;
@@ -335,11 +348,9 @@ async fn redis_killed_and_restarted_under_load_loses_nothing() -> anyhow::Result
 /// clients reconnect, resend and converge.
 #[tokio::test]
 async fn postgres_stopped_under_load_refuses_writes_and_resumes() -> anyhow::Result<()> {
-    let Some(services) = OwnServices::start("postgres_stopped_under_load")? else {
+    let Some((services, nodes)) = two_carrying_nodes("postgres_stopped_under_load").await? else {
         return Ok(());
     };
-    let nodes = start_nodes(2, &services.postgres_url, &services.redis_url).await?;
-    carriage_of_every_node_is(&nodes, true).await?;
     let board = new_board_id();
     let first = Client::connect(&nodes[0].sync_url(&board)).await?;
     let second = Client::connect(&nodes[1].sync_url(&board)).await?;
@@ -410,11 +421,11 @@ async fn postgres_stopped_under_load_refuses_writes_and_resumes() -> anyhow::Res
 #[tokio::test]
 async fn the_first_write_after_postgres_restarts_is_stored_and_no_client_is_closed(
 ) -> anyhow::Result<()> {
-    let Some(services) = OwnServices::start("the_first_write_after_postgres_restarts")? else {
+    let Some((services, nodes)) =
+        two_carrying_nodes("the_first_write_after_postgres_restarts").await?
+    else {
         return Ok(());
     };
-    let nodes = start_nodes(2, &services.postgres_url, &services.redis_url).await?;
-    carriage_of_every_node_is(&nodes, true).await?;
     let created = create_workshop(
         &nodes[0],
         json!({"title": "Uudelleenkäynnistys", "locale": "fi", "template": "blank", "groupCount": 1}),

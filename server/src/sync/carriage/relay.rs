@@ -67,23 +67,17 @@ pub(super) async fn subscribe(
         };
         let pubsub = match connected {
             Ok(Ok(pubsub)) => pubsub,
-            Ok(Err(error)) => {
-                if !reported_outage {
-                    tracing::warn!(%error, "cannot reach Redis; boards are caught up from PostgreSQL until it is back");
-                    reported_outage = true;
+            failed => {
+                match failed {
+                    Ok(Err(error)) if !reported_outage => {
+                        tracing::warn!(%error, "cannot reach Redis; boards are caught up from PostgreSQL until it is back");
+                    }
+                    Err(_) => tracing::warn!("connecting to Redis timed out"),
+                    _ => {}
                 }
+                reported_outage = true;
                 // Subscriptions asked for meanwhile are in the carriage's map; all of them are
                 // subscribed on reconnect.
-                while control.try_recv().is_ok() {}
-                if !pause(retry, &shutdown).await {
-                    return;
-                }
-                retry = next_retry(retry);
-                continue;
-            }
-            Err(_) => {
-                tracing::warn!("connecting to Redis timed out");
-                reported_outage = true;
                 while control.try_recv().is_ok() {}
                 if !pause(retry, &shutdown).await {
                     return;
