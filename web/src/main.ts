@@ -7,11 +7,25 @@ import { initialLocale, savedLocale, setLocale } from './i18n';
 import { hashWithoutToken, parseRoute, tokenFromHash } from './access/links';
 import type { BoardOpenState } from './ui/board';
 import { startCompareLoads } from './ui/compare-loads';
+import { messagePage } from './ui/common';
 
 const root = document.getElementById('app')!;
 let unmount: () => void = () => {};
 /** Counts routings, so a page whose chunk arrives after the next navigation is not mounted. */
 let routing = 0;
+
+/**
+ * Reloads the page with the link's token back in the address: it was taken out on arrival, and a
+ * page whose code never loaded has not kept it on the device yet.
+ */
+function reloadWithToken(linkToken: string | null): void {
+  if (linkToken) {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    params.set('t', linkToken);
+    history.replaceState(history.state, '', `${location.pathname}${location.search}#${params.toString()}`);
+  }
+  location.reload();
+}
 
 function route(): void {
   unmount();
@@ -31,7 +45,8 @@ function route(): void {
     }, (error: unknown) => {
       // A chunk that cannot be fetched (the server was updated, the network dropped): a reload
       // gets the current ones.
-      if (current === routing) root.textContent = error instanceof Error ? error.message : String(error);
+      console.error('loading the page failed', error);
+      if (current === routing) messagePage(root, navigate, 'page.loadFailed', '', () => reloadWithToken(linkToken));
     });
   };
   switch (r.page) {

@@ -52,6 +52,7 @@ export const en = {
   'access.denied': 'This link does not open it: it may be wrong or out of date.',
   'access.back': 'Back to the start page',
   'access.retry': 'Try again',
+  'page.loadFailed': 'This page could not be loaded: Kartta may have just been updated, or the connection dropped. Reload the page.',
   'landing.privacy': 'Kartta uses no cookies, trackers or outside services. Your name is kept only on this device.',
   'name.title': 'What is your name?',
   'name.help': 'Others on the board see it next to your cursor. It is remembered on this device.',

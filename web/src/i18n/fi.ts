@@ -261,6 +261,7 @@ export const fi: Messages = {
   'access.denied': 'Tämä linkki ei avaa sitä: linkki voi olla väärä tai vanhentunut.',
   'access.back': 'Takaisin etusivulle',
   'access.retry': 'Yritä uudelleen',
+  'page.loadFailed': 'Sivua ei voitu ladata: Kartta on ehkä juuri päivitetty tai yhteys katkesi. Lataa sivu uudelleen.',
   'board.readOnlyViewer': 'Katselet tätä taulua: voit katsella, mutta et muuttaa sitä.',
   'board.readOnlyLocked': 'Fasilitaattori on lukinnut tämän taulun: voit katsella, mutta et muuttaa sitä.',
   'board.lockedFacilitator': 'Lukittu osallistujilta: vain sinä voit muuttaa sitä.',

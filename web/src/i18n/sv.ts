@@ -261,6 +261,7 @@ export const sv: Messages = {
   'access.denied': 'Den här länken öppnar det inte: den kan vara fel eller föråldrad.',
   'access.back': 'Tillbaka till startsidan',
   'access.retry': 'Försök igen',
+  'page.loadFailed': 'Sidan kunde inte laddas: Kartta kan just ha uppdaterats, eller så bröts anslutningen. Ladda om sidan.',
   'board.readOnlyViewer': 'Du tittar på den här tavlan: du kan se dig omkring men inte ändra den.',
   'board.readOnlyLocked': 'Facilitatorn har låst den här tavlan: du kan titta men inte ändra den.',
   'board.lockedFacilitator': 'Låst för deltagarna: bara du kan ändra den.',
