@@ -127,6 +127,31 @@ test('two group maps compared side by side: the list, centring on both sides, pa
   await page.focus('#k-cmp-right');
   await page.keyboard.press('+');
   await waitFor(page, (z) => window.karttaCompare.left.viewport.zoom > z * 1.2, zoom);
+
+  // In Finnish and Swedish, on a laptop and on a phone: the list speaks the reader's language.
+  const differs = { fi: 'Vain', sv: 'Bara' };
+  for (const lang of ['fi', 'sv']) {
+    await page.evaluate((l) => localStorage.setItem('kartta.locale', l), lang);
+    for (const [label, viewport] of [['1280x800', { width: 1280, height: 800 }], ['390x844', { width: 390, height: 844 }]]) {
+      await page.setViewportSize(viewport);
+      await page.reload();
+      await page.waitForSelector('.k-cmp-item');
+      await waitFor(page, (l) => document.documentElement.lang === l, lang);
+      assert.match(await page.locator('.k-cmp-toggle').first().textContent(), new RegExp(differs[lang]));
+      // Each drawing keeps at least a third of the width, and nothing of the header leaves the screen.
+      for (const pane of ['#k-cmp-left', '#k-cmp-right']) {
+        const box = await page.locator(pane).boundingBox();
+        assert.ok(box.width >= viewport.width / 3 - 2 && box.height >= 200, `${lang} ${label}: ${pane} is ${box.width}×${box.height}`);
+      }
+      for (const control of ['#k-cmp-back', '.k-header select']) {
+        const box = await page.locator(control).boundingBox();
+        assert.ok(box.x >= 0 && box.x + box.width <= viewport.width, `${lang} ${label}: ${control} ends at ${box.x + box.width}`);
+      }
+      await page.screenshot({ path: `${ARTIFACTS}/e2e-compare-${lang}-${label}.png` });
+    }
+    await axeScan(page, `compare page in ${lang}`);
+  }
+  await page.evaluate(() => localStorage.setItem('kartta.locale', 'en'));
 });
 
 test('a board compared with its own snapshot pairs elements by identity', { timeout: 120_000 }, async () => {
