@@ -142,6 +142,27 @@ test('a facilitator merges three maps: match table, merge, "k of n" on the forum
   assert.equal(await f.textContent('#k-merge-preview'), '10 actors → 5; 0 merged; 0 undecided');
   assert.match(await f.textContent('#k-match-auto'), /Valonia[^]*Varsinais-Suomen kestävän kehityksen keskus[^]*Confirmed earlier in this workshop/);
 
+  // Answers of earlier tables are listed and can be taken back: forgetting "different" about the
+  // entrepreneurs proposes the pair again; answering it again saves it again.
+  await f.click('#k-match-earlier summary');
+  assert.match(await f.textContent('#k-match-earlier summary'), /^3 answers given earlier$/);
+  const earlierDifferent = f.locator('#k-match-earlier li[data-earlier="different"]');
+  assert.equal(await earlierDifferent.count(), 1);
+  assert.match(await earlierDifferent.textContent(), /“(Yrittäjät|Varsinais-Suomen Yrittäjät)” and “(Yrittäjät|Varsinais-Suomen Yrittäjät)” are different organisations/);
+  assert.equal(await f.locator('#k-match-earlier li[data-earlier="same"]').count(), 2);
+  assert.equal(await rowOf(f, ['Yrittäjät', 'Varsinais-Suomen Yrittäjät']).count(), 0, 'a pair answered "different" is not proposed again');
+  await axeScan(f, 'match table with the answers given earlier');
+  await earlierDifferent.locator('[data-forget]').click();
+  await waitFor(f, () => /was forgotten/.test(document.querySelector('#k-merge-status').textContent));
+  assert.deepEqual(await decisions(f), ['same', 'same']);
+  assert.equal(await f.locator('#k-match-earlier li').count(), 2);
+  assert.equal(await rowOf(f, ['Yrittäjät', 'Varsinais-Suomen Yrittäjät']).count(), 1, 'the forgotten pair is proposed again');
+  assert.equal(await f.textContent('#k-merge-preview'), '10 actors → 5; 0 merged; 1 undecided');
+  await f.locator('#k-match-region').screenshot({ path: `${ARTIFACTS}/e2e-merge-earlier-answers.png` });
+  await rowOf(f, ['Yrittäjät', 'Varsinais-Suomen Yrittäjät']).locator('[data-decide="different"]').click();
+  await waitFor(f, () => /Saved: different/.test(document.querySelector('#k-merge-status').textContent));
+  assert.deepEqual(await decisions(f), ['different', 'same', 'same']);
+
   // Merge: a new board in the workshop, opened from the page.
   await f.click('#k-merge-run');
   await f.waitForSelector('#k-merged-open');

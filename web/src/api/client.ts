@@ -209,6 +209,11 @@ export class Api {
     return this.json('POST', `/api/workshops/${enc(workshopId)}/matches/propose`, token, { json: selection });
   }
 
+  /** Every decision about names saved in the workshop (facilitator). */
+  matchDecisions(workshopId: string, token: string): Promise<MatchDecision[]> {
+    return this.json('GET', `/api/workshops/${enc(workshopId)}/matches`, token);
+  }
+
   /** Records (or, with a null verdict, forgets) decisions; answers with every decision of the workshop. */
   decideMatches(workshopId: string, token: string, decisions: MatchDecisionChange[]): Promise<MatchDecision[]> {
     return this.json('PUT', `/api/workshops/${enc(workshopId)}/matches`, token, { json: { decisions } });

@@ -1,5 +1,5 @@
-//! The match table: the automatic groups (collapsed), then one row per proposed match with Same / Different and undo.
-import type { MatchGroup, MatchMember, MatchTable, MatchVerdict } from '../generated/protocol';
+//! The match table: the automatic groups (collapsed), the answers given for earlier tables (collapsed, each forgettable), then one row per proposed match with Same / Different and undo.
+import type { MatchDecision, MatchGroup, MatchMember, MatchTable, MatchVerdict } from '../generated/protocol';
 import { t, tn } from '../i18n';
 import { effectiveVerdict, matchPreview, reasonKey } from '../model/support';
 import { h } from './dom';
@@ -9,6 +9,8 @@ export interface MatchActions {
   decide: (index: number, verdict: MatchVerdict | null) => void;
   /** "Same as…": the groups at these indexes are one organisation, though nothing proposed it. */
   sameAs: (groupA: number, groupB: number) => void;
+  /** Forget an answer saved for an earlier table (`names` are how the table spells its two keys). */
+  forget: (decision: MatchDecision, names: { a: string; b: string }) => void;
 }
 
 /** "38 actors → 29; 12 merged; 3 undecided". */
@@ -20,11 +22,17 @@ export function previewText(table: Pick<MatchTable, 'groups' | 'proposals'>, dec
 export class MatchTableView {
   readonly element: HTMLElement;
 
-  constructor(private readonly table: MatchTable, private readonly decisions: ReadonlyMap<number, MatchVerdict>, private readonly actions: MatchActions) {
+  constructor(
+    private readonly table: MatchTable,
+    private readonly decisions: ReadonlyMap<number, MatchVerdict>,
+    private readonly earlier: readonly MatchDecision[],
+    private readonly actions: MatchActions,
+  ) {
     this.element = h('section', { class: 'k-match', 'aria-labelledby': 'k-match-heading' }, [
       h('h3', { id: 'k-match-heading', tabindex: '-1' }, [t('merge.tableHeading')]),
       h('p', { class: 'k-merge-preview', id: 'k-merge-preview' }, [previewText(table, decisions)]),
       this.automatic(),
+      this.earlierAnswers(),
       this.proposals(),
       this.sameAsForm(),
     ]);
@@ -72,6 +80,35 @@ export class MatchTableView {
         h('ul', { class: 'k-match-spellings' }, group.members.map((m) => this.spelling(m))),
         h('span', { class: 'k-muted' }, [reasonsText(group)]),
       ]))),
+    ]);
+  }
+
+  /**
+   * Answers given for earlier tables about names on these maps: a "same" shows above as a group
+   * confirmed earlier, a "different" is no longer proposed, so without this list neither could be
+   * taken back from the page. Decisions about names not on these maps are left out.
+   */
+  private earlierAnswers(): HTMLElement | null {
+    const spellingOf = new Map<string, string>();
+    for (const group of this.table.groups) {
+      for (const member of group.members) if (!spellingOf.has(member.key)) spellingOf.set(member.key, member.name || t('outline.unnamed'));
+    }
+    const relevant = this.earlier.filter((d) => spellingOf.has(d.keyA) && spellingOf.has(d.keyB));
+    if (relevant.length === 0) return null;
+    return h('details', { class: 'k-match-earlier', id: 'k-match-earlier' }, [
+      h('summary', {}, [tn('merge.earlier', relevant.length)]),
+      h('ul', { class: 'k-match-groups' }, relevant.map((decision) => {
+        const names = { a: spellingOf.get(decision.keyA)!, b: spellingOf.get(decision.keyB)! };
+        return h('li', { 'data-earlier': decision.verdict }, [
+          h('span', {}, [t(decision.verdict === 'same' ? 'merge.earlierSame' : 'merge.earlierDifferent', names)]),
+          ' ',
+          h('button', {
+            type: 'button', class: 'k-small', 'data-forget': '',
+            'aria-label': t('merge.forgetLabel', names),
+            onclick: () => this.actions.forget(decision, names),
+          }, [t('merge.forget')]),
+        ]);
+      })),
     ]);
   }
 

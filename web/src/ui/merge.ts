@@ -1,5 +1,5 @@
 //! The facilitator's "Merge maps" on the workshop page: choose maps, answer the match table, merge them into a forum board.
-import type { BoardSummary, MapSelection, MatchTable, MatchVerdict, Merged } from '../generated/protocol';
+import type { BoardSummary, MapSelection, MatchDecision, MatchTable, MatchVerdict, Merged } from '../generated/protocol';
 import { t, tn } from '../i18n';
 import { api } from '../api/client';
 import { boardPath } from '../access/links';
@@ -35,6 +35,8 @@ export class MergePanel {
   private table: MatchTable | null = null;
   private chosenForTable: MapSelection = { boardIds: [], snapshotIds: [] };
   private readonly decisions = new Map<number, MatchVerdict>();
+  /** The workshop's saved decisions when the table was made: answers of earlier tables, which can be forgotten. */
+  private earlier: MatchDecision[] = [];
   private result: Merged | null = null;
   private status = '';
   private error = '';
@@ -188,13 +190,11 @@ export class MergePanel {
       return;
     }
     await this.act(async () => {
-      this.table = await api.proposeMatches(this.ctx.workshopId, this.ctx.token, selection);
-      this.chosenForTable = selection;
-      this.decisions.clear();
+      await this.loadTable(selection);
       this.result = null;
       this.renderTable();
       this.element.querySelector<HTMLElement>('#k-match-heading')?.focus();
-      return tn('merge.proposed', this.table.proposals.length);
+      return tn('merge.proposed', this.table?.proposals.length ?? 0);
     });
   }
 
@@ -224,12 +224,39 @@ export class MergePanel {
     await this.act(async () => {
       await api.decideMatches(this.ctx.workshopId, this.ctx.token, [{ keyA: a.key, keyB: b.key, verdict: 'same' }]);
       // The answers given so far are saved on the server; the new table holds them as groups or leaves them out.
-      this.table = await api.proposeMatches(this.ctx.workshopId, this.ctx.token, this.chosenForTable);
-      this.decisions.clear();
+      await this.loadTable(this.chosenForTable);
       this.renderTable();
       this.element.querySelector<HTMLElement>('#k-same-as-a')?.focus();
       return t('merge.savedSameAs', { a: a.name, b: b.name });
     });
+  }
+
+  /**
+   * Forgets an answer given for an earlier table: the pair is proposed again (a "different") or
+   * split again (a "same"), so a facilitator can change their mind on another day.
+   */
+  private async forget(decision: MatchDecision, names: { a: string; b: string }): Promise<void> {
+    await this.act(async () => {
+      await api.decideMatches(this.ctx.workshopId, this.ctx.token, [{ keyA: decision.keyA, keyB: decision.keyB, verdict: null }]);
+      await this.loadTable(this.chosenForTable);
+      this.renderTable();
+      const earlier = this.element.querySelector<HTMLDetailsElement>('#k-match-earlier');
+      if (earlier) earlier.open = true;
+      this.element.querySelector<HTMLElement>('#k-match-earlier summary, #k-match-heading')?.focus();
+      return t('merge.forgotten', names);
+    });
+  }
+
+  /** The table of `selection` and the decisions it was made with; answers of the previous table are on the server by now. */
+  private async loadTable(selection: MapSelection): Promise<void> {
+    const [table, earlier] = await Promise.all([
+      api.proposeMatches(this.ctx.workshopId, this.ctx.token, selection),
+      api.matchDecisions(this.ctx.workshopId, this.ctx.token),
+    ]);
+    this.table = table;
+    this.earlier = earlier;
+    this.chosenForTable = selection;
+    this.decisions.clear();
   }
 
   private async merge(): Promise<void> {
@@ -263,9 +290,10 @@ export class MergePanel {
       region.replaceChildren();
       return;
     }
-    const view = new MatchTableView(this.table, this.decisions, {
+    const view = new MatchTableView(this.table, this.decisions, this.earlier, {
       decide: (index, verdict) => void this.decide(index, verdict),
       sameAs: (groupA, groupB) => void this.sameAs(groupA, groupB),
+      forget: (decision, names) => void this.forget(decision, names),
     });
     const result = this.result;
     const path = result ? boardPath(result.board.id) : '';
