@@ -121,6 +121,11 @@ pub struct Limits {
     #[arg(long, env = "KARTTA_OUTGOING_QUEUE", default_value_t = 1024)]
     pub outgoing_queue: usize,
 
+    /// Bytes queued for one connection before it is closed as too slow; unset: the largest
+    /// board plus two of the largest messages, so a joiner always gets the whole board.
+    #[arg(long, env = "KARTTA_OUTGOING_QUEUE_BYTES")]
+    pub outgoing_queue_bytes: Option<usize>,
+
     /// Seconds a board with no connections stays in memory.
     #[arg(long, env = "KARTTA_IDLE_UNLOAD_SECONDS", default_value_t = 30)]
     pub idle_unload_seconds: u64,
@@ -176,6 +181,14 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// What [`Limits::outgoing_queue_bytes`] is when not given.
+    pub fn outgoing_queue_byte_limit(&self) -> usize {
+        self.outgoing_queue_bytes.unwrap_or_else(|| {
+            self.max_board_bytes
+                .saturating_add(self.max_message_bytes.saturating_mul(2))
+        })
+    }
+
     pub fn decode_limits(&self) -> DecodeLimits {
         DecodeLimits {
             max_message_bytes: self.max_message_bytes,

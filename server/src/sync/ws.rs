@@ -28,7 +28,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::client_address::ClientAddress;
 use crate::http::ApiError;
-use crate::sync::room::{Closer, ConnectionHandle, JoinError, RoomCommand, RoomHandle};
+use crate::sync::room::{
+    Closer, ConnectionHandle, JoinError, QueuedBytes, RoomCommand, RoomHandle,
+};
 use crate::AppState;
 use kartta_protocol::api::Role;
 
@@ -154,14 +156,21 @@ async fn serve_connection(socket: WebSocket, board_id: String, role: Role, state
     let (sink, stream) = socket.split();
     let (outgoing, outgoing_queue) = mpsc::channel(state.config.limits.outgoing_queue.max(1));
     let closer = Arc::new(Closer::default());
+    let queued_bytes = Arc::new(QueuedBytes::new(
+        state.config.limits.outgoing_queue_byte_limit(),
+    ));
     let handle = ConnectionHandle {
         outgoing,
+        queued_bytes: queued_bytes.clone(),
         closer: closer.clone(),
     };
     let last_heard = Arc::new(AtomicMillis::now());
     let writer = tokio::spawn(write_loop(
         sink,
-        outgoing_queue,
+        OutgoingQueue {
+            messages: outgoing_queue,
+            bytes: queued_bytes,
+        },
         closer.clone(),
         last_heard.clone(),
         Liveness {
@@ -348,9 +357,16 @@ struct Liveness {
     dead_peer_after: Duration,
 }
 
+/// The writer's end of a connection's outgoing queue.
+struct OutgoingQueue {
+    messages: mpsc::Receiver<Bytes>,
+    /// Counted by the room as it queues, given back here as frames are written.
+    bytes: Arc<QueuedBytes>,
+}
+
 async fn write_loop(
     mut sink: SplitSink<WebSocket, WsMessage>,
-    mut queue: mpsc::Receiver<Bytes>,
+    mut queue: OutgoingQueue,
     closer: Arc<Closer>,
     last_heard: Arc<AtomicMillis>,
     liveness: Liveness,
@@ -386,12 +402,17 @@ async fn write_loop(
         let written = tokio::select! {
             biased;
             _ = &mut cancelled => break WriteStopped::Closed,
-            received = queue.recv_many(&mut batch, MAX_FRAMES_PER_FLUSH) => {
+            received = queue.messages.recv_many(&mut batch, MAX_FRAMES_PER_FLUSH) => {
                 if received == 0 {
                     closer.close(CloseReason::GoingAway);
                     break WriteStopped::Closed;
                 }
-                write_batch(&mut sink, &mut batch, &large_sends, &writes).await
+                // Counted as queued until written: a batch stuck on a full socket is what a
+                // stalled reader holds.
+                let size = batch.iter().map(Bytes::len).sum();
+                let written = write_batch(&mut sink, &mut batch, &large_sends, &writes).await;
+                queue.bytes.release(size);
+                written
             }
             _ = keepalive_check.tick() => {
                 if last_sent.elapsed() < keepalive_after {

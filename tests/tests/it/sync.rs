@@ -311,15 +311,38 @@ async fn a_board_id_that_is_not_an_id_is_refused_before_upgrading() -> anyhow::R
 #[tokio::test]
 async fn a_client_that_stops_reading_is_disconnected_while_the_others_keep_up() -> anyhow::Result<()>
 {
-    let server = ServerProcess::start_open(&[
-        "--outgoing-queue",
-        "32",
+    // 600 updates of 32 KiB against a queue of 32 messages.
+    a_stalled_reader_is_told_it_was_too_slow(&["--outgoing-queue", "32"], 32 * 1024, 600).await
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_large_updates_is_disconnected_by_the_bytes_it_holds(
+) -> anyhow::Result<()> {
+    // 160 updates of 256 KiB (40 MB) never fill the default queue of 1,024 messages, but a reader
+    // that stopped taking them would keep every one alive; 2 MB of them is its limit here.
+    a_stalled_reader_is_told_it_was_too_slow(
+        &["--outgoing-queue-bytes", &(2 * 1024 * 1024).to_string()],
+        256 * 1024,
+        160,
+    )
+    .await
+}
+
+/// Floods a room with `flood` updates of `payload_bytes` while one client reads nothing after
+/// joining: the others see every update and stay, the stalled one is closed with 4008.
+async fn a_stalled_reader_is_told_it_was_too_slow(
+    limits: &[&str],
+    payload_bytes: usize,
+    flood: usize,
+) -> anyhow::Result<()> {
+    let mut args = vec![
         "--messages-per-second",
         "100000",
         "--message-burst",
         "100000",
-    ])
-    .await?;
+    ];
+    args.extend_from_slice(limits);
+    let server = ServerProcess::start_open(&args).await?;
     let board = new_board_id();
     let writer = Client::connect(&server.sync_url(&board)).await?;
     let reader = Client::connect(&server.sync_url(&board)).await?;
@@ -342,10 +365,9 @@ async fn a_client_that_stops_reading_is_disconnected_while_the_others_keep_up() 
         stalled.close_code().await
     });
 
-    let payload = "x".repeat(32 * 1024);
-    let flood = 600;
+    let payload = "x".repeat(payload_bytes);
     // One update at a time, so that each is its own broadcast message and the stalled
-    // client's queue fills with messages once the kernel's socket buffers are full.
+    // client's queue fills once the kernel's socket buffers are full.
     for i in 0..flood {
         writer.edit(|_, txn| add_actor(txn, &format!("big-{i}"), &payload, i as f64));
         reader
@@ -358,8 +380,14 @@ async fn a_client_that_stops_reading_is_disconnected_while_the_others_keep_up() 
             actor_count(doc) == flood + 1
         })
         .await?;
+    // Bounded so a server that never gives up on it fails the test instead of hanging it.
+    let close_code = tokio::time::timeout(Duration::from_secs(120), close_code)
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!("the stalled client was never disconnected as too slow")
+        })???;
     assert_eq!(
-        close_code.await??.map(u16::from),
+        close_code.map(u16::from),
         Some(4008),
         "the stalled client is told it was too slow"
     );

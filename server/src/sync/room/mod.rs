@@ -8,7 +8,7 @@
 
 mod task;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -59,7 +59,48 @@ pub struct ConnectionHandle {
     /// Bounded: when it is full the connection is closed as too slow (it resyncs on reconnect),
     /// so one slow reader never holds the room back and no update is silently skipped.
     pub outgoing: mpsc::Sender<Bytes>,
+    /// The bytes in `outgoing`, bounded too: a broadcast message is shared by every receiver,
+    /// so a reader that stopped taking them is what keeps them alive, and a count of messages
+    /// alone would let it hold a thousand 8 MB updates.
+    pub queued_bytes: Arc<QueuedBytes>,
     pub closer: Arc<Closer>,
+}
+
+/// How many bytes wait in one connection's outgoing queue, and how many may.
+#[derive(Debug)]
+pub struct QueuedBytes {
+    queued: AtomicUsize,
+    limit: usize,
+}
+
+impl QueuedBytes {
+    pub fn new(limit: usize) -> Self {
+        QueuedBytes {
+            queued: AtomicUsize::new(0),
+            limit,
+        }
+    }
+
+    /// Counts `size` more bytes as queued; false (and nothing counted) when they would pass the
+    /// limit. A message always fits an empty queue, so one larger than the limit still goes.
+    /// Only the room adds, so checking and adding need not be one step.
+    pub fn reserve(&self, size: usize) -> bool {
+        let queued = self.queued.load(Ordering::Relaxed);
+        if queued > 0 && queued.saturating_add(size) > self.limit {
+            return false;
+        }
+        self.queued.fetch_add(size, Ordering::Relaxed);
+        true
+    }
+
+    /// The writer took `size` bytes off the queue (or they were never queued).
+    pub fn release(&self, size: usize) {
+        self.queued.fetch_sub(size, Ordering::Relaxed);
+    }
+
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
+    }
 }
 
 /// How a room answers: the channels its requesters wait on. A join carries the connection's
@@ -221,5 +262,24 @@ impl Rooms {
         {
             self.context.metrics.rooms_loaded.dec();
         }
+    }
+}
+
+#[cfg(test)]
+mod queued_bytes_tests {
+    use super::QueuedBytes;
+
+    #[test]
+    fn a_queue_takes_bytes_up_to_its_limit_and_any_one_message_when_empty() {
+        let queue = QueuedBytes::new(100);
+        assert!(queue.reserve(60));
+        assert!(queue.reserve(40), "exactly the limit fits");
+        assert!(!queue.reserve(1), "one byte more does not");
+        assert_eq!(queue.queued(), 100, "a refused reservation counts nothing");
+        queue.release(100);
+        assert!(queue.reserve(500), "an empty queue takes a message larger than its limit");
+        assert!(!queue.reserve(1));
+        queue.release(500);
+        assert_eq!(queue.queued(), 0);
     }
 }

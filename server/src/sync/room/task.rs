@@ -380,19 +380,28 @@ impl Room {
         Vec::new()
     }
 
-    /// Queues `message`; false when the connection's queue is full.
+    /// Queues `message`; false when the connection's queue is full, in messages or in bytes.
     fn try_send(&self, handle: &ConnectionHandle, message: Bytes) -> bool {
         let metrics = &self.rooms.context.metrics;
-        let size = message.len() as u64;
+        let size = message.len();
+        if !handle.queued_bytes.reserve(size) {
+            return false;
+        }
         match handle.outgoing.try_send(message) {
             Ok(()) => {
                 metrics.messages_out.inc();
-                metrics.bytes_out.inc_by(size);
+                metrics.bytes_out.inc_by(size as u64);
                 true
             }
-            Err(TrySendError::Full(_)) => false,
+            Err(TrySendError::Full(_)) => {
+                handle.queued_bytes.release(size);
+                false
+            }
             // The writer is gone; the reader will report the leave.
-            Err(TrySendError::Closed(_)) => true,
+            Err(TrySendError::Closed(_)) => {
+                handle.queued_bytes.release(size);
+                true
+            }
         }
     }
 
@@ -472,7 +481,7 @@ mod tests {
     use super::*;
     use crate::sync::metrics::Metrics;
     use crate::sync::persist::Persister;
-    use crate::sync::room::{Closer, RoomContext, RoomLimits};
+    use crate::sync::room::{Closer, QueuedBytes, RoomContext, RoomLimits};
     use crate::sync::storage::{AppendRequest, MemoryStore, StoreError, StoredBoard};
     use crate::workshops::catalog::{random_id, NewWorkshop};
 
@@ -619,6 +628,7 @@ mod tests {
             role: Role::Participant,
             handle: ConnectionHandle {
                 outgoing,
+                queued_bytes: Arc::new(QueuedBytes::new(usize::MAX)),
                 closer: closer.clone(),
             },
             joined,
