@@ -128,17 +128,21 @@ try {
     browser = await launchContext({ debugHandle: false, viewport: { width: 1280, height: 800 } });
     await browser.page.addInitScript(() => localStorage.setItem('kartta.locale', 'en'));
     if (process.env.PROFILE === '1') {
-      await browser.page.addInitScript(() => {
+      await browser.page.addInitScript((afterReadyMs) => {
         if (!location.pathname.includes('/compare')) return;
         console.profile('load');
         // Ends the profile at the mark itself, before the work that follows it in the same task.
+        // PROFILE_AFTER_READY_MS=n ends it n ms later instead, to see what connecting the panes costs.
         const mark = performance.mark.bind(performance);
         performance.mark = (name, options) => {
           const entry = mark(name, options);
-          if (name === 'kartta:compare-ready') console.profileEnd('load');
+          if (name === 'kartta:compare-ready') {
+            if (afterReadyMs > 0) setTimeout(() => console.profileEnd('load'), afterReadyMs);
+            else console.profileEnd('load');
+          }
           return entry;
         };
-      });
+      }, Number(process.env.PROFILE_AFTER_READY_MS ?? 0));
     }
     return browser.page;
   };
