@@ -4,7 +4,9 @@
 //! The tag is a hash of the board's v1 state and the v2 bytes are a function of those v1 bytes, so
 //! an entry can never be stale: a board that changed has a new tag, which simply misses. Nothing
 //! has to be told about updates. Each board keeps only its latest entry, and the whole cache is
-//! bounded in bytes (oldest first out), so many large boards cannot grow it.
+//! bounded in bytes (oldest first out), so many large boards cannot grow it. A deleted board's
+//! entry stays until it is pushed out, but is never answered: the endpoint checks the board and the
+//! caller's role before it looks here.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
