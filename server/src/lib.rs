@@ -45,6 +45,8 @@ pub struct AppState {
     /// Permits to render an export (SVG, PNG, ZIP) on a blocking thread: all cores but one,
     /// so exports never take every core from the live boards.
     pub renders: Arc<tokio::sync::Semaphore>,
+    /// The boards' states in v2 as last answered by `GET /api/boards/{id}/state`, by tag.
+    pub state_v2_cache: Arc<workshops::api::state_cache::StateV2Cache>,
 }
 
 fn render_permits() -> usize {
@@ -164,6 +166,9 @@ impl Server {
             api_limits,
             large_sends: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_LARGE_SENDS)),
             renders: Arc::new(tokio::sync::Semaphore::new(render_permits())),
+            state_v2_cache: Arc::new(workshops::api::state_cache::StateV2Cache::new(
+                workshops::api::state_cache::STATE_CACHE_BYTES,
+            )),
         };
         // Small frames must not wait for delayed ACKs (Nagle), or latency grows a 40 ms tail.
         let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {

@@ -188,6 +188,41 @@ test('a comparison drawn from the boards\' stored states then follows them live'
   assert.ok(await page.evaluate(() => [...window.karttaCompare.right.model.actors.values()].some((a) => a.name === 'Kaarina')));
 });
 
+test('a first look from a link asks for the match table with the maps; a participant\'s look pairs by id', { timeout: 120_000 }, async () => {
+  const created = await api('POST', '/api/workshops', null, { title: 'Forum day', locale: 'en', template: 'rings', groupCount: 2, personalBoards: [] });
+  const [one, two] = created.workshop.boards;
+  const token = created.tokens.facilitator;
+  await seed(one.id, token, [actor('a1', 'Turku', 'municipality', 0, 100), actor('a2', 'Kaarina', 'municipality', 300, 0)], []);
+  await seed(two.id, token, [actor('b1', 'Turku', 'municipality', 0, 100)], []);
+  const comparison = `${server.origin}/w/${created.workshop.id}/compare?left=b:${one.id}&right=b:${two.id}`;
+  const requestStarts = (page) => page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource')
+    .map((e) => [new URL(e.name).pathname, e.startTime])));
+
+  // A device that keeps no token of the workshop: the table is asked for before the workshop
+  // answers who the token is (it used to wait for that answer, and the first look with it).
+  const facilitator = await person('Fasilitaattori');
+  await facilitator.page.goto(`${comparison}#t=${token}`);
+  await waitFor(facilitator.page, () => document.getElementById('app')?.dataset.compared === 'ready');
+  const started = await requestStarts(facilitator.page);
+  const propose = started[`/api/workshops/${created.workshop.id}/matches/propose`];
+  const workshop = started[`/api/workshops/${created.workshop.id}`];
+  assert.ok(propose !== undefined && workshop !== undefined, JSON.stringify(started));
+  assert.ok(propose < workshop, `the match table (${propose} ms) is asked for before the workshop (${workshop} ms)`);
+  assert.match(await facilitator.page.textContent('#k-cmp-note'), /paired by the workshop’s matches/);
+  const both = (page) => page.locator('section[aria-labelledby="k-cmp-actors"] .k-cmp-both .k-cmp-label').allTextContents();
+  await facilitator.page.click('#k-cmp-actors-both-toggle');
+  assert.deepEqual(await both(facilitator.page), ['Turku']);
+
+  // A participant's link: the early request is refused, and the page pairs what shares an origin
+  // (nothing here) and says so, as before.
+  const participant = await person('Osallistuja');
+  await participant.page.goto(`${comparison}#t=${created.tokens.participant}`);
+  await waitFor(participant.page, () => document.getElementById('app')?.dataset.compared === 'ready');
+  assert.match(await participant.page.textContent('#k-cmp-note'), /Only the facilitator can pair actors by name/);
+  assert.deepEqual((await participant.page.locator('section[aria-labelledby="k-cmp-actors"] .k-cmp-onlyLeft .k-cmp-label').allTextContents()).sort(), ['Kaarina', 'Turku']);
+  await axeScan(participant.page, 'compare as a participant');
+});
+
 test('a long list of differences shows a page at a time, and more on request by keyboard', { timeout: 120_000 }, async () => {
   const { workshop, token } = await workshopWithGroups(2);
   const [one, two] = workshop.boards;

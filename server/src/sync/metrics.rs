@@ -24,6 +24,9 @@ pub struct Metrics {
     pub protocol_errors: Counter,
     pub rate_limited: Counter,
     pub compactions: Counter,
+    /// Boards' states encoded in v2 for `GET /api/boards/{id}/state`; a state asked for again
+    /// unchanged is answered from the cache and not counted.
+    pub state_v2_encodings: Counter,
     /// The carriage between nodes (`--redis-url`); zero without it.
     pub carriage: CarriageMetrics,
 }
@@ -62,6 +65,7 @@ impl Metrics {
             protocol_errors: Counter::default(),
             rate_limited: Counter::default(),
             compactions: Counter::default(),
+            state_v2_encodings: Counter::default(),
             carriage: CarriageMetrics::default(),
             registry: Registry::default(),
         };
@@ -129,6 +133,11 @@ impl Metrics {
             "compactions",
             "Update logs folded into one stored state",
             metrics.compactions.clone(),
+        );
+        registry.register(
+            "board_state_v2_encodings",
+            "Board states encoded in Yjs v2 for the state endpoint (a repeat of an unchanged state is a copy)",
+            metrics.state_v2_encodings.clone(),
         );
         metrics.carriage.register(&mut registry);
         registry.register(

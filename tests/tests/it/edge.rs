@@ -306,6 +306,42 @@ async fn every_kind_of_response_carries_its_security_headers() -> anyhow::Result
 }
 
 #[tokio::test]
+async fn the_apps_assets_are_kept_by_browsers_and_its_html_is_always_asked_again(
+) -> anyhow::Result<()> {
+    let server = ServerProcess::start(&[]).await?;
+    let port = server.port;
+    // The HTML names the current assets, so a browser asks for it every time (a kept copy only
+    // once the server confirmed it), at the root and at any client-side route.
+    for path in ["/", "/w/some-workshop/compare?left=b:x&right=b:y"] {
+        let page = http(port, "GET", path, None, None).await?;
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(
+            page.header("cache-control").as_deref(),
+            Some("no-cache"),
+            "{path}"
+        );
+    }
+    // Every asset the HTML names has a content hash in its name, so a browser keeps it for a year
+    // and never asks again: a second visit evaluates the app from its own cache.
+    let index = http(port, "GET", "/", None, None).await?.text();
+    let assets: Vec<&str> = index
+        .split('"')
+        .filter(|part| part.starts_with("/assets/"))
+        .collect();
+    assert!(assets.len() >= 2, "a script and a stylesheet: {index}");
+    for asset in assets {
+        let response = http(port, "GET", asset, None, None).await?;
+        assert_eq!(response.status, 200, "{asset}");
+        assert_eq!(
+            response.header("cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable"),
+            "{asset}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn guessing_join_codes_is_slowed_down() -> anyhow::Result<()> {
     let fixture = Fixture::new().await?;
     let port = fixture.server.port;

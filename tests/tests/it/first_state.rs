@@ -5,7 +5,7 @@
 use kartta_protocol::api::{Created, Joined};
 use kartta_tests::board::{add_actor, set_actor_field, view};
 use kartta_tests::fixture::{json_body, Caller, Fixture};
-use kartta_tests::{http, http_with_headers, Response, ServerProcess};
+use kartta_tests::{http, http_get, http_with_headers, metric, Response, ServerProcess};
 use serde_json::json;
 use tokio_tungstenite::tungstenite;
 use yrs::updates::decoder::Decode;
@@ -99,6 +99,53 @@ async fn a_boards_state_over_http_is_what_its_websocket_syncs_and_its_tag_follow
     assert_eq!(changed.status, 200);
     assert_ne!(changed.header("etag").unwrap(), tag);
     assert!(view(&doc_of_v2(&changed.body)?).actor("salo").is_some());
+    Ok(())
+}
+
+/// How many board states the server has encoded in v2 for the state endpoint so far.
+async fn v2_encodings(server: &ServerProcess) -> anyhow::Result<f64> {
+    let (_, text) = http_get(server.port, "/metrics").await?;
+    Ok(metric(&text, "kartta_board_state_v2_encodings_total").unwrap_or(0.0))
+}
+
+#[tokio::test]
+async fn an_unchanged_state_asked_again_is_the_kept_encoding_and_a_change_is_never_answered_from_it(
+) -> anyhow::Result<()> {
+    let fixture = Fixture::new().await?;
+    let server = &fixture.server;
+    let board = fixture.board(0);
+    let token = fixture.token(Caller::Facilitator).unwrap();
+    let writer = fixture.connect(&board, Caller::Participant).await?;
+    writer
+        .edit_and_wait_stored(|_, txn| add_actor(txn, "turku", "Turun kaupunki", 10.0))
+        .await?;
+    let encodings_before = v2_encodings(server).await?;
+
+    // Asked twice, unchanged: the same bytes under the same tag, encoded once.
+    let first = state_over_http(server, &board, Some(&token)).await?;
+    let again = state_over_http(server, &board, Some(&token)).await?;
+    assert_eq!((first.status, again.status), (200, 200));
+    assert_eq!(again.header("etag"), first.header("etag"));
+    assert_eq!(again.body, first.body);
+    assert_eq!(v2_encodings(server).await?, encodings_before + 1.0);
+
+    // Each change gives a new tag and a state holding it, equal to what a reader syncs now.
+    for (id, name, x) in [
+        ("vsl", "Varsinais-Suomen liitto", 200.0),
+        ("salo", "Salon kaupunki", 400.0),
+    ] {
+        writer
+            .edit_and_wait_stored(|_, txn| add_actor(txn, id, name, x))
+            .await?;
+        let changed = state_over_http(server, &board, Some(&token)).await?;
+        assert_eq!(changed.status, 200);
+        assert_ne!(changed.header("etag"), first.header("etag"));
+        let reader = fixture.connect(&board, Caller::Viewer).await?;
+        let over_http = view(&doc_of_v2(&changed.body)?);
+        assert_eq!(over_http, view(&reader.doc));
+        assert!(over_http.actor(id).is_some());
+    }
+    assert_eq!(v2_encodings(server).await?, encodings_before + 3.0);
     Ok(())
 }
 

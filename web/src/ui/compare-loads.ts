@@ -13,9 +13,11 @@ export type MapData =
 
 /**
  * Both maps of a comparison, loading with one token. When the maps are two different boards and the
- * token is a facilitator's, the match table is asked for at the same time (it takes the server
- * longest); otherwise the page asks for it once it knows it needs one (a snapshot's board is known
- * only after the snapshot is read).
+ * token is a facilitator's, or its role is not known yet (a link opened on a device that keeps no
+ * token of the workshop), the match table is asked for at the same time (it takes the server
+ * longest, and a facilitator's first look waited for the workshop's answer before asking; anyone
+ * else is refused at once and the page pairs by id); otherwise the page asks for it once it knows it
+ * needs one (a snapshot's board is known only after the snapshot is read).
  */
 export class CompareLoads {
   readonly maps: [Promise<MapData>, Promise<MapData>];
@@ -26,7 +28,7 @@ export class CompareLoads {
     // A request nobody waits for any more (another token won) must not count as unhandled.
     this.maps.forEach((map) => map.catch(() => undefined));
     const [left, right] = refs;
-    if (left.kind === 'board' && right.kind === 'board' && left.id !== right.id && role !== null && canManage(role)) {
+    if (left.kind === 'board' && right.kind === 'board' && left.id !== right.id && (role === null || canManage(role))) {
       this.matchTable = api.proposeMatches(workshopId, token, { boardIds: [left.id, right.id], snapshotIds: [] });
       this.matchTable.catch(() => undefined);
     }

@@ -11,6 +11,7 @@ mod merge;
 pub mod rate;
 mod snapshots;
 mod state;
+pub mod state_cache;
 pub(crate) mod votes;
 
 use crate::sync::room::RoomCommand;

@@ -3,11 +3,13 @@
 //!
 //! Who may read it is who may read the board over its websocket: any role the board gives (see
 //! [`super::board_role`]), or anyone when the server runs with open boards. The state is the one
-//! the room answers a snapshot with, so it holds nothing that is not stored yet.
+//! the room answers a snapshot with, so it holds nothing that is not stored yet. Its v2 encoding is
+//! kept by tag ([`super::state_cache`]): the same state asked for again is not re-encoded.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
@@ -38,11 +40,19 @@ pub async fn board_state(
     let v1_state = current_state(&state, &id).await?;
     let entity_tag = strong_entity_tag(&v1_state);
     if if_none_match_includes(&request_headers, &entity_tag) {
-        return Ok(answer(StatusCode::NOT_MODIFIED, &entity_tag, Vec::new()));
+        return Ok(answer(StatusCode::NOT_MODIFIED, &entity_tag, Bytes::new()));
+    }
+    if let Some(v2_state) = state.state_v2_cache.get(&id, &entity_tag) {
+        return Ok(answer(StatusCode::OK, &entity_tag, v2_state));
     }
     let v2_state = tokio::task::spawn_blocking(move || v2_encoding(&v1_state))
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))??;
+    let v2_state = Bytes::from(v2_state);
+    state.metrics.state_v2_encodings.inc();
+    state
+        .state_v2_cache
+        .insert(&id, &entity_tag, v2_state.clone());
     Ok(answer(StatusCode::OK, &entity_tag, v2_state))
 }
 
@@ -76,7 +86,7 @@ fn if_none_match_includes(request_headers: &HeaderMap, entity_tag: &str) -> bool
         .any(|candidate| candidate == entity_tag || candidate == "*")
 }
 
-fn answer(status: StatusCode, entity_tag: &str, body: Vec<u8>) -> Response {
+fn answer(status: StatusCode, entity_tag: &str, body: Bytes) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(
