@@ -277,7 +277,10 @@ mod queued_bytes_tests {
         assert!(!queue.reserve(1), "one byte more does not");
         assert_eq!(queue.queued(), 100, "a refused reservation counts nothing");
         queue.release(100);
-        assert!(queue.reserve(500), "an empty queue takes a message larger than its limit");
+        assert!(
+            queue.reserve(500),
+            "an empty queue takes a message larger than its limit"
+        );
         assert!(!queue.reserve(1));
         queue.release(500);
         assert_eq!(queue.queued(), 0);
