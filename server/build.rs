@@ -85,10 +85,7 @@ fn linker_accepts(link_args: &[String]) -> bool {
     for link_arg in link_args {
         command.arg(format!("-Clink-arg={link_arg}"));
     }
-    let linked = command
-        .output()
-        .map(|output| output.status.success())
-        .unwrap_or(false);
+    let linked = command.output().is_ok_and(|output| output.status.success());
     let _ = std::fs::remove_file(out_dir.join("linker_probe"));
     linked
 }

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 BINARY=$(realpath "${1:-target/release/kartta}")
-LOADGEN=target/release/loadgen
+LOADGEN=${LOADGEN:-target/release/loadgen}
 [ -x "$LOADGEN" ] || cargo build --release -p kartta-tests --bin loadgen
 WORK=$(mktemp -d)
 DATA_DIR="$WORK/data"
