@@ -2,10 +2,10 @@
 # Regenerates server/code-order.txt, the order in which the linker lays out the functions a
 # running server executes (see server/build.rs). Runs a release build under callgrind through
 # the phases of a server's life, dumping the counts after each phase, then writes the list with
-# order.py: start-up, the sync load (workshop and scale50, shortened: callgrind runs the server
-# about 50 times slower), the web app and the API, a snapshot and every export, the shutdown.
+# order.py: start-up, the sync load (workshop and scale50, 10 s each, as in BENCHMARKS.md's
+# memory measurements), the web app and the API, a snapshot and every export, the shutdown.
 #
-#   bench/code-order/collect.sh [BINARY]      # default target/release/kartta; takes ~5 minutes
+#   bench/code-order/collect.sh [BINARY]      # default target/release/kartta; takes 1-3 minutes
 #
 # Regenerate after changes that move much code (a new dependency, a new compiler): stale names
 # cost only layout, never the build, since the linker ignores names it does not find.
@@ -41,10 +41,14 @@ dump_phase() {
 
 dump_phase start 1
 
+# As long as the benchmark's loads, so that what runs on a timer (the rooms' sweep every 5 s,
+# checkpoints, compaction after enough updates) runs here too; then long enough for the idle
+# blocking threads to end (10 s), which a loaded server also does.
 for scenario in workshop scale50; do
-  "$LOADGEN" --scenario "$scenario" --url "ws://127.0.0.1:$PORT/sync" --duration-s 4 \
+  "$LOADGEN" --scenario "$scenario" --url "ws://127.0.0.1:$PORT/sync" --duration-s 10 \
     --label code-order --out "$WORK/$scenario.json" >/dev/null
 done
+sleep 12
 dump_phase sync 2
 
 # The web app as a browser loads it, then a facilitator's and a participant's API calls.
