@@ -48,6 +48,8 @@ run "clippy finds nothing (warnings are errors)" \
 run "every path ARCHITECTURE.md names exists" scripts/check-architecture-paths.sh
 run "kartta-core depends on no IO runtime (tokio, axum, hyper, mio)" \
   scripts/check-core-deps.sh
+run "the server's hot code is laid out together (server/code-order.txt)" \
+  scripts/check-code-order.sh target/debug/kartta
 
 if [ -f web/package.json ]; then
   npm_install web
