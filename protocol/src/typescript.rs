@@ -291,6 +291,7 @@ pub fn definitions() -> String {
     declared::<schema::RelationView>(&mut out);
     declared::<schema::NoteView>(&mut out);
     declared::<schema::StrokeView>(&mut out);
+    declared::<schema::BoardView>(&mut out);
     declared::<api::Role>(&mut out);
     declared::<api::WorkshopKind>(&mut out);
     declared::<api::BoardKind>(&mut out);

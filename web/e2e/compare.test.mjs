@@ -179,9 +179,12 @@ test('a comparison drawn from the boards\' stored states then follows them live'
   const { page } = await person('Outi');
   await page.goto(`${server.origin}/w/${workshop.id}/compare?left=b:${one.id}&right=b:${two.id}#t=${token}`);
   await waitFor(page, () => document.getElementById('app')?.dataset.compared === 'ready');
-  // Both first states came over HTTP, one request per board.
-  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('/state')));
-  assert.deepEqual(fetched.sort(), [`/api/boards/${one.id}/state`, `/api/boards/${two.id}/state`].sort());
+  // Both boards came over HTTP, one request per board for the plain view drawn first and one for
+  // the stored state decoded once they were on screen.
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('/state') || p.endsWith('/view')));
+  assert.deepEqual(fetched.sort(), [`/api/boards/${one.id}/state`, `/api/boards/${one.id}/view`, `/api/boards/${two.id}/state`, `/api/boards/${two.id}/view`].sort());
+  // The panes' documents hold the boards' states after the first drawing.
+  await waitFor(page, () => window.karttaCompare.left.model.doc.getMap('actors').size === 1 && window.karttaCompare.right.model.doc.getMap('actors').size === 1);
   // Then the panes connect: what a group draws now reaches the list and the drawing.
   await seed(two.id, token, [actor('b2', 'Kaarina', 'municipality', 300, 0)], []);
   await waitFor(page, () => [...document.querySelectorAll('section[aria-labelledby="k-cmp-actors"] .k-cmp-onlyRight .k-cmp-label')].some((n) => n.textContent === 'Kaarina'));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { BoardModel } from '../src/model/board';
 import { FIELD, ROOT } from '../src/generated/protocol';
+import type { BoardView } from '../src/generated/protocol';
 
 /** Two models whose docs exchange every update synchronously, as a server would relay them. */
 function connectedPair(): [BoardModel, BoardModel] {
@@ -212,5 +213,54 @@ describe('taking back a just-placed actor', () => {
     model.discardPlacedActor(placed);
     expect(model.actors.has(placed)).toBe(false);
     expect(model.actors.has(other)).toBe(true);
+  });
+});
+
+describe('a model preloaded from the server\'s plain view', () => {
+  /** The plain view of a model's board, as `GET /api/boards/{id}/view` answers it. */
+  function plainView(model: BoardModel): BoardView {
+    return {
+      meta: { ...model.meta, vote: model.meta.vote ?? undefined, lastRestore: model.meta.lastRestore ?? undefined },
+      actors: [...model.actors.values()].map((a) => ({ ...a, sources: a.sources ?? [] })),
+      relations: [...model.relations.values()].map((r) => ({ ...r, sources: r.sources ?? [], otherKinds: r.otherKinds ?? [] })),
+      notes: [...model.notes.values()].map((n) => ({ id: n.id, x: n.x, y: n.y, width: n.w, height: n.h, color: n.color, variant: n.variant, body: n.body })),
+      strokes: [...model.strokes.values()],
+    };
+  }
+
+  it('reads as the document would, and the document\'s first content replaces it whole', () => {
+    const source = new BoardModel(new Y.Doc());
+    const turku = source.addActor({ name: 'Turun kaupunki', kind: 'municipality', x: 10, y: 20 });
+    const vsl = source.addActor({ name: 'Varsinais-Suomen liitto', kind: 'regional_authority', x: 300, y: 20, alias: 'VSL' });
+    source.addRelation(turku, vsl, { kind: 'funding' });
+    source.addNote({ x: 0, y: 200, w: 160, h: 120, color: '#fff3b0', variant: 'sticky', body: 'Foorumi' });
+    const view = plainView(source);
+
+    const pane = new BoardModel(new Y.Doc());
+    const changes: Set<string>[] = [];
+    pane.onChange((change) => changes.push(change.ids));
+    pane.preload(view);
+    expect([...pane.actors.values()]).toEqual([...source.actors.values()]);
+    expect([...pane.relations.values()]).toEqual([...source.relations.values()]);
+    expect([...pane.notes.values()]).toEqual([...source.notes.values()]);
+    expect(pane.meta).toEqual(source.meta);
+    expect(changes).toHaveLength(1);
+
+    // Meanwhile Turku was deleted: the document brings the board without it, and nothing of the
+    // preloaded read stays behind.
+    source.deleteElements([turku]);
+    Y.applyUpdate(pane.doc, Y.encodeStateAsUpdate(source.doc), 'remote');
+    expect([...pane.actors.keys()]).toEqual([vsl]);
+    expect(pane.liveRelations()).toEqual([]);
+    expect([...pane.notes.values()]).toEqual([...source.notes.values()]);
+    expect(changes).toHaveLength(2);
+    expect(changes[1]!.has(turku)).toBe(true);
+    expect(changes[1]!.has(vsl)).toBe(true);
+
+    // From then on the model follows the document as any other.
+    source.updateActor(vsl, { name: 'Egentliga Finlands förbund' });
+    Y.applyUpdate(pane.doc, Y.encodeStateAsUpdate(source.doc, Y.encodeStateVector(pane.doc)), 'remote');
+    expect(pane.actors.get(vsl)?.name).toBe('Egentliga Finlands förbund');
+    expect(changes[2]).toEqual(new Set([vsl]));
   });
 });

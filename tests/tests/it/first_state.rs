@@ -1,6 +1,7 @@
-//! `GET /api/boards/{id}/state`, a board's stored state over HTTP in Yjs's v2 encoding: the same
-//! content as the websocket's sync, the same readers as the websocket, a tag that says when it is
-//! unchanged, and clear refusals of unknown or hostile ids.
+//! `GET /api/boards/{id}/state`, a board's stored state over HTTP in Yjs's v2 encoding, and
+//! `GET /api/boards/{id}/view`, the same board as plain JSON: the same content as the websocket's
+//! sync, the same readers as the websocket, a tag that says when the state is unchanged, and clear
+//! refusals of unknown or hostile ids.
 
 use kartta_protocol::api::{Created, Joined};
 use kartta_tests::board::{add_actor, set_actor_field, view};
@@ -21,6 +22,22 @@ async fn state_over_http(
         server.port,
         "GET",
         &format!("/api/boards/{board}/state"),
+        token,
+        None,
+    )
+    .await
+}
+
+/// The board as plain JSON over HTTP (`/view`), as the holder of `token` gets it.
+async fn view_over_http(
+    server: &ServerProcess,
+    board: &str,
+    token: Option<&str>,
+) -> anyhow::Result<Response> {
+    http(
+        server.port,
+        "GET",
+        &format!("/api/boards/{board}/view"),
         token,
         None,
     )
@@ -80,6 +97,18 @@ async fn a_boards_state_over_http_is_what_its_websocket_syncs_and_its_tag_follow
         over_http.actor("vsl").unwrap().alias,
         "Egentliga Finlands förbund"
     );
+    // The plain view: the same board, read on the server, never kept by a cache.
+    let plain = view_over_http(server, &board, Some(&viewer_token)).await?;
+    assert_eq!(plain.status, 200, "{}", plain.text());
+    assert_eq!(plain.content_type, "application/json");
+    assert_eq!(
+        plain.header("cache-control").as_deref(),
+        Some("private, no-store")
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&plain.body)?,
+        serde_json::to_value(view(&reader.doc))?
+    );
 
     // Unchanged: 304 and no body. Changed: the new state under a new tag.
     let path = format!("/api/boards/{board}/state");
@@ -99,6 +128,9 @@ async fn a_boards_state_over_http_is_what_its_websocket_syncs_and_its_tag_follow
     assert_eq!(changed.status, 200);
     assert_ne!(changed.header("etag").unwrap(), tag);
     assert!(view(&doc_of_v2(&changed.body)?).actor("salo").is_some());
+    let plain = view_over_http(server, &board, Some(&viewer_token)).await?;
+    let plain: kartta_protocol::schema::BoardView = plain.json()?;
+    assert!(plain.actors.iter().any(|actor| actor.id == "salo"));
     Ok(())
 }
 
@@ -183,6 +215,13 @@ async fn who_may_read_a_boards_state_is_who_may_read_it_over_the_websocket() -> 
                 "{who} reading the state ({when}): {}",
                 response.text()
             );
+            let plain = view_over_http(server, &board, *token).await?;
+            assert_eq!(
+                plain.status,
+                expected,
+                "{who} reading the plain view ({when}): {}",
+                plain.text()
+            );
             let websocket = upgrade_status(server, &board, *token).await;
             assert_eq!(
                 websocket,
@@ -244,6 +283,8 @@ async fn unknown_and_hostile_board_ids_are_refused_plainly() -> anyhow::Result<(
         assert_eq!(response.status, 404, "{board}: {}", response.text());
         let error: kartta_protocol::api::ErrorBody = response.json()?;
         assert!(!error.message.is_empty());
+        let plain = view_over_http(server, board, Some(&facilitator)).await?;
+        assert_eq!(plain.status, 404, "{board} (view): {}", plain.text());
     }
     // The server is still answering, and still serves a real board.
     let board = fixture.board(0);

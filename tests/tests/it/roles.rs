@@ -88,6 +88,14 @@ async fn check_every_role_over_http(fixture: Fixture) -> anyhow::Result<()> {
             200,
         ),
         (
+            "read a board as plain data",
+            "GET",
+            format!("/api/boards/{board}/view"),
+            None,
+            Role::Viewer,
+            200,
+        ),
+        (
             "see a thumbnail",
             "GET",
             format!("/api/boards/{board}/thumbnail.svg"),

@@ -1,5 +1,6 @@
 // The HTTP API (protocol/src/api.rs): one typed function per endpoint, tokens as Bearer headers.
 import type {
+  BoardView,
   AddBoardRequest, Assignment, BoardAccess, BoardExport, BoardSummary, Created, CreateBoardRequest, CreateSnapshotRequest, CreateWorkshopRequest, ErrorBody,
   Forked, Imported, Joined, JoinRequest, MapSelection, MatchDecision, MatchDecisionChange, MatchTable, Merged, MergeRequest, Restored, RestoreRequest, Snapshot,
   UpdateBoardRequest, UpdateWorkshopRequest, Workshop,
@@ -179,6 +180,11 @@ export class Api {
   async boardStateV2(boardId: string, token: string): Promise<Uint8Array> {
     const response = await this.request('GET', `/api/boards/${enc(boardId)}/state`, token);
     return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** A board as plain data, read on the server: what a read-only page draws before it decodes the board's state. */
+  boardView(boardId: string, token: string): Promise<BoardView> {
+    return this.json('GET', `/api/boards/${enc(boardId)}/view`, token);
   }
 
   async snapshotState(snapshotId: string, token: string): Promise<Uint8Array> {

@@ -203,6 +203,8 @@ export type NoteView = { id: string, x: number, y: number, width: number, height
 
 export type StrokeView = { id: string, tool: StrokeTool, color: string, width: number, points: Array<number>, };
 
+export type BoardView = { meta: MetaView, actors: Array<ActorView>, relations: Array<RelationView>, notes: Array<NoteView>, strokes: Array<StrokeView>, };
+
 export type Role = "viewer" | "participant" | "facilitator";
 
 export type WorkshopKind = "quick" | "workshop";

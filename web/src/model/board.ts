@@ -1,7 +1,7 @@
 // The board model: the only code that writes the Y.Doc, with a plain cache of its elements for readers.
 import * as Y from 'yjs';
 import { ROOT, FIELD } from '../generated/protocol';
-import type { ActorKind, Template } from '../generated/protocol';
+import type { ActorKind, BoardView, Template } from '../generated/protocol';
 import type { Actor, ElementType, Meta, Note, Relation, Stroke } from './types';
 import { readActor, readMeta, readNote, readRelation, readStroke } from './read';
 import { randomId } from './ids';
@@ -48,6 +48,13 @@ export class BoardModel {
   /** Counts the changes this model has read from the document: equal revisions, equal content. */
   revision = 0;
 
+  /**
+   * Whether the elements come from `preload` rather than the document: the document's first
+   * transaction then replaces all of them, so nothing the server's read had and the document
+   * lacks stays behind.
+   */
+  private preloaded = false;
+
   private readonly roots: Record<keyof typeof ROOT, Y.Map<Fields>>;
   private readonly listeners = new Set<(change: ModelChange) => void>();
 
@@ -68,6 +75,45 @@ export class BoardModel {
     );
     this.reloadAll();
     this.observe();
+  }
+
+  /**
+   * Fills the model from the board as the server read it (`GET /api/boards/{id}/view`) while the
+   * document is still empty, so a read-only page draws at once; the document's first content
+   * replaces it (see `observe`). Never used on a model that edits.
+   */
+  preload(view: BoardView): void {
+    this.actors.clear();
+    this.relations.clear();
+    this.notes.clear();
+    this.strokes.clear();
+    for (const a of view.actors) {
+      this.actors.set(a.id, {
+        id: a.id, name: a.name, kind: a.kind, x: a.x, y: a.y, description: a.description, tags: a.tags, alias: a.alias,
+        influence: a.influence, stance: a.stance, isPerson: a.isPerson, sources: a.sources ?? [],
+      });
+    }
+    for (const r of view.relations) {
+      this.relations.set(r.id, {
+        id: r.id, from: r.from, to: r.to, kind: r.kind, label: r.label, direction: r.direction, strength: r.strength,
+        coordination: r.coordination, status: r.status, sources: r.sources ?? [], otherKinds: r.otherKinds ?? [],
+      });
+    }
+    for (const n of view.notes) this.notes.set(n.id, { id: n.id, x: n.x, y: n.y, w: n.width, h: n.height, color: n.color, variant: n.variant, body: n.body });
+    for (const k of view.strokes) this.strokes.set(k.id, { id: k.id, tool: k.tool, color: k.color, width: k.width, points: k.points });
+    const m = view.meta;
+    this.meta = {
+      title: m.title, template: m.template, locale: m.locale, locked: m.locked, timerEndsAt: m.timerEndsAt, presenting: m.presenting,
+      vote: m.vote ?? null, mergedFrom: m.mergedFrom ?? [], lastRestore: m.lastRestore ?? null, mergedGroups: m.mergedGroups ?? [],
+    };
+    this.preloaded = true;
+    this.revision++;
+    const change: ModelChange = { ids: this.allIds(), meta: true, local: false };
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private allIds(): Set<string> {
+    return new Set([...this.actors.keys(), ...this.relations.keys(), ...this.notes.keys(), ...this.strokes.keys()]);
   }
 
   // ---- reading ----------------------------------------------------------------------------
@@ -403,6 +449,23 @@ export class BoardModel {
     // Observers run per root type; flushing once after the whole transaction gives readers one change.
     this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (dirty.size === 0 && !metaDirty) return;
+      if (this.preloaded) {
+        // The document's own content arrived: it replaces the server's read whole.
+        this.preloaded = false;
+        const before = this.allIds();
+        this.actors.clear();
+        this.relations.clear();
+        this.notes.clear();
+        this.strokes.clear();
+        this.reloadAll();
+        for (const id of this.allIds()) before.add(id);
+        dirty.clear();
+        metaDirty = false;
+        this.revision++;
+        const change: ModelChange = { ids: before, meta: true, local: transaction.origin === this.origin };
+        for (const listener of this.listeners) listener(change);
+        return;
+      }
       for (const [id, type] of dirty) this.reload(type, id);
       if (metaDirty) this.meta = readMeta(this.roots.meta as unknown as Fields);
       const change: ModelChange = {

@@ -4,11 +4,14 @@ import { accessStore } from '../access/store';
 import { parseMapRef } from '../access/links';
 import type { MapRef } from '../access/links';
 import { canManage } from '../access/roles';
-import type { MatchTable, Role, Snapshot } from '../generated/protocol';
+import type { BoardView, MatchTable, Role, Snapshot } from '../generated/protocol';
 
-/** What one side needs before it is drawn: a board's stored state (v2 encoding), or a snapshot with its state (v1). */
+/**
+ * What one side needs before it is drawn: a board as the server read it (with its stored state on
+ * the way, v2 encoding, decoded once the board is on screen), or a snapshot with its state (v1).
+ */
 export type MapData =
-  | { ref: MapRef; kind: 'board'; state: Uint8Array }
+  | { ref: MapRef; kind: 'board'; view: BoardView; state: Promise<Uint8Array> }
   | { ref: MapRef; kind: 'snapshot'; snapshot: Snapshot; state: Uint8Array };
 
 /**
@@ -40,9 +43,12 @@ async function loadMap(ref: MapRef, token: string): Promise<MapData> {
     const [snapshot, state] = await Promise.all([api.snapshot(ref.id, token), api.snapshotState(ref.id, token)]);
     return { ref, kind: 'snapshot', snapshot, state };
   }
-  // A board's stored state over HTTP draws sooner than its websocket's first state (no upgrade, no
-  // sync round trips, and the v2 encoding decodes faster); the pane goes live once it is drawn.
-  return { ref, kind: 'board', state: await api.boardStateV2(ref.id, token) };
+  // A board read on the server draws sooner than its state decoded here (a JSON parse against
+  // Yjs's decoder, cold at every page load) or its websocket's first state (an upgrade and sync
+  // round trips); the state comes alongside and is decoded when the pane goes live.
+  const state = api.boardStateV2(ref.id, token);
+  state.catch(() => undefined);
+  return { ref, kind: 'board', view: await api.boardView(ref.id, token), state };
 }
 
 /** The two sides an address names (`?left=b:…&right=s:…`), or null. */

@@ -109,7 +109,7 @@ function openMap(data: MapData, token: string): OpenedMap {
   if (data.kind === 'snapshot') {
     return { ref: data.ref, boardId: data.snapshot.boardId, snapshotName: data.snapshot.name, pane: new MapPane({ state: data.state }, data.snapshot.name) };
   }
-  return { ref: data.ref, boardId: data.ref.id, snapshotName: null, pane: new MapPane({ live: { boardId: data.ref.id, token, firstState: data.state } }, '') };
+  return { ref: data.ref, boardId: data.ref.id, snapshotName: null, pane: new MapPane({ live: { boardId: data.ref.id, token, firstView: data.view, storedState: data.state } }, '') };
 }
 
 /** A map of the comparison with its title; a board that is not the workshop's is not found. */

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { Awareness } from 'y-protocols/awareness';
 import { BoardModel } from '../model/board';
+import type { BoardView } from '../generated/protocol';
 import { Viewport } from '../render/viewport';
 import { SceneRenderer } from '../render/scene';
 import { OVERVIEW_ZOOM, OverviewLayer } from '../render/overview';
@@ -32,12 +33,17 @@ export interface ElementMark {
  */
 const MANY_MARKS = 300;
 
-/** A live board of a pane: its id, the token it is read with, and optionally its fetched state. */
+/** A live board of a pane: its id, the token it is read with, and optionally what was fetched of it. */
 export interface LiveBoard {
   boardId: string;
   token: string;
-  /** The board's stored state in the v2 encoding (`GET /api/boards/{id}/state`), drawn before connecting. */
-  firstState?: Uint8Array;
+  /** The board as the server read it (`GET /api/boards/{id}/view`): drawn at once, before connecting. */
+  firstView?: BoardView;
+  /**
+   * Its stored state (`GET /api/boards/{id}/state`, v2 encoding), decoded when the pane goes live,
+   * so the websocket brings only what changed since.
+   */
+  storedState?: Promise<Uint8Array>;
 }
 
 /** Screen pixels one arrow key press or wheel notch moves the view. */
@@ -54,6 +60,7 @@ export class MapPane {
   private provider: WebsocketProvider | null = null;
   /** A board drawn from its fetched state, until `goLive` connects it. */
   private notYetLive: LiveBoard | null = null;
+  private destroyed = false;
   private readonly marksLayer: SVGGElement;
   /** The cheap far-out drawing, shown instead of the cards below `OVERVIEW_ZOOM`. */
   private readonly overview: OverviewLayer;
@@ -76,17 +83,20 @@ export class MapPane {
 
   /**
    * A snapshot's stored state (`state`), or a live board over the websocket (`live`). A live board
-   * whose stored state was fetched first (`firstState`, v2 encoding) is drawn from it at once and
-   * connects only when asked (`goLive`): a page showing two large boards draws both sooner than
-   * their websockets would bring them, and connects once they are on screen.
+   * whose server-read view was fetched first (`firstView`) is drawn from it at once and connects
+   * only when asked (`goLive`), decoding its fetched state then: a page showing two large boards
+   * draws both sooner than decoding their states (or their websockets) would, and connects once
+   * they are on screen.
    */
   constructor(source: { state: Uint8Array } | { live: LiveBoard }, label: string) {
     this.model.canWrite = () => false;
     if ('state' in source) {
       Y.applyUpdate(this.doc, source.state);
       this.synced = true;
-    } else if (source.live.firstState) {
-      Y.applyUpdateV2(this.doc, source.live.firstState);
+    } else if (source.live.firstView) {
+      // Drawn from plain data: decoding the Yjs state (most of a first look at two large boards,
+      // in functions the page has not compiled yet) waits until the pane goes live.
+      this.model.preload(source.live.firstView);
       this.synced = true;
       this.notYetLive = source.live;
     } else {
@@ -118,7 +128,15 @@ export class MapPane {
   goLive(): void {
     const live = this.notYetLive;
     this.notYetLive = null;
-    if (live) this.connect(live);
+    if (!live) return;
+    if (!live.storedState) {
+      this.connect(live);
+      return;
+    }
+    // Without the stored state (a failed request), the websocket's sync brings the whole board.
+    void live.storedState
+      .then((state) => { if (!this.destroyed) Y.applyUpdateV2(this.doc, state); }, () => undefined)
+      .then(() => { if (!this.destroyed) this.connect(live); });
   }
 
   private connect(live: LiveBoard): void {
@@ -253,6 +271,7 @@ export class MapPane {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.notYetLive = null;
     cancelAnimationFrame(this.frame);
     this.cleanups.forEach((c) => c());

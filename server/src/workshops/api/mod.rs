@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
             get(snapshots::list).post(snapshots::create),
         )
         .route("/boards/{id}/state", get(state::board_state))
+        .route("/boards/{id}/view", get(state::board_view))
         .route("/boards/{id}/{file}", get(export::board_file))
         // Import files are larger than axum's default body limit (2 MB) allows.
         .route(

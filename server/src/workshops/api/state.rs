@@ -1,5 +1,6 @@
-//! `GET /api/boards/{id}/state`: a board's stored state as one Yjs v2 update, for read-only views
-//! (the compare page) that draw it before they open the board's live websocket.
+//! `GET /api/boards/{id}/state`: a board's stored state as one Yjs v2 update, and
+//! `GET /api/boards/{id}/view`: the same board as plain JSON, for read-only views (the compare
+//! page) that draw it before they open the board's live websocket.
 //!
 //! Who may read it is who may read the board over its websocket: any role the board gives (see
 //! [`super::board_role`]), or anyone when the server runs with open boards. The state is the one
@@ -15,9 +16,13 @@ use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::Update;
 
+use axum::Json;
+use kartta_protocol::schema::BoardView;
+
 use super::export::current_state;
-use super::{board_role, Token};
+use super::{ask_room, board_role, Token};
 use crate::http::ApiError;
+use crate::sync::room::RoomCommand;
 use crate::AppState;
 
 /// The media type of the answer: the bytes are an update in Yjs's v2 encoding (`Y.applyUpdateV2`).
@@ -54,6 +59,32 @@ pub async fn board_state(
         .state_v2_cache
         .insert(&id, &entity_tag, v2_state.clone());
     Ok(answer(StatusCode::OK, &entity_tag, v2_state))
+}
+
+/// `GET /api/boards/{id}/view`: the board as plain data ([`BoardView`] as JSON), read in its
+/// room, for the same readers as the state. A page that only shows a board draws from this at
+/// once (a JSON parse) and decodes the Yjs state only when it connects: decoding two 500-actor
+/// states was most of the compare page's first second, in functions not yet compiled.
+pub async fn board_view(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    token: Token,
+) -> Result<Response, ApiError> {
+    if state.config.open_boards {
+        if !kartta_protocol::is_valid_board_id(&id) {
+            return Err(ApiError::NotFound);
+        }
+    } else {
+        board_role(&state, &id, &token).await?;
+    }
+    let view: BoardView = ask_room(&state, &id, |reply| RoomCommand::View { view: reply }).await?;
+    let mut response = Json(view).into_response();
+    // Behind a token, and changing with every edit: nothing keeps it.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
 }
 
 /// Re-encodes a v1 update in the v2 encoding, which keeps each distinct string (a field key such as
