@@ -359,6 +359,8 @@ export const en = {
   'outline.deleteRelation': 'Delete relation {from} – {to}',
   'outline.relation': '{from} → {to}: {kind}',
   'outline.noActors': 'No actors yet.',
+  'outline.showAllActors': 'Show all {count} actors',
+  'outline.showAllRelations': 'Show all {count} relations',
   'outline.noRelations': 'No relations yet.',
   'outline.unnamed': '(no name)',
   'outline.show': 'Show on map',

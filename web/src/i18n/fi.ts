@@ -168,6 +168,8 @@ export const fi: Messages = {
   'outline.deleteRelation': 'Poista suhde {from} – {to}',
   'outline.relation': '{from} → {to}: {kind}',
   'outline.noActors': 'Ei vielä toimijoita.',
+  'outline.showAllActors': 'Näytä kaikki {count} toimijaa',
+  'outline.showAllRelations': 'Näytä kaikki {count} suhdetta',
   'outline.noRelations': 'Ei vielä suhteita.',
   'outline.unnamed': '(nimetön)',
   'outline.show': 'Näytä kartalla',

@@ -168,6 +168,8 @@ export const sv: Messages = {
   'outline.deleteRelation': 'Ta bort relationen {from} – {to}',
   'outline.relation': '{from} → {to}: {kind}',
   'outline.noActors': 'Inga aktörer ännu.',
+  'outline.showAllActors': 'Visa alla {count} aktörer',
+  'outline.showAllRelations': 'Visa alla {count} relationer',
   'outline.noRelations': 'Inga relationer ännu.',
   'outline.unnamed': '(inget namn)',
   'outline.show': 'Visa på kartan',
