@@ -530,6 +530,7 @@ export const en = {
   'compareMaps.snapshotTitle': '{title} – {name}',
   'compareMaps.paneRole': 'map',
   'compareMaps.paneLabel': '{title}: drag or use the arrow keys to move, + and − to zoom; the other map follows',
+  'compareMaps.shownMap': 'Map shown',
   'compareMaps.listTitle': 'What differs',
   'compareMaps.legend': 'Marks on the maps',
   'compareMaps.onlyOn': 'only on {title}',

@@ -532,6 +532,7 @@ export const fi: Messages = {
   'compareMaps.snapshotTitle': '{title} – {name}',
   'compareMaps.paneRole': 'kartta',
   'compareMaps.paneLabel': '{title}: siirrä vetämällä tai nuolinäppäimillä, zoomaa + ja −; toinen kartta seuraa',
+  'compareMaps.shownMap': 'Näytettävä kartta',
   'compareMaps.listTitle': 'Mikä eroaa',
   'compareMaps.legend': 'Merkit kartoilla',
   'compareMaps.onlyOn': 'vain kartalla {title}',

@@ -532,6 +532,7 @@ export const sv: Messages = {
   'compareMaps.snapshotTitle': '{title} – {name}',
   'compareMaps.paneRole': 'karta',
   'compareMaps.paneLabel': '{title}: flytta genom att dra eller med piltangenterna, zooma med + och −; den andra kartan följer med',
+  'compareMaps.shownMap': 'Karta som visas',
   'compareMaps.listTitle': 'Vad skiljer sig',
   'compareMaps.legend': 'Markeringar på kartorna',
   'compareMaps.onlyOn': 'bara på {title}',
