@@ -147,6 +147,21 @@ describe('live figures follow the map', () => {
     expect(live.running).toBe(false);
   });
 
+  it('sends the relations in one order whatever order they were drawn in', async () => {
+    const model = new BoardModel(new Y.Doc());
+    const ids = ['a', 'b', 'c', 'd'].map((name) => model.addActor({ name, kind: 'other', x: 0, y: 0 }));
+    for (const [from, to, direction] of [[3, 0, 'one_way'], [0, 1, 'none'], [2, 1, 'none'], [0, 1, 'one_way'], [1, 3, 'none']] as const) {
+      model.addRelation(ids[from]!, ids[to]!, { direction });
+    }
+    const posted: WorkerRequest[] = [];
+    const live = new LiveFigures(model, 'board-1', () => ({ onmessage: null, terminate() {}, postMessage: (message: WorkerRequest) => void posted.push(message) }));
+    live.start();
+    const keys = posted.at(-1)!.relations.map((r) => `${r.from} ${r.to} ${r.direction}`);
+    expect(keys).toEqual([...keys].sort());
+    expect(keys).toHaveLength(5);
+    live.stop();
+  });
+
   it('warms up the estimate on a large board and the exact figures on a small one', () => {
     const large = warmUpRequest(EXACT_BETWEENNESS_LIMIT + 500);
     expect(betweennessIsSampled(large.actorIds.length)).toBe(true);
