@@ -138,21 +138,89 @@ test('two group maps compared side by side: the list, centring on both sides, pa
       await page.waitForSelector('.k-cmp-item');
       await waitFor(page, (l) => document.documentElement.lang === l, lang);
       assert.match(await page.locator('.k-cmp-toggle').first().textContent(), new RegExp(differs[lang]));
-      // Each drawing keeps at least a third of the width, and nothing of the header leaves the screen.
-      for (const pane of ['#k-cmp-left', '#k-cmp-right']) {
-        const box = await page.locator(pane).boundingBox();
-        assert.ok(box.width >= viewport.width / 3 - 2 && box.height >= 200, `${lang} ${label}: ${pane} is ${box.width}×${box.height}`);
-      }
       for (const control of ['#k-cmp-back', '.k-header select']) {
         const box = await page.locator(control).boundingBox();
         assert.ok(box.x >= 0 && box.x + box.width <= viewport.width, `${lang} ${label}: ${control} ends at ${box.x + box.width}`);
       }
-      await page.screenshot({ path: `${ARTIFACTS}/e2e-compare-${lang}-${label}.png` });
+      if (viewport.width > 760) {
+        // A laptop: both drawings side by side, each at least a third of the width, and no switch.
+        assert.equal(await page.locator('.k-cmp-switch').isVisible(), false);
+        for (const pane of ['#k-cmp-left', '#k-cmp-right']) {
+          const box = await page.locator(pane).boundingBox();
+          assert.ok(await page.locator(pane).isVisible(), `${lang} ${label}: ${pane} shown`);
+          assert.ok(box.width >= viewport.width / 3 - 2 && box.height >= 200, `${lang} ${label}: ${pane} is ${box.width}×${box.height}`);
+        }
+        await page.screenshot({ path: `${ARTIFACTS}/e2e-compare-${lang}-${label}.png` });
+        continue;
+      }
+      await phoneSwitch(page, lang, label, viewport, one.title, two.title);
     }
     await axeScan(page, `compare page in ${lang}`);
   }
   await page.evaluate(() => localStorage.setItem('kartta.locale', 'en'));
 });
+
+/**
+ * On a phone one drawing shows at a time, full width, with a switch named after the two maps: it
+ * works by touch and keyboard, the views still move together, and a list item of the other map
+ * brings that map up, centred on the item.
+ */
+async function phoneSwitch(page, lang, label, viewport, leftTitle, rightTitle) {
+  const shows = async (side) => {
+    const other = side === 'left' ? 'right' : 'left';
+    assert.equal(await page.getAttribute(`#k-cmp-show-${side}`, 'aria-pressed'), 'true', `${lang} ${label}: ${side} pressed`);
+    assert.equal(await page.getAttribute(`#k-cmp-show-${other}`, 'aria-pressed'), 'false', `${lang} ${label}: ${other} not pressed`);
+    assert.ok(await page.locator(`#k-cmp-${side}`).isVisible(), `${lang} ${label}: ${side} drawing shown`);
+    assert.equal(await page.locator(`#k-cmp-${other}`).isVisible(), false, `${lang} ${label}: ${other} drawing hidden`);
+    const box = await page.locator(`#k-cmp-${side}`).boundingBox();
+    assert.ok(box.width >= viewport.width - 2 && box.height >= 300, `${lang} ${label}: ${side} drawing is ${box.width}×${box.height}`);
+  };
+  // The switch names the maps; the left one shows first.
+  assert.equal(await page.locator('.k-cmp-switch').getAttribute('role'), 'group');
+  assert.match(await page.textContent('#k-cmp-show-left'), new RegExp(leftTitle));
+  assert.match(await page.textContent('#k-cmp-show-right'), new RegExp(rightTitle));
+  await shows('left');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-compare-${lang}-${label}.png` });
+  await axeScan(page, `compare page on a phone in ${lang}, left map`);
+
+  // A tap shows the right map; the keyboard brings the left one back.
+  await page.click('#k-cmp-show-right');
+  await shows('right');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-compare-${lang}-${label}-right.png` });
+  await axeScan(page, `compare page on a phone in ${lang}, right map`);
+  await page.focus('#k-cmp-show-left');
+  await page.keyboard.press('Space');
+  await shows('left');
+
+  // Dragging the shown map moves the hidden one by as much.
+  const centres = () => page.evaluate(() => {
+    const { left, right } = window.karttaCompare;
+    return { left: left.viewport.center(), right: right.viewport.center(), zoom: left.viewport.zoom };
+  });
+  const before = await centres();
+  const box = await page.locator('#k-cmp-left').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 80, box.y + box.height / 2 - 40, { steps: 5 });
+  await page.mouse.up();
+  const after = await centres();
+  assert.ok(Math.abs(after.left.x - before.left.x - 80 / before.zoom) < 1, JSON.stringify({ before, after }));
+  assert.ok(Math.abs(after.right.x - before.right.x - 80 / before.zoom) < 1, JSON.stringify({ before, after }));
+
+  // Yrittäjät is only on the right map: choosing it in the list shows that map, centred on it.
+  await page.locator('.k-cmp-onlyRight .k-cmp-item', { hasText: 'Yrittäjät' }).first().click();
+  await waitFor(page, () => document.querySelector('#k-cmp-right .k-cmp-focus'));
+  await shows('right');
+  const onRight = await centres();
+  assert.ok(Math.hypot(onRight.right.x + 450, onRight.right.y) < 1, JSON.stringify(onRight));
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-compare-${lang}-${label}-item.png` });
+  // ELY-keskus is only on the left one: back to the left map, centred there.
+  await page.locator('.k-cmp-onlyLeft .k-cmp-item', { hasText: 'ELY-keskus' }).first().click();
+  await waitFor(page, () => document.querySelector('#k-cmp-left .k-cmp-focus'));
+  await shows('left');
+  const onLeft = await centres();
+  assert.ok(Math.hypot(onLeft.left.x + 450, onLeft.left.y) < 1, JSON.stringify(onLeft));
+}
 
 test('a board compared with its own snapshot pairs elements by identity', { timeout: 120_000 }, async () => {
   const { workshop, token } = await workshopWithGroups(1);

@@ -2,7 +2,7 @@
 // and a sortable, keyboard-usable table in the outline, recomputed as the group keeps drawing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+import { useServer, server, person, openBoard, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
 
 useServer();
 
@@ -100,4 +100,49 @@ test('figures show the hub of a star as a broker and an isolated actor as isolat
   // Off again: the map loses its marks.
   await page.click('#k-figures-toggle');
   await waitFor(page, () => document.querySelectorAll('.k-figure-marks, .k-figure-halo').length === 0);
+});
+
+test('on a large board the outline lists its first rows, the selected actor and, on request, all of them', { timeout: 120_000 }, async () => {
+  const created = await (await fetch(`${server.serverOrigin}/api/boards`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'Forum', template: 'blank' }),
+  })).json();
+  const { page } = await openBoard('Fasilitaattori', created.workshop.boards[0].id, created.tokens.participant);
+  // 230 actors in a chain of 229 relations: more of each than the outline builds at first (200).
+  const last = await page.evaluate(() => {
+    const { model, editor } = window.kartta;
+    const ids = [];
+    model.batch(() => {
+      for (let i = 1; i <= 230; i++) ids.push(model.addActor({ name: `Toimija ${String(i).padStart(3, '0')}`, kind: 'other', x: (i % 20) * 230, y: Math.floor(i / 20) * 110 }));
+      for (let i = 1; i < ids.length; i++) model.addRelation(ids[i - 1], ids[i]);
+    });
+    // The last actor by name, selected on the map: its row is listed although it is past the first 200.
+    editor.select([ids[229]]);
+    return ids[229];
+  });
+  await page.click('#k-tab-outline');
+  await page.waitForSelector('#k-figures-toggle');
+  const rows = (list) => page.locator(`ul[data-list="${list}"] > li[data-id]`).count();
+  assert.equal(await rows('actors'), 201);
+  assert.equal(await page.locator(`ul[data-list="actors"] > li[data-id="${last}"]`).count(), 1);
+  assert.equal(await rows('relations'), 200);
+  assert.equal(await page.textContent('[data-key="show-all:actors"]'), 'Show all 230 actors');
+  assert.equal(await page.textContent('[data-key="show-all:relations"]'), 'Show all 229 relations');
+  await axeScan(page, 'outline of a large board');
+
+  // The figures beside it still come: the table's first 100 rows.
+  await page.click('#k-figures-toggle');
+  await waitFor(page, () => document.querySelectorAll('#k-figures-table tbody tr').length === 100);
+
+  // "Show all" by keyboard lists every actor and moves focus to the first row it added.
+  await page.focus('[data-key="show-all:actors"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await rows('actors'), 230);
+  assert.equal(await page.locator('[data-key="show-all:actors"]').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.key), await page.evaluate(() => {
+    const row = document.querySelectorAll('ul[data-list="actors"] > li[data-id]')[200];
+    return `name:${row.dataset.id}`;
+  }));
+  assert.equal(await rows('relations'), 200);
+  await page.click('[data-key="show-all:relations"]');
+  assert.equal(await rows('relations'), 229);
 });

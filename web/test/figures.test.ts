@@ -3,7 +3,7 @@ import goldenText from '../../protocol/tests/figures-golden.json?raw';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { BoardModel } from '../src/model/board';
-import { FIGURES_DEBOUNCE_MS, LiveFigures, brokerRanks } from '../src/figures/live';
+import { FIGURES_DEBOUNCE_MS, LiveFigures, brokerRanks, warmUpRequest } from '../src/figures/live';
 import { EXACT_BETWEENNESS_LIMIT, betweennessIsSampled } from '../src/figures/limits';
 import type { WorkerAnswer, WorkerRequest } from '../src/figures/figures.worker';
 import { computeFigures } from '../src/figures/compute';
@@ -67,10 +67,13 @@ describe('live figures follow the map', () => {
   /** Runs the worker's compute function in the page, counting requests. */
   function inPageWorker() {
     const worker = {
+      /** Requests for the map's figures; the warm-up (a negative number) is counted apart. */
       requests: 0,
+      warmUps: 0,
       onmessage: null as ((event: MessageEvent<WorkerAnswer>) => void) | null,
       postMessage(message: WorkerRequest) {
-        worker.requests += 1;
+        if (message.requestNumber < 0) worker.warmUps += 1;
+        else worker.requests += 1;
         const figures = computeFigures(message);
         queueMicrotask(() => worker.onmessage?.({ data: { requestNumber: message.requestNumber, figures, milliseconds: 0 } } as MessageEvent<WorkerAnswer>));
       },
@@ -113,6 +116,59 @@ describe('live figures follow the map', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('is warmed up before it is turned on, and the warm-up is never shown', async () => {
+    const model = new BoardModel(new Y.Doc());
+    const hub = model.addActor({ name: 'Hub', kind: 'municipality', x: 0, y: 0 });
+    const worker = inPageWorker();
+    let workersMade = 0;
+    const live = new LiveFigures(model, 'board-1', () => {
+      workersMade += 1;
+      return worker;
+    });
+    let updates = 0;
+    live.onUpdate(() => { updates += 1; });
+    live.prepare();
+    live.prepare();
+    await Promise.resolve();
+    expect(worker.warmUps).toBe(1);
+    expect(live.running).toBe(false);
+    expect(updates).toBe(0);
+    expect(live.figures.size).toBe(0);
+
+    live.start();
+    await Promise.resolve();
+    expect(workersMade).toBe(1);
+    expect(worker.requests).toBe(1);
+    expect(live.running).toBe(true);
+    expect([...live.figures.keys()]).toEqual([hub]);
+    live.stop();
+    expect(live.running).toBe(false);
+  });
+
+  it('sends the relations in one order whatever order they were drawn in', async () => {
+    const model = new BoardModel(new Y.Doc());
+    const ids = ['a', 'b', 'c', 'd'].map((name) => model.addActor({ name, kind: 'other', x: 0, y: 0 }));
+    for (const [from, to, direction] of [[3, 0, 'one_way'], [0, 1, 'none'], [2, 1, 'none'], [0, 1, 'one_way'], [1, 3, 'none']] as const) {
+      model.addRelation(ids[from]!, ids[to]!, { direction });
+    }
+    const posted: WorkerRequest[] = [];
+    const live = new LiveFigures(model, 'board-1', () => ({ onmessage: null, terminate() {}, postMessage: (message: WorkerRequest) => void posted.push(message) }));
+    live.start();
+    const keys = posted.at(-1)!.relations.map((r) => `${r.from} ${r.to} ${r.direction}`);
+    expect(keys).toEqual([...keys].sort());
+    expect(keys).toHaveLength(5);
+    live.stop();
+  });
+
+  it('warms up the estimate on a large board and the exact figures on a small one', () => {
+    const large = warmUpRequest(EXACT_BETWEENNESS_LIMIT + 500);
+    expect(betweennessIsSampled(large.actorIds.length)).toBe(true);
+    expect(large.actorIds.length).toBeLessThan(EXACT_BETWEENNESS_LIMIT + 500);
+    const small = warmUpRequest(30);
+    expect(betweennessIsSampled(small.actorIds.length)).toBe(false);
+    expect(computeFigures(small).every((f) => f.degree >= 2)).toBe(true);
   });
 });
 

@@ -98,6 +98,8 @@ export class SceneRenderer {
   private remoteDragShown = false;
   /** What the last full pass over the elements drew from (see `elementsKey`). */
   private drawnFrom = '';
+  /** The figures the halos and marks show, as of the last pass over them. */
+  private drawnFiguresRevision = 0;
   /** Drag offsets the elements are drawn with now. */
   private drawnOffsets: Offsets = new Map();
   /** Relation ids by the actors they join, as of the last full pass. */
@@ -263,6 +265,11 @@ export class SceneRenderer {
 
   /** Shows network figures on the map (halos, broker and isolated marks), or hides them with null. */
   showFigures(figures: Map<string, ActorFigures> | null): void {
+    // Turning figures on shows nothing until the first answer: no pass over the elements for that.
+    if (!figures?.size && !this.figures?.size) {
+      this.figures = figures;
+      return;
+    }
     this.figures = figures;
     this.brokers = figures ? brokerRanks(figures) : new Map();
     this.haloed = new Set([...(figures?.values() ?? [])].filter((f) => f.betweenness > 0)
@@ -305,18 +312,32 @@ export class SceneRenderer {
   private renderElements(): void {
     const offsets = this.dragOffsets(this.peers());
     const from = this.elementsKey();
-    if (from === this.drawnFrom) this.renderMoved(offsets);
-    else {
+    if (from === this.drawnFrom) {
+      // New figures alone change halos and marks, not cards or lines: a pass over the actors' marks
+      // instead of every element (on a large board the full pass was most of that frame).
+      if (this.figuresRevision !== this.drawnFiguresRevision) this.renderFigures(offsets);
+      this.renderMoved(offsets);
+    } else {
       this.renderAll(offsets);
       this.drawnFrom = from;
     }
+    this.drawnFiguresRevision = this.figuresRevision;
     this.drawnOffsets = offsets;
   }
 
-  /** Everything besides drag offsets that the elements' look depends on. */
+  /** Everything besides drag offsets and figures that the elements' look depends on. */
   private elementsKey(): string {
     const legend = [...this.editor.legend].map(([kind, mode]) => `${kind}:${mode}`).join(',');
-    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}|${this.figuresRevision}|${this.votesRevision}|${this.supportRevision}`;
+    return `${this.model.revision}|${legend}|${[...this.editor.erasing].join(',')}|${this.votesRevision}|${this.supportRevision}`;
+  }
+
+  /** Halos and broker or isolated marks only, for new figures on an unchanged map. */
+  private renderFigures(offsets: Offsets): void {
+    const seenHalos = this.halos.begin();
+    const seenMarks = this.figureMarks.begin();
+    for (const actor of this.model.actors.values()) this.putFigures(seenHalos, seenMarks, actor, offsets);
+    this.halos.end(seenHalos);
+    this.figureMarks.end(seenMarks);
   }
 
   private renderAll(offsets: Offsets): void {

@@ -25,6 +25,15 @@ type Navigate = (path: string, state?: unknown) => void;
 const RECOMPARE_MS = 250;
 
 /**
+ * Where the page shows one drawing at a time, full width, with a switch between the two (the same
+ * width as the phone layout in styles.css): two drawings side by side on a phone were each too small
+ * to read.
+ */
+const ONE_MAP_AT_A_TIME = '(max-width: 760px)';
+
+type SideName = 'left' | 'right';
+
+/**
  * `early` holds the loads the entry script started before this module was loaded (see
  * `compare-loads.ts`); they are used when the workshop resolves to the token they were started with.
  */
@@ -137,6 +146,8 @@ class CompareView {
   private readonly cleanups: (() => void)[] = [];
   private readonly panes: SyncedPanes;
   private readonly list: CompareList;
+  /** The drawing shown where only one fits (a phone); both are shown side by side elsewhere. */
+  private shown: SideName = 'left';
 
   constructor(
     private readonly root: HTMLElement, private readonly workshop: Workshop, token: string, private readonly role: Role,
@@ -196,9 +207,11 @@ class CompareView {
         h('a', { class: 'k-button k-small', href: back, id: 'k-cmp-back', onclick: (e: Event) => { e.preventDefault(); this.navigate(back); } }, [t('compareMaps.back')]),
         languageSelect(),
       ]),
-      h('main', { class: 'k-cmp-main' }, [
-        h('section', { class: 'k-cmp-side', 'aria-labelledby': 'k-cmp-left-title' }, [h('h2', { class: 'k-pane-title', id: 'k-cmp-left-title' }, [this.left.title]), h('div', { class: 'k-pane-box' }, [this.left.pane.root])]),
-        h('section', { class: 'k-cmp-side', 'aria-labelledby': 'k-cmp-right-title' }, [h('h2', { class: 'k-pane-title', id: 'k-cmp-right-title' }, [this.right.title]), h('div', { class: 'k-pane-box' }, [this.right.pane.root])]),
+      h('main', { class: 'k-cmp-main', 'data-shown': this.shown }, [
+        // Only where one drawing shows at a time (styles.css hides it elsewhere).
+        h('div', { class: 'k-cmp-switch', role: 'group', 'aria-label': t('compareMaps.shownMap') }, [this.switchButton('left'), this.switchButton('right')]),
+        h('section', { class: 'k-cmp-side', 'data-side': 'left', 'aria-labelledby': 'k-cmp-left-title' }, [h('h2', { class: 'k-pane-title', id: 'k-cmp-left-title' }, [this.left.title]), h('div', { class: 'k-pane-box' }, [this.left.pane.root])]),
+        h('section', { class: 'k-cmp-side', 'data-side': 'right', 'aria-labelledby': 'k-cmp-right-title' }, [h('h2', { class: 'k-pane-title', id: 'k-cmp-right-title' }, [this.right.title]), h('div', { class: 'k-pane-box' }, [this.right.pane.root])]),
         h('aside', { class: 'k-cmp-list', 'aria-labelledby': 'k-cmp-list-title' }, [
           h('h2', { id: 'k-cmp-list-title' }, [t('compareMaps.listTitle')]),
           this.list.legend(),
@@ -210,6 +223,27 @@ class CompareView {
     );
     document.title = `${t('compareMaps.title')} · ${this.workshop.title}`;
     this.list.render(this.comparison, this.matchNote);
+  }
+
+  /** One of the switch's two buttons, named after its map. */
+  private switchButton(side: SideName): HTMLElement {
+    return h('button', {
+      type: 'button', class: 'k-cmp-switch-button', id: `k-cmp-show-${side}`, 'aria-pressed': String(this.shown === side),
+      onclick: () => this.showSide(side),
+    }, [side === 'left' ? this.left.title : this.right.title]);
+  }
+
+  /**
+   * Shows one drawing where only one fits. The other stays laid out at the same size under it
+   * (hidden, not removed), so the two views keep moving together and need no new fit.
+   */
+  private showSide(side: SideName): void {
+    this.shown = side;
+    const main = this.root.querySelector<HTMLElement>('.k-cmp-main');
+    if (main) main.dataset.shown = side;
+    for (const which of ['left', 'right'] as const) {
+      this.root.querySelector(`#k-cmp-show-${which}`)?.setAttribute('aria-pressed', String(which === side));
+    }
   }
 
   /**
@@ -280,6 +314,11 @@ class CompareView {
   /** Centres the item on both sides, highlights it, and says what it is. */
   private focusItem(item: ComparedItem): void {
     this.focusedKey = item.key;
+    // With one drawing on screen, an item only the other map has is shown on that map.
+    if (window.matchMedia(ONE_MAP_AT_A_TIME).matches) {
+      if (this.shown === 'left' && !item.leftId && item.rightId) this.showSide('right');
+      else if (this.shown === 'right' && !item.rightId && item.leftId) this.showSide('left');
+    }
     this.panes.centreOn(item);
     if (this.comparison) this.panes.drawMarks(this.comparison, this.focusedKey);
     this.list.markChosen(item);

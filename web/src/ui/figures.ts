@@ -33,6 +33,8 @@ export class FiguresPanel {
 
   /** Rebuilds the section, keeping keyboard focus on the control that had it. */
   refresh(): void {
+    // The toggle is in view: get the worker ready, so turning figures on does not wait for it.
+    if (!this.live.running) this.live.prepare();
     const active = document.activeElement as HTMLElement | null;
     const focusKey = active && this.element.contains(active) ? active.dataset.key : undefined;
     this.element.replaceChildren(...this.build());

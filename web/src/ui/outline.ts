@@ -23,6 +23,15 @@ export function spotForNewActor(model: BoardModel, name: string, near: { x: numb
   return freeSpot(model.meta.template, occupied, card, near);
 }
 
+/**
+ * Rows of each list (actors, relations) built until someone asks for all: on a board of thousands
+ * the outline's form controls took seconds to build, style and lay out, and froze the page each
+ * time the outline or the figures beside it were opened. A forum map (~100 actors) shows all.
+ */
+export const OUTLINE_LIST_ROWS = 200;
+
+type OutlineList = 'actors' | 'relations';
+
 export class Outline {
   readonly element = h('div', { class: 'k-outline' });
   /** Kept across rebuilds so screen readers hear the confirmation of a new relation. */
@@ -40,6 +49,8 @@ export class Outline {
 
   /** The rows whose "All fields" are unfolded. */
   private readonly openFields = new Set<string>();
+  /** The lists someone asked to see whole (see `OUTLINE_LIST_ROWS`). */
+  private readonly wholeLists = new Set<OutlineList>();
 
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
@@ -115,12 +126,39 @@ export class Outline {
     return details;
   }
 
+  /**
+   * The rows of a list to build: all, or the first `OUTLINE_LIST_ROWS` plus every selected one, so
+   * an actor found with Ctrl+F or clicked on the map still has its row here.
+   */
+  private shownRows<T extends { id: string }>(list: OutlineList, items: T[]): T[] {
+    if (items.length <= OUTLINE_LIST_ROWS || this.wholeLists.has(list)) return items;
+    const selection = this.editor.selection;
+    return items.filter((item, index) => index < OUTLINE_LIST_ROWS || selection.has(item.id));
+  }
+
+  /** "Show all 2,000 actors" under a list that shows only its first rows; focus goes on to the first row it adds. */
+  private showAllButton(list: OutlineList, shown: number, total: number): HTMLElement | null {
+    if (shown >= total) return null;
+    return h('button', {
+      type: 'button', class: 'k-small', 'data-key': `show-all:${list}`,
+      onclick: () => {
+        const rows = () => [...this.element.querySelectorAll<HTMLElement>(`ul[data-list="${list}"] > li[data-id]`)];
+        const before = new Set(rows().map((row) => row.dataset.id));
+        this.wholeLists.add(list);
+        this.update();
+        rows().find((row) => !before.has(row.dataset.id))?.querySelector<HTMLElement>('input, button')?.focus();
+      },
+    }, [t(list === 'actors' ? 'outline.showAllActors' : 'outline.showAllRelations', { count: total })]);
+  }
+
   private build(): Node[] {
     const model = this.model;
     const locked = !model.canWrite();
     const actors = [...model.actors.values()].filter((a) => !this.hidden.has(a.id)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     const relations = model.liveRelations().filter((r) => !this.hidden.has(r.id));
     const nameOf = (id: string) => model.actors.get(id)?.name || t('outline.unnamed');
+    const shownActors = this.shownRows('actors', actors);
+    const shownRelations = this.shownRows('relations', relations);
 
     const newName = h('input', { id: 'k-outline-new', type: 'text', 'data-key': 'new-name', autocomplete: 'off' });
     const newKind = h('select', { id: 'k-outline-new-kind', 'data-key': 'new-kind' },
@@ -151,7 +189,7 @@ export class Outline {
       if (id) status.textContent = t('outline.relation', { from: nameOf(from.value), to: nameOf(to.value), kind: t(`relationKind.${kind.value as RelationKind}`) });
     };
 
-    return [
+    const nodes: (HTMLElement | null)[] = [
       h('p', { class: 'k-muted' }, [t('outline.help')]),
       ...(this.figures ? [this.figuresSection(this.figures)] : []),
       h('form', { class: 'k-outline-add', onsubmit: add }, [
@@ -161,7 +199,7 @@ export class Outline {
       ]),
       ...[this.vote?.summary()].filter((node): node is HTMLElement => Boolean(node)),
       h('h3', {}, [t('outline.actors', { count: actors.length })]),
-      actors.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noActors')]) : h('ul', { class: 'k-outline-list', 'data-list': 'actors' }, actors.map((a) => {
+      actors.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noActors')]) : h('ul', { class: 'k-outline-list', 'data-list': 'actors' }, shownActors.map((a) => {
         const label = a.name || t('outline.unnamed');
         const name = h('input', { type: 'text', value: a.name, title: a.name, 'data-key': `name:${a.id}`, 'aria-label': t('outline.rename', { name: label }), disabled: locked });
         name.addEventListener('change', () => model.updateActor(a.id, { name: name.value.trim() }));
@@ -182,6 +220,7 @@ export class Outline {
           this.moreFields(a.id, label, () => actorFields(model, [a.id], { keySuffix: a.id, omit: ['kind'] }), locked),
         ]);
       })),
+      this.showAllButton('actors', shownActors.length, actors.length),
       h('h3', {}, [t('outline.relations', { count: relations.length })]),
       h('form', { class: 'k-outline-connect', onsubmit: connect }, [
         h('div', { class: 'k-field' }, [h('label', { for: 'k-connect-from' }, [t('field.from')]), from]),
@@ -190,7 +229,7 @@ export class Outline {
         h('button', { type: 'submit', id: 'k-connect', class: 'k-primary', 'data-key': 'connect', disabled: locked }, [t('outline.connect')]),
         status,
       ]),
-      relations.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noRelations')]) : h('ul', { class: 'k-outline-list', 'data-list': 'relations' }, relations.map((r) => {
+      relations.length === 0 ? h('p', { class: 'k-muted' }, [t('outline.noRelations')]) : h('ul', { class: 'k-outline-list', 'data-list': 'relations' }, shownRelations.map((r) => {
         const text = t('outline.relation', { from: nameOf(r.from), to: nameOf(r.to), kind: t(`relationKind.${r.kind}`) })
           + (r.status !== 'existing' ? ` (${t(`status.${r.status}` as MessageKey)})` : '') + (r.label ? ` – ${r.label}` : '')
           + (this.support?.(r.id) ? ` (${this.support(r.id)})` : '');
@@ -201,7 +240,9 @@ export class Outline {
           this.moreFields(r.id, `${nameOf(r.from)} → ${nameOf(r.to)}`, () => [...relationEndFields(model, r.id, { keySuffix: r.id }), ...relationFields(model, [r.id], { keySuffix: r.id })], locked),
         ]);
       })),
+      this.showAllButton('relations', shownRelations.length, relations.length),
     ];
+    return nodes.filter((node): node is HTMLElement => node !== null);
   }
 
   private figuresSection(figures: FiguresPanel): HTMLElement {

@@ -28,6 +28,8 @@ export class SidePanels {
   open = window.matchMedia('(min-width: 900px)').matches;
   element: HTMLElement = h('aside', { class: 'k-side' });
   private outlineTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The outline tab was just opened: its first build is not held back with the coalesced updates. */
+  private outlineOpened = false;
 
   constructor(private readonly parts: SidePanelParts) {}
 
@@ -52,6 +54,7 @@ export class SidePanels {
 
   showTab(tab: Tab): void {
     this.tab = tab;
+    this.outlineOpened = tab === 'outline';
     if (!this.open) this.toggle();
     const previous = this.element;
     const side = this.build();
@@ -84,7 +87,10 @@ export class SidePanels {
    * bursts of changes (a busy room, a drag) are coalesced into one rebuild.
    */
   private updateOutline(): void {
-    if (this.parts.model.actors.size < OUTLINE_IMMEDIATE_LIMIT) return this.parts.outline.update();
+    if (this.parts.model.actors.size < OUTLINE_IMMEDIATE_LIMIT || this.outlineOpened) {
+      this.outlineOpened = false;
+      return this.parts.outline.update();
+    }
     if (this.outlineTimer !== null) return;
     this.outlineTimer = setTimeout(() => {
       this.outlineTimer = null;
