@@ -55,6 +55,12 @@ export class Outline {
   constructor(private readonly model: BoardModel, private readonly editor: Editor) {}
 
   update(): void {
+    // A row unfolded a moment ago may not have had its 'toggle' event yet (it comes as a task of
+    // its own, and a rebuild can come first): what the page shows open is what stays open.
+    this.element.querySelectorAll<HTMLDetailsElement>('details[data-more]').forEach((details) => {
+      if (details.open) this.openFields.add(details.dataset.more!);
+      else this.openFields.delete(details.dataset.more!);
+    });
     // Keep focus and any half-typed text across the rebuild (remote edits arrive while someone types).
     const active = document.activeElement as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null;
     const focusKey = active && this.element.contains(active) ? active.dataset.key : undefined;
