@@ -12,6 +12,7 @@
 #   SERVERS="kartta ysweet" REPEATS=1 bench/run.sh # Kartta and y-sweet, once each
 #   KARTTA_BASE_BIN=/tmp/kartta-old SERVERS="kartta-base kartta" bench/run.sh  # before/after a change
 #   LOADGEN_ARGS="--duration-s 5" OUT=/tmp/b bench/run.sh
+#   SCENARIOS=coldload LOADGEN_ARGS="--window 16" bench/run.sh  # y-sweet drops echoes at the default window
 #   KARTTA_BIN=/path/to/kartta bench/run.sh       # benchmark a binary built elsewhere
 #   PIN=1 OUT=bench/results-pinned bench/run.sh   # server on core 0, loadgen on core 1 (taskset)
 set -euo pipefail
