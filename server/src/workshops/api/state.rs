@@ -34,14 +34,7 @@ pub async fn board_state(
     token: Token,
     request_headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if state.config.open_boards {
-        // As the websocket does on an open server: any caller, any well-formed id.
-        if !kartta_protocol::is_valid_board_id(&id) {
-            return Err(ApiError::NotFound);
-        }
-    } else {
-        board_role(&state, &id, &token).await?;
-    }
+    require_reader(&state, &id, &token).await?;
     let v1_state = current_state(&state, &id).await?;
     let entity_tag = strong_entity_tag(&v1_state);
     if if_none_match_includes(&request_headers, &entity_tag) {
@@ -70,13 +63,7 @@ pub async fn board_view(
     Path(id): Path<String>,
     token: Token,
 ) -> Result<Response, ApiError> {
-    if state.config.open_boards {
-        if !kartta_protocol::is_valid_board_id(&id) {
-            return Err(ApiError::NotFound);
-        }
-    } else {
-        board_role(&state, &id, &token).await?;
-    }
+    require_reader(&state, &id, &token).await?;
     let view: BoardView = ask_room(&state, &id, |reply| RoomCommand::View { view: reply }).await?;
     let mut response = Json(view).into_response();
     // Behind a token, and changing with every edit: nothing keeps it.
@@ -85,6 +72,19 @@ pub async fn board_view(
         HeaderValue::from_static("private, no-store"),
     );
     Ok(response)
+}
+
+/// Who may read a board's state or view: anyone who may open it, or, on an open server (as
+/// the websocket there), any caller with a well-formed id.
+async fn require_reader(state: &AppState, id: &str, token: &Token) -> Result<(), ApiError> {
+    if state.config.open_boards {
+        if !kartta_protocol::is_valid_board_id(id) {
+            return Err(ApiError::NotFound);
+        }
+    } else {
+        board_role(state, id, token).await?;
+    }
+    Ok(())
 }
 
 /// Re-encodes a v1 update in the v2 encoding, which keeps each distinct string (a field key such as
