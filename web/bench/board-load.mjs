@@ -6,7 +6,7 @@
 // Usage: node bench/board-load.mjs   (env KARTTA_BIN, default ../target/release/kartta; RUNS; FRESH=1
 // opens every load in a fresh browser)
 import { loadavg } from 'node:os';
-import { startServer, launchContext } from '../e2e/harness.mjs';
+import { startServer, launchContext, postJson } from '../e2e/harness.mjs';
 import { stats } from './trace.mjs';
 
 const ACTORS = 2000;
@@ -44,13 +44,7 @@ const loadAverage = loadavg().map((v) => v.toFixed(2)).join(' ');
 const server = await startServer();
 let browser = null;
 try {
-  const post = async (path, token, body) => {
-    const response = await fetch(`${server.serverOrigin}${path}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const post = (path, token, body) => postJson(server.serverOrigin, path, token, body);
   const created = await post('/api/boards', null, { title: 'Bench', template: 'blank' });
   const boardId = created.workshop.boards[0].id;
   await post(`/api/boards/${boardId}/import`, created.tokens.facilitator, board());

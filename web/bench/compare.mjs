@@ -7,7 +7,7 @@
 // uses the HTTP cache or V8's code cache, as a facilitator's first look of the day)
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { startServer, launchContext } from '../e2e/harness.mjs';
+import { startServer, launchContext, postJson } from '../e2e/harness.mjs';
 import { stats } from './trace.mjs';
 
 const ACTORS = 500;
@@ -112,13 +112,7 @@ const loadAverage = loadavg().map((v) => v.toFixed(2)).join(' ');
 const server = await startServer();
 let browser = null;
 try {
-  const post = async (path, token, body) => {
-    const response = await fetch(`${server.serverOrigin}${path}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const post = (path, token, body) => postJson(server.serverOrigin, path, token, body);
   const created = await post('/api/workshops', null, { title: 'Compare bench', locale: 'en', template: 'rings', groupCount: 2, personalBoards: [] });
   const token = created.tokens.facilitator;
   const [one, two] = created.workshop.boards;

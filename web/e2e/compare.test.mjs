@@ -26,6 +26,16 @@ async function api(method, path, token, body) {
   return response.json();
 }
 
+/** Drags the left map from its middle by (dx, dy) screen pixels. */
+async function dragLeftMap(page, dx, dy, steps) {
+  const box = await page.locator('#k-cmp-left').boundingBox();
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx, y + dy, { steps });
+  await page.mouse.up();
+}
+
 const actor = (id, name, kind, x, y) => ({ id, name, kind, x, y, description: '', tags: [], alias: '', influence: null, stance: null, isPerson: false });
 const relation = (id, from, to, kind) => ({ id, from, to, kind, label: '', direction: 'none', strength: 'normal', coordination: null, status: 'existing' });
 
@@ -111,11 +121,7 @@ test('two group maps compared side by side: the list, centring on both sides, pa
   assert.equal(await turku.getAttribute('aria-pressed'), 'true');
 
   // Dragging the left map moves the right one by as much (same zoom, same distance in board units).
-  const box = await page.locator('#k-cmp-left').boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 - 60, { steps: 6 });
-  await page.mouse.up();
+  await dragLeftMap(page, -120, -60, 6);
   const panned = await centres();
   const zoom = panned.zooms[0];
   assert.equal(panned.zooms[1], zoom);
@@ -198,11 +204,7 @@ async function phoneSwitch(page, lang, label, viewport, leftTitle, rightTitle) {
     return { left: left.viewport.center(), right: right.viewport.center(), zoom: left.viewport.zoom };
   });
   const before = await centres();
-  const box = await page.locator('#k-cmp-left').boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 - 80, box.y + box.height / 2 - 40, { steps: 5 });
-  await page.mouse.up();
+  await dragLeftMap(page, -80, -40, 5);
   const after = await centres();
   assert.ok(Math.abs(after.left.x - before.left.x - 80 / before.zoom) < 1, JSON.stringify({ before, after }));
   assert.ok(Math.abs(after.right.x - before.right.x - 80 / before.zoom) < 1, JSON.stringify({ before, after }));

@@ -181,6 +181,15 @@ export async function placeActor(page, name, dx = 0, dy = 0) {
 export const actorNames = (page) => page.evaluate(() => [...window.kartta.model.actors.values()].map((a) => a.name).sort());
 
 /** An API call to the test server that must succeed (the failure names the call and the server's answer). */
+/** POSTs `body` as JSON to the server at `origin` and answers its JSON (for scripts that start their own server). */
+export async function postJson(origin, path, token, body) {
+  const response = await fetch(`${origin}${path}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
 export async function api(method, path, token, body) {
   const response = await fetch(`${server.serverOrigin}${path}`, {
     method,

@@ -12,20 +12,31 @@ use tokio_tungstenite::tungstenite;
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, Transact, Update};
 
-/// The state of `board` over HTTP as the holder of `token` gets it (None: no token).
-async fn state_over_http(
+/// `resource` of `board` over HTTP (`state`: its Yjs state; `view`: the board as plain JSON), as
+/// the holder of `token` gets it (None: no token).
+async fn board_over_http(
     server: &ServerProcess,
     board: &str,
+    resource: &str,
     token: Option<&str>,
 ) -> anyhow::Result<Response> {
     http(
         server.port,
         "GET",
-        &format!("/api/boards/{board}/state"),
+        &format!("/api/boards/{board}/{resource}"),
         token,
         None,
     )
     .await
+}
+
+/// The state of `board` over HTTP as the holder of `token` gets it.
+async fn state_over_http(
+    server: &ServerProcess,
+    board: &str,
+    token: Option<&str>,
+) -> anyhow::Result<Response> {
+    board_over_http(server, board, "state", token).await
 }
 
 /// The board as plain JSON over HTTP (`/view`), as the holder of `token` gets it.
@@ -34,14 +45,7 @@ async fn view_over_http(
     board: &str,
     token: Option<&str>,
 ) -> anyhow::Result<Response> {
-    http(
-        server.port,
-        "GET",
-        &format!("/api/boards/{board}/view"),
-        token,
-        None,
-    )
-    .await
+    board_over_http(server, board, "view", token).await
 }
 
 /// A fresh document holding a v2 update.
