@@ -83,10 +83,7 @@ export class BoardModel {
    * replaces it (see `observe`). Never used on a model that edits.
    */
   preload(view: BoardView): void {
-    this.actors.clear();
-    this.relations.clear();
-    this.notes.clear();
-    this.strokes.clear();
+    this.clearElements();
     for (const a of view.actors) {
       this.actors.set(a.id, {
         id: a.id, name: a.name, kind: a.kind, x: a.x, y: a.y, description: a.description, tags: a.tags, alias: a.alias,
@@ -110,6 +107,13 @@ export class BoardModel {
     this.revision++;
     const change: ModelChange = { ids: this.allIds(), meta: true, local: false };
     for (const listener of this.listeners) listener(change);
+  }
+
+  private clearElements(): void {
+    this.actors.clear();
+    this.relations.clear();
+    this.notes.clear();
+    this.strokes.clear();
   }
 
   private allIds(): Set<string> {
@@ -453,10 +457,7 @@ export class BoardModel {
         // The document's own content arrived: it replaces the server's read whole.
         this.preloaded = false;
         const before = this.allIds();
-        this.actors.clear();
-        this.relations.clear();
-        this.notes.clear();
-        this.strokes.clear();
+        this.clearElements();
         this.reloadAll();
         for (const id of this.allIds()) before.add(id);
         dirty.clear();

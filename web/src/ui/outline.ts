@@ -123,11 +123,9 @@ export class Outline {
       h('summary', { 'data-key': `more:${id}` }, [t('outline.allFields'), h('span', { class: 'k-sr-only' }, [` – ${name}`])]),
       fieldset,
     ]) as HTMLDetailsElement;
+    // Which rows are open is read from the page at each rebuild (`update`); here only the fields.
     details.addEventListener('toggle', () => {
-      if (details.open) {
-        this.openFields.add(id);
-        fill();
-      } else this.openFields.delete(id);
+      if (details.open) fill();
     });
     return details;
   }
