@@ -2,6 +2,7 @@
 import type { MapRef } from '../access/links';
 import type { CompareCategory, ComparedItem, MapComparison } from '../model/compare-maps';
 import { unionRect } from '../render/viewport';
+import { FAR_NAME_ZOOM } from '../render/scene';
 import type { ElementMark, MapPane } from './map-pane';
 
 /**
@@ -58,10 +59,13 @@ export class SyncedPanes {
   centreOn(item: ComparedItem): void {
     const leftAt = item.leftId ? this.left.pane.positionOf(item.leftId) : null;
     const rightAt = item.rightId ? this.right.pane.positionOf(item.rightId) : null;
+    // Close enough for the chosen card's whole name: fitted to two maps, the cards are often so
+    // small that their names are shortened to one line ("Varsina…").
+    const zoom = Math.max(this.left.pane.viewport.zoom, FAR_NAME_ZOOM);
     this.syncing = true;
     try {
-      if (leftAt) this.left.pane.viewport.centerOn(leftAt.x, leftAt.y);
-      if (rightAt) this.right.pane.viewport.centerOn(rightAt.x, rightAt.y);
+      if (leftAt) this.left.pane.viewport.show(zoom, leftAt);
+      if (rightAt) this.right.pane.viewport.show(zoom, rightAt);
     } finally {
       this.syncing = false;
     }
