@@ -204,4 +204,25 @@ test('joining in one step: code and name on the landing page, straight to the bo
   await q.click('#k-join');
   await q.waitForSelector('.k-board-card');
   assert.equal(new URL(q.url()).pathname, `/w/${created.workshop.id}`);
+
+  // The title can arrive after the name is typed: it fills its reserved line, and the form keeps what
+  // was typed and stays where it was (a rebuilt form, pushed down a line, once swallowed a join click).
+  const { page: r } = await person('Riikka');
+  let release;
+  const lookUpHeld = new Promise((done) => (release = done));
+  await r.route('**/api/join', async (route) => {
+    if (!JSON.parse(route.request().postData() ?? '{}').name) await lookUpHeld;
+    await route.continue();
+  });
+  await r.goto(`${server.origin}/join/${code}`);
+  await r.fill('#k-join-name', 'Riikka');
+  const buttonBefore = await r.locator('#k-join').boundingBox();
+  await r.evaluate(() => { window.joinButtonBefore = document.querySelector('#k-join'); });
+  release();
+  await waitFor(r, () => document.querySelector('#k-join-workshop')?.textContent === 'Workshop: Kumppanuusfoorumi');
+  assert.deepEqual(await r.locator('#k-join').boundingBox(), buttonBefore, 'the join button has not moved');
+  assert.equal(await r.evaluate(() => window.joinButtonBefore === document.querySelector('#k-join')), true, 'the form was not rebuilt');
+  assert.equal(await r.inputValue('#k-join-name'), 'Riikka');
+  await r.click('#k-join');
+  await r.waitForSelector('.k-board-card');
 });

@@ -18,6 +18,8 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
   let busy = false;
   /** The workshop the code opens, shown as soon as it is known (a link or QR code brings the code). */
   let workshopTitle = '';
+  const lookUp = formatJoinCode(code);
+  const workshopLine = () => (workshopTitle ? t('join.workshopTitle', { title: workshopTitle }) : '');
   const render = () => {
     const focusedId = document.activeElement?.id;
     const codeInput = h('input', { id: 'k-join-code', type: 'text', value: code, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', maxlength: 40, class: 'k-code-input', required: true });
@@ -55,7 +57,8 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
     root.replaceChildren(h('main', { class: 'k-landing' }, [
       h('div', { class: 'k-landing-top' }, [languageSelect()]),
       h('h1', {}, [h('span', { class: 'k-logo', 'aria-hidden': 'true' }), t('join.title')]),
-      workshopTitle ? h('p', { class: 'k-join-workshop', id: 'k-join-workshop' }, [t('join.workshopTitle', { title: workshopTitle })]) : null,
+      // Its line keeps its place while the title is looked up, so the form does not move under a pointer.
+      lookUp ? h('p', { class: 'k-join-workshop', id: 'k-join-workshop' }, [workshopLine()]) : null,
       h('p', {}, [t('join.help')]),
       h('form', { class: 'k-card', id: 'k-join-form', onsubmit: submit }, [
         h('label', { for: 'k-join-code' }, [t('landing.joinLabel')]),
@@ -74,12 +77,13 @@ export function mountJoin(root: HTMLElement, initialCode: string, navigate: (pat
   };
   render();
   let left = false;
-  const lookUp = formatJoinCode(code);
   if (lookUp) {
     // A join without a name only answers which workshop the code opens: nothing is made for it.
+    // The answer fills its line in place: rebuilding the form could swallow a click or keystroke.
     api.join(lookUp).then((joined) => {
       workshopTitle = joined.workshop.title || t('board.untitled');
-      if (!left) render();
+      const line = left ? null : root.querySelector('#k-join-workshop');
+      if (line) line.textContent = workshopLine();
     }).catch((e) => {
       if (left) return;
       message = joinErrorText(e);
