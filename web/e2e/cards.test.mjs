@@ -185,11 +185,15 @@ test('a short name gets a narrow card: drawn, hit, joined and exported at its ow
   assert.ok(Math.abs(after - (boxes.turku.left + boxes.turku.right) / 2) < 0.5, 'the card grew around its centre');
   await page.evaluate((id) => window.kartta.model.updateActor(id, { name: 'Turku' }), ids.turku);
 
-  // The server's export draws the same narrow card.
-  const exported = await page.evaluate(async () => {
+  // The server's export draws the same narrow card, once the name set back above has reached it
+  // (the export asked for at once may still read the longer name: the update is on its way).
+  const narrowCard = `width="${boxes.turku.boardWidth}" height="44"`;
+  const exportedNarrow = () => page.evaluate(async (wanted) => {
     const link = document.querySelector('[data-export="export.svg"]').getAttribute('href');
-    return (await fetch(link)).text();
-  });
-  assert.ok(exported.includes(`width="${boxes.turku.boardWidth}" height="44"`), 'the export has the narrow card');
+    return (await (await fetch(link)).text()).includes(wanted);
+  }, narrowCard);
+  let exported = false;
+  for (let tries = 0; tries < 40 && !(exported = await exportedNarrow()); tries++) await page.waitForTimeout(250);
+  assert.ok(exported, 'the export has the narrow card');
   await axeScan(page, 'a board with narrow and wide cards');
 });
