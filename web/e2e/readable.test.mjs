@@ -139,33 +139,41 @@ test('a board opens on its content at a readable zoom on a laptop and a phone, w
   await waitFor(laptop, () => document.querySelectorAll('.k-far-name').length > 0);
   const drawn = await laptop.evaluate(() => {
     const canvas = document.getElementById('k-canvas').getBoundingClientRect();
-    const cards = [...document.querySelectorAll('.k-layer-actors .k-actor')].filter((card) => {
-      const r = card.getBoundingClientRect();
-      return r.width > 0 && r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top && r.bottom <= canvas.bottom;
-    });
-    return cards.map((card) => {
-      const id = card.dataset.id;
+    const boxOf = (element) => {
+      const r = element.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width };
+    };
+    const all = [...document.querySelectorAll('.k-layer-actors .k-actor')].map((card) => ({ id: card.dataset.id, box: boxOf(card.querySelector('.k-actor-body')) }));
+    const whole = all.filter(({ box: r }) => r.width > 0 && r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top && r.bottom <= canvas.bottom);
+    const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+    return whole.map(({ id, box: cardBox }) => {
       const text = document.querySelector(`.k-layer-far-names [data-id="${id}"]`);
-      const box = text?.getBoundingClientRect();
-      const cardBox = card.getBoundingClientRect();
+      const box = text ? boxOf(text) : null;
       return {
         name: window.kartta.model.actors.get(id).name, text: text?.textContent ?? null,
         shown: Boolean(text) && getComputedStyle(text).display !== 'none' && box.width > 0,
         screenPx: Number(text?.getAttribute('font-size')) * window.kartta.viewport.zoom,
-        // A narrow card's far name may run past its right side, up to where a widest card's name room ends (36 + 142 units).
-        insideCard: Boolean(box) && box.left >= cardBox.left && box.right <= Math.max(cardBox.right, cardBox.left + 178 * window.kartta.viewport.zoom) + 0.5
-          && box.top >= cardBox.top - 0.5 && box.bottom <= cardBox.bottom + 0.5,
+        width: box?.width ?? 0,
+        // Where the card's name starts, on the card's middle line.
+        startsOnCard: Boolean(box) && box.left >= cardBox.left && box.left <= cardBox.right && box.top >= cardBox.top - 0.5 && box.bottom <= cardBox.bottom + 0.5,
+        runsInto: box ? all.filter((other) => other.id !== id && overlap(box, other.box)).map((other) => window.kartta.model.actors.get(other.id).name) : [],
       };
     });
   });
+  const zoom = await laptop.evaluate(() => window.kartta.viewport.zoom);
   assert.ok(drawn.length >= RING_NAMES.length / 2, `cards on screen at 40 %: ${drawn.length}`);
   for (const d of drawn) {
     assert.ok(d.shown, `${d.name} has its name drawn`);
     assert.ok(d.screenPx >= 10, `${d.text} is legible (${d.screenPx} px)`);
-    assert.ok(d.insideCard, `${d.text} stays inside its card`);
+    assert.ok(d.startsOnCard, `${d.text} starts on its card`);
+    // A far name runs to the right as far as the map leaves space, and never over another card.
+    assert.deepEqual(d.runsInto, [], `${d.text} runs into no other card`);
+    assert.ok(d.width <= 240 + 1, `${d.text} is at most 240 px long (${d.width})`);
     assert.ok(d.text === d.name || (d.text.endsWith('…') && d.name.startsWith(d.text.slice(0, -1).trimEnd())), `${d.text} is ${d.name}, shortened`);
   }
-  assert.ok(drawn.some((d) => d.text.endsWith('…')), 'a long name is shortened with an ellipsis');
+  // Where a card's name room (36 + 142 units) would have cut it, a name with space beside it is whole.
+  assert.ok(drawn.some((d) => d.text === d.name && d.width > 178 * zoom), `a long name with space beside it is whole: ${JSON.stringify(drawn.map((d) => d.text))}`);
+  assert.ok(drawn.some((d) => d.text.endsWith('…')), 'a long name with a card close beside it is shortened with an ellipsis');
   assert.equal(await laptop.evaluate(() => [...document.querySelectorAll('.k-actor-name')].filter((n) => getComputedStyle(n).display !== 'none').length), 0,
     'the three-line names, too small to read at 40 %, give way');
   await laptop.screenshot({ path: `${ARTIFACTS}/e2e-readable-laptop-40.png` });

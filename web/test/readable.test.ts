@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPENING_EDGE_MARGIN_PX, OPENING_ZOOM_PHONE, OPENING_ZOOM_WIDE, openingView } from '../src/render/opening-view';
 import { FAR_NAME_MIN_SCREEN_PX, FAR_NAME_SCREEN_PX, charWidth, farNameLayout } from '../src/render/card';
+import { FarNameRooms } from '../src/render/far-names';
 import { CARD } from '../src/generated/protocol';
 import { NAME_FIELD_MARGIN_PX, nameFieldBox } from '../src/ui/inline';
 import { intersects } from '../src/render/viewport';
@@ -104,6 +105,36 @@ describe('names on zoomed-out cards', () => {
     expect(layout.fontSize).toBeLessThanOrEqual(44 - 8);
     expect(layout.fontSize * 0.25).toBeGreaterThanOrEqual(FAR_NAME_MIN_SCREEN_PX);
     expect(farNameLayout('Kela', 0.15, 44)).toBeNull();
+  });
+
+  it('are whole when given the room, and shortened to it otherwise', () => {
+    const name = 'Varsinais-Suomen hyvinvointialue';
+    const fontSize = FAR_NAME_SCREEN_PX / 0.4;
+    expect(farNameLayout(name, 0.4, 44, width(name, fontSize))?.line).toBe(name);
+    const cut = farNameLayout(name, 0.4, 44, width(name, fontSize) - 1)!.line;
+    expect(cut).toMatch(/^Varsinais-Suomen .*…$/);
+    expect(width(cut, fontSize)).toBeLessThanOrEqual(width(name, fontSize) - 1);
+  });
+
+  it('run to the next card on their line, however far, up to a limit, and never less than a card\'s name room', () => {
+    const rooms = new FarNameRooms();
+    // A name starting at x = 0 on the line from y = -15 to 15 (a 30-unit font: half a line is 15).
+    rooms.add('self', card(60, 0));
+    rooms.add('right', { x: 600, y: -20, w: 184, h: 44 });
+    rooms.add('above', { x: 100, y: -100, w: 184, h: 44 }); // ends above the line: not in the way
+    rooms.add('below', { x: 100, y: 16, w: 184, h: 44 }); // starts below the line: not in the way
+    rooms.add('under the start', { x: -50, y: -10, w: 184, h: 44 }); // covers where the name starts
+    expect(rooms.room('self', 0, -15, 15, 2000)).toBe(600 - 15);
+    expect(rooms.room('self', 0, -15, 15, 400)).toBe(400);
+    // Across grid cells: a note far to the right, in another cell, is found.
+    const far = new FarNameRooms();
+    far.add('note', { x: 1000, y: 5, w: 200, h: 200 });
+    expect(far.room('self', 0, -15, 15, 5000)).toBe(1000 - 15);
+    // A neighbour nearer than a card's name room does not take away what every far name had.
+    const near = new FarNameRooms();
+    near.add('close', { x: 40, y: -20, w: 184, h: 44 });
+    expect(near.room('self', 0, -15, 15, 2000)).toBe(CARD.nameMaxWidth);
+    expect(new FarNameRooms().room('self', 0, -15, 15, 700)).toBe(700);
   });
 
   it('are not drawn when fewer than three letters would fit', () => {

@@ -22,10 +22,10 @@ export function charWidth(ch: string): number {
   return WIDTHS.get(ch) ?? CARD.defaultCharWidth;
 }
 
-function fits(chars: readonly string[], fontSize: number): boolean {
+function fits(chars: readonly string[], fontSize: number, room: number = CARD.nameMaxWidth): boolean {
   let units = 0;
   for (const ch of chars) units += charWidth(ch);
-  return units * fontSize <= CARD.nameMaxWidth * 1000;
+  return units * fontSize <= room * 1000;
 }
 
 /** A line may end after a space, or after a hyphen between two letters or digits ("Varsinais-|Suomen"). */
@@ -55,10 +55,10 @@ function lineEnd(chars: readonly string[], start: number, fontSize: number): num
   return end;
 }
 
-function shorten(chars: readonly string[], fontSize: number): string {
+function shorten(chars: readonly string[], fontSize: number, room: number = CARD.nameMaxWidth): string {
   const withEllipsis = (keep: number) => [...trimEnd(chars.slice(0, keep)), CARD.ellipsis];
   let keep = 0;
-  while (keep < chars.length && fits(withEllipsis(keep + 1), fontSize)) keep++;
+  while (keep < chars.length && fits(withEllipsis(keep + 1), fontSize, room)) keep++;
   return withEllipsis(keep).join('');
 }
 
@@ -178,21 +178,28 @@ export interface FarNameLayout {
   fontSize: number;
 }
 
+/** The size (board units) of a far name at `zoom` on a card `cardHeight` tall: legible on screen, no taller than the card. */
+export function farNameFontSize(zoom: number, cardHeight: number): number {
+  return Math.min(FAR_NAME_SCREEN_PX / zoom, cardHeight - 2 * FAR_NAME_MARGIN);
+}
+
 /**
  * How a card `cardHeight` tall shows its name at `zoom` when its three-line layout would be too
  * small to read: one line at a legible size on screen (no taller than the card), shortened with an
- * ellipsis to the widest card's room; null when the card cannot hold a few letters at a legible size.
+ * ellipsis to `room` (board units from where the name starts: by default the widest card's name
+ * room; the scene gives more where the map leaves space, see `FarNameRooms`); null when the card
+ * cannot hold a few letters at a legible size.
  * A narrow card's far name may run past its right side (drawn with a halo): its card was sized for
  * the name at 14 units, and at a legible size far out a short name like "Kela" would otherwise never fit.
  */
-export function farNameLayout(name: string, zoom: number, cardHeight: number): FarNameLayout | null {
+export function farNameLayout(name: string, zoom: number, cardHeight: number, room: number = CARD.nameMaxWidth): FarNameLayout | null {
   if (!(zoom > 0)) return null;
-  const fontSize = Math.min(FAR_NAME_SCREEN_PX / zoom, cardHeight - 2 * FAR_NAME_MARGIN);
+  const fontSize = farNameFontSize(zoom, cardHeight);
   if (fontSize * zoom < FAR_NAME_MIN_SCREEN_PX) return null;
   const chars = Array.from(name.split(WHITESPACE).filter(Boolean).join(' '));
   if (chars.length === 0) return { line: CARD.ellipsis, fontSize };
-  if (fits(chars, fontSize)) return { line: chars.join(''), fontSize };
-  const line = shorten(chars, fontSize);
+  if (fits(chars, fontSize, room)) return { line: chars.join(''), fontSize };
+  const line = shorten(chars, fontSize, room);
   // The ellipsis is not a letter; spaces kept before it are not either.
   const letters = Array.from(line).length - 1;
   return letters >= FAR_NAME_MIN_LETTERS ? { line, fontSize } : null;

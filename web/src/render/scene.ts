@@ -11,7 +11,8 @@ import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode, supportBadgeNode } from './elements';
 import { relationSupportBadge, supportBadge } from '../model/support';
 import { CARD } from '../generated/protocol';
-import { actorCardHeight, actorCardWidth, farNameLayout } from './card';
+import { actorCardHeight, actorCardWidth, farNameFontSize, farNameLayout } from './card';
+import { FAR_NAME_MAX_SCREEN_PX, FarNameRooms } from './far-names';
 import { templateNodes } from './template';
 import { SCENE_CSS, SCENE_DARK_CSS } from './style';
 import { KeyedLayer, svg } from './svg';
@@ -88,6 +89,8 @@ export class SceneRenderer {
   private readonly farNames: KeyedLayer;
   /** The zoom the far names are laid out for, or null while names are drawn as laid out. */
   private farNamesAt: number | null = null;
+  /** What each far name could run into, as of the last full drawing pass (null while names are near). */
+  private farNameRooms: FarNameRooms | null = null;
   private readonly figureMarks: KeyedLayer;
   private readonly voteBadges: KeyedLayer;
   private readonly inks: KeyedLayer;
@@ -342,6 +345,7 @@ export class SceneRenderer {
 
   private renderAll(offsets: Offsets): void {
     const { model } = this;
+    this.findFarNameRooms(offsets);
     let seen = this.actors.begin();
     const seenFarNames = this.farNames.begin();
     const seenHalos = this.halos.begin();
@@ -431,10 +435,33 @@ export class SceneRenderer {
 
   /** Every card's far name again, for a new zoom step (or none, when names are near again). */
   private renderFarNames(): void {
+    this.findFarNameRooms(this.drawnOffsets);
     const seen = this.farNames.begin();
     // The renderer's viewport tests run it without a model or an editor: then there are no cards.
     for (const actor of this.model.actors?.values() ?? []) this.putFarName(seen, actor, this.drawnOffsets);
     this.farNames.end(seen);
+  }
+
+  /**
+   * Every shown card and note, for the far names to stop before (see `FarNameRooms`). A card being
+   * dragged keeps the rooms of this pass (its neighbours' names adjust when the drag ends).
+   */
+  private findFarNameRooms(offsets: Offsets): void {
+    if (this.farNamesAt === null) {
+      this.farNameRooms = null;
+      return;
+    }
+    const rooms = new FarNameRooms();
+    for (const actor of this.model.actors?.values() ?? []) {
+      if (this.editor.legend?.get(actor.kind) === 'hide' || this.hiddenBySupport.has(actor.id)) continue;
+      const off = offsets.get(actor.id);
+      rooms.add(actor.id, actorRect(actor, off?.dx, off?.dy));
+    }
+    for (const note of this.model.notes?.values() ?? []) {
+      const off = offsets.get(note.id);
+      rooms.add(note.id, noteRect(note, off?.dx, off?.dy));
+    }
+    this.farNameRooms = rooms;
   }
 
   private putFarName(seen: Set<string> | null, actor: Actor, offsets: Offsets): void {
@@ -442,17 +469,20 @@ export class SceneRenderer {
     const mode = this.editor.legend?.get(actor.kind);
     if (zoom === null || mode === 'hide' || this.hiddenBySupport.has(actor.id)) return;
     const height = actorCardHeight(actor);
-    const layout = farNameLayout(actor.name, zoom, height);
-    if (!layout) return;
     const off = offsets.get(actor.id);
     const x = actor.x + (off?.dx ?? 0);
     const y = actor.y + (off?.dy ?? 0);
-    const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
     // The line starts where the card's name does, so it moves when the card's width changes (an alias added).
     const left = x - actorCardWidth(actor) / 2 + CARD.nameLeft;
-    // A narrow card's far name may run past its right side, up to a widest card's name room.
+    // It runs to the right as far as the map leaves space on its line (at least a widest card's name
+    // room); the line is taken as high as its letters' box (1.2 of the font size).
+    const half = farNameFontSize(zoom, height) * 0.6;
+    const room = this.farNameRooms?.room(actor.id, left, y - half, y + half, FAR_NAME_MAX_SCREEN_PX / zoom) ?? CARD.nameMaxWidth;
+    const layout = farNameLayout(actor.name, zoom, height, room);
+    if (!layout) return;
+    const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
     const card = actorRect(actor, off?.dx, off?.dy);
-    const bounds = { ...card, w: Math.max(card.w, CARD.nameLeft + CARD.nameMaxWidth) };
+    const bounds = { ...card, w: Math.max(card.w, CARD.nameLeft + room) };
     this.farNames.put(seen, actor.id, `${left},${y},${layout.line},${layout.fontSize},${cls}`, bounds, () => {
       // Where the card's name starts, centred on the card's middle line.
       const text = svg('text', { class: cls, x: left, y, 'font-size': layout.fontSize, 'dominant-baseline': 'central' });
