@@ -137,6 +137,17 @@ describe('names on zoomed-out cards', () => {
     expect(new FarNameRooms().room('self', 0, -15, 15, 700)).toBe(700);
   });
 
+  it('stay quick and right with positions and sizes any Yjs client may write', () => {
+    const rooms = new FarNameRooms();
+    rooms.add('far out', { x: 1e300, y: 1e300, w: 184, h: 44 });
+    rooms.add('huge note', { x: 500, y: -1e12, w: 1e12, h: 2e12 });
+    rooms.add('not a number', { x: Number.NaN, y: 0, w: 184, h: 44 });
+    // The huge note, kept apart from the cells, still stops a name on its line.
+    expect(rooms.room('self', 0, -15, 15, 2000)).toBe(500 - 15);
+    // A name that far out keeps a card's name room, at once.
+    expect(rooms.room('far out', 1e300, 1e300 - 15, 1e300 + 15, 2000)).toBe(CARD.nameMaxWidth);
+  });
+
   it('are not drawn when fewer than three letters would fit', () => {
     // A taller card allows a large font, so that only two letters of a long word fit in its width.
     expect(farNameLayout('Työllisyyspalvelut', 0.12, 120)).toBeNull();
