@@ -176,6 +176,8 @@ export interface FarNameLayout {
   line: string;
   /** In board units: on screen it is `fontSize × zoom`. */
   fontSize: number;
+  /** Whether the line was cut to its room with an ellipsis. */
+  shortened: boolean;
 }
 
 /** The size (board units) of a far name at `zoom` on a card `cardHeight` tall: legible on screen, no taller than the card. */
@@ -197,10 +199,10 @@ export function farNameLayout(name: string, zoom: number, cardHeight: number, ro
   const fontSize = farNameFontSize(zoom, cardHeight);
   if (fontSize * zoom < FAR_NAME_MIN_SCREEN_PX) return null;
   const chars = Array.from(name.split(WHITESPACE).filter(Boolean).join(' '));
-  if (chars.length === 0) return { line: CARD.ellipsis, fontSize };
-  if (fits(chars, fontSize, room)) return { line: chars.join(''), fontSize };
+  if (chars.length === 0) return { line: CARD.ellipsis, fontSize, shortened: false };
+  if (fits(chars, fontSize, room)) return { line: chars.join(''), fontSize, shortened: false };
   const line = shorten(chars, fontSize, room);
   // The ellipsis is not a letter; spaces kept before it are not either.
   const letters = Array.from(line).length - 1;
-  return letters >= FAR_NAME_MIN_LETTERS ? { line, fontSize } : null;
+  return letters >= FAR_NAME_MIN_LETTERS ? { line, fontSize, shortened: true } : null;
 }

@@ -89,8 +89,12 @@ export class SceneRenderer {
   private readonly farNames: KeyedLayer;
   /** The zoom the far names are laid out for, or null while names are drawn as laid out. */
   private farNamesAt: number | null = null;
-  /** What each far name could run into, as of the last full drawing pass (null while names are near). */
+  /**
+   * What each far name could run into, found for the last full drawing pass when a name first
+   * needs more than a card's room (most short names never do), with the offsets of that pass.
+   */
   private farNameRooms: FarNameRooms | null = null;
+  private farNameRoomsOffsets: Offsets = new Map();
   private readonly figureMarks: KeyedLayer;
   private readonly voteBadges: KeyedLayer;
   private readonly inks: KeyedLayer;
@@ -443,14 +447,19 @@ export class SceneRenderer {
   }
 
   /**
-   * Every shown card and note, for the far names to stop before (see `FarNameRooms`). A card being
-   * dragged keeps the rooms of this pass (its neighbours' names adjust when the drag ends).
+   * A new full drawing pass: the far names' rooms are found again, from these offsets, when a name
+   * first needs them. A card being dragged keeps the rooms of its pass (its neighbours' names
+   * adjust when the drag ends).
    */
   private findFarNameRooms(offsets: Offsets): void {
-    if (this.farNamesAt === null) {
-      this.farNameRooms = null;
-      return;
-    }
+    this.farNameRooms = null;
+    this.farNameRoomsOffsets = offsets;
+  }
+
+  /** Every shown card and note, for the far names to stop before (see `FarNameRooms`). */
+  private farNameRoomsNow(): FarNameRooms {
+    if (this.farNameRooms) return this.farNameRooms;
+    const offsets = this.farNameRoomsOffsets;
     const rooms = new FarNameRooms();
     for (const actor of this.model.actors?.values() ?? []) {
       if (this.editor.legend?.get(actor.kind) === 'hide' || this.hiddenBySupport.has(actor.id)) continue;
@@ -462,6 +471,7 @@ export class SceneRenderer {
       rooms.add(note.id, noteRect(note, off?.dx, off?.dy));
     }
     this.farNameRooms = rooms;
+    return rooms;
   }
 
   private putFarName(seen: Set<string> | null, actor: Actor, offsets: Offsets): void {
@@ -474,11 +484,15 @@ export class SceneRenderer {
     const y = actor.y + (off?.dy ?? 0);
     // The line starts where the card's name does, so it moves when the card's width changes (an alias added).
     const left = x - actorCardWidth(actor) / 2 + CARD.nameLeft;
-    // It runs to the right as far as the map leaves space on its line (at least a widest card's name
-    // room); the line is taken as high as its letters' box (1.2 of the font size).
-    const half = farNameFontSize(zoom, height) * 0.6;
-    const room = this.farNameRooms?.room(actor.id, left, y - half, y + half, FAR_NAME_MAX_SCREEN_PX / zoom) ?? CARD.nameMaxWidth;
-    const layout = farNameLayout(actor.name, zoom, height, room);
+    // A name longer than a widest card's room runs to the right as far as the map leaves space on its
+    // line; the line is taken as high as its letters' box (1.2 of the font size).
+    let room: number = CARD.nameMaxWidth;
+    let layout = farNameLayout(actor.name, zoom, height, room);
+    if (!layout || layout.shortened) {
+      const half = farNameFontSize(zoom, height) * 0.6;
+      room = this.farNameRoomsNow().room(actor.id, left, y - half, y + half, FAR_NAME_MAX_SCREEN_PX / zoom);
+      if (room > CARD.nameMaxWidth) layout = farNameLayout(actor.name, zoom, height, room);
+    }
     if (!layout) return;
     const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
     const card = actorRect(actor, off?.dx, off?.dy);
