@@ -104,6 +104,18 @@ test('two group maps compared side by side: the list, centring on both sides, pa
   assert.deepEqual(await marked('left'), ['ELY-keskus', 'Turku', 'Turku – ELY-keskus', 'Turku – Varsinais-Suomen liitto']);
   assert.deepEqual(await marked('right'), ['Turku', 'Turku – Varsinais-Suomen liitto', 'Varsinais-Suomen liitto – Yrittäjät', 'Yrittäjät']);
 
+  // Fitted to both maps, every card's one-line name is whole and inside its drawing: the fit keeps
+  // room on the right for the names, which run as far as the map leaves space.
+  const farNames = await page.evaluate(() => ['left', 'right'].flatMap((side) => {
+    const pane = document.getElementById(`k-cmp-${side}`).getBoundingClientRect();
+    return [...document.querySelectorAll(`#k-cmp-${side} .k-far-name`)].map((n) => {
+      const r = n.getBoundingClientRect();
+      return { text: n.textContent, inside: r.left >= pane.left - 0.5 && r.right <= pane.right + 0.5 };
+    });
+  }));
+  assert.deepEqual(farNames.map((n) => n.text).sort(),
+    ['ELY-keskus', 'Turku', 'Turku', 'Varsinais-Suomen liitto', 'Varsinais-Suomen liitto', 'Yrittäjät']);
+  assert.deepEqual(farNames.filter((n) => !n.inside), [], 'no name is cut by the edge of its drawing');
   await shoot(page, 'compare-1280x800.png', '07-compare.png');
   await axeScan(page, 'compare page');
 

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { OPENING_EDGE_MARGIN_PX, OPENING_ZOOM_PHONE, OPENING_ZOOM_WIDE, openingView } from '../src/render/opening-view';
 import { FAR_NAME_MIN_SCREEN_PX, FAR_NAME_SCREEN_PX, charWidth, farNameLayout } from '../src/render/card';
-import { FarNameRooms } from '../src/render/far-names';
+import { FarNameRooms, farNameOverhang, fitWithFarNames } from '../src/render/far-names';
+import { Viewport } from '../src/render/viewport';
+import { actorCardWidth, farNameFullSizeZoom } from '../src/render/card';
 import { CARD } from '../src/generated/protocol';
 import { NAME_FIELD_MARGIN_PX, nameFieldBox } from '../src/ui/inline';
 import { intersects } from '../src/render/viewport';
@@ -146,6 +148,45 @@ describe('names on zoomed-out cards', () => {
     expect(rooms.room('self', 0, -15, 15, 2000)).toBe(500 - 15);
     // A name that far out keeps a card's name room, at once.
     expect(rooms.room('far out', 1e300, 1e300 - 15, 1e300 + 15, 2000)).toBe(CARD.nameMaxWidth);
+  });
+
+  it('are not cut by the screen\'s edge in a fitted view: the fit keeps room for them on the right', () => {
+    // Two far-apart cards on one line: fitted to the cards alone, the right one's long name would
+    // run past the screen's edge at the zoom the fit chooses.
+    const cards = [
+      { x: 0, y: 0, name: 'Turku', influence: null, alias: '' },
+      { x: 2000, y: 0, name: 'Varsinais-Suomen hyvinvointialue', influence: null, alias: '' },
+    ];
+    const bounds = { x: -100, y: -22, w: 2200, h: 44 };
+    const nameEnd = (v: Viewport) => {
+      const right = cards[1]!;
+      const start = right.x - actorCardWidth(right) / 2 + CARD.nameLeft;
+      return v.toScreen(start, 0).x + width(right.name, FAR_NAME_SCREEN_PX);
+    };
+    const fit = (screenWidth: number, withNames: boolean) => {
+      const v = new Viewport();
+      v.setSize(screenWidth, 400);
+      if (withNames) fitWithFarNames(v, bounds, 24, cards);
+      else v.fit(bounds, 24);
+      return v;
+    };
+    const plain = fit(900, false);
+    expect(plain.zoom).toBeLessThan(0.5);
+    expect(farNameOverhang(cards, bounds, plain.zoom)).toBeGreaterThan(24);
+    expect(nameEnd(plain)).toBeGreaterThan(900);
+    const fitted = fit(900, true);
+    expect(fitted.zoom).toBeLessThan(plain.zoom);
+    expect(nameEnd(fitted)).toBeLessThanOrEqual(900 - 24 + 1);
+    expect(fitted.toScreen(bounds.x, 0).x).toBeGreaterThanOrEqual(24 - 0.5);
+    // On a narrow screen the room is not bought with the names' size: the view stays where a
+    // one-line card's name is drawn at 11 px (or as it was, had it been smaller already).
+    const narrowPlain = fit(740, false);
+    const narrow = fit(740, true);
+    expect(narrowPlain.zoom).toBeGreaterThan(farNameFullSizeZoom(CARD.minHeight));
+    expect(narrow.zoom).toBeGreaterThanOrEqual(farNameFullSizeZoom(CARD.minHeight) - 1e-9);
+    expect(narrow.zoom).toBeLessThan(narrowPlain.zoom);
+    // Near names (50 % and closer) are drawn inside their cards: nothing is kept.
+    expect(farNameOverhang(cards, bounds, 0.5)).toBe(0);
   });
 
   it('are not drawn when fewer than three letters would fit', () => {

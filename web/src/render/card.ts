@@ -163,6 +163,11 @@ export function actorCardWidth(actor: Pick<Actor, 'name' | 'influence' | 'alias'
   return width;
 }
 
+/**
+ * Below this zoom a card's name as laid out (14 or 12 board px, at most 7 px on screen) is too small
+ * to read: each card then shows its name on one line at a legible size instead (`farNameLayout`).
+ */
+export const FAR_NAME_ZOOM = 0.5;
 /** Zoomed out, a card's name is drawn on one line at this size on screen (px), the name shortened to fit. */
 export const FAR_NAME_SCREEN_PX = 11;
 /** Smaller than this on screen (px), letters cannot be read: the name is then not drawn. */
@@ -178,6 +183,11 @@ export interface FarNameLayout {
   fontSize: number;
   /** Whether the line was cut to its room with an ellipsis. */
   shortened: boolean;
+}
+
+/** Below this zoom a card `cardHeight` tall draws its far name smaller than `FAR_NAME_SCREEN_PX`: the card limits it. */
+export function farNameFullSizeZoom(cardHeight: number): number {
+  return FAR_NAME_SCREEN_PX / (cardHeight - 2 * FAR_NAME_MARGIN);
 }
 
 /** The size (board units) of a far name at `zoom` on a card `cardHeight` tall: legible on screen, no taller than the card. */

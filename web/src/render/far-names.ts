@@ -3,7 +3,9 @@
 // ("ELY-kes…", "Varsina…") even on a map with open space beside each card, as a compared pair of
 // small maps fitted into half a screen each usually is.
 import { CARD } from '../generated/protocol';
-import type { Rect } from './viewport';
+import type { Actor } from '../model/types';
+import { FAR_NAME_SCREEN_PX, FAR_NAME_ZOOM, actorCardWidth, charWidth, farNameFullSizeZoom } from './card';
+import type { Rect, Viewport } from './viewport';
 
 /** However much space the map leaves, a far name is at most this long on screen (px): some 40 letters at 11 px. */
 export const FAR_NAME_MAX_SCREEN_PX = 240;
@@ -76,5 +78,53 @@ export class FarNameRooms {
       }
     }
     return Math.max(CARD.nameMaxWidth, end - left);
+  }
+}
+
+type NamedCard = Pick<Actor, 'x' | 'name' | 'influence' | 'alias'>;
+
+/**
+ * How many screen pixels the one-line names of `cards`, drawn at `zoom`, may run past the right
+ * side of `bounds` (0 or less when none does, or when names are drawn as laid out): what a view
+ * fitted to the cards alone would cut at the screen's edge. Neighbours that would stop a name are
+ * not counted, so this may keep a little more room than needed.
+ */
+export function farNameOverhang(cards: Iterable<NamedCard>, bounds: Rect, zoom: number): number {
+  if (zoom >= FAR_NAME_ZOOM) return 0;
+  const right = bounds.x + bounds.w;
+  let most = 0;
+  for (const card of cards) {
+    const start = card.x - actorCardWidth(card) / 2 + CARD.nameLeft;
+    // Only a card within the longest name's reach of the right side can run past it.
+    if ((right - start) * zoom >= FAR_NAME_MAX_SCREEN_PX) continue;
+    let units = 0;
+    for (const ch of card.name) units += charWidth(ch);
+    const width = Math.min((units * FAR_NAME_SCREEN_PX) / 1000, FAR_NAME_MAX_SCREEN_PX);
+    most = Math.max(most, (start - right) * zoom + width);
+  }
+  return most;
+}
+
+/**
+ * Fits `bounds` in `viewport` as `Viewport.fit` does, keeping room on the right for the zoomed-out
+ * names that would run past it, so that a fitted map's names are not cut by the screen's edge.
+ */
+export function fitWithFarNames(viewport: Viewport, bounds: Rect | null, padding: number, cards: Iterable<NamedCard>): void {
+  viewport.fit(bounds, padding);
+  if (!bounds) return;
+  const list = [...cards];
+  // The room is never bought with the names themselves: the view is not made smaller than where a
+  // one-line card's name is still drawn at its full size (nor than it was, if it already was), nor
+  // by more than a quarter. On a phone, names cut by the edge can be panned to; names too small to
+  // draw could not be read at all.
+  const floor = Math.max(Math.min(viewport.zoom, farNameFullSizeZoom(CARD.minHeight)), viewport.zoom * 0.75);
+  const most = Math.max(0, viewport.width - 2 * padding - floor * Math.max(bounds.w, 1));
+  // Keeping room makes the view smaller, which lets the names run further: a few rounds settle it.
+  let kept = 0;
+  for (let round = 0; round < 4; round++) {
+    const needed = Math.min(Math.ceil(farNameOverhang(list, bounds, viewport.zoom)), Math.floor(most));
+    if (needed <= kept) return;
+    kept = needed;
+    viewport.fit(bounds, padding, kept);
   }
 }

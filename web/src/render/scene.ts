@@ -11,7 +11,7 @@ import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode, supportBadgeNode } from './elements';
 import { relationSupportBadge, supportBadge } from '../model/support';
 import { CARD } from '../generated/protocol';
-import { actorCardHeight, actorCardWidth, farNameFontSize, farNameLayout } from './card';
+import { FAR_NAME_ZOOM, actorCardHeight, actorCardWidth, farNameFontSize, farNameLayout } from './card';
 import { FAR_NAME_MAX_SCREEN_PX, FarNameRooms } from './far-names';
 import { templateNodes } from './template';
 import { SCENE_CSS, SCENE_DARK_CSS } from './style';
@@ -54,11 +54,6 @@ type Offsets = Map<string, { dx: number; dy: number }>;
 
 /** Below this zoom the drawing is far away: details, notes' text and relation labels are hidden (level of detail). */
 const FAR_ZOOM = 0.3;
-/**
- * Below this zoom a card's name as laid out (14 or 12 board px, at most 7 px on screen) is too small
- * to read: each card then shows its name on one line at a legible size instead (`farNameLayout`).
- */
-export const FAR_NAME_ZOOM = 0.5;
 /** Far names are laid out again only when the zoom changed by more than one step of 2^(1/4) (about 19 %). */
 const FAR_NAME_STEPS_PER_DOUBLING = 4;
 

@@ -62,8 +62,11 @@ export class Viewport {
     this.zoomAt(this.width / 2, this.height / 2, factor);
   }
 
-  /** Shows the given board rectangle as large as fits, never closer than 100 %. */
-  fit(bounds: Rect | null, padding = 48): void {
+  /**
+   * Shows the given board rectangle as large as fits, never closer than 100 %, keeping `extraRight`
+   * screen pixels free beside it on the right (for names that run past the cards, see `far-names.ts`).
+   */
+  fit(bounds: Rect | null, padding = 48, extraRight = 0): void {
     if (!bounds) {
       this.zoom = 1;
       this.tx = this.width / 2;
@@ -72,12 +75,12 @@ export class Viewport {
       return;
     }
     const zoom = clamp(
-      Math.min((this.width - 2 * padding) / Math.max(bounds.w, 1), (this.height - 2 * padding) / Math.max(bounds.h, 1)),
+      Math.min((this.width - 2 * padding - extraRight) / Math.max(bounds.w, 1), (this.height - 2 * padding) / Math.max(bounds.h, 1)),
       MIN_ZOOM,
       1,
     );
     this.zoom = zoom;
-    this.tx = this.width / 2 - (bounds.x + bounds.w / 2) * zoom;
+    this.tx = (this.width - extraRight) / 2 - (bounds.x + bounds.w / 2) * zoom;
     this.ty = this.height / 2 - (bounds.y + bounds.h / 2) * zoom;
     this.changed();
   }

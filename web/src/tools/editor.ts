@@ -8,6 +8,7 @@ import { hitTest, boardBounds, elementRects, connectHandle, relationEnds, HANDLE
 import { templateBounds } from '../render/template';
 import { unionRect } from '../render/viewport';
 import { openingView } from '../render/opening-view';
+import { fitWithFarNames } from '../render/far-names';
 import type { Hit } from './hit';
 import type { KeyInput, PointerInput, ToolName, ToolState } from './tool';
 import { createToolState } from './registry';
@@ -21,6 +22,8 @@ export type LegendMode = 'dim' | 'hide';
 
 /** Below this zoom, the fit button leaves out the background: the cards would be too small to read. */
 const READABLE_ZOOM = 0.3;
+/** Screen pixels the fit button keeps around the map. */
+const FIT_PADDING = 48;
 
 export { READ_ONLY_TOOLS } from './tool';
 
@@ -249,10 +252,11 @@ export class Editor {
   zoomToFit(): void {
     const drawn = boardBounds(this.model);
     const background = templateBounds(this.model.meta.template);
-    if (!background) return this.viewport.fit(drawn);
+    const actors = this.model.actors.values();
+    if (!background) return fitWithFarNames(this.viewport, drawn, FIT_PADDING, actors);
     const both = unionRect(drawn, background);
     const fitsReadably = Math.min(this.viewport.width / both.w, this.viewport.height / both.h) >= READABLE_ZOOM;
-    this.viewport.fit(fitsReadably || !drawn ? both : drawn);
+    fitWithFarNames(this.viewport, fitsReadably || !drawn ? both : drawn, FIT_PADDING, actors);
   }
 
   /** The view a board opens with: its content at a zoom where names can be read (see `render/opening-view.ts`). */

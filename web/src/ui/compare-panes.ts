@@ -2,7 +2,8 @@
 import type { MapRef } from '../access/links';
 import type { CompareCategory, ComparedItem, MapComparison } from '../model/compare-maps';
 import { unionRect } from '../render/viewport';
-import { FAR_NAME_ZOOM } from '../render/scene';
+import { FAR_NAME_ZOOM } from '../render/card';
+import { fitWithFarNames } from '../render/far-names';
 import type { ElementMark, MapPane } from './map-pane';
 
 /**
@@ -50,7 +51,8 @@ export class SyncedPanes {
     const b = this.right.pane.contentBounds();
     const both = a && b ? unionRect(a, b) : a ?? b;
     this.offset = { x: 0, y: 0 };
-    this.left.pane.viewport.fit(both, 24);
+    const cards = [...this.left.pane.model.actors.values(), ...this.right.pane.model.actors.values()];
+    fitWithFarNames(this.left.pane.viewport, both, 24, cards);
     this.left.pane.startDrawing();
     this.right.pane.startDrawing();
   }

@@ -7,6 +7,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { BoardModel } from '../model/board';
 import type { BoardView } from '../generated/protocol';
 import { Viewport } from '../render/viewport';
+import { fitWithFarNames } from '../render/far-names';
 import { SceneRenderer } from '../render/scene';
 import { OVERVIEW_ZOOM, OverviewLayer } from '../render/overview';
 import { svg } from '../render/svg';
@@ -237,7 +238,7 @@ export class MapPane {
    * readable, and a closeness-rings background alone would shrink a small map below that.
    */
   fitToContent(padding = 32): void {
-    this.viewport.fit(boardBounds(this.model), padding);
+    fitWithFarNames(this.viewport, boardBounds(this.model), padding, this.model.actors.values());
     this.startDrawing();
   }
 
