@@ -97,6 +97,15 @@ test('long names wrap onto taller cards that match the server export', { timeout
   writeFileSync(`${ARTIFACTS}/e2e-long-names-export.png`, Buffer.from(await (await fetch(new URL(pngLink, server.origin))).arrayBuffer()));
   const zoom = await page.evaluate(() => window.kartta.viewport.zoom);
   assert.ok(zoom < 1, `the default view fits the board (${zoom})`);
+  // Fitted in what the tool bar floating over the map's left side leaves free: no card under it.
+  const underTools = await page.evaluate(() => {
+    const tools = document.querySelector('.k-tools').getBoundingClientRect();
+    return [...document.querySelectorAll('.k-layer-actors .k-actor-body')].filter((body) => {
+      const r = body.getBoundingClientRect();
+      return r.left < tools.right && r.right > tools.left && r.top < tools.bottom && r.bottom > tools.top;
+    }).length;
+  });
+  assert.equal(underTools, 0, 'no card is under the tool bar');
   await page.screenshot({ path: `${ARTIFACTS}/e2e-long-names-fit.png` });
   await page.evaluate((name) => {
     const v = window.kartta.viewport;

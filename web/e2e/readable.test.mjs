@@ -46,11 +46,16 @@ async function shownZoom(page) {
   return Number(/(\d+)/.exec(text)[1]) / 100;
 }
 
-/** The names of the actors whose whole card lies on the canvas, and of those the canvas's edge cuts, as drawn now. */
+/**
+ * The names of the actors whose whole card lies on the canvas, of those the canvas's edge cuts, and
+ * of those the tool bar floating over the canvas covers, as drawn now.
+ */
 const cardsOnScreen = (page) => page.evaluate(() => {
   const canvas = document.getElementById('k-canvas').getBoundingClientRect();
+  const tools = document.querySelector('.k-tools').getBoundingClientRect();
   const whole = [];
   const cut = [];
+  const underTools = [];
   for (const body of document.querySelectorAll('.k-layer-actors .k-actor-body')) {
     const r = body.getBoundingClientRect();
     const name = window.kartta.model.actors.get(body.closest('[data-id]').dataset.id).name;
@@ -58,8 +63,9 @@ const cardsOnScreen = (page) => page.evaluate(() => {
     const outside = r.right <= canvas.left || r.left >= canvas.right || r.bottom <= canvas.top || r.top >= canvas.bottom;
     if (inside) whole.push(name);
     else if (!outside) cut.push(name);
+    if (r.left < tools.right && r.right > tools.left && r.top < tools.bottom && r.bottom > tools.top) underTools.push(name);
   }
-  return { whole, cut };
+  return { whole, cut, underTools };
 });
 
 /** The names of the actors whose whole card lies on the canvas. */
@@ -114,6 +120,7 @@ test('a board opens on its content at a readable zoom on a laptop and a phone, w
   assert.ok(laptopCards.whole.length >= 2, 'the laptop shows the content');
   // No card is cut by the screen's edge at opening: each is whole, or off screen until one pans.
   assert.deepEqual(laptopCards.cut, [], 'no card is cut on the laptop');
+  assert.deepEqual(laptopCards.underTools, [], 'no card opens under the tool bar on the laptop');
   await laptop.screenshot({ path: `${ARTIFACTS}/e2e-readable-laptop-open.png` });
   // About the middle of the content (moved a little, at most, so that no card is cut).
   const view = await laptop.evaluate(() => ({ ...window.kartta.viewport.center(), width: window.kartta.viewport.width, zoom: window.kartta.viewport.zoom }));
@@ -127,6 +134,7 @@ test('a board opens on its content at a readable zoom on a laptop and a phone, w
   const phoneCards = await cardsOnScreen(phone);
   assert.ok(phoneCards.whole.length >= 1, 'the phone shows the content');
   assert.deepEqual(phoneCards.cut, [], 'no card is cut on the phone');
+  assert.deepEqual(phoneCards.underTools, [], 'no card opens under the tool bar on the phone');
   // Names on a phone are read at arm's length on a small screen: at least 10 px, one-line names 11.
   const smallest = await smallestNameOnScreen(phone);
   assert.ok(smallest >= 10, `the smallest name on the phone is ${smallest} px`);

@@ -87,6 +87,24 @@ describe('the opening view', () => {
   });
 });
 
+describe('fitting beside a floating tool bar', () => {
+  it('places the map in what the bar leaves free, left or bottom', () => {
+    const bounds = { x: -500, y: -200, w: 1000, h: 400 };
+    const beside = new Viewport();
+    beside.setSize(900, 700);
+    beside.covered = () => ({ left: 66, top: 0, right: 0, bottom: 0 });
+    beside.fit(bounds, 24);
+    expect(beside.toScreen(bounds.x, 0).x).toBeCloseTo(66 + 24);
+    expect(beside.toScreen(bounds.x + bounds.w, 0).x).toBeCloseTo(900 - 24);
+    const above = new Viewport();
+    above.setSize(390, 800);
+    above.covered = () => ({ left: 0, top: 0, right: 0, bottom: 112 });
+    above.fit({ x: 0, y: 0, w: 300, h: 900 }, 24);
+    expect(above.toScreen(0, 900).y).toBeCloseTo(800 - 112 - 24);
+    expect(above.toScreen(0, 0).y).toBeCloseTo(24);
+  });
+});
+
 describe('names on zoomed-out cards', () => {
   const width = (line: string, size: number) => Array.from(line).reduce((sum, ch) => sum + charWidth(ch), 0) * size / 1000;
 

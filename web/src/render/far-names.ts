@@ -118,7 +118,7 @@ export function fitWithFarNames(viewport: Viewport, bounds: Rect | null, padding
   // by more than a quarter. On a phone, names cut by the edge can be panned to; names too small to
   // draw could not be read at all.
   const floor = Math.max(Math.min(viewport.zoom, farNameFullSizeZoom(CARD.minHeight)), viewport.zoom * 0.75);
-  const most = Math.max(0, viewport.width - 2 * padding - floor * Math.max(bounds.w, 1));
+  const most = Math.max(0, viewport.freeArea().w - 2 * padding - floor * Math.max(bounds.w, 1));
   // Keeping room makes the view smaller, which lets the names run further: a few rounds settle it.
   let kept = 0;
   for (let round = 0; round < 4; round++) {

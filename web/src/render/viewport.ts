@@ -1,6 +1,10 @@
 // The viewport: which part of the infinite board is on screen (screen = world × zoom + offset).
 export interface Point { x: number; y: number }
 export interface Rect { x: number; y: number; w: number; h: number }
+/** Screen pixels along each side of the view that something floating over it covers. */
+export interface Insets { left: number; top: number; right: number; bottom: number }
+
+export const NO_INSETS: Insets = { left: 0, top: 0, right: 0, bottom: 0 };
 
 export const MIN_ZOOM = 0.05;
 export const MAX_ZOOM = 4;
@@ -11,6 +15,11 @@ export class Viewport {
   ty = 0;
   width = 800;
   height = 600;
+  /**
+   * What floating controls (the board's tool bar) cover, asked for when the view is fitted: the
+   * fit and the opening view place the map in the rest, so no card opens under the tool bar.
+   */
+  covered: () => Insets = () => NO_INSETS;
   private readonly listeners = new Set<() => void>();
 
   onChange(listener: () => void): () => void {
@@ -67,22 +76,29 @@ export class Viewport {
    * screen pixels free beside it on the right (for names that run past the cards, see `far-names.ts`).
    */
   fit(bounds: Rect | null, padding = 48, extraRight = 0): void {
+    const free = this.freeArea();
     if (!bounds) {
       this.zoom = 1;
-      this.tx = this.width / 2;
-      this.ty = this.height / 2;
+      this.tx = free.x + free.w / 2;
+      this.ty = free.y + free.h / 2;
       this.changed();
       return;
     }
     const zoom = clamp(
-      Math.min((this.width - 2 * padding - extraRight) / Math.max(bounds.w, 1), (this.height - 2 * padding) / Math.max(bounds.h, 1)),
+      Math.min((free.w - 2 * padding - extraRight) / Math.max(bounds.w, 1), (free.h - 2 * padding) / Math.max(bounds.h, 1)),
       MIN_ZOOM,
       1,
     );
     this.zoom = zoom;
-    this.tx = (this.width - extraRight) / 2 - (bounds.x + bounds.w / 2) * zoom;
-    this.ty = this.height / 2 - (bounds.y + bounds.h / 2) * zoom;
+    this.tx = free.x + (free.w - extraRight) / 2 - (bounds.x + bounds.w / 2) * zoom;
+    this.ty = free.y + free.h / 2 - (bounds.y + bounds.h / 2) * zoom;
     this.changed();
+  }
+
+  /** The part of the screen (px) that nothing floats over: what fitting places the map in. */
+  freeArea(): Rect {
+    const c = this.covered();
+    return { x: c.left, y: c.top, w: Math.max(1, this.width - c.left - c.right), h: Math.max(1, this.height - c.top - c.bottom) };
   }
 
   /** Shows the board point `centre` in the middle of the screen at `zoom`. */

@@ -255,14 +255,18 @@ export class Editor {
     const actors = this.model.actors.values();
     if (!background) return fitWithFarNames(this.viewport, drawn, FIT_PADDING, actors);
     const both = unionRect(drawn, background);
-    const fitsReadably = Math.min(this.viewport.width / both.w, this.viewport.height / both.h) >= READABLE_ZOOM;
+    const free = this.viewport.freeArea();
+    const fitsReadably = Math.min(free.w / both.w, free.h / both.h) >= READABLE_ZOOM;
     fitWithFarNames(this.viewport, fitsReadably || !drawn ? both : drawn, FIT_PADDING, actors);
   }
 
   /** The view a board opens with: its content at a zoom where names can be read (see `render/opening-view.ts`). */
   showOpeningView(): void {
-    const view = openingView(elementRects(this.model), this.viewport.width, this.viewport.height);
-    this.viewport.show(view.zoom, view.centre);
+    // Opened in the part of the screen the tool bar leaves free, centred there.
+    const free = this.viewport.freeArea();
+    const view = openingView(elementRects(this.model), free.w, free.h);
+    const offset = { x: free.x + free.w / 2 - this.viewport.width / 2, y: free.y + free.h / 2 - this.viewport.height / 2 };
+    this.viewport.show(view.zoom, { x: view.centre.x - offset.x / view.zoom, y: view.centre.y - offset.y / view.zoom });
   }
 
   cycleLegend(kind: ActorKind): void {

@@ -5,7 +5,7 @@ import { Awareness } from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import { BoardModel } from '../../model/board';
 import { Presence } from '../../model/presence';
-import { Viewport } from '../../render/viewport';
+import { NO_INSETS, Viewport, clamp, type Insets } from '../../render/viewport';
 import { SceneRenderer } from '../../render/scene';
 import { Editor, READ_ONLY_TOOLS } from '../../tools/editor';
 import { locale, onLocaleChange, t } from '../../i18n';
@@ -160,6 +160,7 @@ export class BoardView implements BoardPage {
       }),
       attachCanvasInput(canvas, this.editor, () => this.inline.open),
     );
+    this.viewport.covered = () => coveredBy(this.toolbar.element, this.stage);
     const resize = new ResizeObserver(() => {
       const rect = this.stage.getBoundingClientRect();
       const first = this.viewport.width === 800 && this.viewport.height === 600;
@@ -370,4 +371,16 @@ export class BoardView implements BoardPage {
   showNotice(text: string | (() => string), isError: boolean, extra?: BoardNotice['extra']): void {
     this.notices.show(text, isError, extra);
   }
+}
+
+/**
+ * What a bar floating over the stage covers of it: a bar standing along the left side (a laptop's
+ * tool bar) covers that side, one lying along the bottom (a phone's) the bottom; a hidden one nothing.
+ */
+function coveredBy(bar: HTMLElement, stage: HTMLElement): Insets {
+  const r = bar.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) return NO_INSETS;
+  const s = stage.getBoundingClientRect();
+  if (r.height >= r.width) return { ...NO_INSETS, left: clamp(r.right - s.left, 0, s.width / 2) };
+  return { ...NO_INSETS, bottom: clamp(s.bottom - r.top, 0, s.height / 2) };
 }
