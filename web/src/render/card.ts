@@ -85,7 +85,7 @@ export function nameLayout(name: string): NameLayout {
 }
 
 /** The width of `text` at `fontSize` in thousandths of a board unit, as the layout counts. */
-function textUnits(text: string, fontSize: number): number {
+export function textUnits(text: string, fontSize: number): number {
   let units = 0;
   for (const ch of text) units += charWidth(ch);
   return units * fontSize;

@@ -4,7 +4,7 @@
 // small maps fitted into half a screen each usually is.
 import { CARD } from '../generated/protocol';
 import type { Actor } from '../model/types';
-import { FAR_NAME_SCREEN_PX, FAR_NAME_ZOOM, actorCardWidth, charWidth, farNameFullSizeZoom } from './card';
+import { FAR_NAME_ZOOM, actorCardHeight, actorCardWidth, farNameFullSizeZoom, farNameLayout, textUnits } from './card';
 import type { Rect, Viewport } from './viewport';
 
 /** However much space the map leaves, a far name is at most this long on screen (px): some 40 letters at 11 px. */
@@ -97,10 +97,9 @@ export function farNameOverhang(cards: Iterable<NamedCard>, bounds: Rect, zoom: 
     const start = card.x - actorCardWidth(card) / 2 + CARD.nameLeft;
     // Only a card within the longest name's reach of the right side can run past it.
     if ((right - start) * zoom >= FAR_NAME_MAX_SCREEN_PX) continue;
-    let units = 0;
-    for (const ch of card.name) units += charWidth(ch);
-    const width = Math.min((units * FAR_NAME_SCREEN_PX) / 1000, FAR_NAME_MAX_SCREEN_PX);
-    most = Math.max(most, (start - right) * zoom + width);
+    // The line the scene would draw with nothing beside it (`putFarName`), and its width on screen.
+    const line = farNameLayout(card.name, zoom, actorCardHeight(card), FAR_NAME_MAX_SCREEN_PX / zoom);
+    if (line) most = Math.max(most, (start - right) * zoom + (textUnits(line.line, line.fontSize) / 1000) * zoom);
   }
   return most;
 }

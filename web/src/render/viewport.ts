@@ -76,22 +76,25 @@ export class Viewport {
    * screen pixels free beside it on the right (for names that run past the cards, see `far-names.ts`).
    */
   fit(bounds: Rect | null, padding = 48, extraRight = 0): void {
+    if (!bounds) return this.showInFreeArea(1, { x: 0, y: 0 });
     const free = this.freeArea();
-    if (!bounds) {
-      this.zoom = 1;
-      this.tx = free.x + free.w / 2;
-      this.ty = free.y + free.h / 2;
-      this.changed();
-      return;
-    }
     const zoom = clamp(
       Math.min((free.w - 2 * padding - extraRight) / Math.max(bounds.w, 1), (free.h - 2 * padding) / Math.max(bounds.h, 1)),
       MIN_ZOOM,
       1,
     );
-    this.zoom = zoom;
-    this.tx = free.x + (free.w - extraRight) / 2 - (bounds.x + bounds.w / 2) * zoom;
-    this.ty = free.y + free.h / 2 - (bounds.y + bounds.h / 2) * zoom;
+    this.showInFreeArea(zoom, { x: bounds.x + bounds.w / 2, y: bounds.y + bounds.h / 2 }, extraRight);
+  }
+
+  /**
+   * Shows the board point `centre` at `zoom` in the middle of the part of the screen nothing floats
+   * over, less `extraRight` pixels kept free on its right.
+   */
+  showInFreeArea(zoom: number, centre: Point, extraRight = 0): void {
+    const free = this.freeArea();
+    this.zoom = clamp(zoom, MIN_ZOOM, MAX_ZOOM);
+    this.tx = free.x + (free.w - extraRight) / 2 - centre.x * this.zoom;
+    this.ty = free.y + free.h / 2 - centre.y * this.zoom;
     this.changed();
   }
 

@@ -265,8 +265,7 @@ export class Editor {
     // Opened in the part of the screen the tool bar leaves free, centred there.
     const free = this.viewport.freeArea();
     const view = openingView(elementRects(this.model), free.w, free.h);
-    const offset = { x: free.x + free.w / 2 - this.viewport.width / 2, y: free.y + free.h / 2 - this.viewport.height / 2 };
-    this.viewport.show(view.zoom, { x: view.centre.x - offset.x / view.zoom, y: view.centre.y - offset.y / view.zoom });
+    this.viewport.showInFreeArea(view.zoom, view.centre);
   }
 
   cycleLegend(kind: ActorKind): void {
