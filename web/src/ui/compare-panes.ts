@@ -2,7 +2,7 @@
 import type { MapRef } from '../access/links';
 import type { CompareCategory, ComparedItem, MapComparison } from '../model/compare-maps';
 import { unionRect } from '../render/viewport';
-import { FAR_NAME_ZOOM } from '../render/card';
+import { openingZoomFloor } from '../render/opening-view';
 import { fitWithFarNames } from '../render/far-names';
 import type { ElementMark, MapPane } from './map-pane';
 
@@ -61,9 +61,10 @@ export class SyncedPanes {
   centreOn(item: ComparedItem): void {
     const leftAt = item.leftId ? this.left.pane.positionOf(item.leftId) : null;
     const rightAt = item.rightId ? this.right.pane.positionOf(item.rightId) : null;
-    // Close enough for the chosen card's whole name: fitted to two maps, the cards are often so
-    // small that their names are shortened to one line ("Varsina…").
-    const zoom = Math.max(this.left.pane.viewport.zoom, FAR_NAME_ZOOM);
+    // As close as a board opens (its names 10–12 px on screen): fitted to two maps, the cards are
+    // often so small that they show their names on one line only, and at the line between the two
+    // (50 %) a card's own name is 7 px.
+    const zoom = Math.max(this.left.pane.viewport.zoom, openingZoomFloor(this.left.pane.viewport.width));
     this.syncing = true;
     try {
       if (leftAt) this.left.pane.viewport.show(zoom, leftAt);
