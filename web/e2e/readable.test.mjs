@@ -83,6 +83,37 @@ const smallestNameOnScreen = (page) => page.evaluate(() => {
   return smallest;
 });
 
+/**
+ * The zoomed-out names of the cards whole on the canvas: the text, its size on screen, whether it
+ * starts on its card, whether it is taller than the card, and the other cards it runs into.
+ */
+const farNamesOnScreen = (page) => page.evaluate(() => {
+  const canvas = document.getElementById('k-canvas').getBoundingClientRect();
+  const boxOf = (element) => {
+    const r = element.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width };
+  };
+  const all = [...document.querySelectorAll('.k-layer-actors .k-actor')].map((card) => ({ id: card.dataset.id, box: boxOf(card.querySelector('.k-actor-body')) }));
+  const whole = all.filter(({ box: r }) => r.width > 0 && r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top && r.bottom <= canvas.bottom);
+  const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+  return whole.map(({ id, box: cardBox }) => {
+    const text = document.querySelector(`.k-layer-far-names [data-id="${id}"]`);
+    const box = text ? boxOf(text) : null;
+    return {
+      name: window.kartta.model.actors.get(id).name, text: text?.textContent ?? null,
+      shown: Boolean(text) && getComputedStyle(text).display !== 'none' && box.width > 0,
+      screenPx: Number(text?.getAttribute('font-size')) * window.kartta.viewport.zoom,
+      width: box?.width ?? 0,
+      // Where the card's name starts, on the card's middle line: inside the card's height, or, on a
+      // card too small on screen for a legible name, standing out of it equally above and below.
+      startsOnCard: Boolean(box) && box.left >= cardBox.left && box.left <= cardBox.right
+        && ((box.top >= cardBox.top - 0.5 && box.bottom <= cardBox.bottom + 0.5) || Math.abs(box.top + box.bottom - cardBox.top - cardBox.bottom) / 2 <= 1.5),
+      standsOut: Boolean(box) && box.bottom - box.top > cardBox.bottom - cardBox.top + 0.5,
+      runsInto: box ? all.filter((other) => other.id !== id && overlap(box, other.box)).map((other) => window.kartta.model.actors.get(other.id).name) : [],
+    };
+  });
+});
+
 /** Shows the board point `centre` in the middle of the screen at `zoom`. */
 const zoomTo = (page, zoom, centre) => page.evaluate(([z, c]) => {
   const viewport = window.kartta.viewport;
@@ -141,33 +172,32 @@ test('a board opens on its content at a readable zoom on a laptop and a phone, w
   await phone.screenshot({ path: `${ARTIFACTS}/e2e-readable-phone-open.png` });
   await axeScan(phone, 'a board opened on a phone');
 
+  // The fit button fits the wide ring into the phone's 390 px (about 15 %): each card is a few px
+  // tall there, too small to hold a legible name, so the names stand out of their cards at 8 px
+  // (before, none was drawn below about 22 %).
+  await phone.tap('#k-fit');
+  await settled(phone);
+  const fitted = await phone.evaluate(() => window.kartta.viewport.zoom);
+  assert.ok(fitted < 0.22, `the phone fits the ring at ${fitted}`);
+  await waitFor(phone, () => document.querySelectorAll('.k-far-name').length > 0);
+  const small = await farNamesOnScreen(phone);
+  assert.ok(small.length >= RING_NAMES.length / 2, `cards on the phone's screen after the fit: ${small.length}`);
+  assert.ok(small.filter((d) => d.shown).length >= small.length * 0.75, `most cards show a name: ${JSON.stringify(small.map((d) => d.text))}`);
+  for (const d of small.filter((n) => n.shown)) {
+    // The size is set per zoom step (a quarter of a doubling), so on screen it may be a little under 8 px.
+    assert.ok(d.screenPx >= 7.5, `${d.text} is legible (${d.screenPx} px)`);
+    assert.ok(d.startsOnCard, `${d.text} starts on its card`);
+    assert.deepEqual(d.runsInto, [], `${d.text} runs into no other card`);
+    assert.ok(d.text === d.name || (d.text.endsWith('…') && d.name.startsWith(d.text.slice(0, -1).trimEnd())), `${d.text} is ${d.name}, shortened`);
+  }
+  assert.ok(small.some((d) => d.standsOut), 'names stand out of cards too small to hold them');
+  await phone.screenshot({ path: `${ARTIFACTS}/e2e-readable-phone-fit.png` });
+
   // At 40 % each card shows its name on one line, legible on screen, shortened to the card.
   await zoomTo(laptop, 0.4, FAR_CENTRE);
   await settled(laptop);
   await waitFor(laptop, () => document.querySelectorAll('.k-far-name').length > 0);
-  const drawn = await laptop.evaluate(() => {
-    const canvas = document.getElementById('k-canvas').getBoundingClientRect();
-    const boxOf = (element) => {
-      const r = element.getBoundingClientRect();
-      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width };
-    };
-    const all = [...document.querySelectorAll('.k-layer-actors .k-actor')].map((card) => ({ id: card.dataset.id, box: boxOf(card.querySelector('.k-actor-body')) }));
-    const whole = all.filter(({ box: r }) => r.width > 0 && r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top && r.bottom <= canvas.bottom);
-    const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
-    return whole.map(({ id, box: cardBox }) => {
-      const text = document.querySelector(`.k-layer-far-names [data-id="${id}"]`);
-      const box = text ? boxOf(text) : null;
-      return {
-        name: window.kartta.model.actors.get(id).name, text: text?.textContent ?? null,
-        shown: Boolean(text) && getComputedStyle(text).display !== 'none' && box.width > 0,
-        screenPx: Number(text?.getAttribute('font-size')) * window.kartta.viewport.zoom,
-        width: box?.width ?? 0,
-        // Where the card's name starts, on the card's middle line.
-        startsOnCard: Boolean(box) && box.left >= cardBox.left && box.left <= cardBox.right && box.top >= cardBox.top - 0.5 && box.bottom <= cardBox.bottom + 0.5,
-        runsInto: box ? all.filter((other) => other.id !== id && overlap(box, other.box)).map((other) => window.kartta.model.actors.get(other.id).name) : [],
-      };
-    });
-  });
+  const drawn = await farNamesOnScreen(laptop);
   const zoom = await laptop.evaluate(() => window.kartta.viewport.zoom);
   assert.ok(drawn.length >= RING_NAMES.length / 2, `cards on screen at 40 %: ${drawn.length}`);
   for (const d of drawn) {

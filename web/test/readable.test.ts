@@ -120,11 +120,23 @@ describe('names on zoomed-out cards', () => {
     expect(farNameLayout('Kela', 0.4, 44)?.line).toBe('Kela');
   });
 
-  it('are never taller than the card: smaller on screen as the card shrinks, and gone below a legible size', () => {
-    const layout = farNameLayout('Kela', 0.25, 44)!;
-    expect(layout.fontSize).toBeLessThanOrEqual(44 - 8);
-    expect(layout.fontSize * 0.25).toBeGreaterThanOrEqual(FAR_NAME_MIN_SCREEN_PX);
-    expect(farNameLayout('Kela', 0.15, 44)).toBeNull();
+  it('stay inside the card while they can, smaller on screen as the card shrinks; then stand out of it a little at the smallest legible size; then are gone', () => {
+    const inside = farNameLayout('Kela', 0.25, 44)!;
+    expect(inside.fontSize).toBeLessThanOrEqual(44 - 8);
+    expect(inside.fontSize * 0.25).toBeGreaterThanOrEqual(FAR_NAME_MIN_SCREEN_PX);
+    // A wide map fitted to a phone: the card is 4–8 px tall on screen, its name 8 px.
+    for (const zoom of [0.19, 0.15, 0.1]) {
+      const out = farNameLayout('Kela', zoom, 44, 240 / zoom)!;
+      expect(out.fontSize * zoom).toBeCloseTo(FAR_NAME_MIN_SCREEN_PX);
+      expect(out.standsOut).toBe(true);
+      expect(out.fontSize).toBeLessThanOrEqual(44 * 2);
+    }
+    expect(inside.standsOut).toBe(false);
+    // Further out, a legible name would cover the card and its neighbours.
+    expect(farNameLayout('Kela', 0.08, 44, 240 / 0.08)).toBeNull();
+    expect(farNameLayout('Kela', 0.02, 44, 240 / 0.02)).toBeNull();
+    // A taller card keeps its name inside further out.
+    expect(farNameLayout('Kela', 0.15, 70, 400)!.fontSize).toBeLessThanOrEqual(70 - 8);
   });
 
   it('are whole when given the room, and shortened to it otherwise', () => {
@@ -155,6 +167,23 @@ describe('names on zoomed-out cards', () => {
     near.add('close', { x: 40, y: -20, w: 184, h: 44 });
     expect(near.room('self', 0, -15, 15, 2000)).toBe(CARD.nameMaxWidth);
     expect(new FarNameRooms().room('self', 0, -15, 15, 700)).toBe(700);
+  });
+
+  it('stand out of a small card only where no other card or note is in their way', () => {
+    const rooms = new FarNameRooms();
+    rooms.add('self', { x: -36, y: -22, w: 184, h: 44 });
+    rooms.add('neighbour', { x: -36, y: 60, w: 184, h: 44 });
+    // A name 80 units tall, standing out 18 above and below its card: the neighbour is 38 below.
+    expect(rooms.blocked('self', { x: -36, y: -40, w: 300, h: 80 })).toBe(false);
+    // Taller still, it would reach over the neighbour, from below the card's start or its right.
+    expect(rooms.blocked('self', { x: -36, y: -70, w: 300, h: 140 })).toBe(true);
+    expect(rooms.blocked('self', { x: 100, y: -70, w: 50, h: 140 })).toBe(true);
+    // Its own card is never in its way, the other is; so is a note kept apart (too large for the cells).
+    expect(rooms.blocked('neighbour', { x: -36, y: 10, w: 300, h: 144 })).toBe(true);
+    rooms.add('huge note', { x: 1000, y: -1e12, w: 10, h: 2e12 });
+    expect(rooms.blocked('self', { x: -36, y: -40, w: 1100, h: 80 })).toBe(true);
+    // A name too far out to look up is not drawn rather than drawn over something.
+    expect(new FarNameRooms().blocked('self', { x: 1e300, y: 0, w: 300, h: 80 })).toBe(true);
   });
 
   it('stay quick and right with positions and sizes any Yjs client may write', () => {

@@ -183,6 +183,8 @@ export interface FarNameLayout {
   fontSize: number;
   /** Whether the line was cut to its room with an ellipsis. */
   shortened: boolean;
+  /** Whether the line is taller than the card's inside: it then stands out above and below the card. */
+  standsOut: boolean;
 }
 
 /** Below this zoom a card `cardHeight` tall draws its far name smaller than `FAR_NAME_SCREEN_PX`: the card limits it. */
@@ -190,9 +192,24 @@ export function farNameFullSizeZoom(cardHeight: number): number {
   return FAR_NAME_SCREEN_PX / (cardHeight - 2 * FAR_NAME_MARGIN);
 }
 
-/** The size (board units) of a far name at `zoom` on a card `cardHeight` tall: legible on screen, no taller than the card. */
+/**
+ * Where a card is too small on screen to hold a legible name inside its border, the name may stand
+ * out of it, at the smallest legible size, up to this many times the card's height (where no other
+ * card or note is in its way, see `FarNameRooms.blocked`): so that a wide map fitted to a phone
+ * (14–19 %) still shows its names, while one zoomed out to a speck shows none.
+ */
+const FAR_NAME_MOST_OVERFLOW = 2;
+
+/**
+ * The size (board units) of a far name at `zoom` on a card `cardHeight` tall: legible on screen and
+ * inside the card's border; where that cannot be, the smallest legible size if the name then stands
+ * out of the card by little (`FAR_NAME_MOST_OVERFLOW`), else the card's size (too small: not drawn).
+ */
 export function farNameFontSize(zoom: number, cardHeight: number): number {
-  return Math.min(FAR_NAME_SCREEN_PX / zoom, cardHeight - 2 * FAR_NAME_MARGIN);
+  const inside = Math.min(FAR_NAME_SCREEN_PX / zoom, cardHeight - 2 * FAR_NAME_MARGIN);
+  if (inside * zoom >= FAR_NAME_MIN_SCREEN_PX) return inside;
+  const smallest = FAR_NAME_MIN_SCREEN_PX / zoom;
+  return smallest <= cardHeight * FAR_NAME_MOST_OVERFLOW ? smallest : inside;
 }
 
 /**
@@ -207,12 +224,13 @@ export function farNameFontSize(zoom: number, cardHeight: number): number {
 export function farNameLayout(name: string, zoom: number, cardHeight: number, room: number = CARD.nameMaxWidth): FarNameLayout | null {
   if (!(zoom > 0)) return null;
   const fontSize = farNameFontSize(zoom, cardHeight);
-  if (fontSize * zoom < FAR_NAME_MIN_SCREEN_PX) return null;
+  if (fontSize * zoom < FAR_NAME_MIN_SCREEN_PX - 1e-9) return null;
+  const standsOut = fontSize > cardHeight - 2 * FAR_NAME_MARGIN;
   const chars = Array.from(name.split(WHITESPACE).filter(Boolean).join(' '));
-  if (chars.length === 0) return { line: CARD.ellipsis, fontSize, shortened: false };
-  if (fits(chars, fontSize, room)) return { line: chars.join(''), fontSize, shortened: false };
+  if (chars.length === 0) return { line: CARD.ellipsis, fontSize, shortened: false, standsOut };
+  if (fits(chars, fontSize, room)) return { line: chars.join(''), fontSize, shortened: false, standsOut };
   const line = shorten(chars, fontSize, room);
   // The ellipsis is not a letter; spaces kept before it are not either.
   const letters = Array.from(line).length - 1;
-  return letters >= FAR_NAME_MIN_LETTERS ? { line, fontSize, shortened: true } : null;
+  return letters >= FAR_NAME_MIN_LETTERS ? { line, fontSize, shortened: true, standsOut } : null;
 }

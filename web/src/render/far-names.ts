@@ -79,6 +79,26 @@ export class FarNameRooms {
     }
     return Math.max(CARD.nameMaxWidth, end - left);
   }
+
+  /**
+   * Whether a card or note other than `id` meets `rect`: a name standing out of its small card
+   * (see `FarNameLayout.standsOut`) is drawn only where it covers no neighbour, above, below or
+   * beside its card; `room` alone lets a name start under cards laid over its own.
+   */
+  blocked(id: string, rect: Rect): boolean {
+    const meets = (o: Obstacle) => o.id !== id && o.x < rect.x + rect.w && o.x + o.w > rect.x && o.y < rect.y + rect.h && o.y + o.h > rect.y;
+    if (this.apart.some(meets)) return true;
+    const xs = cellRange(rect.x, rect.x + rect.w);
+    const ys = cellRange(rect.y, rect.y + rect.h);
+    // Too far out or too large to look up: not drawn, rather than drawn over something.
+    if (!xs || !ys) return true;
+    for (let cx = xs[0]; cx <= xs[1]; cx++) {
+      for (let cy = ys[0]; cy <= ys[1]; cy++) {
+        if (this.cells.get(cellKey(cx, cy))?.some(meets)) return true;
+      }
+    }
+    return false;
+  }
 }
 
 type NamedCard = Pick<Actor, 'x' | 'name' | 'influence' | 'alias'>;

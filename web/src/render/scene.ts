@@ -11,7 +11,7 @@ import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode, supportBadgeNode } from './elements';
 import { relationSupportBadge, supportBadge } from '../model/support';
 import { CARD } from '../generated/protocol';
-import { FAR_NAME_ZOOM, actorCardHeight, actorCardWidth, farNameFontSize, farNameLayout } from './card';
+import { FAR_NAME_ZOOM, actorCardHeight, actorCardWidth, farNameFontSize, farNameLayout, textUnits } from './card';
 import { FAR_NAME_MAX_SCREEN_PX, FarNameRooms } from './far-names';
 import { templateNodes } from './template';
 import { SCENE_CSS, SCENE_DARK_CSS } from './style';
@@ -489,8 +489,13 @@ export class SceneRenderer {
       if (room > CARD.nameMaxWidth) layout = farNameLayout(actor.name, zoom, height, room);
     }
     if (!layout) return;
-    const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
     const card = actorRect(actor, off?.dx, off?.dy);
+    if (layout.standsOut) {
+      const half = layout.fontSize * 0.6;
+      const line = { x: card.x, y: y - half, w: left - card.x + textUnits(layout.line, layout.fontSize) / 1000, h: 2 * half };
+      if (this.farNameRoomsNow().blocked(actor.id, line)) return;
+    }
+    const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
     const bounds = { ...card, w: Math.max(card.w, CARD.nameLeft + room) };
     this.farNames.put(seen, actor.id, `${left},${y},${layout.line},${layout.fontSize},${cls}`, bounds, () => {
       // Where the card's name starts, centred on the card's middle line.
