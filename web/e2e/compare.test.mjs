@@ -363,6 +363,23 @@ test('many differences are marked one look at a time, each element with its sign
   assert.deepEqual(await badges('left'), [{ signs: '←'.repeat(320), xs: 320, ys: 320, circles: 320 }]);
   assert.equal(await page.locator('#k-cmp-left .k-cmp-badge').count(), 0);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-compare-many-marks.png` });
+  // Far out a pane draws its cheap overview, boxes without names (at 15 % a board's scene would draw
+  // names standing out of the small cards: hundreds here); closer, the cards and their names return.
+  const overviewAt = async (zoom) => {
+    await page.evaluate((z) => { const v = window.karttaCompare.left.viewport; v.zoomBy(z / v.zoom); }, zoom);
+    await waitFor(page, (z) => {
+      const overview = document.querySelector('#k-cmp-left .k-layer-overview');
+      return overview && (overview.style.display !== 'none') === (z < 0.2);
+    }, zoom);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  };
+  const farNames = () => page.locator('#k-cmp-left .k-far-name').count();
+  await overviewAt(0.15);
+  assert.equal(await farNames(), 0, 'the overview at 15 % draws no names');
+  await overviewAt(0.3);
+  await waitFor(page, () => document.querySelectorAll('#k-cmp-left .k-far-name').length > 0);
+  await overviewAt(0.15);
+  assert.equal(await farNames(), 0, 'back at 15 % the names go with the cards');
   // The chosen one is drawn on its own, with its own badge, on top of the others.
   const first = page.locator('section[aria-labelledby="k-cmp-actors"] .k-cmp-onlyLeft .k-cmp-item >> nth=0');
   const chosenName = await first.textContent();

@@ -228,7 +228,8 @@ export class SceneRenderer {
   /**
    * Whether `render` draws the elements. A pane with a cheaper far-out drawing of its own (the
    * compare page's, render/overview.ts) turns them off while it shows that: building thousands of
-   * cards nobody could read took most of a comparison's seconds.
+   * cards nobody could read took most of a comparison's seconds. The far names go with the cards
+   * (those standing out of small cards would otherwise be drawn, hundreds of them, over the boxes).
    */
   set elementsShown(shown: boolean) {
     if (shown === this.showElements) return;
@@ -236,6 +237,7 @@ export class SceneRenderer {
     for (const layer of [this.notes, this.highlights, this.halos, this.relations, this.actors, this.figureMarks, this.voteBadges, this.inks, this.labels]) {
       layer.group.style.display = shown ? '' : 'none';
     }
+    this.renderFarNames();
   }
 
   /**
@@ -472,7 +474,7 @@ export class SceneRenderer {
   private putFarName(seen: Set<string> | null, actor: Actor, offsets: Offsets): void {
     const zoom = this.farNamesAt;
     const mode = this.editor.legend?.get(actor.kind);
-    if (zoom === null || mode === 'hide' || this.hiddenBySupport.has(actor.id)) return;
+    if (zoom === null || !this.showElements || mode === 'hide' || this.hiddenBySupport.has(actor.id)) return;
     const height = actorCardHeight(actor);
     const off = offsets.get(actor.id);
     const x = actor.x + (off?.dx ?? 0);
