@@ -166,6 +166,10 @@ describe('names on zoomed-out cards', () => {
     const near = new FarNameRooms();
     near.add('close', { x: 40, y: -20, w: 184, h: 44 });
     expect(near.room('self', 0, -15, 15, 2000)).toBe(CARD.nameMaxWidth);
+    // A name standing out of a small card keeps no card's room: it stops before the neighbour.
+    expect(near.room('self', 0, -15, 15, 2000, 0)).toBe(40 - 15);
+    near.add('over the start', { x: 1, y: -20, w: 184, h: 44 });
+    expect(near.room('self', 0, -15, 15, 2000, 0)).toBe(0);
     expect(new FarNameRooms().room('self', 0, -15, 15, 700)).toBe(700);
   });
 

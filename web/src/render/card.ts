@@ -212,6 +212,11 @@ export function farNameFontSize(zoom: number, cardHeight: number): number {
   return smallest <= cardHeight * FAR_NAME_MOST_OVERFLOW ? smallest : inside;
 }
 
+/** Whether a far name at `zoom` is taller than a card `cardHeight` tall holds inside its border: it then stands out of the card. */
+export function farNameStandsOut(zoom: number, cardHeight: number): boolean {
+  return farNameFontSize(zoom, cardHeight) > cardHeight - 2 * FAR_NAME_MARGIN;
+}
+
 /**
  * How a card `cardHeight` tall shows its name at `zoom` when its three-line layout would be too
  * small to read: one line at a legible size on screen (no taller than the card), shortened with an
@@ -225,7 +230,7 @@ export function farNameLayout(name: string, zoom: number, cardHeight: number, ro
   if (!(zoom > 0)) return null;
   const fontSize = farNameFontSize(zoom, cardHeight);
   if (fontSize * zoom < FAR_NAME_MIN_SCREEN_PX - 1e-9) return null;
-  const standsOut = fontSize > cardHeight - 2 * FAR_NAME_MARGIN;
+  const standsOut = farNameStandsOut(zoom, cardHeight);
   const chars = Array.from(name.split(WHITESPACE).filter(Boolean).join(' '));
   if (chars.length === 0) return { line: CARD.ellipsis, fontSize, shortened: false, standsOut };
   if (fits(chars, fontSize, room)) return { line: chars.join(''), fontSize, shortened: false, standsOut };

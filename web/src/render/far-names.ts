@@ -59,25 +59,25 @@ export class FarNameRooms {
   /**
    * The room (board units) for the far name of `id` that starts at `left` on the line from `top` to
    * `bottom`: up to half a line's height before the nearest card or note to its right on that line,
-   * at most `most`, and never less than the widest card's name room (what every far name had before).
-   * Whatever covers the name's start (cards laid over each other) is not in its way.
+   * at most `most`, and never less than `least` (by default the widest card's name room: what every
+   * far name had before). Whatever covers the name's start (cards laid over each other) is not in its way.
    */
-  room(id: string, left: number, top: number, bottom: number, most: number): number {
+  room(id: string, left: number, top: number, bottom: number, most: number, least: number = CARD.nameMaxWidth): number {
     const gap = (bottom - top) / 2;
     let end = left + most;
     const inTheWay = (o: Obstacle) => o.id !== id && o.x > left && o.y < bottom && o.y + o.h > top;
     for (const o of this.apart) if (inTheWay(o)) end = Math.min(end, o.x - gap);
     const xs = cellRange(left, end);
     const ys = cellRange(top, bottom);
-    // A name this far out or this long cannot be looked up by cells: it keeps a card's name room.
-    if (!xs || !ys) return CARD.nameMaxWidth;
+    // A name this far out or this long cannot be looked up by cells: it keeps the least room it may have.
+    if (!xs || !ys) return least;
     // Cells past a nearer obstacle cannot bring the end nearer still.
     for (let cx = xs[0]; cx <= xs[1] && cx * CELL <= end; cx++) {
       for (let cy = ys[0]; cy <= ys[1]; cy++) {
         for (const o of this.cells.get(cellKey(cx, cy)) ?? []) if (inTheWay(o)) end = Math.min(end, o.x - gap);
       }
     }
-    return Math.max(CARD.nameMaxWidth, end - left);
+    return Math.max(least, end - left);
   }
 
   /**

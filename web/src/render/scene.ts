@@ -11,7 +11,7 @@ import type { Viewport, Rect } from './viewport';
 import { actorNode, cardExit, noteNode, relationNode, strokeNode, supportBadgeNode } from './elements';
 import { relationSupportBadge, supportBadge } from '../model/support';
 import { CARD } from '../generated/protocol';
-import { FAR_NAME_ZOOM, actorCardHeight, actorCardWidth, farNameFontSize, farNameLayout, textUnits } from './card';
+import { FAR_NAME_ZOOM, actorCardHeight, actorCardWidth, farNameFontSize, farNameLayout, farNameStandsOut, textUnits } from './card';
 import { FAR_NAME_MAX_SCREEN_PX, FarNameRooms } from './far-names';
 import { templateNodes } from './template';
 import { SCENE_CSS, SCENE_DARK_CSS } from './style';
@@ -483,12 +483,16 @@ export class SceneRenderer {
     const left = x - actorCardWidth(actor) / 2 + CARD.nameLeft;
     // A name longer than a widest card's room runs to the right as far as the map leaves space on its
     // line; the line is taken as high as its letters' box (1.2 of the font size).
+    // A name standing out of its small card (drawn only since session 22) keeps no card's room: it
+    // gets what the map leaves, so that it is shortened before a close neighbour rather than hidden.
+    const standsOut = farNameStandsOut(zoom, height);
     let room: number = CARD.nameMaxWidth;
-    let layout = farNameLayout(actor.name, zoom, height, room);
+    let layout = standsOut ? null : farNameLayout(actor.name, zoom, height, room);
     if (!layout || layout.shortened) {
       const half = farNameFontSize(zoom, height) * 0.6;
-      room = this.farNameRoomsNow().room(actor.id, left, y - half, y + half, FAR_NAME_MAX_SCREEN_PX / zoom);
-      if (room > CARD.nameMaxWidth) layout = farNameLayout(actor.name, zoom, height, room);
+      const least = standsOut ? 0 : CARD.nameMaxWidth;
+      room = this.farNameRoomsNow().room(actor.id, left, y - half, y + half, FAR_NAME_MAX_SCREEN_PX / zoom, least);
+      if (standsOut || room > CARD.nameMaxWidth) layout = farNameLayout(actor.name, zoom, height, room);
     }
     if (!layout) return;
     const card = actorRect(actor, off?.dx, off?.dy);
