@@ -70,14 +70,36 @@ test('figures show the hub of a star as a broker and an isolated actor as isolat
   const table = await tableByName(page);
   assert.equal(table[hub].degree, '3');
   for (const leaf of leaves) assert.equal(table[leaf].degree, '1');
-  assert.equal(table[alone].degree, '0');
-  assert.equal(table[alone].isolated, 'yes');
-  assert.equal(table[hub].isolated, '');
+  // An isolated actor is told in its connections cell.
+  assert.equal(table[alone].degree, '0No relations');
+  assert.equal(await page.textContent(`#k-figures-table tr[data-id="${ids[alone]}"] .k-figures-isolated`), 'No relations');
+  assert.equal(table[hub].degree, '3');
   // Three pairs of leaves meet only through the hub: 6 ordered pairs of (5−1)(5−2) = 12.
   assert.equal(table[hub].betweenness, '0.50');
 
+  // Lines without a direction: no In and Out columns (all 0), and the table fits the side panel.
+  assert.equal(table[hub].inDegree, undefined);
+  assert.equal(await page.locator('[data-key="figures-sort:inDegree"]').count(), 0);
+  const fits = () => page.evaluate(() => {
+    const scroll = document.querySelector('.k-figures-scroll');
+    return { scroll: scroll.scrollWidth, client: scroll.clientWidth, headers: [...scroll.querySelectorAll('th[scope="col"]')].map((th) => `${th.textContent}:${Math.round(th.getBoundingClientRect().width)}`) };
+  });
+  const fit = await fits();
+  assert.ok(fit.scroll <= fit.client + 1, `the figures table fits the side panel: ${JSON.stringify(fit)}`);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-figures.png` });
   await axeScan(page, 'network figures');
+  // One relation with a direction: In and Out appear, counted along it.
+  await page.evaluate(([from, to]) => {
+    const { model } = window.kartta;
+    const relation = model.liveRelations().find((r) => r.from === from && r.to === to);
+    model.updateRelation(relation.id, { direction: 'one_way' });
+  }, [ids[hub], ids[leaves[0]]]);
+  await waitFor(page, () => document.querySelector('[data-key="figures-sort:inDegree"]') !== null);
+  await waitFor(page, (name) => [...document.querySelectorAll('#k-figures-table tbody tr')]
+    .some((row) => row.querySelector('th').textContent === name && row.querySelector('[data-column="inDegree"]')?.textContent === '1'), leaves[0]);
+  const directed = await tableByName(page);
+  assert.equal(directed[hub].outDegree, '1');
+  assert.equal(directed[leaves[1]].inDegree, '0');
 
   // Keyboard: sort by connections (ascending after a second press), then pick a row with Enter.
   await page.focus('[data-key="figures-sort:degree"]');

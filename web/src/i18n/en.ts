@@ -376,8 +376,6 @@ export const en = {
   'figures.outDegree': 'Out',
   'figures.betweenness': 'Broker score',
   'figures.community': 'Cluster',
-  'figures.isolated': 'Isolated',
-  'figures.yes': 'yes',
   'figures.broker': 'Broker #{rank}',
   'figures.noRelations': 'No relations',
   'figures.show': 'Show {name} on the map',

@@ -185,8 +185,6 @@ export const fi: Messages = {
   'figures.outDegree': 'Ulos',
   'figures.betweenness': 'Välittäjyys',
   'figures.community': 'Ryhmittymä',
-  'figures.isolated': 'Ilman yhteyksiä',
-  'figures.yes': 'kyllä',
   'figures.broker': 'Välittäjä #{rank}',
   'figures.noRelations': 'Ei suhteita',
   'figures.show': 'Näytä {name} kartalla',

@@ -185,8 +185,6 @@ export const sv: Messages = {
   'figures.outDegree': 'Ut',
   'figures.betweenness': 'Mäklarvärde',
   'figures.community': 'Kluster',
-  'figures.isolated': 'Isolerad',
-  'figures.yes': 'ja',
   'figures.broker': 'Mäklare #{rank}',
   'figures.noRelations': 'Inga relationer',
   'figures.show': 'Visa {name} på kartan',

@@ -8,8 +8,9 @@ import type { MessageKey } from '../i18n';
 import { h } from './dom';
 import { SAMPLED_SOURCES, betweennessIsSampled } from '../figures/limits';
 
-type Column = 'actor' | 'degree' | 'inDegree' | 'outDegree' | 'betweenness' | 'community' | 'isolated';
-const COLUMNS: Column[] = ['actor', 'degree', 'inDegree', 'outDegree', 'betweenness', 'community', 'isolated'];
+type Column = 'actor' | 'degree' | 'inDegree' | 'outDegree' | 'betweenness' | 'community';
+/** An isolated actor is told in its connections cell ("0, no relations"), not a column of its own: the side panel is narrow. */
+const COLUMNS: Column[] = ['actor', 'degree', 'inDegree', 'outDegree', 'betweenness', 'community'];
 
 /** Rows shown before "Show all": a table of thousands of rows takes seconds to build. */
 export const FIGURES_TABLE_ROWS = 100;
@@ -72,6 +73,15 @@ export class FiguresPanel {
   }
 
   private table(): HTMLElement {
+    // In and out count only one-way relations. On a map without them (most are)
+    // both are 0 for everyone: two columns that said nothing and pushed the cluster and "no
+    // relations" columns past the side panel's edge.
+    const directed = this.model.liveRelations().some((r) => r.direction === 'one_way');
+    const columns = COLUMNS.filter((c) => directed || (c !== 'inDegree' && c !== 'outDegree'));
+    if (!columns.includes(this.sortColumn)) {
+      this.sortColumn = 'betweenness';
+      this.descending = true;
+    }
     const rows = [...this.live.figures.values()].filter((f) => this.model.actors.has(f.actorId));
     const name = (f: ActorFigures) => this.model.actors.get(f.actorId)?.name || t('outline.unnamed');
     const value = (f: ActorFigures, column: Column): string | number | boolean =>
@@ -99,19 +109,23 @@ export class FiguresPanel {
     // A narrow panel scrolls the table sideways rather than cutting columns off.
     return h('div', { class: 'k-figures-scroll' }, [h('table', { class: 'k-figures-table', id: 'k-figures-table' }, [
       h('caption', { class: 'k-sr-only' }, [t('figures.caption', { count: rows.length })]),
-      h('thead', {}, [h('tr', {}, COLUMNS.map(header))]),
+      h('thead', {}, [h('tr', {}, columns.map(header))]),
       h('tbody', {}, (this.showAll ? rows : rows.slice(0, FIGURES_TABLE_ROWS)).map((f) => h('tr', { 'data-id': f.actorId }, [
         h('th', { scope: 'row' }, [h('button', {
           type: 'button', class: 'k-figures-actor', 'data-key': `figures-show:${f.actorId}`,
           'aria-label': t('figures.show', { name: name(f) }), onclick: () => this.show(f.actorId),
         }, [name(f)])]),
-        h('td', { 'data-column': 'degree' }, [String(f.degree)]),
-        h('td', { 'data-column': 'inDegree' }, [String(f.inDegree)]),
-        h('td', { 'data-column': 'outDegree' }, [String(f.outDegree)]),
+        h('td', { 'data-column': 'degree' }, [
+          String(f.degree),
+          f.isolated ? h('span', { class: 'k-figures-isolated' }, [t('figures.noRelations')]) : null,
+        ]),
+        ...(directed ? [
+          h('td', { 'data-column': 'inDegree' }, [String(f.inDegree)]),
+          h('td', { 'data-column': 'outDegree' }, [String(f.outDegree)]),
+        ] : []),
         h('td', { 'data-column': 'betweenness' }, [number.format(f.betweenness)]),
         // People count clusters from 1.
         h('td', { 'data-column': 'community' }, [String(f.community + 1)]),
-        h('td', { 'data-column': 'isolated' }, [f.isolated ? t('figures.yes') : '']),
       ]))),
     ])]);
   }
