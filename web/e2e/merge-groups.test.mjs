@@ -52,6 +52,13 @@ test('merging group by group: one big group cannot outvote the others', { timeou
   // The choice survives a rebuild of the panel (a language switch, a poll).
   assert.equal(await page.inputValue(`select[data-merge-group="${boardIds[2]}"]`), '2');
   await axeScan(page, 'merge dialog, group by group');
+  // The box sits right beside its label (it once stretched across the row, the label far right).
+  const gap = await page.evaluate(() => {
+    const box = document.getElementById('k-merge-by-group').getBoundingClientRect();
+    const label = document.querySelector('label[for="k-merge-by-group"]').getBoundingClientRect();
+    return { width: box.width, gap: label.left - box.right };
+  });
+  assert.ok(gap.width <= 24 && gap.gap >= 0 && gap.gap <= 12, `the box beside its label: ${JSON.stringify(gap)}`);
   await page.locator('#k-merge').screenshot({ path: `${ARTIFACTS}/e2e-merge-groups-fi.png` });
 
   await page.click('#k-merge-propose');
