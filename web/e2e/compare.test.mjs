@@ -424,6 +424,16 @@ test('the wall shows three boards large and live', { timeout: 150_000 }, async (
     const r = node.getBoundingClientRect();
     return r.top >= box.top && r.bottom <= box.bottom && r.left >= box.left && r.right <= box.right;
   });
+  // Read across a room: each card's name is at least 10.5 px on the projector, whole or, where a
+  // neighbour is close, shortened. Fitted below 75 %, the cards show one-line names at 11 px (their
+  // own three-line names would be 7–10.5 px).
+  await waitFor(page, () => document.querySelectorAll('.k-wall .k-far-name').length === 10);
+  const names = await page.evaluate(() => [...document.querySelectorAll('.k-wall .k-far-name')].map((text) => ({
+    text: text.textContent,
+    px: Number(text.getAttribute('font-size')) * text.getScreenCTM().a,
+  })));
+  for (const name of names) assert.ok(name.px >= 10.5, `${name.text} is ${name.px} px on the wall`);
+  assert.ok(names.some((n) => n.text === 'Turun ammattikorkeakoulu'), JSON.stringify(names));
   await shoot(page, 'wall-1920x1080.png', '08-wall.png');
   await axeScan(page, 'wall');
 });

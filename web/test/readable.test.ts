@@ -1,7 +1,7 @@
 // Readable by default: the view a board opens with, names on zoomed-out cards, and where the name field goes.
 import { describe, expect, it } from 'vitest';
 import { OPENING_EDGE_MARGIN_PX, OPENING_ZOOM_PHONE, OPENING_ZOOM_WIDE, openingView } from '../src/render/opening-view';
-import { FAR_NAME_MIN_SCREEN_PX, FAR_NAME_SCREEN_PX, charWidth, farNameLayout } from '../src/render/card';
+import { FAR_NAME_MIN_SCREEN_PX, FAR_NAME_SCREEN_PX, READ_ONLY_FAR_NAME_ZOOM, charWidth, farNameLayout } from '../src/render/card';
 import { FarNameRooms, farNameOverhang, fitWithFarNames } from '../src/render/far-names';
 import { Viewport } from '../src/render/viewport';
 import { actorCardWidth, farNameFullSizeZoom } from '../src/render/card';
@@ -238,6 +238,9 @@ describe('names on zoomed-out cards', () => {
     expect(narrow.zoom).toBeLessThan(narrowPlain.zoom);
     // Near names (50 % and closer) are drawn inside their cards: nothing is kept.
     expect(farNameOverhang(cards, bounds, 0.5)).toBe(0);
+    // A pane that is only read switches to one-line names at 75 %: at 60 % they run past the map.
+    expect(farNameOverhang(cards, bounds, 0.6)).toBe(0);
+    expect(farNameOverhang(cards, bounds, 0.6, READ_ONLY_FAR_NAME_ZOOM)).toBeGreaterThan(0);
   });
 
   it('are not drawn when fewer than three letters would fit', () => {

@@ -168,6 +168,12 @@ export function actorCardWidth(actor: Pick<Actor, 'name' | 'influence' | 'alias'
  * to read: each card then shows its name on one line at a legible size instead (`farNameLayout`).
  */
 export const FAR_NAME_ZOOM = 0.5;
+/**
+ * Where a pane is only read, not drawn on (the compare page, the wall on a projector), cards switch
+ * to one-line names below this zoom instead: between 50 and 75 % their own names are 7–10.5 px,
+ * too small to read across a room, while a one-line name is 11 px.
+ */
+export const READ_ONLY_FAR_NAME_ZOOM = 0.75;
 /** Zoomed out, a card's name is drawn on one line at this size on screen (px), the name shortened to fit. */
 export const FAR_NAME_SCREEN_PX = 11;
 /** Smaller than this on screen (px), letters cannot be read: the name is then not drawn. */

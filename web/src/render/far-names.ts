@@ -109,8 +109,8 @@ type NamedCard = Pick<Actor, 'x' | 'name' | 'influence' | 'alias'>;
  * fitted to the cards alone would cut at the screen's edge. Neighbours that would stop a name are
  * not counted, so this may keep a little more room than needed.
  */
-export function farNameOverhang(cards: Iterable<NamedCard>, bounds: Rect, zoom: number): number {
-  if (zoom >= FAR_NAME_ZOOM) return 0;
+export function farNameOverhang(cards: Iterable<NamedCard>, bounds: Rect, zoom: number, farNamesBelow: number = FAR_NAME_ZOOM): number {
+  if (zoom >= farNamesBelow) return 0;
   const right = bounds.x + bounds.w;
   let most = 0;
   for (const card of cards) {
@@ -128,7 +128,7 @@ export function farNameOverhang(cards: Iterable<NamedCard>, bounds: Rect, zoom: 
  * Fits `bounds` in `viewport` as `Viewport.fit` does, keeping room on the right for the zoomed-out
  * names that would run past it, so that a fitted map's names are not cut by the screen's edge.
  */
-export function fitWithFarNames(viewport: Viewport, bounds: Rect | null, padding: number, cards: Iterable<NamedCard>): void {
+export function fitWithFarNames(viewport: Viewport, bounds: Rect | null, padding: number, cards: Iterable<NamedCard>, farNamesBelow: number = FAR_NAME_ZOOM): void {
   viewport.fit(bounds, padding);
   if (!bounds) return;
   const list = [...cards];
@@ -141,7 +141,7 @@ export function fitWithFarNames(viewport: Viewport, bounds: Rect | null, padding
   // Keeping room makes the view smaller, which lets the names run further: a few rounds settle it.
   let kept = 0;
   for (let round = 0; round < 4; round++) {
-    const needed = Math.min(Math.ceil(farNameOverhang(list, bounds, viewport.zoom)), Math.floor(most));
+    const needed = Math.min(Math.ceil(farNameOverhang(list, bounds, viewport.zoom, farNamesBelow)), Math.floor(most));
     if (needed <= kept) return;
     kept = needed;
     viewport.fit(bounds, padding, kept);

@@ -57,9 +57,9 @@ const FAR_ZOOM = 0.3;
 /** Far names are laid out again only when the zoom changed by more than one step of 2^(1/4) (about 19 %). */
 const FAR_NAME_STEPS_PER_DOUBLING = 4;
 
-/** The zoom far names are laid out for: `zoom` rounded to a step, or null when names are drawn as laid out. */
-function farNameZoom(zoom: number): number | null {
-  if (zoom >= FAR_NAME_ZOOM) return null;
+/** The zoom far names are laid out for: `zoom` rounded to a step, or null when names are drawn as laid out (at `below` and closer). */
+function farNameZoom(zoom: number, below: number): number | null {
+  if (zoom >= below) return null;
   return 2 ** (Math.round(Math.log2(zoom) * FAR_NAME_STEPS_PER_DOUBLING) / FAR_NAME_STEPS_PER_DOUBLING);
 }
 
@@ -84,6 +84,12 @@ export class SceneRenderer {
   private readonly farNames: KeyedLayer;
   /** The zoom the far names are laid out for, or null while names are drawn as laid out. */
   private farNamesAt: number | null = null;
+  /**
+   * Below this zoom cards show their names on one legible line. A board being drawn on switches at
+   * `FAR_NAME_ZOOM`; a pane that is only read (compare, the wall on a projector) switches sooner,
+   * where the cards' own names would be under 10.5 px (see `READ_ONLY_FAR_NAME_ZOOM`).
+   */
+  farNamesBelow = FAR_NAME_ZOOM;
   /**
    * What each far name could run into, found for the last full drawing pass when a name first
    * needs more than a card's room (most short names never do), with the offsets of that pass.
@@ -211,7 +217,7 @@ export class SceneRenderer {
     this.world.setAttribute('transform', `matrix(${zoom} 0 0 ${zoom} ${tx} ${ty})`);
     this.moveFrame('');
     this.drawing.classList.toggle('k-far', zoom < FAR_ZOOM);
-    const farNamesAt = farNameZoom(zoom);
+    const farNamesAt = farNameZoom(zoom, this.farNamesBelow);
     if (farNamesAt !== this.farNamesAt) {
       this.farNamesAt = farNamesAt;
       this.drawing.classList.toggle('k-names-far', farNamesAt !== null);

@@ -4,6 +4,7 @@ import type { CompareCategory, ComparedItem, MapComparison } from '../model/comp
 import { unionRect } from '../render/viewport';
 import { openingZoomFloor } from '../render/opening-view';
 import { fitWithFarNames } from '../render/far-names';
+import { READ_ONLY_FAR_NAME_ZOOM } from '../render/card';
 import type { ElementMark, MapPane } from './map-pane';
 
 /**
@@ -52,7 +53,7 @@ export class SyncedPanes {
     const both = a && b ? unionRect(a, b) : a ?? b;
     this.offset = { x: 0, y: 0 };
     const cards = [...this.left.pane.model.actors.values(), ...this.right.pane.model.actors.values()];
-    fitWithFarNames(this.left.pane.viewport, both, 24, cards);
+    fitWithFarNames(this.left.pane.viewport, both, 24, cards, READ_ONLY_FAR_NAME_ZOOM);
     this.left.pane.startDrawing();
     this.right.pane.startDrawing();
   }

@@ -13,7 +13,7 @@ import { OVERVIEW_ZOOM, OverviewLayer } from '../render/overview';
 import { svg } from '../render/svg';
 import { Editor } from '../tools/editor';
 import { actorRect, boardBounds, cardExit } from '../tools/hit';
-import { actorCardHeight, actorCardWidth } from '../render/card';
+import { READ_ONLY_FAR_NAME_ZOOM, actorCardHeight, actorCardWidth } from '../render/card';
 import { locale, t } from '../i18n';
 import { h } from './dom';
 
@@ -105,6 +105,7 @@ export class MapPane {
     }
     this.editor = new Editor(this.model, this.viewport, null);
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => [], (k) => t(k));
+    this.renderer.farNamesBelow = READ_ONLY_FAR_NAME_ZOOM;
     this.marksLayer = svg('g', { class: 'k-layer-compare' });
     this.overview = new OverviewLayer(this.model);
     this.overview.group.style.display = 'none';
@@ -238,7 +239,7 @@ export class MapPane {
    * readable, and a closeness-rings background alone would shrink a small map below that.
    */
   fitToContent(padding = 32): void {
-    fitWithFarNames(this.viewport, boardBounds(this.model), padding, this.model.actors.values());
+    fitWithFarNames(this.viewport, boardBounds(this.model), padding, this.model.actors.values(), READ_ONLY_FAR_NAME_ZOOM);
     this.startDrawing();
   }
 
