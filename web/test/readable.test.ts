@@ -18,6 +18,16 @@ const card = (x: number, y: number): Rect => ({ x: x - 92, y: y - 22, w: 184, h:
 const shown = (view: ReturnType<typeof openingView>, width: number, height: number): Rect =>
   ({ x: view.centre.x - width / 2 / view.zoom, y: view.centre.y - height / 2 / view.zoom, w: width / view.zoom, h: height / view.zoom });
 
+/** Cards of different widths on a wide ring and inside it, as a group's map grows. */
+function ringOfCards(): Rect[] {
+  const widths = [96, 184, 130, 96, 160, 184, 110, 96, 150, 184, 96, 120, 184, 96];
+  return widths.map((w, i) => {
+    const r = i < 4 ? 260 : 980;
+    const angle = (i / (i < 4 ? 4 : widths.length - 4)) * 2 * Math.PI + 0.3;
+    return { x: 300 + r * Math.cos(angle) - w / 2, y: -100 + 0.7 * r * Math.sin(angle) - 22, w, h: i % 3 ? 44 : 58 };
+  });
+}
+
 describe('the opening view', () => {
   it('shows an empty board at 100 % around its centre', () => {
     expect(openingView([], 1280, 800)).toEqual({ zoom: 1, centre: { x: 0, y: 0 } });
@@ -53,12 +63,7 @@ describe('the opening view', () => {
 
   it('cuts no card in two at the screen\'s edge when the content is larger than the screen', () => {
     // Cards of different widths on a wide ring and inside it, as a group's map grows.
-    const widths = [96, 184, 130, 96, 160, 184, 110, 96, 150, 184, 96, 120, 184, 96];
-    const cards = widths.map((w, i) => {
-      const r = i < 4 ? 260 : 980;
-      const angle = (i / (i < 4 ? 4 : widths.length - 4)) * 2 * Math.PI + 0.3;
-      return { x: 300 + r * Math.cos(angle) - w / 2, y: -100 + 0.7 * r * Math.sin(angle) - 22, w, h: i % 3 ? 44 : 58 };
-    });
+    const cards = ringOfCards();
     const cutBy = (area: Rect, margin: number) => cards.filter((r) => intersects(r, area)
       && !(r.x >= area.x + margin && r.y >= area.y + margin && r.x + r.w <= area.x + area.w - margin && r.y + r.h <= area.y + area.h - margin));
     const left = Math.min(...cards.map((r) => r.x));
@@ -77,6 +82,31 @@ describe('the opening view', () => {
       cutAtMiddle += cutBy(shown({ zoom: view.zoom, centre: middle }, w, h), 0).length;
     }
     expect(cutAtMiddle).toBeGreaterThan(0);
+  });
+
+  it('leaves no card half under a floating tool bar: each is whole in the free part or off the screen', () => {
+    // A phone's tool bar floats along the bottom (112 px); a laptop's along the left (66 px).
+    const cards = ringOfCards();
+    const phones = [360, 390, 412].flatMap((w) => [640, 700, 760, 844, 915].map((h) => ({ w, h, covered: { left: 0, top: 0, right: 0, bottom: 112 } })));
+    const laptops = [900, 940, 1100, 1280].map((w) => ({ w, h: 745, covered: { left: 66, top: 0, right: 0, bottom: 0 } }));
+    const cases = [...phones, ...laptops];
+    let halfUnderBefore = 0;
+    for (const { w, h, covered } of cases) {
+      const free = { w: w - covered.left - covered.right, h: h - covered.top - covered.bottom };
+      const halfUnder = (view: ReturnType<typeof openingView>) => {
+        const area = shown(view, free.w, free.h);
+        const screen = { x: area.x - covered.left / view.zoom, y: area.y - covered.top / view.zoom, w: w / view.zoom, h: h / view.zoom };
+        const margin = OPENING_EDGE_MARGIN_PX / view.zoom - 0.5;
+        return cards.filter((r) => intersects(r, screen)
+          && !(r.x >= area.x + margin && r.y >= area.y + margin && r.x + r.w <= area.x + area.w - margin && r.y + r.h <= area.y + area.h - margin));
+      };
+      const view = openingView(cards, free.w, free.h, covered);
+      expect(halfUnder(view), `${w}×${h}`).toEqual([]);
+      expect(cards.some((r) => intersects(r, shown(view, free.w, free.h)))).toBe(true);
+      // Placed for the free part alone, as before, a card showed beside or under the bar.
+      halfUnderBefore += halfUnder(openingView(cards, free.w, free.h)).length;
+    }
+    expect(halfUnderBefore).toBeGreaterThan(0);
   });
 
   it('centres the element nearest the middle when the middle of the content is empty', () => {

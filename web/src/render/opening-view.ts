@@ -3,8 +3,8 @@
 // Fitting the whole content (or the whole background) on a phone shrinks a map of a dozen actors
 // to 15–30 %, where no name can be read: people then see a ring of empty boxes. A board therefore
 // opens no further out than a readable floor, centred on its content, and the rest is a pan away.
-import type { Point, Rect } from './viewport';
-import { clamp, intersects, unionRect } from './viewport';
+import type { Insets, Point, Rect } from './viewport';
+import { NO_INSETS, clamp, intersects, unionRect } from './viewport';
 
 /** Below this screen width the device is taken for a phone, whose screen is sharper and held closer. */
 export const PHONE_MAX_WIDTH = 600;
@@ -40,12 +40,13 @@ export function openingZoomFloor(screenWidth: number): number {
 }
 
 /**
- * The view a board opens with on a `width` × `height` screen, given the bounds of each of its
- * elements (actors, notes, sketches; not the background): all of them when that leaves names
- * readable, else the middle of them at the readable floor. When the middle of the content is empty
- * (two clusters far apart), the element nearest it is centred, so the screen never opens empty.
+ * The view a board opens with in a `width` × `height` free area (the screen less what floats over
+ * it, `covered`), given the bounds of each of its elements (actors, notes, sketches; not the
+ * background): all of them when that leaves names readable, else the middle of them at the readable
+ * floor. When the middle of the content is empty (two clusters far apart), the element nearest it is
+ * centred, so the screen never opens empty.
  */
-export function openingView(elements: readonly Rect[], width: number, height: number): OpeningView {
+export function openingView(elements: readonly Rect[], width: number, height: number, covered: Insets = NO_INSETS): OpeningView {
   let bounds: Rect | null = null;
   for (const rect of elements) bounds = unionRect(bounds, rect);
   if (!bounds) return { zoom: 1, centre: { x: 0, y: 0 } };
@@ -58,7 +59,7 @@ export function openingView(elements: readonly Rect[], width: number, height: nu
   if (zoom > fitted) {
     const shown = { x: centre.x - width / 2 / zoom, y: centre.y - height / 2 / zoom, w: width / zoom, h: height / zoom };
     if (!elements.some((rect) => intersects(rect, shown))) centre = centreOf(nearest(elements, centre));
-    centre = uncutCentre(elements, centre, zoom, width, height);
+    centre = uncutCentre(elements, centre, zoom, width, height, covered);
   }
   return { zoom, centre };
 }
@@ -68,30 +69,43 @@ function shownArea(centre: Point, zoom: number, width: number, height: number): 
   return { x: centre.x - width / 2 / zoom, y: centre.y - height / 2 / zoom, w: width / zoom, h: height / zoom };
 }
 
-/** How many elements the screen cuts: partly shown, not whole inside the margin. */
-function cutCount(elements: readonly Rect[], area: Rect, margin: number): number {
+/** The whole screen around the free area `area` shown at `zoom`: the free area and the covered margins. */
+function screenAround(area: Rect, zoom: number, covered: Insets): Rect {
+  const { left, top, right, bottom } = covered;
+  return { x: area.x - left / zoom, y: area.y - top / zoom, w: area.w + (left + right) / zoom, h: area.h + (top + bottom) / zoom };
+}
+
+/**
+ * How many elements the screen cuts: visible anywhere on `screen` (beside a tool bar too) but not
+ * whole inside the free `area`, less the margin.
+ */
+function cutCount(elements: readonly Rect[], area: Rect, screen: Rect, margin: number): number {
   const inner = { x: area.x + margin, y: area.y + margin, w: area.w - 2 * margin, h: area.h - 2 * margin };
   let cut = 0;
   for (const r of elements) {
     const whole = r.x >= inner.x && r.y >= inner.y && r.x + r.w <= inner.x + inner.w && r.y + r.h <= inner.y + inner.h;
-    if (!whole && intersects(r, area)) cut++;
+    if (!whole && intersects(r, screen)) cut++;
   }
   return cut;
 }
 
 /**
- * Shifts along one axis (board units) that take an element's edge just inside or just beyond the
- * screen's edges, nearest first, no further than half the screen (the content's middle stays in view).
+ * Shifts along one axis (board units) that take an element's edge just inside the free area's edges
+ * or just beyond the screen's (`beyondLow`, `beyondHigh`: the covered margins), nearest first, no
+ * further than half the free area (the content's middle stays in view).
  */
-function shiftsOf(elements: readonly Rect[], start: (r: Rect) => number, size: (r: Rect) => number, centre: number, half: number, margin: number): number[] {
+function shiftsOf(
+  elements: readonly Rect[], start: (r: Rect) => number, size: (r: Rect) => number,
+  centre: number, half: number, margin: number, beyondLow: number, beyondHigh: number,
+): number[] {
   const limit = half;
   const shifts = new Set<number>([0]);
   for (const r of elements) {
     const lo = start(r);
     const hi = lo + size(r);
-    // The screen's low edge just before the element (whole inside) or just after it (off screen);
-    // the high edge likewise.
-    for (const edgeAt of [lo - margin + half, hi + 1 + half, hi + margin - half, lo - 1 - half]) {
+    // The free area's low edge just before the element (whole inside) or the screen's just after it
+    // (off screen); the high edges likewise.
+    for (const edgeAt of [lo - margin + half, hi + 1 + half + beyondLow, hi + margin - half, lo - 1 - half - beyondHigh]) {
       const shift = Math.round(edgeAt - centre);
       if (Math.abs(shift) <= limit) shifts.add(shift);
     }
@@ -100,15 +114,16 @@ function shiftsOf(elements: readonly Rect[], start: (r: Rect) => number, size: (
 }
 
 /**
- * The centre nearest `centre` at which the screen cuts no card in two (or cuts the fewest):
- * shifted along each axis by at most half the screen, so the middle of the content stays in view.
+ * The centre nearest `centre` at which the screen cuts no card in two (or cuts the fewest): each
+ * card is whole in the free area or nowhere on the screen, not even beside the tool bar. Shifted
+ * along each axis by at most half the free area, so the middle of the content stays in view.
  */
-function uncutCentre(elements: readonly Rect[], centre: Point, zoom: number, width: number, height: number): Point {
+function uncutCentre(elements: readonly Rect[], centre: Point, zoom: number, width: number, height: number, covered: Insets): Point {
   const margin = OPENING_EDGE_MARGIN_PX / zoom;
   const halfW = width / 2 / zoom;
   const halfH = height / 2 / zoom;
-  const xs = shiftsOf(elements, (r) => r.x, (r) => r.w, centre.x, halfW, margin);
-  const ys = shiftsOf(elements, (r) => r.y, (r) => r.h, centre.y, halfH, margin);
+  const xs = shiftsOf(elements, (r) => r.x, (r) => r.w, centre.x, halfW, margin, covered.left / zoom, covered.right / zoom);
+  const ys = shiftsOf(elements, (r) => r.y, (r) => r.h, centre.y, halfH, margin, covered.top / zoom, covered.bottom / zoom);
   let best = centre;
   let bestCut = Infinity;
   let bestDistance = Infinity;
@@ -120,7 +135,7 @@ function uncutCentre(elements: readonly Rect[], centre: Point, zoom: number, wid
       const area = shownArea(candidate, zoom, width, height);
       // A shift that leaves nothing on screen is no opening view.
       if (!elements.some((r) => intersects(r, area))) continue;
-      const cut = cutCount(elements, area, margin);
+      const cut = cutCount(elements, area, screenAround(area, zoom, covered), margin);
       if (cut < bestCut || (cut === bestCut && distance < bestDistance)) {
         best = candidate;
         bestCut = cut;

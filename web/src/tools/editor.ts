@@ -264,7 +264,7 @@ export class Editor {
   showOpeningView(): void {
     // Opened in the part of the screen the tool bar leaves free, centred there.
     const free = this.viewport.freeArea();
-    const view = openingView(elementRects(this.model), free.w, free.h);
+    const view = openingView(elementRects(this.model), free.w, free.h, this.viewport.covered());
     this.viewport.showInFreeArea(view.zoom, view.centre);
   }
 
