@@ -488,9 +488,9 @@ export class SceneRenderer {
     // The line starts where the card's name does, so it moves when the card's width changes (an alias added).
     const left = x - actorCardWidth(actor) / 2 + CARD.nameLeft;
     // A name longer than a widest card's room runs to the right as far as the map leaves space on its
-    // line; the line is taken as high as its letters' box (1.2 of the font size).
-    // A name standing out of its small card (drawn only since session 22) keeps no card's room: it
-    // gets what the map leaves, so that it is shortened before a close neighbour rather than hidden.
+    // line; the line is taken as high as its letters' box (1.2 of the font size). A name standing out
+    // of its small card is given no card's room either: only what the map leaves, so that a close
+    // neighbour shortens it rather than hiding it.
     const standsOut = farNameStandsOut(zoom, height);
     let room: number = CARD.nameMaxWidth;
     let layout = standsOut ? null : farNameLayout(actor.name, zoom, height, room);
@@ -502,13 +502,14 @@ export class SceneRenderer {
     }
     if (!layout) return;
     const card = actorRect(actor, off?.dx, off?.dy);
+    const half = layout.fontSize * 0.6;
     if (layout.standsOut) {
-      const half = layout.fontSize * 0.6;
       const line = { x: card.x, y: y - half, w: left - card.x + textUnits(layout.line, layout.fontSize) / 1000, h: 2 * half };
       if (this.farNameRoomsNow().blocked(actor.id, line)) return;
     }
     const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
-    const bounds = { ...card, w: Math.max(card.w, CARD.nameLeft + room) };
+    const top = Math.min(card.y, y - half);
+    const bounds = { x: card.x, y: top, w: Math.max(card.w, CARD.nameLeft + room), h: Math.max(card.y + card.h, y + half) - top };
     this.farNames.put(seen, actor.id, `${left},${y},${layout.line},${layout.fontSize},${cls}`, bounds, () => {
       // Where the card's name starts, centred on the card's middle line.
       const text = svg('text', { class: cls, x: left, y, 'font-size': layout.fontSize, 'dominant-baseline': 'central' });
