@@ -100,6 +100,17 @@ test('figures show the hub of a star as a broker and an isolated actor as isolat
   const directed = await tableByName(page);
   assert.equal(directed[hub].outDegree, '1');
   assert.equal(directed[leaves[1]].inDegree, '0');
+  // In Finnish, with In and Out, the table is wider than the panel: it scrolls sideways, by keyboard too.
+  await page.selectOption('#k-lang', 'fi');
+  await waitFor(page, () => document.documentElement.lang === 'fi' && document.querySelector('#k-figures-table thead')?.textContent.includes('Sisään'));
+  const wide = await fits();
+  assert.ok(wide.scroll > wide.client, `the Finnish table with In and Out is wider than the panel: ${JSON.stringify(wide)}`);
+  await page.focus('.k-figures-scroll');
+  await page.keyboard.press('ArrowRight');
+  await waitFor(page, () => document.querySelector('.k-figures-scroll').scrollLeft > 0);
+  await axeScan(page, 'network figures, a table wider than the panel');
+  await page.selectOption('#k-lang', 'en');
+  await waitFor(page, () => document.documentElement.lang === 'en');
 
   // Keyboard: sort by connections (ascending after a second press), then pick a row with Enter.
   await page.focus('[data-key="figures-sort:degree"]');

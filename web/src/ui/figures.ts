@@ -106,8 +106,9 @@ export class FiguresPanel {
         }, [t(`figures.${column}` as MessageKey), sorted ? (this.descending ? ' ▼' : ' ▲') : '']),
       ]);
     };
-    // A narrow panel scrolls the table sideways rather than cutting columns off.
-    return h('div', { class: 'k-figures-scroll' }, [h('table', { class: 'k-figures-table', id: 'k-figures-table' }, [
+    // A narrow panel scrolls the table sideways rather than cutting columns off (in Finnish, with In
+    // and Out, it is wider than the side panel); focusable, so a keyboard can scroll it too.
+    return h('div', { class: 'k-figures-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'k-figures-heading' }, [h('table', { class: 'k-figures-table', id: 'k-figures-table' }, [
       h('caption', { class: 'k-sr-only' }, [t('figures.caption', { count: rows.length })]),
       h('thead', {}, [h('tr', {}, columns.map(header))]),
       h('tbody', {}, (this.showAll ? rows : rows.slice(0, FIGURES_TABLE_ROWS)).map((f) => h('tr', { 'data-id': f.actorId }, [
