@@ -215,6 +215,17 @@ test('a board opens on its content at a readable zoom on a laptop and a phone, w
   assert.equal(await laptop.evaluate(() => [...document.querySelectorAll('.k-actor-name')].filter((n) => getComputedStyle(n).display !== 'none').length), 0,
     'the three-line names, too small to read at 40 %, give way');
   await laptop.screenshot({ path: `${ARTIFACTS}/e2e-readable-laptop-40.png` });
+  // A name running past its card is part of it: clicking its letters beside the card selects the actor.
+  const beside = await laptop.evaluate((name) => {
+    const id = [...window.kartta.model.actors.values()].find((a) => a.name === name).id;
+    const card = document.querySelector(`.k-layer-actors [data-id="${id}"] .k-actor-body`).getBoundingClientRect();
+    const text = document.querySelector(`.k-layer-far-names [data-id="${id}"]`).getBoundingClientRect();
+    return { id, x: (card.right + text.right) / 2, y: (text.top + text.bottom) / 2, past: text.right - card.right };
+  }, 'Kaarinan seurakuntayhtymä');
+  assert.ok(beside.past > 30, `the name runs ${beside.past} px past its card`);
+  await laptop.mouse.click(beside.x, beside.y);
+  await waitFor(laptop, (id) => window.kartta.editor.selection.size === 1 && window.kartta.editor.selection.has(id), beside.id);
+  await laptop.keyboard.press('Escape');
 
   // Back at 100 % the cards show their names as laid out again.
   await zoomTo(laptop, 1, FAR_CENTRE);

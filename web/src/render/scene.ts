@@ -84,6 +84,8 @@ export class SceneRenderer {
   private readonly farNames: KeyedLayer;
   /** The zoom the far names are laid out for, or null while names are drawn as laid out. */
   private farNamesAt: number | null = null;
+  /** Where each drawn far name's letters are (board units), for pointing at a name beside its card. */
+  private readonly farNameBoxes = new Map<string, Rect>();
   /**
    * Below this zoom cards show their names on one legible line. A board being drawn on switches at
    * `FAR_NAME_ZOOM`; a pane that is only read (compare, the wall on a projector) switches sooner,
@@ -355,6 +357,7 @@ export class SceneRenderer {
     this.findFarNameRooms(offsets);
     let seen = this.actors.begin();
     const seenFarNames = this.farNames.begin();
+    this.farNameBoxes.clear();
     const seenHalos = this.halos.begin();
     const seenMarks = this.figureMarks.begin();
     const seenVotes = this.voteBadges.begin();
@@ -444,6 +447,7 @@ export class SceneRenderer {
   private renderFarNames(): void {
     this.findFarNameRooms(this.drawnOffsets);
     const seen = this.farNames.begin();
+    this.farNameBoxes.clear();
     // The renderer's viewport tests run it without a model or an editor: then there are no cards.
     for (const actor of this.model.actors?.values() ?? []) this.putFarName(seen, actor, this.drawnOffsets);
     this.farNames.end(seen);
@@ -477,7 +481,18 @@ export class SceneRenderer {
     return rooms;
   }
 
+  /**
+   * The actor whose zoomed-out name is drawn at a board point, if any: the name may run past its
+   * card, and what people see there is the actor's name, so pointing at it is pointing at the actor.
+   */
+  farNameAt(x: number, y: number): string | null {
+    if (this.farNamesAt === null) return null;
+    for (const [id, r] of this.farNameBoxes) if (x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h) return id;
+    return null;
+  }
+
   private putFarName(seen: Set<string> | null, actor: Actor, offsets: Offsets): void {
+    this.farNameBoxes.delete(actor.id);
     const zoom = this.farNamesAt;
     const mode = this.editor.legend?.get(actor.kind);
     if (zoom === null || !this.showElements || mode === 'hide' || this.hiddenBySupport.has(actor.id)) return;
@@ -507,6 +522,7 @@ export class SceneRenderer {
       const line = { x: card.x, y: y - half, w: left - card.x + textUnits(layout.line, layout.fontSize) / 1000, h: 2 * half };
       if (this.farNameRoomsNow().blocked(actor.id, line)) return;
     }
+    this.farNameBoxes.set(actor.id, { x: left, y: y - half, w: textUnits(layout.line, layout.fontSize) / 1000, h: 2 * half });
     const cls = mode === 'dim' ? 'k-far-name k-dim' : 'k-far-name';
     const top = Math.min(card.y, y - half);
     const bounds = { x: card.x, y: top, w: Math.max(card.w, CARD.nameLeft + room), h: Math.max(card.y + card.h, y + half) - top };

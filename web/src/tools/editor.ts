@@ -218,8 +218,15 @@ export class Editor {
     if (moves.length) this.model.moveElements(moves);
   }
 
+  /** The actor whose zoomed-out name is drawn at a board point (set by the page from its renderer). */
+  farNameAt: (x: number, y: number) => string | null = () => null;
+
   hit(x: number, y: number): Hit | null {
-    return hitTest(this.model, x, y, 6 / this.viewport.zoom, this.hiddenKinds, this.hiddenIds);
+    const hit = hitTest(this.model, x, y, 6 / this.viewport.zoom, this.hiddenKinds, this.hiddenIds);
+    if (hit?.type === 'actor') return hit;
+    // A far name runs past its card, drawn over relations and notes: there it is the actor people point at.
+    const named = this.farNameAt(x, y);
+    return named !== null && this.model.actors.has(named) ? { type: 'actor', id: named } : hit;
   }
 
   /** The single selected actor whose connect handle is at this point, if any. */

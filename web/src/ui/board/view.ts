@@ -96,6 +96,7 @@ export class BoardView implements BoardPage {
     this.presence = new Presence(provider?.awareness ?? new Awareness(this.doc), this.role === 'viewer' ? null : { name, color: cursorColor() });
     this.editor = new Editor(this.model, this.viewport, this.presence);
     this.renderer = new SceneRenderer(this.model, this.editor, this.viewport, () => this.presence.peers(), (k) => t(k));
+    this.editor.farNameAt = (x, y) => this.renderer.farNameAt(x, y);
     this.panels = new BoardPanels({
       ctx, boardId, role: this.role, navigate, model: this.model, editor: this.editor, viewport: this.viewport,
       renderer: this.renderer, schedule: (...parts) => this.schedule(...parts),
