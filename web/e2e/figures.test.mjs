@@ -2,7 +2,12 @@
 // and a sortable, keyboard-usable table in the outline, recomputed as the group keeps drawing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useServer, server, person, openBoard, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+/** With KARTTA_GUIDE_SHOTS=1 the figures screenshot also refreshes the workshop guide's (as guide.test.mjs does). */
+const GUIDE_SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1' ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots') : null;
 
 useServer();
 
@@ -87,6 +92,7 @@ test('figures show the hub of a star as a broker and an isolated actor as isolat
   const fit = await fits();
   assert.ok(fit.scroll <= fit.client + 1, `the figures table fits the side panel: ${JSON.stringify(fit)}`);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-figures.png` });
+  if (GUIDE_SHOTS) await page.screenshot({ path: `${GUIDE_SHOTS}/11-figures.png` });
   await axeScan(page, 'network figures');
   // One relation with a direction: In and Out appear, counted along it.
   await page.evaluate(([from, to]) => {

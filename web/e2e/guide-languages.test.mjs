@@ -232,6 +232,27 @@ for (const [lang, expected] of Object.entries(LANGUAGES)) {
     await checkView(f, lang, 'the merged map');
     await f.screenshot({ path: `${shots}/08-merged-map.png` });
 
+    // 6b. Network figures on the forum map: Turku and the council broker, the entrepreneurs one group
+    // drew alone are tied to no one.
+    await f.click('#k-tab-outline');
+    await f.click('#k-figures-toggle');
+    await f.waitForSelector('.k-figure-broker[data-rank="1"]');
+    await f.waitForSelector('.k-figure-isolated');
+    await f.waitForSelector('#k-figures-table tbody tr');
+    await f.evaluate(() => {
+      // Every actor of the forum map in view, and the figures at the top of the side panel.
+      const actors = [...window.kartta.model.actors.values()];
+      const xs = actors.map((a) => a.x);
+      const ys = actors.map((a) => a.y);
+      const [left, top] = [Math.min(...xs) - 160, Math.min(...ys) - 120];
+      window.kartta.viewport.fit({ x: left, y: top, w: Math.max(...xs) + 160 - left, h: Math.max(...ys) + 120 - top });
+      const panel = document.querySelector('#k-tabpanel');
+      panel.scrollTop += document.querySelector('.k-figures').getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    });
+    await waitFor(f, () => Math.abs(Number(/matrix\(([^ ]+)/.exec(document.querySelector('.k-world').getAttribute('transform'))?.[1]) - window.kartta.viewport.zoom) < 1e-9);
+    await checkView(f, lang, 'network figures');
+    await f.screenshot({ path: `${shots}/11-figures.png` });
+
     // 7. Deleting the workshop asks first.
     await f.goto(workshopUrl);
     await f.click('#k-delete-workshop');
