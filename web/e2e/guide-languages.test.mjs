@@ -18,11 +18,11 @@ const VIEWPORT = { width: 1200, height: 760 };
 /** What each language's pages must say; the texts come from the app's own dictionaries. */
 const LANGUAGES = {
   fi: {
-    workshop: 'Kumppanuusfoorumi 2026', snapshot: 'Päivän 1 loppu', timeLeft: /Aikaa jäljellä/, snapshotted: /Tilannekuva ”Päivän 1 loppu” otettiin 3 taulusta/, merged: 'Foorumin kartta', participant: 'Pekka',
+    workshop: 'Kumppanuusfoorumi 2026', snapshot: 'Päivän 1 loppu', timeLeft: /Aikaa jäljellä/, snapshotted: /Tilannekuva ”Päivän 1 loppu” otettiin 3 taulusta/, merged: 'Foorumin kartta', participant: 'Pekka', sinceActor: 'Turun Sanomat',
     personal: { name: 'Aino', actors: ['Turun kaupunki', 'Kylätoimikunta', 'Turun yliopisto'] },
   },
   sv: {
-    workshop: 'Partnerskapsforum 2026', snapshot: 'Slutet av dag 1', timeLeft: /Tid kvar/, snapshotted: /”Slutet av dag 1” för 3 tavlor/, merged: 'Forumets karta', participant: 'Petra',
+    workshop: 'Partnerskapsforum 2026', snapshot: 'Slutet av dag 1', timeLeft: /Tid kvar/, snapshotted: /”Slutet av dag 1” för 3 tavlor/, merged: 'Forumets karta', participant: 'Petra', sinceActor: 'Åbo Underrättelser',
     personal: { name: 'Alva', actors: ['Åbo stad', 'Byalaget', 'Åbo Akademi'] },
   },
 };
@@ -252,6 +252,32 @@ for (const [lang, expected] of Object.entries(LANGUAGES)) {
     await waitFor(f, () => Math.abs(Number(/matrix\(([^ ]+)/.exec(document.querySelector('.k-world').getAttribute('transform'))?.[1]) - window.kartta.viewport.zoom) < 1e-9);
     await checkView(f, lang, 'network figures');
     await f.screenshot({ path: `${shots}/11-figures.png` });
+
+    // 5, the next training day: group 1's board changed after "End of day 1", and opening it says
+    // what changed since.
+    await p.evaluate((name) => window.kartta.model.addActor({ name, kind: 'media', x: -420, y: -60 }), expected.sinceActor);
+    await f.goto(workshopUrl);
+    await f.waitForSelector('#k-export-zip');
+    await waitFor(f, async ([id, name]) => {
+      const token = new URL(document.querySelector('#k-export-zip').href).searchParams.get('token');
+      const response = await fetch(`/api/boards/${id}/view`, { headers: { authorization: `Bearer ${token}` } });
+      return response.ok && (await response.json()).actors.some((a) => a.name === name);
+    }, [boardIds[0], expected.sinceActor]);
+    await p.reload();
+    await p.waitForSelector('#k-since:not([hidden])');
+    assert.match(await p.textContent('#k-since-title'), new RegExp(expected.snapshot));
+    await waitFor(p, () => document.querySelector('#k-conn')?.classList.contains('k-conn-connected'));
+    // Its line shows the new actor on the map.
+    await p.click('[data-since="actorsAdded"]');
+    await waitFor(p, () => document.querySelector('[data-since="actorsAdded"]')?.getAttribute('aria-pressed') === 'true');
+    await waitFor(p, (name) => {
+      const canvas = document.getElementById('k-canvas').getBoundingClientRect();
+      const card = [...document.querySelectorAll('.k-layer-actors .k-actor')].find((g) => g.querySelector('title')?.textContent === name);
+      const r = card?.getBoundingClientRect();
+      return r && r.left >= canvas.left && r.right <= canvas.right && r.top >= canvas.top && r.bottom <= canvas.bottom;
+    }, expected.sinceActor);
+    await checkView(p, lang, 'what changed since');
+    await p.screenshot({ path: `${shots}/12-since.png` });
 
     // 7. Deleting the workshop asks first.
     await f.goto(workshopUrl);

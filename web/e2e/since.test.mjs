@@ -3,7 +3,12 @@
 // device until a newer snapshot is taken.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useServer, server, person, axeScan, waitFor, ARTIFACTS } from './harness.mjs';
+
+/** With KARTTA_GUIDE_SHOTS=1 the panel's screenshot also refreshes the workshop guide's (as guide.test.mjs does). */
+const GUIDE_SHOTS = process.env.KARTTA_GUIDE_SHOTS === '1' ? resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots') : null;
 
 useServer();
 
@@ -111,6 +116,7 @@ test('opening a changed board shows what changed since its latest snapshot, unti
   await page.click('[data-since="actorsRemoved"]');
   await waitFor(page, () => document.querySelectorAll('.k-gone').length === 1);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-since-panel.png` });
+  if (GUIDE_SHOTS) await page.screenshot({ path: `${GUIDE_SHOTS}/12-since.png` });
   await axeScan(page, 'board with the since-last-time panel');
 
   // Keyboard: the lines are reachable with Tab, Enter shows one, and focus stays on it.
